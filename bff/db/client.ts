@@ -17,3 +17,8 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     transform: { undefined: null },
   }) as unknown as Sql;
 }
+
+export type Tx = postgres.TransactionSql<Record<string, never>>;
+
+/** Either the pool or an open transaction: store functions that may run inside a caller's transaction take this. */
+export type Queryable = Sql | Tx;

@@ -1,0 +1,65 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { widgetCors } from './auth/widget-cors.ts';
+import { connectionRoutes } from './connections/routes.ts';
+import type { AppEnv, Deps } from './context.ts';
+import { renderError, renderNotFound, validationHook } from './http/errors.ts';
+import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { organizationRoutes } from './organizations/routes.ts';
+import { sessionRoutes } from './sessions/routes.ts';
+import { tenantRoutes } from './tenants/routes.ts';
+
+export interface App {
+  app: OpenAPIHono<AppEnv>;
+  metrics: Metrics;
+}
+
+/** The whole HTTP surface, without a listener: tests call `app.request(...)`, main.ts serves it. */
+export function createApp(deps: Deps): App {
+  const metrics = createMetrics();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId({ headerName: 'X-Request-Id' }), async function bindDeps(c, next) {
+    c.set('deps', deps);
+    c.set('logger', deps.logger.child({ request_id: c.get('requestId') }));
+    await next();
+  });
+  app.use(observeRequests(metrics));
+  app.use('/v1/widget/*', widgetCors());
+  app.onError(renderError);
+  app.notFound(renderNotFound);
+
+  app.route('/', opsRoutes(metrics));
+  app.route('/', tenantRoutes);
+  app.route('/', sessionRoutes);
+  app.route('/', organizationRoutes);
+  app.route('/', connectionRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Tenant secret key (llsk_…), server to server only',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionToken', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Short-lived session token from POST /v1/sessions, used by the components',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'LEDGERLINK_ADMIN_TOKEN, for operators',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ledgerlink API',
+      version: '1.0.0',
+      description: 'QuickBooks Online and Xero integration for host products. Errors are always {error:{code, message, details?}}.',
+    },
+  });
+
+  return { app, metrics };
+}

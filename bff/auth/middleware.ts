@@ -1,0 +1,48 @@
+import type { MiddlewareHandler } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
+import type { AppEnv } from '../context.ts';
+import { ApiError, unauthorized } from '../http/api-error.ts';
+import { tenantForSecretKey } from '../tenants/store.ts';
+import { verifySessionToken } from './session-token.ts';
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+/** Server-to-server routes: a tenant secret key, and nothing else (a session token is refused). */
+export const requireSecretKey: MiddlewareHandler<AppEnv> = async function requireSecretKey(c, next) {
+  const token = bearer(c.req.header('authorization'));
+  if (!token) throw unauthorized('Send the tenant secret key as "Authorization: Bearer llsk_…"');
+  if (!token.startsWith('llsk_')) throw unauthorized('This route takes a tenant secret key; session tokens are for /v1/widget routes');
+  const tenantId = await tenantForSecretKey(c.get('deps').sql, token);
+  if (!tenantId) throw unauthorized('The secret key is not valid or has been revoked');
+  c.set('tenant', { tenantId });
+  c.set('logger', c.get('logger').child({ tenant_id: tenantId }));
+  await next();
+};
+
+/** Widget routes: a signed, unexpired session token; its tenant, organization and user scope everything. */
+export const requireSession: MiddlewareHandler<AppEnv> = async function requireSession(c, next) {
+  const token = bearer(c.req.header('authorization'));
+  if (!token) throw unauthorized('Send the session token as "Authorization: Bearer <token>"');
+  if (token.startsWith('llsk_')) throw unauthorized('Widget routes take a session token; never send a secret key to the browser');
+  const deps = c.get('deps');
+  const session = await verifySessionToken(deps.keys.signing, token, deps.now());
+  if (!session) throw unauthorized('The session token is invalid or has expired; fetch a new one');
+  c.set('session', session);
+  c.set('tenant', { tenantId: session.tenantId });
+  c.set('logger', c.get('logger').child({ tenant_id: session.tenantId, organization_id: session.organizationId }));
+  await next();
+};
+
+/** Operator routes: the admin token from configuration. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async function requireAdmin(c, next) {
+  const token = bearer(c.req.header('authorization'));
+  const expected = Buffer.from(c.get('deps').keys.adminToken);
+  const given = Buffer.from(token ?? '');
+  if (!token || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new ApiError('unauthorized', 'Admin routes need "Authorization: Bearer <LEDGERLINK_ADMIN_TOKEN>"');
+  }
+  await next();
+};

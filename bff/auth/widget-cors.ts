@@ -1,0 +1,70 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import type { Sql } from '../db/client.ts';
+import type { AppEnv } from '../context.ts';
+import { forbidden } from '../http/api-error.ts';
+
+/**
+ * Which browser origins may call widget routes. Reads are cached briefly: every widget request asks,
+ * and a tenant's origin list changes rarely (a change is live within `ttlMs`).
+ */
+export class AllowedOrigins {
+  #any: { origins: Set<string>; at: number } | undefined;
+  #byTenant = new Map<string, { origins: Set<string>; at: number }>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly ttlMs = 5_000,
+  ) {}
+
+  /** Allowed for some tenant: enough to answer a preflight, which carries no credentials. */
+  async allowedForAnyTenant(origin: string): Promise<boolean> {
+    if (!this.#any || Date.now() - this.#any.at > this.ttlMs) {
+      const rows = await this.sql<{ origin: string }[]>`select distinct unnest(allowed_origins) as origin from tenants`;
+      this.#any = { origins: new Set(rows.map((row) => row.origin)), at: Date.now() };
+    }
+    return this.#any.origins.has(origin);
+  }
+
+  async allowedForTenant(tenantId: string, origin: string): Promise<boolean> {
+    let entry = this.#byTenant.get(tenantId);
+    if (!entry || Date.now() - entry.at > this.ttlMs) {
+      const [row] = await this.sql<{ allowed_origins: string[] }[]>`select allowed_origins from tenants where id = ${tenantId}`;
+      entry = { origins: new Set(row?.allowed_origins ?? []), at: Date.now() };
+      this.#byTenant.set(tenantId, entry);
+    }
+    return entry.origins.has(origin);
+  }
+
+  forget(): void {
+    this.#any = undefined;
+    this.#byTenant.clear();
+  }
+}
+
+/** CORS for /v1/widget/*: grants only origins some tenant allows, so 401s stay readable by the widget. */
+export function widgetCors(): MiddlewareHandler<AppEnv> {
+  return cors({
+    origin: async (origin, c) => (origin && (await c.get('deps').origins.allowedForAnyTenant(origin)) ? origin : null),
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+}
+
+/**
+ * After the session is known: a browser origin must be one of *that* tenant's. Otherwise the grant given
+ * by `widgetCors` is withdrawn and the call refused, so tenant A's page cannot use tenant B's token.
+ */
+export function requireTenantOrigin(): MiddlewareHandler<AppEnv> {
+  return async function requireTenantOrigin(c, next) {
+    const origin = c.req.header('origin');
+    if (origin && !(await c.get('deps').origins.allowedForTenant(c.get('session').tenantId, origin))) {
+      c.header('Access-Control-Allow-Origin', undefined);
+      c.header('Access-Control-Allow-Credentials', undefined);
+      throw forbidden(`The origin ${origin} is not in this tenant's allowed origins`);
+    }
+    await next();
+  };
+}

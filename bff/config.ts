@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** Environment variables the BFF reads. README's configuration table mirrors this. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Public URL of this server (OAuth redirect URIs, links). Defaults to http://localhost:PORT. */
+  LEDGERLINK_PUBLIC_URL: z.string().url().optional(),
+  /** Absent = embedded PGlite under LEDGERLINK_DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LEDGERLINK_DATA_DIR: z.string().min(1).default('.ledgerlink'),
+  /** 32 bytes, base64 or hex. Encrypts provider tokens at rest and derives the session-signing key. */
+  LEDGERLINK_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => decodeKey(value) !== undefined, 'must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)')
+    .optional(),
+  /** Bearer token for /v1/admin/*. Generated into the data dir in development when absent. */
+  LEDGERLINK_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  LEDGERLINK_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),
+  LEDGERLINK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Point the providers at a local sandbox (demo/sandbox) instead of Intuit and Xero. */
+  LEDGERLINK_SANDBOX_URL: z.string().url().optional(),
+  QBO_CLIENT_ID: z.string().min(1).optional(),
+  QBO_CLIENT_SECRET: z.string().min(1).optional(),
+  QBO_ENVIRONMENT: z.enum(['sandbox', 'production']).default('sandbox'),
+  QBO_WEBHOOK_VERIFIER: z.string().min(1).optional(),
+  XERO_CLIENT_ID: z.string().min(1).optional(),
+  XERO_CLIENT_SECRET: z.string().min(1).optional(),
+  LEDGERLINK_WORKER: booleanFlag.default(true),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  publicUrl: string;
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. Production demands real secrets. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const config = parsed.data;
+  const production = config.NODE_ENV === 'production';
+  if (production) {
+    const missing = (['LEDGERLINK_ENCRYPTION_KEY', 'LEDGERLINK_ADMIN_TOKEN', 'DATABASE_URL'] as const).filter(
+      (name) => config[name] === undefined,
+    );
+    if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required when NODE_ENV=production`));
+  }
+  return {
+    ...config,
+    production,
+    publicUrl: (config.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+/** A 32-byte key from base64 or hex text, or undefined when it is neither. */
+export function decodeKey(text: string): Buffer | undefined {
+  const hex = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : undefined;
+  const bytes = hex ?? Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes : undefined;
+}

@@ -1,0 +1,63 @@
+import type { Connection } from '../../shared/api/connections.ts';
+import type { Sql } from '../db/client.ts';
+
+export interface ConnectionRow {
+  id: string;
+  tenant_id: string;
+  organization_id: string;
+  provider: 'qbo' | 'xero';
+  external_id: string;
+  company_name: string | null;
+  legal_name: string | null;
+  country: string | null;
+  plan: string | null;
+  status: Connection['status'];
+  status_reason: string | null;
+  connected_by: string | null;
+  created_at: Date;
+  connected_at: Date | null;
+  last_refreshed_at: Date | null;
+  last_synced_at: Date | null;
+}
+
+/** Every read names the tenant: a connection id alone never reaches another tenant's row. */
+export async function listConnections(sql: Sql, tenantId: string, organizationId?: string): Promise<ConnectionRow[]> {
+  return sql<ConnectionRow[]>`
+    select * from connections
+    where tenant_id = ${tenantId} ${organizationId === undefined ? sql`` : sql`and organization_id = ${organizationId}`}
+    order by created_at, id`;
+}
+
+export async function findConnection(
+  sql: Sql,
+  scope: { tenantId: string; organizationId?: string },
+  id: string,
+): Promise<ConnectionRow | undefined> {
+  const [row] = await sql<ConnectionRow[]>`
+    select * from connections
+    where id = ${id} and tenant_id = ${scope.tenantId}
+      ${scope.organizationId === undefined ? sql`` : sql`and organization_id = ${scope.organizationId}`}`;
+  return row;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function presentConnection(row: ConnectionRow): Connection {
+  return {
+    id: row.id,
+    organization_id: row.organization_id,
+    provider: row.provider,
+    external_id: row.external_id,
+    company_name: row.company_name,
+    legal_name: row.legal_name,
+    country: row.country,
+    plan: row.plan,
+    status: row.status,
+    status_reason: row.status_reason,
+    connected_by: row.connected_by,
+    created_at: row.created_at.toISOString(),
+    connected_at: iso(row.connected_at),
+    last_refreshed_at: iso(row.last_refreshed_at),
+    last_synced_at: iso(row.last_synced_at),
+  };
+}

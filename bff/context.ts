@@ -1,0 +1,38 @@
+import type { Config } from './config.ts';
+import type { Keys } from './crypto/keys.ts';
+import type { Sql } from './db/client.ts';
+import type { Logger } from './http/logger.ts';
+import type { AllowedOrigins } from './auth/widget-cors.ts';
+import type { SessionUser } from '../shared/api/sessions.ts';
+
+/** What every handler can reach: built once at start-up, shared by all requests. */
+export interface Deps {
+  sql: Sql;
+  config: Config;
+  keys: Keys;
+  logger: Logger;
+  /** Injected so tests can move time (token expiry, schedules). */
+  now: () => Date;
+  origins: AllowedOrigins;
+}
+
+/** The caller, resolved once by the auth middleware; handlers never re-derive it. */
+export interface TenantScope {
+  tenantId: string;
+}
+
+export interface SessionScope extends TenantScope {
+  organizationId: string;
+  user: SessionUser;
+  expiresAt: Date;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    logger: Logger;
+    requestId: string;
+    tenant: TenantScope;
+    session: SessionScope;
+  };
+}

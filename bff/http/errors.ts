@@ -1,0 +1,51 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import type { ErrorBody } from '../../shared/api/errors.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from './api-error.ts';
+
+const targetName: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', form: 'body', cookie: 'cookie' };
+
+/** A zod failure as a 400 whose message names the first bad field and whose details list them all. */
+export function validationError(error: ZodError, target: string): ApiError {
+  const prefix = targetName[target] ?? target;
+  const issues = error.issues.map((issue) => ({
+    field: [prefix, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0] ?? { field: prefix, message: 'is invalid' };
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new ApiError('invalid_request', `${first.field}: ${first.message}${more}`, { issues });
+}
+
+/** Hook for every zod-openapi route: invalid input never reaches a handler. */
+export const validationHook = (result: { success: boolean; error?: ZodError; target: string }) => {
+  if (!result.success && result.error) throw validationError(result.error, result.target);
+};
+
+export const renderError: ErrorHandler<AppEnv> = (error, c) => {
+  const apiError = toApiError(error);
+  if (apiError.status >= 500) c.get('logger')?.error('request failed', { error });
+  return c.json(body(apiError), apiError.status);
+};
+
+export const renderNotFound: NotFoundHandler<AppEnv> = (c: Context<AppEnv>) =>
+  c.json(body(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`)), 404);
+
+function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof HTTPException) {
+    if (error.status === 400 && /JSON/i.test(error.message)) {
+      return new ApiError('malformed_json', 'The request body is not valid JSON');
+    }
+    if (error.status === 401) return new ApiError('unauthorized', error.message || 'Unauthorized');
+    if (error.status === 404) return new ApiError('not_found', error.message || 'Not found');
+    if (error.status < 500) return new ApiError('invalid_request', error.message || 'Bad request');
+  }
+  return new ApiError('internal', 'Something went wrong on our side; it has been logged');
+}
+
+function body(error: ApiError): ErrorBody {
+  return { error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } };
+}

@@ -1,0 +1,57 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { CreatedSession, CreateSessionBody, SessionInfo } from '../../shared/api/sessions.ts';
+import { signSessionToken } from '../auth/session-token.ts';
+import type { AppEnv } from '../context.ts';
+import { validationHook } from '../http/errors.ts';
+import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
+import { ensureOrganization } from '../organizations/store.ts';
+
+export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+sessionRoutes.openapi(
+  serverRoute({
+    method: 'post',
+    path: '/v1/sessions',
+    summary: 'Mint a short-lived session token for one user of one organization',
+    description:
+      'Call from the host backend with the tenant secret key; hand the token to the components (session-token attribute or fetchSessionToken).',
+    tags: ['Sessions'],
+    request: jsonBody(CreateSessionBody),
+    responses: { 201: jsonResponse('The session token', CreatedSession) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const { sql, keys, config, now } = c.get('deps');
+    const { tenantId } = c.get('tenant');
+    await ensureOrganization(sql, tenantId, body.organization_id);
+    const { token, expiresAt } = await signSessionToken(
+      keys.signing,
+      { tenantId, organizationId: body.organization_id, user: body.user },
+      now(),
+      body.ttl_seconds ?? config.LEDGERLINK_SESSION_TTL_SECONDS,
+    );
+    return c.json({ token, expires_at: expiresAt.toISOString() }, 201);
+  },
+);
+
+sessionRoutes.openapi(
+  widgetRoute({
+    method: 'get',
+    path: '/v1/widget/session',
+    summary: 'Who this session is: organization, user, role and expiry',
+    tags: ['Widget'],
+    responses: { 200: jsonResponse('The session', SessionInfo) },
+  }),
+  (c) => {
+    const session = c.get('session');
+    return c.json(
+      {
+        tenant_id: session.tenantId,
+        organization_id: session.organizationId,
+        user: session.user,
+        expires_at: session.expiresAt.toISOString(),
+      },
+      200,
+    );
+  },
+);

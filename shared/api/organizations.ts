@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { RoleName } from './common.ts';
+
+export const countries = ['US', 'CA', 'GB', 'AU'] as const;
+export const plans = ['SimpleStart', 'Essentials', 'Plus', 'Advanced'] as const;
+
+/**
+ * Per-organization policies. Every field is optional on write; reads return the effective values
+ * (stored value or default).
+ */
+export const OrganizationSettings = z
+  .object({
+    max_connections: z.number().int().min(1).max(1000).meta({ description: '1 = one company per organization.' }),
+    connect_roles: z.array(RoleName).min(1).max(20).meta({ description: 'Roles that may connect, reconnect and disconnect.' }),
+    sync_roles: z.array(RoleName).min(1).max(20).meta({ description: 'Roles that may start a sync.' }),
+    allowed_countries: z
+      .array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as US'))
+      .min(1)
+      .max(250)
+      .meta({ description: 'ISO country codes of the companies that may connect; UK is accepted for GB.' }),
+    required_plans: z.array(z.enum(plans)).max(4).meta({ description: 'Empty = any plan.' }),
+    read_only: z.boolean().meta({ description: 'No write-back to the accounting system.' }),
+    sync_schedule: z
+      .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
+      .meta({ description: 'When scheduled syncs run (croner syntax, IANA time zone).' }),
+    default_visibility: z.enum(['organization', 'restricted']),
+  })
+  .meta({ id: 'OrganizationSettings' });
+
+export type OrganizationSettings = z.infer<typeof OrganizationSettings>;
+
+export const defaultOrganizationSettings: OrganizationSettings = {
+  max_connections: 1000,
+  connect_roles: ['admin'],
+  sync_roles: ['admin'],
+  allowed_countries: [...countries],
+  required_plans: [],
+  read_only: false,
+  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
+  default_visibility: 'organization',
+};
+
+/** Writes are partial; unknown keys are refused so a typo never silently does nothing. */
+export const UpdateOrganizationSettings = OrganizationSettings.partial()
+  .strict()
+  .transform((value) => ({
+    ...value,
+    allowed_countries: value.allowed_countries?.map((code) => (code === 'UK' ? 'GB' : code)),
+  }))
+  .meta({ id: 'UpdateOrganizationSettings' });

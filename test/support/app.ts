@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../bff/app.ts';
+import { AllowedOrigins } from '../../bff/auth/widget-cors.ts';
+import { loadConfig } from '../../bff/config.ts';
+import type { Deps } from '../../bff/context.ts';
+import { deriveKeys } from '../../bff/crypto/keys.ts';
+import { createLogger } from '../../bff/http/logger.ts';
+import { testDatabase } from './database.ts';
+
+export interface TestTenant {
+  id: string;
+  secretKey: string;
+  origin: string;
+}
+
+/**
+ * The real app on the run's test database, with a clock tests can move. Each test creates its own
+ * tenants, so files running side by side never see each other's data.
+ */
+export function testApp(overrides: Partial<Deps> = {}) {
+  const sql = testDatabase();
+  let offsetMs = 0;
+  const deps: Deps = {
+    sql,
+    config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent' }),
+    keys: deriveKeys(randomBytes(32), 'test-admin-token-0123456789abcdef'),
+    logger: createLogger('silent'),
+    now: () => new Date(Date.now() + offsetMs),
+    origins: new AllowedOrigins(sql, 0),
+    ...overrides,
+  };
+  const { app, metrics } = createApp(deps);
+
+  const request = (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers.set('content-type', 'application/json');
+      body = JSON.stringify(init.json);
+    }
+    return app.request(path, { ...init, headers, body });
+  };
+
+  return {
+    app,
+    deps,
+    metrics,
+    request,
+    advanceClock(seconds: number) {
+      offsetMs += seconds * 1000;
+    },
+    async createTenant(name = 'Test host'): Promise<TestTenant> {
+      const origin = `https://${randomBytes(4).toString('hex')}.host.example`;
+      const response = await request('/v1/admin/tenants', {
+        method: 'POST',
+        token: deps.keys.adminToken,
+        json: { name, allowed_origins: [origin] },
+      });
+      if (response.status !== 201) throw new Error(`tenant creation failed: ${response.status} ${await response.text()}`);
+      const tenant = (await response.json()) as { id: string; secret_key: string };
+      return { id: tenant.id, secretKey: tenant.secret_key, origin };
+    },
+    async session(tenant: TestTenant, organizationId: string, user: { id?: string; role?: string } = {}): Promise<string> {
+      const response = await request('/v1/sessions', {
+        method: 'POST',
+        token: tenant.secretKey,
+        json: { organization_id: organizationId, user: { id: user.id ?? 'user-1', role: user.role ?? 'admin' } },
+      });
+      if (response.status !== 201) throw new Error(`session failed: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { token: string }).token;
+    },
+  };
+}
