@@ -1,0 +1,96 @@
+import type { Connection } from '../../shared/api/connections.ts';
+import type { ErrorBody } from '../../shared/api/errors.ts';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
+import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type { SessionSource } from './session-source.ts';
+
+/** An error answer from the BFF, with its stable code for branching and its message for people. */
+export class LedgerlinkApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'LedgerlinkApiError';
+  }
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+}
+
+/**
+ * The components' one way to reach the BFF's widget routes. Types come from the same zod schemas the
+ * server validates with (shared/api), so a contract change breaks the build, not the page.
+ */
+export class BffClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly tokens: SessionSource,
+  ) {}
+
+  session(): Promise<SessionInfo> {
+    return this.request('GET', '/v1/widget/session');
+  }
+
+  settings(): Promise<OrganizationSettings> {
+    return this.request('GET', '/v1/widget/settings');
+  }
+
+  async connections(): Promise<Connection[]> {
+    return (await this.request<{ data: Connection[] }>('GET', '/v1/widget/connections')).data;
+  }
+
+  connection(id: string): Promise<Connection> {
+    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(id)}`);
+  }
+
+  /** One request; on 401 it renews the session once (when the host gave a fetchSessionToken) and retries. */
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    let response = await this.#send(method, path, options);
+    if (response.status === 401 && this.tokens.invalidate()) response = await this.#send(method, path, options);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const body = text ? parse(text) : undefined;
+    if (!response.ok) {
+      const error = (body as ErrorBody | undefined)?.error;
+      throw new LedgerlinkApiError(
+        response.status,
+        error?.code ?? 'internal',
+        error?.message ?? `The server answered ${response.status}`,
+        error?.details,
+      );
+    }
+    return body as T;
+  }
+
+  async #send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${await this.tokens.token()}` };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    try {
+      return await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: options.signal ?? null,
+        credentials: 'omit',
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new LedgerlinkApiError(0, 'network', 'Could not reach the server. Check your connection and try again.');
+    }
+  }
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

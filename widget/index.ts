@@ -1,0 +1,10 @@
+// ledgerlink.js: the one ES module hosts load with <script type="module">. Importing it registers every
+// component (guarded against a second copy) and exposes `configure` for page-wide defaults.
+import { announceBundle } from './base/define.ts';
+
+export { configure } from './base/configure.ts';
+export { LedgerlinkApiError } from './base/bff-client.ts';
+export { LedgerlinkElement } from './base/ledgerlink-element.ts';
+
+export const version = '0.1.0';
+announceBundle(version);
