@@ -13,7 +13,11 @@ export interface Logger {
 }
 
 /** One JSON object per line on stdout: what log shippers expect, and greppable by request_id. */
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, write = (line: string) => process.stdout.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (line) => void process.stdout.write(line),
+): Logger {
   const log = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (rank[at] < rank[level]) return;
     write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...redact(base), ...redact(fields) }) + '\n');
