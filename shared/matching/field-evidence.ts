@@ -1,0 +1,106 @@
+import type { PreparedRecord } from './prepared-record.ts';
+
+/**
+ * What the fields other than the name say about a pair, as log-odds: positive when they agree, negative when they
+ * disagree. `conflicts` are disagreements that alone forbid linking without a person.
+ */
+export interface FieldEvidence {
+  logOdds: number;
+  agreements: string[];
+  disagreements: string[];
+  conflicting: boolean;
+}
+
+// Log-odds per field, set by how rarely two different businesses share the value (a tax id: almost never; a
+// postal code: often) and how often one business's two records disagree on it (phones and emails drift; tax ids
+// do not). Both sides present is required for any of these to count.
+const TAX_ID_AGREES = 8;
+const TAX_ID_DIFFERS = -6;
+const ACCOUNT_NUMBER_AGREES = 6;
+const ACCOUNT_NUMBER_DIFFERS = -5;
+const EMAIL_AGREES = 5;
+const EMAIL_DOMAIN_AGREES = 2;
+const EMAIL_DIFFERS = -1;
+const PHONE_AGREES = 4;
+const PHONE_DIFFERS = -1;
+const POSTAL_CODE_AGREES = 1.5;
+const POSTAL_CODE_DIFFERS = -1;
+const ADDRESS_AGREES = 1.5;
+const CITY_AGREES = 0.5;
+const COUNTRY_DIFFERS = -3;
+/** One contact detail may drift (a new phone, a move); two disagreeing is another party. */
+const CONTACT_DISAGREEMENTS_FOR_CONFLICT = 2;
+
+export function compareFields(a: PreparedRecord, b: PreparedRecord): FieldEvidence {
+  let logOdds = 0;
+  const agreements: string[] = [];
+  const disagreements: string[] = [];
+  let conflicting = false;
+  let contactDisagreements = 0;
+
+  if (a.taxId && b.taxId) {
+    if (a.taxId === b.taxId) {
+      logOdds += TAX_ID_AGREES;
+      agreements.push('tax id');
+    } else {
+      logOdds += TAX_ID_DIFFERS;
+      disagreements.push('different tax id');
+      conflicting = true;
+    }
+  }
+  if (a.accountNumber && b.accountNumber) {
+    if (a.accountNumber === b.accountNumber) {
+      logOdds += ACCOUNT_NUMBER_AGREES;
+      agreements.push('account number');
+    } else {
+      logOdds += ACCOUNT_NUMBER_DIFFERS;
+      disagreements.push('different account number');
+      conflicting = true;
+    }
+  }
+  if (a.email && b.email) {
+    if (a.email.address === b.email.address) {
+      logOdds += EMAIL_AGREES;
+      agreements.push('email');
+    } else if (a.email.domain === b.email.domain && !a.email.freeMail) {
+      logOdds += EMAIL_DOMAIN_AGREES;
+      agreements.push('email domain');
+    } else {
+      logOdds += EMAIL_DIFFERS;
+      disagreements.push('different email');
+      contactDisagreements += 1;
+    }
+  }
+  if (a.phone && b.phone) {
+    if (a.phone === b.phone) {
+      logOdds += PHONE_AGREES;
+      agreements.push('phone');
+    } else {
+      logOdds += PHONE_DIFFERS;
+      disagreements.push('different phone');
+      contactDisagreements += 1;
+    }
+  }
+  if (a.postalCode && b.postalCode) {
+    if (a.postalCode === b.postalCode) {
+      logOdds += POSTAL_CODE_AGREES;
+      agreements.push('postal code');
+    } else {
+      logOdds += POSTAL_CODE_DIFFERS;
+      disagreements.push('different postal code');
+      contactDisagreements += 1;
+    }
+  }
+  if (a.addressLine && b.addressLine && a.addressLine === b.addressLine) {
+    logOdds += ADDRESS_AGREES;
+    agreements.push('address');
+  }
+  if (a.city && b.city && a.city === b.city) logOdds += CITY_AGREES;
+  if (a.country && b.country && a.country !== b.country) {
+    logOdds += COUNTRY_DIFFERS;
+    disagreements.push('different country');
+    conflicting = true;
+  }
+  if (contactDisagreements >= CONTACT_DISAGREEMENTS_FOR_CONFLICT) conflicting = true;
+  return { logOdds, agreements, disagreements, conflicting };
+}

@@ -1,0 +1,93 @@
+import type { NameVariantKind } from './name-variants.ts';
+import { tokenSimilarity } from './token-similarity.ts';
+import type { WeightedVariant } from './token-weights.ts';
+
+/** The best agreement between any reading of one name and any reading of the other. */
+export interface NameComparison {
+  /** 0..1: share of both names' word weight that found a partner, each partner counted by its similarity. */
+  similarity: number;
+  /** Which kind of reading produced it: a trading name or a household member is reported as such. */
+  kind: NameVariantKind;
+}
+
+/** A household member is one of two people; pairing with them is weaker than pairing with the written name. */
+const HOUSEHOLD_FACTOR = 0.9;
+/** "North Star" against "Northstar": same letters, different spacing. */
+const SAME_LETTERS_SIMILARITY = 0.97;
+const NO_MATCH: NameComparison = { similarity: 0, kind: 'name' };
+
+/**
+ * Compares every reading of one name with every reading of the other and keeps the best. Word order never matters
+ * ("Okafor John" = "John Okafor"); rare words count for more than common ones, so "Smith Plumbing" against
+ * "Smith Electrical" agrees on less than half its weight.
+ */
+export function compareNames(left: readonly WeightedVariant[], right: readonly WeightedVariant[]): NameComparison {
+  let best = NO_MATCH;
+  for (const a of left) {
+    for (const b of right) {
+      const kind = combinedKind(a.kind, b.kind);
+      const factor = kind === 'household member' ? HOUSEHOLD_FACTOR : 1;
+      if (best.similarity >= factor) continue;
+      const similarity = variantSimilarity(a, b) * factor;
+      if (similarity > best.similarity) best = { similarity, kind };
+    }
+  }
+  return best;
+}
+
+function combinedKind(a: NameVariantKind, b: NameVariantKind): NameVariantKind {
+  if (a === 'household member' || b === 'household member') return 'household member';
+  if (a === 'trading name' || b === 'trading name') return 'trading name';
+  return 'name';
+}
+
+/**
+ * Weighted Dice over aligned words: exact partners first, then the most similar remaining pairs greedily, each
+ * pair contributing similarity × (weight on the left + weight on the right) out of both names' total weight.
+ */
+export function variantSimilarity(a: WeightedVariant, b: WeightedVariant): number {
+  if (a.key === b.key) return 1;
+  const total = a.totalWeight + b.totalWeight;
+  if (total === 0) return 0;
+  const tokensA = a.tokens;
+  const tokensB = b.tokens;
+  let usedA = 0;
+  let usedB = 0;
+  let agreed = 0;
+  for (let i = 0; i < tokensA.length; i++) {
+    for (let j = 0; j < tokensB.length; j++) {
+      if ((usedB & (1 << j)) === 0 && tokensA[i] === tokensB[j]) {
+        usedA |= 1 << i;
+        usedB |= 1 << j;
+        agreed += (a.weights[i] ?? 0) + (b.weights[j] ?? 0);
+        break;
+      }
+    }
+  }
+  const everyWordPaired = usedA === (1 << tokensA.length) - 1 || usedB === (1 << tokensB.length) - 1;
+  if (!everyWordPaired) agreed += fuzzyAgreement(a, b, usedA, usedB);
+  const similarity = agreed / total;
+  return a.compact === b.compact ? Math.max(similarity, SAME_LETTERS_SIMILARITY) : similarity;
+}
+
+function fuzzyAgreement(a: WeightedVariant, b: WeightedVariant, usedA: number, usedB: number): number {
+  const pairs: { i: number; j: number; similarity: number }[] = [];
+  for (let i = 0; i < a.tokens.length; i++) {
+    if ((usedA & (1 << i)) !== 0) continue;
+    for (let j = 0; j < b.tokens.length; j++) {
+      if ((usedB & (1 << j)) !== 0) continue;
+      const similarity = tokenSimilarity(a.tokens[i] ?? '', b.tokens[j] ?? '');
+      if (similarity > 0) pairs.push({ i, j, similarity });
+    }
+  }
+  if (pairs.length === 0) return 0;
+  pairs.sort((x, y) => y.similarity - x.similarity || x.i - y.i || x.j - y.j);
+  let agreed = 0;
+  for (const { i, j, similarity } of pairs) {
+    if ((usedA & (1 << i)) !== 0 || (usedB & (1 << j)) !== 0) continue;
+    usedA |= 1 << i;
+    usedB |= 1 << j;
+    agreed += similarity * ((a.weights[i] ?? 0) + (b.weights[j] ?? 0));
+  }
+  return agreed;
+}
