@@ -6,6 +6,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { renderError, renderNotFound, validationHook } from './http/errors.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
 import { sessionRoutes } from './sessions/routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: Deps): App {
   app.route('/', sessionRoutes);
   app.route('/', organizationRoutes);
   app.route('/', connectionRoutes);
+  app.route('/', oauthRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
     type: 'http',

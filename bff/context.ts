@@ -3,6 +3,7 @@ import type { Keys } from './crypto/keys.ts';
 import type { Sql } from './db/client.ts';
 import type { Logger } from './http/logger.ts';
 import type { AllowedOrigins } from './auth/widget-cors.ts';
+import type { QboOAuth } from './providers/qbo/oauth-client.ts';
 import type { SessionUser } from '../shared/api/sessions.ts';
 
 /** What every handler can reach: built once at start-up, shared by all requests. */
@@ -14,6 +15,8 @@ export interface Deps {
   /** Injected so tests can move time (token expiry, schedules). */
   now: () => Date;
   origins: AllowedOrigins;
+  /** Present when QuickBooks credentials (or the sandbox) are configured. */
+  qbo: QboOAuth | undefined;
 }
 
 /** The caller, resolved once by the auth middleware; handlers never re-derive it. */

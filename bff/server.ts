@@ -8,6 +8,8 @@ import { connect } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createLogger } from './http/logger.ts';
+import { qboEndpoints } from './providers/qbo/endpoints.ts';
+import { QboOAuth } from './providers/qbo/oauth-client.ts';
 
 export interface RunningServer extends App {
   deps: Deps;
@@ -39,6 +41,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     now: () => new Date(),
     origins: new AllowedOrigins(sql),
+    qbo: qboClient(config),
   };
   const built = createApp(deps);
   await options.extend?.(built.app, deps);
@@ -64,4 +67,9 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, port:
     const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', reject);
   });
+}
+
+function qboClient(config: Config): QboOAuth | undefined {
+  const endpoints = qboEndpoints(config);
+  return endpoints ? new QboOAuth(endpoints) : undefined;
 }

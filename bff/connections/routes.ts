@@ -2,9 +2,13 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
-import { notFound } from '../http/api-error.ts';
+import { forbidden, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
+import { connectRoleRefusal } from '../oauth/policy.ts';
+import { getSettings } from '../organizations/store.ts';
+import { checkConnection } from './check.ts';
+import { purgeConnection, unlinkConnection } from './lifecycle.ts';
 import { findConnection, listConnections, presentConnection } from './store.ts';
 
 export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -71,5 +75,100 @@ connectionRoutes.openapi(
     const row = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id);
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
+  },
+);
+
+const DeleteQuery = z.object({
+  purge: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .meta({ description: 'true: revoke and delete the connection with all its synced data. false: unlink, keep the data.' }),
+});
+
+const deleteResponses = {
+  200: jsonResponse('Unlinked: the grant is revoked, status is disconnected, synced data is kept', Connection),
+  204: { description: 'Purged: the connection and all its data are gone' },
+};
+
+connectionRoutes.openapi(
+  serverRoute({
+    method: 'delete',
+    path: '/v1/connections/{id}',
+    summary: 'Unlink a connection (data kept), or delete it with ?purge=true',
+    tags: ['Connections'],
+    request: { params: ConnectionParams, query: DeleteQuery },
+    responses: deleteResponses,
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const row = await findConnection(deps.sql, c.get('tenant'), c.req.valid('param').id);
+    if (!row) throw notFound('Connection');
+    if (c.req.valid('query').purge) {
+      await purgeConnection(deps, deps.qbo, row, 'the host');
+      return c.body(null, 204);
+    }
+    return c.json(presentConnection(await unlinkConnection(deps, deps.qbo, row, 'the host')), 200);
+  },
+);
+
+connectionRoutes.openapi(
+  widgetRoute({
+    method: 'delete',
+    path: '/v1/widget/connections/{id}',
+    summary: 'Disconnect a company of the session\'s organization (roles allowed by policy)',
+    tags: ['Widget'],
+    request: { params: ConnectionParams, query: DeleteQuery },
+    responses: deleteResponses,
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const session = c.get('session');
+    const row = await findConnection(deps.sql, session, c.req.valid('param').id);
+    if (!row) throw notFound('Connection');
+    const refusal = connectRoleRefusal(await getSettings(deps.sql, session.tenantId, session.organizationId), session.user.role);
+    if (refusal) throw forbidden(refusal);
+    const by = session.user.name ?? session.user.id;
+    if (c.req.valid('query').purge) {
+      await purgeConnection(deps, deps.qbo, row, by);
+      return c.body(null, 204);
+    }
+    return c.json(presentConnection(await unlinkConnection(deps, deps.qbo, row, by)), 200);
+  },
+);
+
+const checkResponses = { 200: jsonResponse('The connection after the check (status needs_reconnect when the grant is gone)', Connection) };
+
+connectionRoutes.openapi(
+  serverRoute({
+    method: 'post',
+    path: '/v1/connections/{id}/check',
+    summary: 'Test a connection with one real provider call and refresh its company details',
+    tags: ['Connections'],
+    request: { params: ConnectionParams },
+    responses: checkResponses,
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const row = await findConnection(deps.sql, c.get('tenant'), c.req.valid('param').id);
+    if (!row) throw notFound('Connection');
+    return c.json(presentConnection(await checkConnection(deps, row)), 200);
+  },
+);
+
+connectionRoutes.openapi(
+  widgetRoute({
+    method: 'post',
+    path: '/v1/widget/connections/{id}/check',
+    summary: 'Test a connection of the session\'s organization',
+    tags: ['Widget'],
+    request: { params: ConnectionParams },
+    responses: checkResponses,
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id);
+    if (!row) throw notFound('Connection');
+    return c.json(presentConnection(await checkConnection(deps, row)), 200);
   },
 );

@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../shared/api/errors.ts';
 
-const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 500> = {
+const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502> = {
   invalid_request: 400,
   malformed_json: 400,
   unauthorized: 401,
@@ -8,12 +8,13 @@ const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 500> = {
   not_found: 404,
   conflict: 409,
   rate_limited: 429,
+  provider_unavailable: 502,
   internal: 500,
 };
 
 /** The one error type handlers throw; `renderError` turns it into `{error:{code, message, details?}}`. */
 export class ApiError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 500;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502;
 
   constructor(
     readonly code: ErrorCode,

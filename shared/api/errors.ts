@@ -12,6 +12,7 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'rate_limited',
+  'provider_unavailable', // QuickBooks or Xero did not answer usefully; try again later
   'internal',
 ] as const;
 

@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './organizations.ts';
 export * from './sessions.ts';
 export * from './tenants.ts';
+export * from './oauth.ts';

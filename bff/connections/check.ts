@@ -1,0 +1,32 @@
+import type { Deps } from '../context.ts';
+import { ApiError } from '../http/api-error.ts';
+import { readCompany } from '../providers/qbo/company.ts';
+import { QboError } from '../providers/qbo/faults.ts';
+import { qboApiFor } from './provider.ts';
+import { findConnection, type ConnectionRow } from './store.ts';
+import { NeedsReconnectError } from './tokens.ts';
+
+/**
+ * Proves a connection still works with one real call (CompanyInfo + Preferences), refreshing the company
+ * details it shows. A dead grant turns the connection needs_reconnect (the answer says so); a provider
+ * outage is an error to retry, and leaves the connection as it was.
+ */
+export async function checkConnection(deps: Deps, connection: ConnectionRow): Promise<ConnectionRow> {
+  if (connection.status !== 'connected') return connection;
+  try {
+    const company = await readCompany(qboApiFor(deps, connection), connection.external_id);
+    const [row] = await deps.sql<ConnectionRow[]>`
+      update connections set company_name = ${company.companyName}, legal_name = ${company.legalName},
+        country = ${company.country}, plan = ${company.plan}, last_checked_at = ${deps.now()}
+      where id = ${connection.id} returning *`;
+    return row ?? connection;
+  } catch (error) {
+    if (error instanceof NeedsReconnectError || (error instanceof QboError && error.kind === 'unauthorized')) {
+      return (await findConnection(deps.sql, { tenantId: connection.tenant_id }, connection.id)) ?? connection;
+    }
+    if (error instanceof QboError) {
+      throw new ApiError('provider_unavailable', `QuickBooks did not answer the check (${error.message}); try again in a minute`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+import type { Deps } from '../context.ts';
+import type { Queryable } from '../db/client.ts';
+import { open, seal } from '../crypto/vault.ts';
+import type { AccessTokens } from '../providers/qbo/api-client.ts';
+import { QboGrantError, type QboOAuth, type QboTokenSet } from '../providers/qbo/oauth-client.ts';
+import { markNeedsReconnect } from './lifecycle.ts';
+
+/** Refresh when less than this is left, so no call leaves with a token that expires in flight. */
+const REFRESH_AHEAD_MS = 5 * 60_000;
+/** How long a replica may hold the refresh lease before others assume it died and take over. */
+const LEASE_MS = 30_000;
+const WAIT_STEP_MS = 40;
+
+export class NeedsReconnectError extends Error {
+  constructor(readonly connectionId: string, reason: string) {
+    super(reason);
+    this.name = 'NeedsReconnectError';
+  }
+}
+
+interface TokenRow {
+  access_token: string;
+  refresh_token: string;
+  access_expires_at: Date;
+  version: number;
+  refresh_lease_until: Date | null;
+  status: string;
+}
+
+/** Stores a fresh token set (connect, reconnect): sealed, with a new version so waiting refreshers notice. */
+export async function storeTokens(sql: Queryable, deps: Pick<Deps, 'keys' | 'now'>, connectionId: string, tokens: QboTokenSet): Promise<void> {
+  const now = deps.now().getTime();
+  const access = seal(tokens.access_token, deps.keys.encryption, deps.keys.encryptionKeyId);
+  const refresh = seal(tokens.refresh_token, deps.keys.encryption, deps.keys.encryptionKeyId);
+  const accessExpires = new Date(now + tokens.expires_in * 1000);
+  const refreshExpires = tokens.x_refresh_token_expires_in ? new Date(now + tokens.x_refresh_token_expires_in * 1000) : null;
+  await sql`
+    insert into connection_tokens (connection_id, access_token, refresh_token, access_expires_at, refresh_expires_at, refreshed_at)
+    values (${connectionId}, ${access}, ${refresh}, ${accessExpires}, ${refreshExpires}, ${new Date(now)})
+    on conflict (connection_id) do update set
+      access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+      access_expires_at = excluded.access_expires_at, refresh_expires_at = excluded.refresh_expires_at,
+      version = connection_tokens.version + 1, refresh_lease_until = null, refreshed_at = excluded.refreshed_at`;
+}
+
+/**
+ * Access tokens for one connection, refreshed exactly once per expiry across every replica.
+ *
+ * The winner of a compare-and-swap on (version, lease) calls Intuit with no transaction open (PGlite runs
+ * one transaction at a time, and a provider call can take seconds), then commits the rotated refresh token
+ * together with the new access token before anyone uses it. Losers wait for the version to move.
+ * An error answer never overwrites stored tokens; `invalid_grant` marks the connection needs_reconnect.
+ */
+export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: string): AccessTokens & { refresh(): Promise<string> } {
+  const keyring = new Map([[deps.keys.encryptionKeyId, deps.keys.encryption]]);
+
+  async function read(): Promise<TokenRow> {
+    const [row] = await deps.sql<TokenRow[]>`
+      select t.access_token, t.refresh_token, t.access_expires_at, t.version, t.refresh_lease_until, c.status
+      from connection_tokens t join connections c on c.id = t.connection_id
+      where t.connection_id = ${connectionId}`;
+    if (!row) throw new NeedsReconnectError(connectionId, 'This connection has no stored authorization; reconnect it');
+    if (row.status !== 'connected') throw new NeedsReconnectError(connectionId, `This connection is ${row.status.replace('_', ' ')}`);
+    return row;
+  }
+
+  /** A token other than `unlike`, valid for a while yet; refreshes (or waits for another replica's refresh) as needed. */
+  async function obtain(unlike?: string): Promise<string> {
+    const deadline = Date.now() + LEASE_MS * 2;
+    for (;;) {
+      const row = await read();
+      const access = open(row.access_token, keyring);
+      const fresh = row.access_expires_at.getTime() - deps.now().getTime() > REFRESH_AHEAD_MS;
+      if (fresh && access !== unlike) return access;
+      const leased = await deps.sql`
+        update connection_tokens set refresh_lease_until = ${new Date(deps.now().getTime() + LEASE_MS)}
+        where connection_id = ${connectionId} and version = ${row.version}
+          and (refresh_lease_until is null or refresh_lease_until < ${deps.now()})
+        returning version`;
+      if (leased.length === 1) return refreshWithLease(row);
+      if (Date.now() > deadline) throw new Error('Timed out waiting for another server to refresh the QuickBooks token');
+      await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS + Math.random() * WAIT_STEP_MS));
+    }
+  }
+
+  async function refreshWithLease(row: TokenRow): Promise<string> {
+    let tokens: QboTokenSet;
+    try {
+      tokens = await oauth.refresh(open(row.refresh_token, keyring));
+    } catch (error) {
+      await deps.sql`update connection_tokens set refresh_lease_until = null where connection_id = ${connectionId} and version = ${row.version}`;
+      if (error instanceof QboGrantError && error.kind === 'invalid_grant') {
+        await markNeedsReconnect(deps, connectionId, 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.');
+        throw new NeedsReconnectError(connectionId, error.message);
+      }
+      throw error;
+    }
+    const now = deps.now();
+    await deps.sql.begin(async (tx) => {
+      await storeTokens(tx, deps, connectionId, tokens);
+      await tx`update connections set last_refreshed_at = ${now} where id = ${connectionId}`;
+    });
+    return tokens.access_token;
+  }
+
+  return {
+    current: () => obtain(),
+    renewAfterRejection: (rejected) => obtain(rejected),
+    async rejectedAfterRenewal() {
+      await markNeedsReconnect(deps, connectionId, 'QuickBooks refused a freshly renewed authorization; the app may have been disconnected inside QuickBooks.');
+    },
+    /** Forces a refresh now (keep-alive); still exactly once across replicas. */
+    async refresh() {
+      const row = await read();
+      return obtain(open(row.access_token, keyring));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+import type { Sql } from '../db/client.ts';
+
+/** How long a start URL and its consent round trip may take. */
+export const ATTEMPT_TTL_MS = 10 * 60_000;
+
+export interface AttemptRow {
+  id: string;
+  tenant_id: string;
+  organization_id: string;
+  user_id: string;
+  user_role: string;
+  provider: string;
+  connection_id: string | null;
+  mode: 'popup' | 'redirect';
+  return_url: string | null;
+  opener_origin: string | null;
+  expires_at: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  outcome: OAuthResultMessage | null;
+}
+
+export async function createAttempt(
+  sql: Sql,
+  input: Omit<AttemptRow, 'id' | 'started_at' | 'completed_at' | 'outcome'>,
+): Promise<AttemptRow> {
+  const [row] = await sql<AttemptRow[]>`
+    insert into oauth_attempts (id, tenant_id, organization_id, user_id, user_role, provider, connection_id, mode, return_url, opener_origin, expires_at)
+    values (${randomBytes(24).toString('base64url')}, ${input.tenant_id}, ${input.organization_id}, ${input.user_id}, ${input.user_role},
+            ${input.provider}, ${input.connection_id}, ${input.mode}, ${input.return_url}, ${input.opener_origin}, ${input.expires_at})
+    returning *`;
+  return row!;
+}
+
+/** Opens the start URL once: a second open, or one after expiry, gets nothing. */
+export async function startAttempt(sql: Sql, id: string, now: Date): Promise<AttemptRow | undefined> {
+  const [row] = await sql<AttemptRow[]>`
+    update oauth_attempts set started_at = ${now}
+    where id = ${id} and started_at is null and expires_at > ${now}
+    returning *`;
+  return row;
+}
+
+export async function findAttempt(sql: Sql, id: string): Promise<AttemptRow | undefined> {
+  const [row] = await sql<AttemptRow[]>`select * from oauth_attempts where id = ${id}`;
+  return row;
+}
+
+/**
+ * Claims the callback: exactly one caller wins (and exchanges the code); a replayed or concurrent callback
+ * gets false and shows the recorded outcome instead, so a working connection is never burnt or overwritten.
+ */
+export async function claimCompletion(sql: Sql, id: string, now: Date): Promise<boolean> {
+  const rows = await sql`
+    update oauth_attempts set completed_at = ${now}
+    where id = ${id} and completed_at is null and started_at is not null and expires_at > ${now}
+    returning id`;
+  return rows.length === 1;
+}
+
+export async function recordOutcome(sql: Sql, id: string, outcome: OAuthResultMessage): Promise<void> {
+  await sql`update oauth_attempts set outcome = ${sql.json(outcome as never)} where id = ${id}`;
+}

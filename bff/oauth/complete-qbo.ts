@@ -1,0 +1,76 @@
+import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+import { presentConnection, listConnections, type ConnectionRow } from '../connections/store.ts';
+import { storeTokens } from '../connections/tokens.ts';
+import type { Deps } from '../context.ts';
+import { newId } from '../db/ids.ts';
+import { recordEvent } from '../events/record.ts';
+import { getSettings } from '../organizations/store.ts';
+import { QboApi } from '../providers/qbo/api-client.ts';
+import { readCompany } from '../providers/qbo/company.ts';
+import type { QboOAuth, QboTokenSet } from '../providers/qbo/oauth-client.ts';
+import type { AttemptRow } from './attempts.ts';
+import { connectRefusal } from './policy.ts';
+
+/**
+ * The heart of the callback, after state and single use are settled: exchange the code (once), read the
+ * company, apply the organization's policies, then store the connection and its sealed tokens in one
+ * transaction. A refused company leaves nothing stored and its fresh grant revoked.
+ */
+export async function completeQboConnect(
+  deps: Deps,
+  oauth: QboOAuth,
+  attempt: AttemptRow,
+  callback: { code: string; realmId: string },
+): Promise<OAuthResultMessage> {
+  const tokens = await oauth.exchangeCode(callback.code, callback.realmId);
+  const api = new QboApi({
+    apiBase: oauth.endpoints.api,
+    realmId: callback.realmId,
+    tokens: { current: async () => tokens.access_token, renewAfterRejection: async () => tokens.access_token },
+  });
+  const company = await readCompany(api, callback.realmId);
+
+  const settings = await getSettings(deps.sql, attempt.tenant_id, attempt.organization_id);
+  const existing = await listConnections(deps.sql, attempt.tenant_id, attempt.organization_id);
+  const refusal = connectRefusal(settings, { externalId: callback.realmId, ...company }, existing.filter((row) => row.provider === 'qbo'));
+  if (refusal) {
+    await oauth.revoke(tokens.refresh_token).catch(() => {});
+    return { source: 'ledgerlink', type: 'oauth-result', outcome: 'refused', code: 'policy_refused', message: refusal };
+  }
+
+  const connection = await saveConnection(deps, attempt, callback.realmId, company, tokens);
+  return { source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: presentConnection(connection) };
+}
+
+async function saveConnection(
+  deps: Deps,
+  attempt: AttemptRow,
+  realmId: string,
+  company: Awaited<ReturnType<typeof readCompany>>,
+  tokens: QboTokenSet,
+): Promise<ConnectionRow> {
+  const now = deps.now();
+  return deps.sql.begin(async (tx) => {
+    // The same company in the same organization is the same connection: reconnecting keeps its id and data.
+    const [row] = await tx<(ConnectionRow & { inserted: boolean })[]>`
+      insert into connections (id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan,
+                               status, connected_by, connected_at, last_refreshed_at, last_checked_at)
+      values (${newId('con')}, ${attempt.tenant_id}, ${attempt.organization_id}, 'qbo', ${realmId}, ${company.companyName},
+              ${company.legalName}, ${company.country}, ${company.plan}, 'connected', ${attempt.user_id}, ${now}, ${now}, ${now})
+      on conflict (tenant_id, organization_id, provider, external_id) do update set
+        company_name = excluded.company_name, legal_name = excluded.legal_name, country = excluded.country, plan = excluded.plan,
+        status = 'connected', status_reason = null, connected_by = excluded.connected_by, connected_at = excluded.connected_at,
+        last_refreshed_at = excluded.last_refreshed_at, last_checked_at = excluded.last_checked_at
+      returning *, (xmax = 0) as inserted`;
+    await storeTokens(tx, deps, row!.id, tokens);
+    await recordEvent(tx, {
+      tenantId: attempt.tenant_id,
+      organizationId: attempt.organization_id,
+      connectionId: row!.id,
+      type: row!.inserted ? 'connection.connected' : 'connection.reconnected',
+      data: { external_id: realmId, company_name: company.companyName, by: attempt.user_id },
+    });
+    const { inserted: _inserted, ...connection } = row!;
+    return connection;
+  });
+}

@@ -1,0 +1,167 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+import { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
+import { findConnection } from '../connections/store.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError, forbidden, notFound } from '../http/api-error.ts';
+import { validationHook } from '../http/errors.ts';
+import { jsonBody, jsonResponse, widgetRoute } from '../http/routes.ts';
+import { getSettings } from '../organizations/store.ts';
+import { QboGrantError } from '../providers/qbo/oauth-client.ts';
+import { QboError } from '../providers/qbo/faults.ts';
+import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, recordOutcome, startAttempt, type AttemptRow } from './attempts.ts';
+import { completeQboConnect } from './complete-qbo.ts';
+import { connectRoleRefusal } from './policy.ts';
+import { redirectBackUrl, resultPage } from './result-page.ts';
+import { signState, verifyState } from './state.ts';
+import { markDisconnectedByProvider } from '../connections/lifecycle.ts';
+import { checkConnection } from '../connections/check.ts';
+
+export const oauthRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const ProviderParams = z.object({ provider: z.enum(['qbo']).meta({ description: 'Only QuickBooks Online is available so far' }) });
+const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+
+oauthRoutes.openapi(
+  widgetRoute({
+    method: 'post',
+    path: '/v1/widget/oauth/{provider}/start-url',
+    summary: 'A one-time URL that starts connecting (or reconnecting) a company in a popup or by redirect',
+    tags: ['Widget', 'OAuth'],
+    request: { params: ProviderParams, ...jsonBody(StartUrlBody) },
+    responses: { 201: jsonResponse('The start URL', StartUrl) },
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const session = c.get('session');
+    const body = c.req.valid('json');
+    const refusal = connectRoleRefusal(await getSettings(deps.sql, session.tenantId, session.organizationId), session.user.role);
+    if (refusal) throw forbidden(refusal);
+    if (!deps.qbo) throw new ApiError('provider_unavailable', 'QuickBooks is not configured on this server');
+    if (body.connection_id && !(await findConnection(deps.sql, session, body.connection_id))) throw notFound('Connection');
+    const origin = c.req.header('origin') ?? null;
+    if (body.return_url && !(await deps.origins.allowedForTenant(session.tenantId, new URL(body.return_url).origin))) {
+      throw new ApiError('invalid_request', 'body.return_url: must be on one of this tenant\'s allowed origins', {
+        issues: [{ field: 'body.return_url', message: 'not on an allowed origin' }],
+      });
+    }
+    const attempt = await createAttempt(deps.sql, {
+      tenant_id: session.tenantId,
+      organization_id: session.organizationId,
+      user_id: session.user.id,
+      user_role: session.user.role,
+      provider: 'qbo',
+      connection_id: body.connection_id ?? null,
+      mode: body.mode,
+      return_url: body.return_url ?? null,
+      opener_origin: origin,
+      expires_at: new Date(deps.now().getTime() + ATTEMPT_TTL_MS),
+    });
+    const url = `${deps.config.publicUrl}/v1/oauth/qbo/start?ref=${encodeURIComponent(attempt.id)}`;
+    return c.json({ url, expires_at: attempt.expires_at.toISOString() }, 201);
+  },
+);
+
+oauthRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/oauth/qbo/start',
+    summary: 'Opened by the popup: redirects to QuickBooks consent with a signed, single-use state',
+    tags: ['OAuth'],
+    request: { query: z.object({ ref: z.string().min(16).max(64) }) },
+    responses: { 302: { description: 'To the QuickBooks consent page' }, 400: html('The link was used or has expired') },
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const attempt = await startAttempt(deps.sql, c.req.valid('query').ref, deps.now());
+    if (!attempt || !deps.qbo) {
+      return c.html(resultPage(failure('error', 'This connect link was already used or has expired. Close this window and start again.'), null), 400);
+    }
+    return c.redirect(deps.qbo.authorizeUrl(await signState(deps.keys.signing, attempt)), 302);
+  },
+);
+
+oauthRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/oauth/qbo/callback',
+    summary: 'Where QuickBooks returns after consent; finishes the connection once and reports to the opener',
+    tags: ['OAuth'],
+    request: {
+      query: z.object({
+        state: z.string().max(2048).optional(),
+        code: z.string().max(2048).optional(),
+        realmId: z.string().max(64).optional(),
+        error: z.string().max(200).optional(),
+      }),
+    },
+    responses: { 200: html('The result page (popup) '), 302: { description: 'Back to the host (redirect mode)' }, 400: html('Invalid state') },
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const query = c.req.valid('query');
+    const claims = query.state ? await verifyState(deps.keys.signing, query.state, deps.now()) : undefined;
+    const attempt = claims ? await findAttempt(deps.sql, claims.attemptId) : undefined;
+    const bound = attempt && claims && attempt.tenant_id === claims.tenantId && attempt.organization_id === claims.organizationId && attempt.user_id === claims.userId;
+    if (!attempt || !bound) {
+      deps.logger.warn('oauth callback with an invalid state');
+      return c.html(resultPage(failure('error', 'This sign-in could not be verified. Close this window and start again from the app.'), null), 400);
+    }
+
+    if (!(await claimCompletion(deps.sql, attempt.id, deps.now()))) {
+      // A replay (browser back, double submit): never exchange the code again; repeat what happened.
+      const previous = (await findAttempt(deps.sql, attempt.id))?.outcome;
+      return answer(c, attempt, previous ?? failure('error', 'This sign-in was already completed. Close this window.'));
+    }
+
+    let result: OAuthResultMessage;
+    if (query.error) {
+      result = failure('cancelled', query.error === 'access_denied' ? 'You cancelled connecting to QuickBooks.' : `QuickBooks said: ${query.error}`);
+    } else if (!query.code || !query.realmId) {
+      result = failure('error', 'QuickBooks did not send back a company. Start again from the app.');
+    } else {
+      try {
+        result = await completeQboConnect(deps, deps.qbo!, attempt, { code: query.code, realmId: query.realmId });
+      } catch (error) {
+        deps.logger.warn('connect failed', { error: (error as Error).message, attempt_tenant: attempt.tenant_id });
+        const transient = (error instanceof QboGrantError && error.kind === 'transient') || (error instanceof QboError && (error.kind === 'unavailable' || error.kind === 'throttled'));
+        result = failure('error', transient ? 'QuickBooks is not answering right now. Wait a minute and try again.' : 'QuickBooks did not complete the connection. Try again.');
+      }
+    }
+    await recordOutcome(deps.sql, attempt.id, result);
+    return answer(c, attempt, result);
+  },
+);
+
+oauthRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/oauth/qbo/disconnect',
+    summary: 'Intuit\'s Disconnect URL: the user removed the app inside QuickBooks',
+    description: 'Unauthenticated by nature, so it only triggers a check: connections whose grant is really gone become disconnected.',
+    tags: ['OAuth'],
+    request: { query: z.object({ realmId: z.string().min(1).max(64) }) },
+    responses: { 200: html('A page confirming the disconnection') },
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const { realmId } = c.req.valid('query');
+    const rows = await deps.sql<import('../connections/store.ts').ConnectionRow[]>`
+      select * from connections where provider = 'qbo' and external_id = ${realmId} and status <> 'disconnected'`;
+    for (const row of rows) {
+      const checked = await checkConnection(deps, row).catch(() => row);
+      if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
+    }
+    return c.html(resultPage(failure('cancelled', 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.'), null));
+  },
+);
+
+function failure(outcome: 'cancelled' | 'error', message: string): OAuthResultMessage {
+  return { source: 'ledgerlink', type: 'oauth-result', outcome, message };
+}
+
+function answer(c: Context<AppEnv>, attempt: AttemptRow, result: OAuthResultMessage) {
+  if (attempt.mode === 'redirect' && attempt.return_url) return c.redirect(redirectBackUrl(attempt.return_url, result), 302);
+  return c.html(resultPage(result, attempt.opener_origin));
+}

@@ -1,0 +1,80 @@
+import { parseFault, QboError } from './faults.ts';
+
+/** Supplies access tokens; after a 401 it is asked for a fresher one than the token that was refused. */
+export interface AccessTokens {
+  current(): Promise<string>;
+  renewAfterRejection(rejected: string): Promise<string>;
+  /** Called when even the renewed token is refused: the grant is gone. */
+  rejectedAfterRenewal?(): Promise<void>;
+}
+
+export interface QboApiOptions {
+  /** Accounting API base ending in `/` (Intuit's, or a sandbox's). */
+  apiBase: string;
+  realmId: string;
+  tokens: AccessTokens;
+  minorVersion?: number;
+  timeoutMs?: number;
+}
+
+/**
+ * The one HTTP client for the QuickBooks Accounting API. It asks for JSON, names the minor version on every
+ * call, turns faults (JSON, lower-case 401 JSON, XML throttles) into QboError, and on a 401 retries once
+ * with a renewed token: a second 401 means the grant is gone (the caller marks the connection).
+ */
+export class QboApi {
+  readonly #base: string;
+
+  constructor(private readonly options: QboApiOptions) {
+    this.#base = `${options.apiBase.replace(/\/?$/, '/')}v3/company/${encodeURIComponent(options.realmId)}/`;
+  }
+
+  get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+    return this.#request<T>('GET', path, query);
+  }
+
+  post<T>(path: string, body: unknown, query: Record<string, string> = {}): Promise<T> {
+    return this.#request<T>('POST', path, query, body);
+  }
+
+  /** `SELECT …` through /query; the answer's QueryResponse. */
+  async query<T = Record<string, unknown>>(statement: string): Promise<T> {
+    const answer = await this.get<{ QueryResponse: T }>('query', { query: statement });
+    return answer.QueryResponse;
+  }
+
+  async #request<T>(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<T> {
+    let token = await this.options.tokens.current();
+    let response = await this.#send(method, path, query, token, body);
+    if (response.status === 401) {
+      await response.body?.cancel();
+      token = await this.options.tokens.renewAfterRejection(token);
+      response = await this.#send(method, path, query, token, body);
+      if (response.status === 401) await this.options.tokens.rejectedAfterRenewal?.();
+    }
+    const text = await response.text();
+    if (!response.ok) throw parseFault(response.status, text, response.headers.get('retry-after'));
+    return JSON.parse(text) as T;
+  }
+
+  async #send(method: string, path: string, query: Record<string, string>, token: string, body: unknown): Promise<Response> {
+    const url = new URL(path, this.#base);
+    url.searchParams.set('minorversion', String(this.options.minorVersion ?? 75));
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    try {
+      return await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+      });
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new QboError('unavailable', 0, [{ code: timedOut ? 'timeout' : 'network', message: (error as Error).message, detail: '' }]);
+    }
+  }
+}
