@@ -142,7 +142,7 @@ oauthRoutes.openapi(
     description: 'Unauthenticated by nature, so it only triggers a check: connections whose grant is really gone become disconnected.',
     tags: ['OAuth'],
     request: { query: z.object({ realmId: z.string().min(1).max(64) }) },
-    responses: { 200: html('A page confirming the disconnection') },
+    responses: { 200: html('A page confirming the disconnection'), 400: html('realmId missing') },
   }),
   async (c) => {
     const deps = c.get('deps');

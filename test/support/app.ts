@@ -27,6 +27,7 @@ export function testApp(overrides: Partial<Deps> = {}) {
     logger: createLogger('silent'),
     now: () => new Date(Date.now() + offsetMs),
     origins: new AllowedOrigins(sql, 0),
+    qbo: undefined,
     ...overrides,
   };
   const { app, metrics } = createApp(deps);

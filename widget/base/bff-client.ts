@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { ErrorBody } from '../../shared/api/errors.ts';
+import type { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
 import type { SessionSource } from './session-source.ts';
@@ -47,6 +49,30 @@ export class BffClient {
 
   connection(id: string): Promise<Connection> {
     return this.request('GET', `/v1/widget/connections/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * A single-use QuickBooks authorization URL to open in a popup or navigate to (redirect mode, which needs
+   * `return_url`). With `connection_id` it reconnects that connection. Fails with `forbidden` (403) when the
+   * session's role may not connect.
+   */
+  quickbooksStartUrl(body: z.input<typeof StartUrlBody>): Promise<z.infer<typeof StartUrl>> {
+    return this.request('POST', '/v1/widget/oauth/qbo/start-url', { body });
+  }
+
+  /** Tests the connection with a real call to the provider; the answer may say `needs_reconnect`. */
+  checkConnection(id: string): Promise<Connection> {
+    return this.request('POST', `/v1/widget/connections/${encodeURIComponent(id)}/check`);
+  }
+
+  /** Stops syncing and forgets the tokens; the connection and the data imported through it are kept. */
+  disconnectConnection(id: string): Promise<Connection> {
+    return this.request('DELETE', `/v1/widget/connections/${encodeURIComponent(id)}`);
+  }
+
+  /** Disconnects and deletes the connection with all data imported through it. Cannot be undone. */
+  purgeConnection(id: string): Promise<void> {
+    return this.request('DELETE', `/v1/widget/connections/${encodeURIComponent(id)}?purge=true`);
   }
 
   /** One request; on 401 it renews the session once (when the host gave a fetchSessionToken) and retries. */
