@@ -15,7 +15,8 @@ function meets(actual: 'auto' | 'suggested' | 'none', expected: Expectation): bo
 }
 
 describe('suggestMatches on hand-written hard cases', () => {
-  it.each(HARD_CASES.map((hardCase) => [hardCase.why, hardCase] as const))('alone: %s', (_why, hardCase) => {
+  const alone = HARD_CASES.filter((hardCase) => !hardCase.needsCrowd);
+  it.each(alone.map((hardCase) => [hardCase.why, hardCase] as const))('alone: %s', (_why, hardCase) => {
     const actual = outcome(suggestMatches([{ ...hardCase.left, id: 'L' }], [{ ...hardCase.right, id: 'R' }]), 'L', 'R');
     expect(`${actual} (expected ${hardCase.expect})`).toSatisfy(() => meets(actual, hardCase.expect));
   });
