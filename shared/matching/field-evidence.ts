@@ -2,13 +2,17 @@ import type { PreparedRecord } from './prepared-record.ts';
 
 /**
  * What the fields other than the name say about a pair, as log-odds: positive when they agree, negative when they
- * disagree. `conflicts` are disagreements that alone forbid linking without a person.
+ * disagree. `conflicting` marks disagreements that alone forbid linking without a person.
  */
 export interface FieldEvidence {
   logOdds: number;
+  conflicting: boolean;
+}
+
+/** Where {@link compareFields} writes its reasons when asked to explain itself. */
+export interface FieldExplanation {
   agreements: string[];
   disagreements: string[];
-  conflicting: boolean;
 }
 
 // Log-odds per field, set by how rarely two different businesses share the value (a tax id: almost never; a
@@ -31,76 +35,80 @@ const COUNTRY_DIFFERS = -3;
 /** One contact detail may drift (a new phone, a move); two disagreeing is another party. */
 const CONTACT_DISAGREEMENTS_FOR_CONFLICT = 2;
 
-export function compareFields(a: PreparedRecord, b: PreparedRecord): FieldEvidence {
+/**
+ * Compares the corroborating fields of two records. Reasons are only written when `explanation` is given, because
+ * most compared pairs are discarded and building their words would be most of the work.
+ */
+export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?: FieldExplanation): FieldEvidence {
   let logOdds = 0;
-  const agreements: string[] = [];
-  const disagreements: string[] = [];
+  const agreements = explanation?.agreements;
+  const disagreements = explanation?.disagreements;
   let conflicting = false;
   let contactDisagreements = 0;
 
   if (a.taxId && b.taxId) {
     if (a.taxId === b.taxId) {
       logOdds += TAX_ID_AGREES;
-      agreements.push('tax id');
+      agreements?.push('tax id');
     } else {
       logOdds += TAX_ID_DIFFERS;
-      disagreements.push('different tax id');
+      disagreements?.push('different tax id');
       conflicting = true;
     }
   }
   if (a.accountNumber && b.accountNumber) {
     if (a.accountNumber === b.accountNumber) {
       logOdds += ACCOUNT_NUMBER_AGREES;
-      agreements.push('account number');
+      agreements?.push('account number');
     } else {
       logOdds += ACCOUNT_NUMBER_DIFFERS;
-      disagreements.push('different account number');
+      disagreements?.push('different account number');
       conflicting = true;
     }
   }
   if (a.email && b.email) {
     if (a.email.address === b.email.address) {
       logOdds += EMAIL_AGREES;
-      agreements.push('email');
+      agreements?.push('email');
     } else if (a.email.domain === b.email.domain && !a.email.freeMail) {
       logOdds += EMAIL_DOMAIN_AGREES;
-      agreements.push('email domain');
+      agreements?.push('email domain');
     } else {
       logOdds += EMAIL_DIFFERS;
-      disagreements.push('different email');
+      disagreements?.push('different email');
       contactDisagreements += 1;
     }
   }
   if (a.phone && b.phone) {
     if (a.phone === b.phone) {
       logOdds += PHONE_AGREES;
-      agreements.push('phone');
+      agreements?.push('phone');
     } else {
       logOdds += PHONE_DIFFERS;
-      disagreements.push('different phone');
+      disagreements?.push('different phone');
       contactDisagreements += 1;
     }
   }
   if (a.postalCode && b.postalCode) {
     if (a.postalCode === b.postalCode) {
       logOdds += POSTAL_CODE_AGREES;
-      agreements.push('postal code');
+      agreements?.push('postal code');
     } else {
       logOdds += POSTAL_CODE_DIFFERS;
-      disagreements.push('different postal code');
+      disagreements?.push('different postal code');
       contactDisagreements += 1;
     }
   }
   if (a.addressLine && b.addressLine && a.addressLine === b.addressLine) {
     logOdds += ADDRESS_AGREES;
-    agreements.push('address');
+    agreements?.push('address');
   }
   if (a.city && b.city && a.city === b.city) logOdds += CITY_AGREES;
   if (a.country && b.country && a.country !== b.country) {
     logOdds += COUNTRY_DIFFERS;
-    disagreements.push('different country');
+    disagreements?.push('different country');
     conflicting = true;
   }
   if (contactDisagreements >= CONTACT_DISAGREEMENTS_FOR_CONFLICT) conflicting = true;
-  return { logOdds, agreements, disagreements, conflicting };
+  return { logOdds, conflicting };
 }

@@ -4,6 +4,12 @@ import { countDocumentFrequencies, tokenWeightFrom, weighRecord, type TokenWeigh
 import type { MatchRecord } from './types.ts';
 
 /**
+ * Candidates with less than this share of the best candidate's votes are not scored: they share only a common word
+ * with the query while another record shares its rare words or an identifier.
+ */
+const MIN_VOTE_SHARE = 0.3;
+
+/**
  * One side's records normalised, weighted and indexed by blocking key, built once and reused for every query:
  * the manual picker asks it once per keystroke, {@link suggestMatches} once per record of the other side.
  * Immutable once built; holds no reference to the input records.
@@ -60,8 +66,8 @@ export class MatchIndex {
 
   /**
    * The positions of the records most worth scoring against `query`: each shared blocking key votes its weight, keys
-   * shared by more than `maxBlockSize` records are skipped, and the `maxCandidates` best-voted records are returned
-   * (ties to the smaller id).
+   * shared by more than `maxBlockSize` records are skipped, and of the records with at least 30% of the best votes
+   * the `maxCandidates` best-voted are returned (ties to the smaller id).
    */
   candidatesFor(query: WeightedRecord, maxBlockSize: number, maxCandidates: number): number[] {
     return this.topVoted(
@@ -80,18 +86,17 @@ export class MatchIndex {
     const tally = this.#votes;
     const lastGroup = this.#lastGroup;
     const touched: number[] = [];
-    const stampOf = new Map<number, number>();
-    if (this.#groupStamp > 2_000_000_000) {
+    let groups = 0;
+    for (const { group } of votes) groups = Math.max(groups, group + 1);
+    if (this.#groupStamp + groups > 2_000_000_000) {
       lastGroup.fill(0);
       this.#groupStamp = 0;
     }
+    const firstStamp = this.#groupStamp + 1;
+    this.#groupStamp += groups;
     for (const { posting, weight, group } of votes) {
       if (!posting || posting.length > maxBlockSize) continue;
-      let stamp = stampOf.get(group);
-      if (stamp === undefined) {
-        stamp = ++this.#groupStamp;
-        stampOf.set(group, stamp);
-      }
+      const stamp = firstStamp + group;
       for (const position of posting) {
         if (lastGroup[position] === stamp) continue;
         lastGroup[position] = stamp;
@@ -99,10 +104,16 @@ export class MatchIndex {
         tally[position] = (tally[position] ?? 0) + weight;
       }
     }
-    if (touched.length > maxCandidates) touched.sort((a, b) => (tally[b] ?? 0) - (tally[a] ?? 0) || a - b);
+    let strongest = 0;
+    for (const position of touched) strongest = Math.max(strongest, tally[position] ?? 0);
+    const enough = strongest * MIN_VOTE_SHARE;
+    const chosen = touched.filter((position) => (tally[position] ?? 0) >= enough);
+    if (chosen.length > maxCandidates) {
+      chosen.sort((a, b) => (tally[b] ?? 0) - (tally[a] ?? 0) || a - b);
+      chosen.length = maxCandidates;
+    }
     for (const position of touched) tally[position] = 0;
-    if (touched.length > maxCandidates) touched.length = maxCandidates;
-    return touched;
+    return chosen;
   }
 }
 

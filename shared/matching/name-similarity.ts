@@ -70,24 +70,44 @@ export function variantSimilarity(a: WeightedVariant, b: WeightedVariant): numbe
   return a.compact === b.compact ? Math.max(similarity, SAME_LETTERS_SIMILARITY) : similarity;
 }
 
+// Similarities of the words left unpaired after exact pairing, reused across calls (names have at most 12 words).
+const MAX_WORDS = 16;
+const similarities = new Float64Array(MAX_WORDS * MAX_WORDS);
+
 function fuzzyAgreement(a: WeightedVariant, b: WeightedVariant, usedA: number, usedB: number): number {
-  const pairs: { i: number; j: number; similarity: number }[] = [];
-  for (let i = 0; i < a.tokens.length; i++) {
-    if ((usedA & (1 << i)) !== 0) continue;
-    for (let j = 0; j < b.tokens.length; j++) {
-      if ((usedB & (1 << j)) !== 0) continue;
-      const similarity = tokenSimilarity(a.tokens[i] ?? '', b.tokens[j] ?? '');
-      if (similarity > 0) pairs.push({ i, j, similarity });
+  const countA = Math.min(a.tokens.length, MAX_WORDS);
+  const countB = Math.min(b.tokens.length, MAX_WORDS);
+  let anySimilar = false;
+  for (let i = 0; i < countA; i++) {
+    for (let j = 0; j < countB; j++) {
+      const free = (usedA & (1 << i)) === 0 && (usedB & (1 << j)) === 0;
+      const similarity = free ? tokenSimilarity(a.tokens[i] ?? '', b.tokens[j] ?? '') : 0;
+      similarities[i * MAX_WORDS + j] = similarity;
+      if (similarity > 0) anySimilar = true;
     }
   }
-  if (pairs.length === 0) return 0;
-  pairs.sort((x, y) => y.similarity - x.similarity || x.i - y.i || x.j - y.j);
+  if (!anySimilar) return 0;
+  // Greedy: take the most similar free pair (first in reading order on ties) until none is left.
   let agreed = 0;
-  for (const { i, j, similarity } of pairs) {
-    if ((usedA & (1 << i)) !== 0 || (usedB & (1 << j)) !== 0) continue;
-    usedA |= 1 << i;
-    usedB |= 1 << j;
-    agreed += similarity * ((a.weights[i] ?? 0) + (b.weights[j] ?? 0));
+  for (;;) {
+    let best = 0;
+    let bestI = -1;
+    let bestJ = -1;
+    for (let i = 0; i < countA; i++) {
+      if ((usedA & (1 << i)) !== 0) continue;
+      for (let j = 0; j < countB; j++) {
+        if ((usedB & (1 << j)) !== 0) continue;
+        const similarity = similarities[i * MAX_WORDS + j] ?? 0;
+        if (similarity > best) {
+          best = similarity;
+          bestI = i;
+          bestJ = j;
+        }
+      }
+    }
+    if (bestI < 0) return agreed;
+    usedA |= 1 << bestI;
+    usedB |= 1 << bestJ;
+    agreed += best * ((a.weights[bestI] ?? 0) + (b.weights[bestJ] ?? 0));
   }
-  return agreed;
 }

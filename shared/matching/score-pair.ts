@@ -1,4 +1,4 @@
-import { compareFields } from './field-evidence.ts';
+import { compareFields, type FieldExplanation } from './field-evidence.ts';
 import { compareNames } from './name-similarity.ts';
 import type { WeightedRecord } from './token-weights.ts';
 
@@ -29,20 +29,24 @@ const SAME_NAME = 0.999;
 
 /**
  * Scores one pair: log-odds from the name's similarity plus log-odds from each corroborating or conflicting field
- * (see field-evidence.ts), squashed to 0..1. Reasons list the name first, then agreeing fields, then disagreements.
+ * (see field-evidence.ts), squashed to 0..1. Reasons list the name first, then agreeing fields, then disagreements;
+ * they are only built when `explain` is true (the default).
  */
-export function scorePair(left: WeightedRecord, right: WeightedRecord): PairScore {
+export function scorePair(left: WeightedRecord, right: WeightedRecord, explain = true): PairScore {
   const name = compareNames(left.variants, right.variants);
-  const fields = compareFields(left.record, right.record);
+  const explanation: FieldExplanation | undefined = explain ? { agreements: [], disagreements: [] } : undefined;
+  const fields = compareFields(left.record, right.record, explanation);
   const nameLogOdds = Math.max(NAME_FLOOR, Math.min(NAME_CAP, NAME_SLOPE * (name.similarity - NAME_MIDPOINT)));
   const logOdds = nameLogOdds + fields.logOdds;
   const reasons: string[] = [];
-  if (name.similarity >= SAME_NAME * (name.kind === 'household member' ? 0.9 : 1)) {
-    reasons.push(name.kind);
-  } else if (name.similarity >= SIMILAR_NAME) {
-    reasons.push(name.kind === 'name' ? 'similar name' : `similar ${name.kind}`);
+  if (explanation) {
+    if (name.similarity >= SAME_NAME * (name.kind === 'household member' ? 0.9 : 1)) {
+      reasons.push(name.kind);
+    } else if (name.similarity >= SIMILAR_NAME) {
+      reasons.push(name.kind === 'name' ? 'similar name' : `similar ${name.kind}`);
+    }
+    reasons.push(...explanation.agreements, ...explanation.disagreements);
   }
-  reasons.push(...fields.agreements, ...fields.disagreements);
   return {
     score: 1 / (1 + Math.exp(-logOdds)),
     logOdds,

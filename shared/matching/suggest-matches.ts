@@ -38,8 +38,8 @@ export function suggestMatches(left: readonly MatchRecord[], right: readonly Mat
     for (const rightPosition of index.candidatesFor(entry, settings.maxBlockSize, settings.maxCandidates)) {
       const candidate = index.entries[rightPosition];
       if (!candidate) continue;
-      const scored = scorePair(entry, candidate);
-      if (scored.score >= keepFloor) pairs.push({ ...scored, left: leftPosition, right: rightPosition });
+      if (scorePair(entry, candidate, false).score < keepFloor) continue;
+      pairs.push({ ...scorePair(entry, candidate), left: leftPosition, right: rightPosition });
     }
   });
   return assignOneToOne(

@@ -23,7 +23,12 @@ export function tokenSimilarity(a: string, b: string): number {
     return PLURAL_SIMILARITY;
   }
   const allowedEdits = longer.length >= 8 ? 2 : longer.length >= 4 ? 1 : 0;
-  if (allowedEdits > 0 && longer.length - shorter.length <= allowedEdits && longer.length <= MAX_TYPO_TOKEN_LENGTH) {
+  // One edit leaves either the first or the last letter in place; checking that first skips most non-typos cheaply.
+  const couldBeOneEdit = a.charCodeAt(0) === b.charCodeAt(0) || a.charCodeAt(a.length - 1) === b.charCodeAt(b.length - 1);
+  if (
+    allowedEdits > 0 && (allowedEdits > 1 || couldBeOneEdit) &&
+    longer.length - shorter.length <= allowedEdits && longer.length <= MAX_TYPO_TOKEN_LENGTH
+  ) {
     const edits = boundedEditDistance(a, b, allowedEdits);
     if (edits <= allowedEdits) return 1 - edits / longer.length;
   }
