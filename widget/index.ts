@@ -1,10 +1,20 @@
 // ledgerlink.js: the one ES module hosts load with <script type="module">. Importing it registers every
 // component (guarded against a second copy) and exposes `configure` for page-wide defaults.
-import { announceBundle } from './base/define.ts';
+import { announceBundle, defineElement } from './base/define.ts';
+import { QboConnect } from './qbo-connect/qbo-connect.ts';
 
 export { configure } from './base/configure.ts';
 export { LedgerlinkApiError } from './base/bff-client.ts';
 export { LedgerlinkElement } from './base/ledgerlink-element.ts';
+export { QboConnect };
+export type {
+  ConnectedEventDetail,
+  DisconnectedEventDetail,
+  ErrorEventDetail,
+  NeedsReconnectEventDetail,
+} from './qbo-connect/qbo-connect.ts';
 
 export const version = '0.1.0';
 announceBundle(version);
+
+defineElement('qbo-connect', QboConnect);

@@ -1,0 +1,859 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
+import { themeStyles } from '../base/theme.ts';
+import { countryName } from '../format/country.ts';
+import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
+import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import type { Connection } from '../../shared/api/connections.ts';
+import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
+import type { SessionInfo } from '../../shared/api/sessions.ts';
+import { statusLabels, statusReason } from './connection-status.ts';
+import { returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
+import { qboConnectStyles } from './qbo-connect.styles.ts';
+import { quickbooksMark } from './quickbooks-mark.ts';
+
+/** `ledgerlink-connected`: a company was connected or reconnected. */
+export interface ConnectedEventDetail {
+  connection: Connection;
+}
+
+/** `ledgerlink-disconnected`: the user disconnected; `purged` when the connection and its data were deleted. */
+export interface DisconnectedEventDetail {
+  connection: Connection;
+  purged: boolean;
+}
+
+/** `ledgerlink-needs-reconnect`: a check found that QuickBooks no longer accepts the connection's access. */
+export interface NeedsReconnectEventDetail {
+  connection: Connection;
+}
+
+/** `ledgerlink-error`: something failed; `code` is the BFF's error code (or `network`, `oauth_error`), `message` plain words. */
+export interface ErrorEventDetail {
+  code: string;
+  message: string;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'qbo-connect': QboConnect;
+  }
+  interface HTMLElementEventMap {
+    'ledgerlink-connected': CustomEvent<ConnectedEventDetail>;
+    'ledgerlink-disconnected': CustomEvent<DisconnectedEventDetail>;
+    'ledgerlink-needs-reconnect': CustomEvent<NeedsReconnectEventDetail>;
+    'ledgerlink-error': CustomEvent<ErrorEventDetail>;
+  }
+}
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'idle' }
+  | { kind: 'connection' }
+  | { kind: 'connecting' }
+  | { kind: 'redirecting' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'error'; code: string; message: string; retry: () => void };
+
+/** Elements a transition can move focus to (their `data-focus` value). */
+type FocusTarget = 'title' | 'connect' | 'reconnect' | 'retry' | 'check' | 'disconnect' | 'confirm-cancel';
+
+/** How often a closed popup is noticed. Browsers fire no event when another window closes. */
+const POPUP_POLL_MS = 500;
+const POPUP_NAME = 'ledgerlink-quickbooks';
+const POPUP_WIDTH = 520;
+const POPUP_HEIGHT = 700;
+/** Relative times ("2 minutes ago") are redrawn this often while shown. */
+const CLOCK_MS = 30_000;
+
+/**
+ * Connects a QuickBooks Online company to the host's organization, and shows and manages that connection
+ * afterwards: reconnect when QuickBooks stops accepting access, disconnect (keeping or deleting the data).
+ *
+ * Without `connection-id` it adds a new connection (or, when the organization allows only one, shows the
+ * existing one). With it, it manages that connection. Authorization runs in a popup; when the browser blocks
+ * popups, or with the `redirect` attribute, the whole page goes to QuickBooks and comes back.
+ *
+ * @summary "Connect to QuickBooks" button and connection card.
+ *
+ * @attr connection-id - Manage this existing connection instead of adding a new one.
+ * @attr mode - `card` (default): a card with company details. `button`: only the button while not connected,
+ *   a one-line status with its actions once connected.
+ * @attr redirect - Always authorize with a full-page redirect instead of a popup.
+ * @attr allow-purge - Offer "Also delete the data imported from QuickBooks" when disconnecting.
+ *
+ * @slot connect-button - Intuit's official "Connect to QuickBooks" artwork (e.g. an `<img>` with alt text),
+ *   shown inside our `<button>` instead of the drawn button. Hosts need it to pass Intuit's app review.
+ * @slot description - One line under the title saying what connecting does (default text explains it neutrally).
+ *
+ * @event {CustomEvent<ConnectedEventDetail>} ledgerlink-connected - A company was connected or reconnected.
+ * @event {CustomEvent<DisconnectedEventDetail>} ledgerlink-disconnected - The user disconnected (`purged` when data was deleted).
+ * @event {CustomEvent<NeedsReconnectEventDetail>} ledgerlink-needs-reconnect - A check found the connection needs reconnecting.
+ * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading, connecting or disconnecting failed.
+ *
+ * @csspart card - The card (card mode) or the status row (button mode).
+ * @csspart mark - The drawn QuickBooks mark.
+ * @csspart title - The card title when no company is shown ("QuickBooks", "Finish connecting…").
+ * @csspart company-name - The connected company's name.
+ * @csspart status - The status badge ("Connected", "Reconnect needed", …).
+ * @csspart details - Country and plan.
+ * @csspart sync - "Last synced …" line.
+ * @csspart message - Explanations: what connecting does, why reconnect is needed, refusal and error messages.
+ * @csspart permission-note - Why the actions are disabled for this user's role.
+ * @csspart actions - The row of buttons.
+ * @csspart connect-button - The "Connect to QuickBooks" button.
+ * @csspart reconnect-button - The "Reconnect" button.
+ * @csspart disconnect-button - The "Disconnect" button (also the one confirming it).
+ * @csspart check-button - "Check connection".
+ * @csspart retry-button - "Retry" and "Choose another company".
+ * @csspart cancel-button - Cancel buttons (confirm step, popup wait).
+ * @csspart focus-window-button - "Show QuickBooks window".
+ * @csspart confirm - The inline disconnect confirmation.
+ * @csspart skeleton - The loading placeholder.
+ *
+ * @cssproperty --ll-qbo-button-bg - Connect button background. Default Intuit green `#2CA01C`.
+ * @cssproperty --ll-qbo-button-bg-hover - Connect button background on hover. Default `#108000`.
+ * @cssproperty --ll-qbo-button-bg-active - Connect button background while pressed. Default `#0b6b00`.
+ * @cssproperty --ll-qbo-button-text - Connect button text colour. Default `#ffffff`.
+ * @cssproperty --ll-qbo-button-radius - Connect button corner radius. Default `4px`.
+ * @cssproperty --ll-qbo-button-font-size - Connect button label size. Default `18.67px`: white on Intuit green
+ *   reaches WCAG contrast only as large bold text; if you make it smaller, also darken `--ll-qbo-button-bg`.
+ * @cssproperty --ll-qbo-mark-size - Size of the mark in the card header. Default `36px`.
+ */
+export class QboConnect extends LedgerlinkElement {
+  static override styles = [themeStyles, qboConnectStyles];
+
+  static override properties = {
+    // Lit inherits these anyway; spelled out so the static side stays assignable to the base's.
+    ...LedgerlinkElement.properties,
+    connectionId: { type: String, attribute: 'connection-id' },
+    mode: { type: String, reflect: true },
+    redirect: { type: Boolean },
+    allowPurge: { type: Boolean, attribute: 'allow-purge' },
+    _view: { state: true },
+    _connection: { state: true },
+    _confirming: { state: true },
+    _purge: { state: true },
+    _busy: { state: true },
+    _announcement: { state: true },
+  };
+
+  /** The connection to manage. Without it the element adds a new one. */
+  declare connectionId: string | undefined;
+  /** `card` (default) or `button`. */
+  declare mode: 'card' | 'button';
+  /** Always use a full-page redirect instead of a popup. */
+  declare redirect: boolean;
+  /** Offer deleting the imported data when disconnecting. */
+  declare allowPurge: boolean;
+
+  declare private _view: View;
+  declare private _connection: Connection | undefined;
+  declare private _confirming: boolean;
+  declare private _purge: boolean;
+  declare private _busy: 'check' | 'disconnect' | undefined;
+  declare private _announcement: string;
+
+  #session: SessionInfo | undefined;
+  #settings: OrganizationSettings | undefined;
+  /** A connection made here without a connection-id, so a session change reloads it instead of offering Connect again. */
+  #madeHere: string | undefined;
+  #loadSeq = 0;
+  #redirectResult: RedirectResult | undefined;
+
+  #popup: Window | undefined;
+  #popupPoll: ReturnType<typeof setInterval> | undefined;
+  #flowConnectionId: string | undefined;
+  #viewBeforeFlow: View | undefined;
+
+  #clock: ReturnType<typeof setInterval> | undefined;
+  #focusAfterUpdate: FocusTarget | undefined;
+
+  constructor() {
+    super();
+    this.mode = 'card';
+    this.redirect = false;
+    this.allowPurge = false;
+    this._view = { kind: 'loading' };
+    this._confirming = false;
+    this._purge = false;
+    this._announcement = '';
+  }
+
+  /** The connection shown, as last read from the BFF; undefined while none is. */
+  get connection(): Connection | undefined {
+    return this._connection;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#redirectResult ??= takeRedirectResult();
+    this.#clock = setInterval(() => {
+      if (this._view.kind === 'connection') this.requestUpdate();
+    }, CLOCK_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#stopWatchingPopup();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.hasUpdated && changed.has('connectionId') && this.hasSession) void this.#load();
+  }
+
+  protected override sessionChanged(): void {
+    void this.#load();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const target = this.#focusAfterUpdate;
+    if (!target) return;
+    this.#focusAfterUpdate = undefined;
+    this.renderRoot.querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus();
+  }
+
+  /** Sends the browser to QuickBooks in redirect mode. A seam for tests; hosts have no reason to override it. */
+  protected navigate(url: string): void {
+    location.assign(url);
+  }
+
+  // ── Loading ──────────────────────────────────────────────────────────────────────────────────────────
+
+  async #load(): Promise<void> {
+    const seq = ++this.#loadSeq;
+    const redirect = this.#redirectResult;
+    this.#redirectResult = undefined;
+    this._view = { kind: 'loading' };
+    this._confirming = false;
+    const id = this.connectionId || this.#madeHere;
+    try {
+      const [session, settings, byId] = await Promise.all([
+        this.client.session(),
+        this.client.settings(),
+        id ? this.client.connection(id) : undefined,
+      ]);
+      if (seq !== this.#loadSeq) return;
+      this.#session = session;
+      this.#settings = settings;
+      if (redirect) return await this.#applyRedirectResult(redirect, byId);
+      let connection = byId;
+      if (!connection && settings.max_connections === 1) connection = pickExisting(await this.client.connections());
+      if (seq !== this.#loadSeq) return;
+      this.#show(connection);
+    } catch (error) {
+      if (seq === this.#loadSeq) this.#fail(error, () => void this.#load(), false);
+    }
+  }
+
+  async #applyRedirectResult(result: RedirectResult, current: Connection | undefined): Promise<void> {
+    this.#flowConnectionId = this.connectionId || this.#madeHere;
+    this.#viewBeforeFlow = current ? { kind: 'connection' } : { kind: 'idle' };
+    this._connection = current;
+    await this.#handleOutcome({
+      outcome: result.outcome,
+      connectionId: result.connectionId,
+      message: result.message,
+      code: undefined,
+    });
+  }
+
+  #show(connection: Connection | undefined): void {
+    this._connection = connection;
+    this._view = connection ? { kind: 'connection' } : { kind: 'idle' };
+  }
+
+  // ── Connecting ───────────────────────────────────────────────────────────────────────────────────────
+
+  #connect(connectionId: string | undefined): void {
+    if (!this.#canConnect) return;
+    this.#flowConnectionId = connectionId;
+    this.#viewBeforeFlow = this._connection ? { kind: 'connection' } : { kind: 'idle' };
+    this._confirming = false;
+    // The popup must open inside the click, before any await: browsers block window.open after an async gap.
+    // It starts blank and is sent to QuickBooks once the BFF hands out the authorization URL.
+    const popup = this.redirect ? null : openPopup();
+    if (!popup) return void this.#startRedirect(connectionId);
+    this.#watchPopup(popup);
+    this._view = { kind: 'connecting' };
+    this.#announce('Finish connecting in the QuickBooks window.');
+    this.#focusAfterUpdate = 'title';
+    void this.#sendPopupToQuickBooks(popup, connectionId);
+  }
+
+  async #sendPopupToQuickBooks(popup: Window, connectionId: string | undefined): Promise<void> {
+    try {
+      const { url } = await this.client.quickbooksStartUrl({ mode: 'popup', ...(connectionId ? { connection_id: connectionId } : {}) });
+      if (this.#popup !== popup) return; // cancelled or closed meanwhile
+      popup.location.href = url;
+    } catch (error) {
+      if (this.#popup !== popup) return;
+      this.#stopWatchingPopup();
+      closeQuietly(popup);
+      this.#fail(error, () => this.#connect(connectionId));
+    }
+  }
+
+  async #startRedirect(connectionId: string | undefined): Promise<void> {
+    this._view = { kind: 'redirecting' };
+    this.#announce('Opening QuickBooks…');
+    try {
+      const { url } = await this.client.quickbooksStartUrl({
+        mode: 'redirect',
+        return_url: returnUrl(),
+        ...(connectionId ? { connection_id: connectionId } : {}),
+      });
+      this.navigate(url);
+    } catch (error) {
+      this.#fail(error, () => this.#connect(connectionId));
+    }
+  }
+
+  #watchPopup(popup: Window): void {
+    this.#stopWatchingPopup();
+    this.#popup = popup;
+    window.addEventListener('message', this.#onMessage);
+    this.#popupPoll = setInterval(() => {
+      if (popup.closed) this.#popupClosedWithoutResult();
+    }, POPUP_POLL_MS);
+  }
+
+  #stopWatchingPopup(): void {
+    clearInterval(this.#popupPoll);
+    this.#popupPoll = undefined;
+    this.#popup = undefined;
+    window.removeEventListener('message', this.#onMessage);
+  }
+
+  /** Closing the window is how people say "not now": back to where they were, no error. */
+  #popupClosedWithoutResult(): void {
+    this.#stopWatchingPopup();
+    this.#restoreViewBeforeFlow();
+    this.#announce('The QuickBooks window was closed. Nothing was connected.');
+  }
+
+  #cancelPopup(): void {
+    const popup = this.#popup;
+    this.#stopWatchingPopup();
+    if (popup) closeQuietly(popup);
+    this.#restoreViewBeforeFlow();
+    this.#announce('Connecting to QuickBooks was cancelled.');
+  }
+
+  #restoreViewBeforeFlow(): void {
+    this._view = this.#viewBeforeFlow ?? { kind: 'idle' };
+    this.#focusAfterUpdate = this.#primaryFocus();
+  }
+
+  #onMessage = (event: MessageEvent): void => {
+    if (!this.#popup) return;
+    if (event.origin !== new URL(this.client.baseUrl).origin) return;
+    if (!isOAuthResult(event.data)) return;
+    const popup = this.#popup;
+    this.#stopWatchingPopup();
+    closeQuietly(popup);
+    const data = event.data;
+    void this.#handleOutcome({
+      outcome: data.outcome,
+      connection: data.connection,
+      connectionId: data.connection?.id,
+      message: data.message,
+      code: data.code,
+    });
+  };
+
+  async #handleOutcome(result: {
+    outcome: OAuthResultMessage['outcome'];
+    connection?: Connection | undefined;
+    connectionId: string | undefined;
+    message: string | undefined;
+    code: string | undefined;
+  }): Promise<void> {
+    const retry = () => this.#connect(this.#flowConnectionId);
+    switch (result.outcome) {
+      case 'connected': {
+        let connection = result.connection;
+        try {
+          if (!connection && result.connectionId) {
+            this._view = { kind: 'loading' };
+            connection = await this.client.connection(result.connectionId);
+          }
+        } catch (error) {
+          return this.#fail(error, retry);
+        }
+        if (!connection) return this.#fail(new Error('QuickBooks connected, but the connection could not be read.'), retry);
+        if (!this.connectionId) this.#madeHere = connection.id;
+        this.#show(connection);
+        this.#announce(`Connected to ${connection.company_name ?? 'QuickBooks'}.`);
+        this.#focusAfterUpdate = this.#primaryFocus();
+        this.emit<ConnectedEventDetail>('ledgerlink-connected', { connection });
+        return;
+      }
+      case 'refused': {
+        const message = result.message || 'This QuickBooks company cannot be connected.';
+        this._view = { kind: 'refused', message };
+        this.#announce(message);
+        this.#focusAfterUpdate = 'retry';
+        return;
+      }
+      case 'cancelled':
+        this.#restoreViewBeforeFlow();
+        this.#announce('Connecting to QuickBooks was cancelled. Nothing was connected.');
+        return;
+      case 'error': {
+        const message = result.message || 'QuickBooks could not complete the connection. Try again in a moment.';
+        this.#fail(new LedgerlinkApiError(0, result.code ?? 'oauth_error', message), retry);
+        return;
+      }
+    }
+  }
+
+  // ── Managing a connection ────────────────────────────────────────────────────────────────────────────
+
+  async #check(): Promise<void> {
+    const before = this._connection;
+    if (!before || this._busy) return;
+    this._busy = 'check';
+    try {
+      const connection = await this.client.checkConnection(before.id);
+      this._connection = connection;
+      if (connection.status === 'connected') this.#announce('The connection to QuickBooks works.');
+      else this.#announce(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
+      this.#focusAfterUpdate = this.#primaryFocus();
+      if (connection.status === 'needs_reconnect' && before.status !== 'needs_reconnect') {
+        this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
+      }
+    } catch (error) {
+      this.#fail(error, () => {
+        this.#show(before);
+        void this.#check();
+      });
+    } finally {
+      this._busy = undefined;
+    }
+  }
+
+  #openConfirm(): void {
+    if (!this.#canConnect) return;
+    this._confirming = true;
+    this._purge = false;
+    this.#focusAfterUpdate = 'confirm-cancel';
+  }
+
+  #closeConfirm(): void {
+    this._confirming = false;
+    this.#focusAfterUpdate = 'disconnect';
+  }
+
+  async #disconnect(): Promise<void> {
+    const before = this._connection;
+    if (!before || this._busy || !this.#canConnect) return;
+    const purged = this.allowPurge && this._purge;
+    this._busy = 'disconnect';
+    try {
+      let connection: Connection;
+      if (purged) {
+        await this.client.purgeConnection(before.id);
+        connection = { ...before, status: 'disconnected' };
+        this.#madeHere = undefined;
+        this.#show(undefined);
+      } else {
+        connection = await this.client.disconnectConnection(before.id);
+        this.#show(connection);
+      }
+      this._confirming = false;
+      const name = before.company_name ?? 'QuickBooks';
+      this.#announce(purged ? `Disconnected ${name} and deleted its data.` : `Disconnected ${name}. Data already imported is kept.`);
+      this.#focusAfterUpdate = purged ? 'connect' : 'title';
+      this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged });
+    } catch (error) {
+      this._confirming = false;
+      this.#fail(error, () => {
+        this.#show(before);
+        this._confirming = true;
+        this._purge = purged;
+        this.#focusAfterUpdate = 'confirm-cancel';
+      });
+    } finally {
+      this._busy = undefined;
+    }
+  }
+
+  // ── Shared helpers ───────────────────────────────────────────────────────────────────────────────────
+
+  #fail(error: unknown, retry: () => void, moveFocus = true): void {
+    const code = error instanceof LedgerlinkApiError ? error.code : 'internal';
+    const message = error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
+    this._view = { kind: 'error', code, message, retry };
+    this.#announce(message);
+    if (moveFocus) this.#focusAfterUpdate = 'retry';
+    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
+  }
+
+  #announce(text: string): void {
+    // Live regions announce changes; the same sentence twice in a row (two cancelled attempts) must be heard twice.
+    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
+  }
+
+  get #canConnect(): boolean {
+    const role = this.#session?.user.role;
+    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+  }
+
+  /** Where focus goes after a transition into the current view: its one action, or its title. */
+  #primaryFocus(): FocusTarget {
+    const view = this._view;
+    if (view.kind === 'idle') return 'connect';
+    if (view.kind === 'error' || view.kind === 'refused') return 'retry';
+    if (view.kind === 'connection' && this._connection) {
+      if (this._connection.status === 'needs_reconnect') return 'reconnect';
+      if (this._connection.status === 'error') return 'check';
+    }
+    return 'title';
+  }
+
+  get #locale(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  #onSlotChange = (): void => this.requestUpdate();
+
+  // ── Rendering ────────────────────────────────────────────────────────────────────────────────────────
+
+  protected override render(): TemplateResult {
+    return html`${this.#renderView()}
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+  }
+
+  #renderView(): TemplateResult {
+    const view = this._view;
+    switch (view.kind) {
+      case 'loading':
+        return this.#renderLoading();
+      case 'idle':
+        return this.#renderIdle();
+      case 'connecting':
+        return this.#renderConnecting();
+      case 'redirecting':
+        return this.#frame({
+          kind: 'redirecting',
+          mark: true,
+          title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Opening QuickBooks…</span>`,
+          body: html`<p class="message" part="message">You will come back here when you are done.</p>`,
+        });
+      case 'refused':
+        return this.#frame({
+          kind: 'refused',
+          mark: true,
+          title: html`<span class="title" part="title" data-focus="title" tabindex="-1">This company can't be connected</span>`,
+          body: html`<p class="message" part="message">${view.message}</p>`,
+          actions: this.#button({
+            label: 'Choose another company',
+            part: 'retry-button',
+            focus: 'retry',
+            primary: true,
+            gated: true,
+            onClick: () => this.#connect(this.#flowConnectionId),
+          }),
+          gatedVerb: 'connect',
+        });
+      case 'error':
+        return this.#frame({
+          kind: 'error',
+          mark: false,
+          title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Something went wrong</span>`,
+          body: html`<p class="message" part="message">${view.message}</p>`,
+          actions: this.#button({ label: 'Retry', part: 'retry-button', focus: 'retry', primary: true, onClick: view.retry }),
+        });
+      case 'connection':
+        return this._connection ? this.#renderConnection(this._connection) : this.#renderIdle();
+    }
+  }
+
+  #renderLoading(): TemplateResult {
+    return html`<div class="card loading" part="card" aria-busy="true">
+      <span class="visually-hidden">Loading the QuickBooks connection…</span>
+      <div class="skeleton" part="skeleton" aria-hidden="true">
+        <span class="bone circle"></span>
+        <span class="bones">
+          <span class="bone line wide"></span>
+          <span class="bone line"></span>
+          <span class="bone button"></span>
+        </span>
+      </div>
+    </div>`;
+  }
+
+  #renderIdle(): TemplateResult {
+    if (this.mode === 'button') {
+      return html`<div class="compact-button">${this.#connectButton(undefined)} ${this.#permissionNote('connect')}</div>`;
+    }
+    return this.#frame({
+      kind: 'idle',
+      mark: true,
+      title: html`<span class="title" part="title" data-focus="title" tabindex="-1">QuickBooks</span>`,
+      badge: html`<span class="badge neutral" part="status">Not connected</span>`,
+      body: html`<p class="message" part="message">
+        <slot name="description">Sign in to QuickBooks and choose a company to keep its customers, invoices and payments in sync here.</slot>
+      </p>`,
+      actions: this.#connectButton(undefined),
+      gatedVerb: 'connect',
+    });
+  }
+
+  #renderConnecting(): TemplateResult {
+    return this.#frame({
+      kind: 'connecting',
+      mark: true,
+      title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Finish connecting in the QuickBooks window</span>`,
+      body:
+        this.mode === 'button'
+          ? nothing
+          : html`<p class="message" part="message">Sign in and choose your company there. This page updates when you are done.</p>`,
+      actions: html`${this.#button({
+        label: 'Show QuickBooks window',
+        part: 'focus-window-button',
+        onClick: () => this.#popup?.focus(),
+      })}
+      ${this.#button({ label: 'Cancel', part: 'cancel-button', onClick: () => this.#cancelPopup() })}`,
+    });
+  }
+
+  #renderConnection(connection: Connection): TemplateResult {
+    const locale = this.#locale;
+    const name = connection.company_name || connection.legal_name || 'QuickBooks company';
+    const status = connection.status;
+    const details = [connection.country ? countryName(connection.country, locale) : undefined, connection.plan ? quickbooksPlanName(connection.plan) : undefined]
+      .filter(Boolean)
+      .join(' · ');
+    const reason = status === 'connected' ? '' : statusReason(connection);
+    const synced = connection.last_synced_at
+      ? html`Last synced
+          <time datetime=${connection.last_synced_at} title=${formatDateTime(connection.last_synced_at, locale)}
+            >${formatRelativeTime(connection.last_synced_at, { locale })}</time
+          >`
+      : html`Not synced yet`;
+    const compact = this.mode === 'button';
+
+    let actions: TemplateResult;
+    if (this._confirming) {
+      actions = this.#renderConfirm(name);
+    } else if (status === 'disconnected') {
+      actions = this.#connectButton(connection.id);
+    } else {
+      actions = html`${status === 'needs_reconnect'
+        ? this.#button({
+            label: 'Reconnect',
+            part: 'reconnect-button',
+            focus: 'reconnect',
+            primary: true,
+            gated: true,
+            onClick: () => this.#connect(connection.id),
+          })
+        : nothing}
+      ${status === 'connected' || status === 'error'
+        ? this.#button({
+            label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
+            part: 'check-button',
+            focus: 'check',
+            primary: status === 'error',
+            quiet: status === 'connected',
+            busy: this._busy === 'check',
+            onClick: () => void this.#check(),
+          })
+        : nothing}
+      ${this.#button({
+        label: 'Disconnect',
+        part: 'disconnect-button',
+        focus: 'disconnect',
+        gated: true,
+        onClick: () => this.#openConfirm(),
+      })}`;
+    }
+
+    return this.#frame({
+      kind: `connection status-${status}`,
+      mark: true,
+      markLabel: 'QuickBooks',
+      title: html`<span class="title company" part="company-name" data-focus="title" tabindex="-1">${name}</span>`,
+      badge: html`<span class="badge ${status}" part="status"><span class="dot" aria-hidden="true"></span>${statusLabels[status]}</span>`,
+      body: html`${details && !compact ? html`<p class="details" part="details">${details}</p>` : nothing}
+        ${reason ? html`<p class="message" part="message">${reason}</p>` : nothing}
+        ${status === 'disconnected' && !connection.last_synced_at ? nothing : html`<p class="sync" part="sync">${synced}</p>`}`,
+      actions,
+      gatedVerb: status === 'disconnected' ? 'connect' : status === 'needs_reconnect' ? 'reconnect' : 'disconnect',
+    });
+  }
+
+  #renderConfirm(name: string): TemplateResult {
+    const busy = this._busy === 'disconnect';
+    return html`<div
+      class="confirm"
+      part="confirm"
+      role="group"
+      aria-labelledby="confirm-text"
+      @keydown=${(event: KeyboardEvent) => {
+        if (event.key === 'Escape' && !busy) {
+          event.stopPropagation();
+          this.#closeConfirm();
+        }
+      }}
+    >
+      <p id="confirm-text" class="confirm-text">Disconnect ${name}? Syncing stops; data already imported is kept.</p>
+      ${this.allowPurge
+        ? html`<label class="purge">
+            <input
+              type="checkbox"
+              .checked=${this._purge}
+              @change=${(event: Event) => (this._purge = (event.target as HTMLInputElement).checked)}
+            />
+            Also delete the data imported from this company (cannot be undone)
+          </label>`
+        : nothing}
+      <div class="confirm-actions">
+        ${this.#button({
+          label: busy ? 'Disconnecting…' : 'Disconnect',
+          part: 'disconnect-button',
+          danger: true,
+          busy,
+          gated: true,
+          onClick: () => void this.#disconnect(),
+        })}
+        ${this.#button({ label: 'Cancel', part: 'cancel-button', focus: 'confirm-cancel', disabled: busy, onClick: () => this.#closeConfirm() })}
+      </div>
+    </div>`;
+  }
+
+  #frame(parts: {
+    kind: string;
+    mark: boolean;
+    markLabel?: string;
+    title: TemplateResult;
+    badge?: TemplateResult;
+    body?: TemplateResult | typeof nothing;
+    actions?: TemplateResult;
+    gatedVerb?: 'connect' | 'reconnect' | 'disconnect';
+  }): TemplateResult {
+    const gated = parts.gatedVerb !== undefined && !this.#canConnect;
+    return html`<div class="card ${parts.kind}" part="card">
+      ${parts.mark ? quickbooksMark(parts.markLabel) : html`<span class="alert-icon" aria-hidden="true">!</span>`}
+      <div class="main">
+        <div class="heading">${parts.title} ${parts.badge ?? nothing}</div>
+        ${parts.body ?? nothing}
+        ${parts.actions ? html`<div class="actions" part="actions">${parts.actions}</div>` : nothing}
+        ${gated && parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing}
+      </div>
+    </div>`;
+  }
+
+  #connectButton(connectionId: string | undefined): TemplateResult {
+    const gated = !this.#canConnect;
+    const artwork = this.querySelector(':scope > [slot="connect-button"]') !== null;
+    return html`<button
+      type="button"
+      class="qb-button ${artwork ? 'artwork' : ''}"
+      part="connect-button"
+      data-focus="connect"
+      aria-label="Connect to QuickBooks"
+      aria-disabled=${gated ? 'true' : nothing}
+      aria-describedby=${gated ? 'permission-note' : nothing}
+      @click=${() => this.#connect(connectionId)}
+    >
+      <slot name="connect-button" @slotchange=${this.#onSlotChange}
+        >${quickbooksMark()}<span class="qb-label">Connect to QuickBooks</span></slot
+      >
+    </button>`;
+  }
+
+  #button(options: {
+    label: string;
+    part: string;
+    onClick: () => void;
+    focus?: FocusTarget;
+    primary?: boolean;
+    danger?: boolean;
+    quiet?: boolean;
+    /** Only roles in settings.connect_roles may use it. */
+    gated?: boolean;
+    busy?: boolean;
+    disabled?: boolean;
+  }): TemplateResult {
+    const gated = options.gated === true && !this.#canConnect;
+    // Disabled by role stays focusable (aria-disabled, not disabled) so keyboard and screen reader users reach the
+    // explanation linked by aria-describedby.
+    const inactive = gated || options.busy === true || options.disabled === true;
+    const kind = options.danger ? 'danger' : options.primary ? 'primary' : options.quiet ? 'quiet' : 'secondary';
+    return html`<button
+      type="button"
+      class="button ${kind}"
+      part=${options.part}
+      data-focus=${options.focus ?? nothing}
+      aria-disabled=${inactive ? 'true' : nothing}
+      aria-busy=${options.busy ? 'true' : nothing}
+      aria-describedby=${gated ? 'permission-note' : nothing}
+      @click=${() => {
+        if (!inactive) options.onClick();
+      }}
+    >
+      ${options.label}
+    </button>`;
+  }
+
+  #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
+    if (this.#canConnect || !this.#settings) return nothing;
+    const roles = this.#settings.connect_roles.map((role) => role.replace(/[_.:-]+/g, ' '));
+    const plural = new Intl.ListFormat('en', { type: 'conjunction' }).format(roles.map((role) => (role.endsWith('s') ? role : `${role}s`)));
+    const first = roles[0] ?? 'admin';
+    const article = /^[aeiou]/i.test(first) ? 'an' : 'a';
+    return html`<p id="permission-note" class="permission-note" part="permission-note">
+      Only ${plural} can ${verb} QuickBooks. Ask ${article} ${first} in your organization.
+    </p>`;
+  }
+}
+
+function openPopup(): Window | null {
+  const left = Math.max(0, window.screenX + (window.outerWidth - POPUP_WIDTH) / 2);
+  const top = Math.max(0, window.screenY + (window.outerHeight - POPUP_HEIGHT) / 2);
+  const popup = window.open('', POPUP_NAME, `popup,width=${POPUP_WIDTH},height=${POPUP_HEIGHT},left=${left},top=${top}`);
+  if (!popup) return null;
+  try {
+    // Still about:blank and ours: say what is happening instead of a white window while the URL is fetched.
+    popup.document.title = 'Connecting to QuickBooks…';
+    popup.document.body.style.font = '14px system-ui, sans-serif';
+    popup.document.body.textContent = 'Opening QuickBooks…';
+  } catch {
+    // A window reused by name may already show QuickBooks (another origin); leave it be.
+  }
+  return popup;
+}
+
+function closeQuietly(popup: Window): void {
+  try {
+    popup.close();
+  } catch {
+    // Already gone.
+  }
+}
+
+function isOAuthResult(data: unknown): data is OAuthResultMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const message = data as Partial<OAuthResultMessage>;
+  return (
+    message.source === 'ledgerlink' &&
+    message.type === 'oauth-result' &&
+    (message.outcome === 'connected' || message.outcome === 'refused' || message.outcome === 'cancelled' || message.outcome === 'error')
+  );
+}
+
+/** With one connection allowed, the QuickBooks one that is in use (or most recently was) is "the" connection. */
+function pickExisting(connections: Connection[]): Connection | undefined {
+  const rank = (connection: Connection) => (connection.status === 'disconnected' ? 0 : 1);
+  return connections
+    .filter((connection) => connection.provider === 'qbo')
+    .sort((a, b) => rank(b) - rank(a) || Date.parse(b.connected_at ?? b.created_at) - Date.parse(a.connected_at ?? a.created_at))[0];
+}
