@@ -355,7 +355,7 @@ export const qboConnectStyles = css`
     max-width: 100%;
   }
   :host([mode='button']) .card {
-    align-items: center;
+    align-items: flex-start;
     padding: 0;
     border: none;
     background: none;
@@ -378,6 +378,9 @@ export const qboConnectStyles = css`
   }
   :host([mode='button']) .actions {
     margin-top: 0;
+  }
+  :host([mode='button']) .heading + .sync {
+    margin-right: auto;
   }
   :host([mode='button']) .permission-note,
   :host([mode='button']) .message {

@@ -353,6 +353,8 @@ export class QboConnect extends LedgerlinkElement {
   #onMessage = (event: MessageEvent): void => {
     if (!this.#popup) return;
     if (event.origin !== new URL(this.client.baseUrl).origin) return;
+    // Another element's popup (two flows on one page) is not ours. Synthetic events carry no source.
+    if (event.source !== null && event.source !== this.#popup) return;
     if (!isOAuthResult(event.data)) return;
     const popup = this.#popup;
     this.#stopWatchingPopup();
@@ -656,7 +658,7 @@ export class QboConnect extends LedgerlinkElement {
             onClick: () => this.#connect(connection.id),
           })
         : nothing}
-      ${status === 'connected' || status === 'error'
+      ${status === 'error' || (status === 'connected' && !compact)
         ? this.#button({
             label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
             part: 'check-button',

@@ -25,10 +25,10 @@ export function quickbooksMark(label?: string): TemplateResult {
   >
     <circle cx="20" cy="20" r="20" fill="var(--_mark-circle)" />
     <g fill="none" stroke="var(--_mark-glyph)" stroke-width="3.2" stroke-linejoin="round">
-      <path d="M18.4 13.6 H14.6 a6.4 6.4 0 0 0 0 12.8 H16.2" />
-      <path d="M18.4 12 V31.2" />
-      <path d="M21.6 26.4 H25.4 a6.4 6.4 0 0 0 0 -12.8 H23.8" />
-      <path d="M21.6 28 V8.8" />
+      <path d="M17 13.5 H13.5 a6.5 6.5 0 0 0 0 13 H15" />
+      <path d="M17 12 V31.5" />
+      <path d="M23 26.5 H26.5 a6.5 6.5 0 0 0 0 -13 H25" />
+      <path d="M23 28 V8.5" />
     </g>
   </svg>`;
 }
