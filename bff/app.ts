@@ -8,7 +8,10 @@ import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
+import { recordRoutes } from './records/routes.ts';
 import { sessionRoutes } from './sessions/routes.ts';
+import { syncRoutes } from './sync/routes.ts';
+import { webhookRoutes } from './sync/webhook-routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 
 export interface App {
@@ -37,6 +40,9 @@ export function createApp(deps: Deps): App {
   app.route('/', organizationRoutes);
   app.route('/', connectionRoutes);
   app.route('/', oauthRoutes);
+  app.route('/', syncRoutes);
+  app.route('/', recordRoutes);
+  app.route('/', webhookRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
     type: 'http',

@@ -17,6 +17,8 @@ export interface Deps {
   origins: AllowedOrigins;
   /** Present when QuickBooks credentials (or the sandbox) are configured. */
   qbo: QboOAuth | undefined;
+  /** Nudges this process's sync worker (after "Sync now"), so a run starts without waiting for the next tick. */
+  wakeWorker?: () => void;
 }
 
 /** The caller, resolved once by the auth middleware; handlers never re-derive it. */

@@ -10,6 +10,7 @@ import { openDatabase, type OpenedDatabase } from './db/open.ts';
 import { createLogger } from './http/logger.ts';
 import { qboEndpoints } from './providers/qbo/endpoints.ts';
 import { QboOAuth } from './providers/qbo/oauth-client.ts';
+import { SyncWorker } from './sync/worker.ts';
 
 export interface RunningServer extends App {
   deps: Deps;
@@ -43,11 +44,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     origins: new AllowedOrigins(sql),
     qbo: qboClient(config),
   };
+  const worker = config.LEDGERLINK_WORKER ? new SyncWorker(deps) : undefined;
+  deps.wakeWorker = worker ? () => void worker.tick() : undefined;
   const built = createApp(deps);
   await options.extend?.(built.app, deps);
 
   const server = await listen(built.app.fetch, config.PORT, config.HOST);
-  logger.info('listening', { url: config.publicUrl, database: database.embedded ? 'embedded' : 'external' });
+  worker?.start();
+  logger.info('listening', { url: config.publicUrl, database: database.embedded ? 'embedded' : 'external', worker: Boolean(worker) });
 
   return {
     ...built,
@@ -55,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     url: config.publicUrl,
     database,
     async close() {
+      await worker?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sql.end({ timeout: 5 });
       await database.stop();

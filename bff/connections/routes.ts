@@ -10,6 +10,7 @@ import { getSettings } from '../organizations/store.ts';
 import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
 import { findConnection, listConnections, presentConnection } from './store.ts';
+import { sessionViewer } from './viewer.ts';
 
 export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -57,7 +58,7 @@ connectionRoutes.openapi(
   }),
   async (c) => {
     const { tenantId, organizationId } = c.get('session');
-    const rows = await listConnections(c.get('deps').sql, tenantId, organizationId);
+    const rows = await listConnections(c.get('deps').sql, tenantId, organizationId, await sessionViewer(c));
     return c.json({ data: rows.map(presentConnection) }, 200);
   },
 );
@@ -72,7 +73,7 @@ connectionRoutes.openapi(
     responses: { 200: jsonResponse('The connection', Connection) },
   }),
   async (c) => {
-    const row = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id);
+    const row = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
   },
@@ -167,7 +168,7 @@ connectionRoutes.openapi(
   }),
   async (c) => {
     const deps = c.get('deps');
-    const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id);
+    const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(await checkConnection(deps, row)), 200);
   },

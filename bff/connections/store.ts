@@ -1,4 +1,5 @@
 import type { Connection } from '../../shared/api/connections.ts';
+import type { Health, SyncError } from '../../shared/api/sync.ts';
 import type { Sql } from '../db/client.ts';
 
 export interface ConnectionRow {
@@ -18,13 +19,37 @@ export interface ConnectionRow {
   connected_at: Date | null;
   last_refreshed_at: Date | null;
   last_synced_at: Date | null;
+  last_checked_at: Date | null;
+  watermark: Date | null;
+  initial_import_done: boolean;
+  last_successful_sync_at: Date | null;
+  last_error: SyncError | null;
+  next_sync_at: Date | null;
+  health: Health | null;
+  visibility_mode: 'organization' | 'restricted';
+  visible_user_ids: string[];
+}
+
+/**
+ * Who is looking, for connections restricted to named users. `seesAll` is true for roles that manage
+ * connections (they set visibility, so they must see everything).
+ */
+export interface Viewer {
+  userId: string;
+  seesAll: boolean;
+}
+
+function visibleTo(sql: Sql, viewer: Viewer | undefined) {
+  if (!viewer || viewer.seesAll) return sql``;
+  return sql`and (visibility_mode = 'organization' or ${viewer.userId} = any(visible_user_ids))`;
 }
 
 /** Every read names the tenant: a connection id alone never reaches another tenant's row. */
-export async function listConnections(sql: Sql, tenantId: string, organizationId?: string): Promise<ConnectionRow[]> {
+export async function listConnections(sql: Sql, tenantId: string, organizationId?: string, viewer?: Viewer): Promise<ConnectionRow[]> {
   return sql<ConnectionRow[]>`
     select * from connections
     where tenant_id = ${tenantId} ${organizationId === undefined ? sql`` : sql`and organization_id = ${organizationId}`}
+      ${visibleTo(sql, viewer)}
     order by created_at, id`;
 }
 
@@ -32,11 +57,13 @@ export async function findConnection(
   sql: Sql,
   scope: { tenantId: string; organizationId?: string },
   id: string,
+  viewer?: Viewer,
 ): Promise<ConnectionRow | undefined> {
   const [row] = await sql<ConnectionRow[]>`
     select * from connections
     where id = ${id} and tenant_id = ${scope.tenantId}
-      ${scope.organizationId === undefined ? sql`` : sql`and organization_id = ${scope.organizationId}`}`;
+      ${scope.organizationId === undefined ? sql`` : sql`and organization_id = ${scope.organizationId}`}
+      ${visibleTo(sql, viewer)}`;
   return row;
 }
 

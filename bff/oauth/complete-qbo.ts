@@ -10,6 +10,7 @@ import { readCompany } from '../providers/qbo/company.ts';
 import type { QboOAuth, QboTokenSet } from '../providers/qbo/oauth-client.ts';
 import type { AttemptRow } from './attempts.ts';
 import { connectRefusal } from './policy.ts';
+import { requestSync } from '../sync/runs.ts';
 
 /**
  * The heart of the callback, after state and single use are settled: exchange the code (once), read the
@@ -39,6 +40,7 @@ export async function completeQboConnect(
   }
 
   const connection = await saveConnection(deps, attempt, callback.realmId, company, tokens);
+  deps.wakeWorker?.();
   return { source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: presentConnection(connection) };
 }
 
@@ -63,6 +65,8 @@ async function saveConnection(
         last_refreshed_at = excluded.last_refreshed_at, last_checked_at = excluded.last_checked_at
       returning *, (xmax = 0) as inserted`;
     await storeTokens(tx, deps, row!.id, tokens);
+    // A new connection imports everything; a reconnect catches up on what changed while it was down.
+    await requestSync(tx, row!.id, { trigger: 'connect' });
     await recordEvent(tx, {
       tenantId: attempt.tenant_id,
       organizationId: attempt.organization_id,

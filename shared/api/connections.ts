@@ -4,6 +4,8 @@ import { Timestamp } from './common.ts';
 export const providers = ['qbo', 'xero'] as const;
 export const connectionStatuses = ['connected', 'needs_reconnect', 'disconnected', 'error'] as const;
 
+export const ConnectionId = z.string().regex(/^con_[0-9a-f]{20}$/, 'must be a connection id such as con_…');
+
 export const Connection = z
   .object({
     id: z.string(),

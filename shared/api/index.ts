@@ -5,3 +5,4 @@ export * from './organizations.ts';
 export * from './sessions.ts';
 export * from './tenants.ts';
 export * from './oauth.ts';
+export * from './sync.ts';

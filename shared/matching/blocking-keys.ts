@@ -30,12 +30,12 @@ const MAX_PAIR_KEY_TOKENS = 5;
 const HAS_DIGIT = /\d/;
 
 /**
- * Keys of one record: each word; each one-letter deletion of longer words (typos); each pair of words (so two common
+ * Keys of one record: each word; each one-letter deletion of longer rare words (typos, see `rareFrom`); each pair of words (so two common
  * words together still make a small block: "John Smith"); first initial with last word ("J Okafor"); the name's
- * letters without spaces; the first and last four letters of long words; and exact email, email domain (not free mail), phone, tax id and account number.
+ * letters without spaces; the first and last four letters of long rare words; and exact email, email domain (not free mail), phone, tax id and account number.
  * Keys are distinct per record; when one arises twice (from two variants) the first is kept.
  */
-export function blockingKeys(weighted: WeightedRecord): BlockingKey[] {
+export function blockingKeys(weighted: WeightedRecord, rareFrom: number): BlockingKey[] {
   const keys = new Map<string, BlockingKey>();
   const tokenGroups = new Map<string, number>();
   let groups = 0;
@@ -51,6 +51,9 @@ export function blockingKeys(weighted: WeightedRecord): BlockingKey[] {
       tokenGroups.set(token, group);
       const weight = weights[i] ?? 0;
       add(`t:${token}`, weight, group);
+      // Typo keys only for rare words: a common word's typo keys mostly re-find the records that share the word, and
+      // cost more than every other key together. A typo in a common word is still found through the name's other keys.
+      if (weight < rareFrom) continue;
       if (token.length >= MIN_TYPO_KEY_LENGTH && !HAS_DIGIT.test(token)) {
         for (const deletion of oneLetterDeletions(token)) add(`d:${deletion}`, weight * TYPO_KEY_FACTOR, group);
       }

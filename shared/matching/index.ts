@@ -37,6 +37,7 @@
  */
 export { suggestMatches } from './suggest-matches.ts';
 export { createMatchIndex, type MatchIndex } from './match-index.ts';
-export { rankCandidates, searchCandidates, type RankOptions } from './rank-candidates.ts';
+export { rankCandidates, type RankOptions } from './rank-candidates.ts';
+export { searchCandidates } from './search-candidates.ts';
 export { DEFAULT_MATCH_OPTIONS, type MatchOptions } from './match-options.ts';
 export type { Candidate, Match, MatchConfidence, MatchRecord } from './types.ts';

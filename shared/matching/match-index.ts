@@ -37,7 +37,7 @@ export class MatchIndex {
     this.#votes = new Float64Array(this.entries.length);
     this.#lastGroup = new Int32Array(this.entries.length);
     this.entries.forEach((entry, position) => {
-      for (const { key } of blockingKeys(entry)) {
+      for (const { key } of blockingKeys(entry, weightOf.rareFrom)) {
         const posting = this.#postings.get(key);
         if (posting) posting.push(position);
         else this.#postings.set(key, [position]);
@@ -66,14 +66,15 @@ export class MatchIndex {
 
   /**
    * The positions of the records most worth scoring against `query`: each shared blocking key votes its weight, keys
-   * shared by more than `maxBlockSize` records are skipped, and of the records with at least 30% of the best votes
-   * the `maxCandidates` best-voted are returned (ties to the smaller id).
+   * shared by more than `maxBlockSize` records are skipped, and of the records with at least `minVoteShare` of the
+   * best record's votes the `maxCandidates` best-voted are returned (ties to the smaller id).
    */
-  candidatesFor(query: WeightedRecord, maxBlockSize: number, maxCandidates: number): number[] {
+  candidatesFor(query: WeightedRecord, maxBlockSize: number, maxCandidates: number, minVoteShare = MIN_VOTE_SHARE): number[] {
     return this.topVoted(
-      blockingKeys(query).map(({ key, weight, group }) => ({ posting: this.#postings.get(key), weight, group })),
+      blockingKeys(query, this.weightOf.rareFrom).map(({ key, weight, group }) => ({ posting: this.#postings.get(key), weight, group })),
       maxBlockSize,
       maxCandidates,
+      minVoteShare,
     );
   }
 
@@ -82,6 +83,7 @@ export class MatchIndex {
     votes: readonly Vote[],
     maxBlockSize: number,
     maxCandidates: number,
+    minVoteShare = MIN_VOTE_SHARE,
   ): number[] {
     const tally = this.#votes;
     const lastGroup = this.#lastGroup;
@@ -106,7 +108,7 @@ export class MatchIndex {
     }
     let strongest = 0;
     for (const position of touched) strongest = Math.max(strongest, tally[position] ?? 0);
-    const enough = strongest * MIN_VOTE_SHARE;
+    const enough = strongest * minVoteShare;
     const chosen = touched.filter((position) => (tally[position] ?? 0) >= enough);
     if (chosen.length > maxCandidates) {
       chosen.sort((a, b) => (tally[b] ?? 0) - (tally[a] ?? 0) || a - b);

@@ -10,7 +10,8 @@ export interface MatchOptions {
   suggestThreshold?: number;
   /**
    * A blocking key shared by more records than this (a very common word such as "services") is not used to find
-   * candidates, so one popular word cannot make the search quadratic. Default 250.
+   * candidates, so one popular word cannot make the search quadratic. Default 150: on 10,000 records a larger
+   * value found no more true pairs and took half as long again.
    */
   maxBlockSize?: number;
   /** How many of the best blocked candidates per record are scored in full. Default 24. */
@@ -22,7 +23,7 @@ export type ResolvedMatchOptions = Required<MatchOptions>;
 export const DEFAULT_MATCH_OPTIONS: ResolvedMatchOptions = {
   autoThreshold: 0.9,
   suggestThreshold: 0.5,
-  maxBlockSize: 250,
+  maxBlockSize: 150,
   maxCandidates: 24,
 };
 

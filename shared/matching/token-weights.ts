@@ -6,7 +6,17 @@ import type { PreparedRecord } from './prepared-record.ts';
  * "services" in thousands of names weighs little, "roadrunner" in one weighs much. A word never seen (a typo, a
  * query) weighs as much as the rarest.
  */
-export type TokenWeight = (token: string) => number;
+export interface TokenWeight {
+  (token: string): number;
+  /**
+   * The weight of a word used by {@link RARE_WORD_RECORDS} records; words weighing at least this are rare enough to
+   * be worth typo keys when blocking.
+   */
+  readonly rareFrom: number;
+}
+
+/** A word in at most this many records counts as rare for blocking (see blocking-keys.ts). */
+export const RARE_WORD_RECORDS = 25;
 
 /** A name variant with each token's weight and their sum, computed once per record. */
 export interface WeightedVariant extends NameVariant {
@@ -32,7 +42,12 @@ export function countDocumentFrequencies(records: Iterable<PreparedRecord>): Map
 
 export function tokenWeightFrom(frequencies: ReadonlyMap<string, number>, recordCount: number): TokenWeight {
   const corpus = Math.max(recordCount, 1);
-  return (token) => Math.log(1 + corpus / (frequencies.get(token) ?? 1));
+  const weights = new Map<string, number>();
+  for (const [token, frequency] of frequencies) weights.set(token, Math.log(1 + corpus / frequency));
+  const unseen = Math.log(1 + corpus);
+  return Object.assign((token: string) => weights.get(token) ?? unseen, {
+    rareFrom: Math.log(1 + corpus / RARE_WORD_RECORDS),
+  });
 }
 
 export function weighRecord(record: PreparedRecord, weightOf: TokenWeight): WeightedRecord {

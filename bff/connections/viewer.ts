@@ -1,0 +1,11 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { getSettings } from '../organizations/store.ts';
+import type { Viewer } from './store.ts';
+
+/** The session's user as a viewer: roles that may connect also manage visibility, so they see everything. */
+export async function sessionViewer(c: Context<AppEnv>): Promise<Viewer> {
+  const session = c.get('session');
+  const settings = await getSettings(c.get('deps').sql, session.tenantId, session.organizationId);
+  return { userId: session.user.id, seesAll: settings.connect_roles.includes(session.user.role) };
+}

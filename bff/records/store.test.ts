@@ -1,0 +1,53 @@
+import { expect, test } from 'vitest';
+import { testApp } from '../../test/support/app.ts';
+import { newId } from '../db/ids.ts';
+import { tombstoneRecords, upsertRecords } from './store.ts';
+
+const t = testApp();
+
+async function connection() {
+  const tenant = await t.createTenant();
+  await t.session(tenant, 'org');
+  const id = newId('con');
+  await t.deps.sql`insert into connections (id, tenant_id, organization_id, provider, external_id, status) values (${id}, ${tenant.id}, 'org', 'qbo', ${id}, 'connected')`;
+  return id;
+}
+
+const vendor = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
+  Id: String(id),
+  SyncToken: '0',
+  DisplayName: name,
+  Active: true,
+  MetaData: { CreateTime: '2024-01-02T10:00:00-08:00', LastUpdatedTime: '2024-03-04T10:00:00-08:00' },
+  ...extra,
+});
+
+test('upserts a page, extracts query columns, and re-reading an unchanged page changes nothing', async () => {
+  const id = await connection();
+  const page = [vendor(1, 'Acme'), vendor(2, 'Beta', { Active: false }), vendor(2, 'Beta', { Active: false })];
+  expect(await upsertRecords(t.deps.sql, id, 'Vendor', page)).toBe(2);
+  const rows = await t.deps.sql<{ external_id: string; name: string; active: boolean; provider_updated_at: Date; change_seq: string }[]>`
+    select external_id, name, active, provider_updated_at, change_seq from records where connection_id = ${id} order by external_id`;
+  expect(rows.map((row) => [row.external_id, row.name, row.active])).toEqual([['1', 'Acme', true], ['2', 'Beta', false]]);
+  expect(rows[0]!.provider_updated_at.toISOString()).toBe('2024-03-04T18:00:00.000Z');
+
+  expect(await upsertRecords(t.deps.sql, id, 'Vendor', page)).toBe(0);
+  expect(await upsertRecords(t.deps.sql, id, 'Vendor', [vendor(1, 'Acme Ltd'), vendor(2, 'Beta', { Active: false })])).toBe(1);
+  const after = await t.deps.sql<{ external_id: string; change_seq: string }[]>`
+    select external_id, change_seq from records where connection_id = ${id} order by external_id`;
+  expect(BigInt(after[0]!.change_seq)).toBeGreaterThan(BigInt(rows[0]!.change_seq));
+  expect(after[1]!.change_seq).toBe(rows[1]!.change_seq);
+});
+
+test('deletions become tombstones that keep the data; a reappearing record is alive again', async () => {
+  const id = await connection();
+  await upsertRecords(t.deps.sql, id, 'Invoice', [{ Id: '9', DocNumber: '1001', TxnDate: '2024-05-01', MetaData: { LastUpdatedTime: '2024-05-01T00:00:00Z' } }]);
+  const stub = { Id: '9', status: 'Deleted', MetaData: { LastUpdatedTime: '2024-06-01T00:00:00Z' } };
+  expect(await tombstoneRecords(t.deps.sql, id, 'Invoice', [stub])).toBe(1);
+  expect(await tombstoneRecords(t.deps.sql, id, 'Invoice', [stub])).toBe(0);
+  const [row] = await t.deps.sql<{ deleted_at: Date; name: string; txn_date: Date }[]>`select deleted_at, name, txn_date from records where connection_id = ${id}`;
+  expect(row!.deleted_at.toISOString()).toBe('2024-06-01T00:00:00.000Z');
+  expect(row!.name).toBe('1001');
+  // Never seen before its deletion: still recorded, as a tombstone.
+  expect(await tombstoneRecords(t.deps.sql, id, 'Bill', [{ Id: '77', status: 'Deleted', MetaData: { LastUpdatedTime: '2024-06-01T00:00:00Z' } }])).toBe(1);
+});

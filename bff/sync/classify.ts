@@ -1,0 +1,48 @@
+import type { SyncError } from '../../shared/api/sync.ts';
+import { NeedsReconnectError } from '../connections/tokens.ts';
+import { QboError } from '../providers/qbo/faults.ts';
+import { QboGrantError } from '../providers/qbo/oauth-client.ts';
+
+/** A failure the provider will not get over by itself: plan or region no longer allowed. */
+export class UnsupportedCompanyError extends Error {
+  override name = 'UnsupportedCompanyError';
+}
+
+/** Failures worth another automatic attempt, and how long to wait before it. */
+export function retryDelaySeconds(error: SyncError, attempt: number): number | undefined {
+  if (error.category === 'rate_limited') return undefined; // retry_at already says when
+  if (error.category !== 'provider_unavailable') return undefined;
+  return Math.min(3600, 30 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Turns whatever stopped a sync into what the person sees: a category, plain words, and the action that
+ * fixes it. `now` and `company` only shape the words.
+ */
+export function classifySyncError(error: unknown, now: Date, company = 'this company'): SyncError {
+  const base = { retry_at: null, field: null };
+  if (error instanceof NeedsReconnectError || (error instanceof QboError && error.kind === 'unauthorized') || (error instanceof QboGrantError && error.kind === 'invalid_grant')) {
+    return { ...base, category: 'needs_reconnect', action: 'reconnect', message: `QuickBooks stopped accepting our connection to ${company}. Reconnect to resume syncing.` };
+  }
+  if (error instanceof QboError && error.kind === 'throttled') {
+    const retryAt = new Date(now.getTime() + (error.retryAfterSeconds ?? 60) * 1000);
+    return { ...base, category: 'rate_limited', action: 'wait', retry_at: retryAt.toISOString(), message: 'QuickBooks limited how often we can ask for data. Syncing continues automatically.' };
+  }
+  if ((error instanceof QboError && (error.kind === 'unavailable' || error.status >= 500)) || (error instanceof QboGrantError && error.kind === 'transient')) {
+    return { ...base, category: 'provider_unavailable', action: 'retry', message: 'QuickBooks is not responding right now. We will try again automatically.' };
+  }
+  if (error instanceof UnsupportedCompanyError) {
+    return { ...base, category: 'plan_or_region_unsupported', action: 'upgrade_plan', message: error.message };
+  }
+  if (error instanceof QboError && (error.kind === 'validation' || error.kind === 'stale_object' || error.kind === 'not_found')) {
+    const fault = error.faults[0];
+    return {
+      ...base,
+      category: 'validation',
+      action: 'contact_support',
+      field: fault?.element || null,
+      message: `QuickBooks rejected a request${fault?.element ? ` (field ${fault.element})` : ''}: ${fault?.message ?? error.message}${fault?.detail ? `. ${fault.detail}` : ''}`,
+    };
+  }
+  return { ...base, category: 'internal', action: 'retry', message: 'Something went wrong on our side while syncing. It has been logged; try again.' };
+}

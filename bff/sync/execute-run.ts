@@ -1,0 +1,115 @@
+import type { SyncError } from '../../shared/api/sync.ts';
+import { qboApiFor } from '../connections/provider.ts';
+import type { ConnectionRow } from '../connections/store.ts';
+import type { Deps } from '../context.ts';
+import { qboEntityTypes } from '../providers/qbo/entities.ts';
+import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
+import { classifySyncError, retryDelaySeconds } from './classify.ts';
+import { computeHealth } from './health.ts';
+import { LeaseLostError, runImport, type RunContext } from './import-run.ts';
+import { runIncremental } from './incremental-run.ts';
+import { ProviderCaller, defaultRetryPolicy, type RetryPolicy } from './provider-caller.ts';
+import { heartbeat, type RunRow } from './runs.ts';
+
+export interface EngineOptions {
+  owner: string;
+  leaseMs: number;
+  limits: BudgetLimits;
+  retryPolicy: RetryPolicy;
+  typeConcurrency: number;
+  /** Automatic re-queues for rate limits and outages before a run is marked failed. */
+  maxAttempts: number;
+  types: readonly string[];
+}
+
+export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
+  leaseMs: 30_000,
+  limits: qboLimits,
+  retryPolicy: defaultRetryPolicy,
+  typeConcurrency: 6,
+  maxAttempts: 8,
+  types: qboEntityTypes,
+};
+
+/**
+ * Runs one claimed sync to its end: import or incremental, then the bookkeeping that makes it visible
+ * (watermark, last success, health) or the classified error with the next automatic attempt. The lease is
+ * renewed while it works; if another worker takes the run over, this one stops without writing.
+ */
+export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions, stop: AbortSignal): Promise<void> {
+  const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${run.connection_id}`;
+  if (!connection) return;
+  const lease = new AbortController();
+  const signal = AbortSignal.any([lease.signal, stop]);
+  const beat = setInterval(() => {
+    heartbeat(deps.sql, run.id, options.owner, options.leaseMs).then(
+      (held) => held || lease.abort(new LeaseLostError(run.id)),
+      () => {},
+    );
+  }, options.leaseMs / 3);
+
+  try {
+    const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, `qbo:${connection.external_id}`, options.limits), options.retryPolicy, signal);
+    const ctx: RunContext = {
+      deps,
+      run,
+      connectionId: connection.id,
+      realmId: connection.external_id,
+      types: options.types,
+      caller,
+      typeConcurrency: options.typeConcurrency,
+      signal,
+    };
+    let watermark: Date;
+    if (run.kind === 'initial' || !connection.watermark) {
+      await runImport(ctx);
+      watermark = run.watermark!;
+    } else {
+      watermark = await runIncremental(ctx, connection.watermark);
+    }
+    await succeed(deps, run, connection, watermark, options.owner);
+  } catch (error) {
+    if (lease.signal.aborted || stop.aborted || error instanceof LeaseLostError) return; // someone else owns the run now, or we are shutting down
+    await fail(deps, run, connection, classifySyncError(error, deps.now(), connection.company_name ?? undefined), options);
+    if (classifySyncError(error, deps.now()).category === 'internal') deps.logger.error('sync failed', { run_id: run.id, error });
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string): Promise<void> {
+  const now = deps.now();
+  const finished = await deps.sql.begin(async (tx) => {
+    const [mine] = await tx`
+      update sync_runs set status = 'succeeded', finished_at = ${now}, lease_owner = null, lease_until = null, error = null
+      where id = ${run.id} and lease_owner = ${owner} and status = 'running' returning id`;
+    if (!mine) return false;
+    await tx`
+      update connections set watermark = ${watermark}, initial_import_done = true, last_successful_sync_at = ${now},
+        last_synced_at = ${now}, last_error = null
+      where id = ${connection.id}`;
+    return true;
+  });
+  if (!finished) return;
+  const health = await computeHealth(deps.sql, connection.id, connection.country, now);
+  await deps.sql`update connections set health = ${deps.sql.json(health as never)} where id = ${connection.id}`;
+}
+
+async function fail(deps: Deps, run: RunRow, connection: ConnectionRow, error: SyncError, options: EngineOptions): Promise<void> {
+  const delay = retryDelaySeconds(error, run.attempts);
+  const retryAt = error.retry_at ? new Date(error.retry_at) : delay !== undefined ? new Date(deps.now().getTime() + delay * 1000) : undefined;
+  const requeue = retryAt !== undefined && run.attempts < options.maxAttempts;
+  const shown: SyncError = { ...error, retry_at: requeue ? retryAt.toISOString() : null };
+  await deps.sql.begin(async (tx) => {
+    if (requeue) {
+      await tx`
+        update sync_runs set status = 'queued', due_at = ${retryAt}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
+        where id = ${run.id} and lease_owner = ${options.owner}`;
+    } else {
+      await tx`
+        update sync_runs set status = 'failed', finished_at = ${deps.now()}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
+        where id = ${run.id} and lease_owner = ${options.owner}`;
+    }
+    await tx`update connections set last_error = ${tx.json(shown as never)} where id = ${connection.id}`;
+  });
+}

@@ -1,0 +1,50 @@
+import type { QboApi } from '../providers/qbo/api-client.ts';
+import { QboError } from '../providers/qbo/faults.ts';
+import { sleep, type ProviderBudget } from './budget.ts';
+
+export interface RetryPolicy {
+  /** Attempts for 5xx, timeouts and resets before giving up on this call. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A 429 asking to wait longer than this fails the call (the run is re-queued for later) instead of blocking. */
+  maxThrottleWaitSeconds: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 20_000, maxThrottleWaitSeconds: 120 };
+
+/**
+ * Every provider call a sync makes goes through here: inside the company's shared budget (rate and
+ * concurrency, all replicas), 429s honoured (the whole company pauses for Retry-After), 5xx and timeouts
+ * retried with full-jitter exponential backoff. Anything else fails at once.
+ */
+export class ProviderCaller {
+  calls = 0;
+
+  constructor(
+    readonly api: QboApi,
+    private readonly budget: ProviderBudget,
+    private readonly policy: RetryPolicy = defaultRetryPolicy,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  async call<T>(request: (api: QboApi) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.calls += 1;
+        return await this.budget.run(() => request(this.api), this.signal);
+      } catch (error) {
+        if (!(error instanceof QboError)) throw error;
+        if (error.kind === 'throttled') {
+          const wait = error.retryAfterSeconds ?? Math.min(60, 2 ** attempt);
+          if (wait > this.policy.maxThrottleWaitSeconds || attempt >= this.policy.maxAttempts * 2) throw error;
+          await this.budget.pause(wait);
+          continue;
+        }
+        if (error.kind !== 'unavailable' || attempt >= this.policy.maxAttempts) throw error;
+        const cap = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+        await sleep(Math.random() * cap, this.signal);
+      }
+    }
+  }
+}
