@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Kinds of injectable failure on Accounting API calls. */
+export const FAULT_KINDS = ['500', '503', 'timeout', 'slow', 'reset'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const WEBHOOK_FORMATS = ['cloudevents', 'legacy'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/**
+ * Knobs of the sandbox, the same fields as `PUT /_sandbox/qbo/settings`.
+ * Limits default to Intuit's published ones; benchmarks scale them, tests shrink them.
+ */
+export interface SandboxSettings {
+  /** Requests per rolling minute per realm before 429 (Intuit: 500). */
+  rate_limit_per_minute: number;
+  /** Requests in flight per app and realm before 429 (Intuit: 10). */
+  max_concurrent: number;
+  /** Report requests per rolling minute per realm (Intuit: 200). */
+  report_limit_per_minute: number;
+  /** Share (0..1) of Accounting API calls that fail with one of `fault_kinds`. */
+  fault_rate: number;
+  fault_kinds: FaultKind[];
+  /** Added to every Accounting API response. */
+  latency_ms: number;
+  /** How long a `slow` fault holds the response. */
+  slow_ms: number;
+  /** How long a `timeout` fault holds the connection before answering 504 (clients usually give up first). */
+  timeout_ms: number;
+  /** When set, the authorize endpoint skips the consent page and grants this company at once. */
+  auto_approve_realm: string | null;
+  /** Webhook target for changes in realms connected to any app without its own webhook. */
+  webhook_url: string | null;
+  webhook_verifier: string | null;
+  webhook_format: WebhookFormat;
+  /** Events of one realm are collected this long before one POST (Intuit batches too). */
+  webhook_batch_ms: number;
+  /** Scales Intuit's retry back-off (1 s … 1 h) so tests can watch retries happen. */
+  webhook_retry_scale: number;
+}
+
+export const DEFAULT_SETTINGS: SandboxSettings = {
+  rate_limit_per_minute: 500,
+  max_concurrent: 10,
+  report_limit_per_minute: 200,
+  fault_rate: 0,
+  fault_kinds: ['500', '503'],
+  latency_ms: 0,
+  slow_ms: 5_000,
+  timeout_ms: 120_000,
+  auto_approve_realm: null,
+  webhook_url: null,
+  webhook_verifier: null,
+  webhook_format: 'cloudevents',
+  webhook_batch_ms: 250,
+  webhook_retry_scale: 1,
+};
+
+/** Strict schema of a settings patch: unknown fields are refused so typos do not pass silently. */
+export const settingsPatchSchema = z
+  .object({
+    rate_limit_per_minute: z.number().int().positive(),
+    max_concurrent: z.number().int().positive(),
+    report_limit_per_minute: z.number().int().positive(),
+    fault_rate: z.number().min(0).max(1),
+    fault_kinds: z.array(z.enum(FAULT_KINDS)).min(1),
+    latency_ms: z.number().int().min(0),
+    slow_ms: z.number().int().min(0),
+    timeout_ms: z.number().int().min(0),
+    auto_approve_realm: z.string().min(1).nullable(),
+    webhook_url: z.string().url().nullable(),
+    webhook_verifier: z.string().min(1).nullable(),
+    webhook_format: z.enum(WEBHOOK_FORMATS),
+    webhook_batch_ms: z.number().int().min(0),
+    webhook_retry_scale: z.number().min(0),
+  })
+  .partial()
+  .strict();
+
+export function applySettings(current: SandboxSettings, patch: Partial<SandboxSettings>): SandboxSettings {
+  const next = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) (next as Record<string, unknown>)[key] = value;
+  }
+  return next;
+}
