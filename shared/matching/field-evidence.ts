@@ -73,11 +73,13 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
     } else if (a.email.domain === b.email.domain && !a.email.freeMail) {
       logOdds += EMAIL_DOMAIN_AGREES;
       agreements?.push('email domain');
-    } else {
+    } else if (a.email.freeMail === b.email.freeMail) {
       logOdds += EMAIL_DIFFERS;
       disagreements?.push('different email');
       contactDisagreements += 1;
     }
+    // A personal address on one side and a company address on the other is how owners of small businesses
+    // usually appear in two systems, so it counts neither way.
   }
   if (a.phone && b.phone) {
     if (a.phone === b.phone) {

@@ -16,24 +16,32 @@
  *    and household members ("Smith, John & Mary" → "John Smith", "Mary Smith") as extra variants. Phones become
  *    national significant numbers ("+44 20 7946 0018" = "020 7946 0018"), emails lose case, "+tags" and Gmail dots,
  *    postal codes lose spaces, countries become ISO codes, tax ids and account numbers keep letters and digits.
- * 2. **Block.** Only records sharing a key are compared: a word, a one-letter deletion of a word (typos), a pair of
- *    words, initial + surname, the spaceless name, an exact email, a company email domain, a phone, a tax id or an
- *    account number. Keys shared by more than `maxBlockSize` records are ignored ("services"), and only the
- *    `maxCandidates` records sharing the most key weight are scored. 10,000 × 10,000 records take about a second.
+ * 2. **Block.** Only records sharing a key are compared: a word, a one-letter deletion of a rare word (typos), the
+ *    first or last four letters of a long rare word, a pair of words, initial + surname, the spaceless name, an
+ *    exact email, a company email domain, a phone, a tax id or an account number. Each key votes for the records in
+ *    its block (keys from one word vote once); keys shared by more than `maxBlockSize` (150) records are ignored
+ *    ("services"), and only the best-voted `maxCandidates` (24) records with at least 30% of the top vote are
+ *    scored. 10,000 × 10,000 records take about one second on two cores.
  * 3. **Score.** Name similarity is a weighted Dice coefficient over aligned words: words weigh by rarity (inverse
  *    document frequency over both sides), exact words align first, then typos (1 edit in 4+ letters, 2 in 8+),
  *    initials ("J" ~ "John"), plurals and prefixes with partial credit; word order is ignored; the best pair of
  *    variants wins. That similarity becomes log-odds (exact name +3, i.e. 0.95 alone), to which every field adds its
  *    own: tax id +8 / −6, account number +6 / −5, exact email +5, company email domain +2 (never free mail such as
- *    gmail.com), phone +4, postal code +1.5, street address +1.5, each disagreeing email/phone/postal code −1,
- *    different country −3. The score is the logistic of the sum.
+ *    gmail.com), phone +4, postal code +1.5, street address +1.5, city +0.5; each disagreeing email, phone or postal
+ *    code −1 (a personal address against a company address counts neither way), different country −3. The score is
+ *    the logistic of the sum, so it reads as a probability under these hand-set weights.
  * 4. **Decide.** Pairs are assigned one-to-one greedily from the highest score, ties by left id then right id, so
  *    the result does not depend on input order. A pair is `auto` when its score reaches `autoThreshold` (0.9), its
  *    name similarity is at least 0.8, no field conflicts (different tax id, account number or country, or two of
  *    email/phone/postal code disagreeing) and no rival for either record comes within a factor of e^1.5 in odds;
  *    otherwise it is `suggested` if it reaches `suggestThreshold` (0.5). Below that no pair is proposed.
  *
- * Everything here is pure: no I/O, no clock, no randomness, no dependencies.
+ * For the manual picker, {@link createMatchIndex} indexes one side once; {@link rankCandidates} lists the best
+ * candidates for a record (scored as above) and {@link searchCandidates} for typed text (last word as a prefix,
+ * typed email or phone looked up directly), each well under a millisecond per call on 10,000 records.
+ *
+ * Everything here is pure: no I/O, no clock, no randomness, no dependencies. Measured quality and speed:
+ * `npm run bench -- matching`.
  */
 export { suggestMatches } from './suggest-matches.ts';
 export { createMatchIndex, type MatchIndex } from './match-index.ts';
