@@ -4,6 +4,14 @@ import type { ErrorBody } from '../../shared/api/errors.ts';
 import type { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type {
+  BulkVisibilityBody,
+  ConnectionSync,
+  SetVisibilityBody,
+  StartSyncBody,
+  StartedSync,
+  SyncRun,
+} from '../../shared/api/sync.ts';
 import type { SessionSource } from './session-source.ts';
 
 /** An error answer from the BFF, with its stable code for branching and its message for people. */
@@ -17,6 +25,26 @@ export class LedgerlinkApiError extends Error {
     super(message);
     this.name = 'LedgerlinkApiError';
   }
+}
+
+// ── Sync status types (<client-sync-status>) ───────────────────────────────────────────────────────────
+
+/** One connection with its sync state, as GET /v1/widget/sync-status lists them. */
+export interface SyncStatusEntry {
+  connection: Connection;
+  sync: ConnectionSync;
+}
+
+/** GET /v1/widget/sync-status: every connection this user may see, and when to ask again. */
+export interface SyncStatusList {
+  data: SyncStatusEntry[];
+  /** The server's hint: short while a run is queued or running, long otherwise. */
+  poll_after_ms: number;
+}
+
+/** GET /v1/widget/sync-status/{connection_id}. */
+export interface SyncStatusOne extends SyncStatusEntry {
+  poll_after_ms: number;
 }
 
 export interface RequestOptions {
@@ -74,6 +102,43 @@ export class BffClient {
   purgeConnection(id: string): Promise<void> {
     return this.request('DELETE', `/v1/widget/connections/${encodeURIComponent(id)}?purge=true`);
   }
+
+  // ── Sync status (<client-sync-status>) ─────────────────────────────────────────────────────────────
+
+  /** Every connection this user may see with its sync state, and `poll_after_ms`: when to ask again. */
+  syncStatuses(signal?: AbortSignal): Promise<SyncStatusList> {
+    return this.request('GET', '/v1/widget/sync-status', signal ? { signal } : {});
+  }
+
+  /** One connection's sync state. */
+  syncStatus(connectionId: string, signal?: AbortSignal): Promise<SyncStatusOne> {
+    return this.request('GET', `/v1/widget/sync-status/${encodeURIComponent(connectionId)}`, signal ? { signal } : {});
+  }
+
+  /**
+   * Starts a sync (202). When one is already queued or running it is reused (`coalesced`). Fails with `forbidden`
+   * (403) when the session's role is not in `settings.sync_roles`.
+   */
+  startSync(connectionId: string, body: z.input<typeof StartSyncBody> = {}): Promise<z.infer<typeof StartedSync>> {
+    return this.request('POST', `/v1/widget/connections/${encodeURIComponent(connectionId)}/sync`, { body });
+  }
+
+  /** The connection's sync runs, newest first. */
+  async syncRuns(connectionId: string): Promise<SyncRun[]> {
+    return (await this.request<{ data: SyncRun[] }>('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/runs`)).data;
+  }
+
+  /** Who may see the connection. Admin only (`settings.connect_roles`), else `forbidden`. */
+  setConnectionVisibility(connectionId: string, body: z.input<typeof SetVisibilityBody>): Promise<ConnectionSync> {
+    return this.request('PUT', `/v1/widget/connections/${encodeURIComponent(connectionId)}/visibility`, { body });
+  }
+
+  /** The same visibility for many connections at once. Admin only. */
+  setConnectionsVisibility(body: z.input<typeof BulkVisibilityBody>): Promise<{ updated: number }> {
+    return this.request('PUT', '/v1/widget/connections/visibility', { body });
+  }
+
+  // ── End of sync status ──────────────────────────────────────────────────────────────────────────────
 
   /** One request; on 401 it renews the session once (when the host gave a fetchSessionToken) and retries. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

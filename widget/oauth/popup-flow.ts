@@ -1,0 +1,101 @@
+import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+
+/** How an authorization popup ended: what the callback page posted, or that the person closed the window. */
+export type PopupFlowResult = Pick<OAuthResultMessage, 'outcome' | 'connection' | 'message' | 'code'> | { outcome: 'closed' };
+
+export interface PopupFlow {
+  /** Settles once: the callback's message, `closed`, or `cancelled` after `cancel()`. */
+  result: Promise<PopupFlowResult>;
+  /** Closes the window and settles `result` as cancelled. */
+  cancel(): void;
+  /** Brings the window to the front. */
+  focus(): void;
+}
+
+export interface PopupFlowOptions {
+  /** The authorization URL; fetched after the window opened (browsers block `window.open` after an await). */
+  url: () => Promise<string>;
+  /** Only messages from this origin (the BFF's) are believed. */
+  origin: string;
+  /** Text shown in the window while the URL is fetched. */
+  waitingText?: string;
+}
+
+const NAME = 'ledgerlink-qbo';
+const WIDTH = 520;
+const HEIGHT = 700;
+/** Browsers fire no event when another window closes; this is how soon a closed popup is noticed. */
+const CLOSED_POLL_MS = 500;
+
+/**
+ * Runs an OAuth authorization in a popup: opens a blank window synchronously (call it inside the click handler),
+ * sends it to the URL once known, and settles with the `{source:'ledgerlink', type:'oauth-result'}` message the
+ * BFF's callback page posts, or `closed`. Returns undefined when the browser blocked the popup.
+ */
+export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined {
+  const left = Math.max(0, window.screenX + (window.outerWidth - WIDTH) / 2);
+  const top = Math.max(0, window.screenY + (window.outerHeight - HEIGHT) / 2);
+  const popup = window.open('', NAME, `popup,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
+  if (!popup) return undefined;
+  try {
+    popup.document.title = 'QuickBooks';
+    popup.document.body.style.font = '14px system-ui, sans-serif';
+    popup.document.body.textContent = options.waitingText ?? 'Opening QuickBooks…';
+  } catch {
+    // A window reused by name may already show another origin; leave it be.
+  }
+
+  let settle: (result: PopupFlowResult) => void = () => {};
+  let done = false;
+  const result = new Promise<PopupFlowResult>((resolve) => (settle = resolve));
+  const finish = (value: PopupFlowResult, close: boolean) => {
+    if (done) return;
+    done = true;
+    window.removeEventListener('message', onMessage);
+    clearInterval(poll);
+    if (close) closeQuietly(popup);
+    settle(value);
+  };
+  const onMessage = (event: MessageEvent) => {
+    if (event.origin !== options.origin || !isOAuthResult(event.data)) return;
+    const { outcome, connection, message, code } = event.data;
+    finish({ outcome, connection, message, code }, true);
+  };
+  window.addEventListener('message', onMessage);
+  const poll = setInterval(() => {
+    if (popup.closed) finish({ outcome: 'closed' }, false);
+  }, CLOSED_POLL_MS);
+
+  options.url().then(
+    (url) => {
+      if (!done) popup.location.href = url;
+    },
+    (error: unknown) => {
+      finish({ outcome: 'error', message: error instanceof Error ? error.message : 'Could not open QuickBooks.', code: (error as { code?: string }).code }, true);
+    },
+  );
+
+  return {
+    result,
+    cancel: () => finish({ outcome: 'cancelled' }, true),
+    focus: () => popup.focus(),
+  };
+}
+
+function closeQuietly(popup: Window): void {
+  try {
+    popup.close();
+  } catch {
+    // Already gone.
+  }
+}
+
+function isOAuthResult(data: unknown): data is OAuthResultMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const message = data as Partial<OAuthResultMessage>;
+  return (
+    message.source === 'ledgerlink' &&
+    message.type === 'oauth-result' &&
+    (message.outcome === 'connected' || message.outcome === 'refused' || message.outcome === 'cancelled' || message.outcome === 'error')
+  );
+}
