@@ -2,11 +2,20 @@
 // component (guarded against a second copy) and exposes `configure` for page-wide defaults.
 import { announceBundle, defineElement } from './base/define.ts';
 import { QboConnect } from './qbo-connect/qbo-connect.ts';
+import { ClientSyncStatus } from './client-sync-status/client-sync-status.ts';
 
 export { configure } from './base/configure.ts';
 export { LedgerlinkApiError } from './base/bff-client.ts';
 export { LedgerlinkElement } from './base/ledgerlink-element.ts';
 export { QboConnect };
+export { ClientSyncStatus };
+export type {
+  SyncCompletedEventDetail,
+  SyncFailedEventDetail,
+  SyncStartedEventDetail,
+  SyncStatusFilter,
+  SyncStatusUser,
+} from './client-sync-status/client-sync-status.ts';
 export type {
   ConnectedEventDetail,
   DisconnectedEventDetail,
@@ -18,3 +27,4 @@ export const version = '0.1.0';
 announceBundle(version);
 
 defineElement('qbo-connect', QboConnect);
+defineElement('client-sync-status', ClientSyncStatus);

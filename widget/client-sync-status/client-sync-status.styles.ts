@@ -1,0 +1,707 @@
+import { css } from 'lit';
+
+export const clientSyncStatusStyles = css`
+  :host {
+    --_max-height: var(--ll-sync-status-max-height, 560px);
+    --_row-height: var(--ll-sync-status-row-height, 48px);
+    --_progress: var(--ll-sync-status-progress-color, var(--_accent));
+    --_progress-track: var(--ll-sync-status-progress-track, color-mix(in srgb, var(--_border) 70%, transparent));
+    --_health-good: var(--ll-sync-status-health-good, var(--_success));
+    --_health-fair: var(--ll-sync-status-health-fair, var(--_warning));
+    --_health-poor: var(--ll-sync-status-health-poor, var(--_danger));
+    --_row-hover: var(--ll-sync-status-row-hover, var(--_surface-raised));
+    --_row-selected: var(--ll-sync-status-row-selected, color-mix(in srgb, var(--_accent) 9%, var(--_surface)));
+    --_cols: minmax(180px, 1.5fr) minmax(230px, 2fr) 112px 64px 176px;
+    --_cols-admin: 40px minmax(170px, 1.5fr) minmax(230px, 2fr) 104px 64px 150px 176px;
+    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text to stay readable. */
+    --_on-accent: var(--_accent-text);
+    font-variant-numeric: tabular-nums;
+  }
+  :host([theme='dark']) {
+    --_on-accent: var(--ll-color-accent-text, #0d1117);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_on-accent: var(--ll-color-accent-text, #0d1117);
+    }
+  }
+  p {
+    margin: 0;
+  }
+  .muted {
+    color: var(--_text-muted);
+  }
+  .small {
+    font-size: 0.9em;
+  }
+  .num {
+    text-align: right;
+    justify-content: flex-end;
+  }
+  .spacer {
+    flex: 1;
+  }
+  input,
+  select,
+  button {
+    font: inherit;
+    color: inherit;
+  }
+  input[type='checkbox'],
+  input[type='radio'] {
+    accent-color: var(--_accent);
+    margin: 0;
+  }
+
+  /* ── Buttons ───────────────────────────────────────────────────────────── */
+  .button {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    min-height: 32px;
+    padding: 0 calc(var(--_space) * 3);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    font-weight: 500;
+    white-space: nowrap;
+    cursor: pointer;
+  }
+  .button.small {
+    min-height: 28px;
+    padding: 0 calc(var(--_space) * 2.5);
+    font-size: 0.93em;
+  }
+  .button:hover {
+    background: var(--_surface-raised);
+  }
+  .button.primary {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .button.primary:hover {
+    background: color-mix(in srgb, var(--_accent) 88%, black);
+  }
+  .button.quiet {
+    border-color: transparent;
+    background: transparent;
+    color: var(--_text-muted);
+  }
+  .button.quiet:hover {
+    color: var(--_text);
+    background: var(--_surface-raised);
+  }
+  .button[aria-disabled='true'] {
+    cursor: not-allowed;
+    opacity: 0.55;
+  }
+  .button[aria-disabled='true']:hover {
+    background: var(--_surface);
+  }
+  .button.primary[aria-disabled='true']:hover {
+    background: var(--_accent);
+  }
+  .link-button {
+    padding: 2px 4px;
+    margin-left: -4px;
+    border: none;
+    border-radius: 4px;
+    background: none;
+    color: var(--_text);
+    cursor: pointer;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    max-width: 100%;
+  }
+  .link-button:hover {
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
+
+  /* ── Notes above the list ──────────────────────────────────────────────── */
+  .permission-notes,
+  .notice {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 1);
+    margin-bottom: calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 2) calc(var(--_space) * 3);
+    border-radius: var(--_radius);
+    background: var(--_surface-raised);
+    color: var(--_text-muted);
+    font-size: 0.93em;
+  }
+  .notice {
+    flex-direction: row;
+    align-items: center;
+    justify-content: space-between;
+    gap: calc(var(--_space) * 3);
+    border: 1px solid color-mix(in srgb, var(--_danger) 35%, var(--_border));
+    background: color-mix(in srgb, var(--_danger) 6%, var(--_surface));
+    color: var(--_text);
+  }
+
+  /* ── Toolbar ───────────────────────────────────────────────────────────── */
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    margin-bottom: calc(var(--_space) * 2);
+  }
+  .search,
+  .filter {
+    height: 30px;
+    padding: 0 calc(var(--_space) * 2.5);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .search {
+    width: 220px;
+    max-width: 100%;
+  }
+  .search::placeholder {
+    color: var(--_text-muted);
+  }
+  .count {
+    margin-left: calc(var(--_space) * 1);
+    font-size: 0.93em;
+  }
+  .refresh-failed {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 1.5);
+    color: var(--_warning);
+    font-size: 0.93em;
+  }
+  .selection {
+    font-size: 0.93em;
+  }
+
+  /* ── The grid ──────────────────────────────────────────────────────────── */
+  .scroller {
+    position: relative;
+    max-height: var(--_max-height);
+    overflow: auto;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    overscroll-behavior: contain;
+  }
+  .scroller:focus-visible {
+    box-shadow: var(--_focus-ring);
+  }
+  .row {
+    display: grid;
+    grid-template-columns: var(--_cols);
+    align-items: center;
+    height: var(--_row-height);
+    border-bottom: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+  }
+  .row.admin {
+    grid-template-columns: var(--_cols-admin);
+  }
+  .header {
+    position: sticky;
+    top: 0;
+    z-index: 2;
+  }
+  .header-row {
+    height: 34px;
+    background: var(--_surface-raised);
+    border-bottom-color: var(--_border);
+    color: var(--_text-muted);
+    font-size: 0.86em;
+    font-weight: 600;
+  }
+  .body {
+    position: relative;
+  }
+  .body .row {
+    position: absolute;
+    top: 0;
+    left: 0;
+    right: 0;
+    background: var(--_surface);
+  }
+  .body .row:hover {
+    background: var(--_row-hover);
+  }
+  .body .row.selected {
+    background: var(--_row-selected);
+  }
+  .body .row:focus {
+    outline: none;
+  }
+  .body .row:focus-visible {
+    box-shadow: inset 0 0 0 2px var(--_accent);
+  }
+  .cell {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    min-width: 0;
+    height: 100%;
+    padding: 0 calc(var(--_space) * 3);
+    overflow: hidden;
+  }
+  .cell.select {
+    justify-content: center;
+    padding: 0;
+  }
+  .cell.actions {
+    justify-content: flex-end;
+    gap: calc(var(--_space) * 1);
+  }
+  .name {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 500;
+  }
+  .last-sync time,
+  .facts time,
+  .mini-table time {
+    text-decoration: underline dotted color-mix(in srgb, currentColor 45%, transparent);
+    text-underline-offset: 3px;
+    cursor: help;
+    white-space: nowrap;
+  }
+  .last-sync.stale,
+  dd.stale {
+    color: var(--_warning);
+  }
+
+  /* ── Status, progress, errors ──────────────────────────────────────────── */
+  .badge {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    white-space: nowrap;
+  }
+  .dot,
+  .health-dot {
+    flex: none;
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    background: var(--_text-muted);
+  }
+  .badge.kind-synced .dot {
+    background: var(--_success);
+  }
+  .badge.kind-stale {
+    color: var(--_warning);
+  }
+  .badge.kind-stale .dot {
+    background: var(--_warning);
+  }
+  .badge.kind-never,
+  .badge.kind-disconnected {
+    color: var(--_text-muted);
+  }
+  .badge.kind-never .dot,
+  .badge.kind-disconnected .dot {
+    background: transparent;
+    box-shadow: inset 0 0 0 1.5px var(--_text-muted);
+  }
+  .progress-wrap {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2.5);
+    min-width: 0;
+    width: 100%;
+  }
+  .progress {
+    position: relative;
+    flex: 0 1 140px;
+    min-width: 64px;
+    height: 6px;
+    border-radius: 3px;
+    background: var(--_progress-track);
+    overflow: hidden;
+  }
+  .progress .fill {
+    position: absolute;
+    inset: 0 auto 0 0;
+    border-radius: inherit;
+    background: var(--_progress);
+    transition: width 400ms ease;
+  }
+  .progress.indeterminate .fill {
+    width: 35% !important;
+    animation: slide 1.6s ease-in-out infinite;
+  }
+  @keyframes slide {
+    from {
+      transform: translateX(-100%);
+    }
+    to {
+      transform: translateX(290%);
+    }
+  }
+  .progress-text {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    color: var(--_text-muted);
+    font-size: 0.93em;
+  }
+  .error-text {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    min-width: 0;
+  }
+  .error-text .text {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .error-text .icon {
+    flex: none;
+    display: inline-grid;
+    place-items: center;
+    width: 16px;
+    height: 16px;
+    border-radius: 50%;
+    font-size: 11px;
+    font-weight: 700;
+    line-height: 1;
+  }
+  .error-text.tone-danger .icon {
+    background: color-mix(in srgb, var(--_danger) 14%, var(--_surface));
+    color: var(--_danger);
+  }
+  .error-text.tone-warning .icon {
+    color: var(--_warning);
+    font-size: 13px;
+  }
+  .health {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 1.5);
+    padding: 2px 4px;
+    margin-right: -4px;
+    border: none;
+    border-radius: 4px;
+    background: none;
+    cursor: pointer;
+  }
+  .health:hover {
+    background: var(--_surface-raised);
+  }
+  .band-good .health-dot {
+    background: var(--_health-good);
+  }
+  .band-fair .health-dot {
+    background: var(--_health-fair);
+  }
+  .band-poor .health-dot {
+    background: var(--_health-poor);
+  }
+
+  /* ── Empty, no match, load error, skeleton ─────────────────────────────── */
+  .empty,
+  .load-error {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    gap: calc(var(--_space) * 2);
+    padding: calc(var(--_space) * 6);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .empty-title {
+    font-weight: 600;
+    font-size: 1.08em;
+  }
+  ::slotted([slot='empty']) {
+    margin-top: calc(var(--_space) * 2);
+  }
+  .load-error {
+    border-color: color-mix(in srgb, var(--_danger) 35%, var(--_border));
+  }
+  .no-match {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 4) calc(var(--_space) * 3);
+    color: var(--_text-muted);
+  }
+  .skeleton {
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    padding-top: 34px;
+  }
+  .skeleton.single {
+    padding-top: 0;
+  }
+  .skeleton-row {
+    display: grid;
+    grid-template-columns: minmax(180px, 1.5fr) minmax(230px, 2fr) 112px 64px;
+    align-items: center;
+    gap: calc(var(--_space) * 6);
+    height: var(--_row-height);
+    padding: 0 calc(var(--_space) * 3);
+    border-top: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+  }
+  .skeleton.single .skeleton-row {
+    border-top: none;
+  }
+  .bone {
+    display: block;
+    height: 10px;
+    border-radius: 4px;
+    background: linear-gradient(90deg, var(--_surface-raised) 0%, var(--_border) 50%, var(--_surface-raised) 100%) 0 0 / 300% 100%;
+    animation: shimmer 1.4s ease-in-out infinite;
+    opacity: 0.7;
+  }
+  .bone.bar {
+    width: 60%;
+    height: 6px;
+  }
+  .bone.short {
+    width: 70%;
+  }
+  @keyframes shimmer {
+    from {
+      background-position: 100% 0;
+    }
+    to {
+      background-position: 0 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .bone,
+    .progress.indeterminate .fill {
+      animation: none;
+    }
+    .progress .fill {
+      transition: none;
+    }
+  }
+
+  /* ── Details (panel under the list, lower half of the card) ────────────── */
+  .detail {
+    margin-top: calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 4);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .detail-head,
+  .card-head {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) * 3);
+    min-width: 0;
+  }
+  .detail-head {
+    margin-bottom: calc(var(--_space) * 3);
+  }
+  .detail-head .progress-wrap {
+    width: auto;
+    flex: 0 1 320px;
+  }
+  .detail-title,
+  .card-title {
+    font-weight: 600;
+    font-size: 1.08em;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    border-radius: 2px;
+  }
+  .detail-title:focus {
+    outline: none;
+  }
+  .detail-title:focus-visible {
+    box-shadow: var(--_focus-ring);
+  }
+  .detail-body {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 3);
+  }
+  .detail-error {
+    padding: calc(var(--_space) * 2) calc(var(--_space) * 3);
+    border-left: 3px solid var(--_danger);
+    background: color-mix(in srgb, var(--_danger) 5%, var(--_surface));
+    border-radius: 0 var(--_radius) var(--_radius) 0;
+  }
+  .stale-note {
+    color: var(--_warning);
+  }
+  .facts {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(170px, 1fr));
+    gap: calc(var(--_space) * 3) calc(var(--_space) * 6);
+    margin: 0;
+  }
+  .facts dt {
+    color: var(--_text-muted);
+    font-size: 0.86em;
+    margin-bottom: 2px;
+  }
+  .facts dd {
+    margin: 0;
+  }
+  .throughput {
+    font-size: 0.93em;
+  }
+  .disclosure {
+    border-top: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+    padding-top: calc(var(--_space) * 2);
+  }
+  .disclosure > summary {
+    width: fit-content;
+    padding: 2px 4px;
+    margin-left: -4px;
+    border-radius: 4px;
+    font-weight: 500;
+    cursor: pointer;
+  }
+  .disclosure > summary:hover {
+    background: var(--_surface-raised);
+  }
+  .disclosure[open] > summary {
+    margin-bottom: calc(var(--_space) * 2);
+  }
+  .mini-table {
+    width: 100%;
+    border-collapse: collapse;
+    font-size: 0.93em;
+  }
+  .mini-table th,
+  .mini-table td {
+    padding: calc(var(--_space) * 1.5) calc(var(--_space) * 2);
+    border-bottom: 1px solid color-mix(in srgb, var(--_border) 55%, transparent);
+    text-align: left;
+    font-weight: normal;
+  }
+  .mini-table thead th {
+    color: var(--_text-muted);
+    font-size: 0.93em;
+    font-weight: 600;
+  }
+  .mini-table .num {
+    text-align: right;
+  }
+  .mini-table .bar-col {
+    width: 40%;
+  }
+  .progress.mini {
+    display: block;
+    width: 100%;
+    max-width: 220px;
+  }
+  .run-failed {
+    color: var(--_danger);
+  }
+  .run-succeeded {
+    color: var(--_success);
+  }
+  .checks {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 1.5);
+    margin: 0 0 calc(var(--_space) * 2);
+    padding: 0;
+    list-style: none;
+  }
+  .checks li {
+    display: grid;
+    grid-template-columns: minmax(160px, 1fr) 64px;
+    column-gap: calc(var(--_space) * 4);
+  }
+  .checks .examples {
+    grid-column: 1 / -1;
+    font-size: 0.9em;
+  }
+  .checks .clean .check-count {
+    color: var(--_success);
+  }
+  .visibility-summary,
+  .detail-actions {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) * 3);
+    border-top: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+    padding-top: calc(var(--_space) * 3);
+  }
+  .visibility-editor {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 3);
+    margin-bottom: calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 3) calc(var(--_space) * 4);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface-raised);
+  }
+  .detail-body .visibility-editor {
+    margin-bottom: 0;
+  }
+  .visibility-editor fieldset {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 2);
+    margin: 0;
+    padding: 0;
+    border: none;
+  }
+  .visibility-editor legend {
+    padding: 0;
+    margin-bottom: calc(var(--_space) * 2);
+    font-weight: 600;
+  }
+  .radio,
+  .check {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    cursor: pointer;
+  }
+  .people {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(180px, 1fr));
+    gap: calc(var(--_space) * 1.5) calc(var(--_space) * 4);
+    max-height: 200px;
+    overflow: auto;
+    margin-left: calc(var(--_space) * 6);
+    padding: calc(var(--_space) * 2) 0;
+  }
+  .people-empty,
+  .people + p {
+    margin-left: calc(var(--_space) * 6);
+  }
+  .editor-error {
+    color: var(--_danger);
+  }
+  .editor-actions {
+    display: flex;
+    gap: calc(var(--_space) * 2);
+  }
+
+  /* ── Single mode card ──────────────────────────────────────────────────── */
+  .card {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 4);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .card-status .progress-wrap .progress {
+    flex-basis: 240px;
+  }
+`;

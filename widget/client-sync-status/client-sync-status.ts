@@ -1,0 +1,1413 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
+import { themeStyles } from '../base/theme.ts';
+import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { startPopupFlow } from '../oauth/popup-flow.ts';
+import type { ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
+import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
+import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
+import { onlyRolesCan } from './permission-text.ts';
+import { entityProgress, runDuration, runProgress } from './progress-text.ts';
+import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
+import { scrollToReveal, visibleRange, type RowRange } from './row-window.ts';
+import { providerName } from './sync-error-text.ts';
+import { SyncPoller } from './sync-poller.ts';
+import { observe } from './sync-transitions.ts';
+import { TypeAhead } from './type-ahead.ts';
+
+/** `ledgerlink-sync-started`: "Sync now" (or Retry) started a run, or joined one already queued (`coalesced`). */
+export interface SyncStartedEventDetail {
+  connection_id: string;
+  run_id: string;
+  coalesced: boolean;
+}
+
+/** `ledgerlink-sync-completed`: polling saw a run finish successfully. Fired once per run. */
+export interface SyncCompletedEventDetail {
+  connection_id: string;
+  run: SyncRun;
+}
+
+/** `ledgerlink-sync-failed`: polling saw a run fail. Fired once per run. */
+export interface SyncFailedEventDetail {
+  connection_id: string;
+  run: SyncRun;
+  error: SyncError;
+}
+
+/** A person the host lets admins choose when restricting who sees a company. */
+export interface SyncStatusUser {
+  id: string;
+  name: string;
+}
+
+export type SyncStatusFilter = 'all' | 'active' | 'attention' | 'ok';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'client-sync-status': ClientSyncStatus;
+  }
+  interface HTMLElementEventMap {
+    'ledgerlink-sync-started': CustomEvent<SyncStartedEventDetail>;
+    'ledgerlink-sync-completed': CustomEvent<SyncCompletedEventDetail>;
+    'ledgerlink-sync-failed': CustomEvent<SyncFailedEventDetail>;
+  }
+}
+
+type RunsState = { kind: 'loading' } | { kind: 'ready'; runs: SyncRun[] } | { kind: 'error'; message: string };
+
+/** Visibility being edited: one connection's (from its details) or the selection's (bulk). */
+interface VisibilityDraft {
+  target: string | { bulk: string[] };
+  mode: 'organization' | 'restricted';
+  userIds: ReadonlySet<string>;
+  busy: boolean;
+  error: string | undefined;
+}
+
+interface PrimaryAction {
+  label: string;
+  kind: 'sync' | 'retry' | 'reconnect';
+  /** Why the button does nothing right now; undefined when it works. */
+  disabledReason: string | undefined;
+  /** The id of the element that explains it (permission note or the row's status). */
+  describedBy: string | undefined;
+}
+
+const filterLabels: Record<SyncStatusFilter, string> = {
+  all: 'All',
+  active: 'Syncing',
+  attention: 'Needs attention',
+  ok: 'Up to date',
+};
+
+/** Default row height until one is measured (the styles' --ll-sync-status-row-height). */
+const DEFAULT_ROW_HEIGHT = 48;
+/** Relative times ("2 min ago") are redrawn this often. */
+const CLOCK_MS = 30_000;
+/** A started sync not yet seen by a poll stops showing "Waiting to start" after this (the poll failed or lags). */
+const PENDING_TIMEOUT_MS = 30_000;
+
+/**
+ * The host's client list with each company's sync state: live progress while importing, last successful sync,
+ * health, the error in plain words with the action that fixes it, "Sync now", history and per-entity detail on
+ * demand. Admins also choose who sees each company. With `connection-id` it shows one company as a compact card.
+ *
+ * Polls the BFF as often as it suggests (between 1 and 60 seconds), never while the page is hidden or the element
+ * is out of the DOM. Lists of thousands stay fast: only the rows in view are rendered.
+ *
+ * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter runs the
+ * row's action (Sync now, Retry, Reconnect) or opens its details; Space selects the row (admins); Escape closes
+ * details. Tab moves from the active row into its buttons.
+ *
+ * @summary Sync status of every connected company, live.
+ *
+ * @attr connection-id - Show this one connection as a card instead of the list.
+ * @prop {SyncStatusUser[]} users - People admins may choose from when limiting who sees a company.
+ *
+ * @slot empty - Shown under "No companies connected yet", e.g. a `<qbo-connect>`.
+ *
+ * @event {CustomEvent<SyncStartedEventDetail>} ledgerlink-sync-started - "Sync now" or Retry started (or joined) a run.
+ * @event {CustomEvent<SyncCompletedEventDetail>} ledgerlink-sync-completed - A run finished successfully (once per run).
+ * @event {CustomEvent<SyncFailedEventDetail>} ledgerlink-sync-failed - A run failed (once per run).
+ * @event {CustomEvent<NeedsReconnectEventDetail>} ledgerlink-needs-reconnect - A company turned "Reconnect needed".
+ * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading or an action failed.
+ *
+ * @csspart toolbar - Search, status filter, count and bulk actions above the list.
+ * @csspart search - The filter text box.
+ * @csspart grid - The scrolling list (role grid).
+ * @csspart header - The column header row.
+ * @csspart row - One company's row.
+ * @csspart company-name - A company's name.
+ * @csspart status-badge - Status text with its dot ("Synced", "Reconnect needed", …).
+ * @csspart progress - A progress bar (role progressbar).
+ * @csspart progress-text - "62% · ~3 min left".
+ * @csspart error - A failure in plain words.
+ * @csspart health - The health score.
+ * @csspart sync-button - "Sync now" / "Syncing…" / "Retry".
+ * @csspart reconnect-button - "Reconnect".
+ * @csspart details-button - "Details".
+ * @csspart details - The details of one company (panel under the list, or the card's lower half).
+ * @csspart card - The card in single mode.
+ * @csspart visibility-editor - Who may see a company (admins).
+ * @csspart permission-note - Why some actions are unavailable to this role.
+ * @csspart notice - A message about the last action (e.g. the popup was blocked).
+ * @csspart empty - The empty state.
+ * @csspart skeleton - Loading placeholder rows.
+ *
+ * @cssproperty --ll-sync-status-max-height - Height of the scrolling list before it scrolls. Default `560px`.
+ * @cssproperty --ll-sync-status-row-height - Height of one row. Default `48px`.
+ * @cssproperty --ll-sync-status-progress-color - Progress bar fill. Default the accent colour.
+ * @cssproperty --ll-sync-status-progress-track - Progress bar track. Default a tint of the border colour.
+ * @cssproperty --ll-sync-status-health-good - Health 80–100. Default the success colour.
+ * @cssproperty --ll-sync-status-health-fair - Health 50–79. Default the warning colour.
+ * @cssproperty --ll-sync-status-health-poor - Health below 50. Default the danger colour.
+ * @cssproperty --ll-sync-status-row-hover - Row background on hover. Default the raised surface.
+ * @cssproperty --ll-sync-status-row-selected - Background of selected rows. Default a tint of the accent.
+ */
+export class ClientSyncStatus extends LedgerlinkElement {
+  static override styles = [themeStyles, clientSyncStatusStyles];
+
+  static override properties = {
+    ...LedgerlinkElement.properties,
+    connectionId: { type: String, attribute: 'connection-id' },
+    users: { attribute: false },
+    _phase: { state: true },
+    _loadError: { state: true },
+    _rows: { state: true },
+    _query: { state: true },
+    _filter: { state: true },
+    _activeId: { state: true },
+    _detailId: { state: true },
+    _selected: { state: true },
+    _draft: { state: true },
+    _pending: { state: true },
+    _runs: { state: true },
+    _notice: { state: true },
+    _announcement: { state: true },
+    _range: { state: true },
+    _refreshFailed: { state: true },
+    _reconnecting: { state: true },
+  };
+
+  /** Show this one connection as a card instead of the list. */
+  declare connectionId: string | undefined;
+  /** People admins may choose from when limiting who sees a company (`{id, name}`; ids are the host's user ids). */
+  declare users: SyncStatusUser[];
+
+  declare private _phase: 'loading' | 'ready' | 'error';
+  declare private _loadError: string;
+  declare private _rows: SyncStatusRow[];
+  declare private _query: string;
+  declare private _filter: SyncStatusFilter;
+  declare private _activeId: string | undefined;
+  declare private _detailId: string | undefined;
+  declare private _selected: ReadonlySet<string>;
+  declare private _draft: VisibilityDraft | undefined;
+  /** Syncs started here and not yet seen by a poll: connection id → run id ('' while the POST is in flight). */
+  declare private _pending: ReadonlyMap<string, { runId: string; at: number }>;
+  declare private _runs: ReadonlyMap<string, RunsState>;
+  declare private _notice: string | undefined;
+  declare private _announcement: string;
+  declare private _range: RowRange;
+  declare private _refreshFailed: boolean;
+  declare private _reconnecting: string | undefined;
+
+  #session: SessionInfo | undefined;
+  #settings: OrganizationSettings | undefined;
+  #loadSeq = 0;
+  #poller = new SyncPoller(this, (signal) => this.#poll(signal));
+  #failures = 0;
+  /** Rows by id, as of the last poll. */
+  #byId = new Map<string, SyncStatusRow>();
+  #status = new Map<string, RowStatus>();
+  #filtered: SyncStatusRow[] = [];
+  #watched = new Map<string, string>();
+  #reported = new Set<string>();
+  #rowHeight = DEFAULT_ROW_HEIGHT;
+  /** The header row's height (styles say 34px); measured after render. */
+  #headerHeight = 34;
+  #viewport = 560;
+  #resize: ResizeObserver | undefined;
+  #observed: HTMLElement | undefined;
+  #typeAhead = new TypeAhead();
+  #focusAfterUpdate: string | undefined;
+  #openHealth = false;
+  #clock: ReturnType<typeof setInterval> | undefined;
+
+  constructor() {
+    super();
+    this.users = [];
+    this._phase = 'loading';
+    this._loadError = '';
+    this._rows = [];
+    this._query = '';
+    this._filter = 'all';
+    this._selected = new Set();
+    this._pending = new Map();
+    this._runs = new Map();
+    this._announcement = '';
+    this._range = { start: 0, end: 0 };
+    this._refreshFailed = false;
+  }
+
+  /** The rows shown, as of the last answer from the BFF. */
+  get rows(): readonly SyncStatusRow[] {
+    return this._rows;
+  }
+
+  /** Asks the BFF now instead of waiting for the next poll. */
+  refresh(): void {
+    if (this._phase === 'ready') this.#poller.now();
+    else if (this.hasSession) void this.#load();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#clock = setInterval(() => {
+      if (this._phase === 'ready' && !document.hidden) this.requestUpdate();
+    }, CLOCK_MS);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    this.#resize?.disconnect();
+    this.#observed = undefined;
+  }
+
+  protected override sessionChanged(): void {
+    void this.#load();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.hasUpdated && changed.has('connectionId') && this.hasSession) void this.#load();
+    // Private state is not in keyof this; the map holds it all the same.
+    const state = changed as ReadonlyMap<PropertyKey, unknown>;
+    if (state.has('_rows') || state.has('_query') || state.has('_filter')) this.#refilter();
+    if (state.has('_rows') || state.has('_query') || state.has('_filter') || state.has('_phase')) this.#updateRange();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.#observeScroller();
+    this.#measureRows();
+    const target = this.#focusAfterUpdate;
+    if (target) {
+      this.#focusAfterUpdate = undefined;
+      this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+    }
+    if (this.#openHealth) {
+      this.#openHealth = false;
+      const health = this.renderRoot.querySelector<HTMLDetailsElement>('details.health-checks');
+      if (health) {
+        health.open = true;
+        health.querySelector('summary')?.focus();
+        health.scrollIntoView?.({ block: 'nearest' });
+      }
+    }
+  }
+
+  // ── Loading and polling ──────────────────────────────────────────────────────────────────────────────
+
+  async #load(): Promise<void> {
+    const seq = ++this.#loadSeq;
+    this.#poller.stop();
+    this._phase = 'loading';
+    this._rows = [];
+    this.#byId = new Map();
+    this._detailId = undefined;
+    this._selected = new Set();
+    this._draft = undefined;
+    try {
+      const [session, settings] = await Promise.all([this.client.session(), this.client.settings()]);
+      if (seq !== this.#loadSeq) return;
+      this.#session = session;
+      this.#settings = settings;
+    } catch (error) {
+      if (seq === this.#loadSeq) this.#failLoad(error);
+      return;
+    }
+    this.#poller.start();
+  }
+
+  /** One poll; returns how long to wait before the next. */
+  async #poll(signal: AbortSignal): Promise<number | undefined> {
+    const seq = this.#loadSeq;
+    try {
+      const id = this.connectionId;
+      const answer = id
+        ? await this.client.syncStatus(id, signal).then((one) => ({ data: [{ connection: one.connection, sync: one.sync }], poll_after_ms: one.poll_after_ms }))
+        : await this.client.syncStatuses(signal);
+      if (seq !== this.#loadSeq) return undefined;
+      this.#failures = 0;
+      this._refreshFailed = false;
+      this.#apply(answer.data);
+      if (this._phase !== 'ready') this._phase = 'ready';
+      return answer.poll_after_ms;
+    } catch (error) {
+      if ((error as Error).name === 'AbortError' || seq !== this.#loadSeq) return undefined;
+      if (this._phase !== 'ready') {
+        // Nothing to show yet: say what happened and offer Retry instead of retrying silently forever.
+        this.#failLoad(error);
+        this.#poller.stop();
+        return undefined;
+      }
+      this.#failures += 1;
+      this._refreshFailed = true;
+      return Math.min(60_000, 2_000 * 2 ** this.#failures);
+    }
+  }
+
+  #failLoad(error: unknown): void {
+    const { code, message } = describeError(error);
+    this._phase = 'error';
+    this._loadError =
+      code === 'not_found'
+        ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'
+        : message;
+    this.#announce(this._loadError);
+    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
+  }
+
+  #apply(rows: SyncStatusRow[]): void {
+    const now = Date.now();
+    const changes = observe(this.#byId, rows, this.#watched, this.#reported, { now, locale: this.#locale });
+    this.#byId = new Map(rows.map((row) => [row.connection.id, row]));
+    this._rows = rows;
+
+    if (this._pending.size > 0) {
+      const pending = new Map(this._pending);
+      for (const [id, { runId, at }] of pending) {
+        const row = this.#byId.get(id);
+        const seen = runId !== '' && (row?.sync.current_run?.id === runId || row?.sync.last_run?.id === runId);
+        if (!row || seen || (runId !== '' && now - at > PENDING_TIMEOUT_MS)) pending.delete(id);
+      }
+      this._pending = pending;
+    }
+    if (this._selected.size > 0) this._selected = new Set([...this._selected].filter((id) => this.#byId.has(id)));
+
+    for (const finished of changes.completed) this.emit<SyncCompletedEventDetail>('ledgerlink-sync-completed', finished);
+    for (const finished of changes.failed) this.emit<SyncFailedEventDetail>('ledgerlink-sync-failed', finished);
+    for (const connection of changes.needsReconnect) this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
+    if (changes.announcements.length > 0) this.#announce(changes.announcements.join(' '));
+  }
+
+  #refilter(): void {
+    const now = Date.now();
+    const locale = this.#locale;
+    this.#status = new Map(this._rows.map((row) => [row.connection.id, rowStatus(row, { now, locale })]));
+    const query = fold(this._query.trim());
+    this.#filtered = this._rows.filter((row) => {
+      if (this._filter !== 'all' && this.#status.get(row.connection.id)?.group !== this._filter) return false;
+      return query === '' || fold(companyLabel(row.connection)).includes(query);
+    });
+    if (!this.#filtered.some((row) => row.connection.id === this._activeId)) this._activeId = this.#filtered[0]?.connection.id;
+  }
+
+  // ── Permissions ──────────────────────────────────────────────────────────────────────────────────────
+
+  get #canSync(): boolean {
+    const role = this.#session?.user.role;
+    return role !== undefined && (this.#settings?.sync_roles.includes(role) ?? false);
+  }
+
+  get #canAdmin(): boolean {
+    const role = this.#session?.user.role;
+    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+  }
+
+  // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
+
+  #primaryAction(row: SyncStatusRow, status: RowStatus): PrimaryAction {
+    const id = row.connection.id;
+    const statusId = `status-${id}`;
+    if (status.kind === 'reconnect') {
+      if (row.connection.provider !== 'qbo') {
+        return { label: 'Reconnect', kind: 'reconnect', disabledReason: 'Reconnect Xero from your integration settings.', describedBy: statusId };
+      }
+      if (this._reconnecting === id) return { label: 'Reconnecting…', kind: 'reconnect', disabledReason: 'Finish in the QuickBooks window.', describedBy: undefined };
+      return this.#canAdmin
+        ? { label: 'Reconnect', kind: 'reconnect', disabledReason: undefined, describedBy: undefined }
+        : { label: 'Reconnect', kind: 'reconnect', disabledReason: this.#connectNote, describedBy: 'permission-connect' };
+    }
+    if (status.run || this._pending.has(id)) {
+      return { label: 'Syncing…', kind: 'sync', disabledReason: 'A sync is already running.', describedBy: statusId };
+    }
+    if (status.kind === 'disconnected') {
+      return { label: 'Sync now', kind: 'sync', disabledReason: 'This company is disconnected.', describedBy: statusId };
+    }
+    if (status.error && status.error.action === undefined && row.sync.last_run?.error?.category === 'rate_limited') {
+      return { label: 'Sync now', kind: 'sync', disabledReason: status.error.summary, describedBy: statusId };
+    }
+    const kind = status.error?.action === 'retry' ? 'retry' : 'sync';
+    const label = kind === 'retry' ? 'Retry' : 'Sync now';
+    return this.#canSync
+      ? { label, kind, disabledReason: undefined, describedBy: undefined }
+      : { label, kind, disabledReason: this.#syncNote, describedBy: 'permission-sync' };
+  }
+
+  #runPrimary(row: SyncStatusRow): void {
+    const status = this.#statusOf(row);
+    const action = this.#primaryAction(row, status);
+    if (action.disabledReason) return;
+    if (action.kind === 'reconnect') this.#reconnect(row);
+    else void this.#syncNow(row, false);
+  }
+
+  async #syncNow(row: SyncStatusRow, full: boolean): Promise<void> {
+    const id = row.connection.id;
+    const name = companyLabel(row.connection);
+    if (!this.#canSync || this._pending.has(id) || row.sync.current_run) return;
+    this._notice = undefined;
+    this._pending = new Map(this._pending).set(id, { runId: '', at: Date.now() });
+    try {
+      const started = await this.client.startSync(id, { full });
+      this.#watched.set(id, started.run_id);
+      if (this._pending.has(id)) this._pending = new Map(this._pending).set(id, { runId: started.run_id, at: Date.now() });
+      this.#announce(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
+      this.emit<SyncStartedEventDetail>('ledgerlink-sync-started', { connection_id: id, run_id: started.run_id, coalesced: started.coalesced });
+      this.#poller.now();
+    } catch (error) {
+      const pending = new Map(this._pending);
+      pending.delete(id);
+      this._pending = pending;
+      this.#actionFailed(error, `Could not start a sync for ${name}`);
+    }
+  }
+
+  #reconnect(row: SyncStatusRow): void {
+    if (!this.#canAdmin || this._reconnecting || row.connection.provider !== 'qbo') return;
+    const id = row.connection.id;
+    const name = companyLabel(row.connection);
+    // Opened inside the click: browsers block popups opened after an await.
+    const flow = startPopupFlow({
+      url: async () => (await this.client.quickbooksStartUrl({ connection_id: id, mode: 'popup' })).url,
+      origin: new URL(this.client.baseUrl).origin,
+    });
+    if (!flow) {
+      this.#setNotice('Your browser blocked the QuickBooks window. Allow pop-ups for this page, then choose Reconnect again.');
+      return;
+    }
+    this._notice = undefined;
+    this._reconnecting = id;
+    this.#announce(`Finish reconnecting ${name} in the QuickBooks window.`);
+    void flow.result.then((result) => {
+      this._reconnecting = undefined;
+      switch (result.outcome) {
+        case 'connected':
+          this.#announce(`${name} reconnected.`);
+          this.#poller.now();
+          break;
+        case 'refused':
+        case 'error':
+          this.#setNotice(result.message || `QuickBooks could not reconnect ${name}. Try again in a moment.`);
+          break;
+        default:
+          this.#announce(`Reconnecting ${name} was cancelled. Nothing changed.`);
+      }
+    });
+  }
+
+  async #loadRuns(id: string): Promise<void> {
+    const state = this._runs.get(id);
+    if (state?.kind === 'loading') return;
+    this._runs = new Map(this._runs).set(id, { kind: 'loading' });
+    try {
+      const runs = await this.client.syncRuns(id);
+      this._runs = new Map(this._runs).set(id, { kind: 'ready', runs });
+    } catch (error) {
+      this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
+    }
+  }
+
+  #openVisibility(target: VisibilityDraft['target']): void {
+    if (!this.#canAdmin) return;
+    const row = typeof target === 'string' ? this.#byId.get(target) : undefined;
+    this._draft = {
+      target,
+      mode: row?.sync.visibility.mode ?? 'organization',
+      userIds: new Set(row?.sync.visibility.user_ids ?? []),
+      busy: false,
+      error: undefined,
+    };
+    this.#focusAfterUpdate = '.visibility-editor input[type="radio"]:checked';
+  }
+
+  #closeVisibility(): void {
+    const target = this._draft?.target;
+    this._draft = undefined;
+    this.#focusAfterUpdate = typeof target === 'string' ? `[data-visibility-for="${target}"]` : '.bulk-visibility';
+  }
+
+  async #saveVisibility(): Promise<void> {
+    const draft = this._draft;
+    if (!draft || draft.busy || !this.#canAdmin) return;
+    const user_ids = draft.mode === 'restricted' ? [...draft.userIds] : [];
+    this._draft = { ...draft, busy: true, error: undefined };
+    try {
+      if (typeof draft.target === 'string') {
+        const id = draft.target;
+        const sync = await this.client.setConnectionVisibility(id, { mode: draft.mode, user_ids });
+        this._rows = this._rows.map((row) => (row.connection.id === id ? { ...row, sync } : row));
+        this.#byId = new Map(this._rows.map((row) => [row.connection.id, row]));
+        const name = companyLabel(this.#byId.get(id)?.connection ?? ({ provider: 'qbo' } as SyncStatusRow['connection']));
+        this.#announce(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+      } else {
+        const { updated } = await this.client.setConnectionsVisibility({ mode: draft.mode, user_ids, connection_ids: draft.target.bulk });
+        this.#announce(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+        this._selected = new Set();
+        this.#poller.now();
+      }
+      this.#closeVisibility();
+    } catch (error) {
+      this._draft = { ...draft, busy: false, error: describeError(error).message };
+      this.emit<ErrorEventDetail>('ledgerlink-error', describeError(error));
+    }
+  }
+
+  #actionFailed(error: unknown, prefix: string): void {
+    const detail = describeError(error);
+    this.#setNotice(`${prefix}: ${detail.message}`);
+    this.emit<ErrorEventDetail>('ledgerlink-error', detail);
+  }
+
+  #setNotice(text: string): void {
+    this._notice = text;
+    this.#announce(text);
+  }
+
+  #announce(text: string): void {
+    // The same sentence twice in a row must be heard twice.
+    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
+  }
+
+  // ── Keyboard and windowing ───────────────────────────────────────────────────────────────────────────
+
+  #onGridKeydown = (event: KeyboardEvent): void => {
+    const target = event.target as HTMLElement;
+    const rowElement = target.closest<HTMLElement>('[role="row"][data-id]');
+    if (!rowElement) return;
+    const onRow = target === rowElement;
+    const index = this.#filtered.findIndex((row) => row.connection.id === rowElement.dataset.id);
+    if (index < 0) return;
+    const page = Math.max(1, Math.floor(this.#bodyViewport / this.#rowHeight) - 1);
+    const row = this.#filtered[index];
+    let next: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = index + 1;
+        break;
+      case 'ArrowUp':
+        next = index - 1;
+        break;
+      case 'PageDown':
+        next = index + page;
+        break;
+      case 'PageUp':
+        next = index - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = this.#filtered.length - 1;
+        break;
+      case 'Enter':
+        if (!onRow || !row) return;
+        event.preventDefault();
+        if (this.#primaryAction(row, this.#statusOf(row)).disabledReason) this.#toggleDetails(row.connection.id);
+        else this.#runPrimary(row);
+        return;
+      case ' ':
+        if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
+        event.preventDefault();
+        this.#toggleSelected(row.connection.id);
+        return;
+      case 'Escape':
+        if (this._detailId) {
+          event.preventDefault();
+          this.#closeDetails();
+        }
+        return;
+      default:
+        if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
+        next = this.#typeAhead.find(
+          event.key,
+          this.#filtered.map((item) => companyLabel(item.connection)),
+          index,
+        );
+        if (next === undefined) return;
+    }
+    event.preventDefault();
+    this.#moveTo(Math.max(0, Math.min(this.#filtered.length - 1, next)));
+  };
+
+  #moveTo(index: number): void {
+    const row = this.#filtered[index];
+    if (!row) return;
+    this._activeId = row.connection.id;
+    const scroller = this.#scroller;
+    if (scroller) {
+      const top = scrollToReveal(index, scroller.scrollTop, this.#bodyViewport, this.#rowHeight);
+      if (top !== undefined) scroller.scrollTop = top;
+      this.#updateRange();
+    }
+    this.#focusAfterUpdate = `[role="row"][data-id="${cssEscape(row.connection.id)}"]`;
+    this.requestUpdate();
+  }
+
+  get #scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('.scroller');
+  }
+
+  get #bodyViewport(): number {
+    return Math.max(this.#rowHeight, this.#viewport - this.#headerHeight);
+  }
+
+  #onScroll = (): void => this.#updateRange();
+
+  #updateRange(): void {
+    const scrollTop = this.#scroller?.scrollTop ?? 0;
+    const range = visibleRange(scrollTop, this.#bodyViewport, this.#rowHeight, this.#filtered.length);
+    if (range.start !== this._range.start || range.end !== this._range.end) this._range = range;
+  }
+
+  #observeScroller(): void {
+    const scroller = this.#scroller ?? undefined;
+    if (scroller === this.#observed) return;
+    this.#resize ??= new ResizeObserver(() => {
+      const current = this.#scroller;
+      if (!current) return;
+      this.#viewport = current.clientHeight || this.#viewport;
+      this.#updateRange();
+    });
+    this.#resize.disconnect();
+    this.#observed = scroller;
+    if (scroller) this.#resize.observe(scroller);
+  }
+
+  /** Row height comes from CSS (themable); the windowing maths follows whatever the styles say. */
+  #measureRows(): void {
+    const row = this.renderRoot.querySelector<HTMLElement>('.body [role="row"]');
+    const header = this.renderRoot.querySelector<HTMLElement>('.header-row');
+    if (header) this.#headerHeight = header.offsetHeight;
+    if (row && row.offsetHeight > 0 && row.offsetHeight !== this.#rowHeight) {
+      this.#rowHeight = row.offsetHeight;
+      this.#updateRange();
+    }
+  }
+
+  #toggleSelected(id: string): void {
+    const selected = new Set(this._selected);
+    if (selected.has(id)) selected.delete(id);
+    else selected.add(id);
+    this._selected = selected;
+  }
+
+  #toggleDetails(id: string): void {
+    if (this._detailId === id) return this.#closeDetails();
+    this._detailId = id;
+    if (typeof this._draft?.target === 'string') this._draft = undefined;
+    this.#focusAfterUpdate = '.detail-title';
+  }
+
+  #closeDetails(): void {
+    const id = this._detailId;
+    this._detailId = undefined;
+    if (typeof this._draft?.target === 'string') this._draft = undefined;
+    if (id) this.#focusAfterUpdate = `[data-details-for="${cssEscape(id)}"]`;
+  }
+
+  #statusOf(row: SyncStatusRow): RowStatus {
+    return this.#status.get(row.connection.id) ?? rowStatus(row, { locale: this.#locale });
+  }
+
+  get #locale(): string | undefined {
+    return this.closest('[lang]')?.getAttribute('lang') || undefined;
+  }
+
+  get #syncNote(): string {
+    return onlyRolesCan(this.#settings?.sync_roles ?? ['admin'], 'start a sync', this.#locale);
+  }
+
+  get #connectNote(): string {
+    return onlyRolesCan(this.#settings?.connect_roles ?? ['admin'], 'reconnect a company', this.#locale);
+  }
+
+  #visibilityWords(mode: 'organization' | 'restricted', userIds: readonly string[]): string {
+    if (mode === 'organization') return 'everyone in your organization';
+    if (userIds.length === 0) return 'admins only';
+    const names = userIds.map((id) => this.users.find((user) => user.id === id)?.name ?? id);
+    const shown = names.length > 3 ? [...names.slice(0, 2), `${names.length - 2} others`] : names;
+    return new Intl.ListFormat(this.#locale ?? 'en', { type: 'conjunction' }).format(shown);
+  }
+
+  // ── Rendering ────────────────────────────────────────────────────────────────────────────────────────
+
+  protected override render(): TemplateResult {
+    return html`${this.#renderView()}
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+  }
+
+  #renderView(): TemplateResult {
+    if (this._phase === 'loading') return this.#renderLoading();
+    if (this._phase === 'error') {
+      return html`<div class="load-error" part="error" role="alert">
+        <p><strong>Sync status could not be loaded.</strong> ${this._loadError}</p>
+        <button type="button" class="button primary" data-retry @click=${() => void this.#load()}>Retry</button>
+      </div>`;
+    }
+    if (this.connectionId) {
+      const row = this._rows[0];
+      return row ? this.#renderCard(row) : this.#renderLoading();
+    }
+    if (this._rows.length === 0) return this.#renderEmpty();
+    return this.#renderList();
+  }
+
+  #renderLoading(): TemplateResult {
+    const rows = this.connectionId ? 1 : 5;
+    return html`<div class="skeleton ${this.connectionId ? 'single' : ''}" part="skeleton" aria-busy="true">
+      <span class="visually-hidden">Loading sync status…</span>
+      ${Array.from(
+        { length: rows },
+        (_, i) => html`<div class="skeleton-row" aria-hidden="true">
+          <span class="bone" style="width: ${[34, 26, 40, 30, 22][i % 5]}%"></span>
+          <span class="bone bar"></span>
+          <span class="bone short"></span>
+          <span class="bone short"></span>
+        </div>`,
+      )}
+    </div>`;
+  }
+
+  #renderEmpty(): TemplateResult {
+    return html`<div class="empty" part="empty">
+      <p class="empty-title">No companies connected yet</p>
+      <p class="muted">Once a company is connected, its imports, last sync and health show up here.</p>
+      <slot name="empty"></slot>
+    </div>`;
+  }
+
+  #renderPermissionNotes(rows: readonly SyncStatusRow[]): TemplateResult | typeof nothing {
+    if (!this.#settings) return nothing;
+    const sync = !this.#canSync;
+    const connect = !this.#canAdmin && rows.some((row) => this.#statusOf(row).kind === 'reconnect');
+    if (!sync && !connect) return nothing;
+    return html`<div class="permission-notes" part="permission-note">
+      ${sync ? html`<p id="permission-sync">${this.#syncNote}</p>` : nothing}
+      ${connect ? html`<p id="permission-connect">${this.#connectNote}</p>` : nothing}
+    </div>`;
+  }
+
+  #renderList(): TemplateResult {
+    const admin = this.#canAdmin;
+    const rows = this.#filtered;
+    const locale = this.#locale;
+    const count = new Intl.NumberFormat(locale);
+    const groups = { all: this._rows.length, active: 0, attention: 0, ok: 0 };
+    for (const status of this.#status.values()) groups[status.group] += 1;
+    const indexes = this.#renderedIndexes();
+    const columns = admin ? 7 : 5;
+    const allSelected = rows.length > 0 && rows.every((row) => this._selected.has(row.connection.id));
+    const someSelected = !allSelected && rows.some((row) => this._selected.has(row.connection.id));
+
+    return html`
+      ${this.#renderPermissionNotes(this._rows)}
+      <div class="toolbar" part="toolbar">
+        <input
+          type="search"
+          class="search"
+          part="search"
+          placeholder="Filter clients"
+          aria-label="Filter clients by name"
+          .value=${live(this._query)}
+          @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
+          @keydown=${(event: KeyboardEvent) => {
+            if (event.key === 'ArrowDown' && this._activeId) {
+              event.preventDefault();
+              const index = this.#filtered.findIndex((row) => row.connection.id === this._activeId);
+              this.#moveTo(Math.max(0, index));
+            }
+          }}
+        />
+        <select
+          class="filter"
+          aria-label="Show"
+          .value=${live(this._filter)}
+          @change=${(event: Event) => (this._filter = (event.target as HTMLSelectElement).value as SyncStatusFilter)}
+        >
+          ${(Object.keys(filterLabels) as SyncStatusFilter[]).map(
+            (key) => html`<option value=${key} ?selected=${this._filter === key}>${filterLabels[key]} (${count.format(groups[key])})</option>`,
+          )}
+        </select>
+        <span class="count muted">${rows.length === this._rows.length
+          ? `${count.format(rows.length)} ${rows.length === 1 ? 'company' : 'companies'}`
+          : `${count.format(rows.length)} of ${count.format(this._rows.length)}`}</span>
+        ${this._refreshFailed
+          ? html`<span class="refresh-failed" title="The numbers shown may be out of date.">
+              <span aria-hidden="true">⚠</span> Couldn't refresh; retrying
+              <button type="button" class="button quiet small" @click=${() => this.#poller.now()}>Retry now</button>
+            </span>`
+          : nothing}
+        <span class="spacer"></span>
+        ${admin && this._selected.size > 0
+          ? html`<span class="selection muted">${count.format(this._selected.size)} selected</span>
+              <button type="button" class="button small" @click=${() => (this._selected = new Set())}>Clear selection</button>
+              <button
+                type="button"
+                class="button small bulk-visibility"
+                aria-expanded=${typeof this._draft?.target === 'object' ? 'true' : 'false'}
+                @click=${() => this.#openVisibility({ bulk: [...this._selected] })}
+              >
+                Change visibility
+              </button>`
+          : nothing}
+      </div>
+      ${typeof this._draft?.target === 'object' ? this.#renderVisibilityEditor(this._draft) : nothing}
+      ${this._notice ? this.#renderNotice() : nothing}
+      <div
+        class="scroller"
+        part="grid"
+        role="grid"
+        aria-label="Sync status of connected companies"
+        aria-rowcount=${rows.length + 1}
+        aria-colcount=${columns}
+        aria-multiselectable=${admin ? 'true' : nothing}
+        @scroll=${this.#onScroll}
+      >
+        <div role="rowgroup" class="header">
+          <div role="row" class="row header-row ${admin ? 'admin' : ''}" part="header" aria-rowindex="1">
+            ${admin
+              ? html`<div role="columnheader" class="cell select" aria-colindex="1">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all ${count.format(rows.length)} shown"
+                    .checked=${live(allSelected)}
+                    .indeterminate=${someSelected}
+                    @change=${(event: Event) => {
+                      const checked = (event.target as HTMLInputElement).checked;
+                      const selected = new Set(this._selected);
+                      for (const row of rows) checked ? selected.add(row.connection.id) : selected.delete(row.connection.id);
+                      this._selected = selected;
+                    }}
+                  />
+                </div>`
+              : nothing}
+            <div role="columnheader" class="cell">Client</div>
+            <div role="columnheader" class="cell">Status</div>
+            <div role="columnheader" class="cell">Last sync</div>
+            <div role="columnheader" class="cell num">Health</div>
+            ${admin ? html`<div role="columnheader" class="cell">Visible to</div>` : nothing}
+            <div role="columnheader" class="cell actions-head"><span class="visually-hidden">Actions</span></div>
+          </div>
+        </div>
+        <div
+          role="rowgroup"
+          class="body"
+          style="height: ${rows.length * this.#rowHeight}px"
+          @keydown=${this.#onGridKeydown}
+          @focusin=${(event: FocusEvent) => {
+            const id = (event.target as HTMLElement).closest<HTMLElement>('[data-id]')?.dataset.id;
+            if (id && id !== this._activeId) this._activeId = id;
+          }}
+        >
+          ${repeat(
+            indexes,
+            (index) => rows[index]?.connection.id ?? index,
+            (index) => {
+              const row = rows[index];
+              return row ? this.#renderRow(row, index, admin) : nothing;
+            },
+          )}
+        </div>
+      </div>
+      ${rows.length === 0
+        ? html`<div class="no-match" part="empty">
+            <p>No companies match${this._query.trim() ? html` “${this._query.trim()}”` : nothing}${this._filter !== 'all'
+                ? html` in “${filterLabels[this._filter]}”`
+                : nothing}.</p>
+            <button
+              type="button"
+              class="button small"
+              @click=${() => {
+                this._query = '';
+                this._filter = 'all';
+              }}
+            >
+              Clear filters
+            </button>
+          </div>`
+        : nothing}
+      ${this.#renderDetailPanel()}
+    `;
+  }
+
+  /** The rows in the window, plus the active row wherever it is, so keyboard focus is never dropped by scrolling. */
+  #renderedIndexes(): number[] {
+    const { start, end } = this._range;
+    const indexes: number[] = [];
+    for (let i = start; i < Math.min(end, this.#filtered.length); i += 1) indexes.push(i);
+    const active = this.#filtered.findIndex((row) => row.connection.id === this._activeId);
+    if (active >= 0 && (active < start || active >= end)) {
+      indexes.push(active);
+      indexes.sort((a, b) => a - b);
+    }
+    return indexes;
+  }
+
+  #renderRow(row: SyncStatusRow, index: number, admin: boolean): TemplateResult {
+    const { connection, sync } = row;
+    const id = connection.id;
+    const status = this.#statusOf(row);
+    const name = companyLabel(connection);
+    const active = id === this._activeId;
+    const tab = active ? 0 : -1;
+    const selected = this._selected.has(id);
+    const action = this.#primaryAction(row, status);
+    const open = this._detailId === id;
+    const people = sync.visibility.user_ids.length;
+    const visibilityLabel =
+      sync.visibility.mode === 'organization' ? 'Everyone' : people === 0 ? 'Admins only' : `${people} ${people === 1 ? 'person' : 'people'}`;
+    return html`<div
+      role="row"
+      part="row"
+      class="row ${admin ? 'admin' : ''} kind-${status.kind} ${selected ? 'selected' : ''}"
+      data-id=${id}
+      tabindex=${tab}
+      aria-rowindex=${index + 2}
+      aria-selected=${admin ? String(selected) : nothing}
+      style="transform: translateY(${index * this.#rowHeight}px)"
+    >
+      ${admin
+        ? html`<div role="gridcell" class="cell select">
+            <input type="checkbox" tabindex=${tab} aria-label="Select ${name}" .checked=${live(selected)} @change=${() => this.#toggleSelected(id)} />
+          </div>`
+        : nothing}
+      <div role="gridcell" class="cell client">
+        <span class="name" part="company-name" title=${name}>${name}</span>
+      </div>
+      <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
+      <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${this.#renderLastSync(sync.last_successful_sync_at)}</div>
+      <div role="gridcell" class="cell num">${this.#renderHealth(row, tab)}</div>
+      ${admin
+        ? html`<div role="gridcell" class="cell visibility">
+            <button
+              type="button"
+              class="link-button"
+              tabindex=${tab}
+              data-visibility-for=${id}
+              aria-label="${visibilityLabel}${sync.visibility.mode === 'restricted' && sync.visibility.user_ids.length > 0
+                ? ` (${this.#visibilityWords(sync.visibility.mode, sync.visibility.user_ids)})`
+                : ''}: change who can see ${name}"
+              @click=${() => {
+                if (this._detailId !== id) this.#toggleDetails(id);
+                this.#openVisibility(id);
+              }}
+            >
+              ${visibilityLabel}
+            </button>
+          </div>`
+        : nothing}
+      <div role="gridcell" class="cell actions">
+        ${this.#renderPrimary(row, action, tab)}
+        <button
+          type="button"
+          class="button quiet small"
+          part="details-button"
+          tabindex=${tab}
+          data-details-for=${id}
+          aria-expanded=${open ? 'true' : 'false'}
+          aria-controls=${open ? 'detail' : nothing}
+          aria-label="Details for ${name}"
+          @click=${() => this.#toggleDetails(id)}
+        >
+          Details
+        </button>
+      </div>
+    </div>`;
+  }
+
+  #renderPrimary(row: SyncStatusRow, action: PrimaryAction, tab: number | undefined): TemplateResult {
+    const disabled = action.disabledReason !== undefined;
+    const reconnect = action.kind === 'reconnect';
+    return html`<button
+      type="button"
+      class="button small ${reconnect ? 'primary' : ''}"
+      part=${reconnect ? 'reconnect-button' : 'sync-button'}
+      tabindex=${tab ?? nothing}
+      aria-disabled=${disabled ? 'true' : nothing}
+      aria-describedby=${disabled && action.describedBy ? action.describedBy : nothing}
+      title=${action.disabledReason ?? nothing}
+      @click=${() => this.#runPrimary(row)}
+    >
+      ${action.label}
+    </button>`;
+  }
+
+  #renderStatus(row: SyncStatusRow, status: RowStatus): TemplateResult {
+    const id = row.connection.id;
+    const name = companyLabel(row.connection);
+    const pending = this._pending.has(id) && !status.run;
+    if (status.run || pending) {
+      const view = status.run
+        ? runProgress(status.run, this.#locale)
+        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start' };
+      return html`<div class="progress-wrap" id="status-${id}">
+        <div
+          class="progress ${view.percent === undefined ? 'indeterminate' : ''}"
+          part="progress"
+          role="progressbar"
+          aria-label="Sync progress, ${name}"
+          aria-valuemin="0"
+          aria-valuemax="100"
+          aria-valuenow=${view.percent ?? nothing}
+          aria-valuetext=${view.valueText}
+        >
+          <span class="fill" style="width: ${view.percent ?? 100}%"></span>
+        </div>
+        <span class="progress-text" part="progress-text" aria-hidden="true">${view.label}</span>
+      </div>`;
+    }
+    if (status.error) {
+      return html`<span class="error-text tone-${status.kind === 'reconnect' ? 'warning' : 'danger'}" part="error" id="status-${id}" title=${status.error.detail ?? status.error.summary}>
+        <span class="icon" aria-hidden="true">${status.kind === 'reconnect' ? '⚠' : '!'}</span><span class="text">${status.error.summary}</span>
+      </span>`;
+    }
+    const title = status.kind === 'stale' ? 'The last successful sync is older than the schedule promises.' : undefined;
+    return html`<span class="badge kind-${status.kind}" part="status-badge" id="status-${id}" title=${title ?? nothing}>
+      <span class="dot" aria-hidden="true"></span>${status.label}
+    </span>`;
+  }
+
+  #renderLastSync(at: string | null): TemplateResult {
+    if (!at) return html`<span class="muted">Never</span>`;
+    const locale = this.#locale;
+    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
+  }
+
+  #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
+    const health = row.sync.health;
+    if (!health) return html`<span class="muted" aria-hidden="true">—</span><span class="visually-hidden">Not scored yet</span>`;
+    const { band, word } = healthBand(health.score);
+    const count = new Intl.NumberFormat(this.#locale);
+    const lines = health.checks.filter((check) => check.count > 0).map((check) => `${check.label}: ${count.format(check.count)}`);
+    return html`<button
+      type="button"
+      class="health band-${band}"
+      part="health"
+      tabindex=${tab ?? nothing}
+      title=${lines.length > 0 ? lines.join('\n') : 'All checks passed'}
+      aria-label="Health ${health.score} of 100, ${word}. Show checks"
+      @click=${() => {
+        if (this.connectionId) {
+          this.#openHealth = true;
+          this.requestUpdate();
+          return;
+        }
+        if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
+        this.#focusAfterUpdate = undefined;
+        this.#openHealth = true;
+      }}
+    >
+      <span class="health-dot" aria-hidden="true"></span>${health.score}
+    </button>`;
+  }
+
+  #renderNotice(): TemplateResult {
+    return html`<div class="notice" part="notice">
+      <span>${this._notice}</span>
+      <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => (this._notice = undefined)}>Dismiss</button>
+    </div>`;
+  }
+
+  #renderDetailPanel(): TemplateResult | typeof nothing {
+    const row = this._detailId ? this.#byId.get(this._detailId) : undefined;
+    if (!row) return nothing;
+    const name = companyLabel(row.connection);
+    return html`<section
+      id="detail"
+      class="detail"
+      part="details"
+      aria-labelledby="detail-title"
+      @keydown=${(event: KeyboardEvent) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          this.#closeDetails();
+        }
+      }}
+    >
+      <div class="detail-head">
+        <span id="detail-title" class="detail-title" tabindex="-1">${name}</span>
+        ${this.#renderStatus(row, this.#statusOf(row))}
+        <span class="spacer"></span>
+        <button type="button" class="button quiet small" @click=${() => this.#closeDetails()}>Close</button>
+      </div>
+      ${keyed(row.connection.id, this.#renderDetailBody(row, false))}
+    </section>`;
+  }
+
+  #renderCard(row: SyncStatusRow): TemplateResult {
+    const status = this.#statusOf(row);
+    const action = this.#primaryAction(row, status);
+    const name = companyLabel(row.connection);
+    return html`${this.#renderPermissionNotes([row])}
+      ${this._notice ? this.#renderNotice() : nothing}
+      <article class="card" part="card" aria-labelledby="card-title">
+        <div class="card-head">
+          <span id="card-title" class="card-title" part="company-name">${name}</span>
+          <span class="spacer"></span>
+          ${this.#renderPrimary(row, action, undefined)}
+        </div>
+        <div class="card-status">${this.#renderStatus(row, status)}</div>
+        <dl class="facts">
+          <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${this.#renderLastSync(row.sync.last_successful_sync_at)}</dd></div>
+          <div><dt>Health</dt><dd>${this.#renderHealth(row, undefined)}</dd></div>
+          ${row.sync.next_scheduled_at
+            ? html`<div><dt>Next sync</dt><dd>${this.#renderMoment(row.sync.next_scheduled_at)}</dd></div>`
+            : nothing}
+        </dl>
+        ${keyed(row.connection.id, this.#renderDetailBody(row, true))}
+      </article>`;
+  }
+
+  #renderMoment(at: string): TemplateResult {
+    const locale = this.#locale;
+    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
+  }
+
+  /** Facts, per-entity progress, health checks, history and visibility: the panel in list mode, the card's lower half. */
+  #renderDetailBody(row: SyncStatusRow, compact: boolean): TemplateResult {
+    const { connection, sync } = row;
+    const status = this.#statusOf(row);
+    const locale = this.#locale;
+    const count = new Intl.NumberFormat(locale);
+    const run = sync.current_run ?? sync.last_run;
+    const entities = run ? entityProgress(run, locale) : [];
+    const runs = this._runs.get(connection.id);
+    const lastRun = sync.last_run;
+    const id = connection.id;
+    return html`<div class="detail-body ${compact ? 'compact' : ''}">
+      ${status.error
+        ? html`<div class="detail-error" part="error">
+            <p><strong>${status.error.summary}.</strong>${status.error.detail && status.error.detail !== status.error.summary ? html` ${status.error.detail}` : nothing}</p>
+          </div>`
+        : nothing}
+      ${status.kind === 'stale'
+        ? html`<p class="stale-note"><span aria-hidden="true">⚠</span> The last successful sync is older than the schedule promises. Sync now to bring it up to date.</p>`
+        : nothing}
+      ${compact
+        ? nothing
+        : html`<dl class="facts">
+            <div><dt>Last successful sync</dt><dd>${sync.last_successful_sync_at ? html`${formatDateTime(sync.last_successful_sync_at, locale)}` : 'Never'}</dd></div>
+            <div><dt>Next scheduled sync</dt><dd>${sync.next_scheduled_at ? formatDateTime(sync.next_scheduled_at, locale) : '—'}</dd></div>
+            <div><dt>Provider</dt><dd>${providerName(connection.provider)}</dd></div>
+            ${lastRun
+              ? html`<div>
+                  <dt>Last run</dt>
+                  <dd>${runSummary(lastRun, locale)}</dd>
+                </div>`
+              : nothing}
+          </dl>`}
+      ${sync.current_run?.records_per_second
+        ? html`<p class="muted throughput">
+            ${count.format(sync.current_run.progress.done)}${sync.current_run.progress.total !== null ? ` of ${count.format(sync.current_run.progress.total)}` : ''} records ·
+            ${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(sync.current_run.records_per_second)} per second
+          </p>`
+        : nothing}
+      ${entities.length > 0
+        ? html`<details class="disclosure entities">
+            <summary>${sync.current_run ? 'Progress by record type' : 'Records in the last run'}</summary>
+            <table class="mini-table">
+              <thead><tr><th scope="col">Record type</th><th scope="col" class="num">Done</th><th scope="col" class="bar-col"><span class="visually-hidden">Progress</span></th></tr></thead>
+              <tbody>
+                ${entities.map(
+                  (entity) => html`<tr>
+                    <th scope="row">${entity.type}</th>
+                    <td class="num">${entity.text}</td>
+                    <td class="bar-col">
+                      <span
+                        class="progress mini ${entity.percent === undefined ? 'indeterminate' : ''}"
+                        role="progressbar"
+                        aria-label=${entity.type}
+                        aria-valuemin="0"
+                        aria-valuemax="100"
+                        aria-valuenow=${entity.percent ?? nothing}
+                        aria-valuetext=${entity.percent === undefined ? entity.text : `${entity.percent} percent`}
+                        ><span class="fill" style="width: ${entity.percent ?? 100}%"></span
+                      ></span>
+                    </td>
+                  </tr>`,
+                )}
+              </tbody>
+            </table>
+          </details>`
+        : nothing}
+      ${sync.health
+        ? html`<details class="disclosure health-checks">
+            <summary>Health checks · ${sync.health.score} of 100</summary>
+            ${sync.health.checks.length === 0
+              ? html`<p class="muted">No checks ran.</p>`
+              : html`<ul class="checks">
+                  ${sync.health.checks.map(
+                    (check) => html`<li class=${check.count > 0 ? 'has-issues' : 'clean'}>
+                      <span class="check-label">${check.label}</span>
+                      <span class="check-count num">${check.count > 0 ? count.format(check.count) : html`<span aria-hidden="true">✓</span><span class="visually-hidden">none</span>`}</span>
+                      ${check.examples.length > 0
+                        ? html`<span class="examples muted">e.g. ${check.examples.slice(0, 5).map((example) => example.name).join(', ')}${check.count > check.examples.length ? ', …' : ''}</span>`
+                        : nothing}
+                    </li>`,
+                  )}
+                </ul>
+                <p class="muted small">Checked ${formatRelativeTime(sync.health.computed_at, { locale })}.</p>`}
+          </details>`
+        : nothing}
+      <details
+        class="disclosure history"
+        @toggle=${(event: Event) => {
+          if ((event.target as HTMLDetailsElement).open && this._runs.get(id)?.kind !== 'ready') void this.#loadRuns(id);
+        }}
+      >
+        <summary>Sync history</summary>
+        ${this.#renderRuns(runs, id)}
+      </details>
+      ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
+      ${this.#canSync && connection.status !== 'disconnected'
+        ? html`<div class="detail-actions">
+            <button
+              type="button"
+              class="button small"
+              aria-disabled=${sync.current_run || this._pending.has(id) ? 'true' : nothing}
+              @click=${() => void this.#syncNow(row, true)}
+            >
+              Re-import everything
+            </button>
+            <span class="muted small">Reads every record again instead of only changes. Takes longer.</span>
+          </div>`
+        : nothing}
+    </div>`;
+  }
+
+  #renderRuns(state: RunsState | undefined, id: string): TemplateResult {
+    if (!state || state.kind === 'loading') return html`<p class="muted" aria-busy="true">Loading history…</p>`;
+    if (state.kind === 'error') {
+      return html`<p class="muted">History could not be loaded: ${state.message}
+        <button type="button" class="button quiet small" @click=${() => void this.#loadRuns(id)}>Retry</button></p>`;
+    }
+    if (state.runs.length === 0) return html`<p class="muted">No syncs yet.</p>`;
+    const locale = this.#locale;
+    const count = new Intl.NumberFormat(locale);
+    const statusWords: Record<SyncRun['status'], string> = { queued: 'Waiting', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' };
+    return html`<table class="mini-table runs">
+      <thead>
+        <tr><th scope="col">Started</th><th scope="col">Kind</th><th scope="col">Result</th><th scope="col" class="num">Records</th><th scope="col" class="num">Took</th></tr>
+      </thead>
+      <tbody>
+        ${state.runs.slice(0, 50).map((run) => {
+          const at = run.started_at ?? run.queued_at;
+          return html`<tr>
+            <td><time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time></td>
+            <td>${run.kind === 'initial' ? 'First import' : 'Changes'} · ${triggerWords[run.trigger]}</td>
+            <td class="run-${run.status}" title=${run.error?.message ?? nothing}>${statusWords[run.status]}</td>
+            <td class="num">${count.format(run.progress.done)}</td>
+            <td class="num">${runDuration(run, locale) ?? '—'}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>`;
+  }
+
+  #renderVisibility(row: SyncStatusRow): TemplateResult {
+    const draft = this._draft;
+    if (draft && draft.target === row.connection.id) return this.#renderVisibilityEditor(draft);
+    const { mode, user_ids } = row.sync.visibility;
+    return html`<div class="visibility-summary">
+      <span><span class="muted">Visible to:</span> ${mode === 'organization' ? 'Everyone in your organization' : this.#visibilityWords(mode, user_ids)}</span>
+      <button type="button" class="button small" data-visibility-for=${row.connection.id} @click=${() => this.#openVisibility(row.connection.id)}>
+        Change
+      </button>
+    </div>`;
+  }
+
+  #renderVisibilityEditor(draft: VisibilityDraft): TemplateResult {
+    const bulk = typeof draft.target === 'object' ? draft.target.bulk : undefined;
+    const count = new Intl.NumberFormat(this.#locale);
+    const title = bulk
+      ? `Who can see the ${count.format(bulk.length)} selected ${bulk.length === 1 ? 'company' : 'companies'}`
+      : 'Who can see this company';
+    const setDraft = (patch: Partial<VisibilityDraft>) => (this._draft = { ...draft, ...patch });
+    return html`<form
+      class="visibility-editor"
+      part="visibility-editor"
+      aria-labelledby="visibility-title"
+      @submit=${(event: Event) => {
+        event.preventDefault();
+        void this.#saveVisibility();
+      }}
+      @keydown=${(event: KeyboardEvent) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          event.stopPropagation();
+          this.#closeVisibility();
+        }
+      }}
+    >
+      <fieldset>
+        <legend id="visibility-title">${title}</legend>
+        <label class="radio">
+          <input type="radio" name="visibility-mode" value="organization" .checked=${live(draft.mode === 'organization')} @change=${() => setDraft({ mode: 'organization' })} />
+          Everyone in your organization
+        </label>
+        <label class="radio">
+          <input type="radio" name="visibility-mode" value="restricted" .checked=${live(draft.mode === 'restricted')} @change=${() => setDraft({ mode: 'restricted' })} />
+          Selected people
+        </label>
+        ${draft.mode === 'restricted'
+          ? this.users.length === 0
+            ? html`<p class="muted small people-empty">No people to choose from. Admins still see every company.</p>`
+            : html`<div class="people" role="group" aria-label="People who can see it">
+                ${this.users.map(
+                  (user) => html`<label class="check">
+                    <input
+                      type="checkbox"
+                      value=${user.id}
+                      .checked=${live(draft.userIds.has(user.id))}
+                      @change=${(event: Event) => {
+                        const ids = new Set(draft.userIds);
+                        if ((event.target as HTMLInputElement).checked) ids.add(user.id);
+                        else ids.delete(user.id);
+                        setDraft({ userIds: ids });
+                      }}
+                    />
+                    ${user.name}
+                  </label>`,
+                )}
+              </div>
+              <p class="muted small">${draft.userIds.size === 0 ? 'Nobody chosen: only admins will see it.' : `${count.format(draft.userIds.size)} chosen. Admins always see every company.`}</p>`
+          : nothing}
+      </fieldset>
+      ${draft.error ? html`<p class="editor-error" role="alert">${draft.error}</p>` : nothing}
+      <div class="editor-actions">
+        <button type="submit" class="button primary small" aria-disabled=${draft.busy ? 'true' : nothing}>${draft.busy ? 'Saving…' : 'Save'}</button>
+        <button type="button" class="button small" @click=${() => this.#closeVisibility()}>Cancel</button>
+      </div>
+    </form>`;
+  }
+}
+
+const triggerWords: Record<SyncRun['trigger'], string> = {
+  connect: 'on connect',
+  schedule: 'scheduled',
+  manual: 'Sync now',
+  webhook: 'on change',
+};
+
+function runSummary(run: SyncRun, locale: string | undefined): string {
+  const count = new Intl.NumberFormat(locale);
+  const result = run.status === 'succeeded' ? 'Succeeded' : run.status === 'failed' ? 'Failed' : 'Running';
+  const took = runDuration(run, locale);
+  return [result, `${count.format(run.progress.done)} records`, took ? `took ${took}` : undefined, run.finished_at ? formatRelativeTime(run.finished_at, { locale }) : undefined]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function describeError(error: unknown): ErrorEventDetail {
+  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
+}
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+function cssEscape(value: string): string {
+  return typeof CSS !== 'undefined' && CSS.escape ? CSS.escape(value) : value.replace(/["\\]/g, '\\$&');
+}
