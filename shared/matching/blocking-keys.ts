@@ -20,7 +20,7 @@ const IDENTIFIER_WEIGHT = 20;
 const EMAIL_DOMAIN_WEIGHT = 3;
 const SAME_LETTERS_WEIGHT = 10;
 /** Words this long get one-deletion keys: two words one edit apart always share one ("plumbng", "plumbing"). */
-const MIN_TYPO_KEY_LENGTH = 5;
+export const MIN_TYPO_KEY_LENGTH = 5;
 const TYPO_KEY_FACTOR = 0.6;
 /** Words this long also get their first and last four letters as keys, for two typos in one word ("plumnbig"). */
 const MIN_AFFIX_KEY_LENGTH = 7;
@@ -87,7 +87,7 @@ export function blockingKeys(weighted: WeightedRecord, rareFrom: number): Blocki
 }
 
 /** The word itself and every string one deletion away: "plumbing" → "plumbing", "lumbing", "pumbing", … */
-function oneLetterDeletions(token: string): string[] {
+export function oneLetterDeletions(token: string): string[] {
   const deletions = [token];
   for (let i = 0; i < token.length; i++) {
     if (i > 0 && token[i] === token[i - 1]) continue;

@@ -60,6 +60,7 @@ describe('searchCandidates', () => {
   it('finds abbreviations and typos in finished words', () => {
     expect(searchCandidates('intl business ', index)[0]?.id).toBe('v6');
     expect(searchCandidates('okafr logistics', index)[0]?.id).toBe('v5');
+    expect(searchCandidates('okafer logistics', index)[0]?.id).toBe('v5');
   });
 
   it('keeps both readings of an unfinished abbreviation', () => {

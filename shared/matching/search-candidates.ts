@@ -3,6 +3,7 @@ import {
 } from './candidate-list.ts';
 import { readEmailAddress } from './email-address.ts';
 import { foldText } from './fold-text.ts';
+import { MIN_TYPO_KEY_LENGTH, oneLetterDeletions } from './blocking-keys.ts';
 import { createMatchIndex, MatchIndex, type Vote } from './match-index.ts';
 import { words } from './name-variants.ts';
 import { NOISE_WORDS } from './name-vocabulary.ts';
@@ -40,7 +41,12 @@ export function searchCandidates(
   const votes: Vote[] = [];
   complete.forEach((word, group) => {
     votes.push({ posting: index.posting(`t:${word}`), weight: index.weightOf(word), group });
-    if (word.length >= 5) votes.push({ posting: index.posting(`d:${word}`), weight: index.weightOf(word) / 2, group });
+    // A finished word one edit from an indexed word shares a one-letter deletion with it (see blocking-keys.ts).
+    if (word.length >= MIN_TYPO_KEY_LENGTH) {
+      for (const deletion of oneLetterDeletions(word)) {
+        votes.push({ posting: index.posting(`d:${deletion}`), weight: index.weightOf(word) / 2, group });
+      }
+    }
   });
   for (const prefix of prefixes) {
     for (const word of wordsStartingWith(index.vocabulary, prefix)) {
