@@ -24,8 +24,9 @@
  *    scored. 10,000 × 10,000 records take about one second on two cores.
  * 3. **Score.** Name similarity is a weighted Dice coefficient over aligned words: words weigh by rarity (inverse
  *    document frequency over both sides), exact words align first, then typos (1 edit in 4+ letters, 2 in 8+),
- *    initials ("J" ~ "John"), plurals and prefixes with partial credit; word order is ignored; the best pair of
- *    variants wins. That similarity becomes log-odds (exact name +3, i.e. 0.95 alone), to which every field adds its
+ *    initials ("J" ~ "John"), plurals and prefixes with partial credit, both words of such a pair weighing as the
+ *    more common one (a misspelling is not a rare word); word order is ignored; the best pair of variants wins, a
+ *    household member or a two-party name ("Evans & Thomas") against a one-party name ("Thomas Evans") at × 0.9. That similarity becomes log-odds (exact name +3, i.e. 0.95 alone), to which every field adds its
  *    own: tax id +8 / −6, account number +6 / −5, exact email +5, company email domain +2 (never free mail such as
  *    gmail.com), phone +4, postal code +1.5, street address +1.5, city +0.5; each disagreeing email, phone or postal
  *    code −1 (a personal address against a company address counts neither way), different country −3. The score is

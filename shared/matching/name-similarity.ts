@@ -12,6 +12,8 @@ export interface NameComparison {
 
 /** A household member is one of two people; pairing with them is weaker than pairing with the written name. */
 const HOUSEHOLD_FACTOR = 0.9;
+/** "Evans & Thomas" (two parties' names joined) against "Thomas Evans" (one person): same words, other party. */
+const JOINED_FACTOR = 0.9;
 /** "North Star" against "Northstar": same letters, different spacing. */
 const SAME_LETTERS_SIMILARITY = 0.97;
 const NO_MATCH: NameComparison = { similarity: 0, kind: 'name' };
@@ -26,7 +28,7 @@ export function compareNames(left: readonly WeightedVariant[], right: readonly W
   for (const a of left) {
     for (const b of right) {
       const kind = combinedKind(a.kind, b.kind);
-      const factor = kind === 'household member' ? HOUSEHOLD_FACTOR : 1;
+      const factor = (kind === 'household member' ? HOUSEHOLD_FACTOR : 1) * (a.joined === b.joined ? 1 : JOINED_FACTOR);
       if (best.similarity >= factor) continue;
       const similarity = variantSimilarity(a, b) * factor;
       if (similarity > best.similarity) best = { similarity, kind };
@@ -65,16 +67,27 @@ export function variantSimilarity(a: WeightedVariant, b: WeightedVariant): numbe
     }
   }
   const everyWordPaired = usedA === (1 << tokensA.length) - 1 || usedB === (1 << tokensB.length) - 1;
-  if (!everyWordPaired) agreed += fuzzyAgreement(a, b, usedA, usedB);
-  const similarity = agreed / total;
+  let similarity = agreed / total;
+  if (!everyWordPaired) {
+    const fuzzy = fuzzyAgreement(a, b, usedA, usedB);
+    similarity = (agreed + fuzzy.agreed) / (total - fuzzy.overweight);
+  }
   return a.compact === b.compact ? Math.max(similarity, SAME_LETTERS_SIMILARITY) : similarity;
 }
 
 // Similarities of the words left unpaired after exact pairing, reused across calls (names have at most 12 words).
 const MAX_WORDS = 16;
 const similarities = new Float64Array(MAX_WORDS * MAX_WORDS);
+const NOTHING_FUZZY = { agreed: 0, overweight: 0 };
 
-function fuzzyAgreement(a: WeightedVariant, b: WeightedVariant, usedA: number, usedB: number): number {
+/**
+ * What the words left after exact pairing add when paired by similarity. A misspelt word is rare only because it is
+ * misspelt, so both words of a fuzzy pair weigh as the more common of the two; `overweight` is how much lighter that
+ * makes the two names' total.
+ */
+function fuzzyAgreement(
+  a: WeightedVariant, b: WeightedVariant, usedA: number, usedB: number,
+): { agreed: number; overweight: number } {
   const countA = Math.min(a.tokens.length, MAX_WORDS);
   const countB = Math.min(b.tokens.length, MAX_WORDS);
   let anySimilar = false;
@@ -86,9 +99,10 @@ function fuzzyAgreement(a: WeightedVariant, b: WeightedVariant, usedA: number, u
       if (similarity > 0) anySimilar = true;
     }
   }
-  if (!anySimilar) return 0;
+  if (!anySimilar) return NOTHING_FUZZY;
   // Greedy: take the most similar free pair (first in reading order on ties) until none is left.
   let agreed = 0;
+  let overweight = 0;
   for (;;) {
     let best = 0;
     let bestI = -1;
@@ -105,9 +119,13 @@ function fuzzyAgreement(a: WeightedVariant, b: WeightedVariant, usedA: number, u
         }
       }
     }
-    if (bestI < 0) return agreed;
+    if (bestI < 0) return { agreed, overweight };
     usedA |= 1 << bestI;
     usedB |= 1 << bestJ;
-    agreed += best * ((a.weights[bestI] ?? 0) + (b.weights[bestJ] ?? 0));
+    const weightA = a.weights[bestI] ?? 0;
+    const weightB = b.weights[bestJ] ?? 0;
+    const shared = Math.min(weightA, weightB);
+    agreed += best * 2 * shared;
+    overweight += weightA + weightB - 2 * shared;
   }
 }

@@ -16,6 +16,11 @@ export interface NameVariant {
   tokens: string[];
   /** Tokens joined without spaces, so "North Star" and "Northstar" can still meet. */
   compact: string;
+  /**
+   * The name joins two parties with "&" or "and": "Evans & Thomas" is a firm, "Thomas Evans" a person, although
+   * their words are the same.
+   */
+  joined: boolean;
 }
 
 const ALIAS_SPLIT = new RegExp(ALIAS_MARKER.source, 'g');
@@ -55,7 +60,7 @@ function readName(text: string, kind: NameVariantKind): NameVariant[] {
   const household = householdOf(all);
   if (household) return personVariants(household.givenGroups, household.surname, kind);
   const tokens = withoutLegalForm(all.filter((word) => !NOISE_WORDS.has(word)));
-  return tokens.length > 0 ? [variant(kind, tokens)] : [];
+  return tokens.length > 0 ? [variant(kind, tokens, joinsTwoParties(all))] : [];
 }
 
 /** Splits folded text into canonical words: "Int'l Svcs & Co." → ["international", "services", "and", "co"]. */
@@ -112,12 +117,20 @@ function householdOf(all: string[]): { givenGroups: string[][]; surname: string[
 
 function personVariants(givenGroups: string[][], surname: string[], kind: NameVariantKind): NameVariant[] {
   if (givenGroups.length <= 1) return [variant(kind, [...(givenGroups[0] ?? []), ...surname])];
-  const together = variant(kind, [...givenGroups.flat(), ...surname]);
+  const together = variant(kind, [...givenGroups.flat(), ...surname], true);
   return [together, ...givenGroups.map((given) => variant('household member', [...given, ...surname]))];
 }
 
-function variant(kind: NameVariantKind, tokens: string[]): NameVariant {
-  return { kind, tokens, compact: tokens.join('') };
+function variant(kind: NameVariantKind, tokens: string[], joined = false): NameVariant {
+  return { kind, tokens, compact: tokens.join(''), joined };
+}
+
+// "Evans & Thomas", "Smith and Sons": a word, "and", a word that is not a legal form ("Smith & Co." is one party).
+function joinsTwoParties(all: string[]): boolean {
+  const at = all.indexOf('and');
+  if (at < 1 || at === all.length - 1) return false;
+  const next = all[at + 1] ?? '';
+  return !LEGAL_FORMS.has(next) && !NOISE_WORDS.has(all[at - 1] ?? 'and');
 }
 
 function distinct(variants: NameVariant[]): NameVariant[] {
