@@ -19,6 +19,7 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir ?? 'memory://');
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
+  keepProtocolSequencesTogether(server, db);
   await server.start();
   const address = server.getServerConn();
   return {
@@ -27,5 +28,77 @@ export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedP
       await server.stop();
       await db.close();
     },
+  };
+}
+
+/** The parts of pglite-socket's (unexported) query queue we rely on. */
+interface QueueItem {
+  handlerId: number;
+  message: Uint8Array;
+  onData(data: Uint8Array): void;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+}
+interface QueryQueue {
+  queue: QueueItem[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+const SYNC = 0x53; // 'S': ends an extended-protocol sequence (Parse/Bind/Describe/Execute…Sync)
+const QUERY = 0x51; // 'Q': a simple query is a sequence of its own
+const TERMINATE = 0x58; // 'X'
+
+/**
+ * pglite-socket 0.2.x keeps one connection's messages together only inside an explicit transaction. Outside
+ * one, another connection's Parse/Bind can run between a Bind and its Execute and replace the unnamed
+ * portal: `portal "" does not exist` under concurrent postgres.js queries. We give PGlite to one connection
+ * from its first message until its Sync (or simple Query) has run with no transaction open, as a server
+ * with one backend would behave.
+ */
+function keepProtocolSequencesTogether(server: PGLiteSocketServer, db: PGlite): void {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  let owner: number | null = null;
+
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const index = owner === null ? 0 : this.queue.findIndex((item) => item.handlerId === owner);
+        if (index === -1) return; // the owner's next message has not arrived yet; its arrival resumes us
+        const [item] = this.queue.splice(index, 1) as [QueueItem];
+        let bytes = 0;
+        try {
+          await db.runExclusive(() =>
+            db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          owner = null;
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0];
+        const sequenceEnds = type === SYNC || type === QUERY || type === TERMINATE || type === 0; // 0: startup packet
+        owner = sequenceEnds && !db.isInTransaction() ? null : item.handlerId;
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  };
+
+  const clear = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId: number) => {
+    clear(handlerId);
+    if (owner === handlerId) owner = null; // a connection that dies mid-sequence releases PGlite
   };
 }

@@ -11,7 +11,23 @@ export const qboLimits: BudgetLimits = { perMinute: 500, concurrent: 10 };
 
 /** A window a little longer than the provider's, so clock skew between us and it never tips us over. */
 const WINDOW_MS = 61_000;
-const SLOT_LEASE_MS = 120_000;
+/** Slots are kept alive by their process's heartbeat; a dead process's slots free up this soon. */
+const SLOT_LEASE_MS = 10_000;
+const SLOT_HEARTBEAT_MS = 3_000;
+
+/** This process's name on the slots it holds. */
+const processOwner = `${process.pid}:${randomBytes(4).toString('hex')}`;
+const keepers = new WeakMap<Sql, ReturnType<typeof setInterval>>();
+
+/** Renews every slot this process holds, for as long as the process lives (a long provider call keeps its slot). */
+function keepSlotsAlive(sql: Sql): void {
+  if (keepers.has(sql)) return;
+  const timer = setInterval(() => {
+    sql`update provider_slots set lease_until = clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}) where owner = ${processOwner}`.catch(() => {});
+  }, SLOT_HEARTBEAT_MS);
+  timer.unref();
+  keepers.set(sql, timer);
+}
 
 /**
  * One company's provider budget, shared by everything that calls the provider for it (sync, write-back,
@@ -44,6 +60,7 @@ export class ProviderBudget {
   }
 
   async acquire(signal?: AbortSignal): Promise<string> {
+    keepSlotsAlive(this.sql);
     const id = randomBytes(8).toString('hex');
     for (;;) {
       signal?.throwIfAborted();
@@ -60,7 +77,7 @@ export class ProviderBudget {
         if (state!.paused_ms !== null) return Math.max(20, Number(state!.paused_ms));
         if (state!.calls >= this.limits.perMinute) return Math.max(20, WINDOW_MS - Number(state!.oldest_age_ms ?? 0));
         if (state!.slots >= this.limits.concurrent) return 15;
-        await tx`insert into provider_slots (id, budget_key, lease_until) values (${id}, ${this.key}, clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}))`;
+        await tx`insert into provider_slots (id, budget_key, owner, lease_until) values (${id}, ${this.key}, ${processOwner}, clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}))`;
         await tx`insert into provider_calls (budget_key, at) values (${this.key}, clock_timestamp())`;
         return 0;
       });

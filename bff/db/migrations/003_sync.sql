@@ -62,8 +62,10 @@ create index provider_calls_window on provider_calls (budget_key, at);
 create table provider_slots (
   id text primary key,
   budget_key text not null,
+  owner text not null,
   lease_until timestamptz not null
 );
+create index provider_slots_owner on provider_slots (owner);
 create index provider_slots_key on provider_slots (budget_key);
 -- Set from a 429's Retry-After: nobody calls for that company until then.
 create table provider_pauses (

@@ -1,0 +1,43 @@
+import { expect, test } from 'vitest';
+import { testApp } from '../../test/support/app.ts';
+import { ProviderBudget } from './budget.ts';
+
+const t = testApp();
+const key = () => `test:${Math.random().toString(36).slice(2)}`;
+
+test('never more than the concurrency limit in flight, across budget instances sharing a key', async () => {
+  const shared = key();
+  const budgets = [new ProviderBudget(t.deps.sql, shared, { perMinute: 1000, concurrent: 3 }), new ProviderBudget(t.deps.sql, shared, { perMinute: 1000, concurrent: 3 })];
+  let inFlight = 0;
+  let peak = 0;
+  await Promise.all(
+    Array.from({ length: 24 }, (_, i) =>
+      budgets[i % 2]!.run(async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight -= 1;
+      }),
+    ),
+  );
+  expect(peak).toBe(3);
+});
+
+test('never more than the per-minute limit in any rolling minute; the next call waits', async () => {
+  const budget = new ProviderBudget(t.deps.sql, key(), { perMinute: 5, concurrent: 10 });
+  for (let i = 0; i < 5; i++) await budget.run(async () => {});
+  const waiting = budget.run(async () => 'ran');
+  const result = await Promise.race([waiting, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500))]);
+  expect(result).toBe('still waiting');
+  const aborted = new AbortController();
+  aborted.abort(new Error('stop'));
+  await expect(budget.run(async () => 'x', aborted.signal)).rejects.toThrow('stop');
+});
+
+test('a pause (from a 429\'s Retry-After) holds every caller of that company', async () => {
+  const shared = key();
+  await new ProviderBudget(t.deps.sql, shared, { perMinute: 100, concurrent: 10 }).pause(2);
+  const started = Date.now();
+  await new ProviderBudget(t.deps.sql, shared, { perMinute: 100, concurrent: 10 }).run(async () => {});
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+});
