@@ -35,6 +35,13 @@ export const EnvSchema = z.object({
   XERO_CLIENT_ID: z.string().min(1).optional(),
   XERO_CLIENT_SECRET: z.string().min(1).optional(),
   LEDGERLINK_WORKER: booleanFlag.default(true),
+  /** Sync runs one process works on at once. */
+  LEDGERLINK_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** A run whose worker stops heartbeating for this long is taken over by another. */
+  LEDGERLINK_SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
+  /** The per-company QuickBooks budget; Intuit's limits by default. Lower them to share a company with other apps. */
+  QBO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(500),
+  QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -44,7 +44,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     origins: new AllowedOrigins(sql),
     qbo: qboClient(config),
   };
-  const worker = config.LEDGERLINK_WORKER ? new SyncWorker(deps) : undefined;
+  const worker = config.LEDGERLINK_WORKER
+    ? new SyncWorker(deps, {
+        concurrency: config.LEDGERLINK_SYNC_CONCURRENCY,
+        leaseMs: config.LEDGERLINK_SYNC_LEASE_SECONDS * 1000,
+        limits: { perMinute: config.QBO_RATE_LIMIT_PER_MINUTE, concurrent: config.QBO_MAX_CONCURRENT },
+      })
+    : undefined;
   deps.wakeWorker = worker ? () => void worker.tick() : undefined;
   const built = createApp(deps);
   await options.extend?.(built.app, deps);
