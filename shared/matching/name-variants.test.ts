@@ -27,6 +27,8 @@ describe('nameVariants', () => {
     ["Bob's Bakery", 'name: bobs bakery'],
     ['Dr. Jane O’Neil', 'name: jane oneil'],
     ['The Company', 'name: company'],
+    ["St. John's Ambulance", 'name: saint johns ambulance'],
+    ['High St Bakery', 'name: high st bakery'],
   ])('reads %s', (written, reading) => {
     expect(readings(written)).toEqual([reading]);
   });

@@ -1,6 +1,6 @@
 import { foldText } from './fold-text.ts';
 import {
-  ALIAS_MARKER, BUSINESS_WORDS, CANONICAL_WORDS, LEGAL_FORMS, NOISE_WORDS, NUMBER_WORDS,
+  ALIAS_MARKER, BUSINESS_WORDS, CANONICAL_WORDS, FIRST_WORD_READINGS, LEGAL_FORMS, NOISE_WORDS, NUMBER_WORDS,
 } from './name-vocabulary.ts';
 
 /**
@@ -60,6 +60,8 @@ function readName(text: string, kind: NameVariantKind): NameVariant[] {
   const household = householdOf(all);
   if (household) return personVariants(household.givenGroups, household.surname, kind);
   const tokens = withoutLegalForm(all.filter((word) => !NOISE_WORDS.has(word)));
+  const first = FIRST_WORD_READINGS.get(tokens[0] ?? '');
+  if (first && tokens.length > 1) tokens[0] = first;
   return tokens.length > 0 ? [variant(kind, tokens, joinsTwoParties(all))] : [];
 }
 

@@ -89,3 +89,16 @@ export const BUSINESS_WORDS: ReadonlySet<string> = new Set([
  * on folded text before punctuation is removed, because "t/a" is only recognisable with its slash.
  */
 export const ALIAS_MARKER = /\s+(?:t\/a|t\.a\.|trading as|d\/b\/a|d\.b\.a\.?|dba|a\/k\/a|aka|formerly)\s+/;
+
+/**
+ * Place qualifiers that say where a party operates more than who it is ("Bupa UK", "Acme Europe"): they count for a
+ * third of their usual weight, so "Bupa" and "Bupa UK" can still be suggested, while conflicting countries are left
+ * to the country field.
+ */
+export const QUALIFIER_WORDS: ReadonlySet<string> = new Set([
+  'uk', 'gb', 'us', 'usa', 'america', 'australia', 'aus', 'nz', 'canada', 'ireland', 'europe', 'eu', 'emea', 'apac',
+  'asia', 'international', 'global', 'worldwide', 'england', 'scotland', 'wales', 'britain',
+]);
+
+/** A canonical reading of the first word only: "St John's" is Saint John's, while "High St" is a street. */
+export const FIRST_WORD_READINGS: ReadonlyMap<string, string> = new Map([['st', 'saint'], ['ste', 'sainte']]);

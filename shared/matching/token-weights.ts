@@ -1,4 +1,5 @@
 import type { NameVariant } from './name-variants.ts';
+import { QUALIFIER_WORDS } from './name-vocabulary.ts';
 import type { PreparedRecord } from './prepared-record.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface TokenWeight {
    */
   readonly rareFrom: number;
 }
+
+const QUALIFIER_FACTOR = 1 / 3;
 
 /** A word in at most this many records counts as rare for blocking (see blocking-keys.ts). */
 export const RARE_WORD_RECORDS = 25;
@@ -54,7 +57,7 @@ export function weighRecord(record: PreparedRecord, weightOf: TokenWeight): Weig
   return {
     record,
     variants: record.variants.map((variant) => {
-      const weights = variant.tokens.map(weightOf);
+      const weights = variant.tokens.map((token) => weightOf(token) * (QUALIFIER_WORDS.has(token) ? QUALIFIER_FACTOR : 1));
       return { ...variant, weights, totalWeight: weights.reduce((sum, weight) => sum + weight, 0), key: variant.tokens.join(' ') };
     }),
   };
