@@ -32,7 +32,13 @@ export interface Match {
   /** 0..1, higher is more certain; comparable across pairs of one run. */
   score: number;
   confidence: MatchConfidence;
-  /** Short human words for the UI, strongest first: "name", "phone", "different postal code"… */
+  /**
+   * Short human words for the UI: how the names agree ("name", "similar name", "trading name", "household member"),
+   * then agreeing fields ("tax id", "account number", "email", "email domain", "phone", "postal code", "address"),
+   * then disagreeing ones ("different tax id", "different account number", "different email", "different phone",
+   * "different postal code", "different country"), and "another close match" when a rival kept an otherwise
+   * certain pair from `auto`.
+   */
   reasons: string[];
 }
 
