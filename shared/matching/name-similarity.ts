@@ -45,7 +45,8 @@ function combinedKind(a: NameVariantKind, b: NameVariantKind): NameVariantKind {
 
 /**
  * Weighted Dice over aligned words: exact partners first, then the most similar remaining pairs greedily, each
- * pair contributing similarity × (weight on the left + weight on the right) out of both names' total weight.
+ * pair contributing similarity × (weight on the left + weight on the right) out of both names' total weight, where
+ * both words of a similar (not equal) pair weigh as the more common of the two.
  */
 export function variantSimilarity(a: WeightedVariant, b: WeightedVariant): number {
   if (a.key === b.key) return 1;
