@@ -1,0 +1,115 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Company } from '../company.ts';
+import type { Grant } from '../oauth/grants.ts';
+import { formatResponseTime } from '../qbo-time.ts';
+import type { QboState } from '../state.ts';
+import { authenticationFailedBody, faultBody, faults, throttleXml } from './faults.ts';
+
+export type ApiEnv = { Variables: { company: Company; grant: Grant; kind: string } };
+
+/** What kind of call a path under /v3/company/{realm}/ is, for limits and stats. */
+export function pathKind(method: string, rest: string, operation: string | undefined): string {
+  const first = (rest.split('/')[0] ?? '').toLowerCase();
+  if (first === 'query') return 'query';
+  if (first === 'cdc') return 'cdc';
+  if (first === 'reports') return 'report';
+  if (first === 'companyinfo' || first === 'preferences' || first === 'taxservice' || first === 'batch') return first;
+  if (method === 'GET') return 'read';
+  return operation === 'delete' || operation === 'void' ? operation : operation === 'update' ? 'update' : 'write';
+}
+
+function hold(state: QboState, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      state.pending.delete(entry);
+      resolve();
+    }, ms);
+    const entry = { cancel: () => { clearTimeout(timer); resolve(); } };
+    state.pending.add(entry);
+  });
+}
+
+/**
+ * Runs before every Accounting API call, in Intuit's order: authenticate the bearer token (401 with the
+ * lower-case fault body), check it is for this company (403), throttle per realm and minute, reports per minute
+ * and concurrent requests per app (429, XML), then inject configured faults and latency.
+ */
+export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
+  return async function accountingGuard(c, next) {
+    const realmId = c.req.param('realmId') ?? '';
+    const nowMs = state.clock.nowMs();
+    const match = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
+    const grant = match?.[1] ? state.grants.grantForAccessToken(match[1].trim(), nowMs) : null;
+    if (!grant) {
+      if (state.companies.has(realmId)) state.stats(realmId).status(401);
+      c.header('www-authenticate', 'Bearer realm="Intuit", error="invalid_token"');
+      return c.json(authenticationFailedBody(nowMs), 401);
+    }
+    const company = state.companies.get(realmId);
+    if (!company || grant.realmId !== realmId) {
+      return c.json(faultBody(faults.forbidden(), formatResponseTime(nowMs, 0)), 403);
+    }
+    const rest = c.req.path.split(`/v3/company/${realmId}/`)[1] ?? '';
+    const kind = pathKind(c.req.method, rest, c.req.query('operation'));
+    const stats = state.stats(realmId);
+    const settings = state.settings();
+    stats.count(kind);
+    const throttled = (): Response => {
+      stats.throttled++;
+      stats.status(429);
+      return c.body(throttleXml(formatResponseTime(nowMs, company.offsetMinutes)), 429, { 'content-type': 'application/xml' });
+    };
+    if (!stats.window.tryAdd(nowMs, settings.rate_limit_per_minute)) return throttled();
+    if (kind === 'report' && !stats.reportWindow.tryAdd(nowMs, settings.report_limit_per_minute)) return throttled();
+    const appFlight = stats.appFlight(grant.clientId);
+    if (!appFlight.tryEnter(settings.max_concurrent)) return throttled();
+    stats.inFlight.tryEnter(Number.MAX_SAFE_INTEGER);
+    try {
+      company.nowMs = nowMs;
+      c.set('company', company);
+      c.set('grant', grant);
+      c.set('kind', kind);
+      const injected = await injectFault(state, c, company);
+      if (injected) {
+        stats.faultsInjected++;
+        stats.status(injected.status);
+        return injected;
+      }
+      if (settings.latency_ms > 0) await hold(state, settings.latency_ms);
+      await next();
+      stats.status(c.res.status);
+    } finally {
+      appFlight.leave();
+      stats.inFlight.leave();
+    }
+    return undefined;
+  };
+}
+
+async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company): Promise<Response | null> {
+  const settings = state.settings();
+  if (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate) return null;
+  const kind = settings.fault_kinds[Math.floor(Math.random() * settings.fault_kinds.length)] ?? '500';
+  const time = formatResponseTime(state.clock.nowMs(), company.offsetMinutes);
+  switch (kind) {
+    case '500':
+      return c.json(faultBody(faults.internal(), time), 500);
+    case '503':
+      return c.body('<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>', 503, { 'content-type': 'text/html' });
+    case 'timeout':
+      await hold(state, settings.timeout_ms);
+      return c.body('<html><body><h1>504 Gateway Time-out</h1></body></html>', 504, { 'content-type': 'text/html' });
+    case 'slow':
+      await hold(state, settings.slow_ms);
+      return null;
+    case 'reset': {
+      const incoming = (c.env as { incoming?: { socket?: { destroy: () => void } } } | undefined)?.incoming;
+      if (incoming?.socket) {
+        incoming.socket.destroy();
+        return c.body(null, 500);
+      }
+      // Without a socket (app.request in tests) the nearest thing to a reset is an empty 502.
+      return c.body(null, 502);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import { Hono, type Context } from 'hono';
+import { entityNameOf, isSingleton, type EntityName } from '../entity-kinds.ts';
+import { generateCompanyInfo, generatePreferences } from '../generator/company-info.ts';
+import { executeQuery } from '../query/execute.ts';
+import { parseQuery, QueryError } from '../query/parse.ts';
+import { formatResponseTime } from '../qbo-time.ts';
+import type { QboState } from '../state.ts';
+import type { Company, Json } from '../company.ts';
+import { changeDataCapture } from './cdc.ts';
+import { faultBody, faults, QboFault } from './faults.ts';
+import { accountingGuard, type ApiEnv } from './guard.ts';
+import { REPORTS } from './reports.ts';
+import { createTaxCode } from './tax-service.ts';
+import { createEntity, deleteEntity, updateEntity, voidEntity } from './write.ts';
+
+type ApiContext = Context<ApiEnv>;
+
+function time(c: ApiContext): string {
+  const company = c.get('company');
+  return formatResponseTime(company.nowMs, company.offsetMinutes);
+}
+
+function singleton(company: Company, name: 'CompanyInfo' | 'Preferences'): Json {
+  return company.singletons[name] ?? (name === 'CompanyInfo' ? generateCompanyInfo(company) : generatePreferences(company));
+}
+
+function entityType(segment: string): EntityName | null {
+  const name = entityNameOf(segment);
+  return name && !isSingleton(name) ? name : null;
+}
+
+async function jsonBody(c: ApiContext): Promise<Json> {
+  const text = await c.req.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Json;
+  } catch {
+    // fall through to the fault below
+  }
+  throw faults.malformedRequest('Error parsing object: the request body must be a JSON object');
+}
+
+function query(c: ApiContext, text: string): Response {
+  const company = c.get('company');
+  let parsed;
+  try {
+    parsed = parseQuery(text);
+  } catch (error) {
+    if (error instanceof QueryError) throw faults.query(error.code, error.message, error.detail);
+    throw error;
+  }
+  const name = entityNameOf(parsed.entity);
+  if (!name) throw faults.query('4000', 'Error parsing query', `QueryParserError: Invalid content. Entity '${parsed.entity}' is not supported.`);
+  if (isSingleton(name)) {
+    const item = singleton(company, name);
+    return c.json({ QueryResponse: parsed.count ? { totalCount: 1 } : { [name]: [item], startPosition: 1, maxResults: 1 }, time: time(c) });
+  }
+  const result = executeQuery(company, name, parsed);
+  if (result.kind === 'count') return c.json({ QueryResponse: { totalCount: result.total }, time: time(c) });
+  // An empty page has no entity key at all, as in QuickBooks.
+  const body = result.items.length === 0 ? {} : { [name]: result.items, startPosition: result.startPosition, maxResults: result.items.length };
+  return c.json({ QueryResponse: body, time: time(c) });
+}
+
+/** The Accounting API under /qbo/v3/company/{realmId}/. */
+export function accountingRoutes(state: QboState): Hono<ApiEnv> {
+  const api = new Hono<ApiEnv>();
+  api.use('/v3/company/:realmId/*', accountingGuard(state));
+
+  api.onError((error, c) => {
+    const company = c.get('company') as Company | undefined;
+    const stamp = formatResponseTime(state.clock.nowMs(), company?.offsetMinutes ?? 0);
+    if (error instanceof QboFault) return c.json(faultBody(error, stamp), error.status as 400);
+    console.error('[sandbox] unexpected error', error);
+    return c.json(faultBody(faults.internal(), stamp), 500);
+  });
+
+  api.get('/v3/company/:realmId/query', (c) => query(c, c.req.query('query') ?? ''));
+  api.post('/v3/company/:realmId/query', async (c) => query(c, await c.req.text()));
+
+  api.get('/v3/company/:realmId/cdc', (c) => {
+    const company = c.get('company');
+    const body = changeDataCapture(company, c.req.query('entities'), c.req.query('changedSince'), company.nowMs);
+    return c.json({ ...body, time: time(c) });
+  });
+
+  api.get('/v3/company/:realmId/reports/:report', (c) => {
+    const build = REPORTS[c.req.param('report')];
+    if (!build) throw faults.unknownPath(`reports/${c.req.param('report')}`);
+    return c.json(build(c.get('company'), c.req.query(), c.get('company').nowMs));
+  });
+
+  api.get('/v3/company/:realmId/companyinfo/:id', (c) => {
+    if (c.req.param('id') !== c.req.param('realmId')) throw faults.objectNotFound();
+    return c.json({ CompanyInfo: singleton(c.get('company'), 'CompanyInfo'), time: time(c) });
+  });
+  api.get('/v3/company/:realmId/preferences', (c) => c.json({ Preferences: singleton(c.get('company'), 'Preferences'), time: time(c) }));
+
+  api.post('/v3/company/:realmId/taxservice/taxcode', async (c) => {
+    const company = c.get('company');
+    return c.json(createTaxCode(company, await jsonBody(c), company.nowMs));
+  });
+
+  api.get('/v3/company/:realmId/:entity/:id', (c) => {
+    const type = entityType(c.req.param('entity'));
+    if (!type) throw faults.unknownPath(c.req.param('entity'));
+    const id = Number(c.req.param('id'));
+    const entity = Number.isInteger(id) ? c.get('company').get(type, id) : null;
+    if (!entity) throw faults.objectNotFound();
+    return c.json({ [type]: entity, time: time(c) });
+  });
+
+  api.post('/v3/company/:realmId/:entity', async (c) => {
+    const type = entityType(c.req.param('entity'));
+    if (!type) throw faults.unknownPath(c.req.param('entity'));
+    const company = c.get('company');
+    const requestId = c.req.query('requestid');
+    if (requestId) {
+      if (requestId.length > 50) throw faults.malformedRequest('requestid must be at most 50 characters');
+      const replay = company.replies.get(requestId);
+      if (replay) return c.json(replay.body as object, replay.status as 200);
+    }
+    let status = 200;
+    let body: unknown;
+    try {
+      const payload = await jsonBody(c);
+      const operation = c.req.query('operation');
+      const now = company.nowMs;
+      let entity: Json;
+      if (operation === 'delete') entity = deleteEntity(company, type, payload, now);
+      else if (operation === 'void') entity = voidEntity(company, type, payload, now);
+      else if (operation === 'update' || (payload['Id'] !== undefined && payload['Id'] !== null && payload['Id'] !== '')) entity = updateEntity(company, type, payload, now);
+      else if (operation === undefined || operation === 'create') entity = createEntity(company, type, payload, now);
+      else throw faults.unsupportedOperation(operation);
+      body = { [type]: entity, time: time(c) };
+    } catch (error) {
+      if (!(error instanceof QboFault)) throw error;
+      status = error.status;
+      body = faultBody(error, time(c));
+    }
+    if (requestId) company.replies.set(requestId, { status, body });
+    return c.json(body as object, status as 200);
+  });
+
+  api.all('/v3/company/:realmId/*', (c) => {
+    throw faults.unknownPath(c.req.path);
+  });
+  return api;
+}

@@ -1,0 +1,147 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { PLANS, SIZE_FIELDS, type CompanySpec } from '../company-spec.ts';
+import { ENTITY_NAMES, type EntityName } from '../entity-kinds.ts';
+import { mutate } from '../mutations.ts';
+import { COUNTRIES, parseCountry } from '../regions.ts';
+import { WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
+import { describeZodError } from '../../zod-message.ts';
+import type { QboState } from '../state.ts';
+
+const sizeSchema = z.union([
+  z.enum(['small', 'medium', 'large']),
+  z.object(Object.fromEntries(SIZE_FIELDS.map((field) => [field, z.number().int().min(0).max(5_000_000).optional()]))).strict(),
+]);
+
+const companySchema = z
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    country: z.string().refine((value) => parseCountry(value) !== null, { message: `must be one of ${COUNTRIES.join(', ')} (GB is accepted for UK)` }).optional(),
+    plan: z.enum(PLANS).optional(),
+    seed: z.union([z.string().min(1), z.number()]).optional(),
+    size: sizeSchema.optional(),
+  })
+  .strict();
+
+const appSchema = z
+  .object({
+    redirect_uris: z.array(z.string().url()).min(1),
+    webhook_url: z.string().url().optional(),
+    webhook_verifier: z.string().min(1).optional(),
+    webhook_format: z.enum(WEBHOOK_FORMATS).optional(),
+  })
+  .strict();
+
+const mutationSchema = z
+  .object({
+    create: z.number().int().min(0).max(10_000).optional(),
+    update: z.number().int().min(0).max(10_000).optional(),
+    delete: z.number().int().min(0).max(10_000).optional(),
+    entities: z.array(z.enum(ENTITY_NAMES)).min(1).optional(),
+  })
+  .strict();
+
+const clockSchema = z.object({ advance_seconds: z.number().min(0) }).strict();
+
+export interface ControlHooks {
+  createCompany: (spec: CompanySpec) => { realm_id: string; name: string };
+  getSettings: () => SandboxSettings;
+  putSettings: (patch: Partial<SandboxSettings>) => SandboxSettings;
+  reset: () => void;
+}
+
+async function body(c: { req: { text: () => Promise<string> } }): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  return JSON.parse(text);
+}
+
+/** The sandbox's own control API (JSON) under /_sandbox: seed, mutate, disconnect, configure, move time. */
+export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
+  const app = new Hono();
+  let mutationCalls = 0;
+
+  const parse = async <T>(c: { req: { text: () => Promise<string> } }, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
+    let raw: unknown;
+    try {
+      raw = await body(c);
+    } catch {
+      return { ok: false, error: 'body: not valid JSON' };
+    }
+    const result = schema.safeParse(raw);
+    return result.success ? { ok: true, value: result.data } : { ok: false, error: describeZodError(result.error) };
+  };
+
+  app.post('/qbo/companies', async (c) => {
+    const parsed = await parse(c, companySchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const { country, ...rest } = parsed.value;
+    const spec: CompanySpec = { ...rest, size: rest.size as CompanySpec['size'] };
+    if (country) spec.country = parseCountry(country) ?? 'US';
+    return c.json(hooks.createCompany(spec), 201);
+  });
+
+  app.get('/qbo/companies', (c) =>
+    c.json({
+      companies: [...state.companies.values()].map((company) => ({ realm_id: company.realmId, name: company.name, country: company.country, plan: company.plan, seed: company.seed })),
+    }),
+  );
+
+  app.get('/qbo/companies/:realm/stats', (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    return c.json({ realm_id: company.realmId, name: company.name, entity_counts: company.entityCounts(), ...state.stats(company.realmId).toJSON() });
+  });
+
+  app.post('/qbo/companies/:realm/mutations', async (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    const parsed = await parse(c, mutationSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const now = state.clock.nowMs();
+    company.nowMs = now;
+    const changes = mutate(company, { ...parsed.value, entities: parsed.value.entities as EntityName[] | undefined }, mutationCalls++, now);
+    return c.json({ changes });
+  });
+
+  app.post('/qbo/companies/:realm/disconnect', (c) => {
+    const realm = c.req.param('realm');
+    if (!state.companies.has(realm)) return c.json({ error: `realm: no company ${realm}` }, 404);
+    return c.json({ realm_id: realm, disconnected_grants: state.grants.disconnectRealm(realm) });
+  });
+
+  app.post('/qbo/apps', async (c) => {
+    const parsed = await parse(c, appSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    return c.json(state.apps.register(parsed.value), 201);
+  });
+
+  app.get('/qbo/settings', (c) => c.json(hooks.getSettings()));
+  app.put('/qbo/settings', async (c) => {
+    const parsed = await parse(c, settingsPatchSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const patch = parsed.value as Partial<SandboxSettings>;
+    if (patch.auto_approve_realm && !state.companies.has(patch.auto_approve_realm)) return c.json({ error: `auto_approve_realm: no company ${patch.auto_approve_realm}` }, 400);
+    return c.json(hooks.putSettings(patch));
+  });
+
+  app.get('/qbo/webhooks', (c) => c.json({ deliveries: state.webhooks.deliveries }));
+  app.post('/qbo/webhooks/flush', async (c) => {
+    await state.webhooks.flush();
+    return c.json({ deliveries: state.webhooks.deliveries.length });
+  });
+
+  app.post('/clock', async (c) => {
+    const parsed = await parse(c, clockSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    state.clock.advance(parsed.value.advance_seconds);
+    return c.json({ now: new Date(state.clock.nowMs()).toISOString() });
+  });
+  app.get('/clock', (c) => c.json({ now: new Date(state.clock.nowMs()).toISOString() }));
+
+  app.post('/reset', (c) => {
+    hooks.reset();
+    return c.json({ reset: true });
+  });
+  return app;
+}
