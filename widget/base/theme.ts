@@ -40,6 +40,8 @@ export const themeStyles = css`
     --_surface-raised: var(--ll-color-surface-raised, #151b23);
     --_border: var(--ll-color-border, #3d444d);
     --_accent: var(--ll-color-accent, #4493f8);
+    /* Dark text on the lighter dark-mode accent: white on #4493f8 is only 3.1:1. */
+    --_accent-text: var(--ll-color-accent-text, #0d1117);
     --_success: var(--ll-color-success, #3fb950);
     --_warning: var(--ll-color-warning, #d29922);
     --_danger: var(--ll-color-danger, #f85149);
@@ -52,6 +54,7 @@ export const themeStyles = css`
       --_surface-raised: var(--ll-color-surface-raised, #151b23);
       --_border: var(--ll-color-border, #3d444d);
       --_accent: var(--ll-color-accent, #4493f8);
+      --_accent-text: var(--ll-color-accent-text, #0d1117);
       --_success: var(--ll-color-success, #3fb950);
       --_warning: var(--ll-color-warning, #d29922);
       --_danger: var(--ll-color-danger, #f85149);
