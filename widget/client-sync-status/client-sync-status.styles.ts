@@ -205,6 +205,15 @@ export const clientSyncStatusStyles = css`
   .row.admin {
     grid-template-columns: var(--_cols-admin);
   }
+  /* Narrower than the columns need: the list scrolls sideways instead of squeezing text into nothing. */
+  .header-row,
+  .body .row {
+    min-width: 820px;
+  }
+  .header-row.admin,
+  .body .row.admin {
+    min-width: 960px;
+  }
   .header {
     position: sticky;
     top: 0;
@@ -233,6 +242,9 @@ export const clientSyncStatusStyles = css`
   }
   .body .row.selected {
     background: var(--_row-selected);
+  }
+  .body .row.open {
+    box-shadow: inset 3px 0 0 var(--_accent);
   }
   .body .row:focus {
     outline: none;
@@ -439,6 +451,7 @@ export const clientSyncStatusStyles = css`
     border-radius: var(--_radius);
     background: var(--_surface);
     padding-top: 34px;
+    background: linear-gradient(var(--_surface-raised) 34px, var(--_surface) 34px);
   }
   .skeleton.single {
     padding-top: 0;
@@ -532,8 +545,9 @@ export const clientSyncStatusStyles = css`
   }
   .detail-error {
     padding: calc(var(--_space) * 2) calc(var(--_space) * 3);
-    border-left: 3px solid var(--_danger);
-    background: color-mix(in srgb, var(--_danger) 5%, var(--_surface));
+    border-left: 3px solid var(--_border);
+    background: var(--_surface-raised);
+    color: var(--_text-muted);
     border-radius: 0 var(--_radius) var(--_radius) 0;
   }
   .stale-note {

@@ -33,6 +33,17 @@ const settings: OrganizationSettings = {
   default_visibility: 'organization',
 };
 
+/** The test runner opens files in parallel pages, and a background page is `hidden`; tests say which they mean. */
+function setHidden(hidden: boolean): void {
+  Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+  Object.defineProperty(document, 'visibilityState', { value: hidden ? 'hidden' : 'visible', configurable: true });
+}
+before(() => setHidden(false));
+after(() => {
+  delete (document as { hidden?: boolean }).hidden;
+  delete (document as { visibilityState?: string }).visibilityState;
+});
+
 let restore: (() => void) | undefined;
 afterEach(() => {
   restore?.();
@@ -497,16 +508,14 @@ describe('<client-sync-status>', () => {
     const polls = () => requestsTo(bff, 'GET', '/v1/widget/sync-status').length;
     await waitFor(() => polls() >= 2, 'second poll', 2500);
 
-    Object.defineProperty(document, 'hidden', { value: true, configurable: true });
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    setHidden(true);
     try {
       document.dispatchEvent(new Event('visibilitychange'));
       const hiddenAt = polls();
       await aTimeout(1500);
       expect(polls()).to.equal(hiddenAt);
     } finally {
-      delete (document as { hidden?: boolean }).hidden;
-      delete (document as { visibilityState?: string }).visibilityState;
+      setHidden(false);
     }
     const before = polls();
     document.dispatchEvent(new Event('visibilitychange'));

@@ -960,7 +960,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     return html`<div
       role="row"
       part="row"
-      class="row ${admin ? 'admin' : ''} kind-${status.kind} ${selected ? 'selected' : ''}"
+      class="row ${admin ? 'admin' : ''} kind-${status.kind} ${selected ? 'selected' : ''} ${open ? 'open' : ''}"
       data-id=${id}
       tabindex=${tab}
       aria-rowindex=${index + 2}
@@ -1176,10 +1176,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const lastRun = sync.last_run;
     const id = connection.id;
     return html`<div class="detail-body ${compact ? 'compact' : ''}">
-      ${status.error
-        ? html`<div class="detail-error" part="error">
-            <p><strong>${status.error.summary}.</strong>${status.error.detail && status.error.detail !== status.error.summary ? html` ${status.error.detail}` : nothing}</p>
-          </div>`
+      ${status.error?.detail && status.error.detail !== status.error.summary
+        ? html`<p class="detail-error">${status.error.detail}</p>`
         : nothing}
       ${status.kind === 'stale'
         ? html`<p class="stale-note"><span aria-hidden="true">⚠</span> The last successful sync is older than the schedule promises. Sync now to bring it up to date.</p>`
@@ -1260,7 +1258,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ${this.#renderRuns(runs, id)}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
-      ${this.#canSync && connection.status !== 'disconnected'
+      ${this.#canSync && status.kind !== 'disconnected' && status.kind !== 'reconnect'
         ? html`<div class="detail-actions">
             <button
               type="button"

@@ -33,12 +33,15 @@ export class SyncPoller implements ReactiveController {
     return this.#running && this.#connected && !document.hidden;
   }
 
-  /** Starts polling now (or restarts, cancelling a request in flight: the answer would be for old inputs). */
+  /**
+   * Starts polling now (or restarts, cancelling a request in flight: the answer would be for old inputs). The first
+   * poll runs even in a hidden tab, so the content is there when the person comes back; only repeats pause.
+   */
   start(): void {
     this.#running = true;
     this.#inFlight?.abort();
     this.#inFlight = undefined;
-    this.#tick();
+    void this.#tick(true);
   }
 
   stop(): void {
@@ -55,13 +58,13 @@ export class SyncPoller implements ReactiveController {
       this.#again = true;
       return;
     }
-    this.#tick();
+    void this.#tick();
   }
 
   hostConnected(): void {
     this.#connected = true;
     document.addEventListener('visibilitychange', this.#onVisibility);
-    if (this.#running) this.#tick();
+    if (this.#running) void this.#tick();
   }
 
   hostDisconnected(): void {
@@ -76,7 +79,7 @@ export class SyncPoller implements ReactiveController {
     if (document.hidden) {
       this.#clear();
     } else if (this.#running && !this.#inFlight) {
-      this.#tick();
+      void this.#tick();
     }
   };
 
@@ -85,9 +88,9 @@ export class SyncPoller implements ReactiveController {
     this.#timer = undefined;
   }
 
-  async #tick(): Promise<void> {
+  async #tick(evenIfHidden = false): Promise<void> {
     this.#clear();
-    if (!this.#running || !this.#connected || document.hidden) return;
+    if (!this.#running || !this.#connected || (document.hidden && !evenIfHidden)) return;
     const controller = new AbortController();
     this.#inFlight = controller;
     let delay: number | undefined;
