@@ -13,18 +13,9 @@ export const clientSyncStatusStyles = css`
     --_row-selected: var(--ll-sync-status-row-selected, color-mix(in srgb, var(--_accent) 9%, var(--_surface)));
     --_cols: minmax(180px, 1.5fr) minmax(230px, 2fr) 112px 64px 176px;
     --_cols-admin: 40px minmax(170px, 1.5fr) minmax(230px, 2fr) 104px 64px 150px 176px;
-    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text to stay readable. */
-    --_on-accent: var(--_accent-text);
     font-variant-numeric: tabular-nums;
   }
-  :host([theme='dark']) {
-    --_on-accent: var(--ll-color-accent-text, #0d1117);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --_on-accent: var(--ll-color-accent-text, #0d1117);
-    }
-  }
+
   p {
     margin: 0;
   }
@@ -79,7 +70,7 @@ export const clientSyncStatusStyles = css`
   .button.primary {
     border-color: var(--_accent);
     background: var(--_accent);
-    color: var(--_on-accent);
+    color: var(--_accent-text);
   }
   .button.primary:hover {
     background: color-mix(in srgb, var(--_accent) 88%, black);
