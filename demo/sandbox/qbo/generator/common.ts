@@ -87,11 +87,21 @@ export function pickEarlier(rng: Rng, population: number, index: number, count: 
   return rng.int(reach);
 }
 
-/** Header ClassRef/DepartmentRef when the plan tracks them. */
-export function trackingRefs(company: Company, rng: Rng, entity: Json): void {
+/**
+ * ClassRef/DepartmentRef when the plan tracks them. Finance.xsd puts the class on the header of sales documents and
+ * purchase orders only; bills and expenses carry it per line.
+ */
+export function trackingRefs(company: Company, rng: Rng, entity: Json, classOnLines = false): void {
   const classes = company.countOf('Class');
   const departments = company.countOf('Department');
-  if (classes > 0) entity['ClassRef'] = refTo(company, 'Class', rng.int(classes));
+  if (classes > 0) {
+    const classRef = refTo(company, 'Class', rng.int(classes));
+    if (!classOnLines) entity['ClassRef'] = classRef;
+    else for (const line of (entity['Line'] as Json[] | undefined) ?? []) {
+      const detail = line[String(line['DetailType'])] as Json | undefined;
+      if (detail) detail['ClassRef'] = classRef;
+    }
+  }
   if (departments > 0) entity['DepartmentRef'] = refTo(company, 'Department', rng.int(departments));
 }
 

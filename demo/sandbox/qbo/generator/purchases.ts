@@ -125,7 +125,7 @@ export function generateBill(company: Company, index: number): Json {
     DueDate: formatDay(doc.day + term.days),
     Balance: payment >= 0 ? 0 : money(doc.totalCents),
   });
-  trackingRefs(company, rng, bill);
+  trackingRefs(company, rng, bill, true);
   return withTax(company, doc, bill);
 }
 
@@ -199,7 +199,7 @@ export function generatePurchase(company: Company, index: number): Json {
   });
   delete purchase['PurchaseEx'];
   if (paymentType === 'Check') purchase['DocNumber'] = String(rng.between(1_000, 9_999));
-  trackingRefs(company, rng, purchase);
+  trackingRefs(company, rng, purchase, true);
   return withTax(company, doc, purchase);
 }
 
