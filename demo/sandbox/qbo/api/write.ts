@@ -11,9 +11,12 @@ import { computeTotals, journalImbalance } from './totals.ts';
 /** Fields QuickBooks owns: a client may send them but never sets them. */
 const SYSTEM_FIELDS = ['Id', 'SyncToken', 'MetaData', 'domain', 'sparse', 'status', 'Balance', 'BalanceWithJobs', 'FullyQualifiedName', 'CurrentBalance', 'CurrentBalanceWithSubAccounts', 'TotalAmt', 'RemainingCredit', 'UnappliedAmt'];
 
-function clientFields(body: Json): Json {
+/** Payments state their own total; every other TotalAmt is computed from the lines. */
+const CLIENT_TOTAL: ReadonlySet<EntityName> = new Set(['Payment', 'BillPayment']);
+
+function clientFields(type: EntityName, body: Json): Json {
   const copy: Json = { ...body };
-  for (const field of SYSTEM_FIELDS) delete copy[field];
+  for (const field of SYSTEM_FIELDS) if (!(field === 'TotalAmt' && CLIENT_TOTAL.has(type))) delete copy[field];
   return copy;
 }
 
@@ -133,9 +136,8 @@ function settleLinked(company: Company, type: EntityName, payment: Json, sign: 1
 export function createEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Create');
   ensurePlanAllows(company, type);
-  const fields = clientFields(body);
+  const fields = clientFields(type, body);
   validate(company, type, fields, true);
-  if (type === 'Payment' || type === 'BillPayment') fields['TotalAmt'] = body['TotalAmt'];
   withDefaults(company, type, fields);
   deriveNames(company, type, fields);
   const id = company.allocateId();
@@ -162,14 +164,12 @@ export function updateEntity(company: Company, type: EntityName, body: Json, now
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Update');
   const existing = existingFor(company, type, body);
   const sparse = body['sparse'] === true || body['sparse'] === 'true';
-  const sent = clientFields(body);
-  validate(company, type, sparse ? sent : sent, !sparse);
-  if (type === 'Payment' || type === 'BillPayment') sent['TotalAmt'] = body['TotalAmt'] ?? existing['TotalAmt'];
-  const base = sparse ? clientFields(existing) : {};
-  if (!sparse) for (const key of ['Balance', 'BalanceWithJobs', 'CurrentBalance', 'CurrentBalanceWithSubAccounts']) if (existing[key] !== undefined) base[key] = existing[key];
-  if (sparse) for (const key of ['Balance', 'BalanceWithJobs', 'CurrentBalance', 'CurrentBalanceWithSubAccounts']) if (existing[key] !== undefined) base[key] = existing[key];
+  const sent = clientFields(type, body);
+  validate(company, type, sent, !sparse);
+  // Sparse keeps every field not sent; full replaces them all. Computed balances survive either way.
+  const base = sparse ? clientFields(type, existing) : {};
+  for (const key of ['Balance', 'BalanceWithJobs', 'CurrentBalance', 'CurrentBalanceWithSubAccounts']) if (existing[key] !== undefined) base[key] = existing[key];
   const fields: Json = { ...base, ...sent };
-  if (!sparse && (type === 'Payment' || type === 'BillPayment')) fields['TotalAmt'] = sent['TotalAmt'];
   withDefaults(company, type, fields);
   deriveNames(company, type, fields);
   const id = Number(existing['Id']);
