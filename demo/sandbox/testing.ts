@@ -22,7 +22,7 @@ export function basic(clientId: string, secret: string): string {
 export function harness(options: Partial<SandboxOptions> = {}): Harness {
   const base = options.baseUrl ?? 'http://127.0.0.1:8791';
   const sandbox = createSandbox({ baseUrl: base, demoCompanies: true, ...options });
-  const request = (path: string, init?: RequestInit) => sandbox.app.request(base + path, init);
+  const request = async (path: string, init?: RequestInit): Promise<Response> => sandbox.app.request(base + path, init);
   const control = (method: string, path: string, body?: unknown) =>
     request(`/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) });
   return {
@@ -46,7 +46,7 @@ export function harness(options: Partial<SandboxOptions> = {}): Harness {
       if (response.status !== 200) throw new Error(`token: ${response.status} ${await response.text()}`);
       return (await response.json()) as { access_token: string; refresh_token: string; id_token?: string };
     },
-    api(token, realm, path, init = {}) {
+    async api(token, realm, path, init = {}) {
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
       if (init.json !== undefined) headers['content-type'] = 'application/json';
       return request(`/qbo/v3/company/${realm}/${path}`, { method: init.method ?? (init.json === undefined ? 'GET' : 'POST'), headers, body: init.json === undefined ? null : JSON.stringify(init.json) });
