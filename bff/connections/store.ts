@@ -21,6 +21,7 @@ export interface ConnectionRow {
   last_synced_at: Date | null;
   last_checked_at: Date | null;
   watermark: Date | null;
+  slow_lists_checked_at: Date | null;
   initial_import_done: boolean;
   last_successful_sync_at: Date | null;
   last_error: SyncError | null;

@@ -61,13 +61,14 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
       signal,
     };
     let watermark: Date;
+    let slowListsChecked = true;
     if (run.kind === 'initial' || !connection.watermark) {
       await runImport(ctx);
       watermark = run.watermark!;
     } else {
-      watermark = await runIncremental(ctx, connection.watermark);
+      ({ watermark, slowListsChecked } = await runIncremental(ctx, connection.watermark, connection.slow_lists_checked_at));
     }
-    await succeed(deps, run, connection, watermark, options.owner);
+    await succeed(deps, run, connection, watermark, options.owner, slowListsChecked);
   } catch (error) {
     if (lease.signal.aborted || stop.aborted || error instanceof LeaseLostError) return; // someone else owns the run now, or we are shutting down
     await fail(deps, run, connection, classifySyncError(error, deps.now(), connection.company_name ?? undefined), options);
@@ -77,7 +78,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   }
 }
 
-async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string): Promise<void> {
+async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string, slowListsChecked: boolean): Promise<void> {
   const now = deps.now();
   const finished = await deps.sql.begin(async (tx) => {
     const [mine] = await tx`
@@ -86,7 +87,8 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
     if (!mine) return false;
     await tx`
       update connections set watermark = ${watermark}, initial_import_done = true, last_successful_sync_at = ${now},
-        last_synced_at = ${now}, last_error = null
+        last_synced_at = ${now}, last_error = null,
+        slow_lists_checked_at = ${slowListsChecked ? watermark : connection.slow_lists_checked_at}
       where id = ${connection.id}`;
     return true;
   });

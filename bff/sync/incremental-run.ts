@@ -1,6 +1,14 @@
+import type { Tx } from '../db/client.ts';
 import { QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
+import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
+import { collectParties, noParties, type AffectedParties } from './affected-parties.ts';
 import type { RunContext } from './import-run.ts';
+
+/** Tax agencies, codes and rates: outside CDC and rarely changed, so re-read at most this often. */
+export const SLOW_LISTS = new Set(['TaxAgency', 'TaxCode', 'TaxRate']);
+export const SLOW_LIST_MAX_AGE_MS = 20 * 3600_000;
+const ID_CHUNK = 500;
 
 /** Re-read this much before the watermark: clocks differ, and a change committed late still shows. */
 export const WATERMARK_OVERLAP_MS = 5 * 60_000;
@@ -19,10 +27,12 @@ interface CdcAnswer {
  * Falls back to LastUpdatedTime queries for everything when the watermark is older than CDC's 30 days.
  * Returns the new watermark: the provider's clock at the first call, before anything was read.
  */
-export async function runIncremental(ctx: RunContext, watermark: Date): Promise<Date> {
+export async function runIncremental(ctx: RunContext, watermark: Date, slowListsCheckedAt: Date | null): Promise<{ watermark: Date; slowListsChecked: boolean }> {
   const since = new Date(watermark.getTime() - WATERMARK_OVERLAP_MS);
+  const slowListsDue = !slowListsCheckedAt || ctx.deps.now().getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
   const cdcTypes = ctx.types.filter((type) => !qboNotInCdc.has(type));
-  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type));
+  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type) && (slowListsDue || !SLOW_LISTS.has(type)));
+  const affected = noParties();
   let newWatermark: Date | undefined;
 
   const tooOld = ctx.deps.now().getTime() - since.getTime() > CDC_MAX_AGE_MS;
@@ -41,14 +51,37 @@ export async function runIncremental(ctx: RunContext, watermark: Date): Promise<
       else queryTypes.push(group[0]!);
       continue;
     }
-    await applyChanges(ctx, byType);
+    await applyChanges(ctx, byType, affected);
   }
 
   for (const type of queryTypes) {
-    const first = await queryChangedSince(ctx, type, since);
+    const first = await queryChangedSince(ctx, type, since, affected);
     newWatermark ??= first;
   }
-  return newWatermark ?? ctx.deps.now();
+  await refreshDerivedBalances(ctx, affected);
+  return { watermark: newWatermark ?? ctx.deps.now(), slowListsChecked: slowListsDue };
+}
+
+/** Re-reads the parties and accounts whose derived balances the changed transactions moved. */
+async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties): Promise<void> {
+  for (const type of ['Customer', 'Vendor'] as const) {
+    const ids = [...affected[type]];
+    for (let start = 0; start < ids.length; start += ID_CHUNK) {
+      const list = ids.slice(start, start + ID_CHUNK).map((id) => `'${id.replace(/'/g, "\\'")}'`).join(', ');
+      const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: `SELECT * FROM ${type} WHERE Id IN (${list}) AND Active IN (true, false) MAXRESULTS ${QBO_PAGE_SIZE}` }));
+      await applyChanges(ctx, new Map([[type, (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? []]]), noParties());
+    }
+  }
+  if (affected.accounts && ctx.types.includes('Account')) {
+    for (let position = 1; ; position += QBO_PAGE_SIZE) {
+      const answer = await ctx.caller.call((api) =>
+        api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: `SELECT * FROM Account WHERE Active IN (true, false) ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}` }),
+      );
+      const page = (answer.QueryResponse.Account as ProviderRecord[] | undefined) ?? [];
+      await applyChanges(ctx, new Map([['Account', page]]), noParties());
+      if (page.length < QBO_PAGE_SIZE) break;
+    }
+  }
 }
 
 function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
@@ -64,14 +97,22 @@ function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
   return byType;
 }
 
-async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[]>): Promise<void> {
+async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[]>, affected: AffectedParties): Promise<void> {
   await ctx.deps.sql.begin(async (tx) => {
     let count = 0;
     for (const [type, records] of byType) {
       const deleted = records.filter((record) => record.status === 'Deleted');
       const changed = records.filter((record) => record.status !== 'Deleted');
+      if (!qboNameLists.has(type) && !SLOW_LISTS.has(type) && records.length > 0) {
+        // Both versions count: the party a transaction left and the one it now names.
+        for (const previous of await storedVersions(tx, ctx.connectionId, type, records)) collectParties(affected, previous);
+        for (const record of changed) collectParties(affected, record);
+        for (const customer of await parentsOf(tx, ctx.connectionId, affected.Customer)) affected.Customer.add(customer);
+      }
+      const renamed = qboNameLists.has(type) ? await renamedRecords(tx, ctx.connectionId, type, changed) : [];
       await upsertRecords(tx, ctx.connectionId, type, changed);
       await tombstoneRecords(tx, ctx.connectionId, type, deleted);
+      await propagateRenames(tx, ctx.connectionId, renamed);
       count += records.length;
     }
     await tx`update sync_runs set records_done = records_done + ${count} where id = ${ctx.run.id}`;
@@ -79,7 +120,34 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
 }
 
 /** Pages a LastUpdatedTime query (inactive name-list records included). Returns the provider's time at the first page. */
-async function queryChangedSince(ctx: RunContext, type: string, since: Date): Promise<Date | undefined> {
+async function storedVersions(tx: Tx, connectionId: string, type: string, records: ProviderRecord[]): Promise<Record<string, unknown>[]> {
+  const ids = records.map((record) => String(record.Id));
+  const rows = await tx<{ data: Record<string, unknown> }[]>`
+    select data from records where connection_id = ${connectionId} and type = ${type} and external_id in ${tx(ids)}`;
+  return rows.map((row) => row.data);
+}
+
+/** Name-list records whose reference name differs from the stored version's. */
+async function renamedRecords(tx: Tx, connectionId: string, type: string, changed: ProviderRecord[]) {
+  if (changed.length === 0) return [];
+  const stored = new Map((await storedVersions(tx, connectionId, type, changed)).map((data) => [String(data.Id), referenceName(data)]));
+  return changed.flatMap((record) => {
+    const name = referenceName(record);
+    const id = String(record.Id);
+    return name !== undefined && stored.has(id) && stored.get(id) !== name ? [{ type, id, name }] : [];
+  });
+}
+
+/** Sub-customers (projects) roll up into their parent's BalanceWithJobs. */
+async function parentsOf(tx: Tx, connectionId: string, customers: Set<string>): Promise<string[]> {
+  if (customers.size === 0) return [];
+  const rows = await tx<{ parent: string }[]>`
+    select data->'ParentRef'->>'value' as parent from records
+    where connection_id = ${connectionId} and type = 'Customer' and external_id in ${tx([...customers])} and data ? 'ParentRef'`;
+  return rows.map((row) => row.parent).filter(Boolean);
+}
+
+async function queryChangedSince(ctx: RunContext, type: string, since: Date, affected: AffectedParties): Promise<Date | undefined> {
   const active = qboNameLists.has(type) ? ' AND Active IN (true, false)' : '';
   let first: Date | undefined;
   for (let position = 1; ; ) {
@@ -87,7 +155,7 @@ async function queryChangedSince(ctx: RunContext, type: string, since: Date): Pr
     const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown>; time?: string }>('query', { query: statement }));
     first ??= answer.time ? new Date(answer.time) : undefined;
     const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
-    await applyChanges(ctx, new Map([[type, page]]));
+    await applyChanges(ctx, new Map([[type, page]]), affected);
     if (page.length < QBO_PAGE_SIZE) return first;
     position += page.length;
   }

@@ -75,6 +75,7 @@ create table provider_pauses (
 
 alter table connections
   add column watermark timestamptz,
+  add column slow_lists_checked_at timestamptz,
   add column initial_import_done boolean not null default false,
   add column last_successful_sync_at timestamptz,
   add column last_error jsonb,
