@@ -1,0 +1,74 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromiumArgs, findChromium } from '../find-chromium.mjs';
+import { freePort, spawnEntry, waitForHttp, type Spawned } from '../support/processes.ts';
+
+/**
+ * The product as a new user meets it: `npm start`'s entry on embedded defaults, the demo host page in
+ * Chromium, connecting a sandbox company through the real popup and consent page.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'll-e2e-'));
+let port: number;
+let product: Spawned;
+let browser: Browser;
+
+const start = async () => {
+  product = spawnEntry('demo/start.ts', { PORT: String(port), LEDGERLINK_DATA_DIR: dataDir, LEDGERLINK_LOG_LEVEL: 'warn', DATABASE_URL: '' });
+  return waitForHttp(`http://localhost:${port}/healthz`, 20_000, product);
+};
+
+beforeAll(async () => {
+  port = await freePort();
+  browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs, headless: true });
+}, 30_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+describe('npm start and the demo', () => {
+  test('comes up within 20 s and serves the demo page, the widget bundle and the API description', async () => {
+    const readyMs = await start();
+    expect(readyMs).toBeLessThan(20_000);
+    const page = await fetch(`http://localhost:${port}/`);
+    expect(await page.text()).toContain('<qbo-connect');
+    const bundle = await fetch(`http://localhost:${port}/widget/ledgerlink.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+    expect(((await (await fetch(`http://localhost:${port}/openapi.json`)).json()) as { openapi: string }).openapi).toBe('3.1.0');
+  }, 30_000);
+
+  test('click Connect → consent popup → pick a company → the card shows that company', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`http://localhost:${port}/`);
+    const connect = page.getByRole('button', { name: 'Connect to QuickBooks' });
+    await connect.waitFor({ timeout: 10_000 });
+    const [popup] = await Promise.all([page.waitForEvent('popup'), connect.click()]);
+    await popup.waitForLoadState();
+    await popup.getByLabel(/Harbor Dental Group/).check();
+    await popup.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.locator('qbo-connect').getByText('Harbor Dental Group').first().waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(dataDir, 'connected.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  test('a restart keeps tenants and connections (embedded data persisted)', async () => {
+    const tenantBefore = (await (await fetch(`http://localhost:${port}/demo/api/session`, { method: 'POST', body: '{}' })).json()) as { token: string };
+    const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { ten: string };
+    await product.stop();
+    await start();
+    const tenantAfter = (await (await fetch(`http://localhost:${port}/demo/api/session`, { method: 'POST', body: '{}' })).json()) as { token: string };
+    expect(claims(tenantAfter.token).ten).toBe(claims(tenantBefore.token).ten);
+    const connections = await fetch(`http://localhost:${port}/v1/widget/connections`, { headers: { authorization: `Bearer ${tenantAfter.token}` } });
+    const names = ((await connections.json()) as { data: { company_name: string }[] }).data.map((connection) => connection.company_name);
+    expect(names).toContain('Harbor Dental Group');
+  }, 60_000);
+});

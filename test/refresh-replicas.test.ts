@@ -1,0 +1,60 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, inject, test } from 'vitest';
+import { decodeKey } from '../bff/config.ts';
+import { deriveKeys } from '../bff/crypto/keys.ts';
+import { testApp } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { freePort, spawnEntry, waitForHttp, type Spawned } from './support/processes.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+
+const ENCRYPTION_KEY = Buffer.alloc(32, 42).toString('base64');
+const ADMIN_TOKEN = 'replicas-admin-token-0123456789abcdef';
+const sandbox = await startSandbox();
+// The test app and the three replicas share the keys, as replicas of one deployment do.
+const t = testApp({ ...sandboxDeps(sandbox.url), keys: deriveKeys(decodeKey(ENCRYPTION_KEY)!, ADMIN_TOKEN) });
+
+const replicas: { process: Spawned; url: string }[] = [];
+afterAll(async () => {
+  await Promise.all(replicas.map((replica) => replica.process.stop()));
+});
+
+test('50 concurrent calls just after expiry, spread over 3 BFF processes: exactly one refresh, every call succeeds', async () => {
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const process = spawnEntry('bff/main.ts', {
+      DATABASE_URL: inject('databaseUrl'),
+      PORT: String(port),
+      LEDGERLINK_DATA_DIR: mkdtempSync(join(tmpdir(), 'll-refresh-')),
+      LEDGERLINK_ENCRYPTION_KEY: ENCRYPTION_KEY,
+      LEDGERLINK_ADMIN_TOKEN: ADMIN_TOKEN,
+      LEDGERLINK_SANDBOX_URL: sandbox.url,
+      QBO_CLIENT_ID: 'ledgerlink-dev',
+      QBO_CLIENT_SECRET: 'ledgerlink-dev-secret',
+      LEDGERLINK_WORKER: 'false',
+      LEDGERLINK_LOG_LEVEL: 'warn',
+    });
+    replicas.push({ process, url: `http://127.0.0.1:${port}` });
+  }
+  await Promise.all(replicas.map((replica) => waitForHttp(`${replica.url}/readyz`, 30_000, replica.process)));
+
+  const tenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'US' });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  const before = (await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).refreshes;
+
+  await sandbox.control('POST', '/clock', { advance_seconds: 3601 });
+  await t.deps.sql`update connection_tokens set access_expires_at = now() - interval '1 second' where connection_id = ${id}`;
+  const answers = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      fetch(`${replicas[i % 3]!.url}/v1/connections/${id}/check`, { method: 'POST', headers: { authorization: `Bearer ${tenant.secretKey}` } }),
+    ),
+  );
+  const statuses = answers.map((answer) => answer.status);
+  expect(statuses).toEqual(Array(50).fill(200));
+  const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as { status: string }[];
+  expect(bodies.every((body) => body.status === 'connected')).toBe(true);
+  expect((await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).refreshes - before).toBe(1);
+}, 120_000);
