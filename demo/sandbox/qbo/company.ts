@@ -297,9 +297,26 @@ export class Company {
   /** The current entity with this id, or null when it never existed or was deleted. */
   get(type: EntityName, id: number): Json | null {
     const entry = this.entry(type, id);
-    if (entry) return entry.entity;
+    if (entry) return entry.entity ? this.#withLiveBalances(type, id, entry.entity) : null;
     const index = this.indexOf(type, id);
     return index >= 0 ? generateEntity(this, type, index) : null;
+  }
+
+  /** Balances move with every transaction, so a stored name or account shows the ledger's figure, not its own. */
+  #withLiveBalances(type: EntityName, id: number, entity: Json): Json {
+    if (type === 'Vendor' || type === 'Customer') {
+      const balance = this.ledger.partyBalanceCents(type, id) / 100;
+      if (entity['Balance'] === balance) return entity;
+      const live: Json = { ...entity, Balance: balance };
+      if (type === 'Customer') live['BalanceWithJobs'] = balance;
+      return live;
+    }
+    if (type === 'Account') {
+      const classification = String(entity['Classification'] ?? 'Asset') as Parameters<Ledger['accountBalanceCents']>[1];
+      const balance = this.ledger.accountBalanceCents(id, classification) / 100;
+      return entity['CurrentBalance'] === balance ? entity : { ...entity, CurrentBalance: balance, CurrentBalanceWithSubAccounts: balance };
+    }
+    return entity;
   }
 
   /** True when an entity with this id exists now or existed (deleted) in this type. */

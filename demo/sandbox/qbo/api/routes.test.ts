@@ -201,3 +201,16 @@ describe('Accounting API: reads, queries and writes', () => {
     expect(invoice).toMatchObject({ TotalAmt: 120, Balance: 120, TxnTaxDetail: { TotalTax: 20 } });
   });
 });
+
+describe('Accounting API: balances follow the ledger', () => {
+  it('raises a vendor balance by a new bill even after the vendor was edited', async () => {
+    const { call, first } = await setup();
+    const vendor = (await first('Vendor'))[0] as Json;
+    await call('vendor', { Id: vendor['Id'], SyncToken: vendor['SyncToken'], sparse: true, AcctNum: 'B-1' });
+    const accounts = (await first('Account', "WHERE AccountType = 'Expense'"))[0] as Json;
+    const bill = await call('bill', { VendorRef: { value: vendor['Id'] }, Line: [{ Amount: 123.45, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: accounts['Id'] } } }] });
+    expect(bill.status).toBe(200);
+    const after = (await call(`vendor/${String(vendor['Id'])}`)).body['Vendor'] as Json;
+    expect(Math.round(Number(after['Balance']) * 100)).toBe(Math.round(Number(vendor['Balance']) * 100) + 12345);
+  });
+});

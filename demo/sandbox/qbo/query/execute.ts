@@ -182,8 +182,9 @@ interface OverlayHit {
 
 function overlayHits(company: Company, plan: Plan, key: (id: number, entity: Json) => number): OverlayHit[] {
   const hits: OverlayHit[] = [];
-  for (const [id, entry] of company.overlayOf(plan.type)) {
-    if (entry.entity && plan.predicate(entry.entity)) hits.push({ id, key: key(id, entry.entity), entity: entry.entity });
+  for (const id of company.overlayOf(plan.type).keys()) {
+    const entity = company.get(plan.type, id);
+    if (entity && plan.predicate(entity)) hits.push({ id, key: key(id, entity), entity });
   }
   hits.sort((a, b) => a.key - b.key || a.id - b.id);
   return hits;
@@ -236,11 +237,11 @@ function executeByScan(company: Company, plan: Plan, query: ParsedQuery): QueryR
     let o = 0;
     for (let index = plan.lo; index < plan.hi; index++) {
       const id = company.idOf(plan.type, index);
-      while (o < overlay.length && (overlay[o]?.[0] ?? 0) < id) yield overlay[o++]?.[1].entity as Json;
+      while (o < overlay.length && (overlay[o]?.[0] ?? 0) < id) yield company.get(plan.type, overlay[o++]?.[0] ?? 0) as Json;
       if (stream.isTouched(index) || !stream.patternOk(index)) continue;
       yield generateEntity(company, plan.type, index);
     }
-    while (o < overlay.length) yield overlay[o++]?.[1].entity as Json;
+    while (o < overlay.length) yield company.get(plan.type, overlay[o++]?.[0] ?? 0) as Json;
   };
 
   if (query.count) {
