@@ -18,14 +18,19 @@ export function pathKind(method: string, rest: string, operation: string | undef
   return operation === 'delete' || operation === 'void' ? operation : operation === 'update' ? 'update' : 'write';
 }
 
-function hold(state: QboState, ms: number): Promise<void> {
+/** Waits `ms`, or less when the sandbox closes or the client goes away (its slot is then freed at once). */
+function hold(state: QboState, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    const done = () => {
+      clearTimeout(timer);
       state.pending.delete(entry);
+      signal?.removeEventListener('abort', done);
       resolve();
-    }, ms);
-    const entry = { cancel: () => { clearTimeout(timer); resolve(); } };
+    };
+    const timer = setTimeout(done, ms);
+    const entry = { cancel: done };
     state.pending.add(entry);
+    signal?.addEventListener('abort', done);
   });
 }
 
@@ -69,13 +74,12 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
       c.set('company', company);
       c.set('grant', grant);
       c.set('kind', kind);
-      const injected = await injectFault(state, c, company);
+      const injected = await injectFault(state, c, company, () => stats.faultsInjected++);
       if (injected) {
-        stats.faultsInjected++;
         stats.status(injected.status);
         return injected;
       }
-      if (settings.latency_ms > 0) await hold(state, settings.latency_ms);
+      if (settings.latency_ms > 0) await hold(state, settings.latency_ms, c.req.raw.signal);
       await next();
       stats.status(c.res.status);
     } finally {
@@ -86,10 +90,11 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
   };
 }
 
-async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company): Promise<Response | null> {
+async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company, counted: () => void): Promise<Response | null> {
   const settings = state.settings();
   if (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate) return null;
   const kind = settings.fault_kinds[Math.floor(Math.random() * settings.fault_kinds.length)] ?? '500';
+  counted();
   const time = formatResponseTime(state.clock.nowMs(), company.offsetMinutes);
   switch (kind) {
     case '500':
@@ -97,10 +102,10 @@ async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company
     case '503':
       return c.body('<html><body><h1>503 Service Unavailable</h1>No server is available to handle this request.</body></html>', 503, { 'content-type': 'text/html' });
     case 'timeout':
-      await hold(state, settings.timeout_ms);
+      await hold(state, settings.timeout_ms, c.req.raw.signal);
       return c.body('<html><body><h1>504 Gateway Time-out</h1></body></html>', 504, { 'content-type': 'text/html' });
     case 'slow':
-      await hold(state, settings.slow_ms);
+      await hold(state, settings.slow_ms, c.req.raw.signal);
       return null;
     case 'reset': {
       const incoming = (c.env as { incoming?: { socket?: { destroy: () => void } } } | undefined)?.incoming;
