@@ -668,3 +668,34 @@ describe('<qbo-connect>', () => {
     expect(has(element, 'card')).to.equal(false);
   });
 });
+
+describe('qbo-connect refresh after a sync', () => {
+  it('re-reads its connection when a sync-completed event about it reaches the document', async () => {
+    const tag = uniqueTag('qbo-connect-refresh');
+    defineElement(tag, class extends QboConnect {});
+    const base = { id: 'con_00000000000000000001', organization_id: 'o', provider: 'qbo', external_id: '1', company_name: 'Acme', legal_name: null, country: 'US', plan: 'Plus', status: 'connected', status_reason: null, connected_by: 'u', created_at: new Date().toISOString(), connected_at: null, last_refreshed_at: null };
+    let synced: string | null = null;
+    const bff = installFakeBff('http://bff.refresh', (request) => {
+      if (request.path.startsWith('/v1/widget/session')) return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: 'admin' }, expires_at: new Date(Date.now() + 600_000).toISOString() } };
+      if (request.path.startsWith('/v1/widget/settings')) return { body: { max_connections: 10, connect_roles: ['admin'], sync_roles: ['admin'], allowed_countries: ['US'], required_plans: [], read_only: false, sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' }, default_visibility: 'organization' } };
+      return { body: { ...base, last_synced_at: synced } };
+    });
+    const text = (element: Element) => element.shadowRoot?.textContent ?? '';
+    const waitFor = async (element: Element, predicate: (content: string) => boolean) => {
+      for (let i = 0; i < 100 && !predicate(text(element)); i++) await aTimeout(20);
+      return predicate(text(element));
+    };
+    try {
+      const name = unsafeStatic(tag);
+      const element = await fixture(
+        staticHtml`<${name} bff-url="http://bff.refresh" session-token=${fakeToken(600)} connection-id="con_00000000000000000001"></${name}>`,
+      );
+      expect(await waitFor(element, (content) => content.includes('Not synced yet'))).to.equal(true);
+      synced = new Date().toISOString();
+      document.dispatchEvent(new CustomEvent('ledgerlink-sync-completed', { detail: { connection_id: 'con_00000000000000000001' } }));
+      expect(await waitFor(element, (content) => !content.includes('Not synced yet'))).to.equal(true);
+    } finally {
+      bff.restore();
+    }
+  });
+});

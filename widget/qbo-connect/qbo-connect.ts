@@ -187,8 +187,30 @@ export class QboConnect extends LedgerlinkElement {
     return this._connection;
   }
 
+  /**
+   * Re-reads the shown connection without a loading state, e.g. after a sync elsewhere on the page.
+   * The element also does this by itself when a `ledgerlink-sync-completed` or `ledgerlink-sync-failed`
+   * event about its connection reaches the document (as `<client-sync-status>` fires them).
+   */
+  async refresh(): Promise<void> {
+    const id = this._connection?.id;
+    if (!id || this._view.kind !== 'connection') return this.#load();
+    try {
+      this.#show(await this.client.connection(id));
+    } catch {
+      // Keep what is shown; the next load or action reports errors.
+    }
+  }
+
+  #onSyncFinished = (event: Event) => {
+    const detail = (event as CustomEvent<{ connection_id?: string } | undefined>).detail;
+    if (detail?.connection_id && detail.connection_id === this._connection?.id) void this.refresh();
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('ledgerlink-sync-completed', this.#onSyncFinished);
+    document.addEventListener('ledgerlink-sync-failed', this.#onSyncFinished);
     this.#redirectResult ??= takeRedirectResult();
     this.#clock = setInterval(() => {
       if (this._view.kind === 'connection') this.requestUpdate();
@@ -197,6 +219,8 @@ export class QboConnect extends LedgerlinkElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('ledgerlink-sync-completed', this.#onSyncFinished);
+    document.removeEventListener('ledgerlink-sync-failed', this.#onSyncFinished);
     clearInterval(this.#clock);
     this.#stopWatchingPopup();
   }
