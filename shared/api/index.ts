@@ -6,3 +6,4 @@ export * from './sessions.ts';
 export * from './tenants.ts';
 export * from './oauth.ts';
 export * from './sync.ts';
+export * from './matching.ts';
