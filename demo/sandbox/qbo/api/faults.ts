@@ -39,7 +39,7 @@ export const faults = {
   invalidField: (detail: string, element = '') =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: `Property Name:${detail}`, code: '2010', element }]),
   unsupportedOperation: (operation: string) =>
-    new QboFault(400, 'ValidationFault', [{ Message: 'Operation not supported', Detail: `Operation ${operation} is not supported.`, code: '500', element: '' }]),
+    new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${operation} is not supported.`, code: '500', element: '' }]),
   malformedRequest: (detail: string) =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: detail, code: '2010', element: '' }]),
   query: (code: '4000' | '4001', message: string, detail: string) => new QboFault(400, 'ValidationFault', [{ Message: message, Detail: detail, code, element: '' }]),

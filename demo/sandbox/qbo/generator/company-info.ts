@@ -59,7 +59,6 @@ export function generatePreferences(company: Company): Json {
       FirstMonthOfFiscalYear: company.fiscalYearStartMonthName(),
       UseAccountNumbers: true,
       TaxYearMonth: company.fiscalYearStartMonthName(),
-      BookCloseDate: undefined,
     },
     ProductAndServicesPrefs: { ForSales: true, ForPurchase: true, QuantityWithPriceAndRate: true, QuantityOnHand: true },
     SalesFormsPrefs: { AllowDeposit: true, AllowDiscount: true, AllowEstimates: true, AllowShipping: false, DefaultTerms: { value: String(company.idOf('Term', 2)) }, AutoApplyCredit: true },
@@ -68,7 +67,10 @@ export function generatePreferences(company: Company): Json {
       TrackingByCustomer: true,
       BillableExpenseTracking: true,
       DefaultTerms: { value: String(company.idOf('Term', 2)) },
-      POCustomField: hasPurchaseOrders(company.plan) ? [{ CustomField: [{ Name: 'PurchasePrefs.UsePurchaseCustom1', Type: 'BooleanType', BooleanValue: false }] }] : undefined,
+      // As preferences.xml shows it: the purchase-order custom-field switches, present where POs exist.
+      ...(hasPurchaseOrders(company.plan)
+        ? { POCustomField: [{ CustomField: [1, 2, 3].map((n) => ({ Name: `PurchasePrefs.UsePurchaseCustom${n}`, Type: 'BooleanType', BooleanValue: false })) }] }
+        : {}),
     },
     TimeTrackingPrefs: { UseServices: true, BillCustomers: true, ShowBillRateToAll: false, WorkWeekStartDate: 'Monday', MarkTimeEntriesBillable: true },
     TaxPrefs: us

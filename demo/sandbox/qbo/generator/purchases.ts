@@ -192,12 +192,10 @@ export function generatePurchase(company: Company, index: number): Json {
     EntityRef: { ...vendor, type: 'Vendor' },
     Credit: false,
     TotalAmt: money(doc.totalCents),
-    PurchaseEx: undefined,
     TxnDate: formatDay(doc.day),
     CurrencyRef: currencyRef(company),
     Line: expenseLines(company, doc),
   });
-  delete purchase['PurchaseEx'];
   if (paymentType === 'Check') purchase['DocNumber'] = String(rng.between(1_000, 9_999));
   trackingRefs(company, rng, purchase, true);
   return withTax(company, doc, purchase);
