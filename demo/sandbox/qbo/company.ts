@@ -238,6 +238,15 @@ export class Company {
     return this.#roles.get(role) ?? [];
   }
 
+  /** Income and expense accounts: the ones a ProfitAndLoss shows and cash basis re-times. */
+  isProfitAndLossAccount(accountId: number): boolean {
+    const index = this.indexOf('Account', accountId);
+    const template = index >= 0 ? this.chart[index] : undefined;
+    const entity = this.entry('Account', accountId)?.entity;
+    const classification = entity ? entity['Classification'] : template?.classification;
+    return classification === 'Revenue' || classification === 'Expense';
+  }
+
   accountIdWithRole(role: AccountRole): number {
     return this.idOf('Account', this.accountsWithRole(role)[0] ?? 0);
   }

@@ -17,7 +17,16 @@ export interface PartyEffect {
 export interface Effects {
   postings: Posting[];
   party: PartyEffect | null;
+  /**
+   * Where cash basis differs from accrual: income and expense recognised when paid. Invoices and bills contribute
+   * nothing here; the payments that settle them bring their lines' accounts, pro rata, on the payment date.
+   */
+  cashPostings?: Posting[];
+  /** True when cash basis books this transaction exactly as accrual does (expenses paid at once, journals). */
+  cashSameAsAccrual?: boolean;
 }
+
+export type Basis = 'Accrual' | 'Cash';
 
 /**
  * Running aggregates of every transaction's postings, by day and account, plus open balances per customer and
@@ -26,20 +35,27 @@ export interface Effects {
  */
 export class Ledger {
   readonly #byDay = new Map<number, Map<number, number>>();
+  readonly #cashByDay = new Map<number, Map<number, number>>();
   readonly #accountTotals = new Map<number, number>();
   readonly #parties = { Customer: new Map<number, number>(), Vendor: new Map<number, number>() };
+
+  static #add(target: Map<number, Map<number, number>>, posting: Posting, sign: 1 | -1): void {
+    let day = target.get(posting.day);
+    if (!day) {
+      day = new Map();
+      target.set(posting.day, day);
+    }
+    day.set(posting.accountId, (day.get(posting.accountId) ?? 0) + sign * posting.cents);
+  }
 
   apply(effects: Effects, sign: 1 | -1): void {
     for (const posting of effects.postings) {
       if (posting.cents === 0) continue;
-      let day = this.#byDay.get(posting.day);
-      if (!day) {
-        day = new Map();
-        this.#byDay.set(posting.day, day);
-      }
-      day.set(posting.accountId, (day.get(posting.accountId) ?? 0) + sign * posting.cents);
+      Ledger.#add(this.#byDay, posting, sign);
+      if (effects.cashSameAsAccrual) Ledger.#add(this.#cashByDay, posting, sign);
       this.#accountTotals.set(posting.accountId, (this.#accountTotals.get(posting.accountId) ?? 0) + sign * posting.cents);
     }
+    for (const posting of effects.cashPostings ?? []) if (posting.cents !== 0) Ledger.#add(this.#cashByDay, posting, sign);
     if (effects.party && effects.party.cents !== 0) {
       const map = this.#parties[effects.party.type];
       map.set(effects.party.id, (map.get(effects.party.id) ?? 0) + sign * effects.party.cents);
@@ -57,10 +73,13 @@ export class Ledger {
     return this.#parties[type].get(id) ?? 0;
   }
 
-  /** Debit-positive totals per account over [fromDay, toDay]. */
-  totalsBetween(fromDay: number, toDay: number): Map<number, number> {
+  /**
+   * Debit-positive totals per account over [fromDay, toDay]. Cash basis is kept for income and expense accounts
+   * only (what a cash-basis ProfitAndLoss reads).
+   */
+  totalsBetween(fromDay: number, toDay: number, basis: Basis = 'Accrual'): Map<number, number> {
     const totals = new Map<number, number>();
-    for (const [day, accounts] of this.#byDay) {
+    for (const [day, accounts] of basis === 'Cash' ? this.#cashByDay : this.#byDay) {
       if (day < fromDay || day > toDay) continue;
       for (const [accountId, cents] of accounts) totals.set(accountId, (totals.get(accountId) ?? 0) + cents);
     }

@@ -40,6 +40,8 @@ export function effectsOf(company: Company, type: EntityName, entity: Json): Eff
   const tax = cents(obj(entity['TxnTaxDetail'])?.['TotalTax']);
   let party: PartyEffect | null = null;
 
+  let cashPostings: Posting[] | undefined;
+  let cashSameAsAccrual = false;
   switch (type) {
     case 'Invoice':
     case 'CreditMemo': {
@@ -58,6 +60,7 @@ export function effectsOf(company: Company, type: EntityName, entity: Json): Eff
     case 'Payment':
       post(refId(entity['DepositToAccountRef']) ?? role('undeposited'), cents(entity['TotalAmt']));
       balancing(refId(entity['ARAccountRef']) ?? role('receivable'));
+      cashPostings = settledLines(company, entity, 'Invoice', day);
       break;
     case 'Deposit':
       for (const line of lines(entity)) post(refId(obj(line['DepositLineDetail'])?.['AccountRef']) ?? role('undeposited'), -cents(line['Amount']));
@@ -84,6 +87,7 @@ export function effectsOf(company: Company, type: EntityName, entity: Json): Eff
       const source = refId(obj(entity['CheckPayment'])?.['BankAccountRef']) ?? refId(obj(entity['CreditCardPayment'])?.['CCAccountRef']) ?? role('bank');
       post(source, -cents(entity['TotalAmt']));
       balancing(refId(entity['APAccountRef']) ?? role('payable'));
+      cashPostings = settledLines(company, entity, 'Bill', day);
       break;
     }
     case 'JournalEntry':
@@ -96,5 +100,32 @@ export function effectsOf(company: Company, type: EntityName, entity: Json): Eff
     default:
       break;
   }
-  return { postings, party };
+  // Expenses paid on the spot, deposits, journals and credits book the same on both bases.
+  if (type === 'Purchase' || type === 'Deposit' || type === 'JournalEntry' || type === 'CreditMemo' || type === 'VendorCredit') cashSameAsAccrual = true;
+  return { postings, party, cashPostings, cashSameAsAccrual };
+}
+
+/**
+ * Cash-basis recognition of a payment: the income (or expense) lines of each invoice (or bill) it settles, scaled
+ * by the share of that document's total the payment covers, booked on the payment date.
+ */
+function settledLines(company: Company, payment: Json, documentType: 'Invoice' | 'Bill', day: number): Posting[] {
+  const postings: Posting[] = [];
+  for (const line of lines(payment)) {
+    const links = Array.isArray(line['LinkedTxn']) ? (line['LinkedTxn'] as unknown[]) : [];
+    for (const link of links) {
+      const linked = obj(link);
+      if (!linked || linked['TxnType'] !== documentType) continue;
+      const document = company.get(documentType, Number(linked['TxnId']));
+      const total = cents(document?.['TotalAmt']);
+      if (!document || total === 0) continue;
+      const share = cents(line['Amount']) / total;
+      const accrual = effectsOf(company, documentType, document).postings;
+      for (const posting of accrual) {
+        if (!company.isProfitAndLossAccount(posting.accountId)) continue;
+        postings.push({ accountId: posting.accountId, day, cents: Math.round(posting.cents * share) });
+      }
+    }
+  }
+  return postings;
 }

@@ -118,8 +118,8 @@ function columns(list: Period[]): Json {
 }
 
 /** Net income (revenue minus expense, credit-positive) per period from the ledger. */
-function profitAndLossTotals(company: Company, list: AccountInfo[], from: number, to: number): Map<number, number> {
-  const totals = company.ledger.totalsBetween(from, to);
+function profitAndLossTotals(company: Company, list: AccountInfo[], from: number, to: number, basis: 'Accrual' | 'Cash'): Map<number, number> {
+  const totals = company.ledger.totalsBetween(from, to, basis);
   const result = new Map<number, number>();
   for (const account of list) {
     const debit = totals.get(account.id) ?? 0;
@@ -137,7 +137,7 @@ export function profitAndLoss(company: Company, query: Record<string, string>, n
   const p = params(company, query);
   const list = accounts(company);
   const cols = periods(p.start, p.end, p.summarize);
-  const byPeriod = cols.map((period) => profitAndLossTotals(company, list, period.from, period.to));
+  const byPeriod = cols.map((period) => profitAndLossTotals(company, list, period.from, period.to, p.basis));
   const group = (types: string[]) => list.filter((account) => types.includes(account.type) && byPeriod.some((totals) => (totals.get(account.id) ?? 0) !== 0));
   const sum = (accountsInGroup: AccountInfo[]) => byPeriod.map((totals) => accountsInGroup.reduce((total, account) => total + (totals.get(account.id) ?? 0), 0));
   const rowsOf = (accountsInGroup: AccountInfo[]) => accountsInGroup.map((account) => dataRow(account, byPeriod.map((totals) => totals.get(account.id) ?? 0)));
@@ -167,7 +167,8 @@ export function profitAndLoss(company: Company, query: Record<string, string>, n
 /** BalanceSheet as of end_date: every posting up to then, with Retained Earnings and Net Income derived. */
 export function balanceSheet(company: Company, query: Record<string, string>, nowMs: number): Json {
   const p = params(company, query);
-  const p2 = { ...p, summarize: 'Total' };
+  // Cash-basis balance sheets (AR/AP removed) are not modelled; say so in the header rather than mislabel figures.
+  const p2 = { ...p, summarize: 'Total', basis: 'Accrual' as const };
   const list = accounts(company);
   const totals = company.ledger.totalsBetween(-1e9, p.end);
   const endDate = new Date(p.end * 86_400_000);
