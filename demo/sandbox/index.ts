@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { SandboxClock } from './clock.ts';
 import type { CompanySpec } from './qbo/company-spec.ts';
@@ -75,6 +76,11 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   seed();
 
   const app = new Hono();
+  // Intuit tags every response with a transaction id (intuit-oauth reads it into its errors).
+  app.use('/qbo/*', async (c, next) => {
+    await next();
+    c.res.headers.set('intuit_tid', randomUUID());
+  });
   app.route('/qbo', oauthRoutes(state));
   app.route('/qbo', accountingRoutes(state) as unknown as Hono);
   app.route(

@@ -18,6 +18,8 @@ export interface SandboxSettings {
   max_concurrent: number;
   /** Report requests per rolling minute per realm (Intuit: 200). */
   report_limit_per_minute: number;
+  /** Batch calls per rolling minute per realm (Intuit: 40). */
+  batch_limit_per_minute: number;
   /** Share (0..1) of Accounting API calls that fail with one of `fault_kinds`. */
   fault_rate: number;
   fault_kinds: FaultKind[];
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   rate_limit_per_minute: 500,
   max_concurrent: 10,
   report_limit_per_minute: 200,
+  batch_limit_per_minute: 40,
   fault_rate: 0,
   fault_kinds: ['500', '503'],
   latency_ms: 0,
@@ -62,6 +65,7 @@ export const settingsPatchSchema = z
     rate_limit_per_minute: z.number().int().positive(),
     max_concurrent: z.number().int().positive(),
     report_limit_per_minute: z.number().int().positive(),
+    batch_limit_per_minute: z.number().int().positive(),
     fault_rate: z.number().min(0).max(1),
     fault_kinds: z.array(z.enum(FAULT_KINDS)).min(1),
     latency_ms: z.number().int().min(0),

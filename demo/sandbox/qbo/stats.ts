@@ -14,6 +14,7 @@ export class RealmStats {
   webhooksFailed = 0;
   readonly window = new RollingWindow();
   readonly reportWindow = new RollingWindow();
+  readonly batchWindow = new RollingWindow();
   /** In flight across all apps, for the "max concurrent observed" counter. */
   readonly inFlight = new InFlight();
   /** In flight per app: the limit Intuit enforces. */

@@ -66,6 +66,7 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     };
     if (!stats.window.tryAdd(nowMs, settings.rate_limit_per_minute)) return throttled();
     if (kind === 'report' && !stats.reportWindow.tryAdd(nowMs, settings.report_limit_per_minute)) return throttled();
+    if (kind === 'batch' && !stats.batchWindow.tryAdd(nowMs, settings.batch_limit_per_minute)) return throttled();
     const appFlight = stats.appFlight(grant.clientId);
     if (!appFlight.tryEnter(settings.max_concurrent)) return throttled();
     stats.inFlight.tryEnter(Number.MAX_SAFE_INTEGER);

@@ -214,3 +214,22 @@ describe('Accounting API: balances follow the ledger', () => {
     expect(Math.round(Number(after['Balance']) * 100)).toBe(Math.round(Number(vendor['Balance']) * 100) + 12345);
   });
 });
+
+describe('Accounting API: batch', () => {
+  it('runs up to 30 operations, each with its own result or fault', async () => {
+    const { call } = await setup();
+    const result = await call('batch', {
+      BatchItemRequest: [
+        { bId: 'b1', operation: 'create', Vendor: { DisplayName: 'Batch Vendor One' } },
+        { bId: 'b2', operation: 'create', Vendor: {} },
+        { bId: 'b3', Query: 'SELECT COUNT(*) FROM Vendor' },
+      ],
+    });
+    const items = result.body['BatchItemResponse'] as Json[];
+    expect(items[0]).toMatchObject({ bId: 'b1', Vendor: { DisplayName: 'Batch Vendor One' } });
+    expect(items[1]).toMatchObject({ bId: 'b2', Fault: { Error: [{ code: '2020' }] } });
+    expect(items[2]).toMatchObject({ bId: 'b3', QueryResponse: { totalCount: expect.any(Number) } });
+    const tooMany = await call('batch', { BatchItemRequest: Array.from({ length: 31 }, (_, n) => ({ bId: String(n), Query: 'SELECT * FROM Term' })) });
+    expect(tooMany.status).toBe(400);
+  });
+});

@@ -9,6 +9,7 @@ import type { Company, Json } from '../company.ts';
 import { changeDataCapture } from './cdc.ts';
 import { faultBody, faults, QboFault } from './faults.ts';
 import { accountingGuard, type ApiEnv } from './guard.ts';
+import { runBatch } from './batch.ts';
 import { REPORTS } from './reports.ts';
 import { createTaxCode } from './tax-service.ts';
 import { createEntity, deleteEntity, updateEntity, voidEntity } from './write.ts';
@@ -99,6 +100,11 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   api.post('/v3/company/:realmId/taxservice/taxcode', async (c) => {
     const company = c.get('company');
     return c.json(createTaxCode(company, await jsonBody(c), company.nowMs));
+  });
+
+  api.post('/v3/company/:realmId/batch', async (c) => {
+    const company = c.get('company');
+    return c.json(runBatch(company, await jsonBody(c), company.nowMs, time(c)));
   });
 
   api.get('/v3/company/:realmId/:entity/:id', (c) => {
