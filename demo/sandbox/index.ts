@@ -82,7 +82,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     c.res.headers.set('intuit_tid', randomUUID());
   });
   app.route('/qbo', oauthRoutes(state));
-  app.route('/qbo', accountingRoutes(state) as unknown as Hono);
+  app.route('/qbo', accountingRoutes(state));
   app.route(
     '/_sandbox',
     controlRoutes(state, {
