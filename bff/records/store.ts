@@ -53,3 +53,35 @@ function dedupeById(page: ProviderRecord[]): ProviderRecord[] {
   }
   return [...byId.values()];
 }
+
+/**
+ * Upserts a query answer's page straight from its JSON text (`{"QueryResponse":{"<Type>":[…]}}`): Postgres
+ * parses it once and extracts the records, so the import never parses and re-serialises megabytes in Node.
+ * Same semantics as upsertRecords (duplicates by Id keep the last, unchanged records are not touched).
+ */
+export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<{ received: number; changed: number }> {
+  const [row] = await sql<{ received: number; changed: number }[]>`
+    with page as (
+      select coalesce((${answer}::text::jsonb)->'QueryResponse'->(${type}::text), '[]'::jsonb) as items
+    ), latest as (
+      select distinct on (e.value->>'Id') e.value as e from page, jsonb_array_elements(page.items) with ordinality e(value, n)
+      where e.value ? 'Id'
+      order by e.value->>'Id', e.n desc
+    ), changed as (
+      insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
+      select ${connectionId}, ${type}, e->>'Id', e,
+             coalesce(e->>'DisplayName', e->>'Name', e->>'FullyQualifiedName', e->>'DocNumber'),
+             case when e ? 'Active' then (e->>'Active')::boolean end,
+             case when e->>'TxnDate' ~ '^\\d{4}-\\d{2}-\\d{2}' then (left(e->>'TxnDate', 10))::date end,
+             (e->'MetaData'->>'LastUpdatedTime')::timestamptz
+      from latest
+      on conflict (connection_id, type, external_id) do update set
+        data = excluded.data, name = excluded.name, active = excluded.active, txn_date = excluded.txn_date,
+        provider_updated_at = excluded.provider_updated_at, deleted_at = null,
+        updated_at = now(), change_seq = nextval('record_change_seq')
+      where records.data is distinct from excluded.data or records.deleted_at is not null
+      returning 1
+    )
+    select (select jsonb_array_length(items) from page)::int as received, (select count(*) from changed)::int as changed`;
+  return row!;
+}

@@ -1,6 +1,6 @@
 import type { Deps } from '../context.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
-import { upsertRecords, type ProviderRecord } from '../records/store.ts';
+import { upsertQueryPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import { loadProgress, type ProgressRow, type RunRow } from './runs.ts';
 
@@ -67,23 +67,23 @@ async function importType(ctx: RunContext, type: string, checkpoint: ProgressRow
   for (;;) {
     ctx.signal.throwIfAborted();
     const answer = await ctx.caller.call((api) =>
-      api.get<QueryAnswer>('query', { query: `SELECT * FROM ${type}${where} ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}` }),
+      api.getText('query', { query: `SELECT * FROM ${type}${where} ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}` }),
     );
-    const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
-    // QuickBooks may answer one more than asked; only a short page ends the type.
-    const finished = page.length < QBO_PAGE_SIZE;
-    const from = position;
-    position += page.length;
     ctx.signal.throwIfAborted();
-    await deps.sql.begin(async (tx) => {
+    const from = position;
+    const finished = await deps.sql.begin(async (tx) => {
+      const { received } = await upsertQueryPage(tx, ctx.connectionId, type, answer);
+      // QuickBooks may answer one more than asked; only a short page ends the type.
+      const done = received < QBO_PAGE_SIZE;
       const [moved] = await tx`
-        update sync_progress set done = done + ${page.length}, next_position = ${position}, finished = ${finished}
+        update sync_progress set done = done + ${received}, next_position = ${from + received}, finished = ${done}
         where run_id = ${run.id} and type = ${type} and next_position = ${from}
         returning 1`;
-      // Another worker took this run over and already committed this page: do not write it twice.
+      // Another worker took this run over and already committed this page: roll back, write nothing twice.
       if (!moved) throw new LeaseLostError(run.id);
-      await upsertRecords(tx, ctx.connectionId, type, page);
-      await tx`update sync_runs set records_done = records_done + ${page.length} where id = ${run.id}`;
+      await tx`update sync_runs set records_done = records_done + ${received} where id = ${run.id}`;
+      position = from + received;
+      return done;
     });
     if (finished) return;
   }

@@ -29,12 +29,17 @@ export class QboApi {
     this.#base = `${options.apiBase.replace(/\/?$/, '/')}v3/company/${encodeURIComponent(options.realmId)}/`;
   }
 
-  get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
-    return this.#request<T>('GET', path, query);
+  async get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+    return JSON.parse(await this.#request('GET', path, query)) as T;
   }
 
-  post<T>(path: string, body: unknown, query: Record<string, string> = {}): Promise<T> {
-    return this.#request<T>('POST', path, query, body);
+  /** The answer's JSON text, unparsed: bulk pages go to Postgres as they came, parsed once, there. */
+  getText(path: string, query: Record<string, string> = {}): Promise<string> {
+    return this.#request('GET', path, query);
+  }
+
+  async post<T>(path: string, body: unknown, query: Record<string, string> = {}): Promise<T> {
+    return JSON.parse(await this.#request('POST', path, query, body)) as T;
   }
 
   /** `SELECT …` through /query; the answer's QueryResponse. */
@@ -43,7 +48,7 @@ export class QboApi {
     return answer.QueryResponse;
   }
 
-  async #request<T>(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<T> {
+  async #request(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<string> {
     let token = await this.options.tokens.current();
     let response = await this.#send(method, path, query, token, body);
     if (response.status === 401) {
@@ -54,7 +59,7 @@ export class QboApi {
     }
     const text = await response.text();
     if (!response.ok) throw parseFault(response.status, text, response.headers.get('retry-after'));
-    return JSON.parse(text) as T;
+    return text;
   }
 
   async #send(method: string, path: string, query: Record<string, string>, token: string, body: unknown): Promise<Response> {

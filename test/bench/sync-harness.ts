@@ -1,0 +1,93 @@
+// Shared pieces of the sync benchmarks (sync-*.bench.ts), each of which runs in its own process against
+// the QuickBooks sandbox in another.
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../../bff/app.ts';
+import { AllowedOrigins } from '../../bff/auth/widget-cors.ts';
+import { loadConfig } from '../../bff/config.ts';
+import type { Deps } from '../../bff/context.ts';
+import { deriveKeys } from '../../bff/crypto/keys.ts';
+import type { Sql } from '../../bff/db/client.ts';
+import { createLogger } from '../../bff/http/logger.ts';
+import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
+import { qboEndpoints } from '../../bff/providers/qbo/endpoints.ts';
+import { QboOAuth } from '../../bff/providers/qbo/oauth-client.ts';
+import { defaultEngineOptions, executeRun, type EngineOptions } from '../../bff/sync/execute-run.ts';
+import { requestSync, type RunRow } from '../../bff/sync/runs.ts';
+import { connectThroughPopup } from '../support/connect-flow.ts';
+import type { sandboxProcess } from './support.ts';
+import { contentHash } from '../support/sync.ts';
+import { open } from '../../bff/crypto/vault.ts';
+
+export const ENCRYPTION_KEY = randomBytes(32);
+export const ADMIN = 'bench-admin-token-0123456789abcdef';
+
+export function benchApp(sql: Sql, sandboxUrl: string) {
+  const config = loadConfig({ NODE_ENV: 'test', LEDGERLINK_SANDBOX_URL: sandboxUrl, QBO_CLIENT_ID: 'ledgerlink-dev', QBO_CLIENT_SECRET: 'ledgerlink-dev-secret', LEDGERLINK_DATA_DIR: '/nonexistent' });
+  const deps: Deps = { sql, config, keys: deriveKeys(ENCRYPTION_KEY, ADMIN), logger: createLogger('warn'), now: () => new Date(), origins: new AllowedOrigins(sql, 0), qbo: new QboOAuth(qboEndpoints(config)!) };
+  const { app } = createApp(deps);
+  const request = (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    return app.request(path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+  };
+  return {
+    deps,
+    request,
+    async tenant() {
+      const origin = 'https://bench.example';
+      const answer = (await (await request('/v1/admin/tenants', { method: 'POST', token: ADMIN, json: { name: 'bench', allowed_origins: [origin] } })).json()) as { id: string; secret_key: string };
+      return { id: answer.id, secretKey: answer.secret_key, origin };
+    },
+    async session(tenant: { secretKey: string }, organizationId: string, user: { id?: string; role?: string } = {}) {
+      const answer = await request('/v1/sessions', { method: 'POST', token: tenant.secretKey, json: { organization_id: organizationId, user: { id: user.id ?? 'bench', role: user.role ?? 'admin' } } });
+      return ((await answer.json()) as { token: string }).token;
+    },
+  };
+}
+
+export type BenchApp = ReturnType<typeof benchApp>;
+
+export async function connectCompany(app: BenchApp, sandbox: Awaited<ReturnType<typeof sandboxProcess>>, size: Record<string, number>) {
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { country: 'US', plan: 'Advanced', seed: 7, size });
+  const tenant = await app.tenant();
+  const { result } = await connectThroughPopup(app as never, { control: sandbox.control } as never, tenant as never, 'org', realm);
+  if (result.outcome !== 'connected') throw new Error(`connect failed: ${JSON.stringify(result)}`);
+  return { realm, id: result.connection!.id };
+}
+
+export async function runSync(app: BenchApp, connectionId: string, options: Partial<EngineOptions> = {}): Promise<RunRow> {
+  const { runId } = await requestSync(app.deps.sql, connectionId, { trigger: 'manual' });
+  const [run] = await app.deps.sql<RunRow[]>`
+    update sync_runs set status = 'running', lease_owner = 'bench', lease_until = now() + interval '10 minutes', started_at = now(), attempts = attempts + 1
+    where id = ${runId} returning *`;
+  await executeRun(app.deps, run!, { ...defaultEngineOptions, leaseMs: 600_000, ...options, owner: 'bench' }, new AbortController().signal);
+  const [done] = await app.deps.sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
+  return done!;
+}
+
+/** Counts and content hash per type: ours (live records) against the sandbox's, read with plain fetch. */
+export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string): Promise<boolean> {
+  const [tokens] = await app.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
+  const token = open(tokens!.access_token, new Map([[app.deps.keys.encryptionKeyId, app.deps.keys.encryption]]));
+  let equal = true;
+  for (const type of qboEntityTypes) {
+    const rows = await app.deps.sql<{ data: Record<string, unknown> }[]>`select data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null`;
+    const ours = contentHash(rows.map((row) => row.data));
+    const theirs: Record<string, unknown>[] = [];
+    const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
+    for (let position = 1; ; position += 1000) {
+      const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
+      const response = await fetch(`${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      const page = ((await response.json()) as { QueryResponse: Record<string, Record<string, unknown>[]> }).QueryResponse[type] ?? [];
+      theirs.push(...page);
+      if (page.length < 1000) break;
+    }
+    if (rows.length !== theirs.length || ours !== contentHash(theirs)) {
+      console.log(`  mismatch in ${type}: ours ${rows.length}, sandbox ${theirs.length}`);
+      equal = false;
+    }
+  }
+  return equal;
+}
+

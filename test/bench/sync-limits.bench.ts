@@ -1,0 +1,67 @@
+// Issue 5: a 200,000-entity company imported at QuickBooks' real limits (500 calls/min, 10 in flight),
+// against the rate-limit bound (pages ÷ 500 per minute); then an incremental sync after 100 changes and
+// 10 deletions: provider calls and duration. Both end with the mirror compared to the sandbox.
+import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
+import type { RunRow } from '../../bff/sync/runs.ts';
+import { benchApp, connectCompany, mirrorEquals, runSync } from './sync-harness.ts';
+import { benchDatabase, report, sandboxProcess, verdict } from './support.ts';
+
+const size200k = { vendors: 8000, customers: 16000, items: 2000, invoices: 60000, bills: 40000, purchase_orders: 20000, payments: 30000, journal_entries: 14000, time_activities: 10000 };
+const seconds = (run: RunRow) => (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
+
+const checks: [string, boolean][] = [];
+const sandbox = await sandboxProcess();
+const db = await benchDatabase('ll_bench_sync_limits');
+try {
+  const app = benchApp(db.sql, sandbox.url);
+  await sandbox.control('PUT', '/qbo/settings', { rate_limit_per_minute: 500, max_concurrent: 10, report_limit_per_minute: 200, latency_ms: 0, fault_rate: 0 });
+  const { realm, id } = await connectCompany(app, sandbox, size200k);
+  const stats = () => sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+  const entities = (await stats()).entity_counts as Record<string, number>;
+  const before = (await stats()).requests_total as number;
+  const run = await runSync(app, id);
+  const after = await stats();
+  const calls = after.requests_total - before;
+  const pages = qboEntityTypes.reduce((sum, type) => sum + Math.max(1, Math.ceil((entities[type] ?? 0) / 1000)), 0);
+  const bound = (pages / 500) * 60;
+  const equal = await mirrorEquals(app, sandbox.url, realm, id);
+  console.log(`\n200,000-entity import at QuickBooks' limits (${db.kind})`);
+  report([
+    ['status', run.status],
+    ['records', run.records_done],
+    ['pages (bound basis)', pages],
+    ['provider calls', calls],
+    ['rate-limit bound', `${bound.toFixed(1)} s`],
+    ['import time', `${seconds(run).toFixed(1)} s (${(seconds(run) / bound).toFixed(2)} × bound)`],
+    ['records/s', Math.round(run.records_done / seconds(run))],
+    ['sandbox: max in flight / max per minute', `${after.max_concurrent_observed} / ${after.max_requests_per_minute_observed}`],
+  ]);
+  checks.push(
+    ['import finished', run.status === 'succeeded'],
+    ['import ≤ 1.15 × rate-limit bound', seconds(run) <= 1.15 * bound],
+    ['stored set equals the sandbox (counts + hash per type)', equal],
+    ['sandbox never saw more than 10 in flight or 500 per minute', after.max_concurrent_observed <= 10 && after.max_requests_per_minute_observed <= 500],
+  );
+
+  await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+  await sandbox.control('POST', `/qbo/companies/${realm}/mutations`, { update: 90, create: 10, delete: 10 });
+  const callsBefore = (await stats()).requests_total as number;
+  const healthBefore = performance.now();
+  const incremental = await runSync(app, id);
+  const total = (performance.now() - healthBefore) / 1000;
+  const incCalls = (await stats()).requests_total - callsBefore;
+  const incEqual = await mirrorEquals(app, sandbox.url, realm, id);
+  console.log('\nIncremental after 100 changes and 10 deletions');
+  report([
+    ['status', incremental.status],
+    ['provider calls', incCalls],
+    ['sync (started → succeeded)', `${seconds(incremental).toFixed(2)} s`],
+    ['then health score over 200k records', `${(total - seconds(incremental)).toFixed(2)} s`],
+  ]);
+  checks.push(['incremental ≤ 5 provider calls', incCalls <= 5], ['incremental sync < 2 s', seconds(incremental) < 2], ['stored set equals the sandbox after incremental', incEqual]);
+} finally {
+  await db.drop();
+  sandbox.stop();
+}
+console.log('');
+process.exit(verdict(checks) ? 0 : 1);
