@@ -7,3 +7,4 @@ export * from './tenants.ts';
 export * from './oauth.ts';
 export * from './sync.ts';
 export * from './matching.ts';
+export * from './webhooks.ts';
