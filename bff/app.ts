@@ -13,6 +13,7 @@ import { sessionRoutes } from './sessions/routes.ts';
 import { syncRoutes } from './sync/routes.ts';
 import { webhookRoutes } from './sync/webhook-routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
+import { webhookEndpointRoutes } from './webhooks/routes.ts';
 
 export interface App {
   app: OpenAPIHono<AppEnv>;
@@ -43,6 +44,7 @@ export function createApp(deps: Deps): App {
   app.route('/', syncRoutes);
   app.route('/', recordRoutes);
   app.route('/', webhookRoutes);
+  app.route('/', webhookEndpointRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
     type: 'http',

@@ -11,6 +11,7 @@ import { createLogger } from './http/logger.ts';
 import { qboEndpoints } from './providers/qbo/endpoints.ts';
 import { QboOAuth } from './providers/qbo/oauth-client.ts';
 import { SyncWorker } from './sync/worker.ts';
+import { WebhookWorker } from './webhooks/worker.ts';
 
 export interface RunningServer extends App {
   deps: Deps;
@@ -51,12 +52,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         limits: { perMinute: config.QBO_RATE_LIMIT_PER_MINUTE, concurrent: config.QBO_MAX_CONCURRENT },
       })
     : undefined;
+  const webhooks = config.LEDGERLINK_WORKER ? new WebhookWorker(deps) : undefined;
   deps.wakeWorker = worker ? () => void worker.tick() : undefined;
   const built = createApp(deps);
   await options.extend?.(built.app, deps);
 
   const server = await listen(built.app.fetch, config.PORT, config.HOST);
   worker?.start();
+  webhooks?.start();
   logger.info('listening', { url: config.publicUrl, database: database.embedded ? 'embedded' : 'external', worker: Boolean(worker) });
 
   return {
@@ -66,6 +69,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     database,
     async close() {
       await worker?.stop();
+      await webhooks?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sql.end({ timeout: 5 });
       await database.stop();

@@ -1,0 +1,104 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import {
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointBody,
+  WebhookDeliveryList,
+  WebhookEndpointList,
+  WebhookSecret,
+} from '../../shared/api/webhooks.ts';
+import type { AppEnv } from '../context.ts';
+import { ApiError, notFound } from '../http/api-error.ts';
+import { validationHook } from '../http/errors.ts';
+import { jsonBody, jsonResponse, serverRoute } from '../http/routes.ts';
+import { recentDeliveries } from './deliveries.ts';
+import { createEndpoint, deleteEndpoint, findEndpoint, listEndpoints, presentEndpoint, rotateEndpointSecret } from './endpoints.ts';
+
+export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const Params = z.object({ id: z.string().regex(/^whe_[0-9a-f]{20}$/, 'must be a webhook endpoint id such as whe_…') });
+const tags = ['Webhooks'];
+
+webhookEndpointRoutes.openapi(
+  serverRoute({
+    method: 'post',
+    path: '/v1/webhook-endpoints',
+    summary: 'Subscribe a URL to events; the signing secret is in this answer only',
+    description:
+      'Each matching event is POSTed as JSON with `Ledgerlink-Event-Id` and `Ledgerlink-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, retried with backoff for about 3 days until a 2xx. Delivery is at least once: dedupe by event id.',
+    tags,
+    request: jsonBody(CreateWebhookEndpointBody),
+    responses: { 201: jsonResponse('The endpoint and its secret', CreatedWebhookEndpoint) },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const { sql, keys, config } = c.get('deps');
+    if (config.production && new URL(body.url).protocol !== 'https:') {
+      throw new ApiError('invalid_request', 'body.url: must be an https:// URL', { issues: [{ field: 'body.url', message: 'must be an https:// URL' }] });
+    }
+    const { endpoint, secret } = await createEndpoint(sql, keys, c.get('tenant').tenantId, body);
+    return c.json({ ...presentEndpoint(endpoint), secret }, 201);
+  },
+);
+
+webhookEndpointRoutes.openapi(
+  serverRoute({
+    method: 'get',
+    path: '/v1/webhook-endpoints',
+    summary: 'List webhook endpoints (secrets are never shown again)',
+    tags,
+    responses: { 200: jsonResponse('Endpoints', WebhookEndpointList) },
+  }),
+  async (c) => c.json({ data: (await listEndpoints(c.get('deps').sql, c.get('tenant').tenantId)).map(presentEndpoint) }, 200),
+);
+
+webhookEndpointRoutes.openapi(
+  serverRoute({
+    method: 'delete',
+    path: '/v1/webhook-endpoints/{id}',
+    summary: 'Remove an endpoint; pending deliveries to it are dropped',
+    tags,
+    request: { params: Params },
+    responses: { 204: { description: 'Removed' } },
+  }),
+  async (c) => {
+    if (!(await deleteEndpoint(c.get('deps').sql, c.get('tenant').tenantId, c.req.valid('param').id))) throw notFound('Webhook endpoint');
+    return c.body(null, 204);
+  },
+);
+
+webhookEndpointRoutes.openapi(
+  serverRoute({
+    method: 'post',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    summary: 'Replace the signing secret; attempts from now on are signed with the new one',
+    tags,
+    request: { params: Params },
+    responses: { 200: jsonResponse('The new secret', WebhookSecret) },
+  }),
+  async (c) => {
+    const { sql, keys } = c.get('deps');
+    const secret = await rotateEndpointSecret(sql, keys, c.get('tenant').tenantId, c.req.valid('param').id);
+    if (!secret) throw notFound('Webhook endpoint');
+    return c.json({ secret }, 200);
+  },
+);
+
+webhookEndpointRoutes.openapi(
+  serverRoute({
+    method: 'get',
+    path: '/v1/webhook-endpoints/{id}/deliveries',
+    summary: 'Recent deliveries to an endpoint, newest first: status, attempts, last answer, next attempt',
+    tags,
+    request: {
+      params: Params,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+    },
+    responses: { 200: jsonResponse('Deliveries', WebhookDeliveryList) },
+  }),
+  async (c) => {
+    const { sql } = c.get('deps');
+    const endpoint = await findEndpoint(sql, c.get('tenant').tenantId, c.req.valid('param').id);
+    if (!endpoint) throw notFound('Webhook endpoint');
+    return c.json({ data: await recentDeliveries(sql, endpoint.id, c.req.valid('query').limit) }, 200);
+  },
+);
