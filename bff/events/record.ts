@@ -7,7 +7,11 @@ export type EventType =
   | 'connection.reconnected'
   | 'connection.needs_reconnect'
   | 'connection.disconnected'
-  | 'connection.deleted';
+  | 'connection.deleted'
+  | 'link.created'
+  | 'link.removed'
+  | 'supplier.imported'
+  | 'customer.imported';
 
 export interface EventInput {
   tenantId: string;

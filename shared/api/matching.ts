@@ -98,7 +98,7 @@ export const CreateLinksBody = z
   .object({
     kind: z.enum(partyKinds),
     links: z
-      .array(z.object({ host_id: z.string().min(1).max(128), provider_id: z.string().min(1).max(64), method: z.enum(['auto', 'confirmed', 'manual']) }).strict())
+      .array(z.object({ host_id: z.string().min(1).max(128), provider_id: z.string().min(1).max(64), method: z.enum(['auto', 'confirmed', 'manual', 'imported']) }).strict())
       .min(1)
       .max(10_000),
   })

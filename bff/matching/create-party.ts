@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import type { HostRecord, Link, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
+import { qboApiFor } from '../connections/provider.ts';
+import type { ConnectionRow } from '../connections/store.ts';
+import type { Deps } from '../context.ts';
+import { recordEvent } from '../events/record.ts';
+import { ApiError } from '../http/api-error.ts';
+import { QboError } from '../providers/qbo/faults.ts';
+import { upsertRecords } from '../records/store.ts';
+import { ProviderBudget, qboLimits } from '../sync/budget.ts';
+import { ProviderCaller } from '../sync/provider-caller.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { providerBodyFrom, providerParty, providerTypeOf } from './parties.ts';
+import { createLinks } from './store.ts';
+
+export type CreateOutcome = { created: true; link: Link; provider: ProviderParty } | { created: false; duplicate: ProviderParty | null; message: string };
+
+/**
+ * Creates the missing vendor (or customer) in QuickBooks from a host record, mirrors it and links it
+ * (method "created"). The request id is derived from the record's content, so a retried or doubled click
+ * replays QuickBooks' first answer instead of creating a second vendor. A name QuickBooks already has
+ * (fault 6240) is answered with that record, so the person can link to it instead.
+ */
+export async function createInProvider(deps: Deps, connection: ConnectionRow, kind: PartyKind, host: HostRecord, by: string): Promise<CreateOutcome> {
+  const type = providerTypeOf[kind];
+  const body = providerBodyFrom(host, kind);
+  const requestId = createHash('sha256').update(`${connection.id}|${kind}|${host.id}|${canonicalJson(body)}`).digest('hex').slice(0, 40);
+  const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, `qbo:${connection.external_id}`, qboLimits));
+  let answer: Record<string, Record<string, unknown>>;
+  try {
+    answer = await caller.call((api) => api.post<Record<string, Record<string, unknown>>>(type.toLowerCase(), body, { requestid: requestId }));
+  } catch (error) {
+    if (error instanceof QboError && error.code === '6240') {
+      const [row] = await deps.sql<{ external_id: string; data: Record<string, unknown> }[]>`
+        select external_id, data from records where connection_id = ${connection.id} and type = ${type} and deleted_at is null
+          and lower(regexp_replace(name, ' \\(deleted\\)$', '')) = lower(${host.name}) limit 1`;
+      return {
+        created: false,
+        duplicate: row ? providerParty(row.external_id, row.data) : null,
+        message: `QuickBooks already has a record named "${host.name}"${row ? '; link to it instead' : ''}.`,
+      };
+    }
+    if (error instanceof QboError && error.kind === 'validation') {
+      throw new ApiError('invalid_request', `QuickBooks refused the ${type.toLowerCase()}: ${error.faults[0]?.message ?? error.message}${error.faults[0]?.detail ? ` (${error.faults[0].detail})` : ''}`);
+    }
+    if (error instanceof QboError) throw new ApiError('provider_unavailable', 'QuickBooks did not answer; try again in a minute');
+    throw error;
+  }
+  const created = answer[type]!;
+  const id = String(created.Id);
+  const link = await deps.sql.begin(async (tx) => {
+    await upsertRecords(tx, connection.id, type, [created]);
+    const [made] = await createLinks(tx, connection.id, kind, [{ host_id: host.id, provider_id: id, method: 'created' }], by);
+    await recordEvent(tx, {
+      tenantId: connection.tenant_id,
+      organizationId: connection.organization_id,
+      connectionId: connection.id,
+      type: 'link.created',
+      data: { kind, links: [made] },
+    });
+    return made!;
+  });
+  return { created: true, link, provider: providerParty(id, created) };
+}

@@ -1,0 +1,276 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ConnectionId } from '../../shared/api/connections.ts';
+import { HostId } from '../../shared/api/common.ts';
+import { Candidate, CreateLinksBody, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type PartyKind } from '../../shared/api/matching.ts';
+import { findConnection, type ConnectionRow } from '../connections/store.ts';
+import { sessionViewer } from '../connections/viewer.ts';
+import type { AppEnv } from '../context.ts';
+import { recordEvent } from '../events/record.ts';
+import { ApiError, forbidden, notFound } from '../http/api-error.ts';
+import { validationHook } from '../http/errors.ts';
+import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
+import { ensureOrganization, getSettings } from '../organizations/store.ts';
+import { createInProvider } from './create-party.ts';
+import { providerParty, providerTypeOf } from './parties.ts';
+import { candidates, matchingState } from './state.ts';
+import { activeLinks, createLinks, hostRecords, LinkConflictError, putHostRecords, removeLink } from './store.ts';
+
+export const matchingRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+const Kind = z.enum(partyKinds);
+const ConnectionKind = z.object({ id: ConnectionId, kind: Kind });
+const HostRecordsResult = z.object({ upserted: z.number().int(), removed: z.number().int(), received: z.number().int() }).meta({ id: 'HostRecordsResult' });
+const CandidatesQuery = z.object({
+  host_id: z.string().min(1).max(128).optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+const LinkList = z.object({ data: z.array(Link) }).meta({ id: 'LinkList' });
+const CreateResult = z
+  .object({ link: Link, provider: ProviderParty })
+  .meta({ id: 'CreatedInProvider' });
+
+/** Who the caller is, for the decision log: the session's user, or "the host" for server calls. */
+type Actor = { tenantId: string; organizationId: string; by: string };
+
+async function sessionActor(c: Context<AppEnv>, needsManager: boolean): Promise<Actor> {
+  const session = c.get('session');
+  if (needsManager) {
+    const settings = await getSettings(c.get('deps').sql, session.tenantId, session.organizationId);
+    if (!settings.connect_roles.includes(session.user.role)) throw forbidden(`Your role (${session.user.role}) cannot change how records are linked; ask an admin.`);
+  }
+  return { tenantId: session.tenantId, organizationId: session.organizationId, by: session.user.name ?? session.user.id };
+}
+
+async function connectionFor(c: Context<AppEnv>, id: string, viaSession: boolean): Promise<ConnectionRow> {
+  const sql = c.get('deps').sql;
+  const row = viaSession ? await findConnection(sql, c.get('session'), id, await sessionViewer(c)) : await findConnection(sql, c.get('tenant'), id);
+  if (!row) throw notFound('Connection');
+  return row;
+}
+
+async function link(c: Context<AppEnv>, connection: ConnectionRow, kind: PartyKind, links: { host_id: string; provider_id: string; method: 'auto' | 'confirmed' | 'manual' | 'imported' }[], by: string) {
+  const deps = c.get('deps');
+  try {
+    return await deps.sql.begin(async (tx) => {
+      const created = await createLinks(tx, connection.id, kind, links, by);
+      await recordEvent(tx, { tenantId: connection.tenant_id, organizationId: connection.organization_id, connectionId: connection.id, type: 'link.created', data: { kind, links: created } });
+      return created;
+    });
+  } catch (error) {
+    if (error instanceof LinkConflictError) throw new ApiError('conflict', error.message);
+    throw error;
+  }
+}
+
+async function unlink(c: Context<AppEnv>, connection: ConnectionRow, kind: PartyKind, hostId: string, by: string) {
+  const removed = await c.get('deps').sql.begin(async (tx) => {
+    const gone = await removeLink(tx, connection.id, kind, hostId, by);
+    if (gone) await recordEvent(tx, { tenantId: connection.tenant_id, organizationId: connection.organization_id, connectionId: connection.id, type: 'link.removed', data: { kind, ...gone, removed_by: by } });
+    return gone;
+  });
+  if (!removed) throw notFound('Link');
+}
+
+async function importRecord(c: Context<AppEnv>, connection: ConnectionRow, kind: PartyKind, providerId: string) {
+  const deps = c.get('deps');
+  const type = providerTypeOf[kind];
+  const [row] = await deps.sql<{ data: Record<string, unknown> }[]>`
+    select data from records where connection_id = ${connection.id} and type = ${type} and external_id = ${providerId} and deleted_at is null`;
+  if (!row) throw notFound(`QuickBooks ${type.toLowerCase()} ${providerId}`);
+  const linked = (await activeLinks(deps.sql, connection.id, kind)).find((existing) => existing.provider_id === providerId);
+  // Never hand the host a duplicate of a record it already has.
+  if (linked) throw new ApiError('conflict', `This ${type.toLowerCase()} is already linked to your record ${linked.host_id}`, { host_id: linked.host_id });
+  const eventId = await recordEvent(deps.sql, {
+    tenantId: connection.tenant_id,
+    organizationId: connection.organization_id,
+    connectionId: connection.id,
+    type: kind === 'suppliers' ? 'supplier.imported' : 'customer.imported',
+    data: { kind, provider_id: providerId, record: providerParty(providerId, row.data), quickbooks: row.data },
+  });
+  return { event_id: eventId };
+}
+
+async function createRecord(c: Context<AppEnv>, connection: ConnectionRow, kind: PartyKind, hostId: string, actor: Actor) {
+  const deps = c.get('deps');
+  const settings = await getSettings(deps.sql, actor.tenantId, connection.organization_id);
+  if (settings.read_only) throw forbidden('This organization is read-only: nothing is written to QuickBooks.');
+  const host = (await hostRecords(deps.sql, { tenantId: actor.tenantId, organizationId: connection.organization_id }, kind)).find((record) => record.id === hostId);
+  if (!host) throw notFound(`Your record ${hostId}`);
+  if ((await activeLinks(deps.sql, connection.id, kind)).some((existing) => existing.host_id === hostId)) throw new ApiError('conflict', 'This record is already linked');
+  const outcome = await createInProvider(deps, connection, kind, host, actor.by);
+  if (!outcome.created) {
+    throw new ApiError('conflict', outcome.message, outcome.duplicate ? { provider_id: outcome.duplicate.id, provider_name: outcome.duplicate.name } : {});
+  }
+  return { link: outcome.link, provider: outcome.provider };
+}
+
+// ── Host records ─────────────────────────────────────────────────────────────────────────────────────────
+
+matchingRoutes.openapi(
+  serverRoute({
+    method: 'put',
+    path: '/v1/organizations/{org}/host-records/{kind}',
+    summary: 'Bulk upsert of your own suppliers or customers, for matching (replace: true sends a full snapshot)',
+    tags: ['Matching'],
+    request: { params: z.object({ org: HostId, kind: Kind }), ...jsonBody(PutHostRecordsBody) },
+    responses: { 200: jsonResponse('Counts', HostRecordsResult) },
+  }),
+  async (c) => {
+    const { org, kind } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { sql } = c.get('deps');
+    await ensureOrganization(sql, c.get('tenant').tenantId, org);
+    return c.json(await putHostRecords(sql, { tenantId: c.get('tenant').tenantId, organizationId: org }, kind, body.records, body.replace), 200);
+  },
+);
+
+matchingRoutes.openapi(
+  widgetRoute({
+    method: 'put',
+    path: '/v1/widget/host-records/{kind}',
+    summary: 'The same, from the page, for the session\'s organization (managers only)',
+    tags: ['Widget', 'Matching'],
+    request: { params: z.object({ kind: Kind }), ...jsonBody(PutHostRecordsBody) },
+    responses: { 200: jsonResponse('Counts', HostRecordsResult) },
+  }),
+  async (c) => {
+    const actor = await sessionActor(c, true);
+    const body = c.req.valid('json');
+    return c.json(await putHostRecords(c.get('deps').sql, actor, c.req.valid('param').kind, body.records, body.replace), 200);
+  },
+);
+
+// ── Matching state and candidates ────────────────────────────────────────────────────────────────────────
+
+for (const surface of ['server', 'widget'] as const) {
+  const route = surface === 'server' ? serverRoute : widgetRoute;
+  const prefix = surface === 'server' ? '/v1/connections' : '/v1/widget/connections';
+  const tags = surface === 'server' ? ['Matching'] : ['Widget', 'Matching'];
+  const viaSession = surface === 'widget';
+  const actorOf = async (c: Context<AppEnv>, manager: boolean): Promise<Actor> =>
+    viaSession ? sessionActor(c, manager) : { tenantId: c.get('tenant').tenantId, organizationId: '', by: 'the host' };
+
+  matchingRoutes.openapi(
+    route({
+      method: 'get',
+      path: `${prefix}/{id}/matching/{kind}`,
+      summary: 'Auto-matched, suggested, unmatched and linked records for one connection',
+      tags,
+      request: { params: ConnectionKind },
+      responses: { 200: jsonResponse('The matching state', MatchingState) },
+    }),
+    async (c) => {
+      const { id, kind } = c.req.valid('param');
+      const connection = await connectionFor(c, id, viaSession);
+      return c.json(await matchingState(c.get('deps').sql, { tenantId: connection.tenant_id, organizationId: connection.organization_id }, connection.id, kind), 200);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'get',
+      path: `${prefix}/{id}/matching/{kind}/candidates`,
+      summary: 'Ranked QuickBooks records for a manual pick: for one of your records (host_id) or typed text (q)',
+      tags,
+      request: { params: ConnectionKind, query: CandidatesQuery },
+      responses: { 200: jsonResponse('Candidates, best first', z.object({ data: z.array(Candidate) })) },
+    }),
+    async (c) => {
+      const { id, kind } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const connection = await connectionFor(c, id, viaSession);
+      const ranked = await candidates(c.get('deps').sql, { tenantId: connection.tenant_id, organizationId: connection.organization_id }, connection.id, kind, {
+        ...(query.host_id ? { hostId: query.host_id } : {}),
+        ...(query.q ? { q: query.q } : {}),
+        limit: query.limit,
+      });
+      if (!ranked) throw notFound(`Your record ${query.host_id}`);
+      return c.json({ data: ranked }, 200);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'get',
+      path: `${prefix}/{id}/links`,
+      summary: 'Active links (your record ↔ QuickBooks record) with who, when and how',
+      tags,
+      request: { params: z.object({ id: ConnectionId }), query: z.object({ kind: Kind }) },
+      responses: { 200: jsonResponse('Links', LinkList) },
+    }),
+    async (c) => {
+      const connection = await connectionFor(c, c.req.valid('param').id, viaSession);
+      return c.json({ data: await activeLinks(c.get('deps').sql, connection.id, c.req.valid('query').kind) }, 200);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'post',
+      path: `${prefix}/{id}/links`,
+      summary: 'Link records: confirm suggestions (one or all) or a manual pick; one link per record on each side',
+      tags,
+      request: { params: z.object({ id: ConnectionId }), ...jsonBody(CreateLinksBody) },
+      responses: { 201: jsonResponse('The links made', LinkList), 409: jsonResponse('A record is already linked', z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
+    }),
+    async (c) => {
+      const actor = await actorOf(c, true);
+      const connection = await connectionFor(c, c.req.valid('param').id, viaSession);
+      const body = c.req.valid('json');
+      return c.json({ data: await link(c, connection, body.kind, body.links, actor.by) }, 201);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'delete',
+      path: `${prefix}/{id}/links/{kind}/{host_id}`,
+      summary: 'Unlink (or undo a link); the decision stays in the history',
+      tags,
+      request: { params: ConnectionKind.extend({ host_id: z.string().min(1).max(128) }) },
+      responses: { 204: { description: 'Unlinked' } },
+    }),
+    async (c) => {
+      const actor = await actorOf(c, true);
+      const { id, kind, host_id } = c.req.valid('param');
+      await unlink(c, await connectionFor(c, id, viaSession), kind, host_id, actor.by);
+      return c.body(null, 204);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'post',
+      path: `${prefix}/{id}/matching/{kind}/import`,
+      summary: 'Import a QuickBooks record into your product: sends a supplier.imported / customer.imported event carrying it',
+      tags,
+      request: { params: ConnectionKind, ...jsonBody(z.object({ provider_id: z.string().min(1).max(64) }).strict()) },
+      responses: { 202: jsonResponse('The event that carries the record', z.object({ event_id: z.string() })) },
+    }),
+    async (c) => {
+      await actorOf(c, true);
+      const { id, kind } = c.req.valid('param');
+      return c.json(await importRecord(c, await connectionFor(c, id, viaSession), kind, c.req.valid('json').provider_id), 202);
+    },
+  );
+
+  matchingRoutes.openapi(
+    route({
+      method: 'post',
+      path: `${prefix}/{id}/matching/{kind}/create`,
+      summary: 'Create the missing vendor or customer in QuickBooks from your record, then link them',
+      description: 'A name QuickBooks already has answers 409 with details.provider_id, so the record can be linked instead.',
+      tags,
+      request: { params: ConnectionKind, ...jsonBody(z.object({ host_id: z.string().min(1).max(128) }).strict()) },
+      responses: { 201: jsonResponse('Created and linked', CreateResult) },
+    }),
+    async (c) => {
+      const actor = await actorOf(c, true);
+      const { id, kind } = c.req.valid('param');
+      const connection = await connectionFor(c, id, viaSession);
+      return c.json(await createRecord(c, connection, kind, c.req.valid('json').host_id, { ...actor, tenantId: connection.tenant_id }), 201);
+    },
+  );
+}
