@@ -44,11 +44,15 @@ try {
           resolve('done');
         }
       }, 200);
-      const timer = setTimeout(() => {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        resolve('killed');
-      }, killAfter);
+      // After the fifth kill the worker runs to the end.
+      const timer =
+        killAfter === Infinity
+          ? undefined
+          : setTimeout(() => {
+              clearInterval(poll);
+              child.kill('SIGKILL');
+              resolve('killed');
+            }, killAfter);
     });
     if (outcome === 'done') break;
     killedAt.push(progress?.records_done ?? 0);
