@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { ErrorBody } from '../../shared/api/errors.ts';
+import type { Candidate, CreateLinksBody, Link, MatchingState, PartyKind } from '../../shared/api/matching.ts';
 import type { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
@@ -46,6 +47,35 @@ export interface SyncStatusList {
 export interface SyncStatusOne extends SyncStatusEntry {
   poll_after_ms: number;
 }
+
+// ── Matching types (<supplier-matcher>) ──────────────────────────────────────────────────────────────
+
+/** A ranked QuickBooks record offered in the manual picker, with the reasons it ranks where it does. */
+export type MatchCandidate = z.infer<typeof Candidate>;
+
+/** What GET …/matching/{kind}/candidates is asked: partners for `host_id`, narrowed by the typed text `q`. */
+export interface MatchCandidateQuery {
+  host_id: string;
+  q?: string;
+  /** Default 10. */
+  limit?: number;
+}
+
+/** POST …/matching/{kind}/import (202): the event the host receives to add the record to its list. */
+export interface ImportedRecord {
+  event_id: string;
+}
+
+/** POST …/matching/{kind}/create (202): the QuickBooks write that was queued. */
+export interface CreatedProviderRecord {
+  document_id: string;
+}
+
+function matchingPath(connectionId: string): string {
+  return `/v1/widget/connections/${encodeURIComponent(connectionId)}`;
+}
+
+// ── End of matching types ────────────────────────────────────────────────────────────────────────────
 
 export interface RequestOptions {
   body?: unknown;
@@ -139,6 +169,48 @@ export class BffClient {
   }
 
   // ── End of sync status ──────────────────────────────────────────────────────────────────────────────
+
+  // ── Matching (<supplier-matcher>) ──────────────────────────────────────────────────────────────────
+
+  /** Auto-matched, suggested, unmatched and linked records of one connection and kind, computed by the server. */
+  matchingState(connectionId: string, kind: PartyKind, signal?: AbortSignal): Promise<MatchingState> {
+    return this.request('GET', `${matchingPath(connectionId)}/matching/${kind}`, signal ? { signal } : {});
+  }
+
+  /**
+   * QuickBooks records ranked by the server as partners for one host record; `q` narrows them to what the user
+   * typed. For the manual picker, so it is asked again as the user types (abort the previous one with `signal`).
+   */
+  async matchCandidates(connectionId: string, kind: PartyKind, query: MatchCandidateQuery, signal?: AbortSignal): Promise<MatchCandidate[]> {
+    const search = new URLSearchParams({ host_id: query.host_id, q: query.q ?? '', limit: String(query.limit ?? 10) });
+    const path = `${matchingPath(connectionId)}/matching/${kind}/candidates?${search}`;
+    return (await this.request<{ data: MatchCandidate[] }>('GET', path, signal ? { signal } : {})).data;
+  }
+
+  /** Links host records to QuickBooks records (confirm one, accept all auto pairs, or a manual pick). 403 `forbidden` for roles outside `connect_roles`. */
+  async createLinks(connectionId: string, body: z.input<typeof CreateLinksBody>): Promise<Link[]> {
+    return (await this.request<{ data: Link[] }>('POST', `${matchingPath(connectionId)}/links`, { body })).data;
+  }
+
+  /** Removes the link of one host record (unlink, or undo a link just made). */
+  removeLink(connectionId: string, kind: PartyKind, hostId: string): Promise<void> {
+    return this.request('DELETE', `${matchingPath(connectionId)}/links/${kind}/${encodeURIComponent(hostId)}`);
+  }
+
+  /** Asks the host to add a QuickBooks record to its own list (202, an event goes to the host). 409 `conflict` when it is already linked. */
+  importProviderRecord(connectionId: string, kind: PartyKind, providerId: string): Promise<ImportedRecord> {
+    return this.request('POST', `${matchingPath(connectionId)}/matching/${kind}/import`, { body: { provider_id: providerId } });
+  }
+
+  /**
+   * Creates a host record in QuickBooks (202). 409 `conflict` with `details.provider_id` and `details.provider_name`
+   * when QuickBooks already has that name (its error 6240); 404 or 501 while the server does not offer it yet.
+   */
+  createProviderRecord(connectionId: string, kind: PartyKind, hostId: string): Promise<CreatedProviderRecord> {
+    return this.request('POST', `${matchingPath(connectionId)}/matching/${kind}/create`, { body: { host_id: hostId } });
+  }
+
+  // ── End of matching ─────────────────────────────────────────────────────────────────────────────────
 
   /** One request; on 401 it renews the session once (when the host gave a fetchSessionToken) and retries. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
