@@ -3,12 +3,20 @@
 import { announceBundle, defineElement } from './base/define.ts';
 import { QboConnect } from './qbo-connect/qbo-connect.ts';
 import { ClientSyncStatus } from './client-sync-status/client-sync-status.ts';
+import { SupplierMatcher } from './supplier-matcher/supplier-matcher.ts';
 
 export { configure } from './base/configure.ts';
 export { LedgerlinkApiError } from './base/bff-client.ts';
 export { LedgerlinkElement } from './base/ledgerlink-element.ts';
 export { QboConnect };
 export { ClientSyncStatus };
+export { SupplierMatcher };
+export type {
+  LinkCreatedEventDetail,
+  LinkRemovedEventDetail,
+  MatcherEntity,
+  RecordImportedEventDetail,
+} from './supplier-matcher/supplier-matcher.ts';
 export type {
   SyncCompletedEventDetail,
   SyncFailedEventDetail,
@@ -28,3 +36,4 @@ announceBundle(version);
 
 defineElement('qbo-connect', QboConnect);
 defineElement('client-sync-status', ClientSyncStatus);
+defineElement('supplier-matcher', SupplierMatcher);
