@@ -153,7 +153,7 @@ export class PartyPicker implements ReactiveController {
               ? query
                 ? `No QuickBooks ${providers} match “${query}”.`
                 : `Type a name to search your QuickBooks ${providers}.`
-              : 'Up and down arrows to move, Enter to link, Escape to close.'}
+              : '↑ ↓ to move · Enter to link · Esc to close'}
       </p>
     </div>`;
   }

@@ -104,8 +104,7 @@ export const supplierMatcherStyles = css`
     font-size: 0.93em;
   }
   .permission-note .icon {
-    font-size: 0.85em;
-    filter: grayscale(1);
+    flex: none;
   }
   .info-note {
     border: 1px solid color-mix(in srgb, var(--_warning) 35%, var(--_border));
@@ -299,6 +298,20 @@ export const supplierMatcherStyles = css`
   .cell.actions {
     justify-content: flex-end;
     gap: calc(var(--_space) * 1.5);
+  }
+  .cell.resolution {
+    grid-column: 3 / span 2;
+    justify-content: space-between;
+    gap: calc(var(--_space) * 3);
+  }
+  /* A long QuickBooks name shortens the button's label, never pushes it out of the row. */
+  .cell.resolution .button {
+    display: block;
+    flex: none;
+    max-width: 68%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    line-height: 26px;
   }
   .name,
   .meta,

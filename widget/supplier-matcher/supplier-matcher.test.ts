@@ -302,6 +302,8 @@ describe('<supplier-matcher>', () => {
     expect($(el, '#tab-auto [part="tab-count"]')?.textContent).to.equal('0');
     expect($(el, '#tab-linked [part="tab-count"]')?.textContent).to.equal('5');
     expect($(el, '[part="undo"]')?.textContent).to.contain('Linked 3 suppliers.');
+    // The button left with its rows; focus moved to what comes next, not to the page.
+    expect(el.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Review suggestions');
     await expect(el).to.be.accessible();
   });
 
@@ -464,7 +466,8 @@ describe('<supplier-matcher>', () => {
     const instead = await waitFor(() => rowOf(el, 'Northwind Labels').querySelector<HTMLElement>('[part="link-instead-button"]'), 'link instead');
     expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`)[0]!.body).to.deep.equal({ host_id: 'sup_northwind' });
     expect(instead.textContent?.trim()).to.equal('Link to Northwind Label Co. instead');
-    expect(rowOf(el, 'Northwind Labels').textContent).to.contain('QuickBooks already has “Northwind Label Co.”');
+    expect(rowOf(el, 'Northwind Labels').textContent).to.contain('Already in QuickBooks');
+    expect(rowOf(el, 'Northwind Labels').querySelector('[part="create-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
     instead.click();
     await waitFor(() => created.length === 1, 'link-created');

@@ -229,7 +229,8 @@ export class SupplierMatcher extends LedgerlinkElement {
   #filtered: MatcherRow[] = [];
   #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body [role="row"]', header: '.header-row', rowHeight: DEFAULT_ROW_HEIGHT, headerHeight: HEADER_HEIGHT });
   #typeAhead = new TypeAhead();
-  #focusAfterUpdate: string | undefined;
+  /** Selectors tried in order after the next render; the first that exists gets focus. */
+  #focusAfterUpdate: string | string[] | undefined;
   #undoAction: (() => Promise<void>) | undefined;
   #undoTimer: ReturnType<typeof setTimeout> | undefined;
   #undoHeld = false;
@@ -302,7 +303,13 @@ export class SupplierMatcher extends LedgerlinkElement {
     const target = this.#focusAfterUpdate;
     if (target) {
       this.#focusAfterUpdate = undefined;
-      this.renderRoot.querySelector<HTMLElement>(target)?.focus();
+      for (const selector of typeof target === 'string' ? [target] : target) {
+        const element = this.renderRoot.querySelector<HTMLElement>(selector);
+        if (element) {
+          element.focus();
+          break;
+        }
+      }
     }
   }
 
@@ -372,7 +379,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
 
   /** Links pairs on the server, moves them to Linked, tells the host, and offers Undo. */
-  async #link(requests: LinkRequest[], announce: (links: Link[]) => string, busyKeys: string[]): Promise<boolean> {
+  async #link(requests: LinkRequest[], announce: (links: Link[]) => string, busyKeys: string[], focusAfter?: string[]): Promise<boolean> {
     const id = this.connectionId;
     if (!id || !this.#canChange || requests.length === 0) return false;
     const kind = this.#words.kind;
@@ -390,7 +397,8 @@ export class SupplierMatcher extends LedgerlinkElement {
     if (!this._state) return false;
     const move = linkPairs(this._state, links, this.#known);
     this._state = move.state;
-    this.#refocus(focusIndex);
+    if (focusAfter) this.#focusAfterUpdate = focusAfter;
+    else this.#refocus(focusIndex);
     this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
     const text = announce(links);
     this.#announce(text);
@@ -434,6 +442,8 @@ export class SupplierMatcher extends LedgerlinkElement {
       rows.map((row) => ({ host_id: row.suggestion.host.id, provider_id: row.suggestion.provider.id, method: 'auto' })),
       (links) => `Linked ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)}.`,
       rows.map((row) => row.key),
+      // The button leaves with the rows it accepted: focus what comes next instead of losing focus to the page.
+      ['.panel [role="row"][tabindex="0"]', '.empty .button', '[part="undo-button"]'],
     ).finally(() => (this._bulkBusy = false));
   }
 
@@ -465,7 +475,8 @@ export class SupplierMatcher extends LedgerlinkElement {
   #pick(hostId: string, candidate: MatchCandidate): void {
     this.#known.set(candidate.provider.id, candidate.provider);
     const host = this._state?.unmatched_host.find((record) => record.id === hostId);
-    this.#focusAfterUpdate = `[data-picker-for="${cssEscape(hostId)}"]`;
+    // The text box goes away with the picker: the row holds focus while the link is made.
+    this.#focusAfterUpdate = `[role="row"][data-key="${cssEscape(hostId)}"]`;
     void this.#link(
       [{ host_id: hostId, provider_id: candidate.provider.id, method: 'manual' }],
       () => `Linked ${host?.name ?? 'it'} to ${candidate.provider.name}.`,
@@ -782,7 +793,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const count = new Intl.NumberFormat(this.#locale);
     const note = this.#permissionNote;
     return html`
-      ${note ? html`<p class="permission-note" part="permission-note" id="permission-note"><span class="icon" aria-hidden="true">🔒</span>${note}</p>` : nothing}
+      ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
       <div class="tabs" role="tablist" part="tabs" aria-label="${capitalize(words.host)} matches" @keydown=${this.#onTabKeydown}>
         ${sectionKeys.map(
           (key) => html`<button
@@ -801,7 +812,7 @@ export class SupplierMatcher extends LedgerlinkElement {
         )}
       </div>
       <div class="panel" role="tabpanel" id="panel" part="panel" aria-labelledby="tab-${this._tab}">
-        ${this.#renderToolbar()}
+        ${this.#rows.length > 0 || this._tab === 'unmatched' ? this.#renderToolbar() : nothing}
         ${this._notice
           ? html`<div class="notice" part="notice">
               <span>${this._notice}</span>
@@ -921,12 +932,16 @@ export class SupplierMatcher extends LedgerlinkElement {
       case 'auto':
         title = 'No automatic matches to review';
         text = `Pairs that agree on name and other details show up here, ready to accept in one go.`;
-        next = counts.suggested > 0 ? go('suggested', 'Review suggestions') : counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`) : nothing;
+        next =
+          counts.suggested > 0 ? go('suggested', 'Review suggestions')
+          : counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`)
+          : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`)
+          : nothing;
         break;
       case 'suggested':
         title = 'No suggestions to review';
         text = `Likely pairs that need a person's eye show up here with the reasons they match.`;
-        next = counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`) : nothing;
+        next = counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`) : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`) : nothing;
         break;
       case 'unmatched':
         if (this._view === 'provider') {
@@ -1094,18 +1109,14 @@ export class SupplierMatcher extends LedgerlinkElement {
     const blocked = this.#createBlocked;
     let status: TemplateResult | typeof nothing = nothing;
     if (create?.status === 'sent') status = html`<span class="status-ok"><span aria-hidden="true">✓</span> Being created in QuickBooks</span>`;
-    else if (create?.status === 'duplicate') status = html`<span class="status-warn" id="dup-${host.id}">QuickBooks already has “${create.providerName}”</span>`;
     let action: TemplateResult | typeof nothing;
     if (create?.status === 'duplicate') {
-      action = this.#button(
-        `Link to ${create.providerName} instead`,
-        'link-instead-button',
-        tab,
-        busy ? 'Linking…' : undefined,
-        () => this.#linkInstead(host, create),
-        undefined,
-        'primary',
-      );
+      // QuickBooks refused the name: the way out takes the status and action columns, so the name is never cut.
+      return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
+        <div role="gridcell" class="cell resolution" aria-colspan="2">
+          <span class="status-warn" title="QuickBooks already has “${create.providerName}”">Already in QuickBooks</span>
+          ${this.#button(`Link to ${create.providerName} instead`, 'link-instead-button', tab, busy ? 'Linking…' : undefined, () => this.#linkInstead(host, create), undefined, 'primary')}
+        </div>`;
     } else if (create?.status === 'sent') {
       action = nothing;
     } else {
@@ -1123,11 +1134,18 @@ export class SupplierMatcher extends LedgerlinkElement {
         ${create?.status === 'sending' ? 'Creating…' : 'Create in QuickBooks'}
       </button>`;
     }
-    return html`${this.#party(host)}
-      <div role="gridcell" class="cell pick">
+    return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
+      <div role="gridcell" class="cell status">${status}</div>
+      <div role="gridcell" class="cell actions">${action}</div>`;
+  }
+
+  /** The QuickBooks cell of an unmatched row: "Choose…", the picker's text box while it is open, or "Linking…". */
+  #renderPickCell(host: HostRecord, tab: number, busy: boolean, pickerOpen: boolean, note: string | undefined): TemplateResult {
+    const words = this.#words;
+    return html`<div role="gridcell" class="cell pick">
         ${pickerOpen
           ? this.#picker.renderInput(`Find a QuickBooks ${words.provider} for ${host.name}`, `Search QuickBooks ${words.providers}…`)
-          : busy && create?.status !== 'duplicate'
+          : busy && this._creates.get(host.id)?.status !== 'duplicate'
             ? html`<span class="muted">Linking…</span>`
             : html`<button
                 type="button"
@@ -1144,9 +1162,7 @@ export class SupplierMatcher extends LedgerlinkElement {
               >
                 <span>Choose…</span><span class="chevron" aria-hidden="true">▾</span>
               </button>`}
-      </div>
-      <div role="gridcell" class="cell status">${status}</div>
-      <div role="gridcell" class="cell actions">${action}</div>`;
+      </div>`;
   }
 
   /** A row button: disabled with the reason when this role may not act, or with a busy label while its request runs. */
@@ -1161,7 +1177,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       aria-disabled=${disabled ? 'true' : nothing}
       aria-describedby=${note ? 'permission-note' : nothing}
       aria-label=${accessibleName ?? nothing}
-      title=${note ?? (variant.includes('icon') ? 'Not a match' : nothing)}
+      title=${note ?? (variant.includes('icon') ? 'Not a match' : part === 'link-instead-button' ? label : nothing)}
       @click=${() => {
         if (!disabled) run();
       }}
@@ -1200,6 +1216,8 @@ export class SupplierMatcher extends LedgerlinkElement {
     </div>`;
   }
 }
+
+const lockIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
 
 const createUnavailableText = "Creating records in QuickBooks isn't available yet.";
 
