@@ -49,25 +49,62 @@ export function renameReferences(data: unknown, ownType: string, type: string, i
   return changed;
 }
 
+/** Which record types can hold a reference to each name-list type (so a rename scans only those). */
+const referrers: Record<string, string[]> = {
+  Vendor: ['Bill', 'BillPayment', 'PurchaseOrder', 'VendorCredit', 'Purchase', 'JournalEntry', 'Deposit', 'TimeActivity'],
+  Customer: ['Customer', 'Invoice', 'Payment', 'CreditMemo', 'SalesReceipt', 'Estimate', 'Bill', 'Purchase', 'PurchaseOrder', 'JournalEntry', 'Deposit', 'TimeActivity', 'VendorCredit'],
+  Employee: ['Purchase', 'JournalEntry', 'TimeActivity', 'Deposit'],
+  Item: ['Item', 'Invoice', 'Bill', 'PurchaseOrder', 'CreditMemo', 'SalesReceipt', 'VendorCredit', 'Purchase', 'TimeActivity', 'Estimate'],
+  Account: ['Account', 'Item', 'Invoice', 'Bill', 'BillPayment', 'Payment', 'PurchaseOrder', 'JournalEntry', 'Purchase', 'Deposit', 'CreditMemo', 'SalesReceipt', 'VendorCredit', 'TaxRate'],
+  Class: ['Invoice', 'Bill', 'PurchaseOrder', 'JournalEntry', 'Purchase', 'Deposit', 'CreditMemo', 'SalesReceipt', 'VendorCredit', 'TimeActivity', 'Estimate'],
+  Department: ['Invoice', 'Bill', 'PurchaseOrder', 'JournalEntry', 'Purchase', 'Deposit', 'CreditMemo', 'SalesReceipt', 'VendorCredit', 'Payment', 'Estimate'],
+  Term: ['Vendor', 'Customer', 'Invoice', 'Bill', 'Estimate'],
+  PaymentMethod: ['Customer', 'Payment', 'SalesReceipt', 'Purchase', 'Deposit', 'CreditMemo'],
+};
+
+/** The reference keys that point at each type (EntityRef and ParentRef are matched by the caller's check). */
+const keysFor = (type: string): string[] => [
+  ...Object.entries(refTargets).filter(([, target]) => target === type).map(([key]) => key),
+  ...(type === 'Vendor' || type === 'Customer' || type === 'Employee' ? ['EntityRef'] : []),
+  ...(type === 'Customer' ? ['ParentRef'] : []),
+];
+
 /**
  * QuickBooks resolves reference names when it answers, so renaming a vendor (or deleting it, which appends
  * " (deleted)") changes every transaction that names it, without their LastUpdatedTime moving: CDC reports
  * only the vendor. The mirror follows by rewriting those references locally, with no provider calls.
+ * The candidates are found with exact, non-recursive paths (top level, line details, journal entities) over
+ * the types that can refer to the renamed one; the rewrite here then checks key, type and id.
  */
 export async function propagateRenames(tx: Tx, connectionId: string, renamed: { type: string; id: string; name: string }[]): Promise<number> {
+  if (renamed.length === 0) return 0;
+  const rows: { type: string; external_id: string; data: Record<string, unknown> }[] = [];
+  for (const { type, id } of renamed) {
+    const paths = keysFor(type).flatMap((key) => [`$.${key} ? (@.value == $id)`, `$.Line[*].*.${key} ? (@.value == $id)`]);
+    if (type !== 'Item' && type !== 'Account') paths.push('$.Line[*].*.Entity.EntityRef ? (@.value == $id)', '$.Line[*].*.Entity ? (@.value == $id)');
+    const vars = tx.json({ id } as never);
+    const match = paths.map((path, index) => tx`${index === 0 ? tx`` : tx`or`} jsonb_path_exists(data, ${path}::jsonpath, ${vars})`);
+    rows.push(
+      ...(await tx<{ type: string; external_id: string; data: Record<string, unknown> }[]>`
+        select type, external_id, data from records
+        where connection_id = ${connectionId} and type in ${tx(referrers[type] ?? [])} and deleted_at is null and (${match})`),
+    );
+  }
   let rewritten = 0;
-  for (const { type, id, name } of renamed) {
-    const rows = await tx<{ type: string; external_id: string; data: Record<string, unknown> }[]>`
-      select type, external_id, data from records
-      where connection_id = ${connectionId} and deleted_at is null and not (type = ${type} and external_id = ${id})
-        and jsonb_path_exists(data, '$.** ? (@.value == $id)', ${tx.json({ id } as never)})`;
-    for (const row of rows) {
-      if (!renameReferences(row.data, row.type, type, id, name)) continue;
-      await tx`
-        update records set data = ${tx.json(row.data as never)}, updated_at = now(), change_seq = nextval('record_change_seq')
-        where connection_id = ${connectionId} and type = ${row.type} and external_id = ${row.external_id}`;
-      rewritten += 1;
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (seen.has(`${row.type}:${row.external_id}`)) continue;
+    seen.add(`${row.type}:${row.external_id}`);
+    let changed = false;
+    for (const { type, id, name } of renamed) {
+      if (row.type === type && row.external_id === id) continue;
+      changed = renameReferences(row.data, row.type, type, id, name) || changed;
     }
+    if (!changed) continue;
+    await tx`
+      update records set data = ${tx.json(row.data as never)}, updated_at = now(), change_seq = nextval('record_change_seq')
+      where connection_id = ${connectionId} and type = ${row.type} and external_id = ${row.external_id}`;
+    rewritten += 1;
   }
   return rewritten;
 }

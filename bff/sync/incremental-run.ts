@@ -28,6 +28,7 @@ interface CdcAnswer {
  * Returns the new watermark: the provider's clock at the first call, before anything was read.
  */
 export async function runIncremental(ctx: RunContext, watermark: Date, slowListsCheckedAt: Date | null): Promise<{ watermark: Date; slowListsChecked: boolean }> {
+  const started = performance.now();
   const since = new Date(watermark.getTime() - WATERMARK_OVERLAP_MS);
   const slowListsDue = !slowListsCheckedAt || ctx.deps.now().getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
   const cdcTypes = ctx.types.filter((type) => !qboNotInCdc.has(type));
@@ -54,11 +55,19 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
     await applyChanges(ctx, byType, affected);
   }
 
+  const queried = performance.now();
   for (const type of queryTypes) {
     const first = await queryChangedSince(ctx, type, since, affected);
     newWatermark ??= first;
   }
+  const derived = performance.now();
   await refreshDerivedBalances(ctx, affected);
+  ctx.deps.logger.debug('incremental sync steps', {
+    run_id: ctx.run.id,
+    cdc_ms: Math.round(queried - started),
+    queries_ms: Math.round(derived - queried),
+    derived_ms: Math.round(performance.now() - derived),
+  });
   return { watermark: newWatermark ?? ctx.deps.now(), slowListsChecked: slowListsDue };
 }
 
@@ -98,6 +107,7 @@ function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
 }
 
 async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[]>, affected: AffectedParties): Promise<void> {
+  const started = performance.now();
   await ctx.deps.sql.begin(async (tx) => {
     let count = 0;
     for (const [type, records] of byType) {
@@ -112,11 +122,14 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
       const renamed = qboNameLists.has(type) ? await renamedRecords(tx, ctx.connectionId, type, changed) : [];
       await upsertRecords(tx, ctx.connectionId, type, changed);
       await tombstoneRecords(tx, ctx.connectionId, type, deleted);
-      await propagateRenames(tx, ctx.connectionId, renamed);
+      const renaming = performance.now();
+      const rewritten = await propagateRenames(tx, ctx.connectionId, renamed);
+      if (renamed.length > 0) ctx.deps.logger.debug('references renamed', { type, renamed: renamed.length, rewritten, ms: Math.round(performance.now() - renaming) });
       count += records.length;
     }
     await tx`update sync_runs set records_done = records_done + ${count} where id = ${ctx.run.id}`;
   });
+  ctx.deps.logger.debug('changes applied', { types: [...byType.keys()], ms: Math.round(performance.now() - started) });
 }
 
 /** Pages a LastUpdatedTime query (inactive name-list records included). Returns the provider's time at the first page. */
