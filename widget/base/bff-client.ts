@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { ErrorBody } from '../../shared/api/errors.ts';
-import type { Candidate, CreateLinksBody, Link, MatchingState, PartyKind } from '../../shared/api/matching.ts';
+import type { Candidate, CreateLinksBody, Link, MatchingState, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
 import type { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
@@ -67,8 +67,10 @@ export interface ImportedRecord {
 }
 
 /** POST …/matching/{kind}/create (202): the QuickBooks write that was queued. */
+/** The vendor or customer QuickBooks created from a host record, already mirrored and linked (method "created"). */
 export interface CreatedProviderRecord {
-  document_id: string;
+  link: Link;
+  provider: ProviderParty;
 }
 
 function matchingPath(connectionId: string): string {

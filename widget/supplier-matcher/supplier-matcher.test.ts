@@ -56,7 +56,7 @@ async function setup(world: Partial<World> = {}, attributes: { entity?: string; 
     settings,
     candidates: () => [],
     importAnswer: { status: 202, body: { event_id: 'evt_1' } },
-    createAnswer: { status: 202, body: { document_id: 'doc_1' } },
+    createAnswer: { status: 201, body: { link: { host_id: 'sup_kestrel', provider_id: '901', method: 'created', linked_by: 'ada', linked_at: new Date().toISOString() }, provider: { id: '901', name: 'Kestrel Packaging', email: null, phone: null, city: null, postal_code: null, country: null, account_number: null, active: true } } },
     ...world,
   };
   const bff = installFakeBff(BFF, (request: RecordedRequest) => {
@@ -491,13 +491,16 @@ describe('<supplier-matcher>', () => {
     });
   }
 
-  it('Create in QuickBooks accepted shows the record as being created', async () => {
+  it('Create in QuickBooks creates and links the record, and reloads', async () => {
     const { el, bff } = await setup();
     await ready(el);
     await showTab(el, 'Unmatched');
+    const linked = new Promise<CustomEvent>((resolve) => el.addEventListener('ledgerlink-link-created', (event) => resolve(event as CustomEvent), { once: true }));
     rowOf(el, 'Kestrel Packaging').querySelector<HTMLElement>('[part="create-button"]')!.click();
-    await waitFor(() => rowOf(el, 'Kestrel Packaging').textContent?.includes('Being created in QuickBooks'), 'sent');
+    const event = await linked;
+    expect(event.detail.links[0].method).to.equal('created');
     expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`)).to.have.length(1);
+    await waitFor(() => requestsTo(bff, 'GET', `${BASE}/matching/suppliers`).length >= 2, 'reloaded');
   });
 
   it('a 403 on an action disables every action with the server’s explanation', async () => {

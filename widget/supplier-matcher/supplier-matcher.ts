@@ -550,9 +550,11 @@ export class SupplierMatcher extends LedgerlinkElement {
     const kind = this.#words.kind;
     this.#setCreate(host.id, { status: 'sending' });
     try {
-      await this.client.createProviderRecord(id, kind, host.id);
+      const created = await this.client.createProviderRecord(id, kind, host.id);
       this.#setCreate(host.id, { status: 'sent' });
-      this.#announce(`Creating ${host.name} in QuickBooks. It shows as linked after the next sync.`);
+      this.#announce(`Created ${host.name} in QuickBooks and linked it.`);
+      this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links: [created.link] });
+      this.refresh();
     } catch (error) {
       this.#setCreate(host.id, undefined);
       const details = error instanceof LedgerlinkApiError ? error.details : undefined;
@@ -1108,7 +1110,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const note = this.#permissionNote;
     const blocked = this.#createBlocked;
     let status: TemplateResult | typeof nothing = nothing;
-    if (create?.status === 'sent') status = html`<span class="status-ok"><span aria-hidden="true">✓</span> Being created in QuickBooks</span>`;
+    if (create?.status === 'sent') status = html`<span class="status-ok"><span aria-hidden="true">✓</span> Created in QuickBooks</span>`;
     let action: TemplateResult | typeof nothing;
     if (create?.status === 'duplicate') {
       // QuickBooks refused the name: the way out takes the status and action columns, so the name is never cut.
