@@ -127,3 +127,11 @@ describe('CORS on widget routes', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('admin input', () => {
+  test('a malformed origin is a 400 naming it, not a crash', async () => {
+    const response = await t.request('/v1/admin/tenants', { method: 'POST', token: t.deps.keys.adminToken, json: { name: 'x', allowed_origins: ['not a url'] } });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^body\.allowed_origins\.0: must be an origin/);
+  });
+});

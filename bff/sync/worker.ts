@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { hostname } from 'node:os';
 import type { Deps } from '../context.ts';
+import { keepConnectionsAlive } from '../connections/keep-alive.ts';
 import { pruneBudgets } from './budget.ts';
 import { defaultEngineOptions, executeRun, type EngineOptions } from './execute-run.ts';
 import { claimRuns, type RunRow } from './runs.ts';
@@ -43,6 +44,7 @@ export class SyncWorker {
         await this.tick();
       }),
       new Cron('0 * * * * *', { protect: true }, () => this.#minutely()),
+      new Cron('30 17 * * * *', { protect: true }, () => this.#hourly()),
     ];
     return this;
   }
@@ -77,6 +79,14 @@ export class SyncWorker {
     for (const job of this.#jobs) job.stop();
     this.#stop.abort(new Error('worker stopping'));
     await Promise.allSettled(this.#active.values());
+  }
+
+  async #hourly(): Promise<void> {
+    try {
+      await keepConnectionsAlive(this.deps);
+    } catch (error) {
+      this.deps.logger.warn('keep-alive failed', { error: (error as Error).message });
+    }
   }
 
   async #minutely(): Promise<void> {

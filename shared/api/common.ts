@@ -19,9 +19,12 @@ export const Timestamp = z.string().datetime({ offset: true }).meta({ example: '
 /** An origin as browsers send it: scheme://host[:port], nothing after. */
 export const Origin = z
   .string()
-  .url()
   .refine((value) => {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+    } catch {
+      return false;
+    }
   }, 'must be an origin such as https://app.example.com (scheme, host and optional port only)')
   .transform((value) => new URL(value).origin);
