@@ -78,7 +78,10 @@ export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: str
     const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
     for (let position = 1; ; position += 1000) {
       const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
-      const response = await fetch(`${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+      const url = `${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`;
+      const init = { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } };
+      // The socket may have idled past the server's keep-alive while we read our side: one retry.
+      const response = await fetch(url, init).catch(() => fetch(url, init));
       const page = ((await response.json()) as { QueryResponse: Record<string, Record<string, unknown>[]> }).QueryResponse[type] ?? [];
       theirs.push(...page);
       if (page.length < 1000) break;
