@@ -9,7 +9,7 @@ import { QboError } from '../providers/qbo/faults.ts';
 import { upsertRecords } from '../records/store.ts';
 import { ProviderBudget, qboLimits } from '../sync/budget.ts';
 import { ProviderCaller } from '../sync/provider-caller.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../records/canonical-json.ts';
 import { providerBodyFrom, providerParty, providerTypeOf } from './parties.ts';
 import { createLinks } from './store.ts';
 

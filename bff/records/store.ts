@@ -3,29 +3,13 @@ import type { Queryable } from '../db/client.ts';
 export type ProviderRecord = Record<string, unknown> & { Id?: unknown };
 
 /**
- * Upserts one page of provider records in a single statement: the page travels as one JSON parameter and
- * Postgres extracts the query columns itself. A record whose JSON is unchanged is not touched, so its
- * change_seq (the hosts' cursor) only moves on real changes and overlapping re-reads cost nothing.
- * Returns how many rows were inserted or changed.
+ * Upserts provider records (a CDC batch, a re-read): the same single statement as a query page, so there is
+ * one definition of how a record is stored. Returns how many rows were inserted or changed.
  */
 export async function upsertRecords(sql: Queryable, connectionId: string, type: string, page: ProviderRecord[]): Promise<number> {
-  const records = dedupeById(page);
-  if (records.length === 0) return 0;
-  const rows = await sql`
-    insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
-    select ${connectionId}, ${type}, e->>'Id', e,
-           coalesce(e->>'DisplayName', e->>'Name', e->>'FullyQualifiedName', e->>'DocNumber'),
-           case when e ? 'Active' then (e->>'Active')::boolean end,
-           case when e->>'TxnDate' ~ '^\\d{4}-\\d{2}-\\d{2}' then (left(e->>'TxnDate', 10))::date end,
-           (e->'MetaData'->>'LastUpdatedTime')::timestamptz
-    from jsonb_array_elements(${sql.json(records as never)}::jsonb) as e
-    on conflict (connection_id, type, external_id) do update set
-      data = excluded.data, name = excluded.name, active = excluded.active, txn_date = excluded.txn_date,
-      provider_updated_at = excluded.provider_updated_at, deleted_at = null,
-      updated_at = now(), change_seq = nextval('record_change_seq')
-    where records.data is distinct from excluded.data or records.deleted_at is not null
-    returning 1`;
-  return rows.length;
+  if (page.length === 0) return 0;
+  const { changed } = await upsertQueryPage(sql, connectionId, type, JSON.stringify({ QueryResponse: { [type]: page } }));
+  return changed;
 }
 
 /** Deletions become tombstones: the row stays (hosts see `deleted: true`), flagged with the time. */
@@ -56,8 +40,10 @@ function dedupeById(page: ProviderRecord[]): ProviderRecord[] {
 
 /**
  * Upserts a query answer's page straight from its JSON text (`{"QueryResponse":{"<Type>":[…]}}`): Postgres
- * parses it once and extracts the records, so the import never parses and re-serialises megabytes in Node.
- * Same semantics as upsertRecords (duplicates by Id keep the last, unchanged records are not touched).
+ * parses it once and extracts the records and the columns we query by, so the import never parses and
+ * re-serialises megabytes in Node. Records without an Id are skipped; a duplicated Id keeps the last one.
+ * A record whose JSON is unchanged is not touched, so its change_seq (the hosts' cursor) only moves on real
+ * changes and overlapping re-reads cost nothing.
  */
 export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<{ received: number; changed: number }> {
   const [row] = await sql<{ received: number; changed: number }[]>`

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from '../../bff/crypto/vault.ts';
+import { canonicalJson } from '../../bff/records/canonical-json.ts';
 import { defaultEngineOptions, executeRun, type EngineOptions } from '../../bff/sync/execute-run.ts';
 import { requestSync, type RunRow } from '../../bff/sync/runs.ts';
 import type { testApp } from './app.ts';
@@ -23,16 +24,7 @@ export async function syncOnce(t: TestApp, connectionId: string, options: Partia
 }
 
 /** JSON with sorted keys, so Postgres' jsonb key order and the provider's compare equal. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export const canonical = canonicalJson;
 
 export function contentHash(records: Record<string, unknown>[]): string {
   const lines = records.map((record) => `${String(record.Id)}:${canonical(record)}`).sort();
