@@ -16,27 +16,12 @@ export const clientSyncStatusStyles = css`
     font-variant-numeric: tabular-nums;
   }
 
-  p {
-    margin: 0;
-  }
-  .muted {
-    color: var(--_text-muted);
-  }
   .small {
     font-size: 0.9em;
   }
   .num {
     text-align: right;
     justify-content: flex-end;
-  }
-  .spacer {
-    flex: 1;
-  }
-  input,
-  select,
-  button {
-    font: inherit;
-    color: inherit;
   }
   input[type='checkbox'],
   input[type='radio'] {
@@ -45,55 +30,6 @@ export const clientSyncStatusStyles = css`
   }
 
   /* ── Buttons ───────────────────────────────────────────────────────────── */
-  .button {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    min-height: 32px;
-    padding: 0 calc(var(--_space) * 3);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    font-weight: 500;
-    white-space: nowrap;
-    cursor: pointer;
-  }
-  .button.small {
-    min-height: 28px;
-    padding: 0 calc(var(--_space) * 2.5);
-    font-size: 0.93em;
-  }
-  .button:hover {
-    background: var(--_surface-raised);
-  }
-  .button.primary {
-    border-color: var(--_accent);
-    background: var(--_accent);
-    color: var(--_accent-text);
-  }
-  .button.primary:hover {
-    background: color-mix(in srgb, var(--_accent) 88%, black);
-  }
-  .button.quiet {
-    border-color: transparent;
-    background: transparent;
-    color: var(--_text-muted);
-  }
-  .button.quiet:hover {
-    color: var(--_text);
-    background: var(--_surface-raised);
-  }
-  .button[aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.55;
-  }
-  .button[aria-disabled='true']:hover {
-    background: var(--_surface);
-  }
-  .button.primary[aria-disabled='true']:hover {
-    background: var(--_accent);
-  }
   .link-button {
     padding: 2px 4px;
     margin-left: -4px;
@@ -136,32 +72,6 @@ export const clientSyncStatusStyles = css`
   }
 
   /* ── Toolbar ───────────────────────────────────────────────────────────── */
-  .toolbar {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    gap: calc(var(--_space) * 2);
-    margin-bottom: calc(var(--_space) * 2);
-  }
-  .search,
-  .filter {
-    height: 30px;
-    padding: 0 calc(var(--_space) * 2.5);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-  }
-  .search {
-    width: 220px;
-    max-width: 100%;
-  }
-  .search::placeholder {
-    color: var(--_text-muted);
-  }
-  .count {
-    margin-left: calc(var(--_space) * 1);
-    font-size: 0.93em;
-  }
   .refresh-failed {
     display: inline-flex;
     align-items: center;
@@ -174,15 +84,6 @@ export const clientSyncStatusStyles = css`
   }
 
   /* ── The grid ──────────────────────────────────────────────────────────── */
-  .scroller {
-    position: relative;
-    max-height: var(--_max-height);
-    overflow: auto;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    overscroll-behavior: contain;
-  }
   .scroller:focus-visible {
     box-shadow: var(--_focus-ring);
   }
@@ -205,11 +106,6 @@ export const clientSyncStatusStyles = css`
   .body .row.admin {
     min-width: 960px;
   }
-  .header {
-    position: sticky;
-    top: 0;
-    z-index: 2;
-  }
   .header-row {
     height: 34px;
     background: var(--_surface-raised);
@@ -217,19 +113,6 @@ export const clientSyncStatusStyles = css`
     color: var(--_text-muted);
     font-size: 0.86em;
     font-weight: 600;
-  }
-  .body {
-    position: relative;
-  }
-  .body .row {
-    position: absolute;
-    top: 0;
-    left: 0;
-    right: 0;
-    background: var(--_surface);
-  }
-  .body .row:hover {
-    background: var(--_row-hover);
   }
   .body .row.selected {
     background: var(--_row-selected);
@@ -242,15 +125,6 @@ export const clientSyncStatusStyles = css`
   }
   .body .row:focus-visible {
     box-shadow: inset 0 0 0 2px var(--_accent);
-  }
-  .cell {
-    display: flex;
-    align-items: center;
-    gap: calc(var(--_space) * 2);
-    min-width: 0;
-    height: 100%;
-    padding: 0 calc(var(--_space) * 3);
-    overflow: hidden;
   }
   .cell.select {
     justify-content: center;
@@ -409,34 +283,6 @@ export const clientSyncStatusStyles = css`
   }
 
   /* ── Empty, no match, load error, skeleton ─────────────────────────────── */
-  .empty,
-  .load-error {
-    display: flex;
-    flex-direction: column;
-    align-items: flex-start;
-    gap: calc(var(--_space) * 2);
-    padding: calc(var(--_space) * 6);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-  }
-  .empty-title {
-    font-weight: 600;
-    font-size: 1.08em;
-  }
-  ::slotted([slot='empty']) {
-    margin-top: calc(var(--_space) * 2);
-  }
-  .load-error {
-    border-color: color-mix(in srgb, var(--_danger) 35%, var(--_border));
-  }
-  .no-match {
-    display: flex;
-    align-items: center;
-    gap: calc(var(--_space) * 3);
-    padding: calc(var(--_space) * 4) calc(var(--_space) * 3);
-    color: var(--_text-muted);
-  }
   .skeleton {
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -459,28 +305,12 @@ export const clientSyncStatusStyles = css`
   .skeleton.single .skeleton-row {
     border-top: none;
   }
-  .bone {
-    display: block;
-    height: 10px;
-    border-radius: 4px;
-    background: linear-gradient(90deg, var(--_surface-raised) 0%, var(--_border) 50%, var(--_surface-raised) 100%) 0 0 / 300% 100%;
-    animation: shimmer 1.4s ease-in-out infinite;
-    opacity: 0.7;
-  }
   .bone.bar {
     width: 60%;
     height: 6px;
   }
   .bone.short {
     width: 70%;
-  }
-  @keyframes shimmer {
-    from {
-      background-position: 100% 0;
-    }
-    to {
-      background-position: 0 0;
-    }
   }
   @media (prefers-reduced-motion: reduce) {
     .bone,
