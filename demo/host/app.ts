@@ -39,5 +39,55 @@ export function createDemoHost(options: DemoHostOptions): Hono {
     return c.json(await response.json(), response.status as 201);
   });
 
+  // The pretend product's own supplier list. A real procurement tool already has one; the demo makes one that
+  // looks like a real tool's against the connected company: most vendors written a little differently
+  // (case, "&" vs "and", legal forms), a few only we have. It reads the synced vendors the way any host
+  // reads synced data, through the records API.
+  host.post('/demo/api/suppliers/seed', async (c) => {
+    const input = z.object({ connection_id: z.string().regex(/^con_[0-9a-f]{20}$/) }).safeParse(await c.req.json().catch(() => ({})));
+    if (!input.success) return c.json({ error: { code: 'invalid_request', message: 'connection_id is required' } }, 400);
+    const auth = { authorization: `Bearer ${options.secretKey}`, 'content-type': 'application/json' };
+    const vendors = await fetch(new URL(`/v1/connections/${input.data.connection_id}/records/Vendor?limit=60`, options.bffUrl), { headers: auth });
+    if (!vendors.ok) return c.json(await vendors.json(), vendors.status as 400);
+    const page = (await vendors.json()) as { data: { id: string; deleted: boolean; data: Record<string, any> }[] };
+    const records = page.data
+      .filter((record) => !record.deleted && record.data.Active !== false)
+      .slice(0, 40)
+      .map((record, index) => ({
+        id: `bs-sup-${record.id}`,
+        name: demoVariant(String(record.data.DisplayName ?? ''), index),
+        ...(index % 3 === 0 && record.data.PrimaryPhone?.FreeFormNumber ? { phone: record.data.PrimaryPhone.FreeFormNumber } : {}),
+        ...(record.data.BillAddr?.City ? { city: record.data.BillAddr.City } : {}),
+        ...(index % 2 === 0 && record.data.BillAddr?.PostalCode ? { postal_code: record.data.BillAddr.PostalCode } : {}),
+      }));
+    records.push(
+      { id: 'bs-sup-new-1', name: 'Northwind Labels & Print Co', city: 'Portland' },
+      { id: 'bs-sup-new-2', name: 'Okafor, John', city: 'Seattle' },
+      { id: 'bs-sup-new-3', name: 'Kestrel Freight Services Ltd', city: 'Boise' },
+    );
+    const put = await fetch(new URL(`/v1/organizations/${organizationId}/host-records/suppliers`, options.bffUrl), {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ records, replace: true }),
+    });
+    return c.json(await put.json(), put.status as 200);
+  });
+
   return host;
+}
+
+/** How a product's own list tends to differ from QuickBooks: case, "&" vs "and", legal forms, punctuation. */
+function demoVariant(name: string, index: number): string {
+  switch (index % 5) {
+    case 0:
+      return name.toUpperCase();
+    case 1:
+      return name.replace(/ & /g, ' and ').replace(/\bInc\.?$/, 'Incorporated');
+    case 2:
+      return name.replace(/\b(LLC|Ltd|Inc\.?|Co\.?)$/, '').trim();
+    case 3:
+      return name.replace(/[.,]/g, '');
+    default:
+      return name;
+  }
 }
