@@ -4,6 +4,7 @@ import type { Sql } from './db/client.ts';
 import type { Logger } from './http/logger.ts';
 import type { AllowedOrigins } from './auth/widget-cors.ts';
 import type { QboOAuth } from './providers/qbo/oauth-client.ts';
+import type { BudgetLimits } from './sync/budget.ts';
 import type { SessionUser } from '../shared/api/sessions.ts';
 
 /** What every handler can reach: built once at start-up, shared by all requests. */
@@ -17,6 +18,8 @@ export interface Deps {
   origins: AllowedOrigins;
   /** Present when QuickBooks credentials (or the sandbox) are configured. */
   qbo: QboOAuth | undefined;
+  /** The per-company QuickBooks budget every caller shares (Intuit's limits unless configured lower). */
+  qboLimits: BudgetLimits;
   /** Nudges this process's sync worker (after "Sync now"), so a run starts without waiting for the next tick. */
   wakeWorker?: () => void;
 }

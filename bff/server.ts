@@ -44,12 +44,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     now: () => new Date(),
     origins: new AllowedOrigins(sql),
     qbo: qboClient(config),
+    qboLimits: { perMinute: config.QBO_RATE_LIMIT_PER_MINUTE, concurrent: config.QBO_MAX_CONCURRENT },
   };
   const worker = config.LEDGERLINK_WORKER
     ? new SyncWorker(deps, {
         concurrency: config.LEDGERLINK_SYNC_CONCURRENCY,
         leaseMs: config.LEDGERLINK_SYNC_LEASE_SECONDS * 1000,
-        limits: { perMinute: config.QBO_RATE_LIMIT_PER_MINUTE, concurrent: config.QBO_MAX_CONCURRENT },
+        limits: deps.qboLimits,
       })
     : undefined;
   const webhooks = config.LEDGERLINK_WORKER ? new WebhookWorker(deps) : undefined;

@@ -2,6 +2,8 @@ import type { Deps } from '../context.ts';
 import { ApiError } from '../http/api-error.ts';
 import { readCompany } from '../providers/qbo/company.ts';
 import { QboError } from '../providers/qbo/faults.ts';
+import { ProviderBudget } from '../sync/budget.ts';
+import { budgetedApi, ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { qboApiFor } from './provider.ts';
 import { findConnection, type ConnectionRow } from './store.ts';
 import { NeedsReconnectError } from './tokens.ts';
@@ -14,7 +16,9 @@ import { NeedsReconnectError } from './tokens.ts';
 export async function checkConnection(deps: Deps, connection: ConnectionRow): Promise<ConnectionRow> {
   if (connection.status !== 'connected') return connection;
   try {
-    const company = await readCompany(qboApiFor(deps, connection), connection.external_id);
+    // Widget reads share the company's budget with syncs and write-back, across replicas.
+    const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
+    const company = await readCompany(budgetedApi(caller), connection.external_id);
     const [row] = await deps.sql<ConnectionRow[]>`
       update connections set company_name = ${company.companyName}, legal_name = ${company.legalName},
         country = ${company.country}, plan = ${company.plan}, last_checked_at = ${deps.now()}

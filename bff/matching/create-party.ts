@@ -7,8 +7,8 @@ import { recordEvent } from '../events/record.ts';
 import { ApiError } from '../http/api-error.ts';
 import { QboError } from '../providers/qbo/faults.ts';
 import { upsertRecords } from '../records/store.ts';
-import { ProviderBudget, qboLimits } from '../sync/budget.ts';
-import { ProviderCaller } from '../sync/provider-caller.ts';
+import { ProviderBudget } from '../sync/budget.ts';
+import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { canonicalJson } from '../records/canonical-json.ts';
 import { providerBodyFrom, providerParty, providerTypeOf } from './parties.ts';
 import { createLinks } from './store.ts';
@@ -25,7 +25,7 @@ export async function createInProvider(deps: Deps, connection: ConnectionRow, ki
   const type = providerTypeOf[kind];
   const body = providerBodyFrom(host, kind);
   const requestId = createHash('sha256').update(`${connection.id}|${kind}|${host.id}|${canonicalJson(body)}`).digest('hex').slice(0, 40);
-  const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, `qbo:${connection.external_id}`, qboLimits));
+  const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
   let answer: Record<string, Record<string, unknown>>;
   try {
     answer = await caller.call((api) => api.post<Record<string, Record<string, unknown>>>(type.toLowerCase(), body, { requestid: requestId }));

@@ -7,6 +7,8 @@ import { recordEvent } from '../events/record.ts';
 import { getSettings } from '../organizations/store.ts';
 import { QboApi } from '../providers/qbo/api-client.ts';
 import { readCompany } from '../providers/qbo/company.ts';
+import { ProviderBudget } from '../sync/budget.ts';
+import { budgetedApi, ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import type { QboOAuth, QboTokenSet } from '../providers/qbo/oauth-client.ts';
 import type { AttemptRow } from './attempts.ts';
 import { connectRefusal } from './policy.ts';
@@ -29,7 +31,8 @@ export async function completeQboConnect(
     realmId: callback.realmId,
     tokens: { current: async () => tokens.access_token, renewAfterRejection: async () => tokens.access_token },
   });
-  const company = await readCompany(api, callback.realmId);
+  // The company may already be synced by another organization: its reads count against the same budget.
+  const company = await readCompany(budgetedApi(new ProviderCaller(api, new ProviderBudget(deps.sql, qboBudgetKey(callback.realmId), deps.qboLimits))), callback.realmId);
 
   const settings = await getSettings(deps.sql, attempt.tenant_id, attempt.organization_id);
   const existing = await listConnections(deps.sql, attempt.tenant_id, attempt.organization_id);

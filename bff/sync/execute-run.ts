@@ -8,7 +8,7 @@ import { classifySyncError, retryDelaySeconds } from './classify.ts';
 import { computeHealth } from './health.ts';
 import { LeaseLostError, runImport, type RunContext } from './import-run.ts';
 import { runIncremental } from './incremental-run.ts';
-import { ProviderCaller, defaultRetryPolicy, type RetryPolicy } from './provider-caller.ts';
+import { ProviderCaller, defaultRetryPolicy, qboBudgetKey, type RetryPolicy } from './provider-caller.ts';
 import { heartbeat, type RunRow } from './runs.ts';
 
 export interface EngineOptions {
@@ -49,7 +49,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   }, options.leaseMs / 3);
 
   try {
-    const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, `qbo:${connection.external_id}`, options.limits), options.retryPolicy, signal);
+    const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), options.limits), options.retryPolicy, signal);
     const ctx: RunContext = {
       deps,
       run,

@@ -48,3 +48,14 @@ export class ProviderCaller {
     }
   }
 }
+
+/** The caller as a plain API object, for code written against QboApi's get/post (each call budgeted). */
+export function budgetedApi(caller: ProviderCaller): Pick<QboApi, 'get' | 'post'> {
+  return {
+    get: <T>(path: string, query?: Record<string, string>) => caller.call((api) => api.get<T>(path, query)),
+    post: <T>(path: string, body: unknown, query?: Record<string, string>) => caller.call((api) => api.post<T>(path, body, query)),
+  };
+}
+
+/** A company's budget key: shared by every connection (any tenant) of the same QuickBooks company. */
+export const qboBudgetKey = (realmId: string) => `qbo:${realmId}`;

@@ -23,7 +23,7 @@ export const ADMIN = 'bench-admin-token-0123456789abcdef';
 
 export function benchApp(sql: Sql, sandboxUrl: string) {
   const config = loadConfig({ NODE_ENV: 'test', LEDGERLINK_SANDBOX_URL: sandboxUrl, QBO_CLIENT_ID: 'ledgerlink-dev', QBO_CLIENT_SECRET: 'ledgerlink-dev-secret', LEDGERLINK_DATA_DIR: '/nonexistent' });
-  const deps: Deps = { sql, config, keys: deriveKeys(ENCRYPTION_KEY, ADMIN), logger: createLogger((process.env.BENCH_LOG_LEVEL as 'debug' | undefined) ?? 'warn'), now: () => new Date(), origins: new AllowedOrigins(sql, 0), qbo: new QboOAuth(qboEndpoints(config)!) };
+  const deps: Deps = { sql, config, keys: deriveKeys(ENCRYPTION_KEY, ADMIN), logger: createLogger((process.env.BENCH_LOG_LEVEL as 'debug' | undefined) ?? 'warn'), now: () => new Date(), origins: new AllowedOrigins(sql, 0), qbo: new QboOAuth(qboEndpoints(config)!), qboLimits: { perMinute: 500, concurrent: 10 } };
   const { app } = createApp(deps);
   const request = (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
     const headers = new Headers(init.headers);

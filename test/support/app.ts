@@ -28,6 +28,7 @@ export function testApp(overrides: Partial<Deps> = {}) {
     now: () => new Date(Date.now() + offsetMs),
     origins: new AllowedOrigins(sql, 0),
     qbo: undefined,
+    qboLimits: { perMinute: 500, concurrent: 10 },
     ...overrides,
   };
   const { app, metrics } = createApp(deps);

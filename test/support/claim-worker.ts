@@ -17,6 +17,7 @@ const deps = {
   now: () => new Date(),
   origins: new AllowedOrigins(sql),
   qbo: undefined,
+    qboLimits: { perMinute: 500, concurrent: 10 },
 };
 const worker = new SyncWorker(deps, {
   concurrency: 64,

@@ -40,7 +40,7 @@ interface PreferencesBody {
 }
 
 /** Reads CompanyInfo and Preferences: what the connection card shows and what policies check. */
-export async function readCompany(api: QboApi, realmId: string): Promise<QboCompany> {
+export async function readCompany(api: Pick<QboApi, 'get'>, realmId: string): Promise<QboCompany> {
   const [info, prefs] = await Promise.all([
     api.get<{ CompanyInfo: CompanyInfoBody }>(`companyinfo/${encodeURIComponent(realmId)}`),
     api.get<{ Preferences?: PreferencesBody }>('preferences'),
