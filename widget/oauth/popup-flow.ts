@@ -1,7 +1,12 @@
 import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
 
-/** How an authorization popup ended: what the callback page posted, or that the person closed the window. */
-export type PopupFlowResult = Pick<OAuthResultMessage, 'outcome' | 'connection' | 'message' | 'code'> | { outcome: 'closed' };
+/**
+ * How an authorization popup ended: what the callback page posted, or that the person closed the window.
+ * When fetching the authorization URL failed the outcome is `error` and `cause` is what it failed with.
+ */
+export type PopupFlowResult =
+  | (Pick<OAuthResultMessage, 'outcome' | 'connection' | 'message' | 'code'> & { cause?: unknown })
+  | { outcome: 'closed' };
 
 export interface PopupFlow {
   /** Settles once: the callback's message, `closed`, or `cancelled` after `cancel()`. */
@@ -10,6 +15,8 @@ export interface PopupFlow {
   cancel(): void;
   /** Brings the window to the front. */
   focus(): void;
+  /** Stops listening and polling, leaving the window open; settles `result` as cancelled. */
+  stop(): void;
 }
 
 export interface PopupFlowOptions {
@@ -19,6 +26,17 @@ export interface PopupFlowOptions {
   origin: string;
   /** Text shown in the window while the URL is fetched. */
   waitingText?: string;
+  /** The window's title while the URL is fetched. */
+  title?: string;
+  /** The window's name: a second flow with the same name reuses the window. */
+  name?: string;
+  /**
+   * Also ignore messages posted by another window of that origin (another element's popup on the page).
+   * Messages without a source (synthetic ones) are still believed.
+   */
+  onlyFromPopup?: boolean;
+  /** Called with the result as the flow settles, synchronously (inside the message event), before `result` resolves. */
+  onResult?: (result: PopupFlowResult) => void;
 }
 
 const NAME = 'ledgerlink-qbo';
@@ -35,10 +53,10 @@ const CLOSED_POLL_MS = 500;
 export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined {
   const left = Math.max(0, window.screenX + (window.outerWidth - WIDTH) / 2);
   const top = Math.max(0, window.screenY + (window.outerHeight - HEIGHT) / 2);
-  const popup = window.open('', NAME, `popup,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
+  const popup = window.open('', options.name ?? NAME, `popup,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
   if (!popup) return undefined;
   try {
-    popup.document.title = 'QuickBooks';
+    popup.document.title = options.title ?? 'QuickBooks';
     popup.document.body.style.font = '14px system-ui, sans-serif';
     popup.document.body.textContent = options.waitingText ?? 'Opening QuickBooks…';
   } catch {
@@ -54,10 +72,13 @@ export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined
     window.removeEventListener('message', onMessage);
     clearInterval(poll);
     if (close) closeQuietly(popup);
+    options.onResult?.(value);
     settle(value);
   };
   const onMessage = (event: MessageEvent) => {
-    if (event.origin !== options.origin || !isOAuthResult(event.data)) return;
+    if (event.origin !== options.origin) return;
+    if (options.onlyFromPopup && event.source !== null && event.source !== popup) return;
+    if (!isOAuthResult(event.data)) return;
     const { outcome, connection, message, code } = event.data;
     finish({ outcome, connection, message, code }, true);
   };
@@ -71,7 +92,8 @@ export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined
       if (!done) popup.location.href = url;
     },
     (error: unknown) => {
-      finish({ outcome: 'error', message: error instanceof Error ? error.message : 'Could not open QuickBooks.', code: (error as { code?: string }).code }, true);
+      const message = error instanceof Error ? error.message : 'Could not open QuickBooks.';
+      finish({ outcome: 'error', message, code: (error as { code?: string }).code, cause: error }, true);
     },
   );
 
@@ -79,6 +101,7 @@ export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined
     result,
     cancel: () => finish({ outcome: 'cancelled' }, true),
     focus: () => popup.focus(),
+    stop: () => finish({ outcome: 'cancelled' }, false),
   };
 }
 

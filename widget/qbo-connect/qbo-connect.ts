@@ -5,6 +5,7 @@ import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { startPopupFlow, type PopupFlow, type PopupFlowResult } from '../oauth/popup-flow.ts';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -60,11 +61,7 @@ type View =
 /** Elements a transition can move focus to (their `data-focus` value). */
 type FocusTarget = 'title' | 'connect' | 'reconnect' | 'retry' | 'check' | 'disconnect' | 'confirm-cancel';
 
-/** How often a closed popup is noticed. Browsers fire no event when another window closes. */
-const POPUP_POLL_MS = 500;
 const POPUP_NAME = 'ledgerlink-quickbooks';
-const POPUP_WIDTH = 520;
-const POPUP_HEIGHT = 700;
 /** Relative times ("2 minutes ago") are redrawn this often while shown. */
 const CLOCK_MS = 30_000;
 
@@ -163,8 +160,7 @@ export class QboConnect extends LedgerlinkElement {
   #loadSeq = 0;
   #redirectResult: RedirectResult | undefined;
 
-  #popup: Window | undefined;
-  #popupPoll: ReturnType<typeof setInterval> | undefined;
+  #flow: PopupFlow | undefined;
   #flowConnectionId: string | undefined;
   #viewBeforeFlow: View | undefined;
 
@@ -301,26 +297,29 @@ export class QboConnect extends LedgerlinkElement {
     this._confirming = false;
     // The popup must open inside the click, before any await: browsers block window.open after an async gap.
     // It starts blank and is sent to QuickBooks once the BFF hands out the authorization URL.
-    const popup = this.redirect ? null : openPopup();
-    if (!popup) return void this.#startRedirect(connectionId);
-    this.#watchPopup(popup);
+    const flow = this.redirect ? undefined : this.#openPopup(connectionId);
+    if (!flow) return void this.#startRedirect(connectionId);
+    this.#stopWatchingPopup();
+    this.#flow = flow;
     this._view = { kind: 'connecting' };
     this.#announce('Finish connecting in the QuickBooks window.');
     this.#focusAfterUpdate = 'title';
-    void this.#sendPopupToQuickBooks(popup, connectionId);
   }
 
-  async #sendPopupToQuickBooks(popup: Window, connectionId: string | undefined): Promise<void> {
-    try {
-      const { url } = await this.client.quickbooksStartUrl({ mode: 'popup', ...(connectionId ? { connection_id: connectionId } : {}) });
-      if (this.#popup !== popup) return; // cancelled or closed meanwhile
-      popup.location.href = url;
-    } catch (error) {
-      if (this.#popup !== popup) return;
-      this.#stopWatchingPopup();
-      closeQuietly(popup);
-      this.#fail(error, () => this.#connect(connectionId));
-    }
+  #openPopup(connectionId: string | undefined): PopupFlow | undefined {
+    const flow: PopupFlow | undefined = startPopupFlow({
+      url: async () => (await this.client.quickbooksStartUrl({ mode: 'popup', ...(connectionId ? { connection_id: connectionId } : {}) })).url,
+      origin: new URL(this.client.baseUrl).origin,
+      name: POPUP_NAME,
+      title: 'Connecting to QuickBooks…',
+      onlyFromPopup: true,
+      onResult: (result) => {
+        if (!flow || this.#flow !== flow) return; // cancelled, replaced or disconnected meanwhile
+        this.#flow = undefined;
+        this.#popupEnded(result, connectionId);
+      },
+    });
+    return flow;
   }
 
   async #startRedirect(connectionId: string | undefined): Promise<void> {
@@ -338,33 +337,36 @@ export class QboConnect extends LedgerlinkElement {
     }
   }
 
-  #watchPopup(popup: Window): void {
-    this.#stopWatchingPopup();
-    this.#popup = popup;
-    window.addEventListener('message', this.#onMessage);
-    this.#popupPoll = setInterval(() => {
-      if (popup.closed) this.#popupClosedWithoutResult();
-    }, POPUP_POLL_MS);
+  #popupEnded(result: PopupFlowResult, connectionId: string | undefined): void {
+    if (result.outcome === 'closed') return this.#popupClosedWithoutResult();
+    // The authorization URL could not be fetched; the blank window is already closed.
+    if ('cause' in result) return this.#fail(result.cause, () => this.#connect(connectionId));
+    void this.#handleOutcome({
+      outcome: result.outcome,
+      connection: result.connection,
+      connectionId: result.connection?.id,
+      message: result.message,
+      code: result.code,
+    });
   }
 
+  /** Stops listening to the window without closing it. */
   #stopWatchingPopup(): void {
-    clearInterval(this.#popupPoll);
-    this.#popupPoll = undefined;
-    this.#popup = undefined;
-    window.removeEventListener('message', this.#onMessage);
+    const flow = this.#flow;
+    this.#flow = undefined;
+    flow?.stop();
   }
 
   /** Closing the window is how people say "not now": back to where they were, no error. */
   #popupClosedWithoutResult(): void {
-    this.#stopWatchingPopup();
     this.#restoreViewBeforeFlow();
     this.#announce('The QuickBooks window was closed. Nothing was connected.');
   }
 
   #cancelPopup(): void {
-    const popup = this.#popup;
-    this.#stopWatchingPopup();
-    if (popup) closeQuietly(popup);
+    const flow = this.#flow;
+    this.#flow = undefined;
+    flow?.cancel();
     this.#restoreViewBeforeFlow();
     this.#announce('Connecting to QuickBooks was cancelled.');
   }
@@ -373,25 +375,6 @@ export class QboConnect extends LedgerlinkElement {
     this._view = this.#viewBeforeFlow ?? { kind: 'idle' };
     this.#focusAfterUpdate = this.#primaryFocus();
   }
-
-  #onMessage = (event: MessageEvent): void => {
-    if (!this.#popup) return;
-    if (event.origin !== new URL(this.client.baseUrl).origin) return;
-    // Another element's popup (two flows on one page) is not ours. Synthetic events carry no source.
-    if (event.source !== null && event.source !== this.#popup) return;
-    if (!isOAuthResult(event.data)) return;
-    const popup = this.#popup;
-    this.#stopWatchingPopup();
-    closeQuietly(popup);
-    const data = event.data;
-    void this.#handleOutcome({
-      outcome: data.outcome,
-      connection: data.connection,
-      connectionId: data.connection?.id,
-      message: data.message,
-      code: data.code,
-    });
-  };
 
   async #handleOutcome(result: {
     outcome: OAuthResultMessage['outcome'];
@@ -644,7 +627,7 @@ export class QboConnect extends LedgerlinkElement {
       actions: html`${this.#button({
         label: 'Show QuickBooks window',
         part: 'focus-window-button',
-        onClick: () => this.#popup?.focus(),
+        onClick: () => this.#flow?.focus(),
       })}
       ${this.#button({ label: 'Cancel', part: 'cancel-button', onClick: () => this.#cancelPopup() })}`,
     });
@@ -840,40 +823,6 @@ export class QboConnect extends LedgerlinkElement {
       Only ${plural} can ${verb} QuickBooks. Ask ${article} ${first} in your organization.
     </p>`;
   }
-}
-
-function openPopup(): Window | null {
-  const left = Math.max(0, window.screenX + (window.outerWidth - POPUP_WIDTH) / 2);
-  const top = Math.max(0, window.screenY + (window.outerHeight - POPUP_HEIGHT) / 2);
-  const popup = window.open('', POPUP_NAME, `popup,width=${POPUP_WIDTH},height=${POPUP_HEIGHT},left=${left},top=${top}`);
-  if (!popup) return null;
-  try {
-    // Still about:blank and ours: say what is happening instead of a white window while the URL is fetched.
-    popup.document.title = 'Connecting to QuickBooks…';
-    popup.document.body.style.font = '14px system-ui, sans-serif';
-    popup.document.body.textContent = 'Opening QuickBooks…';
-  } catch {
-    // A window reused by name may already show QuickBooks (another origin); leave it be.
-  }
-  return popup;
-}
-
-function closeQuietly(popup: Window): void {
-  try {
-    popup.close();
-  } catch {
-    // Already gone.
-  }
-}
-
-function isOAuthResult(data: unknown): data is OAuthResultMessage {
-  if (typeof data !== 'object' || data === null) return false;
-  const message = data as Partial<OAuthResultMessage>;
-  return (
-    message.source === 'ledgerlink' &&
-    message.type === 'oauth-result' &&
-    (message.outcome === 'connected' || message.outcome === 'refused' || message.outcome === 'cancelled' || message.outcome === 'error')
-  );
 }
 
 /** With one connection allowed, the QuickBooks one that is in use (or most recently was) is "the" connection. */
