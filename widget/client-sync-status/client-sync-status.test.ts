@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, oneEvent } from '@open-wc/testing';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
+import { $, $$, requestsTo, waitFor } from '../test-support/queries.ts';
 import * as data from '../test-support/sync-status-data.ts';
 import {
   ClientSyncStatus,
@@ -101,19 +102,6 @@ async function setup(world: Partial<World> = {}, attributes: { connectionId?: st
   return { el, bff, world: w };
 }
 
-async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeout = 3000): Promise<T> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await aTimeout(20);
-  }
-}
-
-const $ = <E extends Element = HTMLElement>(el: ClientSyncStatus, selector: string) => el.shadowRoot!.querySelector<E>(selector);
-const $$ = <E extends Element = HTMLElement>(el: ClientSyncStatus, selector: string) => [...el.shadowRoot!.querySelectorAll<E>(selector)];
-
 async function ready(el: ClientSyncStatus): Promise<void> {
   await waitFor(() => $(el, '[role="grid"] .body [role="row"]') ?? $(el, '.card') ?? $(el, '.empty'), 'the list');
   await el.updateComplete;
@@ -123,10 +111,6 @@ function rowOf(el: ClientSyncStatus, name: string): HTMLElement {
   const row = $$(el, '.body [role="row"]').find((candidate) => candidate.querySelector('.name')?.textContent?.trim() === name);
   if (!row) throw new Error(`No row for ${name}`);
   return row;
-}
-
-function requestsTo(bff: { requests: RecordedRequest[] }, method: string, path: string): RecordedRequest[] {
-  return bff.requests.filter((request) => request.method === method && request.path === path);
 }
 
 describe('<client-sync-status>', () => {

@@ -5,6 +5,7 @@ import type { MatchingState } from '../../shared/api/matching.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { MatchCandidate } from '../base/bff-client.ts';
 import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
+import { $, $$, requestsTo, waitFor } from '../test-support/queries.ts';
 import * as data from '../test-support/matching-data.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import {
@@ -93,19 +94,6 @@ async function setup(world: Partial<World> = {}, attributes: { entity?: string; 
   return { el, bff, world: w };
 }
 
-async function waitFor<T>(read: () => T | null | undefined | false, what: string, timeout = 3000): Promise<T> {
-  const until = Date.now() + timeout;
-  for (;;) {
-    const value = read();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
-    await aTimeout(20);
-  }
-}
-
-const $ = <E extends Element = HTMLElement>(el: SupplierMatcher, selector: string) => el.shadowRoot!.querySelector<E>(selector);
-const $$ = <E extends Element = HTMLElement>(el: SupplierMatcher, selector: string) => [...el.shadowRoot!.querySelectorAll<E>(selector)];
-
 async function ready(el: SupplierMatcher): Promise<void> {
   await waitFor(() => $(el, '[role="tablist"]') ?? $(el, '.empty') ?? $(el, '.load-error'), 'the matcher');
   await el.updateComplete;
@@ -125,10 +113,6 @@ async function showTab(el: SupplierMatcher, label: string): Promise<void> {
   if (!tab) throw new Error(`No tab ${label}`);
   tab.click();
   await el.updateComplete;
-}
-
-function requestsTo(bff: { requests: RecordedRequest[] }, method: string, path: string): RecordedRequest[] {
-  return bff.requests.filter((request) => request.method === method && request.path === path);
 }
 
 function listen<T>(el: SupplierMatcher, name: string): CustomEvent<T>[] {
