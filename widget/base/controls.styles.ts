@@ -1,24 +1,68 @@
 import { css } from 'lit';
 
 /**
- * Controls shared by the list components (<client-sync-status>, <supplier-matcher>), placed after
- * `themeStyles` and before each component's own sheet so the component's variants still win.
+ * Button states shared by every component (<client-sync-status>, <supplier-matcher>, <qbo-connect>), placed after
+ * `themeStyles` and before the component's own sheet so the component's variants still win.
  *
- * Styles: `p`, `input`/`select`/`button` (font, colour), `.muted`, `.spacer`;
- * buttons `.button`, `.button.small`, `.button.primary`, `.button.quiet`, `.button[aria-disabled='true']`;
+ * Styles: `p`; `.button:hover`, `.button.primary:hover`, `.button.quiet` (and `:hover`),
+ * `.button[aria-disabled='true']`, `.button.primary[aria-disabled='true']:hover`; the `shimmer` animation of skeleton bones.
+ *
+ * The `.button` and `.button.primary` bases are not here: <qbo-connect>'s differ (no centring or nowrap; its own
+ * text colour on the accent). `.button[aria-disabled='true']:hover` is not here either: in <qbo-connect> it must
+ * come after `.button.danger:hover`. Class names and custom properties are a theming contract with hosts.
+ */
+export const buttonStyles = css`
+  p {
+    margin: 0;
+  }
+  .button:hover {
+    background: var(--_surface-raised);
+  }
+  .button.primary:hover {
+    background: color-mix(in srgb, var(--_accent) 88%, black);
+  }
+  .button.quiet {
+    border-color: transparent;
+    background: transparent;
+    color: var(--_text-muted);
+  }
+  .button.quiet:hover {
+    color: var(--_text);
+    background: var(--_surface-raised);
+  }
+  .button[aria-disabled='true'] {
+    cursor: not-allowed;
+    opacity: 0.55;
+  }
+  .button.primary[aria-disabled='true']:hover {
+    background: var(--_accent);
+  }
+  @keyframes shimmer {
+    from {
+      background-position: 100% 0;
+    }
+    to {
+      background-position: 0 0;
+    }
+  }
+`;
+
+/**
+ * Controls shared by the list components (<client-sync-status>, <supplier-matcher>), placed after
+ * `buttonStyles` and before each component's own sheet so the component's variants still win.
+ *
+ * Styles: `input`/`select`/`button` (font, colour), `.muted`, `.spacer`;
+ * buttons `.button`, `.button.small`, `.button.primary`, `.button[aria-disabled='true']:hover`;
  * toolbar `.toolbar`, `.search`, `.filter`, `.count`;
  * grid `.scroller`, `.header`, `.body`, `.body .row` (position, hover), `.cell`;
  * states `.empty`, `.empty-title`, `::slotted([slot='empty'])`, `.load-error`, `.no-match`;
- * skeleton `.bone` and its `shimmer` animation.
+ * skeleton `.bone`.
  *
- * Only rules that were identical in both components live here. <qbo-connect> keeps its own sheet:
+ * Only rules that were identical in both components live here. <qbo-connect> does not load it:
  * its `.button`, `.button.primary`, `.bone`, `.skeleton` and `.permission-note` differ.
  * Class names and custom properties are a theming contract with hosts: keep them as they are.
  */
 export const controlStyles = css`
-  p {
-    margin: 0;
-  }
   .muted {
     color: var(--_text-muted);
   }
@@ -50,35 +94,13 @@ export const controlStyles = css`
     padding: 0 calc(var(--_space) * 2.5);
     font-size: 0.93em;
   }
-  .button:hover {
-    background: var(--_surface-raised);
-  }
   .button.primary {
     border-color: var(--_accent);
     background: var(--_accent);
     color: var(--_accent-text);
   }
-  .button.primary:hover {
-    background: color-mix(in srgb, var(--_accent) 88%, black);
-  }
-  .button.quiet {
-    border-color: transparent;
-    background: transparent;
-    color: var(--_text-muted);
-  }
-  .button.quiet:hover {
-    color: var(--_text);
-    background: var(--_surface-raised);
-  }
-  .button[aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.55;
-  }
   .button[aria-disabled='true']:hover {
     background: var(--_surface);
-  }
-  .button.primary[aria-disabled='true']:hover {
-    background: var(--_accent);
   }
   .toolbar {
     display: flex;
@@ -177,13 +199,5 @@ export const controlStyles = css`
     background: linear-gradient(90deg, var(--_surface-raised) 0%, var(--_border) 50%, var(--_surface-raised) 100%) 0 0 / 300% 100%;
     animation: shimmer 1.4s ease-in-out infinite;
     opacity: 0.7;
-  }
-  @keyframes shimmer {
-    from {
-      background-position: 100% 0;
-    }
-    to {
-      background-position: 0 0;
-    }
   }
 `;

@@ -4,7 +4,7 @@ import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
-import { controlStyles } from '../base/controls.styles.ts';
+import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
@@ -153,7 +153,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @cssproperty --ll-sync-status-row-selected - Background of selected rows. Default a tint of the accent.
  */
 export class ClientSyncStatus extends LedgerlinkElement {
-  static override styles = [themeStyles, controlStyles, clientSyncStatusStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, clientSyncStatusStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,

@@ -24,10 +24,6 @@ export const qboConnectStyles = css`
     }
   }
 
-  p {
-    margin: 0;
-  }
-
   /* ── Layout ─────────────────────────────────────────────────────────────── */
   .card {
     display: flex;
@@ -169,16 +165,10 @@ export const qboConnectStyles = css`
     color: var(--_text);
     font-weight: 500;
   }
-  .button:hover {
-    background: var(--_surface-raised);
-  }
   .button.primary {
     border-color: var(--_accent);
     background: var(--_accent);
     color: var(--_on-accent);
-  }
-  .button.primary:hover {
-    background: color-mix(in srgb, var(--_accent) 88%, black);
   }
   .button.danger {
     border-color: var(--_danger);
@@ -187,24 +177,8 @@ export const qboConnectStyles = css`
   .button.danger:hover {
     background: color-mix(in srgb, var(--_danger) 8%, var(--_surface));
   }
-  .button.quiet {
-    border-color: transparent;
-    background: transparent;
-    color: var(--_text-muted);
-  }
-  .button.quiet:hover {
-    color: var(--_text);
-    background: var(--_surface-raised);
-  }
-  .button[aria-disabled='true'] {
-    cursor: not-allowed;
-    opacity: 0.55;
-  }
   .button[aria-disabled='true']:hover {
     background: var(--_surface);
-  }
-  .button.primary[aria-disabled='true']:hover {
-    background: var(--_accent);
   }
   .button[aria-busy='true'] {
     cursor: progress;
@@ -334,14 +308,6 @@ export const qboConnectStyles = css`
     max-width: 100%;
     height: 36px;
     margin-top: calc(var(--_space) * 1);
-  }
-  @keyframes shimmer {
-    from {
-      background-position: 100% 0;
-    }
-    to {
-      background-position: 0 0;
-    }
   }
   @media (prefers-reduced-motion: reduce) {
     .bone {

@@ -1,6 +1,7 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
+import { buttonStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
@@ -120,7 +121,7 @@ const CLOCK_MS = 30_000;
  * @cssproperty --ll-qbo-mark-size - Size of the mark in the card header. Default `36px`.
  */
 export class QboConnect extends LedgerlinkElement {
-  static override styles = [themeStyles, qboConnectStyles];
+  static override styles = [themeStyles, buttonStyles, qboConnectStyles];
 
   static override properties = {
     // Lit inherits these anyway; spelled out so the static side stays assignable to the base's.

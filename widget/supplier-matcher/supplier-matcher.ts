@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { z } from 'zod';
 import { LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
-import { controlStyles } from '../base/controls.styles.ts';
+import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
 import { onlyRolesCan } from '../client-sync-status/permission-text.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
@@ -173,7 +173,7 @@ const methodWords: Record<Link['method'], string> = {
  * @cssproperty --ll-matcher-picker-shadow - The picker popover's shadow.
  */
 export class SupplierMatcher extends LedgerlinkElement {
-  static override styles = [themeStyles, controlStyles, supplierMatcherStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, supplierMatcherStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
