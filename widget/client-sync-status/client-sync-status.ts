@@ -472,6 +472,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const flow = startPopupFlow({
       url: async () => (await this.client.quickbooksStartUrl({ connection_id: id, mode: 'popup' })).url,
       origin: new URL(this.client.baseUrl).origin,
+      // Another element's popup (a <qbo-connect> on the same page) must not finish this row's reconnect.
+      onlyFromPopup: true,
     });
     if (!flow) {
       this.#setNotice('Your browser blocked the QuickBooks window. Allow pop-ups for this page, then choose Reconnect again.');
