@@ -11,7 +11,10 @@ export type EventType =
   | 'link.created'
   | 'link.removed'
   | 'supplier.imported'
-  | 'customer.imported';
+  | 'supplier.updated'
+  | 'customer.imported'
+  | 'list.imported'
+  | 'list.updated';
 
 export interface EventInput {
   tenantId: string;

@@ -11,7 +11,11 @@ import { ApiError, forbidden, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { ensureOrganization, getSettings } from '../organizations/store.ts';
+import { qboApiFor } from '../connections/provider.ts';
+import { ProviderBudget } from '../sync/budget.ts';
+import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { createInProvider } from './create-party.ts';
+import { syncSupplierFields } from './field-sync.ts';
 import { providerParty, providerTypeOf } from './parties.ts';
 import { candidates, matchingState } from './state.ts';
 import { activeLinks, createLinks, hostRecords, LinkConflictError, putHostRecords, removeLink } from './store.ts';
@@ -20,7 +24,33 @@ export const matchingRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationH
 
 const Kind = z.enum(partyKinds);
 const ConnectionKind = z.object({ id: ConnectionId, kind: Kind });
-const HostRecordsResult = z.object({ upserted: z.number().int(), removed: z.number().int(), received: z.number().int() }).meta({ id: 'HostRecordsResult' });
+const HostRecordsResult = z
+  .object({
+    upserted: z.number().int(),
+    removed: z.number().int(),
+    received: z.number().int(),
+    field_sync: z
+      .object({ pushed: z.number().int(), reported: z.number().int(), conflicts: z.number().int() })
+      .meta({ description: 'Linked suppliers whose changed fields were written to QuickBooks (pushed), reported back, or in conflict.' }),
+  })
+  .meta({ id: 'HostRecordsResult' });
+
+/** After the host changed some suppliers: two-way field sync for those linked in each connected company. */
+async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[]) {
+  const totals = { pushed: 0, reported: 0, conflicts: 0 };
+  if (kind !== 'suppliers' || changed.length === 0) return totals;
+  const deps = c.get('deps');
+  const connections = await deps.sql<ConnectionRow[]>`
+    select * from connections where tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId} and provider = 'qbo' and status = 'connected'`;
+  for (const connection of connections) {
+    const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
+    const result = await syncSupplierFields(deps, connection, caller, changed, 'host');
+    totals.pushed += result.pushed;
+    totals.reported += result.reported;
+    totals.conflicts += result.conflicts;
+  }
+  return totals;
+}
 const CandidatesQuery = z.object({
   host_id: z.string().min(1).max(128).optional(),
   q: z.string().max(200).optional(),
@@ -121,8 +151,10 @@ matchingRoutes.openapi(
     const { org, kind } = c.req.valid('param');
     const body = c.req.valid('json');
     const { sql } = c.get('deps');
-    await ensureOrganization(sql, c.get('tenant').tenantId, org);
-    return c.json(await putHostRecords(sql, { tenantId: c.get('tenant').tenantId, organizationId: org }, kind, body.records, body.replace), 200);
+    const scope = { tenantId: c.get('tenant').tenantId, organizationId: org };
+    await ensureOrganization(sql, scope.tenantId, org);
+    const { changed, ...counts } = await putHostRecords(sql, scope, kind, body.records, body.replace);
+    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, scope, kind, changed) }, 200);
   },
 );
 
@@ -138,7 +170,9 @@ matchingRoutes.openapi(
   async (c) => {
     const actor = await sessionActor(c, true);
     const body = c.req.valid('json');
-    return c.json(await putHostRecords(c.get('deps').sql, actor, c.req.valid('param').kind, body.records, body.replace), 200);
+    const kind = c.req.valid('param').kind;
+    const { changed, ...counts } = await putHostRecords(c.get('deps').sql, actor, kind, body.records, body.replace);
+    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, actor, kind, changed) }, 200);
   },
 );
 

@@ -1,23 +1,24 @@
 import type { HostRecord, Link, PartyKind } from '../../shared/api/matching.ts';
 import type { Queryable, Sql } from '../db/client.ts';
+import { initialiseBaselines } from './field-sync.ts';
 
 /** Bulk upsert of the host's records; `replace` removes those not sent (a full snapshot). */
 export async function putHostRecords(sql: Sql, scope: { tenantId: string; organizationId: string }, kind: PartyKind, records: HostRecord[], replace: boolean) {
   const unique = [...new Map(records.map((record) => [record.id, record])).values()];
   return sql.begin(async (tx) => {
-    const upserted = unique.length === 0 ? [] : await tx`
+    const upserted = unique.length === 0 ? [] : await tx<{ host_id: string }[]>`
       insert into host_records (tenant_id, organization_id, kind, host_id, data)
       select ${scope.tenantId}, ${scope.organizationId}, ${kind}, e->>'id', e from jsonb_array_elements(${tx.json(unique as never)}::jsonb) e
       on conflict (tenant_id, organization_id, kind, host_id) do update set data = excluded.data, updated_at = now()
       where host_records.data is distinct from excluded.data
-      returning 1`;
+      returning host_id`;
     const removed = replace
       ? await tx`
           delete from host_records where tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId} and kind = ${kind}
             and not (host_id = any(${unique.map((record) => record.id)}))
           returning 1`
       : [];
-    return { upserted: upserted.length, removed: removed.length, received: records.length };
+    return { upserted: upserted.length, removed: removed.length, received: records.length, changed: upserted.map((row) => row.host_id) };
   });
 }
 
@@ -83,6 +84,8 @@ export async function createLinks(
     select ${connectionId}, ${kind}, l->>'host_id', l->>'provider_id', l->>'method', ${by}
     from jsonb_array_elements(${tx.json(links as never)}::jsonb) l
     returning host_id, provider_id, method, linked_by, linked_at`;
+  const [connection] = await tx<{ id: string; tenant_id: string; organization_id: string }[]>`select id, tenant_id, organization_id from connections where id = ${connectionId}`;
+  if (connection) await initialiseBaselines(tx, connection, kind, rows.map((row) => row.host_id));
   return rows.map(presentLink);
 }
 

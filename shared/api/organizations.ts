@@ -24,6 +24,9 @@ export const OrganizationSettings = z
       .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
       .meta({ description: 'When scheduled syncs run (croner syntax, IANA time zone).' }),
     default_visibility: z.enum(['organization', 'restricted']),
+    field_conflict_policy: z
+      .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
+      .meta({ description: 'When a linked supplier field changed on both sides: the newer change wins, or always one side.' }),
   })
   .meta({ id: 'OrganizationSettings' });
 
@@ -38,6 +41,7 @@ export const defaultOrganizationSettings: OrganizationSettings = {
   read_only: false,
   sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
   default_visibility: 'organization',
+  field_conflict_policy: 'newest_wins',
 };
 
 /** Writes are partial; unknown keys are refused so a typo never silently does nothing. */

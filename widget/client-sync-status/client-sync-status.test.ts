@@ -31,7 +31,7 @@ const settings: OrganizationSettings = {
   required_plans: [],
   read_only: false,
   sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization',
+  default_visibility: 'organization', field_conflict_policy: 'newest_wins',
 };
 
 /** The test runner opens files in parallel pages, and a background page is `hidden`; tests say which they mean. */

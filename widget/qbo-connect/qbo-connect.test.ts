@@ -61,7 +61,7 @@ function installWorld(world: World = {}) {
     required_plans: [],
     read_only: false,
     sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-    default_visibility: 'organization',
+    default_visibility: 'organization', field_conflict_policy: 'newest_wins',
     ...world.settings,
   };
   const role = world.role ?? 'admin';
@@ -677,7 +677,7 @@ describe('qbo-connect refresh after a sync', () => {
     let synced: string | null = null;
     const bff = installFakeBff('http://bff.refresh', (request) => {
       if (request.path.startsWith('/v1/widget/session')) return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: 'admin' }, expires_at: new Date(Date.now() + 600_000).toISOString() } };
-      if (request.path.startsWith('/v1/widget/settings')) return { body: { max_connections: 10, connect_roles: ['admin'], sync_roles: ['admin'], allowed_countries: ['US'], required_plans: [], read_only: false, sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' }, default_visibility: 'organization' } };
+      if (request.path.startsWith('/v1/widget/settings')) return { body: { max_connections: 10, connect_roles: ['admin'], sync_roles: ['admin'], allowed_countries: ['US'], required_plans: [], read_only: false, sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' }, default_visibility: 'organization', field_conflict_policy: 'newest_wins' } };
       return { body: { ...base, last_synced_at: synced } };
     });
     const text = (element: Element) => element.shadowRoot?.textContent ?? '';

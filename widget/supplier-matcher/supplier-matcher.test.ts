@@ -40,7 +40,7 @@ const settings: OrganizationSettings = {
   required_plans: [],
   read_only: false,
   sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization',
+  default_visibility: 'organization', field_conflict_policy: 'newest_wins',
 };
 
 let restore: (() => void) | undefined;

@@ -1,0 +1,109 @@
+import { describe, expect, test } from 'vitest';
+import { open } from '../bff/crypto/vault.ts';
+import { testApp } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { syncOnce } from './support/sync.ts';
+
+const sandbox = await startSandbox();
+const t = testApp(sandboxDeps(sandbox.url));
+
+/** A linked supplier: host record host-1 ↔ a QuickBooks vendor, imported and linked. */
+async function linkedSupplier(policy?: string) {
+  const tenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  await syncOnce(t, id);
+  if (policy) await t.request('/v1/organizations/org-1/settings', { method: 'PUT', token: tenant.secretKey, json: { field_conflict_policy: policy } });
+  const [vendor] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+    select external_id, data from records where connection_id = ${id} and type = 'Vendor' and coalesce(active, true) order by external_id::int limit 1`;
+  const host = { id: 'host-1', name: String(vendor!.data.DisplayName).toUpperCase(), city: vendor!.data.BillAddr?.City ?? 'Leeds', phone: vendor!.data.PrimaryPhone?.FreeFormNumber };
+  const put = (changes: Record<string, unknown> = {}) =>
+    t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ ...host, ...changes }] } });
+  await put();
+  await t.request(`/v1/connections/${id}/links`, { method: 'POST', token: tenant.secretKey, json: { kind: 'suppliers', links: [{ host_id: 'host-1', provider_id: vendor!.external_id, method: 'manual' }] } });
+  return { tenant, id, realm, vendorId: vendor!.external_id, put };
+}
+
+async function tokenOf(connectionId: string) {
+  const [row] = await t.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
+  return open(row!.access_token, new Map([[t.deps.keys.encryptionKeyId, t.deps.keys.encryption]]));
+}
+
+/** What QuickBooks holds now, read straight from the sandbox. */
+async function quickbooksVendor(realm: string, connectionId: string, vendorId: string) {
+  const response = await fetch(`${sandbox.url}/qbo/v3/company/${realm}/vendor/${vendorId}?minorversion=75`, { headers: { authorization: `Bearer ${await tokenOf(connectionId)}`, accept: 'application/json' } });
+  return ((await response.json()) as { Vendor: Record<string, any> }).Vendor;
+}
+
+/** Someone edits the vendor inside QuickBooks. */
+async function editInQuickBooks(realm: string, connectionId: string, vendorId: string, changes: Record<string, unknown>) {
+  const vendor = await quickbooksVendor(realm, connectionId, vendorId);
+  const response = await fetch(`${sandbox.url}/qbo/v3/company/${realm}/vendor?minorversion=75`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await tokenOf(connectionId)}`, accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify({ Id: vendor.Id, SyncToken: vendor.SyncToken, sparse: true, ...changes }),
+  });
+  expect(response.status).toBe(200);
+  await sandbox.control('POST', '/clock', { advance_seconds: 30 });
+}
+
+describe('two-way supplier field sync', () => {
+  test('linking changes nothing, though the two sides write the name differently', async () => {
+    const { id, realm, vendorId } = await linkedSupplier();
+    const before = await quickbooksVendor(realm, id, vendorId);
+    await syncOnce(t, id);
+    expect((await quickbooksVendor(realm, id, vendorId)).SyncToken).toBe(before.SyncToken);
+  });
+
+  test('a host edit is written to QuickBooks as a sparse update, keeping the other address lines', async () => {
+    const { id, realm, vendorId, put } = await linkedSupplier();
+    const before = await quickbooksVendor(realm, id, vendorId);
+    const answer = await put({ city: 'Harrogate', account_number: 'ACC-77' });
+    expect(((await answer.json()) as { field_sync: unknown }).field_sync).toEqual({ pushed: 1, reported: 0, conflicts: 0 });
+    const after = await quickbooksVendor(realm, id, vendorId);
+    expect(after.BillAddr.City).toBe('Harrogate');
+    expect(after.AcctNum).toBe('ACC-77');
+    expect(after.BillAddr.Line1).toBe(before.BillAddr.Line1);
+    expect(after.DisplayName).toBe(before.DisplayName); // the host's upper-case name was not a change
+  });
+
+  test('a QuickBooks edit reaches the host as a supplier.updated field diff after the next sync', async () => {
+    const { id, realm, vendorId } = await linkedSupplier();
+    const before = await quickbooksVendor(realm, id, vendorId);
+    await editInQuickBooks(realm, id, vendorId, { PrimaryPhone: { FreeFormNumber: '0113 496 0000' } });
+    const run = await syncOnce(t, id);
+    expect(run.status).toBe('succeeded');
+    const events = await t.deps.sql<{ data: any }[]>`select data from events where connection_id = ${id} and type = 'supplier.updated'`;
+    expect(events).toHaveLength(1);
+    expect(events[0]!.data).toEqual({
+      host_id: 'host-1',
+      provider_id: vendorId,
+      changes: { phone: { from: before.PrimaryPhone?.FreeFormNumber ?? null, to: '0113 496 0000' } },
+    });
+    // The host has not applied it yet; a later PUT of its unchanged record must not revert QuickBooks.
+    await syncOnce(t, id);
+    expect((await quickbooksVendor(realm, id, vendorId)).PrimaryPhone.FreeFormNumber).toBe('0113 496 0000');
+  });
+
+  test('a change on both sides follows the policy (QuickBooks wins) and is logged, even when our copy was stale', async () => {
+    const { id, realm, vendorId, put } = await linkedSupplier('quickbooks_wins');
+    await editInQuickBooks(realm, id, vendorId, { BillAddr: { ...(await quickbooksVendor(realm, id, vendorId)).BillAddr, City: 'Whitby' } });
+    const answer = await put({ city: 'Scarborough' });
+    expect(((await answer.json()) as { field_sync: unknown }).field_sync).toEqual({ pushed: 0, reported: 1, conflicts: 1 });
+    expect((await quickbooksVendor(realm, id, vendorId)).BillAddr.City).toBe('Whitby');
+    const log = await t.deps.sql<{ field: string; action: string; winner: string; policy: string }[]>`
+      select field, action, winner, policy from field_sync_log where connection_id = ${id} order by id`;
+    expect(log).toContainEqual({ field: 'city', action: 'conflict', winner: 'quickbooks', policy: 'quickbooks_wins' });
+  });
+
+  test('read-only organizations never write to QuickBooks', async () => {
+    const { tenant, id, realm, vendorId, put } = await linkedSupplier();
+    await t.request('/v1/organizations/org-1/settings', { method: 'PUT', token: tenant.secretKey, json: { read_only: true } });
+    const before = await quickbooksVendor(realm, id, vendorId);
+    const answer = await put({ city: 'Ripon' });
+    expect(((await answer.json()) as { field_sync: { pushed: number } }).field_sync.pushed).toBe(0);
+    expect((await quickbooksVendor(realm, id, vendorId)).SyncToken).toBe(before.SyncToken);
+  });
+});
