@@ -6,6 +6,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { renderError, renderNotFound, validationHook } from './http/errors.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
+import { listRoutes } from './lists/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
@@ -47,6 +48,7 @@ export function createApp(deps: Deps): App {
   app.route('/', webhookRoutes);
   app.route('/', webhookEndpointRoutes);
   app.route('/', matchingRoutes);
+  app.route('/', listRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
     type: 'http',

@@ -8,3 +8,4 @@ export * from './oauth.ts';
 export * from './sync.ts';
 export * from './matching.ts';
 export * from './webhooks.ts';
+export * from './lists.ts';

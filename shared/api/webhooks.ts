@@ -17,6 +17,8 @@ export const webhookEventTypes = [
   'supplier.imported',
   'supplier.updated',
   'customer.imported',
+  'list.imported',
+  'list.updated',
   'sync.completed',
 ] as const;
 
