@@ -73,12 +73,17 @@ describe('supplier matching', () => {
 
   test('create in QuickBooks: creates, mirrors and links; the same name again answers 409 with the record to link', async () => {
     const { tenant, id, realm, admin, headers } = await setup();
+    // Warm the picker's index before the vendor exists.
+    await t.request(`/v1/widget/connections/${id}/matching/suppliers/candidates?q=zeb`, { token: admin, headers });
     const before = (await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).entity_counts.Vendor;
     const created = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-new' } });
     expect(created.status).toBe(201);
     const body = (await created.json()) as any;
     expect(body.link).toMatchObject({ host_id: 'host-new', method: 'created' });
     expect((await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).entity_counts.Vendor).toBe(before + 1);
+    // The picker's cached index notices the new vendor.
+    const picked = await t.request(`/v1/widget/connections/${id}/matching/suppliers/candidates?q=${encodeURIComponent('Zebulon Quartz')}`, { token: admin, headers });
+    expect((((await picked.json()) as any).data as { provider: { id: string } }[]).map((candidate) => candidate.provider.id)).toContain(body.provider.id);
 
     await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ id: 'host-twin', name: 'Zebulon Quartz Widgets Cooperative' }] } });
     const twin = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-twin' } });

@@ -1,5 +1,5 @@
 import type { HostRecord, MatchingState, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
-import { createMatchIndex, rankCandidates, searchCandidates, suggestMatches, type Candidate, type MatchRecord } from '../../shared/matching/index.ts';
+import { createMatchIndex, rankCandidates, searchCandidates, suggestMatches, type Candidate, type MatchIndex, type MatchRecord } from '../../shared/matching/index.ts';
 import type { Sql } from '../db/client.ts';
 import { hostMatchRecord, providerMatchRecord, providerParty, providerTypeOf } from './parties.ts';
 import { activeLinks, hostRecords } from './store.ts';
@@ -53,11 +53,35 @@ export async function matchingState(sql: Sql, scope: { tenantId: string; organiz
   };
 }
 
+/**
+ * The picker asks once per (debounced) keystroke, and building the index of 10,000 records takes ~260 ms:
+ * indexes are kept per connection and type while the mirrored records are unchanged (same count and
+ * newest change_seq, read from the change index). A few connections' worth, least recently used out.
+ */
+const indexCache = new Map<string, { version: string; index: MatchIndex; byId: Map<string, ProviderParty> }>();
+const INDEX_CACHE_SIZE = 16;
+
+async function pickerIndex(sql: Sql, connectionId: string, kind: PartyKind) {
+  const [version] = await sql<{ version: string }[]>`
+    select count(*) || ':' || coalesce(max(change_seq), 0) as version from records
+    where connection_id = ${connectionId} and type = ${providerTypeOf[kind]}`;
+  const key = `${connectionId}:${kind}`;
+  const cached = indexCache.get(key);
+  if (cached && cached.version === version!.version) {
+    indexCache.delete(key);
+    indexCache.set(key, cached);
+    return cached;
+  }
+  const provider = await providerParties(sql, connectionId, kind);
+  const entry = { version: version!.version, index: createMatchIndex(provider.records), byId: new Map(provider.parties.map((party) => [party.id, party])) };
+  indexCache.set(key, entry);
+  if (indexCache.size > INDEX_CACHE_SIZE) indexCache.delete(indexCache.keys().next().value!);
+  return entry;
+}
+
 /** Ranked QuickBooks records for the manual picker: by a host record, by typed text, or both (text wins). */
 export async function candidates(sql: Sql, scope: { tenantId: string; organizationId: string }, connectionId: string, kind: PartyKind, query: { hostId?: string; q?: string; limit: number }) {
-  const provider = await providerParties(sql, connectionId, kind);
-  const index = createMatchIndex(provider.records);
-  const byId = new Map(provider.parties.map((party) => [party.id, party]));
+  const { index, byId } = await pickerIndex(sql, connectionId, kind);
   let ranked: Candidate[];
   if (query.q && query.q.trim()) ranked = searchCandidates(query.q, index, { limit: query.limit });
   else if (query.hostId) {
