@@ -56,9 +56,27 @@ describe('npm start and the demo', () => {
     await popup.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.locator('qbo-connect').getByText('Harbor Dental Group').first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(dataDir, 'connected.png'), fullPage: true });
+
+    // The first import runs; the card then shows when it synced, and the client list says Synced.
+    await page.locator('qbo-connect').getByText(/Last synced/).waitFor({ timeout: 30_000 });
+    await page.locator('client-sync-status').getByText('Synced', { exact: true }).first().waitFor({ timeout: 10_000 });
+
+    // The demo's own suppliers are matched against the imported vendors; accepting the auto-matched pairs
+    // links them on the server.
+    const acceptAll = page.locator('supplier-matcher').getByRole('button', { name: /^Accept all/ });
+    await acceptAll.waitFor({ timeout: 20_000 });
+    const offered = Number(/(\d+)/.exec((await acceptAll.textContent()) ?? '')?.[1]);
+    expect(offered).toBeGreaterThan(10);
+    await acceptAll.click();
+    await page.locator('supplier-matcher').getByRole('tab', { name: new RegExp(`Linked\\s*${offered}`) }).waitFor({ timeout: 10_000 });
+    const token = ((await (await fetch(`http://localhost:${port}/demo/api/session`, { method: 'POST', body: '{}' })).json()) as { token: string }).token;
+    const connections = (await (await fetch(`http://localhost:${port}/v1/widget/connections`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: { id: string }[] };
+    const links = await fetch(`http://localhost:${port}/v1/widget/connections/${connections.data[0]!.id}/links?kind=suppliers`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await links.json()) as { data: { method: string }[] }).data.filter((link) => link.method === 'auto')).toHaveLength(offered);
+    await page.screenshot({ path: join(dataDir, 'matched.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
-  }, 60_000);
+  }, 90_000);
 
   test('a restart keeps tenants and connections (embedded data persisted)', async () => {
     const tenantBefore = (await (await fetch(`http://localhost:${port}/demo/api/session`, { method: 'POST', body: '{}' })).json()) as { token: string };
