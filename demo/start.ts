@@ -9,7 +9,8 @@ import { createSandbox, type Sandbox } from './sandbox/index.ts';
 
 let config: Config;
 try {
-  config = loadConfig();
+  // The demo's terminal is for the URLs above all: request logs (one per widget poll) only when asked for.
+  config = loadConfig({ LEDGERLINK_LOG_LEVEL: 'warn', ...process.env });
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
