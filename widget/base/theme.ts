@@ -1,5 +1,20 @@
 import { css } from 'lit';
 
+/** The dark palette, used by theme="dark" and by theme="auto" when the system is dark. */
+const darkPalette = css`
+  --_text: var(--ll-color-text, #e6edf3);
+  --_text-muted: var(--ll-color-text-muted, #9198a1);
+  --_surface: var(--ll-color-surface, #0d1117);
+  --_surface-raised: var(--ll-color-surface-raised, #151b23);
+  --_border: var(--ll-color-border, #3d444d);
+  --_accent: var(--ll-color-accent, #4493f8);
+  /* Dark text on the lighter dark-mode accent: white on #4493f8 is only 3.1:1. */
+  --_accent-text: var(--ll-color-accent-text, #0d1117);
+  --_success: var(--ll-color-success, #3fb950);
+  --_warning: var(--ll-color-warning, #d29922);
+  --_danger: var(--ll-color-danger, #f85149);
+`;
+
 /**
  * Design tokens every component reads. Hosts override any of them on the element or an ancestor
  * (`qbo-connect { --ll-color-accent: #6d28d9 }`); defaults are neutral so the element looks native.
@@ -34,30 +49,11 @@ export const themeStyles = css`
     display: none;
   }
   :host([theme='dark']) {
-    --_text: var(--ll-color-text, #e6edf3);
-    --_text-muted: var(--ll-color-text-muted, #9198a1);
-    --_surface: var(--ll-color-surface, #0d1117);
-    --_surface-raised: var(--ll-color-surface-raised, #151b23);
-    --_border: var(--ll-color-border, #3d444d);
-    --_accent: var(--ll-color-accent, #4493f8);
-    /* Dark text on the lighter dark-mode accent: white on #4493f8 is only 3.1:1. */
-    --_accent-text: var(--ll-color-accent-text, #0d1117);
-    --_success: var(--ll-color-success, #3fb950);
-    --_warning: var(--ll-color-warning, #d29922);
-    --_danger: var(--ll-color-danger, #f85149);
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      --_text: var(--ll-color-text, #e6edf3);
-      --_text-muted: var(--ll-color-text-muted, #9198a1);
-      --_surface: var(--ll-color-surface, #0d1117);
-      --_surface-raised: var(--ll-color-surface-raised, #151b23);
-      --_border: var(--ll-color-border, #3d444d);
-      --_accent: var(--ll-color-accent, #4493f8);
-      --_accent-text: var(--ll-color-accent-text, #0d1117);
-      --_success: var(--ll-color-success, #3fb950);
-      --_warning: var(--ll-color-warning, #d29922);
-      --_danger: var(--ll-color-danger, #f85149);
+      ${darkPalette}
     }
   }
   *,
