@@ -147,7 +147,7 @@ syncRoutes.openapi(
     if (!settings.sync_roles.includes(session.user.role)) {
       throw forbidden(`Your role (${session.user.role}) cannot start a sync; ask someone with the ${settings.sync_roles.join(' or ')} role.`);
     }
-    const row = await findConnection(deps.sql, session, c.req.valid('param').id, await sessionViewer(c));
+    const row = await findConnection(deps.sql, session, c.req.valid('param').id, await sessionViewer(c, settings));
     if (!row) throw notFound('Connection');
     const body = (c.req.valid('json') as { full?: boolean } | undefined) ?? {};
     return c.json(await startSync(deps, row, body.full ?? false), 202);
