@@ -1,7 +1,4 @@
-import {
-  defaultOrganizationSettings,
-  type OrganizationSettings,
-} from '../../shared/api/organizations.ts';
+import { effectiveSettings, type OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { Sql } from '../db/client.ts';
 
 /** Organizations exist from the first time a host mentions them (a session, a settings write). */
@@ -11,9 +8,9 @@ export async function ensureOrganization(sql: Sql, tenantId: string, organizatio
 
 /** Effective settings: what the host stored, over the defaults. */
 export async function getSettings(sql: Sql, tenantId: string, organizationId: string): Promise<OrganizationSettings> {
-  const [row] = await sql<{ settings: Partial<OrganizationSettings> }[]>`
+  const [row] = await sql<{ settings: Record<string, unknown> }[]>`
     select settings from organizations where tenant_id = ${tenantId} and id = ${organizationId}`;
-  return { ...defaultOrganizationSettings, ...row?.settings };
+  return effectiveSettings(row?.settings).settings;
 }
 
 /** Merges a partial change into the stored settings in one statement, so concurrent writers never lose fields. */
@@ -24,10 +21,10 @@ export async function updateSettings(
   change: Partial<OrganizationSettings>,
 ): Promise<OrganizationSettings> {
   const defined = Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
-  const [row] = await sql<{ settings: Partial<OrganizationSettings> }[]>`
+  const [row] = await sql<{ settings: Record<string, unknown> }[]>`
     insert into organizations (tenant_id, id, settings) values (${tenantId}, ${organizationId}, ${sql.json(defined)})
     on conflict (tenant_id, id) do update
       set settings = organizations.settings || excluded.settings, updated_at = now()
     returning settings`;
-  return { ...defaultOrganizationSettings, ...row?.settings };
+  return effectiveSettings(row?.settings).settings;
 }

@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { createHash } from 'node:crypto';
-import { defaultOrganizationSettings, type OrganizationSettings } from '../../shared/api/organizations.ts';
+import { effectiveSettings } from '../../shared/api/organizations.ts';
 import type { Deps } from '../context.ts';
 import { requestSync } from './runs.ts';
 
@@ -25,12 +25,14 @@ export function nextScheduledAt(schedule: { cron: string; timezone: string }, af
 /**
  * Queues a scheduled sync for every connection whose time has come, and sets its next time. Replicas do
  * this together safely: rows are claimed with SKIP LOCKED, and a connection never has two active runs.
+ * A stored schedule that cannot be used (written before validation, or by hand) is reported and replaced
+ * by the default for that connection: one organization's bad row never rolls back everyone's batch.
  */
 export async function enqueueDueSchedules(deps: Deps, batch = 500): Promise<number> {
   const now = deps.now();
   return deps.sql.begin(async (tx) => {
-    const due = await tx<{ id: string; next_sync_at: Date | null; settings: Partial<OrganizationSettings> | null }[]>`
-      select c.id, c.next_sync_at, o.settings from connections c
+    const due = await tx<{ id: string; tenant_id: string; organization_id: string; next_sync_at: Date | null; settings: Record<string, unknown> | null }[]>`
+      select c.id, c.tenant_id, c.organization_id, c.next_sync_at, o.settings from connections c
       join organizations o on o.tenant_id = c.tenant_id and o.id = c.organization_id
       where c.status = 'connected' and (c.next_sync_at is null or c.next_sync_at <= ${now})
       order by c.next_sync_at nulls first
@@ -38,12 +40,21 @@ export async function enqueueDueSchedules(deps: Deps, batch = 500): Promise<numb
       for update of c skip locked`;
     let queued = 0;
     for (const row of due) {
-      const schedule = row.settings?.sync_schedule ?? defaultOrganizationSettings.sync_schedule;
+      const { settings, problems } = effectiveSettings(row.settings);
+      const scheduleProblems = problems.filter((problem) => problem.startsWith('sync_schedule'));
+      if (scheduleProblems.length > 0) {
+        deps.logger.warn('stored sync schedule ignored; the default applies', {
+          tenant_id: row.tenant_id,
+          organization_id: row.organization_id,
+          connection_id: row.id,
+          problems: scheduleProblems,
+        });
+      }
       if (row.next_sync_at) {
         await requestSync(tx, row.id, { trigger: 'schedule' });
         queued += 1;
       }
-      const next = nextScheduledAt(schedule, now, row.id);
+      const next = nextScheduledAt(settings.sync_schedule, now, row.id);
       await tx`update connections set next_sync_at = ${next ?? null} where id = ${row.id}`;
     }
     return queued;

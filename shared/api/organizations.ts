@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RoleName } from './common.ts';
+import { syncScheduleProblem } from './sync-schedule.ts';
 
 export const countries = ['US', 'CA', 'GB', 'AU'] as const;
 export const plans = ['SimpleStart', 'Essentials', 'Plus', 'Advanced'] as const;
@@ -22,7 +23,11 @@ export const OrganizationSettings = z
     read_only: z.boolean().meta({ description: 'No write-back to the accounting system.' }),
     sync_schedule: z
       .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
-      .meta({ description: 'When scheduled syncs run (croner syntax, IANA time zone).' }),
+      .superRefine((schedule, ctx) => {
+        const problem = syncScheduleProblem(schedule);
+        if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+      })
+      .meta({ description: 'When scheduled syncs run: a cron pattern (five fields, or six with seconds) in an IANA time zone, at most hourly.' }),
     default_visibility: z.enum(['organization', 'restricted']),
     field_conflict_policy: z
       .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
@@ -52,3 +57,21 @@ export const UpdateOrganizationSettings = OrganizationSettings.partial()
     allowed_countries: value.allowed_countries?.map((code) => (code === 'UK' ? 'GB' : code)),
   }))
   .meta({ id: 'UpdateOrganizationSettings' });
+
+/**
+ * The effective settings of a stored row: each stored field that still passes today's rules, the default
+ * for the rest. Rows written before a rule existed (or by hand) can hold anything; a background loop that
+ * reads them must get usable values, and `problems` says which fields were set aside so callers can report them.
+ */
+export function effectiveSettings(stored: Record<string, unknown> | null | undefined): { settings: OrganizationSettings; problems: string[] } {
+  const settings: Record<string, unknown> = { ...defaultOrganizationSettings };
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(stored ?? {})) {
+    const field = OrganizationSettings.shape[key as keyof OrganizationSettings];
+    if (!field) continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success) settings[key] = parsed.data;
+    else problems.push(`${key}: ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
+  }
+  return { settings: settings as OrganizationSettings, problems };
+}
