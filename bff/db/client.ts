@@ -9,7 +9,8 @@ export interface ConnectOptions {
 
 /** One postgres.js pool for the process. Notices are dropped (migrations' IF NOT EXISTS chatter). */
 export function connect(url: string, options: ConnectOptions = {}): Sql {
-  return postgres(url, {
+  return postgres(withoutSocketHost(url), {
+    path: unixSocketPath(url),
     max: options.max ?? 10,
     onnotice: () => {},
     idle_timeout: 30,
@@ -22,3 +23,20 @@ export type Tx = postgres.TransactionSql<Record<string, never>>;
 
 /** Either the pool or an open transaction: store functions that may run inside a caller's transaction take this. */
 export type Queryable = Sql | Tx;
+
+/**
+ * libpq's convention for a Unix-domain socket: `postgres://user@localhost/db?host=/dir` means the socket
+ * `/dir/.s.PGSQL.<port>`. postgres.js only takes a socket as its `path` option, so we translate.
+ */
+function unixSocketPath(url: string): string | undefined {
+  const parsed = new URL(url);
+  const dir = parsed.searchParams.get('host');
+  return dir?.startsWith('/') ? `${dir}/.s.PGSQL.${parsed.port || 5432}` : undefined;
+}
+
+function withoutSocketHost(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.searchParams.get('host')?.startsWith('/')) return url;
+  parsed.searchParams.delete('host');
+  return parsed.toString();
+}

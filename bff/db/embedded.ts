@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL any Postgres client (ours is postgres.js) can connect to. */
@@ -8,27 +9,54 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
+/** Unix socket paths longer than this do not fit sockaddr_un on Linux and macOS. */
+const MAX_SOCKET_PATH = 100;
+
 /**
- * Runs PGlite behind its socket server on a free loopback port, so the product talks to it over the
- * Postgres wire protocol exactly as it talks to a real server: one code path for both.
- * `dataDir` undefined keeps the data in memory (tests); a folder keeps it across restarts.
+ * Runs PGlite behind its socket server, so the product talks to it over the Postgres wire protocol exactly
+ * as it talks to a real server: one code path for both. `dataDir` undefined keeps the data in memory
+ * (tests) on a free loopback port. A folder keeps it across restarts, readable by its owner alone: the
+ * folder is 0700, its files 0600, and the server listens on a Unix socket inside it (PGlite takes no
+ * password, so a loopback port would let any local user in). Where the platform has no Unix sockets, or
+ * the path is too long for one, it falls back to loopback.
  *
  * PGlite executes one transaction at a time across all connections, so callers keep transactions short.
  */
 export async function startEmbeddedPostgres(dataDir?: string): Promise<EmbeddedPostgres> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) ownerOnly(dataDir);
   const db = await PGlite.create(dataDir ?? 'memory://');
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 32 });
+  if (dataDir) ownerOnly(dataDir);
+  const socketDir = dataDir && process.platform !== 'win32' ? resolve(dataDir, '..', 'pgsocket') : undefined;
+  const socketPath = socketDir && join(socketDir, '.s.PGSQL.5432');
+  const unix = socketPath !== undefined && socketPath.length <= MAX_SOCKET_PATH;
+  if (unix) {
+    mkdirSync(socketDir!, { recursive: true, mode: 0o700 });
+    chmodSync(socketDir!, 0o700);
+    rmSync(socketPath, { force: true }); // left by a process that was killed
+  }
+  const server = new PGLiteSocketServer({ db, maxConnections: 32, ...(unix ? { path: socketPath } : { host: '127.0.0.1', port: 0 }) });
   keepProtocolSequencesTogether(server, db);
   await server.start();
-  const address = server.getServerConn();
+  const url = unix ? `postgres://postgres@localhost:5432/postgres?host=${encodeURIComponent(socketDir!)}` : `postgres://postgres@${server.getServerConn()}/postgres`;
+  if (unix) chmodSync(socketPath, 0o600);
   return {
-    url: `postgres://postgres@${address}/postgres`,
+    url,
     async stop() {
       await server.stop();
       await db.close();
     },
   };
+}
+
+/** Makes a folder and everything below it reachable by the owner only (files PGlite made earlier included). */
+function ownerOnly(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) ownerOnly(path);
+    else if (entry.isFile()) chmodSync(path, 0o600);
+  }
 }
 
 /** The parts of pglite-socket's (unexported) query queue we rely on. */

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { connect } from './client.ts';
@@ -25,8 +25,11 @@ export async function openDatabase(config: Config, role: 'server' | 'tool'): Pro
     }
     return { url: running, embedded: true, stop: async () => {} };
   }
+  // The data dir holds the database, its socket and keys: its owner's alone.
+  mkdirSync(config.LEDGERLINK_DATA_DIR, { recursive: true, mode: 0o700 });
+  chmodSync(config.LEDGERLINK_DATA_DIR, 0o700);
   const database = await startEmbeddedPostgres(join(config.LEDGERLINK_DATA_DIR, 'pgdata'));
-  writeFileSync(urlFile, database.url);
+  writeFileSync(urlFile, database.url, { mode: 0o600 });
   return {
     url: database.url,
     embedded: true,
