@@ -27,9 +27,12 @@ export interface Deps {
 /** The caller, resolved once by the auth middleware; handlers never re-derive it. */
 export interface TenantScope {
   tenantId: string;
+  /** The secret key the caller presented, or that minted the caller's session. */
+  keyId: string;
 }
 
 export interface SessionScope extends TenantScope {
+  issuedAt: Date;
   organizationId: string;
   user: SessionUser;
   expiresAt: Date;

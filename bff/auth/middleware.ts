@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppEnv } from '../context.ts';
 import { ApiError, unauthorized } from '../http/api-error.ts';
-import { tenantForSecretKey } from '../tenants/store.ts';
+import { secretKeyOwner } from '../tenants/store.ts';
+import { sessionStands } from './session-revocation.ts';
 import { verifySessionToken } from './session-token.ts';
 
 function bearer(header: string | undefined): string | undefined {
@@ -15,9 +16,10 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async function requir
   const token = bearer(c.req.header('authorization'));
   if (!token) throw unauthorized('Send the tenant secret key as "Authorization: Bearer llsk_…"');
   if (!token.startsWith('llsk_')) throw unauthorized('This route takes a tenant secret key; session tokens are for /v1/widget routes');
-  const tenantId = await tenantForSecretKey(c.get('deps').sql, token);
-  if (!tenantId) throw unauthorized('The secret key is not valid or has been revoked');
-  c.set('tenant', { tenantId });
+  const owner = await secretKeyOwner(c.get('deps').sql, token);
+  if (!owner) throw unauthorized('The secret key is not valid or has been revoked');
+  const { tenantId } = owner;
+  c.set('tenant', owner);
   c.set('logger', c.get('logger').child({ tenant_id: tenantId }));
   await next();
 };
@@ -30,8 +32,16 @@ export const requireSession: MiddlewareHandler<AppEnv> = async function requireS
   const deps = c.get('deps');
   const session = await verifySessionToken(deps.keys.signing, token, deps.now());
   if (!session) throw unauthorized('The session token is invalid or has expired; fetch a new one');
+  const stands = await sessionStands(deps.sql, {
+    tenantId: session.tenantId,
+    organizationId: session.organizationId,
+    userId: session.user.id,
+    keyId: session.keyId,
+    issuedAtMs: session.issuedAt.getTime(),
+  });
+  if (!stands) throw unauthorized('The session has been ended (its secret key was revoked or the host signed the user out); fetch a new one');
   c.set('session', session);
-  c.set('tenant', { tenantId: session.tenantId });
+  c.set('tenant', { tenantId: session.tenantId, keyId: session.keyId });
   c.set('logger', c.get('logger').child({ tenant_id: session.tenantId, organization_id: session.organizationId }));
   await next();
 };

@@ -6,6 +6,8 @@ import type { SessionScope } from '../context.ts';
 interface SessionClaims {
   [claim: string]: unknown;
   typ: 'll.session';
+  /** The secret key that minted it: revoking the key ends the session. */
+  kid: string;
   ten: string;
   org: string;
   sub: string;
@@ -13,18 +15,21 @@ interface SessionClaims {
   name?: string;
   email?: string;
   iat: number;
+  /** Issued at, in milliseconds: "end this user's sessions" must not spare a token minted in the same second. */
+  ims: number;
   exp: number;
 }
 
 export async function signSessionToken(
   key: Uint8Array,
-  scope: { tenantId: string; organizationId: string; user: SessionUser },
+  scope: { tenantId: string; keyId: string; organizationId: string; user: SessionUser },
   now: Date,
   ttlSeconds: number,
 ): Promise<{ token: string; expiresAt: Date }> {
   const iat = Math.floor(now.getTime() / 1000);
   const claims: SessionClaims = {
     typ: 'll.session',
+    kid: scope.keyId,
     ten: scope.tenantId,
     org: scope.organizationId,
     sub: scope.user.id,
@@ -32,6 +37,7 @@ export async function signSessionToken(
     ...(scope.user.name ? { name: scope.user.name } : {}),
     ...(scope.user.email ? { email: scope.user.email } : {}),
     iat,
+    ims: now.getTime(),
     exp: iat + ttlSeconds,
   };
   return { token: await sign(claims, secretOf(key), 'HS256'), expiresAt: new Date(claims.exp * 1000) };
@@ -46,11 +52,14 @@ export async function verifySessionToken(key: Uint8Array, token: string, now: Da
   } catch {
     return undefined;
   }
-  const { typ, ten, org, sub, role, name, email, exp } = claims;
+  const { typ, kid, ten, org, sub, role, name, email, ims, exp } = claims;
   if (typ !== 'll.session' || typeof ten !== 'string' || typeof org !== 'string' || typeof sub !== 'string') return undefined;
+  if (typeof kid !== 'string' || typeof ims !== 'number') return undefined;
   if (typeof role !== 'string' || typeof exp !== 'number' || exp * 1000 <= now.getTime()) return undefined;
   return {
     tenantId: ten,
+    keyId: kid,
+    issuedAt: new Date(ims),
     organizationId: org,
     user: {
       id: sub,

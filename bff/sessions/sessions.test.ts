@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { testApp } from '../../test/support/app.ts';
+import { parseSecretKey } from '../auth/secret-key.ts';
 
 const t = testApp();
 /** A second installation with its own signing key. */
@@ -109,5 +110,61 @@ describe('session tokens', () => {
     const response = await t.request('/v1/widget/session', { token: tenant.secretKey });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/session token/);
+  });
+});
+
+describe('ending sessions', () => {
+  const keyIdOf = (secretKey: string) => parseSecretKey(secretKey)!.keyId;
+
+  test('revoking the secret key that minted a session ends the session; sessions of the tenant\'s other key go on', async () => {
+    const tenant = await t.createTenant();
+    const fresh = await t.request(`/v1/admin/tenants/${tenant.id}/secret-keys`, { method: 'POST', token: t.deps.keys.adminToken });
+    expect(fresh.status).toBe(201);
+    const second = (await fresh.json()) as { key_id: string; secret_key: string };
+    const doomed = await t.session(tenant, 'org-1', { id: 'u-1' });
+    const kept = await t.session({ ...tenant, secretKey: second.secret_key }, 'org-1', { id: 'u-1' });
+    expect((await t.request('/v1/widget/session', { token: doomed })).status).toBe(200);
+
+    const revoked = await t.request(`/v1/admin/tenants/${tenant.id}/secret-keys/${keyIdOf(tenant.secretKey)}`, { method: 'DELETE', token: t.deps.keys.adminToken });
+    expect(revoked.status).toBeLessThan(300);
+    const after = await t.request('/v1/widget/session', { token: doomed });
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as { error: { message: string } }).error.message).toMatch(/ended/);
+    expect((await t.request('/v1/widget/session', { token: kept })).status).toBe(200);
+  });
+
+  test('a host ends one user\'s sessions in one organization, or in all; other users and later sessions are untouched', async () => {
+    const tenant = await t.createTenant();
+    const adaOrg1 = await t.session(tenant, 'org-1', { id: 'ada' });
+    const adaOrg2 = await t.session(tenant, 'org-2', { id: 'ada' });
+    const bob = await t.session(tenant, 'org-1', { id: 'bob' });
+
+    const one = await t.request('/v1/sessions/revoke', { method: 'POST', token: tenant.secretKey, json: { user_id: 'ada', organization_id: 'org-1' } });
+    expect(one.status).toBe(200);
+    expect(Date.parse(((await one.json()) as { revoked_before: string }).revoked_before)).not.toBeNaN();
+    expect((await t.request('/v1/widget/session', { token: adaOrg1 })).status).toBe(401);
+    expect((await t.request('/v1/widget/session', { token: adaOrg2 })).status).toBe(200);
+    expect((await t.request('/v1/widget/session', { token: bob })).status).toBe(200);
+    // Signing in again works at once, even within the same second.
+    const again = await t.session(tenant, 'org-1', { id: 'ada' });
+    expect((await t.request('/v1/widget/session', { token: again })).status).toBe(200);
+
+    const all = await t.request('/v1/sessions/revoke', { method: 'POST', token: tenant.secretKey, json: { user_id: 'ada' } });
+    expect(all.status).toBe(200);
+    expect((await t.request('/v1/widget/session', { token: adaOrg2 })).status).toBe(401);
+    expect((await t.request('/v1/widget/session', { token: again })).status).toBe(401);
+    expect((await t.request('/v1/widget/session', { token: bob })).status).toBe(200);
+  });
+
+  test('ending sessions is the tenant\'s own business: another tenant\'s key cannot end them, and bad input names the field', async () => {
+    const tenant = await t.createTenant();
+    const stranger = await t.createTenant();
+    const ada = await t.session(tenant, 'org-1', { id: 'ada' });
+    expect((await t.request('/v1/sessions/revoke', { method: 'POST', token: stranger.secretKey, json: { user_id: 'ada' } })).status).toBe(200);
+    expect((await t.request('/v1/widget/session', { token: ada })).status).toBe(200);
+    const bad = await t.request('/v1/sessions/revoke', { method: 'POST', token: tenant.secretKey, json: { user: 'ada' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body\.user_id: /);
+    expect((await t.request('/v1/sessions/revoke', { method: 'POST', token: ada, json: { user_id: 'ada' } })).status).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
 import type { Queryable, Sql } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { mintSecretKey, parseSecretKey, secretMatches } from '../auth/secret-key.ts';
+import { forgetStandings } from '../auth/session-revocation.ts';
 
 export interface TenantRow {
   id: string;
@@ -49,11 +50,13 @@ export async function createSecretKey(sql: Sql, tenantId: string): Promise<NewSe
   return insertKey(sql, tenantId);
 }
 
+/** Revoking a key also ends the widget sessions minted with it (see auth/session-revocation.ts). */
 export async function revokeSecretKey(sql: Sql, tenantId: string, keyId: string): Promise<boolean> {
   const rows = await sql`
     update tenant_secret_keys set revoked_at = now()
     where tenant_id = ${tenantId} and id = ${keyId} and revoked_at is null
     returning id`;
+  forgetStandings(sql);
   return rows.length === 1;
 }
 
@@ -64,11 +67,16 @@ export async function listSecretKeys(sql: Sql, tenantId: string) {
 
 /** The tenant a presented secret key belongs to, or undefined when it is unknown, wrong or revoked. */
 export async function tenantForSecretKey(sql: Sql, presented: string): Promise<string | undefined> {
+  return (await secretKeyOwner(sql, presented))?.tenantId;
+}
+
+/** The tenant and key id of a presented secret key, or undefined when it is unknown, wrong or revoked. */
+export async function secretKeyOwner(sql: Sql, presented: string): Promise<{ tenantId: string; keyId: string } | undefined> {
   const parsed = parseSecretKey(presented);
   if (!parsed) return undefined;
   const [row] = await sql<{ tenant_id: string; secret_hash: string }[]>`
     select tenant_id, secret_hash from tenant_secret_keys where id = ${parsed.keyId} and revoked_at is null`;
-  return row && secretMatches(parsed.secret, row.secret_hash) ? row.tenant_id : undefined;
+  return row && secretMatches(parsed.secret, row.secret_hash) ? { tenantId: row.tenant_id, keyId: parsed.keyId } : undefined;
 }
 
 async function insertKey(sql: Queryable, tenantId: string): Promise<NewSecretKey> {

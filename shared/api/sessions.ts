@@ -39,3 +39,17 @@ export const SessionInfo = z
   .meta({ id: 'SessionInfo' });
 
 export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const EndSessionsBody = z
+  .object({
+    user_id: HostId,
+    organization_id: HostId.optional().meta({ description: 'Only this organization; omitted: every organization of the tenant.' }),
+  })
+  .strict()
+  .meta({ id: 'EndSessions' });
+
+export const EndedSessions = z
+  .object({
+    revoked_before: Timestamp.meta({ description: 'Session tokens of the user issued before this no longer work.' }),
+  })
+  .meta({ id: 'EndedSessions' });
