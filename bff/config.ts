@@ -22,6 +22,17 @@ export const EnvSchema = z.object({
     .string()
     .refine((value) => decodeKey(value) !== undefined, 'must be 32 bytes encoded as base64 (44 chars) or hex (64 chars)')
     .optional(),
+  /**
+   * Keys rotated out, comma-separated (same encoding): rows sealed with them still open, and the worker
+   * re-seals them under LEDGERLINK_ENCRYPTION_KEY in the background. Remove a key once re-sealing is done.
+   */
+  LEDGERLINK_PREVIOUS_ENCRYPTION_KEYS: z
+    .string()
+    .refine(
+      (value) => value.split(',').every((key) => decodeKey(key.trim()) !== undefined),
+      'must be a comma-separated list of 32-byte keys, each base64 (44 chars) or hex (64 chars)',
+    )
+    .optional(),
   /** Bearer token for /v1/admin/*. Generated into the data dir in development when absent. */
   LEDGERLINK_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   LEDGERLINK_SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(3600).default(900),

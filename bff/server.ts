@@ -4,6 +4,7 @@ import { AllowedOrigins } from './auth/widget-cors.ts';
 import type { Config } from './config.ts';
 import type { Deps } from './context.ts';
 import { loadKeys } from './crypto/keys.ts';
+import { resealSecrets } from './crypto/reseal.ts';
 import { connect } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
 import { openDatabase, type OpenedDatabase } from './db/open.ts';
@@ -59,6 +60,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await options.extend?.(built.app, deps);
 
   const server = await listen(built.app.fetch, config.PORT, config.HOST);
+  // After a key rotation, move every stored secret to the new key so the old one can be dropped.
+  if (config.LEDGERLINK_WORKER) void resealSecrets(deps).catch((error: Error) => logger.error('re-sealing secrets failed', { error }));
   worker?.start();
   webhooks?.start();
   logger.info('listening', { url: config.publicUrl, database: database.embedded ? 'embedded' : 'external', worker: Boolean(worker) });

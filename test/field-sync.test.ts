@@ -28,7 +28,7 @@ async function linkedSupplier(policy?: string) {
 
 async function tokenOf(connectionId: string) {
   const [row] = await t.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
-  return open(row!.access_token, new Map([[t.deps.keys.encryptionKeyId, t.deps.keys.encryption]]));
+  return open(row!.access_token, t.deps.keys.keyring);
 }
 
 /** What QuickBooks holds now, read straight from the sandbox. */

@@ -31,7 +31,7 @@ async function revokeStoredGrant(deps: Deps, oauth: QboOAuth | undefined, connec
   const [tokens] = await deps.sql<{ refresh_token: string }[]>`select refresh_token from connection_tokens where connection_id = ${connectionId}`;
   if (!tokens || !oauth) return;
   try {
-    await oauth.revoke(open(tokens.refresh_token, new Map([[deps.keys.encryptionKeyId, deps.keys.encryption]])));
+    await oauth.revoke(open(tokens.refresh_token, deps.keys.keyring));
   } catch (error) {
     deps.logger.warn('revoke failed; unlinking anyway', { connection_id: connectionId, error: (error as Error).message });
   }

@@ -52,7 +52,7 @@ export async function storeTokens(sql: Queryable, deps: Pick<Deps, 'keys' | 'now
  * An error answer never overwrites stored tokens; `invalid_grant` marks the connection needs_reconnect.
  */
 export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: string): AccessTokens & { refresh(): Promise<string> } {
-  const keyring = new Map([[deps.keys.encryptionKeyId, deps.keys.encryption]]);
+  const keyring = deps.keys.keyring;
 
   async function read(): Promise<TokenRow> {
     const [row] = await deps.sql<TokenRow[]>`

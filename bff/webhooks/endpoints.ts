@@ -22,7 +22,7 @@ export function newWebhookSecret(): string {
 }
 
 export function openWebhookSecret(keys: Keys, sealed: Sealed): string {
-  return open(sealed, new Map([[keys.encryptionKeyId, keys.encryption]]));
+  return open(sealed, keys.keyring);
 }
 
 export async function createEndpoint(

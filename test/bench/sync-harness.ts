@@ -69,7 +69,7 @@ export async function runSync(app: BenchApp, connectionId: string, options: Part
 /** Counts and content hash per type: ours (live records) against the sandbox's, read with plain fetch. */
 export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string): Promise<boolean> {
   const [tokens] = await app.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
-  const token = open(tokens!.access_token, new Map([[app.deps.keys.encryptionKeyId, app.deps.keys.encryption]]));
+  const token = open(tokens!.access_token, app.deps.keys.keyring);
   let equal = true;
   for (const type of qboEntityTypes) {
     const rows = await app.deps.sql<{ data: Record<string, unknown> }[]>`select data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null`;

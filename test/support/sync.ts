@@ -45,7 +45,7 @@ export async function storedSnapshot(t: TestApp, connectionId: string, type: str
  */
 export async function providerSnapshot(t: TestApp, sandboxUrl: string, realmId: string, connectionId: string, type: string) {
   const [tokens] = await t.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
-  const token = open(tokens!.access_token, new Map([[t.deps.keys.encryptionKeyId, t.deps.keys.encryption]]));
+  const token = open(tokens!.access_token, t.deps.keys.keyring);
   const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
   const records: Record<string, unknown>[] = [];
   for (let position = 1; ; position += 1000) {
