@@ -5,6 +5,7 @@ import { afterAll, expect, inject, test } from 'vitest';
 import { decodeKey } from '../bff/config.ts';
 import { deriveKeys } from '../bff/crypto/keys.ts';
 import { testApp } from './support/app.ts';
+import { raceTest } from './support/database.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { freePort, spawnEntry, waitForHttp, type Spawned } from './support/processes.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
   await Promise.all(replicas.map((replica) => replica.process.stop()));
 });
 
-test('50 concurrent calls just after expiry, spread over 3 BFF processes: exactly one refresh, every call succeeds', async () => {
+raceTest('50 concurrent calls just after expiry, spread over 3 BFF processes: exactly one refresh, every call succeeds', async () => {
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
     const process = spawnEntry('bff/main.ts', {

@@ -1,11 +1,12 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect } from 'vitest';
 import { connect } from '../bff/db/client.ts';
+import { raceTest } from './support/database.ts';
 import { freePort, freshDatabase, repoRoot, spawnEntry, waitForHttp } from './support/processes.ts';
 
-test('two BFF processes started together on one empty database both come up; migrations run once', async () => {
+raceTest('two BFF processes started together on one empty database both come up; migrations run once', async () => {
   const database = await freshDatabase();
   const ports = [await freePort(), await freePort()];
   const env = (port: number) => ({

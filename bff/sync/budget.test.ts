@@ -1,11 +1,12 @@
 import { expect, test } from 'vitest';
 import { testApp } from '../../test/support/app.ts';
+import { raceTest } from '../../test/support/database.ts';
 import { ProviderBudget } from './budget.ts';
 
 const t = testApp();
 const key = () => `test:${Math.random().toString(36).slice(2)}`;
 
-test('never more than the concurrency limit in flight, across budget instances sharing a key', async () => {
+raceTest('never more than the concurrency limit in flight, across budget instances sharing a key', async () => {
   const shared = key();
   const budgets = [new ProviderBudget(t.deps.sql, shared, { perMinute: 1000, concurrent: 3 }), new ProviderBudget(t.deps.sql, shared, { perMinute: 1000, concurrent: 3 })];
   let inFlight = 0;

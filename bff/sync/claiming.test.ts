@@ -1,9 +1,10 @@
-import { expect, test } from 'vitest';
+import { expect } from 'vitest';
 import { connect } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { raceTest } from '../../test/support/database.ts';
 import { freshDatabase, spawnEntry } from '../../test/support/processes.ts';
 
-test('10,000 connections due at once, 3 worker processes: every run executed exactly once', async () => {
+raceTest('10,000 connections due at once, 3 worker processes: every run executed exactly once', async () => {
   const database = await freshDatabase();
   const sql = connect(database.url, { max: 2 });
   try {

@@ -6,6 +6,8 @@ import { migrate } from '../../bff/db/migrate.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** 'postgres' when TEST_DATABASE_URL names a real server; 'pglite' for the embedded one. */
+    databaseKind: 'postgres' | 'pglite';
   }
 }
 
@@ -29,8 +31,14 @@ export async function setup(project: TestProject) {
     const sql = connect(url, { max: 1 });
     await migrate(sql);
     await sql.end();
+    console.warn(
+      '\n  !! No TEST_DATABASE_URL: running on embedded PGlite, which runs one transaction at a time.\n' +
+        '  !! Tests of concurrent claims, leases and compare-and-swap are SKIPPED (they cannot fail here).\n' +
+        '  !! Run them with TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test (CI does).\n',
+    );
   }
   project.provide('databaseUrl', url);
+  project.provide('databaseKind', process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
 }
 
 export async function teardown() {
