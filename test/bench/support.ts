@@ -7,34 +7,44 @@ import { migrate } from '../../bff/db/migrate.ts';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** A fresh database for one bench: on the local Postgres when it answers (BENCH_DATABASE_URL), else embedded. */
+/**
+ * A fresh database for one bench. BENCH_DATABASE_URL, when set, must work: any failure stops the bench.
+ * Unset, the local Postgres is used when it accepts connections, else embedded PGlite (slower than the
+ * targets assume); either way the bench prints which one ran. A failed migration always stops the bench.
+ */
 export async function benchDatabase(name: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const asked = process.env.BENCH_DATABASE_URL;
+  const server = asked ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = connect(server, { max: 1 });
   try {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    const sql = connect(url.toString(), { max: 10 });
-    await migrate(sql);
-    return {
-      url: url.toString(),
-      sql,
-      kind: 'postgres',
-      async drop() {
-        await sql.end();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end();
-      },
-    };
-  } catch {
+    await admin`select 1`;
+  } catch (error) {
     await admin.end().catch(() => {});
+    if (asked) throw new Error(`BENCH_DATABASE_URL (${server}) is not reachable: ${(error as Error).message}`);
+    console.log(`  database: embedded PGlite (no Postgres at ${server}: ${(error as Error).message})`);
     const embedded = await startEmbeddedPostgres();
     const sql = connect(embedded.url, { max: 10 });
     await migrate(sql);
     return { url: embedded.url, sql, kind: 'pglite', drop: async () => { await sql.end(); await embedded.stop(); } };
   }
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const sql = connect(url.toString(), { max: 10 });
+  await migrate(sql);
+  const [version] = await sql<{ server_version: string }[]>`show server_version`;
+  console.log(`  database: Postgres ${version!.server_version} at ${url.host}/${name}`);
+  return {
+    url: url.toString(),
+    sql,
+    kind: 'postgres',
+    async drop() {
+      await sql.end();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
 }
 
 export async function freePort(): Promise<number> {
