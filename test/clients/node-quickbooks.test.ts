@@ -84,11 +84,18 @@ describe('node-quickbooks against the sandbox', () => {
   });
 
   it('refreshes and revokes its tokens', async () => {
-    const refreshed = await call<{ refresh_token: string }>((cb) => qbo.refreshAccessToken(cb as never));
+    const refreshed = await call<{ access_token: string; refresh_token: string }>((cb) => qbo.refreshAccessToken(cb as never));
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    // The refreshed access token works, through a client that holds it alone...
+    const holder = new QuickBooks('ledgerlink-dev', 'ledgerlink-dev-secret', refreshed.access_token, false, KESTREL, true, false, '75', '2.0', refreshed.refresh_token);
+    const info = await call<{ CompanyName?: string; CompanyInfo?: { CompanyName: string } }>((cb) => holder.getCompanyInfo(KESTREL, cb as never));
+    expect(info.CompanyInfo?.CompanyName ?? info.CompanyName).toBeTruthy();
+    // ...until node-quickbooks revokes the grant: then the same access token is refused, and so is the refresh token.
     await call((cb) => qbo.revokeAccess(true, cb as never));
-    const afterRevoke = new QuickBooks('ledgerlink-dev', 'ledgerlink-dev-secret', refreshed.refresh_token, false, KESTREL, true, false, '75', '2.0', refreshed.refresh_token);
-    const failure = await call((cb) => afterRevoke.getCompanyInfo(KESTREL, cb as never)).catch((error: unknown) => error);
+    const failure = await call((cb) => holder.getCompanyInfo(KESTREL, cb as never)).catch((error: unknown) => error);
     expect((failure as { response?: { status: number } }).response?.status).toBe(401);
+    const refreshAfter = await call((cb) => holder.refreshAccessToken(cb as never)).catch((error: unknown) => error);
+    expect(refreshAfter).toBeTruthy();
+    expect(JSON.stringify((refreshAfter as { response?: { data?: unknown } }).response?.data ?? refreshAfter)).toMatch(/invalid_grant/);
   });
 });
