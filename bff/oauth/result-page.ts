@@ -57,6 +57,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
 export function redirectBackUrl(returnUrl: string, result: OAuthResultMessage): string {
   const url = new URL(returnUrl);
   url.searchParams.set('ledgerlink_oauth', result.outcome);
+  if (result.code) url.searchParams.set('ledgerlink_code', result.code);
   if (result.connection) url.searchParams.set('ledgerlink_connection', result.connection.id);
   if (result.message) url.searchParams.set('ledgerlink_message', result.message);
   return url.toString();
