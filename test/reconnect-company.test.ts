@@ -120,7 +120,7 @@ describe('reconnecting picks another company', () => {
     expect(await connectionsOf(tenant)).toEqual([{ id, external_id: a, status: 'disconnected' }]);
   });
 
-  test('a reload of the refused callback repeats the refusal and exchanges nothing', async () => {
+  test('a reload of the refused callback repeats the refusal, titled as such, and exchanges nothing', async () => {
     const tenant = await t.createTenant();
     const a = await company('Acme Landscaping LLC');
     const b = await company('Birch Dental');
@@ -128,7 +128,10 @@ describe('reconnecting picks another company', () => {
     const wrong = await connectThroughPopup(t, sandbox, tenant, 'org-1', b, { connectionId: id });
     const grants = (await stats(b)).token_grants;
     const again = await t.request(wrong.callbackPath);
-    expect(resultOf(await again.text())).toEqual(wrong.result);
+    const page = await again.text();
+    expect(resultOf(page)).toEqual(wrong.result);
+    // Seen only if the window outlives its opener (it posts and closes otherwise): it names the refusal too.
+    expect(page).toContain('<h1>That is a different company</h1>');
     expect(wrong.result.code).toBe('reconnect_wrong_company');
     expect((await stats(b)).token_grants).toBe(grants);
   });
