@@ -131,7 +131,7 @@ oauthRoutes.openapi(
       result =
         query.error === 'access_denied'
           ? failure('cancelled', 'access_denied', 'You cancelled connecting to QuickBooks.')
-          : failure('error', 'provider_error', `QuickBooks said: ${query.error}`);
+          : failure('cancelled', 'provider_error', `QuickBooks said: ${query.error}`);
     } else if (!query.code || !query.realmId) {
       result = failure('error', 'missing_company', 'QuickBooks did not send back a company. Start again from the app.');
     } else {

@@ -36,11 +36,11 @@ export const oauthResultCodes = [
   'policy_refused', // refused: the organization's settings exclude this company (country, plan, number of companies)
   'reconnect_wrong_company', // refused: reconnecting one company, the person chose another in QuickBooks; nothing changed
   'access_denied', // cancelled: the person declined on the QuickBooks consent screen
-  'provider_error', // error: QuickBooks sent an error back instead of a company
-  'missing_company', // error: QuickBooks sent neither a code nor a company
+  'provider_error', // cancelled: QuickBooks sent back another error than access_denied (message: "QuickBooks said: …")
+  'missing_company', // error: QuickBooks came back without a code or without a company
   'provider_unavailable', // error: QuickBooks did not answer; try again in a minute
   'connect_failed', // error: QuickBooks refused to complete the connection
-  'attempt_expired', // error: the sign-in took longer than its link lives
+  'attempt_expired', // error: the start link was used already, or the sign-in took longer than its link lives
   'attempt_pending', // error: another load of the same callback is still finishing it; the app shows the result
   'invalid_state', // error: the callback's state is forged, from another installation, or expired
 ] as const;
