@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup, resultOf } from './support/connect-flow.ts';
+import { uniqueCompany } from './support/realms.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 
 const sandbox = await startSandbox();
@@ -8,8 +9,8 @@ const t = testApp(sandboxDeps(sandbox.url));
 /** Another installation (its own signing key), to forge states and tokens that must not pass. */
 const other = testApp(sandboxDeps(sandbox.url));
 
-const company = async (spec: Record<string, unknown>) =>
-  (await sandbox.control<{ realm_id: string; name: string }>('POST', '/qbo/companies', { size: 'small', ...spec })).realm_id;
+// Unique realm ids: a refused company's grant is revoked only when no connection in the database uses that realm.
+const company = async (spec: Record<string, unknown>) => uniqueCompany(sandbox, spec);
 const stats = (realm: string) => sandbox.control<Record<string, any>>('GET', `/qbo/companies/${realm}/stats`);
 
 describe('connecting QuickBooks', () => {

@@ -60,6 +60,38 @@ export async function claimCompletion(sql: Sql, id: string, now: Date): Promise<
   return rows.length === 1;
 }
 
+/** What a callback that lost the claim finds: the winner's outcome, or why there is none. */
+export type SettledAttempt =
+  | { kind: 'settled'; outcome: OAuthResultMessage }
+  /** Nobody claimed it and nobody can: it expired before its callback came. */
+  | { kind: 'expired' }
+  /** Claimed, but no outcome recorded in time (the winner is slow, or its process died mid-way). */
+  | { kind: 'pending' };
+
+/**
+ * Waits for the outcome of an attempt whose completion another request claimed. A double load or a link
+ * prefetch arrives while the first load is still exchanging the code; answering before it finishes would show
+ * "failed" for a connection that is being made. Polls rather than holding a row lock: the winner talks to
+ * QuickBooks for seconds, and a transaction held that long would pin a pooled connection (and PGlite has one).
+ */
+export async function waitForOutcome(
+  sql: Sql,
+  id: string,
+  { timeoutMs = 30_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<SettledAttempt> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = intervalMs;
+  for (;;) {
+    const row = await findAttempt(sql, id);
+    if (row?.outcome) return { kind: 'settled', outcome: row.outcome };
+    // Our claim failed, so if nobody holds the claim now, nobody ever can: the attempt expired unused.
+    if (!row || row.completed_at === null) return { kind: 'expired' };
+    if (Date.now() >= deadline) return { kind: 'pending' };
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 500);
+  }
+}
+
 export async function recordOutcome(sql: Sql, id: string, outcome: OAuthResultMessage): Promise<void> {
   await sql`update oauth_attempts set outcome = ${sql.json(outcome as never)} where id = ${id}`;
 }

@@ -1,5 +1,5 @@
 import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
-import { presentConnection, listConnections, type ConnectionRow } from '../connections/store.ts';
+import { findConnection, presentConnection, listConnections, type ConnectionRow } from '../connections/store.ts';
 import { storeTokens } from '../connections/tokens.ts';
 import type { Deps } from '../context.ts';
 import { newId } from '../db/ids.ts';
@@ -17,7 +17,7 @@ import { requestSync } from '../sync/runs.ts';
 /**
  * The heart of the callback, after state and single use are settled: exchange the code (once), read the
  * company, apply the organization's policies, then store the connection and its sealed tokens in one
- * transaction. A refused company leaves nothing stored and its fresh grant revoked.
+ * transaction. A refused company leaves nothing stored and its fresh grant released.
  */
 export async function completeQboConnect(
   deps: Deps,
@@ -34,17 +34,50 @@ export async function completeQboConnect(
   // The company may already be synced by another organization: its reads count against the same budget.
   const company = await readCompany(budgetedApi(new ProviderCaller(api, new ProviderBudget(deps.sql, qboBudgetKey(callback.realmId), deps.qboLimits))), callback.realmId);
 
+  // Reconnecting names its company: any other company the person picks in QuickBooks is refused, never
+  // connected in its place, or the broken connection would stay broken beside a new one nobody asked for.
+  const target = attempt.connection_id
+    ? await findConnection(deps.sql, { tenantId: attempt.tenant_id, organizationId: attempt.organization_id }, attempt.connection_id)
+    : undefined;
+  if (target && (target.provider !== 'qbo' || target.external_id !== callback.realmId)) {
+    await releaseGrant(deps, oauth, callback.realmId, tokens);
+    const wanted = target.company_name ?? target.legal_name ?? 'the company connected before';
+    return {
+      source: 'ledgerlink',
+      type: 'oauth-result',
+      outcome: 'refused',
+      code: 'reconnect_wrong_company',
+      message: `You chose ${company.companyName}; choose ${wanted} to reconnect it.`,
+      connection: presentConnection(target),
+    };
+  }
+
   const settings = await getSettings(deps.sql, attempt.tenant_id, attempt.organization_id);
   const existing = await listConnections(deps.sql, attempt.tenant_id, attempt.organization_id);
   const refusal = connectRefusal(settings, { externalId: callback.realmId, ...company }, existing.filter((row) => row.provider === 'qbo'));
   if (refusal) {
-    await oauth.revoke(tokens.refresh_token).catch(() => {});
+    await releaseGrant(deps, oauth, callback.realmId, tokens);
     return { source: 'ledgerlink', type: 'oauth-result', outcome: 'refused', code: 'policy_refused', message: refusal };
   }
 
   const connection = await saveConnection(deps, attempt, callback.realmId, company, tokens);
   deps.wakeWorker?.();
   return { source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: presentConnection(connection) };
+}
+
+/**
+ * Gives back the grant of a refused company, so no unused access to it is left behind. Intuit documents its
+ * revoke endpoint as disconnecting the app from the company, which would also cut a working connection to the
+ * same company held by this deployment (another organization, or the same one): then the fresh grant is just
+ * left unused, and it lapses on its own (access in an hour, the refresh token after 100 days unused).
+ */
+async function releaseGrant(deps: Deps, oauth: QboOAuth, realmId: string, tokens: QboTokenSet): Promise<void> {
+  const [live] = await deps.sql`
+    select 1 from connections where provider = 'qbo' and external_id = ${realmId} and status <> 'disconnected' limit 1`;
+  if (live) return;
+  await oauth.revoke(tokens.refresh_token).catch((error: unknown) => {
+    deps.logger.warn('revoking a refused company\'s grant failed', { error: (error as Error).message });
+  });
 }
 
 async function saveConnection(

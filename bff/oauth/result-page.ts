@@ -17,6 +17,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
     result.outcome === 'connected'
       ? `${result.connection?.company_name ?? 'Your company'} is now connected. You can close this window.`
       : (result.message ?? 'You can close this window and try again.');
+  const title = result.code === 'reconnect_wrong_company' ? 'That is a different company' : headline[result.outcome];
   // JSON inside <script>: escape "<" so no value can close the script element.
   const payload = JSON.stringify(result).replace(/</g, '\\u003c');
   const target = JSON.stringify(openerOrigin ?? '').replace(/</g, '\\u003c');
@@ -25,7 +26,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${headline[result.outcome]}</title>
+        <title>${title}</title>
         <style>
           body { font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328; margin: 0;
                  display: grid; place-items: center; min-height: 100vh; background: #f6f8fa; }
@@ -36,7 +37,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
       </head>
       <body>
         <main role="status">
-          <h1>${headline[result.outcome]}</h1>
+          <h1>${title}</h1>
           <p>${detail}</p>
         </main>
         <script>
@@ -57,6 +58,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
 export function redirectBackUrl(returnUrl: string, result: OAuthResultMessage): string {
   const url = new URL(returnUrl);
   url.searchParams.set('ledgerlink_oauth', result.outcome);
+  if (result.code) url.searchParams.set('ledgerlink_code', result.code);
   if (result.connection) url.searchParams.set('ledgerlink_connection', result.connection.id);
   if (result.message) url.searchParams.set('ledgerlink_message', result.message);
   return url.toString();

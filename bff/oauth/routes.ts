@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
-import { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
+import type { OAuthResultCode } from '../../shared/api/oauth.ts';
+import { OAuthResultMessage, StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import { findConnection } from '../connections/store.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
@@ -10,7 +10,7 @@ import { jsonBody, jsonResponse, widgetRoute } from '../http/routes.ts';
 import { getSettings } from '../organizations/store.ts';
 import { QboGrantError } from '../providers/qbo/oauth-client.ts';
 import { QboError } from '../providers/qbo/faults.ts';
-import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, recordOutcome, startAttempt, type AttemptRow } from './attempts.ts';
+import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, recordOutcome, startAttempt, waitForOutcome, type AttemptRow } from './attempts.ts';
 import { completeQboConnect } from './complete-qbo.ts';
 import { connectRoleRefusal } from './policy.ts';
 import { redirectBackUrl, resultPage } from './result-page.ts';
@@ -19,6 +19,9 @@ import { markDisconnectedByProvider } from '../connections/lifecycle.ts';
 import { checkConnection } from '../connections/check.ts';
 
 export const oauthRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+// The callback answers in HTML (popup) or a redirect, so no route names the result schema: register it so the
+// OpenAPI document still describes what the page posts and what ledgerlink_* parameters carry.
+oauthRoutes.openAPIRegistry.register('OAuthResult', OAuthResultMessage);
 
 const ProviderParams = z.object({ provider: z.enum(['qbo']).meta({ description: 'Only QuickBooks Online is available so far' }) });
 const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
@@ -76,8 +79,11 @@ oauthRoutes.openapi(
     const deps = c.get('deps');
     const attempt = await startAttempt(deps.sql, c.req.valid('query').ref, deps.now());
     if (!attempt || !deps.qbo) {
-      return c.html(resultPage(failure('error', 'This connect link was already used or has expired. Close this window and start again.'), null), 400);
+      return c.html(resultPage(failure('error', 'attempt_expired', 'This connect link was already used or has expired. Close this window and start again.'), null), 400);
     }
+    // A reconnect would ideally open consent on the company being reconnected, but Intuit's authorize endpoint
+    // takes only client_id, redirect_uri, response_type, scope and state (no company hint), so the person may
+    // choose another company: the callback refuses that (reconnect_wrong_company) instead of connecting it.
     return c.redirect(deps.qbo.authorizeUrl(await signState(deps.keys.signing, attempt)), 302);
   },
 );
@@ -106,27 +112,37 @@ oauthRoutes.openapi(
     const bound = attempt && claims && attempt.tenant_id === claims.tenantId && attempt.organization_id === claims.organizationId && attempt.user_id === claims.userId;
     if (!attempt || !bound) {
       deps.logger.warn('oauth callback with an invalid state');
-      return c.html(resultPage(failure('error', 'This sign-in could not be verified. Close this window and start again from the app.'), null), 400);
+      return c.html(resultPage(failure('error', 'invalid_state', 'This sign-in could not be verified. Close this window and start again from the app.'), null), 400);
     }
 
     if (!(await claimCompletion(deps.sql, attempt.id, deps.now()))) {
-      // A replay (browser back, double submit): never exchange the code again; repeat what happened.
-      const previous = (await findAttempt(deps.sql, attempt.id))?.outcome;
-      return answer(c, attempt, previous ?? failure('error', 'This sign-in was already completed. Close this window.'));
+      // A reload, a second tab or a prefetch of the same callback: never exchange the code again (Intuit would
+      // revoke the first exchange's tokens); show what the load that holds the claim did, once it has done it.
+      const settled = await waitForOutcome(deps.sql, attempt.id);
+      if (settled.kind === 'settled') return answer(c, attempt, settled.outcome);
+      if (settled.kind === 'expired') {
+        return answer(c, attempt, failure('error', 'attempt_expired', 'This sign-in took too long and has expired. Close this window and start again from the app.'));
+      }
+      return answer(c, attempt, failure('error', 'attempt_pending', 'QuickBooks is still finishing this connection. Close this window; the app shows the company once it is connected.'));
     }
 
     let result: OAuthResultMessage;
     if (query.error) {
-      result = failure('cancelled', query.error === 'access_denied' ? 'You cancelled connecting to QuickBooks.' : `QuickBooks said: ${query.error}`);
+      result =
+        query.error === 'access_denied'
+          ? failure('cancelled', 'access_denied', 'You cancelled connecting to QuickBooks.')
+          : failure('cancelled', 'provider_error', `QuickBooks said: ${query.error}`);
     } else if (!query.code || !query.realmId) {
-      result = failure('error', 'QuickBooks did not send back a company. Start again from the app.');
+      result = failure('error', 'missing_company', 'QuickBooks did not send back a company. Start again from the app.');
     } else {
       try {
         result = await completeQboConnect(deps, deps.qbo!, attempt, { code: query.code, realmId: query.realmId });
       } catch (error) {
         deps.logger.warn('connect failed', { error: (error as Error).message, attempt_tenant: attempt.tenant_id });
         const transient = (error instanceof QboGrantError && error.kind === 'transient') || (error instanceof QboError && (error.kind === 'unavailable' || error.kind === 'throttled'));
-        result = failure('error', transient ? 'QuickBooks is not answering right now. Wait a minute and try again.' : 'QuickBooks did not complete the connection. Try again.');
+        result = transient
+          ? failure('error', 'provider_unavailable', 'QuickBooks is not answering right now. Wait a minute and try again.')
+          : failure('error', 'connect_failed', 'QuickBooks did not complete the connection. Try again.');
       }
     }
     await recordOutcome(deps.sql, attempt.id, result);
@@ -153,12 +169,12 @@ oauthRoutes.openapi(
       const checked = await checkConnection(deps, row).catch(() => row);
       if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
     }
-    return c.html(resultPage(failure('cancelled', 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.'), null));
+    return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null));
   },
 );
 
-function failure(outcome: 'cancelled' | 'error', message: string): OAuthResultMessage {
-  return { source: 'ledgerlink', type: 'oauth-result', outcome, message };
+function failure(outcome: 'cancelled' | 'error', code: OAuthResultCode, message: string): OAuthResultMessage {
+  return { source: 'ledgerlink', type: 'oauth-result', outcome, code, message };
 }
 
 function answer(c: Context<AppEnv>, attempt: AttemptRow, result: OAuthResultMessage) {

@@ -29,18 +29,44 @@ export const oauthOutcomes = ['connected', 'refused', 'cancelled', 'error'] as c
 export type OAuthOutcome = (typeof oauthOutcomes)[number];
 
 /**
+ * Why an attempt did not connect, for code to branch on (the message is for people). Stable: renaming one is a
+ * breaking change for hosts that read `ledgerlink_code`.
+ */
+export const oauthResultCodes = [
+  'policy_refused', // refused: the organization's settings exclude this company (country, plan, number of companies)
+  'reconnect_wrong_company', // refused: reconnecting one company, the person chose another in QuickBooks; nothing changed
+  'access_denied', // cancelled: the person declined on the QuickBooks consent screen
+  'provider_error', // cancelled: QuickBooks sent back another error than access_denied (message: "QuickBooks said: …")
+  'missing_company', // error: QuickBooks came back without a code or without a company
+  'provider_unavailable', // error: QuickBooks did not answer; try again in a minute
+  'connect_failed', // error: QuickBooks refused to complete the connection
+  'attempt_expired', // error: the start link was used already, or the sign-in took longer than its link lives
+  'attempt_pending', // error: another load of the same callback is still finishing it; the app shows the result
+  'invalid_state', // error: the callback's state is forged, from another installation, or expired
+] as const;
+export type OAuthResultCode = (typeof oauthResultCodes)[number];
+
+/**
  * What the callback page posts to its opener (popup mode), with target origin = the page that asked.
  * Redirect mode carries the same facts as query parameters on return_url:
- * `ledgerlink_oauth=<outcome>&ledgerlink_connection=<id>&ledgerlink_message=<text>`.
+ * `ledgerlink_oauth=<outcome>&ledgerlink_code=<code>&ledgerlink_connection=<id>&ledgerlink_message=<text>`.
+ * Every load of one callback (a reload, a second tab, a prefetch) answers with the same result.
  */
-export const OAuthResultMessage = z.object({
-  source: z.literal('ledgerlink'),
-  type: z.literal('oauth-result'),
-  outcome: z.enum(oauthOutcomes),
-  connection: Connection.optional(),
-  /** Plain words for refused and error outcomes, e.g. "QuickBooks Online in South Africa is not supported". */
-  message: z.string().optional(),
-  code: z.string().optional(),
-});
+export const OAuthResultMessage = z
+  .object({
+    source: z.literal('ledgerlink'),
+    type: z.literal('oauth-result'),
+    outcome: z.enum(oauthOutcomes),
+    connection: Connection.optional().meta({
+      description:
+        'connected: the connection made or reconnected. refused with reconnect_wrong_company: the connection still waiting ' +
+        'to be reconnected, unchanged (start again with its id).',
+    }),
+    message: z.string().optional().meta({
+      description: 'Plain words for refused and error outcomes, e.g. "QuickBooks Online in South Africa is not supported".',
+    }),
+    code: z.enum(oauthResultCodes).optional().meta({ description: 'Why it did not connect; absent when connected.' }),
+  })
+  .meta({ id: 'OAuthResult' });
 
 export type OAuthResultMessage = z.infer<typeof OAuthResultMessage>;

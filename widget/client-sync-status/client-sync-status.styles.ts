@@ -70,6 +70,11 @@ export const clientSyncStatusStyles = css`
     background: color-mix(in srgb, var(--_danger) 6%, var(--_surface));
     color: var(--_text);
   }
+  .notice-actions {
+    display: inline-flex;
+    flex: none;
+    gap: calc(var(--_space) * 2);
+  }
 
   /* ── Toolbar ───────────────────────────────────────────────────────────── */
   .refresh-failed {

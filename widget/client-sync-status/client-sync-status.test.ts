@@ -12,6 +12,7 @@ import {
 } from './client-sync-status.ts';
 
 const BFF = 'http://bff.test';
+const START_URL = 'https://appcenter.intuit.com/connect/oauth2?state=abc';
 
 interface World {
   list: data.SyncStatusEntryData[];
@@ -71,6 +72,9 @@ async function setup(world: Partial<World> = {}, attributes: { connectionId?: st
     if (path.startsWith('/v1/widget/sync-status/')) {
       const row = w.list.find((entry) => entry.connection.id === path.split('/').pop());
       return row ? { body: { ...row, poll_after_ms: w.pollAfter } } : { status: 404, body: { error: { code: 'not_found', message: 'No such connection' } } };
+    }
+    if (request.method === 'POST' && path === '/v1/widget/oauth/qbo/start-url') {
+      return { status: 201, body: { url: START_URL, expires_at: new Date(Date.now() + 600_000).toISOString() } };
     }
     if (request.method === 'POST' && path.endsWith('/sync')) return w.started;
     if (path.endsWith('/runs')) {
@@ -509,5 +513,58 @@ describe('<client-sync-status>', () => {
     const removedAt = polls();
     await aTimeout(1500);
     expect(polls()).to.equal(removedAt);
+  });
+});
+
+describe('<client-sync-status> reconnect refused', () => {
+  /** Replaces window.open with a fake popup, as a browser's would be, and counts the calls. */
+  function stubPopup() {
+    const original = window.open;
+    const popup = { closed: false, location: { href: '' }, focus() {}, close() { this.closed = true; } };
+    const calls: unknown[][] = [];
+    window.open = ((...args: unknown[]) => {
+      calls.push(args);
+      popup.closed = false;
+      popup.location.href = '';
+      return popup as unknown as Window;
+    }) as typeof window.open;
+    return { popup, calls, restore: () => (window.open = original) };
+  }
+
+  const WRONG_COMPANY_MESSAGE = 'You chose Birch Dental; choose Kestrel Freight Co. to reconnect it.';
+
+  it('another company chosen in QuickBooks: the notice says which to choose, focus on Try again, which reopens the same reconnect', async () => {
+    const popup = stubPopup();
+    try {
+      const { el, bff } = await setup();
+      await ready(el);
+      const kestrel = rowOf(el, 'Kestrel Freight Co.');
+      const id = kestrel.dataset['id'];
+      kestrel.querySelector<HTMLElement>('[part="reconnect-button"]')!.click();
+      await waitFor(() => popup.popup.location.href === START_URL, 'the popup sent to QuickBooks');
+      window.dispatchEvent(
+        new MessageEvent('message', {
+          origin: BFF,
+          data: { source: 'ledgerlink', type: 'oauth-result', outcome: 'refused', code: 'reconnect_wrong_company', message: WRONG_COMPANY_MESSAGE },
+        }),
+      );
+      await waitFor(() => $(el, '[part="notice-retry-button"]'), 'Try again');
+      await el.updateComplete;
+      expect($(el, '[part="notice"]')?.textContent).to.contain(WRONG_COMPANY_MESSAGE);
+      expect($(el, '[part="notice-retry-button"]')?.textContent?.trim()).to.equal('Try again');
+      expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('notice-retry-button');
+      expect($(el, '[role="status"]')?.textContent).to.contain(WRONG_COMPANY_MESSAGE);
+      await expect(el).to.be.accessible();
+
+      $(el, '[part="notice-retry-button"]')!.click();
+      await waitFor(() => requestsTo(bff, 'POST', '/v1/widget/oauth/qbo/start-url').length === 2, 'a second start-url');
+      expect(popup.calls).to.have.length(2);
+      expect(requestsTo(bff, 'POST', '/v1/widget/oauth/qbo/start-url').map((request) => request.body)).to.deep.equal([
+        { connection_id: id, mode: 'popup' },
+        { connection_id: id, mode: 'popup' },
+      ]);
+    } finally {
+      popup.restore();
+    }
   });
 });

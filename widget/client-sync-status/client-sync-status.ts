@@ -139,6 +139,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @csspart visibility-editor - Who may see a company (admins).
  * @csspart permission-note - Why some actions are unavailable to this role.
  * @csspart notice - A message about the last action (e.g. the popup was blocked).
+ * @csspart notice-retry-button - "Try again" in a notice about a reconnect that did not go through.
  * @csspart empty - The empty state.
  * @csspart skeleton - Loading placeholder rows.
  *
@@ -175,6 +176,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _range: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
+    _noticeRetry: { state: true },
   };
 
   /** Show this one connection as a card instead of the list. */
@@ -199,6 +201,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _range: RowRange;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
+  /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
+  declare private _noticeRetry: string | undefined;
 
   #session: SessionInfo | undefined;
   #settings: OrganizationSettings | undefined;
@@ -491,7 +495,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
           break;
         case 'refused':
         case 'error':
-          this.#setNotice(result.message || `QuickBooks could not reconnect ${name}. Try again in a moment.`);
+          // Nothing changed (e.g. reconnect_wrong_company: another company was chosen in QuickBooks); the
+          // message says what to do differently, and "Try again" reopens the window for the same connection.
+          this.#setNotice(result.message || `QuickBooks could not reconnect ${name}. Try again in a moment.`, id);
+          this.#focusAfterUpdate = '[part="notice-retry-button"]';
           break;
         default:
           this.#announce(`Reconnecting ${name} was cancelled. Nothing changed.`);
@@ -562,8 +569,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
 
-  #setNotice(text: string): void {
+  #setNotice(text: string, retryReconnectOf?: string): void {
     this._notice = text;
+    this._noticeRetry = retryReconnectOf;
     this.#announce(text);
   }
 
@@ -1106,9 +1114,17 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #renderNotice(): TemplateResult {
+    const retry = this._noticeRetry ? this.#byId.get(this._noticeRetry) : undefined;
     return html`<div class="notice" part="notice">
       <span>${this._notice}</span>
-      <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => (this._notice = undefined)}>Dismiss</button>
+      <span class="notice-actions">
+        ${retry
+          ? html`<button type="button" class="button small primary" part="notice-retry-button" @click=${() => this.#reconnect(retry)}>
+              Try again
+            </button>`
+          : nothing}
+        <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => (this._notice = undefined)}>Dismiss</button>
+      </span>
     </div>`;
   }
 

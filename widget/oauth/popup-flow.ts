@@ -2,10 +2,11 @@ import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
 
 /**
  * How an authorization popup ended: what the callback page posted, or that the person closed the window.
- * When fetching the authorization URL failed the outcome is `error` and `cause` is what it failed with.
+ * When fetching the authorization URL failed the outcome is `error`, `cause` is what it failed with and `code`
+ * the BFF's error code (so `code` is an OAuthResultCode only when the callback page sent it).
  */
 export type PopupFlowResult =
-  | (Pick<OAuthResultMessage, 'outcome' | 'connection' | 'message' | 'code'> & { cause?: unknown })
+  | (Pick<OAuthResultMessage, 'outcome' | 'connection' | 'message'> & { code?: string | undefined; cause?: unknown })
   | { outcome: 'closed' };
 
 export interface PopupFlow {

@@ -1,13 +1,16 @@
-import type { OAuthOutcome } from '../../shared/api/oauth.ts';
+import type { OAuthOutcome, OAuthResultCode } from '../../shared/api/oauth.ts';
 
 /** The query parameters the BFF appends to return_url after a redirect-mode authorization. */
-const PARAMS = ['ledgerlink_oauth', 'ledgerlink_connection', 'ledgerlink_message'] as const;
+const PARAMS = ['ledgerlink_oauth', 'ledgerlink_code', 'ledgerlink_connection', 'ledgerlink_message'] as const;
 
 const outcomes: readonly string[] = ['connected', 'refused', 'cancelled', 'error'] satisfies readonly OAuthOutcome[];
 
 /** What came back on the URL after a full-page trip to QuickBooks. */
 export interface RedirectResult {
   outcome: OAuthOutcome;
+  /** Why it did not connect: an OAuthResultCode, or a newer one this version does not know (the message explains). */
+  code: OAuthResultCode | (string & {}) | undefined;
+  /** Connected: the connection. Refused with reconnect_wrong_company: the connection still to be reconnected. */
   connectionId: string | undefined;
   message: string | undefined;
 }
@@ -32,6 +35,7 @@ export function takeRedirectResult(): RedirectResult | undefined {
   if (!outcomes.includes(outcome)) return undefined;
   return {
     outcome: outcome as OAuthOutcome,
+    code: params.get('ledgerlink_code') ?? undefined,
     connectionId: params.get('ledgerlink_connection') ?? undefined,
     message: params.get('ledgerlink_message') ?? undefined,
   };

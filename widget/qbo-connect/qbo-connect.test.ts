@@ -141,6 +141,20 @@ function postResult(data: unknown, origin = BFF_ORIGIN): void {
   window.dispatchEvent(new MessageEvent('message', { data, origin }));
 }
 
+const WRONG_COMPANY_MESSAGE = 'You chose Birch Dental; choose Acme Landscaping LLC to reconnect it.';
+
+/** What the callback page posts when a reconnect of Acme chose another company in QuickBooks. */
+function wrongCompany() {
+  return {
+    source: 'ledgerlink',
+    type: 'oauth-result',
+    outcome: 'refused',
+    code: 'reconnect_wrong_company',
+    message: WRONG_COMPANY_MESSAGE,
+    connection: connection({ status: 'needs_reconnect' }),
+  };
+}
+
 /** Records every ledgerlink-* event that reaches the document. */
 function recordEvents() {
   const names = ['ledgerlink-connected', 'ledgerlink-disconnected', 'ledgerlink-needs-reconnect', 'ledgerlink-error'];
@@ -297,6 +311,19 @@ describe('<qbo-connect>', () => {
       postResult({ source: 'ledgerlink', type: 'oauth-result', outcome: 'refused', message: 'QuickBooks Online in South Africa is not supported' });
       await shown(refused, 'Choose another company');
       await expect(refused).to.be.accessible();
+    });
+
+    it('refused reconnect (another company chosen)', async () => {
+      world({ connections: [connection({ status: 'needs_reconnect' })] });
+      windowOpen();
+      for (const attributes of ['', 'theme="dark"']) {
+        const element = await mount(`connection-id="con_0123456789abcdef0123" ${attributes}`);
+        await shown(element, 'Reconnect needed');
+        part(element, 'reconnect-button')!.click();
+        postResult(wrongCompany());
+        await shown(element, 'That is a different company');
+        await expect(element).to.be.accessible();
+      }
     });
 
     it('permission-limited', async () => {
@@ -586,6 +613,92 @@ describe('<qbo-connect>', () => {
     part(element, 'retry-button')!.click();
     await until(() => startUrlRequests(bff).length === 2, 'a second start-url');
     expect(open.calls).to.have.length(2);
+  });
+
+  it('reconnecting, another company chosen: the refusal names both, focus on Try again, and Enter reconnects the same connection', async () => {
+    const bff = world({ connections: [connection({ status: 'needs_reconnect', status_reason: 'token_revoked' })] });
+    const open = windowOpen();
+    const recorded = events();
+    const element = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(element, 'Reconnect needed');
+    part(element, 'reconnect-button')!.click();
+    await until(() => open.popup.location.href === START_URL, 'popup sent');
+    postResult(wrongCompany());
+
+    await shown(element, 'That is a different company');
+    expect(part(element, 'message')!.textContent!.trim()).to.equal(WRONG_COMPANY_MESSAGE);
+    expect(part(element, 'retry-button')!.textContent!.trim()).to.equal('Try again');
+    expect(text(element)).not.to.include('Choose another company');
+    expect(announcement(element)).to.include(WRONG_COMPANY_MESSAGE);
+    expect(focusedPart(element)).to.equal('retry-button');
+    expect(open.popup.closed).to.equal(true);
+    expect(recorded.events.map((event) => event.type), 'nothing connected, nothing failed').to.deep.equal([]);
+
+    open.popup.closed = false;
+    open.popup.location.href = '';
+    await sendKeys({ press: 'Enter' });
+    await until(() => open.popup.location.href === START_URL, 'popup sent again');
+    expect(open.calls).to.have.length(2);
+    expect(startUrlRequests(bff).map((request) => request.body)).to.deep.equal([
+      { mode: 'popup', connection_id: 'con_0123456789abcdef0123' },
+      { mode: 'popup', connection_id: 'con_0123456789abcdef0123' },
+    ]);
+    postResult({ source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: connection() });
+    await until(() => part(element, 'status')?.textContent?.includes('Connected'), 'connected');
+    expect(recorded.of('ledgerlink-connected').length).to.equal(1);
+  });
+
+  it('reconnecting from the one-company card (no connection-id), another company chosen: Try again still names that connection', async () => {
+    const bff = world({ settings: { max_connections: 1 }, connections: [connection({ status: 'needs_reconnect' })] });
+    windowOpen();
+    const element = await mount();
+    await shown(element, 'Reconnect needed');
+    part(element, 'reconnect-button')!.click();
+    postResult(wrongCompany());
+    await shown(element, 'Try again');
+    part(element, 'retry-button')!.click();
+    await until(() => startUrlRequests(bff).length === 2, 'a second start-url');
+    expect(startUrlRequests(bff)[1]?.body).to.deep.equal({ mode: 'popup', connection_id: 'con_0123456789abcdef0123' });
+  });
+
+  it('Cancel after a refused reconnect goes back to the card, focus on Reconnect', async () => {
+    world({ connections: [connection({ status: 'needs_reconnect' })] });
+    windowOpen();
+    const element = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(element, 'Reconnect needed');
+    part(element, 'reconnect-button')!.click();
+    postResult(wrongCompany());
+    await shown(element, 'Try again');
+    part(element, 'cancel-button')!.click();
+    await until(() => has(element, 'reconnect-button'), 'the card again');
+    expect(text(element)).to.include('Reconnect needed');
+    expect(text(element)).not.to.include('That is a different company');
+    expect(focusedPart(element)).to.equal('reconnect-button');
+  });
+
+  it('redirect mode: a reconnect refused for another company comes back on the URL; Try again reconnects that connection', async () => {
+    const bff = world({ connections: [connection({ status: 'needs_reconnect' })] });
+    const open = windowOpen();
+    const before = location.href;
+    const url = new URL(location.href);
+    url.searchParams.set('ledgerlink_oauth', 'refused');
+    url.searchParams.set('ledgerlink_code', 'reconnect_wrong_company');
+    url.searchParams.set('ledgerlink_connection', 'con_0123456789abcdef0123');
+    url.searchParams.set('ledgerlink_message', WRONG_COMPANY_MESSAGE);
+    history.replaceState(history.state, '', url);
+    cleanup.push(() => history.replaceState(history.state, '', before));
+
+    // No connection-id: the element learns which connection to reconnect from the URL alone.
+    const element = await mount('redirect');
+    await shown(element, 'That is a different company');
+    expect(location.href, 'every ledgerlink_* parameter is stripped').to.equal(before);
+    expect(part(element, 'message')!.textContent!.trim()).to.equal(WRONG_COMPANY_MESSAGE);
+    expect(part(element, 'retry-button')!.textContent!.trim()).to.equal('Try again');
+
+    part(element, 'retry-button')!.click();
+    await until(() => element.navigations.length === 1, 'navigation to QuickBooks');
+    expect(open.calls).to.have.length(0);
+    expect(startUrlRequests(bff)[0]?.body).to.deep.equal({ mode: 'redirect', return_url: before, connection_id: 'con_0123456789abcdef0123' });
   });
 
   it('a cancelled consent goes back quietly', async () => {

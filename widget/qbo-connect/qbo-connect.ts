@@ -8,7 +8,7 @@ import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import { startPopupFlow, type PopupFlow, type PopupFlowResult } from '../oauth/popup-flow.ts';
 import type { Connection } from '../../shared/api/connections.ts';
-import type { OAuthResultMessage } from '../../shared/api/oauth.ts';
+import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
 import { statusLabels, statusReason } from './connection-status.ts';
@@ -56,13 +56,15 @@ type View =
   | { kind: 'connection' }
   | { kind: 'connecting' }
   | { kind: 'redirecting' }
-  | { kind: 'refused'; message: string }
+  | { kind: 'refused'; message: string; code: string | undefined }
   | { kind: 'error'; code: string; message: string; retry: () => void };
 
 /** Elements a transition can move focus to (their `data-focus` value). */
 type FocusTarget = 'title' | 'connect' | 'reconnect' | 'retry' | 'check' | 'disconnect' | 'confirm-cancel';
 
 const POPUP_NAME = 'ledgerlink-quickbooks';
+/** Reconnecting, the person chose another company in QuickBooks; nothing changed and the same reconnect can be tried again. */
+const WRONG_COMPANY: OAuthResultCode = 'reconnect_wrong_company';
 /** Relative times ("2 minutes ago") are redrawn this often while shown. */
 const CLOCK_MS = 30_000;
 
@@ -72,7 +74,8 @@ const CLOCK_MS = 30_000;
  *
  * Without `connection-id` it adds a new connection (or, when the organization allows only one, shows the
  * existing one). With it, it manages that connection. Authorization runs in a popup; when the browser blocks
- * popups, or with the `redirect` attribute, the whole page goes to QuickBooks and comes back.
+ * popups, or with the `redirect` attribute, the whole page goes to QuickBooks and comes back. Reconnecting,
+ * a different company chosen in QuickBooks is refused (nothing changes) and shown with "Try again".
  *
  * @summary "Connect to QuickBooks" button and connection card.
  *
@@ -105,8 +108,8 @@ const CLOCK_MS = 30_000;
  * @csspart reconnect-button - The "Reconnect" button.
  * @csspart disconnect-button - The "Disconnect" button (also the one confirming it).
  * @csspart check-button - "Check connection".
- * @csspart retry-button - "Retry" and "Choose another company".
- * @csspart cancel-button - Cancel buttons (confirm step, popup wait).
+ * @csspart retry-button - "Retry", "Choose another company" and "Try again" (a reconnect that chose another company).
+ * @csspart cancel-button - Cancel buttons (confirm step, popup wait, a refused reconnect).
  * @csspart focus-window-button - "Show QuickBooks window".
  * @csspart confirm - The inline disconnect confirmation.
  * @csspart skeleton - The loading placeholder.
@@ -276,11 +279,18 @@ export class QboConnect extends LedgerlinkElement {
     this.#flowConnectionId = this.connectionId || this.#madeHere;
     this.#viewBeforeFlow = current ? { kind: 'connection' } : { kind: 'idle' };
     this._connection = current;
+    // A refused reconnect names the connection still waiting (only its id fits in the URL): read it, so that
+    // trying again reconnects that one and Cancel goes back to its card.
+    let waiting: Connection | undefined;
+    if (result.outcome === 'refused' && result.code === WRONG_COMPANY && result.connectionId) {
+      waiting = current?.id === result.connectionId ? current : await this.client.connection(result.connectionId).catch(() => undefined);
+    }
     await this.#handleOutcome({
       outcome: result.outcome,
+      connection: waiting,
       connectionId: result.connectionId,
       message: result.message,
-      code: undefined,
+      code: result.code,
     });
   }
 
@@ -382,7 +392,7 @@ export class QboConnect extends LedgerlinkElement {
     connection?: Connection | undefined;
     connectionId: string | undefined;
     message: string | undefined;
-    code: string | undefined;
+    code: OAuthResultCode | (string & {}) | undefined;
   }): Promise<void> {
     const retry = () => this.#connect(this.#flowConnectionId);
     switch (result.outcome) {
@@ -405,8 +415,16 @@ export class QboConnect extends LedgerlinkElement {
         return;
       }
       case 'refused': {
+        if (result.code === WRONG_COMPANY && result.connection) {
+          // Nothing changed; "Try again" must reconnect the same connection, whichever element started it.
+          this._connection = result.connection;
+          this.#flowConnectionId = result.connection.id;
+          this.#viewBeforeFlow = { kind: 'connection' };
+        } else if (result.code === WRONG_COMPANY && result.connectionId) {
+          this.#flowConnectionId = result.connectionId;
+        }
         const message = result.message || 'This QuickBooks company cannot be connected.';
-        this._view = { kind: 'refused', message };
+        this._view = { kind: 'refused', message, code: result.code };
         this.#announce(message);
         this.#focusAfterUpdate = 'retry';
         return;
@@ -556,22 +574,29 @@ export class QboConnect extends LedgerlinkElement {
           title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Opening QuickBooks…</span>`,
           body: html`<p class="message" part="message">You will come back here when you are done.</p>`,
         });
-      case 'refused':
+      case 'refused': {
+        const wrongCompany = view.code === WRONG_COMPANY;
         return this.#frame({
           kind: 'refused',
           mark: true,
-          title: html`<span class="title" part="title" data-focus="title" tabindex="-1">This company can't be connected</span>`,
+          title: html`<span class="title" part="title" data-focus="title" tabindex="-1"
+            >${wrongCompany ? 'That is a different company' : "This company can't be connected"}</span
+          >`,
           body: html`<p class="message" part="message">${view.message}</p>`,
-          actions: this.#button({
-            label: 'Choose another company',
+          actions: html`${this.#button({
+            label: wrongCompany ? 'Try again' : 'Choose another company',
             part: 'retry-button',
             focus: 'retry',
             primary: true,
             gated: true,
             onClick: () => this.#connect(this.#flowConnectionId),
-          }),
-          gatedVerb: 'connect',
+          })}
+          ${wrongCompany && this._connection
+            ? this.#button({ label: 'Cancel', part: 'cancel-button', onClick: () => this.#restoreViewBeforeFlow() })
+            : nothing}`,
+          gatedVerb: wrongCompany ? 'reconnect' : 'connect',
         });
+      }
       case 'error':
         return this.#frame({
           kind: 'error',
