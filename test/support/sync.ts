@@ -15,14 +15,7 @@ type TestApp = ReturnType<typeof testApp>;
  */
 export async function syncOnce(t: TestApp, connectionId: string, options: Partial<EngineOptions> & { full?: boolean } = {}): Promise<RunRow> {
   const { runId } = await requestSync(t.deps.sql, connectionId, { trigger: 'manual', full: options.full ?? false });
-  const owner = `test-${Math.random().toString(36).slice(2)}`;
-  const [run] = await t.deps.sql<RunRow[]>`
-    update sync_runs set status = 'running', lease_owner = ${owner}, lease_until = now() + interval '1 minute',
-      started_at = coalesce(started_at, now()), attempts = attempts + 1, due_at = now()
-    where id = ${runId} returning *`;
-  await executeRun(t.deps, run!, { ...defaultEngineOptions, leaseMs: 60_000, ...options, owner }, new AbortController().signal);
-  const [finished] = await t.deps.sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
-  return finished!;
+  return resumeRun(t, runId, options);
 }
 
 /** JSON with sorted keys, so Postgres' jsonb key order and the provider's compare equal. */
@@ -164,7 +157,7 @@ export async function crashingSync(t: TestApp, connectionId: string, crashWhen: 
   return left!;
 }
 
-/** Another worker takes a run over (its holder died) and runs it to the end. */
+/** Claims a run for this test (queued, or running with a dead holder) and runs it to the end. */
 export async function resumeRun(t: TestApp, runId: string, options: Partial<EngineOptions> = {}): Promise<RunRow> {
   const run = await claimForTest(t, runId);
   await executeRun(t.deps, run, { ...defaultEngineOptions, leaseMs: 60_000, ...options, owner: run.lease_owner! }, new AbortController().signal);
