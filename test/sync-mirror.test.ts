@@ -83,6 +83,18 @@ describe('import while QuickBooks changes', () => {
   });
 });
 
+describe('a full refresh', () => {
+  test('over an existing mirror: what QuickBooks deleted since the last sync leaves the mirror', async () => {
+    const { realm, id } = await connected();
+    succeeded(await syncOnce(t, id));
+    await mutate(realm, { entities: ['Invoice', 'Bill', 'TimeActivity', 'Vendor'], create: 5, update: 5, delete: 8 });
+    const run = await syncOnce(t, id, { full: true });
+    succeeded(run);
+    expect(run.kind).toBe('initial');
+    await mirrorEqualsQbo(realm, id);
+  });
+});
+
 describe('incremental paths that are not plain CDC', () => {
   test('CDC at its cap (1,050 new invoices, 25 deleted in the same second): the deletions still reach the mirror', async () => {
     const { realm, id } = await connected();

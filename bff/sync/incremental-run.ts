@@ -219,11 +219,20 @@ async function syncByQuery(ctx: RunContext, type: string, since: Date, affected:
     select count(*)::int as n from records where connection_id = ${ctx.connectionId} and type = ${type} and deleted_at is null`;
   if (mirror!.n < QBO_PAGE_SIZE) return reconcileByIdListing(ctx, type, since, affected);
   const first = await queryChangedSince(ctx, type, since, affected);
+  await reconcileDeletions(ctx, type, since, affected);
+  return first;
+}
+
+/**
+ * Finds what QuickBooks deleted of a type, for a mirror that already holds every record QuickBooks has (all
+ * changes since `since` applied, or the type just imported): then equal counts mean nothing was deleted, and
+ * only unequal ones cost a listing of the type's Ids.
+ */
+export async function reconcileDeletions(ctx: RunContext, type: string, since: Date, affected: AffectedParties = noParties()): Promise<void> {
   const counted = await ctx.caller.call((api) => api.get<{ QueryResponse: { totalCount?: number } }>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
   const [live] = await ctx.deps.sql<{ n: number }[]>`
     select count(*)::int as n from records where connection_id = ${ctx.connectionId} and type = ${type} and deleted_at is null`;
   if (Number(counted.QueryResponse.totalCount ?? 0) !== live!.n) await reconcileByIdListing(ctx, type, since, affected);
-  return first;
 }
 
 /**
