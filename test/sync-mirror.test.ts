@@ -3,7 +3,9 @@ import { describe, expect, test } from 'vitest';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
-import { crashingSync, deleteInQbo, expectMirrorEqualsProvider, qboCall, resumeRun, storedIds, syncOnce, watchQboCalls } from './support/sync.ts';
+import { defaultEngineOptions, executeRun } from '../bff/sync/execute-run.ts';
+import { requestSync, type RunRow } from '../bff/sync/runs.ts';
+import { claimRun, crashingSync, deleteInQbo, expectMirrorEqualsProvider, qboCall, resumeRun, storedIds, syncOnce, watchQboCalls } from './support/sync.ts';
 
 /**
  * Issue 9: whatever path a sync takes (import, CDC, CDC at its cap, a watermark past CDC's 30 days, types CDC
@@ -79,6 +81,48 @@ describe('import while QuickBooks changes', () => {
     expect(progress).toEqual({ done: (await storedIds(t, id, 'Invoice', false)).length, finished: true });
 
     succeeded(await syncOnce(t, id));
+    await mirrorEqualsQbo(realm, id);
+  });
+
+  test('a worker that lost its lease mid-page commits nothing: the new holder finishes, no page counted twice', async () => {
+    const { realm, id } = await connected({ invoices: 2_500 });
+    const { runId } = await requestSync(t.deps.sql, id, { trigger: 'manual' });
+    let takeover: Promise<RunRow> | undefined;
+    let newHolderAtPage3!: () => void;
+    const newHolderCommittedPage2 = new Promise<void>((resolve) => (newHolderAtPage3 = resolve));
+    let oldHolderStopped!: () => void;
+    const oldHolderDone = new Promise<void>((resolve) => (oldHolderStopped = resolve));
+    // The old holder has page 2 of Invoice in hand when another worker takes the run over and commits that
+    // same page; only then does the old holder try to commit it, while the range is still open.
+    let page1LastId = Infinity;
+    let page3Reached = false;
+    const watch = watchQboCalls(async ({ statement, records }) => {
+      if (!/^SELECT \* FROM Invoice\b/.test(statement)) return;
+      const after = Number(/Id > '(\d+)'/.exec(statement)?.[1] ?? /STARTPOSITION (\d+)/.exec(statement)?.[1] ?? 0);
+      if (after === 0 || after === 1) page1LastId = Number(records[records.length - 1]!.Id);
+      else if (!takeover) {
+        takeover = resumeRun(t, runId);
+        await newHolderCommittedPage2;
+      } else if (after > page1LastId && after !== 1001 && !page3Reached) {
+        page3Reached = true;
+        newHolderAtPage3();
+        await oldHolderDone;
+      }
+    });
+    try {
+      const stalled = await claimRun(t, runId);
+      await executeRun(t.deps, stalled, { ...defaultEngineOptions, leaseMs: 60_000, typeConcurrency: 1, owner: stalled.lease_owner! }, new AbortController().signal);
+      oldHolderStopped();
+      await takeover;
+    } finally {
+      watch.restore();
+    }
+    succeeded((await takeover)!);
+    const [progress] = await t.deps.sql<{ done: number; total: number }[]>`select done, total from sync_progress where run_id = ${runId} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 2_500, total: 2_500 });
+    const [run] = await t.deps.sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
+    const [stored] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from records where connection_id = ${id} and type in ${t.deps.sql([...defaultEngineOptions.types])}`;
+    expect(run!.records_done).toBe(stored!.n);
     await mirrorEqualsQbo(realm, id);
   });
 });

@@ -148,7 +148,7 @@ export async function crashingSync(t: TestApp, connectionId: string, crashWhen: 
     if (crashWhen(statement)) stop.abort(new Error('crash'));
   });
   try {
-    const run = await claimForTest(t, runId);
+    const run = await claimRun(t, runId);
     await executeRun(t.deps, run, { ...defaultEngineOptions, leaseMs: 60_000, ...options, owner: run.lease_owner! }, stop.signal);
   } finally {
     watch.restore();
@@ -159,13 +159,14 @@ export async function crashingSync(t: TestApp, connectionId: string, crashWhen: 
 
 /** Claims a run for this test (queued, or running with a dead holder) and runs it to the end. */
 export async function resumeRun(t: TestApp, runId: string, options: Partial<EngineOptions> = {}): Promise<RunRow> {
-  const run = await claimForTest(t, runId);
+  const run = await claimRun(t, runId);
   await executeRun(t.deps, run, { ...defaultEngineOptions, leaseMs: 60_000, ...options, owner: run.lease_owner! }, new AbortController().signal);
   const [finished] = await t.deps.sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
   return finished!;
 }
 
-async function claimForTest(t: TestApp, runId: string): Promise<RunRow> {
+/** Claims a run for this test as a worker would (queued, or running with a dead holder). */
+export async function claimRun(t: TestApp, runId: string): Promise<RunRow> {
   const owner = `test-${Math.random().toString(36).slice(2)}`;
   const [run] = await t.deps.sql<RunRow[]>`
     update sync_runs set status = 'running', lease_owner = ${owner}, lease_until = now() + interval '1 minute',
