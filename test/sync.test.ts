@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { qboEntityTypes } from '../bff/providers/qbo/entities.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
-import { providerSnapshot, storedSnapshot, syncOnce } from './support/sync.ts';
+import { expectMirrorEqualsProvider, syncOnce } from './support/sync.ts';
 
 const sandbox = await startSandbox();
 const t = testApp(sandboxDeps(sandbox.url));
@@ -18,11 +17,7 @@ async function connected(spec: Record<string, unknown> = {}) {
   return { tenant, realm, id: result.connection!.id };
 }
 
-async function expectMirrorEqualsSandbox(realm: string, id: string) {
-  for (const type of qboEntityTypes) {
-    expect(await storedSnapshot(t, id, type), type).toEqual(await providerSnapshot(t, sandbox.url, realm, id, type));
-  }
-}
+const expectMirrorEqualsSandbox = (realm: string, id: string) => expectMirrorEqualsProvider(t, sandbox.url, realm, id);
 
 describe('import', () => {
   test('the first import mirrors every type exactly (counts and content hash), then scores health', async () => {
@@ -59,6 +54,7 @@ describe('incremental', () => {
   test('100 changes and 10 deletions come back with at most 5 provider calls; tombstones keep the deleted', async () => {
     const { realm, id } = await connected();
     expect((await syncOnce(t, id)).status).toBe('succeeded');
+    await expectMirrorEqualsSandbox(realm, id);
     await sandbox.control('POST', '/clock', { advance_seconds: 60 });
     const changes = await sandbox.control('POST', `/qbo/companies/${realm}/mutations`, { update: 90, create: 10, delete: 10 });
     const before = (await stats(realm)).requests_total;
@@ -85,6 +81,7 @@ describe('incremental', () => {
   test('a dead grant fails the run as needs_reconnect and stops syncing the connection', async () => {
     const { realm, id } = await connected();
     expect((await syncOnce(t, id)).status).toBe('succeeded');
+    await expectMirrorEqualsSandbox(realm, id);
     await sandbox.control('POST', `/qbo/companies/${realm}/disconnect`);
     const run = await syncOnce(t, id);
     expect(run.status).toBe('failed');
@@ -96,8 +93,9 @@ describe('incremental', () => {
 
 describe('data API', () => {
   test('records page with a stable cursor, include tombstones, and filter by updated_since', async () => {
-    const { tenant, id } = await connected();
-    await syncOnce(t, id);
+    const { tenant, realm, id } = await connected();
+    expect((await syncOnce(t, id)).status).toBe('succeeded');
+    await expectMirrorEqualsSandbox(realm, id);
     const seen = new Set<string>();
     let cursor: string | null = null;
     let pages = 0;
@@ -160,7 +158,8 @@ describe('widget sync routes', () => {
 describe('QuickBooks webhooks', () => {
   test('a signed notification queues one debounced incremental sync; a bad signature is refused', async () => {
     const { realm, id } = await connected();
-    await syncOnce(t, id);
+    expect((await syncOnce(t, id)).status).toBe('succeeded');
+    await expectMirrorEqualsSandbox(realm, id);
     const body = JSON.stringify({ eventNotifications: [{ realmId: realm, dataChangeEvent: { entities: [{ name: 'Vendor', id: '1', operation: 'Update', lastUpdated: new Date().toISOString() }] } }] });
     const sign = (text: string) => createHmac('sha256', 'test-verifier').update(text).digest('base64');
     expect((await t.request('/v1/webhooks/qbo', { method: 'POST', body, headers: { 'intuit-signature': sign(body + 'x') } })).status).toBe(401);

@@ -43,10 +43,11 @@ function dedupeById(page: ProviderRecord[]): ProviderRecord[] {
  * parses it once and extracts the records and the columns we query by, so the import never parses and
  * re-serialises megabytes in Node. Records without an Id are skipped; a duplicated Id keeps the last one.
  * A record whose JSON is unchanged is not touched, so its change_seq (the hosts' cursor) only moves on real
- * changes and overlapping re-reads cost nothing.
+ * changes and overlapping re-reads cost nothing. `lastId` is the page's last record's Id as the provider sent
+ * it: in an `ORDERBY Id` page, where the next keyset page starts.
  */
-export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<{ received: number; changed: number }> {
-  const [row] = await sql<{ received: number; changed: number }[]>`
+export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<{ received: number; changed: number; lastId: string | null }> {
+  const [row] = await sql<{ received: number; changed: number; lastId: string | null }[]>`
     with page as (
       select coalesce((${answer}::text::jsonb)->'QueryResponse'->(${type}::text), '[]'::jsonb) as items
     ), latest as (
@@ -68,6 +69,7 @@ export async function upsertQueryPage(sql: Queryable, connectionId: string, type
       where records.data is distinct from excluded.data or records.deleted_at is not null
       returning 1
     )
-    select (select jsonb_array_length(items) from page)::int as received, (select count(*) from changed)::int as changed`;
+    select (select jsonb_array_length(items) from page)::int as received, (select count(*) from changed)::int as changed,
+           (select items->-1->>'Id' from page) as "lastId"`;
   return row!;
 }

@@ -93,16 +93,22 @@ export async function pruneBudgets(sql: Sql): Promise<void> {
   await sql`delete from provider_slots where lease_until < clock_timestamp()`;
 }
 
+/**
+ * Waits `ms`, or rejects with the signal's reason when it aborts first. The abort listener goes when the
+ * wait ends either way: a run's one signal sees thousands of waits, and listeners left behind pile up
+ * (MaxListenersExceededWarning) and keep every finished wait alive until the run ends.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

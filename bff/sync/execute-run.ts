@@ -7,7 +7,7 @@ import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
 import { computeHealth } from './health.ts';
 import { LeaseLostError, runImport, type RunContext } from './import-run.ts';
-import { runIncremental } from './incremental-run.ts';
+import { reconcileDeletions, runIncremental } from './incremental-run.ts';
 import { ProviderCaller, defaultRetryPolicy, qboBudgetKey, type RetryPolicy } from './provider-caller.ts';
 import { heartbeat, type RunRow } from './runs.ts';
 
@@ -65,6 +65,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
     if (run.kind === 'initial' || !connection.watermark) {
       await runImport(ctx);
       watermark = run.watermark!;
+      await dropWhatQboDeleted(ctx);
     } else {
       ({ watermark, slowListsChecked } = await runIncremental(ctx, connection.watermark, connection.slow_lists_checked_at));
     }
@@ -76,6 +77,19 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   } finally {
     clearInterval(beat);
   }
+}
+
+/**
+ * An import reads what exists, so over a mirror that predates it (a full refresh, or a first import retried
+ * after a failed one) it never learns what QuickBooks deleted meanwhile. Types with such older records get
+ * a deletion check; a fresh mirror has nothing to check.
+ */
+async function dropWhatQboDeleted(ctx: RunContext): Promise<void> {
+  const rows = await ctx.deps.sql<{ type: string }[]>`
+    select distinct type from records
+    where connection_id = ${ctx.connectionId} and type in ${ctx.deps.sql(ctx.types as string[])} and deleted_at is null
+      and updated_at < (select started_at from sync_runs where id = ${ctx.run.id})`;
+  for (const { type } of rows) await reconcileDeletions(ctx, type, ctx.run.watermark!);
 }
 
 async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string, slowListsChecked: boolean): Promise<void> {

@@ -1,11 +1,11 @@
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Tx } from '../db/client.ts';
 import { syncSupplierFields } from '../matching/field-sync.ts';
-import { QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
+import { everyRecordOf, QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
 import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import { collectParties, noParties, type AffectedParties } from './affected-parties.ts';
-import type { RunContext } from './import-run.ts';
+import { rangePageQuery, type RunContext } from './import-run.ts';
 
 /** Tax agencies, codes and rates: outside CDC and rarely changed, so re-read at most this often. */
 export const SLOW_LISTS = new Set(['TaxAgency', 'TaxCode', 'TaxRate']);
@@ -24,10 +24,13 @@ interface CdcAnswer {
 }
 
 /**
- * Changes since the last watermark: one CDC call for every type it covers (split when the 1000-object cap
- * is hit), and a LastUpdatedTime query for the types it does not cover. Deleted objects become tombstones.
- * Falls back to LastUpdatedTime queries for everything when the watermark is older than CDC's 30 days.
- * Returns the new watermark: the provider's clock at the first call, before anything was read.
+ * Changes since the last watermark, ending with the mirror's live set equal to QuickBooks' whichever path a
+ * type takes. CDC first, one call for every type it covers; an answer at the 1000-object cap is narrowed,
+ * never abandoned for a query (queries never show deletions): a group of types is split, and a single type
+ * is paged through CDC from the newest change the capped answer held. Types CDC does not cover, a watermark
+ * older than CDC's 30 days, and a capped type that cannot be narrowed go through LastUpdatedTime queries
+ * plus a deletion check against QuickBooks' own list of Ids (`syncByQuery`). Deleted objects become
+ * tombstones. Returns the new watermark: the provider's clock at the first call, before anything was read.
  */
 export async function runIncremental(ctx: RunContext, watermark: Date, slowListsCheckedAt: Date | null): Promise<{ watermark: Date; slowListsChecked: boolean }> {
   const started = performance.now();
@@ -41,17 +44,28 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   const tooOld = ctx.deps.now().getTime() - since.getTime() > CDC_MAX_AGE_MS;
   if (tooOld) queryTypes.push(...cdcTypes.splice(0));
 
-  const pending = cdcTypes.length > 0 ? [cdcTypes] : [];
+  const pending: { types: string[]; since: Date }[] = cdcTypes.length > 0 ? [{ types: cdcTypes, since }] : [];
   while (pending.length > 0) {
-    const group = pending.shift()!;
-    const answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: since.toISOString() }));
+    const { types: group, since: from } = pending.shift()!;
+    const answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: from.toISOString() }));
     newWatermark ??= answer.time ? new Date(answer.time) : ctx.deps.now();
     const byType = collectCdc(answer);
     const objects = [...byType.values()].reduce((sum, list) => sum + list.length, 0);
     if (objects >= CDC_MAX_OBJECTS) {
-      // Capped: some changes may be missing. Narrow the question; a single type falls back to paged queries.
-      if (group.length > 1) pending.push(group.slice(0, group.length >> 1), group.slice(group.length >> 1));
-      else queryTypes.push(group[0]!);
+      // Capped: some changes may be missing. Narrow the question: split the types first.
+      if (group.length > 1) {
+        pending.push({ types: group.slice(0, group.length >> 1), since: from }, { types: group.slice(group.length >> 1), since: from });
+        continue;
+      }
+      const type = group[0]!;
+      const next = cdcResumePoint(byType.get(type) ?? [], from);
+      if (next) {
+        // Every object in the answer is its current version, so applying it is right whatever follows.
+        await applyChanges(ctx, byType, affected);
+        pending.push({ types: [type], since: next });
+      } else {
+        queryTypes.push(type);
+      }
       continue;
     }
     await applyChanges(ctx, byType, affected);
@@ -59,7 +73,7 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
 
   const queried = performance.now();
   for (const type of queryTypes) {
-    const first = await queryChangedSince(ctx, type, since, affected);
+    const first = await syncByQuery(ctx, type, since, affected);
     newWatermark ??= first;
   }
   const derived = performance.now();
@@ -97,13 +111,13 @@ async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties
     }
   }
   if (affected.accounts && ctx.types.includes('Account')) {
-    for (let position = 1; ; position += QBO_PAGE_SIZE) {
-      const answer = await ctx.caller.call((api) =>
-        api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: `SELECT * FROM Account WHERE Active IN (true, false) ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}` }),
-      );
+    for (let after: string | null = null; ; ) {
+      const statement = rangePageQuery('Account', after, null);
+      const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: statement }));
       const page = (answer.QueryResponse.Account as ProviderRecord[] | undefined) ?? [];
       await applyChanges(ctx, new Map([['Account', page]]), noParties());
       if (page.length < QBO_PAGE_SIZE) break;
+      after = String(page[page.length - 1]!.Id);
     }
   }
 }
@@ -147,7 +161,7 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
   ctx.deps.logger.debug('changes applied', { types: [...byType.keys()], ms: Math.round(performance.now() - started) });
 }
 
-/** Pages a LastUpdatedTime query (inactive name-list records included). Returns the provider's time at the first page. */
+/** The mirror's current versions of these records (deleted stubs included), before a change replaces them. */
 async function storedVersions(tx: Tx, connectionId: string, type: string, records: ProviderRecord[]): Promise<Record<string, unknown>[]> {
   const ids = records.map((record) => String(record.Id));
   const rows = await tx<{ data: Record<string, unknown> }[]>`
@@ -175,16 +189,104 @@ async function parentsOf(tx: Tx, connectionId: string, customers: Set<string>): 
   return rows.map((row) => row.parent).filter(Boolean);
 }
 
-async function queryChangedSince(ctx: RunContext, type: string, since: Date, affected: AffectedParties): Promise<Date | undefined> {
-  const active = qboNameLists.has(type) ? ' AND Active IN (true, false)' : '';
+/**
+ * Where to ask CDC again after an answer at the cap for one type. CDC answers the oldest changes first, so
+ * every change older than the answer's newest one is in it; asking again from one second before that newest
+ * time (times are whole seconds, and whether changedSince is inclusive is not documented) loses nothing.
+ * Undefined when that does not move past `from` (over 1000 changes within a second) or the answer is not
+ * oldest-first after all: then the type goes through a query and an Id reconciliation instead.
+ */
+export function cdcResumePoint(records: ProviderRecord[], from: Date): Date | undefined {
+  let newest = -Infinity;
+  for (const record of records) {
+    const at = Date.parse(String((record.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime ?? ''));
+    if (Number.isNaN(at) || at < newest) return undefined;
+    newest = at;
+  }
+  const next = newest - 1000;
+  return next > from.getTime() ? new Date(next) : undefined;
+}
+
+/**
+ * A type that CDC cannot answer for: its changes by LastUpdatedTime, and its deletions, which no query
+ * shows, from QuickBooks' list of Ids. A type whose mirror fits in one page is simply listed whole (one
+ * call finds changes and deletions alike); a bigger one is queried for changes, then counted: every record
+ * QuickBooks holds is now in the mirror, so equal counts mean nothing was deleted, and unequal ones make us
+ * list the Ids. Returns the provider's time at the first call.
+ */
+async function syncByQuery(ctx: RunContext, type: string, since: Date, affected: AffectedParties): Promise<Date | undefined> {
+  const [mirror] = await ctx.deps.sql<{ n: number }[]>`
+    select count(*)::int as n from records where connection_id = ${ctx.connectionId} and type = ${type} and deleted_at is null`;
+  if (mirror!.n < QBO_PAGE_SIZE) return reconcileByIdListing(ctx, type, since, affected);
+  const first = await queryChangedSince(ctx, type, since, affected);
+  await reconcileDeletions(ctx, type, since, affected);
+  return first;
+}
+
+/**
+ * Finds what QuickBooks deleted of a type, for a mirror that already holds every record QuickBooks has (all
+ * changes since `since` applied, or the type just imported): then equal counts mean nothing was deleted, and
+ * only unequal ones cost a listing of the type's Ids.
+ */
+export async function reconcileDeletions(ctx: RunContext, type: string, since: Date, affected: AffectedParties = noParties()): Promise<void> {
+  const counted = await ctx.caller.call((api) => api.get<{ QueryResponse: { totalCount?: number } }>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
+  const [live] = await ctx.deps.sql<{ n: number }[]>`
+    select count(*)::int as n from records where connection_id = ${ctx.connectionId} and type = ${type} and deleted_at is null`;
+  if (Number(counted.QueryResponse.totalCount ?? 0) !== live!.n) await reconcileByIdListing(ctx, type, since, affected);
+}
+
+/**
+ * Lists every record of a type by Id keyset and makes the mirror's live set that list: records changed since
+ * `since` are applied as changes, any other record missing from the mirror is stored, and every live record
+ * QuickBooks no longer lists becomes a tombstone (only once the whole list is read). A record created while
+ * listing either shows up in a later page or waits for the next sync; one deleted after its page was read
+ * stays live until the next sync's CDC reports it.
+ */
+async function reconcileByIdListing(ctx: RunContext, type: string, since: Date, affected: AffectedParties): Promise<Date | undefined> {
+  const listed = new Set<string>();
   let first: Date | undefined;
-  for (let position = 1; ; ) {
-    const statement = `SELECT * FROM ${type} WHERE Metadata.LastUpdatedTime > '${since.toISOString()}'${active} ORDERBY Metadata.LastUpdatedTime STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}`;
+  for (let after: string | null = null; ; ) {
+    const statement = rangePageQuery(type, after, null);
+    const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown>; time?: string }>('query', { query: statement }));
+    first ??= answer.time ? new Date(answer.time) : undefined;
+    const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
+    for (const record of page) listed.add(String(record.Id));
+    const changed = page.filter((record) => updatedAt(record) >= since.getTime());
+    await applyChanges(ctx, new Map([[type, changed]]), affected);
+    // Unchanged since the last sync: normally stored already (an unchanged upsert touches nothing), but a
+    // mirror that drifted gets the record back.
+    await upsertRecords(ctx.deps.sql, ctx.connectionId, type, page.filter((record) => updatedAt(record) < since.getTime()));
+    if (page.length < QBO_PAGE_SIZE) break;
+    after = String(page[page.length - 1]!.Id);
+  }
+  const live = await ctx.deps.sql<{ external_id: string }[]>`
+    select external_id from records where connection_id = ${ctx.connectionId} and type = ${type} and deleted_at is null`;
+  const gone = live.filter((row) => !listed.has(row.external_id)).map((row): ProviderRecord => ({ Id: row.external_id, status: 'Deleted' }));
+  if (gone.length > 0) await applyChanges(ctx, new Map([[type, gone]]), affected);
+  return first;
+}
+
+function updatedAt(record: ProviderRecord): number {
+  const at = Date.parse(String((record.MetaData as { LastUpdatedTime?: unknown } | undefined)?.LastUpdatedTime ?? ''));
+  return Number.isNaN(at) ? Infinity : at;
+}
+
+/**
+ * Pages a LastUpdatedTime query (inactive name-list records included) by Id keyset: a record updated while
+ * paging would move to the end of a LastUpdatedTime order and shift a STARTPOSITION page past another
+ * record; with Id order nothing moves (a record updated after its page was read is newer than the
+ * watermark, so the next sync reads it). Returns the provider's time at the first page.
+ */
+async function queryChangedSince(ctx: RunContext, type: string, since: Date, affected: AffectedParties): Promise<Date | undefined> {
+  let first: Date | undefined;
+  const changedSince = `Metadata.LastUpdatedTime > '${since.toISOString()}'`;
+  for (let after: string | null = null; ; ) {
+    const statement = rangePageQuery(type, after, null, [changedSince]);
     const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown>; time?: string }>('query', { query: statement }));
     first ??= answer.time ? new Date(answer.time) : undefined;
     const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
     await applyChanges(ctx, new Map([[type, page]]), affected);
     if (page.length < QBO_PAGE_SIZE) return first;
-    position += page.length;
+    after = String(page[page.length - 1]!.Id);
   }
 }
