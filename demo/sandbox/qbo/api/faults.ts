@@ -42,6 +42,9 @@ export const faults = {
     new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${operation} is not supported.`, code: '500', element: '' }]),
   malformedRequest: (detail: string) =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: detail, code: '2010', element: '' }]),
+  /** QBO-FACTS: a requestid over 50 characters is refused with 6000 before the request runs. */
+  requestIdTooLong: () =>
+    new QboFault(400, 'ValidationFault', [{ Message: 'A business validation error has occurred while processing your request', Detail: 'Business Validation Error: The requestid must be at most 50 characters long.', code: '6000', element: 'requestid' }]),
   query: (code: '4000' | '4001', message: string, detail: string) => new QboFault(400, 'ValidationFault', [{ Message: message, Detail: detail, code, element: '' }]),
   unknownPath: (path: string) =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation Could not find resource for relative : ${path} of full path: ${path} is not supported.`, code: '4000', element: '' }]),

@@ -67,6 +67,12 @@ function query(c: ApiContext, text: string): Response {
 export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   api.use('/v3/company/:realmId/*', accountingGuard(state));
+  // Intuit caps requestid at 50 characters on every call, writes and batches alike (6000).
+  api.use('/v3/company/:realmId/*', async (c, next) => {
+    const requestId = c.req.query('requestid');
+    if (requestId !== undefined && requestId.length > 50) throw faults.requestIdTooLong();
+    await next();
+  });
 
   api.onError((error, c) => {
     const company = c.get('company') as Company | undefined;
@@ -104,7 +110,13 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
 
   api.post('/v3/company/:realmId/batch', async (c) => {
     const company = c.get('company');
-    return c.json(runBatch(company, await jsonBody(c), company.nowMs, time(c)));
+    // A batch with a requestid is idempotent as a whole: a repeat replays the first answer, item faults included.
+    const requestId = c.req.query('requestid');
+    const replay = requestId ? company.replies.get(requestId) : undefined;
+    if (replay) return c.json(replay.body as object, replay.status as 200);
+    const body = runBatch(company, await jsonBody(c), company.nowMs, time(c));
+    if (requestId) company.replies.set(requestId, { status: 200, body });
+    return c.json(body);
   });
 
   api.get('/v3/company/:realmId/:entity/:id', (c) => {
@@ -121,11 +133,8 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     if (!type) throw faults.unknownPath(c.req.param('entity'));
     const company = c.get('company');
     const requestId = c.req.query('requestid');
-    if (requestId) {
-      if (requestId.length > 50) throw faults.malformedRequest('requestid must be at most 50 characters');
-      const replay = company.replies.get(requestId);
-      if (replay) return c.json(replay.body as object, replay.status as 200);
-    }
+    const replay = requestId ? company.replies.get(requestId) : undefined;
+    if (replay) return c.json(replay.body as object, replay.status as 200);
     let status = 200;
     let body: unknown;
     try {
