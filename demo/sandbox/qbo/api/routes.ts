@@ -18,7 +18,7 @@ type ApiContext = Context<ApiEnv>;
 
 function time(c: ApiContext): string {
   const company = c.get('company');
-  return formatResponseTime(company.nowMs, company.offsetMinutes);
+  return formatResponseTime(company.nowMs, company.timeZone);
 }
 
 function singleton(company: Company, name: 'CompanyInfo' | 'Preferences'): Json {
@@ -56,7 +56,14 @@ function query(c: ApiContext, text: string): Response {
     const item = singleton(company, name);
     return c.json({ QueryResponse: parsed.count ? { totalCount: 1 } : { [name]: [item], startPosition: 1, maxResults: 1 }, time: time(c) });
   }
-  const result = executeQuery(company, name, parsed);
+  let result;
+  try {
+    result = executeQuery(company, name, parsed);
+  } catch (error) {
+    // Validation of property names happens while planning: a 4001 fault, never a 500.
+    if (error instanceof QueryError) throw faults.query(error.code, error.message, error.detail);
+    throw error;
+  }
   if (result.kind === 'count') return c.json({ QueryResponse: { totalCount: result.total }, time: time(c) });
   // An empty page has no entity key at all, as in QuickBooks.
   const body = result.items.length === 0 ? {} : { [name]: result.items, startPosition: result.startPosition, maxResults: result.items.length };
@@ -76,7 +83,7 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
 
   api.onError((error, c) => {
     const company = c.get('company') as Company | undefined;
-    const stamp = formatResponseTime(state.clock.nowMs(), company?.offsetMinutes ?? 0);
+    const stamp = formatResponseTime(state.clock.nowMs(), company?.timeZone ?? 0);
     if (error instanceof QboFault) return c.json(faultBody(error, stamp), error.status as 400);
     console.error('[sandbox] unexpected error', error);
     return c.json(faultBody(faults.internal(), stamp), 500);

@@ -112,7 +112,7 @@ function classificationOf(accountType: string): string {
 
 /** Orders the keys the way QuickBooks does: envelope first, then the entity's own fields. */
 function envelope(company: Company, id: number, syncToken: number, createdMs: string | null, nowMs: number, fields: Json): Json {
-  const now = formatQboDateTime(nowMs, company.offsetMinutes);
+  const now = formatQboDateTime(nowMs, company.timeZone);
   return { domain: 'QBO', sparse: false, Id: String(id), SyncToken: String(syncToken), MetaData: { CreateTime: createdMs ?? now, LastUpdatedTime: now }, ...fields };
 }
 
@@ -133,7 +133,7 @@ function settleLinked(company: Company, type: EntityName, payment: Json, sign: 1
       const linkedTxn = (Array.isArray(target['LinkedTxn']) ? (target['LinkedTxn'] as Json[]) : []).filter((txn) => txn['TxnId'] !== payment['Id']);
       if (sign === 1) linkedTxn.push({ TxnId: String(payment['Id']), TxnType: type === 'Payment' ? 'Payment' : 'BillPaymentCheck' });
       const meta = obj(target['MetaData']) ?? {};
-      company.save(targetType, { ...target, Balance: balance / 100, LinkedTxn: linkedTxn, SyncToken: String(Number(target['SyncToken'] ?? 0) + 1), MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.offsetMinutes) } }, 'Update', nowMs);
+      company.save(targetType, { ...target, Balance: balance / 100, LinkedTxn: linkedTxn, SyncToken: String(Number(target['SyncToken'] ?? 0) + 1), MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.timeZone) } }, 'Update', nowMs);
     }
   }
 }
@@ -213,7 +213,7 @@ export function voidEntity(company: Company, type: EntityName, body: Json, nowMs
   const voided: Json = {
     ...existing,
     SyncToken: String(Number(existing['SyncToken'] ?? 0) + 1),
-    MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.offsetMinutes) },
+    MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.timeZone) },
     Line: type === 'Invoice' ? lines : [],
     TotalAmt: 0,
     PrivateNote: 'Voided',
