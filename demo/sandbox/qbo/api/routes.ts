@@ -9,10 +9,8 @@ import type { Company, Json } from '../company.ts';
 import { changeDataCapture } from './cdc.ts';
 import { faultBody, faults, QboFault } from './faults.ts';
 import { accountingGuard, type ApiEnv } from './guard.ts';
-import { runBatch } from './batch.ts';
 import { REPORTS } from './reports.ts';
-import { createTaxCode } from './tax-service.ts';
-import { createEntity, deleteEntity, updateEntity, voidEntity } from './write.ts';
+import { applyWrite, type WriteRecord } from './apply.ts';
 
 type ApiContext = Context<ApiEnv>;
 
@@ -110,9 +108,16 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   });
   api.get('/v3/company/:realmId/preferences', (c) => c.json({ Preferences: singleton(c.get('company'), 'Preferences'), time: time(c) }));
 
+  /** Applies a write and journals it (when the sandbox persists), so a restart replays it. */
+  const write = (company: Company, record: WriteRecord) => {
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return result;
+  };
+
   api.post('/v3/company/:realmId/taxservice/taxcode', async (c) => {
     const company = c.get('company');
-    return c.json(createTaxCode(company, await jsonBody(c), company.nowMs));
+    return c.json(write(company, { op: 'taxcode', payload: await jsonBody(c) }).body as object);
   });
 
   api.post('/v3/company/:realmId/batch', async (c) => {
@@ -121,9 +126,8 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     const requestId = c.req.query('requestid');
     const replay = requestId ? company.replies.get(requestId) : undefined;
     if (replay) return c.json(replay.body as object, replay.status as 200);
-    const body = runBatch(company, await jsonBody(c), company.nowMs, time(c));
-    if (requestId) company.replies.set(requestId, { status: 200, body });
-    return c.json(body);
+    const payload = await jsonBody(c);
+    return c.json(write(company, requestId ? { op: 'batch', payload, requestId } : { op: 'batch', payload }).body as object);
   });
 
   api.get('/v3/company/:realmId/:entity/:id', (c) => {
@@ -142,26 +146,21 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     const requestId = c.req.query('requestid');
     const replay = requestId ? company.replies.get(requestId) : undefined;
     if (replay) return c.json(replay.body as object, replay.status as 200);
-    let status = 200;
-    let body: unknown;
+    let payload: Json;
     try {
-      const payload = await jsonBody(c);
-      const operation = c.req.query('operation');
-      const now = company.nowMs;
-      let entity: Json;
-      if (operation === 'delete') entity = deleteEntity(company, type, payload, now);
-      else if (operation === 'void') entity = voidEntity(company, type, payload, now);
-      else if (operation === 'update' || (payload['Id'] !== undefined && payload['Id'] !== null && payload['Id'] !== '')) entity = updateEntity(company, type, payload, now);
-      else if (operation === undefined || operation === 'create') entity = createEntity(company, type, payload, now);
-      else throw faults.unsupportedOperation(operation);
-      body = { [type]: entity, time: time(c) };
+      payload = await jsonBody(c);
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
-      status = error.status;
-      body = faultBody(error, time(c));
+      const body = faultBody(error, time(c));
+      if (requestId) company.replies.set(requestId, { status: error.status, body });
+      return c.json(body as object, error.status as 400);
     }
-    if (requestId) company.replies.set(requestId, { status, body });
-    return c.json(body as object, status as 200);
+    const record: WriteRecord = { op: 'entity', type, payload };
+    const operation = c.req.query('operation');
+    if (operation !== undefined) record.operation = operation;
+    if (requestId) record.requestId = requestId;
+    const result = write(company, record);
+    return c.json(result.body as object, result.status as 200);
   });
 
   api.all('/v3/company/:realmId/*', (c) => {

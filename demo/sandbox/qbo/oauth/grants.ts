@@ -63,6 +63,14 @@ export interface TokenSet {
 
 export type GrantError = 'invalid_grant' | 'invalid_client_for_token';
 
+/** Everything a GrantStore holds, as plain JSON for the sandbox's data directory. */
+export interface GrantSnapshot {
+  codes: [string, AuthorizationCode][];
+  grants: Grant[];
+  access: [string, AccessToken][];
+  refresh: [string, RefreshToken][];
+}
+
 function token(prefix: string, bytes: number): string {
   return prefix + randomBytes(bytes).toString('base64url');
 }
@@ -168,6 +176,25 @@ export class GrantStore {
   /** Live grants on a company (webhook destinations). */
   liveGrants(realmId: string): Grant[] {
     return [...this.#grants.values()].filter((grant) => grant.realmId === realmId && grant.alive);
+  }
+
+  snapshot(nowMs: number): GrantSnapshot {
+    // Expired codes and tokens, and tokens of dead grants, can never be used again: no need to keep them.
+    const alive = (grantId: string) => this.#grants.get(grantId)?.alive === true;
+    return {
+      codes: [...this.#codes].filter(([, code]) => code.expiresMs > nowMs),
+      grants: [...this.#grants.values()],
+      access: [...this.#access].filter(([, access]) => access.expiresMs > nowMs && alive(access.grantId)),
+      refresh: [...this.#refresh].filter(([, refresh]) => refresh.expiresMs > nowMs && alive(refresh.grantId)),
+    };
+  }
+
+  restore(snapshot: GrantSnapshot): void {
+    this.clear();
+    for (const [key, code] of snapshot.codes) this.#codes.set(key, code);
+    for (const grant of snapshot.grants) this.#grants.set(grant.id, grant);
+    for (const [key, access] of snapshot.access) this.#access.set(key, access);
+    for (const [key, refresh] of snapshot.refresh) this.#refresh.set(key, refresh);
   }
 
   clear(): void {
