@@ -107,7 +107,12 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const flush = () => {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
-    file?.save(snapshot());
+    try {
+      file?.save(snapshot());
+    } catch (error) {
+      // A full disk must not take the server down with it; the next change tries again.
+      console.error(`[sandbox] could not write ${file?.path}: ${(error as Error).message}`);
+    }
   };
   /** Schedules a write; a burst of requests costs one write, and writes never block a request. */
   function changed(): void {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -70,9 +70,13 @@ describe('sandbox data directory', () => {
     expect(more.changes).toHaveLength(2);
   });
 
-  it('leaves nothing behind without a data directory', async () => {
-    const h = harness();
-    open.push(h);
-    expect(() => h.sandbox.flush()).not.toThrow();
+  it('starts afresh, keeping the old file aside, when the snapshot cannot be read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qbo-sandbox-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'qbo-sandbox.json'), '{"version":1,"companies":[');
+    const h = start(dir);
+    const listed = ((await json(await h.control('GET', '/qbo/companies'))) as { companies: Json[] }).companies;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(readdirSync(dir).some((name) => name.startsWith('qbo-sandbox.json.unreadable-'))).toBe(true);
   });
 });

@@ -45,9 +45,18 @@ export class SnapshotFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
     }
-    const snapshot = JSON.parse(text) as SandboxSnapshot;
-    if (snapshot.version !== 1) throw new Error(`${this.path}: unknown sandbox snapshot version ${String(snapshot.version)}`);
-    return snapshot;
+    let snapshot: SandboxSnapshot | null = null;
+    try {
+      snapshot = JSON.parse(text) as SandboxSnapshot;
+    } catch {
+      snapshot = null;
+    }
+    if (snapshot?.version === 1) return snapshot;
+    // An unreadable file must not stop `npm start`: keep it aside for inspection and start afresh.
+    const aside = `${this.path}.unreadable-${Date.now()}`;
+    renameSync(this.path, aside);
+    console.warn(`[sandbox] ${this.path} could not be read; moved to ${aside} and starting with fresh companies`);
+    return null;
   }
 
   save(snapshot: SandboxSnapshot): void {
