@@ -1,6 +1,7 @@
 // `npm start`: the whole product on embedded defaults, one port. The BFF with its embedded Postgres, the
 // QuickBooks sandbox standing in for Intuit (unless real credentials are configured), a demo tenant, and
 // "Brightside Practice", a pretend host app that embeds the components.
+import { join } from 'node:path';
 import { ConfigError, loadConfig, type Config } from '../bff/config.ts';
 import { startServer } from '../bff/server.ts';
 import { ensureDemoTenant } from './demo-tenant.ts';
@@ -30,7 +31,9 @@ const port = config.PORT;
 const server = await startServer(config, {
   async extend(app, deps) {
     if (useSandbox) {
-      sandbox = createSandbox({ baseUrl: config.publicUrl, demoCompanies: true });
+      // The sandbox keeps its companies, writes and issued tokens beside the embedded database, so a restart does
+      // not leave every connection needing a reconnect.
+      sandbox = createSandbox({ baseUrl: config.publicUrl, demoCompanies: true, dataDir: join(config.LEDGERLINK_DATA_DIR, 'sandbox') });
       app.route('/', sandbox.app);
     }
     const origins = [...new Set([new URL(config.publicUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
@@ -51,7 +54,7 @@ console.log(`
   API description      ${url}/openapi.json
   Widget bundle        ${url}/widget/ledgerlink.js
   Health               ${url}/healthz · ${url}/readyz · ${url}/metrics
-  QuickBooks           ${useSandbox ? `local sandbox at ${url}/qbo (control API ${url}/_sandbox)` : `Intuit (${config.QBO_ENVIRONMENT})`}
+  QuickBooks           ${useSandbox ? `local sandbox at ${url}/qbo (control API ${url}/_sandbox), data in ${join(config.LEDGERLINK_DATA_DIR, 'sandbox')}` : `Intuit (${config.QBO_ENVIRONMENT})`}
   Database             ${config.DATABASE_URL ? 'DATABASE_URL' : `embedded, in ${config.LEDGERLINK_DATA_DIR}/pgdata`}
   Demo tenant          ${tenantId} (secret key in ${config.LEDGERLINK_DATA_DIR}/demo-tenant.json)
   Admin token          ${config.LEDGERLINK_ADMIN_TOKEN ? 'LEDGERLINK_ADMIN_TOKEN' : `${config.LEDGERLINK_DATA_DIR}/admin.token`}

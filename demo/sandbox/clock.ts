@@ -18,4 +18,13 @@ export class SandboxClock {
   reset(): void {
     this.#offsetMs = 0;
   }
+
+  /** How far the clock was advanced: persisted, so sandbox time does not jump back on a restart. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  restore(offsetMs: number): void {
+    this.#offsetMs = Math.max(0, offsetMs);
+  }
 }

@@ -68,7 +68,8 @@ export class Company {
   readonly tax: TaxSetup;
   readonly chart: AccountTemplate[];
   readonly size: CompanySize;
-  readonly offsetMinutes: number;
+  /** IANA zone in which the company's times and days are written. */
+  readonly timeZone: string;
   /** Generated history runs from here to `historyEndMs` (midnight UTC of the creation day). */
   readonly historyStartMs: number;
   readonly historyEndMs: number;
@@ -100,7 +101,7 @@ export class Company {
     this.region = REGIONS[this.country];
     this.tax = TAX_SETUPS[this.country];
     this.chart = chartOfAccounts(this.country);
-    this.offsetMinutes = this.region.utcOffsetMinutes;
+    this.timeZone = this.region.timeZone;
     this.name = spec.name ?? `Sandbox Company ${this.country} ${init.realmId.slice(-4)}`;
     this.historyEndMs = Math.floor(init.nowMs / DAY_MS) * DAY_MS;
     this.historyStartMs = this.historyEndMs - HISTORY_YEARS * 365 * DAY_MS;
@@ -214,12 +215,12 @@ export class Company {
   }
 
   dayOf(type: EntityName, index: number): number {
-    return localDay(this.timesOf(type, index).createMs, this.offsetMinutes);
+    return localDay(this.timesOf(type, index).createMs, this.timeZone);
   }
 
   /** Today in the company's zone by the sandbox clock, set by the caller before writes. */
   today(): number {
-    return localDay(this.nowMs, this.offsetMinutes);
+    return localDay(this.nowMs, this.timeZone);
   }
 
   /** The sandbox clock's time during the current request (set by the API layer). */

@@ -2,6 +2,7 @@ import type { Company, Json } from './company.ts';
 import { NAME_LISTS, READ_ONLY, TRANSACTIONS, type EntityName } from './entity-kinds.ts';
 import { createEntity, deleteEntity, updateEntity } from './api/write.ts';
 import { QboFault } from './api/faults.ts';
+import { SPARSE_REQUIRED } from './api/payload-checks.ts';
 import { generateEntity } from './generator/generate.ts';
 import { hashString, Rng } from './random.ts';
 
@@ -59,6 +60,13 @@ function edit(type: EntityName, rng: Rng): Json {
   return { PrivateNote: `Edited in QuickBooks (${rng.between(1, 99999)})` };
 }
 
+/** A sparse update as a careful client sends it: Id, SyncToken, the fields QuickBooks insists on, then the change. */
+function sparseUpdate(type: EntityName, existing: Json, change: Json): Json {
+  const body: Json = { Id: existing['Id'], SyncToken: existing['SyncToken'], sparse: true };
+  for (const field of SPARSE_REQUIRED[type] ?? []) body[field] = existing[field];
+  return { ...body, ...change };
+}
+
 function pickExisting(company: Company, type: EntityName, rng: Rng, activeOnly: boolean): Json | null {
   const count = company.countOf(type);
   const created = [...company.overlayOf(type).keys()];
@@ -110,7 +118,7 @@ export function mutate(company: Company, request: MutationRequest, call: number,
     attempt(() => {
       const existing = pickExisting(company, type, rng, true);
       if (!existing) return null;
-      const updated = updateEntity(company, type, { Id: existing['Id'], SyncToken: existing['SyncToken'], sparse: true, ...edit(type, rng) }, at());
+      const updated = updateEntity(company, type, sparseUpdate(type, existing, edit(type, rng)), at());
       return { entity: type, id: String(updated['Id']), operation: 'Update' };
     });
   }
@@ -120,7 +128,7 @@ export function mutate(company: Company, request: MutationRequest, call: number,
       const existing = pickExisting(company, type, rng, true);
       if (!existing) return null;
       if (TRANSACTIONS.has(type)) deleteEntity(company, type, { Id: existing['Id'], SyncToken: existing['SyncToken'] }, at());
-      else updateEntity(company, type, { Id: existing['Id'], SyncToken: existing['SyncToken'], sparse: true, Active: false }, at());
+      else updateEntity(company, type, sparseUpdate(type, existing, { Active: false }), at());
       return { entity: type, id: String(existing['Id']), operation: 'Delete' };
     });
   }

@@ -17,8 +17,8 @@ export interface Region {
   qboCountry: string;
   countryName: string;
   currency: { value: string; name: string };
-  /** Fixed UTC offset of the company's time zone; daylight saving is not modelled. */
-  utcOffsetMinutes: number;
+  /** The company's IANA time zone; offsets (daylight saving included) come from the platform's tz data. */
+  timeZone: string;
   companySuffixes: readonly string[];
   cities: readonly { city: string; subdivision: string; postalPrefix: string }[];
   phone: (digits: string) => string;
@@ -34,7 +34,7 @@ export const REGIONS: Record<CountryCode, Region> = {
     qboCountry: 'US',
     countryName: 'USA',
     currency: { value: 'USD', name: 'United States Dollar' },
-    utcOffsetMinutes: -8 * 60,
+    timeZone: 'America/Los_Angeles',
     companySuffixes: ['LLC', 'Inc.', 'Co.', 'Corp.'],
     cities: [
       { city: 'San Jose', subdivision: 'CA', postalPrefix: '951' },
@@ -57,7 +57,7 @@ export const REGIONS: Record<CountryCode, Region> = {
     qboCountry: 'CA',
     countryName: 'Canada',
     currency: { value: 'CAD', name: 'Canadian Dollar' },
-    utcOffsetMinutes: -5 * 60,
+    timeZone: 'America/Toronto',
     companySuffixes: ['Ltd.', 'Inc.', 'Corp.'],
     cities: [
       { city: 'Toronto', subdivision: 'ON', postalPrefix: 'M5V' },
@@ -78,7 +78,7 @@ export const REGIONS: Record<CountryCode, Region> = {
     qboCountry: 'GB',
     countryName: 'United Kingdom',
     currency: { value: 'GBP', name: 'British Pound Sterling' },
-    utcOffsetMinutes: 0,
+    timeZone: 'Europe/London',
     companySuffixes: ['Ltd', 'LLP', 'plc'],
     cities: [
       { city: 'London', subdivision: 'Greater London', postalPrefix: 'EC1' },
@@ -99,7 +99,7 @@ export const REGIONS: Record<CountryCode, Region> = {
     qboCountry: 'AU',
     countryName: 'Australia',
     currency: { value: 'AUD', name: 'Australian Dollar' },
-    utcOffsetMinutes: 10 * 60,
+    timeZone: 'Australia/Sydney',
     companySuffixes: ['Pty Ltd', 'Pty. Ltd.'],
     cities: [
       { city: 'Melbourne', subdivision: 'VIC', postalPrefix: '30' },
@@ -120,7 +120,7 @@ export const REGIONS: Record<CountryCode, Region> = {
     qboCountry: 'ZA',
     countryName: 'South Africa',
     currency: { value: 'ZAR', name: 'South African Rand' },
-    utcOffsetMinutes: 2 * 60,
+    timeZone: 'Africa/Johannesburg',
     companySuffixes: ['(Pty) Ltd', 'CC'],
     cities: [
       { city: 'Cape Town', subdivision: 'Western Cape', postalPrefix: '80' },

@@ -1,5 +1,6 @@
 import type { SandboxClock } from '../clock.ts';
 import type { SandboxSettings } from '../settings.ts';
+import type { WriteRecord } from './api/apply.ts';
 import type { Company } from './company.ts';
 import type { AppRegistry } from './oauth/apps.ts';
 import type { GrantStore } from './oauth/grants.ts';
@@ -18,4 +19,8 @@ export interface QboState {
   webhooks: WebhookDispatcher;
   /** Timers of held (timeout/slow) responses, cleared on close. */
   pending: Set<{ cancel: () => void }>;
+  /** Records a write applied at `atMs` so a persistent sandbox can replay it after a restart; absent in memory-only mode. */
+  journal?: (realmId: string, atMs: number, record: WriteRecord) => void;
+  /** Control-API mutation calls so far: each call's changes derive from this number, so a replay repeats them. */
+  mutationCalls: number;
 }

@@ -1,7 +1,7 @@
 import type { Company, Json } from '../company.ts';
 import { CDC_UNSUPPORTED, entityNameOf, isSingleton, type EntityName } from '../entity-kinds.ts';
 import { generateEntity } from '../generator/generate.ts';
-import { formatQboDateTime } from '../qbo-time.ts';
+import { formatQboDateTime, parseRequestInstant } from '../qbo-time.ts';
 import { QboFault } from './faults.ts';
 
 const LOOKBACK_MS = 30 * 86_400_000;
@@ -37,7 +37,7 @@ function changesOf(company: Company, type: EntityName, sinceMs: number, limit: n
   const written: Changed[] = [];
   for (const [id, entry] of company.overlayOf(type)) {
     if (entry.timeMs < sinceMs) continue;
-    const entity = entry.entity ?? { domain: 'QBO', status: 'Deleted', Id: String(id), MetaData: { LastUpdatedTime: formatQboDateTime(entry.timeMs, company.offsetMinutes) } };
+    const entity = entry.entity ?? { domain: 'QBO', status: 'Deleted', Id: String(id), MetaData: { LastUpdatedTime: formatQboDateTime(entry.timeMs, company.timeZone) } };
     written.push({ type, timeMs: entry.timeMs, id, entity });
   }
   written.sort((a, b) => a.timeMs - b.timeMs || a.id - b.id);
@@ -51,8 +51,9 @@ function changesOf(company: Company, type: EntityName, sinceMs: number, limit: n
 export function changeDataCapture(company: Company, entitiesParam: string | undefined, changedSince: string | undefined, nowMs: number): Json {
   if (!entitiesParam) throw invalid('Property Name:entities specified is unsupported or invalid');
   if (!changedSince) throw invalid('Property Name:changedSince specified is unsupported or invalid');
-  const sinceMs = Date.parse(changedSince);
-  if (Number.isNaN(sinceMs)) throw invalid(`Property Name:changedSince specified is unsupported or invalid: ${changedSince}`);
+  // An offset-less changedSince is US Pacific time, as Intuit reads it, not the server's own zone.
+  const sinceMs = parseRequestInstant(changedSince);
+  if (sinceMs === null) throw invalid(`Property Name:changedSince specified is unsupported or invalid: ${changedSince}`);
   if (sinceMs < nowMs - LOOKBACK_MS) throw invalid('Property Name:changedSince specified is unsupported or invalid: cannot go back more than 30 days');
   const types: EntityName[] = [];
   for (const name of entitiesParam.split(',').map((part) => part.trim()).filter(Boolean)) {

@@ -42,11 +42,12 @@ export const faults = {
     new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation ${operation} is not supported.`, code: '500', element: '' }]),
   malformedRequest: (detail: string) =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Request has invalid or unsupported property', Detail: detail, code: '2010', element: '' }]),
+  /** QBO-FACTS: a requestid over 50 characters is refused with 6000 before the request runs. */
+  requestIdTooLong: () =>
+    new QboFault(400, 'ValidationFault', [{ Message: 'A business validation error has occurred while processing your request', Detail: 'Business Validation Error: The requestid must be at most 50 characters long.', code: '6000', element: 'requestid' }]),
   query: (code: '4000' | '4001', message: string, detail: string) => new QboFault(400, 'ValidationFault', [{ Message: message, Detail: detail, code, element: '' }]),
   unknownPath: (path: string) =>
     new QboFault(400, 'ValidationFault', [{ Message: 'Unsupported Operation', Detail: `Operation Could not find resource for relative : ${path} of full path: ${path} is not supported.`, code: '4000', element: '' }]),
-  forbidden: () =>
-    new QboFault(403, 'AuthorizationFault', [{ Message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', Detail: 'The application is not authorized to access this company', code: '003100', element: '' }]),
   internal: () => new QboFault(500, 'SystemFault', [{ Message: 'An application error has occurred while processing your request', Detail: 'System Failure Error: An unexpected error occurred while accessing or saving your data. Please wait a few minutes and try again.', code: '10000', element: '' }]),
 };
 
@@ -76,6 +77,19 @@ export function authenticationFailedBody(nowMs: number): unknown {
     time: nowMs,
     status: null,
     cdcresponse: [],
+  };
+}
+
+/**
+ * The 403 body QuickBooks sends when the token is valid but not for this company (or the app lost access to it):
+ * lower-case keys like the 401 body, type SERVICE, code "3100" (QBO-FACTS, from Intuit's answers seen by clients).
+ */
+export function authorizationFailedBody(): unknown {
+  return {
+    fault: {
+      error: [{ message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403', detail: null, code: '3100', element: null }],
+      type: 'SERVICE',
+    },
   };
 }
 

@@ -3,7 +3,7 @@ import type { Company } from '../company.ts';
 import type { Grant } from '../oauth/grants.ts';
 import { formatResponseTime } from '../qbo-time.ts';
 import type { QboState } from '../state.ts';
-import { authenticationFailedBody, faultBody, faults, throttleXml } from './faults.ts';
+import { authenticationFailedBody, authorizationFailedBody, faultBody, faults, throttleXml } from './faults.ts';
 
 export type ApiEnv = { Variables: { company: Company; grant: Grant; kind: string } };
 
@@ -52,7 +52,7 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     }
     const company = state.companies.get(realmId);
     if (!company || grant.realmId !== realmId) {
-      return c.json(faultBody(faults.forbidden(), formatResponseTime(nowMs, 0)), 403);
+      return c.json(authorizationFailedBody(), 403);
     }
     const rest = c.req.path.split(`/v3/company/${realmId}/`)[1] ?? '';
     const kind = pathKind(c.req.method, rest, c.req.query('operation'));
@@ -62,7 +62,7 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     const throttled = (): Response => {
       stats.throttled++;
       stats.status(429);
-      return c.body(throttleXml(formatResponseTime(nowMs, company.offsetMinutes)), 429, { 'content-type': 'application/xml' });
+      return c.body(throttleXml(formatResponseTime(nowMs, company.timeZone)), 429, { 'content-type': 'application/xml' });
     };
     if (!stats.window.tryAdd(nowMs, settings.rate_limit_per_minute)) return throttled();
     if (kind === 'report' && !stats.reportWindow.tryAdd(nowMs, settings.report_limit_per_minute)) return throttled();
@@ -96,7 +96,7 @@ async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company
   if (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate) return null;
   const kind = settings.fault_kinds[Math.floor(Math.random() * settings.fault_kinds.length)] ?? '500';
   counted();
-  const time = formatResponseTime(state.clock.nowMs(), company.offsetMinutes);
+  const time = formatResponseTime(state.clock.nowMs(), company.timeZone);
   switch (kind) {
     case '500':
       return c.json(faultBody(faults.internal(), time), 500);

@@ -78,14 +78,64 @@ interface ReportParams {
   summarize: string;
 }
 
+type PeriodKind = 'Week' | 'Month' | 'Fiscal Quarter' | 'Fiscal Year' | 'Calendar Quarter' | 'Calendar Year';
+const dayOfDate = (year: number, month: number, date: number) => Math.floor(Date.UTC(year, month, date) / 86_400_000);
+
+/** First and last day of the period of `kind` containing `day`, moved by `shift` periods (-1 last, +1 next). */
+function periodAround(company: Company, kind: PeriodKind, day: number, shift: number): [number, number] {
+  if (kind === 'Week') {
+    // QuickBooks weeks run Sunday to Saturday; 1970-01-01 (day 0) was a Thursday.
+    const start = day - ((day + 4) % 7) + 7 * shift;
+    return [start, start + 6];
+  }
+  const date = new Date(day * 86_400_000);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const months = kind === 'Month' ? 1 : kind.endsWith('Quarter') ? 3 : 12;
+  const anchor = kind.startsWith('Fiscal') ? company.fiscalYearStartMonth() : 0;
+  // Months since the anchor month that starts the containing period.
+  const into = (((month - anchor) % 12) + 12) % 12 % months;
+  const startMonth = month - into + shift * months;
+  return [dayOfDate(year, startMonth, 1), dayOfDate(year, startMonth + months, 1) - 1];
+}
+
+/**
+ * Intuit's report `date_macro` values (ProfitAndLoss, BalanceSheet ... "Predefined date range"): Today, Yesterday,
+ * This/Last/Next Week|Month|Fiscal Quarter|Fiscal Year (and Calendar Quarter|Year), their "-to-date" forms, Next 4 Weeks.
+ */
+function macroRange(company: Company, macro: string, today: number): [number, number] | null {
+  const text = macro.trim().toLowerCase().replace(/\s+/g, ' ');
+  if (text === 'today') return [today, today];
+  if (text === 'yesterday') return [today - 1, today - 1];
+  if (text === 'next 4 weeks') return [periodAround(company, 'Week', today, 1)[0], periodAround(company, 'Week', today, 4)[1]];
+  const match = /^(this|last|next) (week|month|fiscal quarter|fiscal year|calendar quarter|calendar year)(-to-date)?$/.exec(text);
+  if (!match) return null;
+  const kind = (match[2] ?? 'month').replace(/\b\w/g, (letter) => letter.toUpperCase()) as PeriodKind;
+  const shift = match[1] === 'last' ? -1 : match[1] === 'next' ? 1 : 0;
+  const [start, end] = periodAround(company, kind, today, shift);
+  if (!match[3]) return [start, end];
+  if (shift === 1) return null;
+  // "-to-date" runs from the period's start as far into it as today is into the current one.
+  const elapsed = today - periodAround(company, kind, today, 0)[0];
+  return [start, Math.min(end, start + elapsed)];
+}
+
 function params(company: Company, query: Record<string, string>): ReportParams {
   const today = company.today();
   const todayDate = new Date(today * 86_400_000);
   const fiscalMonth = company.fiscalYearStartMonth();
   const fiscalYear = todayDate.getUTCMonth() >= fiscalMonth ? todayDate.getUTCFullYear() : todayDate.getUTCFullYear() - 1;
   const fiscalStart = Math.floor(Date.UTC(fiscalYear, fiscalMonth, 1) / 86_400_000);
-  const start = query['start_date'] ? parseDay(query['start_date']) : fiscalStart;
-  const end = query['end_date'] ? parseDay(query['end_date']) : today;
+  let defaultStart = fiscalStart;
+  let defaultEnd = today;
+  if (query['date_macro']) {
+    const range = macroRange(company, query['date_macro'], today);
+    if (!range) throw faults.invalidField('date_macro', 'date_macro');
+    [defaultStart, defaultEnd] = range;
+  }
+  // Explicit dates win over the macro, as Intuit documents date_macro for when start_date/end_date are not given.
+  const start = query['start_date'] ? parseDay(query['start_date']) : defaultStart;
+  const end = query['end_date'] ? parseDay(query['end_date']) : defaultEnd;
   if (start === null) throw faults.invalidField('start_date', 'start_date');
   if (end === null) throw faults.invalidField('end_date', 'end_date');
   const basis = query['accounting_method'] === 'Cash' ? 'Cash' : 'Accrual';
@@ -94,7 +144,7 @@ function params(company: Company, query: Record<string, string>): ReportParams {
 
 function header(company: Company, name: string, p: ReportParams, nowMs: number): Json {
   return {
-    Time: formatQboDateTime(nowMs, company.offsetMinutes),
+    Time: formatQboDateTime(nowMs, company.timeZone),
     ReportName: name,
     ReportBasis: p.basis,
     StartPeriod: formatDay(p.start),

@@ -9,16 +9,14 @@ import type { Company, Json } from '../company.ts';
 import { changeDataCapture } from './cdc.ts';
 import { faultBody, faults, QboFault } from './faults.ts';
 import { accountingGuard, type ApiEnv } from './guard.ts';
-import { runBatch } from './batch.ts';
 import { REPORTS } from './reports.ts';
-import { createTaxCode } from './tax-service.ts';
-import { createEntity, deleteEntity, updateEntity, voidEntity } from './write.ts';
+import { applyWrite, type WriteRecord } from './apply.ts';
 
 type ApiContext = Context<ApiEnv>;
 
 function time(c: ApiContext): string {
   const company = c.get('company');
-  return formatResponseTime(company.nowMs, company.offsetMinutes);
+  return formatResponseTime(company.nowMs, company.timeZone);
 }
 
 function singleton(company: Company, name: 'CompanyInfo' | 'Preferences'): Json {
@@ -56,7 +54,14 @@ function query(c: ApiContext, text: string): Response {
     const item = singleton(company, name);
     return c.json({ QueryResponse: parsed.count ? { totalCount: 1 } : { [name]: [item], startPosition: 1, maxResults: 1 }, time: time(c) });
   }
-  const result = executeQuery(company, name, parsed);
+  let result;
+  try {
+    result = executeQuery(company, name, parsed);
+  } catch (error) {
+    // Validation of property names happens while planning: a 4001 fault, never a 500.
+    if (error instanceof QueryError) throw faults.query(error.code, error.message, error.detail);
+    throw error;
+  }
   if (result.kind === 'count') return c.json({ QueryResponse: { totalCount: result.total }, time: time(c) });
   // An empty page has no entity key at all, as in QuickBooks.
   const body = result.items.length === 0 ? {} : { [name]: result.items, startPosition: result.startPosition, maxResults: result.items.length };
@@ -67,10 +72,16 @@ function query(c: ApiContext, text: string): Response {
 export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
   api.use('/v3/company/:realmId/*', accountingGuard(state));
+  // Intuit caps requestid at 50 characters on every call, writes and batches alike (6000).
+  api.use('/v3/company/:realmId/*', async (c, next) => {
+    const requestId = c.req.query('requestid');
+    if (requestId !== undefined && requestId.length > 50) throw faults.requestIdTooLong();
+    await next();
+  });
 
   api.onError((error, c) => {
     const company = c.get('company') as Company | undefined;
-    const stamp = formatResponseTime(state.clock.nowMs(), company?.offsetMinutes ?? 0);
+    const stamp = formatResponseTime(state.clock.nowMs(), company?.timeZone ?? 0);
     if (error instanceof QboFault) return c.json(faultBody(error, stamp), error.status as 400);
     console.error('[sandbox] unexpected error', error);
     return c.json(faultBody(faults.internal(), stamp), 500);
@@ -97,14 +108,26 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   });
   api.get('/v3/company/:realmId/preferences', (c) => c.json({ Preferences: singleton(c.get('company'), 'Preferences'), time: time(c) }));
 
+  /** Applies a write and journals it (when the sandbox persists), so a restart replays it. */
+  const write = (company: Company, record: WriteRecord) => {
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return result;
+  };
+
   api.post('/v3/company/:realmId/taxservice/taxcode', async (c) => {
     const company = c.get('company');
-    return c.json(createTaxCode(company, await jsonBody(c), company.nowMs));
+    return c.json(write(company, { op: 'taxcode', payload: await jsonBody(c) }).body as object);
   });
 
   api.post('/v3/company/:realmId/batch', async (c) => {
     const company = c.get('company');
-    return c.json(runBatch(company, await jsonBody(c), company.nowMs, time(c)));
+    // A batch with a requestid is idempotent as a whole: a repeat replays the first answer, item faults included.
+    const requestId = c.req.query('requestid');
+    const replay = requestId ? company.replies.get(requestId) : undefined;
+    if (replay) return c.json(replay.body as object, replay.status as 200);
+    const payload = await jsonBody(c);
+    return c.json(write(company, requestId ? { op: 'batch', payload, requestId } : { op: 'batch', payload }).body as object);
   });
 
   api.get('/v3/company/:realmId/:entity/:id', (c) => {
@@ -121,31 +144,23 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     if (!type) throw faults.unknownPath(c.req.param('entity'));
     const company = c.get('company');
     const requestId = c.req.query('requestid');
-    if (requestId) {
-      if (requestId.length > 50) throw faults.malformedRequest('requestid must be at most 50 characters');
-      const replay = company.replies.get(requestId);
-      if (replay) return c.json(replay.body as object, replay.status as 200);
-    }
-    let status = 200;
-    let body: unknown;
+    const replay = requestId ? company.replies.get(requestId) : undefined;
+    if (replay) return c.json(replay.body as object, replay.status as 200);
+    let payload: Json;
     try {
-      const payload = await jsonBody(c);
-      const operation = c.req.query('operation');
-      const now = company.nowMs;
-      let entity: Json;
-      if (operation === 'delete') entity = deleteEntity(company, type, payload, now);
-      else if (operation === 'void') entity = voidEntity(company, type, payload, now);
-      else if (operation === 'update' || (payload['Id'] !== undefined && payload['Id'] !== null && payload['Id'] !== '')) entity = updateEntity(company, type, payload, now);
-      else if (operation === undefined || operation === 'create') entity = createEntity(company, type, payload, now);
-      else throw faults.unsupportedOperation(operation);
-      body = { [type]: entity, time: time(c) };
+      payload = await jsonBody(c);
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
-      status = error.status;
-      body = faultBody(error, time(c));
+      const body = faultBody(error, time(c));
+      if (requestId) company.replies.set(requestId, { status: error.status, body });
+      return c.json(body as object, error.status as 400);
     }
-    if (requestId) company.replies.set(requestId, { status, body });
-    return c.json(body as object, status as 200);
+    const record: WriteRecord = { op: 'entity', type, payload };
+    const operation = c.req.query('operation');
+    if (operation !== undefined) record.operation = operation;
+    if (requestId) record.requestId = requestId;
+    const result = write(company, record);
+    return c.json(result.body as object, result.status as 200);
   });
 
   api.all('/v3/company/:realmId/*', (c) => {

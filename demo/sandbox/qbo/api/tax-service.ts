@@ -12,7 +12,7 @@ export function createTaxCode(company: Company, body: Json, nowMs: number): Json
   const details = Array.isArray(body['TaxRateDetails']) ? (body['TaxRateDetails'] as Json[]) : [];
   if (details.length === 0) throw faults.requiredMissing('TaxRateDetails');
   if (company.nameHolder('TaxCode', name)) throw faults.duplicateName('tax code');
-  const time = formatQboDateTime(nowMs, company.offsetMinutes);
+  const time = formatQboDateTime(nowMs, company.timeZone);
   const head = (id: number) => ({ domain: 'QBO', sparse: false, Id: String(id), SyncToken: '0', MetaData: { CreateTime: time, LastUpdatedTime: time } });
   const sales: Json[] = [];
   const purchase: Json[] = [];

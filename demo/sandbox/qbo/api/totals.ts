@@ -1,6 +1,6 @@
 import type { Company, Json } from '../company.ts';
 import { TRANSACTIONS, type EntityName } from '../entity-kinds.ts';
-import { formatDay } from '../qbo-time.ts';
+import { formatDay, localDay } from '../qbo-time.ts';
 
 function obj(value: unknown): Json | null {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
@@ -92,7 +92,7 @@ function numberLines(lines: Json[]): Json[] {
  */
 export function computeTotals(company: Company, type: EntityName, entity: Json, paidCents: number, nowMs: number): void {
   if (!TRANSACTIONS.has(type)) return;
-  if (entity['TxnDate'] === undefined) entity['TxnDate'] = formatDay(Math.floor((nowMs + company.offsetMinutes * 60_000) / 86_400_000));
+  if (entity['TxnDate'] === undefined) entity['TxnDate'] = formatDay(localDay(nowMs, company.timeZone));
   const rawLines = Array.isArray(entity['Line']) ? (entity['Line'] as unknown[]).map(obj).filter((line): line is Json => line !== null) : [];
   const lines = numberLines(rawLines.filter((line) => line['DetailType'] !== 'SubTotalLineDetail'));
   const amountOf = (detailType: string) => lines.filter((line) => line['DetailType'] === detailType).reduce((sum, line) => sum + cents(line['Amount']), 0);

@@ -4,6 +4,7 @@ import { NAME_LISTS, READ_ONLY, SHARED_NAME_SPACE, TRANSACTIONS, VOIDABLE, type 
 import { DELETED_SUFFIX } from '../generator/name-lists.ts';
 import { formatQboDateTime } from '../qbo-time.ts';
 import { faults } from './faults.ts';
+import { checkItemLines, checkSchema, SPARSE_REQUIRED } from './payload-checks.ts';
 import { checkReferences } from './references.ts';
 import { missingField, missingLineField } from './required-fields.ts';
 import { computeTotals, journalImbalance } from './totals.ts';
@@ -72,10 +73,14 @@ function validate(company: Company, type: EntityName, body: Json, full: boolean)
   if (full) {
     const missing = missingField(type, body);
     if (missing) throw faults.requiredMissing(missing);
+  } else {
+    const missing = SPARSE_REQUIRED[type]?.find((field) => body[field] === undefined || body[field] === null || body[field] === '');
+    if (missing) throw faults.requiredMissing(missing);
   }
   const missingLine = missingLineField(type, body);
   if (missingLine) throw faults.requiredMissing(missingLine);
   checkReferences(company, type, body);
+  checkItemLines(company, body);
   if (type === 'JournalEntry' && body['Line'] !== undefined && journalImbalance(body) !== 0) {
     throw faults.businessValidation('Your transaction isn\'t balanced. Make sure debits and credits are equal.');
   }
@@ -107,7 +112,7 @@ function classificationOf(accountType: string): string {
 
 /** Orders the keys the way QuickBooks does: envelope first, then the entity's own fields. */
 function envelope(company: Company, id: number, syncToken: number, createdMs: string | null, nowMs: number, fields: Json): Json {
-  const now = formatQboDateTime(nowMs, company.offsetMinutes);
+  const now = formatQboDateTime(nowMs, company.timeZone);
   return { domain: 'QBO', sparse: false, Id: String(id), SyncToken: String(syncToken), MetaData: { CreateTime: createdMs ?? now, LastUpdatedTime: now }, ...fields };
 }
 
@@ -128,7 +133,7 @@ function settleLinked(company: Company, type: EntityName, payment: Json, sign: 1
       const linkedTxn = (Array.isArray(target['LinkedTxn']) ? (target['LinkedTxn'] as Json[]) : []).filter((txn) => txn['TxnId'] !== payment['Id']);
       if (sign === 1) linkedTxn.push({ TxnId: String(payment['Id']), TxnType: type === 'Payment' ? 'Payment' : 'BillPaymentCheck' });
       const meta = obj(target['MetaData']) ?? {};
-      company.save(targetType, { ...target, Balance: balance / 100, LinkedTxn: linkedTxn, SyncToken: String(Number(target['SyncToken'] ?? 0) + 1), MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.offsetMinutes) } }, 'Update', nowMs);
+      company.save(targetType, { ...target, Balance: balance / 100, LinkedTxn: linkedTxn, SyncToken: String(Number(target['SyncToken'] ?? 0) + 1), MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.timeZone) } }, 'Update', nowMs);
     }
   }
 }
@@ -136,6 +141,7 @@ function settleLinked(company: Company, type: EntityName, payment: Json, sign: 1
 export function createEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Create');
   ensurePlanAllows(company, type);
+  checkSchema(type, body);
   const fields = clientFields(type, body);
   validate(company, type, fields, true);
   withDefaults(company, type, fields);
@@ -162,6 +168,7 @@ function existingFor(company: Company, type: EntityName, body: Json): Json {
 /** Sparse (merge the sent fields) or full (replace every writable field) update guarded by SyncToken. */
 export function updateEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Update');
+  checkSchema(type, body);
   const existing = existingFor(company, type, body);
   const sparse = body['sparse'] === true || body['sparse'] === 'true';
   const sent = clientFields(type, body);
@@ -206,7 +213,7 @@ export function voidEntity(company: Company, type: EntityName, body: Json, nowMs
   const voided: Json = {
     ...existing,
     SyncToken: String(Number(existing['SyncToken'] ?? 0) + 1),
-    MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.offsetMinutes) },
+    MetaData: { ...meta, LastUpdatedTime: formatQboDateTime(nowMs, company.timeZone) },
     Line: type === 'Invoice' ? lines : [],
     TotalAmt: 0,
     PrivateNote: 'Voided',

@@ -2,7 +2,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { PLANS, SIZE_FIELDS, type CompanySpec } from '../company-spec.ts';
 import { ENTITY_NAMES, type EntityName } from '../entity-kinds.ts';
-import { mutate } from '../mutations.ts';
+import { applyWrite, type WriteRecord } from '../api/apply.ts';
+import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
 import { WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
 import { describeZodError } from '../../zod-message.ts';
@@ -59,7 +60,6 @@ async function body(c: { req: { text: () => Promise<string> } }): Promise<unknow
 /** The sandbox's own control API (JSON) under /_sandbox: seed, mutate, disconnect, configure, move time. */
 export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
   const app = new Hono();
-  let mutationCalls = 0;
 
   const parse = async <T>(c: { req: { text: () => Promise<string> } }, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
     let raw: unknown;
@@ -98,10 +98,12 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
     const parsed = await parse(c, mutationSchema);
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
-    const now = state.clock.nowMs();
-    company.nowMs = now;
-    const changes = mutate(company, { ...parsed.value, entities: parsed.value.entities as EntityName[] | undefined }, mutationCalls++, now);
-    return c.json({ changes });
+    company.nowMs = state.clock.nowMs();
+    const request: MutationRequest = { ...parsed.value, entities: parsed.value.entities as EntityName[] | undefined };
+    const record: WriteRecord = { op: 'mutate', request, call: state.mutationCalls++ };
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return c.json(result.body as object);
   });
 
   app.post('/qbo/companies/:realm/disconnect', (c) => {

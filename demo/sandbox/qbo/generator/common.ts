@@ -24,8 +24,8 @@ export function entityHead(company: Company, type: EntityName, index: number): J
     Id: String(company.idOf(type, index)),
     SyncToken: '0',
     MetaData: {
-      CreateTime: formatQboDateTime(times.createMs, company.offsetMinutes),
-      LastUpdatedTime: formatQboDateTime(times.updatedMs, company.offsetMinutes),
+      CreateTime: formatQboDateTime(times.createMs, company.timeZone),
+      LastUpdatedTime: formatQboDateTime(times.updatedMs, company.timeZone),
     },
   };
 }

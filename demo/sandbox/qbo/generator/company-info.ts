@@ -4,7 +4,7 @@ import { formatQboDateTime } from '../qbo-time.ts';
 import type { Json } from './common.ts';
 
 function head(company: Company): Json {
-  const created = formatQboDateTime(company.historyStartMs, company.offsetMinutes);
+  const created = formatQboDateTime(company.historyStartMs, company.timeZone);
   return { domain: 'QBO', sparse: false, Id: '1', SyncToken: '0', MetaData: { CreateTime: created, LastUpdatedTime: created } };
 }
 
@@ -41,7 +41,7 @@ export function generateCompanyInfo(company: Company): Json {
       { Name: 'AccountantFeature', Value: 'false' },
       { Name: 'IsQbdtMigrated', Value: 'false' },
       { Name: 'ItemCategoriesFeature', Value: 'true' },
-      { Name: 'AssignedTime', Value: formatQboDateTime(company.historyStartMs, company.offsetMinutes) },
+      { Name: 'AssignedTime', Value: formatQboDateTime(company.historyStartMs, company.timeZone) },
     ],
   });
 }

@@ -69,6 +69,16 @@ export class AppRegistry {
     return { client_id: app.client_id, client_secret: app.client_secret };
   }
 
+  /** Apps registered through the control API (the dev app always exists). */
+  registered(): OAuthApp[] {
+    return [...this.#apps.values()].filter((app) => app.client_id !== DEV_CLIENT_ID);
+  }
+
+  restore(apps: OAuthApp[]): void {
+    this.reset();
+    for (const app of apps) this.#apps.set(app.client_id, { ...app });
+  }
+
   get(clientId: string): OAuthApp | undefined {
     return this.#apps.get(clientId);
   }

@@ -65,7 +65,7 @@ describe('token, revoke and userinfo endpoints', () => {
     expect([unknown.status, await unknown.json()]).toEqual([400, { error_description: 'Token invalid', error: 'invalid_grant' }]);
   });
 
-  it('expires access tokens after an hour of sandbox time and refreshes with rotation', async () => {
+  it('expires access tokens after an hour of sandbox time and refreshes with rotation after a day', async () => {
     h = harness();
     const tokens = await h.connect(US);
     expect((await h.api(tokens.access_token, US, 'preferences')).status).toBe(200);
@@ -73,10 +73,17 @@ describe('token, revoke and userinfo endpoints', () => {
     const expired = await h.api(tokens.access_token, US, 'preferences');
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { fault: { type: string } }).fault.type).toBe('AUTHENTICATION');
-    const refreshed = (await (await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as { access_token: string; refresh_token: string; x_refresh_token_hard_expires_in?: number };
-    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+    type Refreshed = { access_token: string; refresh_token: string; x_refresh_token_hard_expires_in?: number };
+    const refreshed = (await (await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as Refreshed;
+    // Intuit keeps the refresh token's value for about a day, then rotates it and the old value dies at once.
+    expect(refreshed.refresh_token).toBe(tokens.refresh_token);
     expect(refreshed.x_refresh_token_hard_expires_in).toBeUndefined();
     expect((await h.api(refreshed.access_token, US, 'preferences')).status).toBe(200);
+    await h.control('POST', '/clock', { advance_seconds: 23 * 3600 });
+    const rotated = (await (await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).json()) as Refreshed;
+    expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
+    expect((await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token })).status).toBe(400);
+    expect((await h.api(rotated.access_token, US, 'preferences')).status).toBe(200);
   });
 
   it('sends the 5-year hard expiry only when asked by header', async () => {

@@ -2,6 +2,7 @@ import type { Company } from '../company.ts';
 import { NAME_LISTS, type EntityName } from '../entity-kinds.ts';
 import { generateEntity } from '../generator/generate.ts';
 import { comparable, compareValues, isActiveField, isIdField, isTimeField, likePattern, readField, type Json } from './fields.ts';
+import { parseRequestInstant } from '../qbo-time.ts';
 import { QueryError, type Condition, type ParsedQuery } from './parse.ts';
 
 export type QueryResult = { kind: 'count'; total: number } | { kind: 'page'; items: Json[]; startPosition: number };
@@ -52,7 +53,7 @@ function validateFields(company: Company, type: EntityName, query: ParsedQuery):
   if (!sample) return;
   const known = new Set(Object.keys(sample).map((key) => key.toLowerCase()));
   for (const key of ['id', 'metadata', 'active', 'name', 'displayname', 'docnumber', 'txndate', 'parentref', 'fullyqualifiedname']) known.add(key);
-  for (const name of [...query.where.map((c) => c.field), ...query.orderBy.map((o) => o.field)]) {
+  for (const name of [...(query.fields ?? []), ...query.where.map((c) => c.field), ...query.orderBy.map((o) => o.field)]) {
     const head = (name.split('.')[0] ?? '').toLowerCase();
     if (!known.has(head)) throw new QueryError('4001', `QueryValidationError: property '${name}' is not queryable`);
   }
@@ -78,7 +79,7 @@ function plan(company: Company, type: EntityName, query: ParsedQuery): Plan {
       if (condition.op === '<') hi = Math.min(hi, index);
       if (condition.op === '<=') hi = Math.min(hi, Math.floor(id) - block.base);
     } else if (isTimeField(condition.field) && ['<', '>', '<=', '>=', '='].includes(condition.op)) {
-      const at = Date.parse(String(condition.value));
+      const at = parseRequestInstant(String(condition.value)) ?? Number.NaN;
       if (Number.isNaN(at)) throw new QueryError('4001', `QueryValidationError: invalid date-time value ${String(condition.value)}`);
       const created = condition.field.toLowerCase().endsWith('createtime');
       const time = (index: number) => (created ? company.timesOf(type, index).createMs : company.timesOf(type, index).updatedMs);
@@ -192,7 +193,7 @@ function overlayHits(company: Company, plan: Plan, key: (id: number, entity: Jso
 
 function metaTime(entity: Json, field: 'LastUpdatedTime' | 'CreateTime'): number {
   const meta = entity['MetaData'] as Json | undefined;
-  return Date.parse(String(meta?.[field] ?? '')) || 0;
+  return parseRequestInstant(String(meta?.[field] ?? '')) ?? 0;
 }
 
 /**
@@ -296,11 +297,29 @@ function executeByIds(company: Company, plan: Plan, query: ParsedQuery, ids: num
   return { kind: 'page', items: sorted.slice(skip, skip + query.maxResults), startPosition: query.startPosition };
 }
 
+/**
+ * A projected entity: only the listed properties (top-level names, matched without regard to case), marked
+ * sparse as QuickBooks marks partial objects.
+ */
+function project(entity: Json, fields: readonly string[]): Json {
+  const projected: Json = { domain: entity['domain'] ?? 'QBO', sparse: true };
+  for (const name of fields) {
+    const head = (name.split('.')[0] ?? '').toLowerCase();
+    const key = Object.keys(entity).find((candidate) => candidate.toLowerCase() === head);
+    if (key !== undefined) projected[key] = entity[key];
+  }
+  return projected;
+}
+
 export function executeQuery(company: Company, type: EntityName, query: ParsedQuery): QueryResult {
   validateFields(company, type, query);
   const queryPlan = plan(company, type, query);
   const idList = query.where.find((condition) => isIdField(condition.field) && condition.op === 'IN');
-  if (idList && Array.isArray(idList.value)) return executeByIds(company, queryPlan, query, idList.value.map(Number).filter(Number.isFinite));
-  if (queryPlan.boundsOnly && queryPlan.orderKey !== null) return executeByBounds(company, queryPlan, query);
-  return executeByScan(company, queryPlan, query);
+  let result: QueryResult;
+  if (idList && Array.isArray(idList.value)) result = executeByIds(company, queryPlan, query, idList.value.map(Number).filter(Number.isFinite));
+  else if (queryPlan.boundsOnly && queryPlan.orderKey !== null) result = executeByBounds(company, queryPlan, query);
+  else result = executeByScan(company, queryPlan, query);
+  const fields = query.fields;
+  if (result.kind === 'page' && fields) result = { ...result, items: result.items.map((entity) => project(entity, fields)) };
+  return result;
 }

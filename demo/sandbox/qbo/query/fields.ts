@@ -2,6 +2,8 @@
  * Reading a query's property from an entity: case-insensitive path segments, references compare by their value,
  * MetaData times as instants, everything else as QuickBooks compares it (numbers numerically, text ignoring case).
  */
+import { parseRequestInstant } from '../qbo-time.ts';
+
 export type Json = Record<string, unknown>;
 
 export function readField(entity: Json, path: string): unknown {
@@ -38,8 +40,7 @@ export function isActiveField(path: string): boolean {
 export function comparable(path: string, value: unknown): number | string | boolean | null {
   if (value === undefined || value === null) return null;
   if (isTimeField(path)) {
-    const ms = Date.parse(String(value));
-    return Number.isNaN(ms) ? null : ms;
+    return parseRequestInstant(String(value));
   }
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value;

@@ -18,6 +18,7 @@ describe('parseQuery', () => {
     );
     expect(query).toEqual({
       count: false,
+      fields: null,
       entity: 'vendor',
       where: [
         { field: 'Active', op: 'IN', value: [true, false] },
@@ -48,9 +49,14 @@ describe('parseQuery', () => {
     expect(fails('SELECT * FROM Vendor STARTPOSITION 0').detail).toBe('QueryValidationError: value 0 is too small. Min allowed value is 1');
   });
 
-  it('refuses OR, projections and trailing garbage as parse errors', () => {
+  it('refuses OR, a broken property list and trailing garbage as parse errors', () => {
     expect(fails("SELECT * FROM Vendor WHERE Id = '1' OR Id = '2'").code).toBe('4000');
-    expect(fails('SELECT Id FROM Vendor').code).toBe('4000');
+    expect(fails('SELECT Id, FROM Vendor').code).toBe('4000');
+    expect(fails('SELECT Id DisplayName FROM Vendor').code).toBe('4000');
     expect(fails('SELECT * FROM Vendor WHERE').code).toBe('4000');
+  });
+
+  it('parses a property list, which Intuit documents beside * and COUNT(*)', () => {
+    expect(parseQuery('SELECT Id, DisplayName FROM Vendor')).toMatchObject({ count: false, fields: ['Id', 'DisplayName'], entity: 'Vendor' });
   });
 });

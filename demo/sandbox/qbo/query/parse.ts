@@ -1,7 +1,8 @@
 /**
  * The QuickBooks query language: SELECT * | COUNT(*) FROM Entity [WHERE c AND c ...] [ORDERBY f [ASC|DESC], ...]
- * [STARTPOSITION n] [MAXRESULTS n]. Conditions compare one property with =, <, >, <=, >=, IN (...) or LIKE '%x%';
- * there is no OR, no join, no projection. Keywords and entity names are case-insensitive.
+ * [STARTPOSITION n] [MAXRESULTS n], or a property list instead of * ("SELECT Id, DisplayName FROM Vendor", which Intuit's
+ * data-query docs allow: "SELECT * | count(*) | <property list>"). Conditions compare one property with =, <, >, <=,
+ * >=, IN (...) or LIKE '%x%'; there is no OR and no join. Keywords and entity names are case-insensitive.
  */
 export type QueryValue = string | number | boolean;
 export type Operator = '=' | '<' | '>' | '<=' | '>=' | 'IN' | 'LIKE';
@@ -19,6 +20,8 @@ export interface OrderTerm {
 
 export interface ParsedQuery {
   count: boolean;
+  /** The property list of a projection; null for SELECT * and COUNT(*). */
+  fields: string[] | null;
   entity: string;
   where: Condition[];
   orderBy: OrderTerm[];
@@ -166,6 +169,7 @@ export function parseQuery(text: string): ParsedQuery {
   const cursor = new Cursor(tokenize(text));
   cursor.expectWord('SELECT');
   let count = false;
+  let fields: string[] | null = null;
   if (cursor.isSymbol('*')) {
     cursor.next();
   } else if (cursor.isWord('COUNT')) {
@@ -174,13 +178,19 @@ export function parseQuery(text: string): ParsedQuery {
     cursor.expectSymbol('*');
     cursor.expectSymbol(')');
     count = true;
+  } else if (cursor.peek()?.kind === 'word' && !cursor.isWord('FROM')) {
+    fields = [field(cursor)];
+    while (cursor.isSymbol(',')) {
+      cursor.next();
+      fields.push(field(cursor));
+    }
   } else {
     throw cursor.unexpected();
   }
   cursor.expectWord('FROM');
   const entityToken = cursor.next();
   if (!entityToken || entityToken.kind !== 'word') throw cursor.unexpected();
-  const query: ParsedQuery = { count, entity: entityToken.text, where: [], orderBy: [], startPosition: 1, maxResults: DEFAULT_MAX_RESULTS };
+  const query: ParsedQuery = { count, fields, entity: entityToken.text, where: [], orderBy: [], startPosition: 1, maxResults: DEFAULT_MAX_RESULTS };
 
   if (cursor.isWord('WHERE')) {
     cursor.next();
