@@ -47,13 +47,15 @@ describe('intuit-oauth against the sandbox', () => {
     expect((user.getJson() as { email: string }).email).toContain('@');
 
     const oldRefresh = String(first['refresh_token']);
-    const refreshed = (await client.refresh()).getJson() as Record<string, unknown>;
-    expect(refreshed['refresh_token']).not.toBe(oldRefresh);
-    // The previous refresh token keeps working for 24 hours, then dies.
-    await client.refreshUsingToken(oldRefresh);
+    // Intuit ("Validity of Refresh Token"): within a day of issue a refresh hands back the same refresh token...
+    const sameDay = (await client.refresh()).getJson() as Record<string, unknown>;
+    expect(sameDay['refresh_token']).toBe(oldRefresh);
+    // ...after that a new one, and the one it replaces stops working at once.
     await server.control('POST', '/clock', { advance_seconds: 24 * 3600 + 60 });
+    const nextDay = (await client.refresh()).getJson() as Record<string, unknown>;
+    expect(nextDay['refresh_token']).not.toBe(oldRefresh);
     await expect(client.refreshUsingToken(oldRefresh)).rejects.toThrow();
-    await client.refresh();
+    await client.refreshUsingToken(String(nextDay['refresh_token']));
 
     await client.revoke();
     await expect(client.makeApiCall({ url: `v3/company/${ACME}/companyinfo/${ACME}` })).rejects.toThrow();

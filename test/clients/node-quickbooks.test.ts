@@ -84,6 +84,8 @@ describe('node-quickbooks against the sandbox', () => {
   });
 
   it('refreshes and revokes its tokens', async () => {
+    // A day on, a refresh rotates the refresh token (within the first day Intuit hands back the same one).
+    await server.control('POST', '/clock', { advance_seconds: 24 * 3600 + 60 });
     const refreshed = await call<{ access_token: string; refresh_token: string }>((cb) => qbo.refreshAccessToken(cb as never));
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
     // The refreshed access token works, through a client that holds it alone...
