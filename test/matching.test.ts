@@ -27,7 +27,7 @@ async function setup() {
     { id: 'host-new', name: 'Zebulon Quartz Widgets Cooperative' },
   ];
   const put = await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records } });
-  expect(await put.json()).toEqual({ upserted: 5, removed: 0, received: 5, field_sync: { pushed: 0, reported: 0, conflicts: 0 } });
+  expect(await put.json()).toEqual({ upserted: 5, removed: 0, received: 5, field_sync: { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [], unreachable: [] } });
   const admin = await t.session(tenant, 'org-1', { id: 'ada', role: 'admin' });
   return { tenant, id, realm, vendors, admin, headers: { origin: tenant.origin } };
 }
