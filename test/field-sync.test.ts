@@ -167,8 +167,12 @@ describe('a field QuickBooks refuses is a per-record outcome, never a failed req
     expect([run.status, run.error]).toEqual(['succeeded', null]);
     const events = await t.deps.sql<{ data: any }[]>`select data from events where connection_id = ${id} and type = 'supplier.updated'`;
     expect(events.map((event) => event.data)).toEqual([{ host_id: 'host-1', provider_id: vendorId, changes: { account_number: { from: before.AcctNum ?? null, to: 'QB-4471' } } }]);
-    // The name change is still pending, not mistaken for a QuickBooks edit of the name.
+    // The name change is still pending (tried again with the QuickBooks edit, refused again), not taken as
+    // applied nor mistaken for a QuickBooks edit of the name.
     expect((await quickbooksVendor(realm, id, vendorId)).DisplayName).toBe(before.DisplayName);
+    const refusals = await t.deps.sql<{ field: string; host_value: string }[]>`select field, host_value from field_sync_log where connection_id = ${id} and action = 'refused' order by id`;
+    expect(refusals.length).toBeGreaterThanOrEqual(2); // the PUT's, and at least the sync that reported AcctNum
+    expect(new Set(refusals.map((row) => `${row.field}=${row.host_value}`))).toEqual(new Set([`name=${taken.toLowerCase()}`]));
   });
 
   test('a value over its QuickBooks length is refused before sending, naming the field; fixing it writes it', async () => {
