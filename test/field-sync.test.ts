@@ -1,5 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { open } from '../bff/crypto/vault.ts';
+import type { ConnectionRow } from '../bff/connections/store.ts';
+import { syncSupplierFields } from '../bff/matching/field-sync.ts';
+import { parseFault } from '../bff/providers/qbo/faults.ts';
+import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
@@ -203,5 +207,81 @@ describe('a field QuickBooks refuses is a per-record outcome, never a failed req
     expect((await syncOnce(t, id)).status).toBe('succeeded');
     const [event] = await t.deps.sql<{ data: any }[]>`select data from events where connection_id = ${id} and type = 'supplier.updated'`;
     expect(event!.data.changes).toEqual({ account_number: { from: expect.anything(), to: 'QB-9' } });
+  });
+});
+
+describe('every kind of write fault, through the real field sync and database', () => {
+  /** A caller that answers each QuickBooks call with the next scripted fault, as QuickBooks would. */
+  const scripted = (...answers: { status: number; body: string }[]) =>
+    ({
+      call: async () => {
+        const next = answers.shift();
+        if (!next) throw new Error('unexpected extra QuickBooks call');
+        throw parseFault(next.status, next.body);
+      },
+    }) as unknown as ProviderCaller;
+  const fault = (status: number, code: string, element = '', detail = '') => ({
+    status,
+    body: JSON.stringify({ Fault: { Error: [{ Message: `fault ${code}`, Detail: detail, code, element }], type: 'ValidationFault' } }),
+  });
+
+  async function hostEdited() {
+    const linked = await linkedSupplier();
+    await t.deps.sql`update host_records set data = data || '{"city":"Pateley Bridge","account_number":"H-7"}'::jsonb, updated_at = now()
+      where tenant_id = ${linked.tenant.id} and host_id = 'host-1'`;
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${linked.id}`;
+    return { ...linked, connection: connection! };
+  }
+
+  test.each([
+    ['6000 business validation', [fault(400, '6000', '', 'Business Validation Error: something')], '6000'],
+    ['6140 duplicate document number', [fault(400, '6140')], '6140'],
+    ['2010 unsupported property', [fault(400, '2010', 'Colour')], '2010'],
+    ['2020 required field missing', [fault(400, '2020', 'DisplayName')], '2020'],
+    ['610 object not found', [fault(400, '610')], '610'],
+    ['5010 stale twice: stale, re-read refused with 610', [fault(400, '5010'), fault(400, '610')], '610'],
+    ['4001 (internal)', [fault(400, '4001')], '4001'],
+    ['5020 plan', [fault(400, '5020')], '5020'],
+  ])('%s is a refused outcome, stored, never thrown', async (_name, answers, code) => {
+    const { id, connection } = await hostEdited();
+    const totals = await syncSupplierFields(t.deps, connection, scripted(...answers), ['host-1'], 'host');
+    expect(totals.failed).toBe(1);
+    expect(totals.outcomes[0]).toMatchObject({ status: 'refused', pushed: [] });
+    expect(totals.outcomes[0]!.refused.map((refusal) => [refusal.field, refusal.quickbooks_code])).toEqual([
+      ['city', code],
+      ['account_number', code],
+    ]);
+    const logged = await t.deps.sql<{ field: string }[]>`select field from field_sync_log where connection_id = ${id} and action = 'refused' order by id`;
+    expect(logged.map((row) => row.field)).toEqual(['city', 'account_number']);
+  });
+
+  test('a refusal naming one field drops that field and writes the others', async () => {
+    const { connection } = await hostEdited();
+    let sent: Record<string, unknown> | undefined;
+    const caller = {
+      call: async (request: (api: { post: (path: string, body: Record<string, unknown>) => Promise<unknown> }) => Promise<unknown>) =>
+        request({
+          post: async (_path, body) => {
+            if (body.AcctNum !== undefined) throw parseFault(400, fault(400, '2050', 'AcctNum', 'Length of the field exceeds 100 chars').body);
+            sent = body;
+            return { Vendor: { ...(await quickbooksVendor(connection.external_id, connection.id, String(body.Id))), ...body, SyncToken: String(Number(body.SyncToken) + 1) } };
+          },
+        }),
+    } as unknown as ProviderCaller;
+    const totals = await syncSupplierFields(t.deps, connection, caller, ['host-1'], 'host');
+    expect(totals.outcomes[0]).toMatchObject({ status: 'partly_refused', pushed: ['city'], refused: [{ field: 'account_number', quickbooks_field: 'AcctNum', quickbooks_code: '2050' }] });
+    expect((sent?.BillAddr as { City?: string }).City).toBe('Pateley Bridge');
+  });
+
+  test.each([
+    ['403 ApplicationAuthorizationFailed', { status: 403, body: '{"fault":{"error":[{"message":"message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403","detail":null,"code":"3100","element":null}],"type":"SERVICE"}}' }, 'needs_reconnect'],
+    ['503 outage', { status: 503, body: '<html>503 Service Unavailable</html>' }, 'provider_down'],
+    ['429 throttle', { status: 429, body: '<IntuitResponse><Fault type="SERVICE"><Error code="3001"><Message>ThrottleExceeded</Message></Error></Fault></IntuitResponse>' }, 'rate_limited'],
+  ])('%s propagates (the caller must act on the connection), and nothing is stored as agreed', async (_name, answer, category) => {
+    const { id, connection } = await hostEdited();
+    const [before] = await t.deps.sql<{ field_baseline: unknown }[]>`select field_baseline from party_links where connection_id = ${id}`;
+    await expect(syncSupplierFields(t.deps, connection, scripted(answer), ['host-1'], 'host')).rejects.toMatchObject({ category });
+    const [after] = await t.deps.sql<{ field_baseline: unknown }[]>`select field_baseline from party_links where connection_id = ${id}`;
+    expect(after!.field_baseline).toEqual(before!.field_baseline);
   });
 });

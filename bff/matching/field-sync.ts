@@ -93,7 +93,15 @@ export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, 
             // Our copy was stale: someone changed the vendor in QuickBooks. Re-read it and decide again, so
             // the policy (not the order of events) settles a conflict.
             reread = true;
-            vendor = (await caller.call((api) => api.get<{ Vendor: Record<string, any> }>(`vendor/${encodeURIComponent(String(vendor.Id))}`))).Vendor;
+            try {
+              vendor = (await caller.call((api) => api.get<{ Vendor: Record<string, any> }>(`vendor/${encodeURIComponent(String(vendor.Id))}`))).Vendor;
+            } catch (again) {
+              // The vendor cannot be read back (gone, 610): nothing of this record can be written now.
+              if (propagates(again)) throw again;
+              for (const each of Object.keys(pending) as SupplierField[]) refused.push({ field: each, fault: faultOf(again as QboError, each) });
+              pending = {};
+              continue;
+            }
             await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
             plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
             pending = writable(plan.push, vendor, refused);
