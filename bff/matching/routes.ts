@@ -4,7 +4,7 @@ import { ConnectionId } from '../../shared/api/connections.ts';
 import { HostId } from '../../shared/api/common.ts';
 import { Candidate, CreateLinksBody, FieldSyncResult, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type PartyKind } from '../../shared/api/matching.ts';
 import { NeedsReconnectError } from '../connections/tokens.ts';
-import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
+import { describeQboFault, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
 import type { AppEnv } from '../context.ts';
@@ -66,7 +66,7 @@ async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: strin
         field: null,
         quickbooks_field: null,
         quickbooks_code: fault?.normalCode ?? null,
-        message: fault ? describeQboFault(fault, 'your suppliers') : describeQboFault(new QboError('unauthorized', 401, []), 'your suppliers'),
+        message: fault ? describeQboFault(fault, 'your suppliers') : reconnectMessage,
       });
     }
   }

@@ -195,6 +195,9 @@ function xmlFaults(body: string): QboFaultDetail[] {
 
 const nameHolder = /Another \$*(customer|vendor|employee|tax rate|tax code|[a-z ]+?)\$* is already using this name/i;
 
+/** What a person reads when the connection itself is gone (a QboError, or our own token layer saying so). */
+export const reconnectMessage = 'QuickBooks no longer lets us into this company. Reconnect it to resume.';
+
 /**
  * The fault in plain words, for the person who can fix it. `what` names the record ("the vendor").
  */
@@ -203,7 +206,7 @@ export function describeQboFault(error: QboError, what = 'the record'): string {
   const said = first ? [first.message, first.detail].filter(Boolean).join(': ') : '';
   switch (error.category) {
     case 'needs_reconnect':
-      return 'QuickBooks no longer lets us into this company. Reconnect it to resume.';
+      return reconnectMessage;
     case 'rate_limited':
       return 'QuickBooks limited how often we can ask. We will try again shortly.';
     case 'provider_down':
