@@ -27,7 +27,7 @@ async function setup() {
     { id: 'host-new', name: 'Zebulon Quartz Widgets Cooperative' },
   ];
   const put = await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records } });
-  expect(await put.json()).toEqual({ upserted: 5, removed: 0, received: 5, field_sync: { pushed: 0, reported: 0, conflicts: 0 } });
+  expect(await put.json()).toEqual({ upserted: 5, removed: 0, received: 5, field_sync: { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [], unreachable: [] } });
   const admin = await t.session(tenant, 'org-1', { id: 'ada', role: 'admin' });
   return { tenant, id, realm, vendors, admin, headers: { origin: tenant.origin } };
 }
@@ -89,6 +89,46 @@ describe('supplier matching', () => {
     const twin = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-twin' } });
     expect(twin.status).toBe(409);
     expect(((await twin.json()) as any).error.details).toEqual({ provider_id: body.provider.id, provider_name: 'Zebulon Quartz Widgets Cooperative' });
+  });
+
+  test('create in QuickBooks checks the record against QuickBooks\' field limits first: a 400 names the field, nothing is sent', async () => {
+    const { tenant, id, realm, admin, headers } = await setup();
+    const before = await sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+    await t.request('/v1/organizations/org-1/host-records/suppliers', {
+      method: 'PUT',
+      token: tenant.secretKey,
+      json: { records: [{ id: 'host-long-phone', name: 'Quillon Lantern Supplies', phone: '+1 415 555 0100 ext. 4412 (accounts)', postal_code: '94103' }] },
+    });
+    const refused = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-long-phone' } });
+    expect(refused.status).toBe(400);
+    const { error } = (await refused.json()) as { error: { code: string; message: string; details: any } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/^host_record\.phone: QuickBooks holds at most 30 characters/);
+    expect(error.details.issues).toEqual([{ field: 'host_record.phone', quickbooks_field: 'PrimaryPhone.FreeFormNumber', message: expect.stringContaining('30 characters') }]);
+    const after = await sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+    expect(after.entity_counts.Vendor).toBe(before.entity_counts.Vendor);
+  });
+
+  test('create in QuickBooks: a name longer than CompanyName holds is kept whole in DisplayName, never sent over the limit', async () => {
+    const { tenant, id, admin, headers } = await setup();
+    const name = `Northumbrian ${'Heritage '.repeat(13)}Ironmongery and Lantern Restoration Cooperative`; // ~180 characters
+    await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ id: 'host-long-name', name }] } });
+    const created = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-long-name' } });
+    expect(created.status).toBe(201);
+    const providerId = ((await created.json()) as { provider: { id: string } }).provider.id;
+    const [vendor] = await t.deps.sql<{ data: Record<string, any> }[]>`select data from records where connection_id = ${id} and type = 'Vendor' and external_id = ${providerId}`;
+    expect(vendor!.data.DisplayName).toBe(name.trim());
+    expect(vendor!.data.CompanyName ?? null).toBeNull();
+  });
+
+  test('create in QuickBooks: a name a customer holds answers 409 saying a customer holds it', async () => {
+    const { tenant, id, admin, headers } = await setup();
+    const [customer] = await t.deps.sql<{ data: Record<string, any> }[]>`
+      select data from records where connection_id = ${id} and type = 'Customer' and coalesce(active, true) order by external_id::int limit 1`;
+    await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ id: 'host-customer-name', name: String(customer!.data.DisplayName) }] } });
+    const refused = await t.request(`/v1/widget/connections/${id}/matching/suppliers/create`, { method: 'POST', token: admin, headers, json: { host_id: 'host-customer-name' } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('already used by a customer in QuickBooks');
   });
 
   test('import a QuickBooks vendor into the host: an event carries it; never one already linked', async () => {

@@ -1,13 +1,15 @@
-import type { HostRecord, PartyKind } from '../../shared/api/matching.ts';
+import type { ProviderFault } from '../../shared/api/errors.ts';
+import type { FieldSyncOutcome, HostRecord, PartyKind } from '../../shared/api/matching.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { recordEvent } from '../events/record.ts';
 import { getSettings } from '../organizations/store.ts';
-import { QboError } from '../providers/qbo/faults.ts';
+import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
+import { checkOutgoing } from '../providers/qbo/field-limits.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
-import { hostSupplierFields, planFieldSync, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline } from './supplier-fields.ts';
+import { hostSupplierFields, planFieldSync, supplierFieldOf, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline, type SupplierField, type SupplierFields } from './supplier-fields.ts';
 
 interface LinkedSupplier {
   host_id: string;
@@ -29,20 +31,33 @@ export async function initialiseBaselines(tx: Queryable, connection: Pick<Connec
   }
 }
 
+export interface FieldSyncTotals {
+  pushed: number;
+  reported: number;
+  conflicts: number;
+  /** Linked suppliers with at least one refused field. */
+  failed: number;
+  outcomes: FieldSyncOutcome[];
+}
+
+/** Faults that are about the connection or QuickBooks itself, not this record: the caller must hear of them. */
+const propagates = (error: unknown) => !(error instanceof QboError) || error.category === 'needs_reconnect' || error.category === 'rate_limited' || error.category === 'provider_down';
+
+type Refusal = { field: SupplierField; fault: ProviderFault };
+
 /**
  * Two-way sync of the eight supplier fields for some linked suppliers (those whose host record or vendor
  * just changed): host edits are written to QuickBooks as sparse updates, QuickBooks edits are reported to
  * the host as a `supplier.updated` event with field-level diffs, and conflicts follow the organization's
- * policy. Every decision is logged. Returns counts for the caller to report.
+ * policy. Every decision is logged, and each record's outcome returned.
+ *
+ * A field QuickBooks refuses, before sending (field-limits.ts) or after (6240 duplicate name, 2050, 6000,
+ * a stale copy twice…), is dropped from the write, the rest is written, and the refusal is logged and
+ * returned: it never throws, so it cannot fail a read sync nor stop QuickBooks-side edits from being
+ * reported. Only a dead connection, a throttle or QuickBooks being down propagate.
  */
-export async function syncSupplierFields(
-  deps: Deps,
-  connection: ConnectionRow,
-  caller: ProviderCaller,
-  ids: string[],
-  by: 'host' | 'provider',
-): Promise<{ pushed: number; reported: number; conflicts: number }> {
-  const totals = { pushed: 0, reported: 0, conflicts: 0 };
+export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, caller: ProviderCaller, ids: string[], by: 'host' | 'provider'): Promise<FieldSyncTotals> {
+  const totals: FieldSyncTotals = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [] };
   if (ids.length === 0) return totals;
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   for (const link of await linkedSuppliers(deps.sql, connection, ids, by)) {
@@ -53,36 +68,68 @@ export async function syncSupplierFields(
     }
     const baseline = link.field_baseline;
     let vendor = link.vendor;
-    const log: { field: string; action: string; host: string | null; quickbooks: string | null; winner: string | null }[] = [];
+    const log: { field: string; action: string; host: string | null; quickbooks: string | null; winner: string | null; fault?: ProviderFault }[] = [];
+    const refused: Refusal[] = [];
+    let pushed: SupplierField[] = [];
+    let skipped = false;
     let plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
-    for (let attempt = 0; ; attempt++) {
-      const pushFields = Object.keys(plan.push) as (keyof typeof plan.push)[];
-      if (pushFields.length === 0) break;
-      if (settings.read_only) {
-        // Keep the old baseline for these fields, so the change is written if the organization allows writes later.
-        for (const field of pushFields) {
-          log.push({ field, action: 'skipped_read_only', host: plan.push[field] ?? null, quickbooks: null, winner: null });
-          plan.baseline.host[field] = baseline.host[field];
-          plan.baseline.provider[field] = baseline.provider[field];
+    if (settings.read_only) {
+      // Keep the old baseline for these fields, so the change is written if the organization allows writes later.
+      for (const field of Object.keys(plan.push) as SupplierField[]) {
+        log.push({ field, action: 'skipped_read_only', host: plan.push[field] ?? null, quickbooks: null, winner: null });
+        plan.baseline.host[field] = baseline.host[field];
+        plan.baseline.provider[field] = baseline.provider[field];
+        skipped = true;
+      }
+    } else {
+      let reread = false;
+      for (let pending = writable(plan.push, vendor, refused); Object.keys(pending).length > 0; ) {
+        try {
+          vendor = (await caller.call((api) => api.post<{ Vendor: Record<string, any> }>('vendor', vendorSparseUpdate(vendor, pending)))).Vendor;
+        } catch (error) {
+          if (propagates(error)) throw error;
+          const fault = error as QboError;
+          if (fault.category === 'conflict' && !reread) {
+            // Our copy was stale: someone changed the vendor in QuickBooks. Re-read it and decide again, so
+            // the policy (not the order of events) settles a conflict.
+            reread = true;
+            try {
+              vendor = (await caller.call((api) => api.get<{ Vendor: Record<string, any> }>(`vendor/${encodeURIComponent(String(vendor.Id))}`))).Vendor;
+            } catch (again) {
+              // The vendor cannot be read back (gone, 610): nothing of this record can be written now.
+              if (propagates(again)) throw again;
+              for (const each of Object.keys(pending) as SupplierField[]) refused.push({ field: each, fault: faultOf(again as QboError, each) });
+              pending = {};
+              continue;
+            }
+            await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
+            plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
+            pending = writable(plan.push, vendor, refused);
+            continue;
+          }
+          // A refusal naming one of several fields: drop that field and write the others.
+          const field = supplierFieldOf(fault.field ?? '');
+          const blamed = field && field in pending && Object.keys(pending).length > 1 ? [field] : (Object.keys(pending) as SupplierField[]);
+          for (const each of blamed) {
+            refused.push({ field: each, fault: faultOf(fault, each) });
+            delete pending[each];
+          }
+          continue;
         }
+        await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
+        pushed = Object.keys(pending) as SupplierField[];
+        plan.baseline.provider = vendorSupplierFields(vendor);
+        for (const field of pushed) log.push({ field, action: 'pushed', host: pending[field] ?? null, quickbooks: null, winner: 'host' });
         break;
       }
-      try {
-        vendor = (await caller.call((api) => api.post<{ Vendor: Record<string, any> }>('vendor', vendorSparseUpdate(vendor, plan.push)))).Vendor;
-      } catch (error) {
-        // Our copy was stale: someone changed the vendor in QuickBooks. Re-read it and decide again, so the
-        // policy (not the order of events) settles a conflict.
-        if (!(error instanceof QboError && error.kind === 'stale_object') || attempt > 0) throw error;
-        vendor = (await caller.call((api) => api.get<{ Vendor: Record<string, any> }>(`vendor/${encodeURIComponent(String(vendor.Id))}`))).Vendor;
-        await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
-        plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
-        continue;
-      }
-      await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
-      plan.baseline.provider = vendorSupplierFields(vendor);
-      for (const field of pushFields) log.push({ field, action: 'pushed', host: plan.push[field] ?? null, quickbooks: null, winner: 'host' });
-      totals.pushed += 1;
-      break;
+    }
+    const current = vendorSupplierFields(vendor);
+    for (const { field, fault } of refused) {
+      // The host's change stays pending and QuickBooks' value stays the one it last agreed to: the next
+      // sync tries again, and a later QuickBooks edit of this field is still seen as a change.
+      plan.baseline.host[field] = baseline.host[field];
+      plan.baseline.provider[field] = baseline.provider[field];
+      log.push({ field, action: 'refused', host: plan.push[field] ?? hostSupplierFields(link.host)[field], quickbooks: current[field], winner: null, fault });
     }
     for (const conflict of plan.conflicts) log.push({ field: conflict.field, action: 'conflict', host: conflict.host, quickbooks: conflict.quickbooks, winner: conflict.winner });
 
@@ -96,18 +143,55 @@ export async function syncSupplierFields(
           data: { host_id: link.host_id, provider_id: link.provider_id, changes: plan.report },
         });
         for (const [field, change] of Object.entries(plan.report)) log.push({ field, action: 'reported', host: null, quickbooks: change?.to ?? null, winner: 'quickbooks' });
-        totals.reported += 1;
       }
       for (const entry of log) {
-        await tx`insert into field_sync_log (connection_id, host_id, provider_id, field, action, host_value, quickbooks_value, winner, policy)
-          values (${connection.id}, ${link.host_id}, ${link.provider_id}, ${entry.field}, ${entry.action}, ${entry.host}, ${entry.quickbooks}, ${entry.winner}, ${settings.field_conflict_policy})`;
+        await tx`insert into field_sync_log (connection_id, host_id, provider_id, field, action, host_value, quickbooks_value, winner, policy, fault)
+          values (${connection.id}, ${link.host_id}, ${link.provider_id}, ${entry.field}, ${entry.action}, ${entry.host}, ${entry.quickbooks}, ${entry.winner}, ${settings.field_conflict_policy}, ${entry.fault ? tx.json(entry.fault as never) : null})`;
       }
       await tx`update party_links set field_baseline = ${tx.json(plan.baseline as never)}
         where connection_id = ${connection.id} and kind = 'suppliers' and host_id = ${link.host_id} and removed_at is null`;
     });
+    const reported = Object.keys(plan.report);
+    if (pushed.length > 0) totals.pushed += 1;
+    if (reported.length > 0) totals.reported += 1;
+    if (refused.length > 0) totals.failed += 1;
     totals.conflicts += plan.conflicts.length;
+    totals.outcomes.push({
+      connection_id: connection.id,
+      host_id: link.host_id,
+      provider_id: link.provider_id,
+      status: refused.length > 0 ? (pushed.length > 0 ? 'partly_refused' : 'refused') : skipped ? 'skipped_read_only' : pushed.length + reported.length + plan.conflicts.length > 0 ? 'synced' : 'unchanged',
+      pushed,
+      reported,
+      conflicts: plan.conflicts.map((conflict) => conflict.field),
+      refused: refused.map((refusal) => refusal.fault),
+    });
   }
   return totals;
+}
+
+/** The planned writes minus those already refused and those QuickBooks' documented limits would refuse. */
+function writable(push: Partial<SupplierFields>, vendor: Record<string, any>, refused: Refusal[]): Partial<SupplierFields> {
+  const pending: Partial<SupplierFields> = { ...push };
+  for (const { field } of refused) delete pending[field];
+  for (const issue of checkOutgoing('Vendor', vendorSparseUpdate(vendor, pending))) {
+    const field = supplierFieldOf(issue.path);
+    if (!field || !(field in pending) || refused.some((refusal) => refusal.field === field)) continue;
+    refused.push({ field, fault: { category: 'validation', action: 'fix_record', field, quickbooks_field: issue.path, quickbooks_code: null, message: issue.message } });
+    delete pending[field];
+  }
+  return pending;
+}
+
+function faultOf(error: QboError, field: SupplierField): ProviderFault {
+  return {
+    category: error.category,
+    action: error.action,
+    field,
+    quickbooks_field: error.field,
+    quickbooks_code: error.normalCode ?? null,
+    message: describeQboFault(error, 'your supplier'),
+  };
 }
 
 function planFor(link: { field_baseline: FieldBaseline; host: HostRecord; host_updated_at: Date | null }, vendor: Record<string, any>, policy: ConflictPolicy) {

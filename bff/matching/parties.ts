@@ -1,5 +1,6 @@
 import type { MatchRecord } from '../../shared/matching/index.ts';
 import type { HostRecord, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
+import { qboFieldLimits } from '../providers/qbo/field-limits.ts';
 
 /** QuickBooks type behind each kind of host record. */
 export const providerTypeOf: Record<PartyKind, 'Vendor' | 'Customer'> = { suppliers: 'Vendor', customers: 'Customer' };
@@ -54,7 +55,10 @@ export function hostMatchRecord(record: HostRecord): MatchRecord {
 
 /** The QuickBooks body for a new vendor or customer made from a host record (the eight synced fields and contact). */
 export function providerBodyFrom(record: HostRecord, kind: PartyKind): Qbo {
-  const body: Qbo = { DisplayName: record.name, CompanyName: record.name };
+  const body: Qbo = { DisplayName: record.name };
+  // CompanyName holds 100 characters, DisplayName 500: a longer name lives whole in DisplayName rather
+  // than cut short or refused in an optional copy of itself.
+  if ([...record.name].length <= (qboFieldLimits[providerTypeOf[kind]].CompanyName?.max ?? 0)) body.CompanyName = record.name;
   if (record.email) body.PrimaryEmailAddr = { Address: record.email };
   if (record.phone) body.PrimaryPhone = { FreeFormNumber: record.phone };
   const address: Qbo = {};
@@ -67,4 +71,22 @@ export function providerBodyFrom(record: HostRecord, kind: PartyKind): Qbo {
   if (Object.keys(address).length > 0) body.BillAddr = address;
   if (record.account_number && kind === 'suppliers') body.AcctNum = record.account_number;
   return body;
+}
+
+/** The host record's field behind a QuickBooks path of `providerBodyFrom`'s body, for answers that name it. */
+export function hostFieldOf(quickbooksPath: string): keyof HostRecord | string {
+  const byPath: Record<string, keyof HostRecord> = {
+    DisplayName: 'name',
+    CompanyName: 'name',
+    'PrimaryEmailAddr.Address': 'email',
+    'PrimaryPhone.FreeFormNumber': 'phone',
+    'BillAddr.Line1': 'address_line1',
+    'BillAddr.Line2': 'address_line2',
+    'BillAddr.City': 'city',
+    'BillAddr.CountrySubDivisionCode': 'region',
+    'BillAddr.PostalCode': 'postal_code',
+    'BillAddr.Country': 'country',
+    AcctNum: 'account_number',
+  };
+  return byPath[quickbooksPath] ?? quickbooksPath;
 }

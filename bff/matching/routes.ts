@@ -2,7 +2,9 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { HostId } from '../../shared/api/common.ts';
-import { Candidate, CreateLinksBody, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type PartyKind } from '../../shared/api/matching.ts';
+import { Candidate, CreateLinksBody, FieldSyncResult, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type PartyKind } from '../../shared/api/matching.ts';
+import { NeedsReconnectError } from '../connections/tokens.ts';
+import { describeQboFault, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
 import type { AppEnv } from '../context.ts';
@@ -29,27 +31,46 @@ const HostRecordsResult = z
     upserted: z.number().int(),
     removed: z.number().int(),
     received: z.number().int(),
-    field_sync: z
-      .object({ pushed: z.number().int(), reported: z.number().int(), conflicts: z.number().int() })
-      .meta({ description: 'Linked suppliers whose changed fields were written to QuickBooks (pushed), reported back, or in conflict.' }),
+    field_sync: FieldSyncResult,
   })
   .meta({ id: 'HostRecordsResult' });
 
-/** After the host changed some suppliers: two-way field sync for those linked in each connected company. */
-async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[]) {
-  const totals = { pushed: 0, reported: 0, conflicts: 0 };
-  if (kind !== 'suppliers' || changed.length === 0) return totals;
+/**
+ * After the host changed some suppliers: two-way field sync for those linked in each connected company.
+ * The records are saved before this runs, so nothing here fails the request: refused fields come back per
+ * record, and a company we cannot reach (reconnect needed, QuickBooks down or limiting) per connection,
+ * its changes left pending.
+ */
+async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[]): Promise<FieldSyncResult> {
+  const result: FieldSyncResult = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [], unreachable: [] };
+  if (kind !== 'suppliers' || changed.length === 0) return result;
   const deps = c.get('deps');
   const connections = await deps.sql<ConnectionRow[]>`
     select * from connections where tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId} and provider = 'qbo' and status = 'connected'`;
   for (const connection of connections) {
     const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
-    const result = await syncSupplierFields(deps, connection, caller, changed, 'host');
-    totals.pushed += result.pushed;
-    totals.reported += result.reported;
-    totals.conflicts += result.conflicts;
+    try {
+      const totals = await syncSupplierFields(deps, connection, caller, changed, 'host');
+      result.pushed += totals.pushed;
+      result.reported += totals.reported;
+      result.conflicts += totals.conflicts;
+      result.failed += totals.failed;
+      result.outcomes.push(...totals.outcomes);
+    } catch (error) {
+      if (!(error instanceof QboError || error instanceof NeedsReconnectError)) throw error;
+      const fault = error instanceof QboError ? error : null;
+      result.unreachable.push({
+        connection_id: connection.id,
+        category: fault?.category ?? 'needs_reconnect',
+        action: fault?.action ?? 'reconnect',
+        field: null,
+        quickbooks_field: null,
+        quickbooks_code: fault?.normalCode ?? null,
+        message: fault ? describeQboFault(fault, 'your suppliers') : reconnectMessage,
+      });
+    }
   }
-  return totals;
+  return result;
 }
 const CandidatesQuery = z.object({
   host_id: z.string().min(1).max(128).optional(),

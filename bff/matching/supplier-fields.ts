@@ -53,6 +53,25 @@ export function vendorSparseUpdate(vendor: Record<string, any>, changes: Partial
   return body;
 }
 
+/** QuickBooks' name for each field (a fault's `element`, or a path of field-limits.ts), lower-cased. */
+const fieldOfQuickBooks: Record<string, SupplierField> = {
+  displayname: 'name',
+  line1: 'street',
+  city: 'city',
+  countrysubdivisioncode: 'region',
+  postalcode: 'postal_code',
+  country: 'country',
+  primaryphone: 'phone',
+  freeformnumber: 'phone',
+  acctnum: 'account_number',
+};
+
+/** Which of the eight fields a QuickBooks field (`BillAddr.PostalCode`, `DisplayName`, `postalcode`) is. */
+export function supplierFieldOf(quickbooksField: string): SupplierField | undefined {
+  const last = quickbooksField.split('.').pop()?.toLowerCase() ?? '';
+  return fieldOfQuickBooks[last];
+}
+
 export type ConflictPolicy = 'newest_wins' | 'quickbooks_wins' | 'host_wins';
 
 /** Both sides' values when the two last agreed (at link time, each side as it was). */

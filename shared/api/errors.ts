@@ -34,3 +34,27 @@ export const ErrorBody = z
   .meta({ id: 'Error' });
 
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * What a QuickBooks fault means for the person who meets it, and the one action that fixes it. Validation
+ * names the field; `conflict` is a record someone else changed meanwhile (read it again and retry).
+ */
+export const providerFaultCategories = ['needs_reconnect', 'rate_limited', 'provider_down', 'validation', 'conflict', 'plan_or_region_unsupported', 'internal'] as const;
+export type ProviderFaultCategory = (typeof providerFaultCategories)[number];
+
+export const providerFaultActions = ['reconnect', 'wait', 'retry', 'fix_record', 'upgrade_plan', 'contact_support'] as const;
+export type ProviderFaultAction = (typeof providerFaultActions)[number];
+
+/** One classified QuickBooks refusal, as the API reports it per record. */
+export const ProviderFault = z
+  .object({
+    category: z.enum(providerFaultCategories),
+    action: z.enum(providerFaultActions).meta({ description: 'reconnect, wait, retry, fix the record (field says which), upgrade the plan, or contact support.' }),
+    field: z.string().nullable().meta({ description: 'Our field at fault (e.g. name, phone), when known.', example: 'name' }),
+    quickbooks_field: z.string().nullable().meta({ example: 'DisplayName' }),
+    quickbooks_code: z.string().nullable().meta({ description: 'QuickBooks fault code; null when we refused before sending.', example: '6240' }),
+    message: z.string().meta({ example: 'The name is already used by a customer in QuickBooks: names are shared by vendors, customers and employees.' }),
+  })
+  .meta({ id: 'ProviderFault' });
+
+export type ProviderFault = z.infer<typeof ProviderFault>;

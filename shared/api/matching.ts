@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common.ts';
+import { ProviderFault } from './errors.ts';
 
 export const partyKinds = ['suppliers', 'customers'] as const;
 export type PartyKind = (typeof partyKinds)[number];
@@ -104,3 +105,38 @@ export const CreateLinksBody = z
   })
   .strict()
   .meta({ id: 'CreateLinks' });
+
+/**
+ * What the two-way field sync did for one linked supplier in one connected company. A field QuickBooks
+ * refuses (a name another customer holds, a value over its length) is listed in `refused` with the reason;
+ * it stays a pending change of the host's, and everything else about the record still syncs.
+ */
+export const FieldSyncOutcome = z
+  .object({
+    connection_id: z.string(),
+    host_id: z.string(),
+    provider_id: z.string(),
+    status: z.enum(['synced', 'unchanged', 'partly_refused', 'refused', 'skipped_read_only']),
+    pushed: z.array(z.string()).meta({ description: 'Fields written to QuickBooks.' }),
+    reported: z.array(z.string()).meta({ description: 'QuickBooks changes sent to you as supplier.updated.' }),
+    conflicts: z.array(z.string()).meta({ description: 'Fields changed on both sides, settled by the conflict policy.' }),
+    refused: z.array(ProviderFault).meta({ description: 'Fields QuickBooks refused (or would refuse), each with the reason and the fix.' }),
+  })
+  .meta({ id: 'FieldSyncOutcome' });
+
+export type FieldSyncOutcome = z.infer<typeof FieldSyncOutcome>;
+
+export const FieldSyncResult = z
+  .object({
+    pushed: z.number().int(),
+    reported: z.number().int(),
+    conflicts: z.number().int(),
+    failed: z.number().int().meta({ description: 'Linked suppliers with at least one field QuickBooks refused.' }),
+    outcomes: z.array(FieldSyncOutcome),
+    unreachable: z
+      .array(ProviderFault.extend({ connection_id: z.string() }))
+      .meta({ description: 'Connections whose field sync could not run (reconnect needed, QuickBooks down or limiting); your records are saved and their changes stay pending.' }),
+  })
+  .meta({ id: 'FieldSyncResult', description: 'Linked suppliers whose changed fields were written to QuickBooks (pushed), reported back, in conflict, or refused.' });
+
+export type FieldSyncResult = z.infer<typeof FieldSyncResult>;

@@ -1,6 +1,10 @@
+import type { ProviderFaultAction, ProviderFaultCategory } from '../../../shared/api/errors.ts';
+
 /**
  * How a QuickBooks call failed, in the terms the product acts on. Faults come as JSON (`Fault.Error[]`),
- * as lower-case `fault.error[]` on 401, or as XML (`<Fault type="SERVICE"><Error code="3001">`) on 429.
+ * as lower-case `fault.error[]` (401, and Intuit's 403 ApplicationAuthorizationFailed), as XML
+ * (`<Fault type="SERVICE"><Error code="3001">`) on throttles, or as HTML from a gateway on 5xx.
+ * `kind` is what the HTTP layer retries on; `category` and `action` are what a person is told.
  */
 export type QboFailureKind = 'unauthorized' | 'throttled' | 'stale_object' | 'not_found' | 'validation' | 'unavailable' | 'other';
 
@@ -11,35 +15,150 @@ export interface QboFaultDetail {
   element?: string;
 }
 
+export interface FaultClass {
+  category: ProviderFaultCategory;
+  action: ProviderFaultAction;
+  /** The QuickBooks field at fault: the fault's `element`, or the field the code is always about. */
+  field: string | null;
+}
+
+interface CodeRule {
+  category: ProviderFaultCategory;
+  action: ProviderFaultAction;
+  /** The field this code is about when the fault leaves `element` empty (6240 is always the name). */
+  field?: string;
+}
+
+const reconnect: CodeRule = { category: 'needs_reconnect', action: 'reconnect' };
+const fixRecord: CodeRule = { category: 'validation', action: 'fix_record' };
+const ourRequest: CodeRule = { category: 'validation', action: 'contact_support' };
+const upgrade: CodeRule = { category: 'plan_or_region_unsupported', action: 'upgrade_plan' };
+
+/**
+ * Intuit's documented fault codes (IPP error code list, "Handling common errors", QBO-FACTS), leading
+ * zeros dropped (`003100` is 3100). A code decides before the HTTP status does: Intuit has sent throttles
+ * (3001) with 403 and system faults (10000) with 400.
+ */
+export const qboFaultCodes: Readonly<Record<string, CodeRule>> = {
+  '100': reconnect, // general authentication error
+  '110': reconnect, // OAuth error
+  '120': reconnect, // authorization failure: the admin who connected was removed from the company
+  '3100': reconnect, // ApplicationAuthorizationFailed: the app lost access to this company
+  '3200': reconnect, // AuthenticationFailed: token refused
+  '150': { category: 'provider_down', action: 'retry' }, // company under maintenance
+  '3001': { category: 'rate_limited', action: 'wait' }, // ThrottleExceeded
+  '10000': { category: 'provider_down', action: 'retry' }, // SystemFault: "An application error has occurred"
+  '500': ourRequest, // unsupported operation
+  '600': ourRequest, // duplicate request id
+  '610': fixRecord, // object not found: something the record refers to was deleted or made inactive
+  '2010': ourRequest, // invalid or unsupported property
+  '2020': fixRecord, // required parameter missing
+  '2050': fixRecord, // length exceeds limit
+  '2080': fixRecord, // illegal number format
+  '2170': ourRequest, // invalid enumeration
+  '2500': fixRecord, // invalid reference id
+  '4000': { category: 'internal', action: 'contact_support' }, // query refused: our query
+  '4001': { category: 'internal', action: 'contact_support' },
+  '5010': { category: 'conflict', action: 'retry' }, // stale object: someone saved it first
+  '5020': upgrade, // permission denied: the plan does not include the feature
+  '5030': upgrade, // feature not supported
+  '6000': fixRecord, // business validation
+  '6070': { ...fixRecord, field: 'Amount' }, // amount is not quantity × unit price
+  '6140': { ...fixRecord, field: 'DocNumber' }, // duplicate document number
+  '6190': upgrade, // invalid company status: subscription ended or unpaid
+  '6210': { ...fixRecord, field: 'TxnDate' }, // account period closed
+  '6240': { ...fixRecord, field: 'DisplayName' }, // duplicate name across vendors, customers, employees
+  '6520': fixRecord, // business rule on the transaction's state
+  '6540': fixRecord, // deposited transaction cannot be changed
+};
+
+/** `003100`, `3100` and `errorCode=003100` in a message are the same code. */
+function normalCode(fault: QboFaultDetail): string {
+  const code = fault.code.trim() || /errorCode=(\d+)/.exec(fault.message)?.[1] || '';
+  return /^\d+$/.test(code) ? String(Number(code)) : code;
+}
+
+/**
+ * One fault answer → category, action and field. Order: a 401 is always a dead token and a 429 always a
+ * throttle whatever the body says; then the first fault whose code is documented; then the status
+ * (any other 403 is an authorization problem, 5xx and no answer at all are QuickBooks being down).
+ */
+export function classifyQboFault(status: number, faults: QboFaultDetail[], oauthError?: string): FaultClass {
+  const first = faults[0];
+  const element = first?.element?.trim() || null;
+  if (status === 401 || oauthError === 'invalid_grant') return { ...reconnect, field: null };
+  if (status === 429) return { category: 'rate_limited', action: 'wait', field: null };
+  for (const fault of faults) {
+    const rule = qboFaultCodes[normalCode(fault)];
+    if (!rule) continue;
+    // A business validation about the plan ("not available in your QuickBooks Online plan") is fixed by upgrading.
+    if (rule === qboFaultCodes['6000'] && /\bplan\b|subscription/i.test(`${fault.message} ${fault.detail}`)) return { ...upgrade, field: null };
+    return { category: rule.category, action: rule.action, field: fault.element?.trim() || rule.field || null };
+  }
+  if (status === 403) return { ...reconnect, field: null };
+  if (status === 0 || status >= 500) return { category: 'provider_down', action: 'retry', field: null };
+  if (status === 400) return { category: 'validation', action: 'contact_support', field: element };
+  return { category: 'internal', action: 'contact_support', field: element };
+}
+
+const kindOf = (klass: FaultClass, faults: QboFaultDetail[]): QboFailureKind => {
+  if (klass.category === 'needs_reconnect') return 'unauthorized';
+  if (klass.category === 'rate_limited') return 'throttled';
+  if (klass.category === 'provider_down') return 'unavailable';
+  if (klass.category === 'conflict') return 'stale_object';
+  if (faults.some((fault) => normalCode(fault) === '610')) return 'not_found';
+  return klass.category === 'internal' ? 'other' : 'validation';
+};
+
 export class QboError extends Error {
+  readonly category: ProviderFaultCategory;
+  readonly action: ProviderFaultAction;
+  /** The QuickBooks field at fault, when the fault names one or its code implies one. */
+  readonly field: string | null;
+
   constructor(
     readonly kind: QboFailureKind,
     readonly status: number,
     readonly faults: QboFaultDetail[],
     readonly retryAfterSeconds?: number,
+    klass: FaultClass = classifyQboFault(status, faults),
   ) {
     const first = faults[0];
     super(first ? `QuickBooks ${status} ${first.code}: ${first.message}${first.detail ? ` (${first.detail})` : ''}` : `QuickBooks answered ${status}`);
     this.name = 'QboError';
+    this.category = klass.category;
+    this.action = klass.action;
+    this.field = klass.field;
   }
 
+  /** The first fault's code as Intuit sent it (`003100` stays as sent; the classification ignores zeros). */
   get code(): string | undefined {
     return this.faults[0]?.code;
+  }
+
+  /** The first documented code, leading zeros dropped: what the product branches on. */
+  get normalCode(): string | undefined {
+    const first = this.faults.find((fault) => qboFaultCodes[normalCode(fault)]) ?? this.faults[0];
+    return first ? normalCode(first) : undefined;
   }
 }
 
 export function parseFault(status: number, body: string, retryAfter?: string | null): QboError {
-  const faults = /^\s*</.test(body) ? xmlFaults(body) : jsonFaults(body);
-  const codes = new Set(faults.map((fault) => fault.code));
+  const isXml = /^\s*</.test(body);
+  const faults = isXml ? xmlFaults(body) : jsonFaults(body);
   const retryAfterSeconds = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
-  let kind: QboFailureKind = 'other';
-  if (status === 401 || codes.has('3200') || codes.has('100') || codes.has('120')) kind = 'unauthorized';
-  else if (status === 429 || codes.has('3001')) kind = 'throttled';
-  else if (codes.has('5010')) kind = 'stale_object';
-  else if (codes.has('610')) kind = 'not_found';
-  else if (status >= 500) kind = 'unavailable';
-  else if (status === 400) kind = 'validation';
-  return new QboError(kind, status, faults, retryAfterSeconds);
+  const klass = classifyQboFault(status, faults, isXml ? undefined : oauthErrorOf(body));
+  return new QboError(kindOf(klass, faults), status, faults, retryAfterSeconds, klass);
+}
+
+/** Intuit's token endpoint answers `{"error":"invalid_grant"}`: no Fault, but just as final. */
+function oauthErrorOf(body: string): string | undefined {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return typeof parsed.error === 'string' ? parsed.error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function jsonFaults(body: string): QboFaultDetail[] {
@@ -72,4 +191,36 @@ function xmlFaults(body: string): QboFaultDetail[] {
     });
   }
   return faults;
+}
+
+const nameHolder = /Another \$*(customer|vendor|employee|tax rate|tax code|[a-z ]+?)\$* is already using this name/i;
+
+/** What a person reads when the connection itself is gone (a QboError, or our own token layer saying so). */
+export const reconnectMessage = 'QuickBooks no longer lets us into this company. Reconnect it to resume.';
+
+/**
+ * The fault in plain words, for the person who can fix it. `what` names the record ("the vendor").
+ */
+export function describeQboFault(error: QboError, what = 'the record'): string {
+  const first = error.faults.find((fault) => qboFaultCodes[normalCode(fault)]) ?? error.faults[0];
+  const said = first ? [first.message, first.detail].filter(Boolean).join(': ') : '';
+  switch (error.category) {
+    case 'needs_reconnect':
+      return reconnectMessage;
+    case 'rate_limited':
+      return 'QuickBooks limited how often we can ask. We will try again shortly.';
+    case 'provider_down':
+      return 'QuickBooks is not responding right now. We will try again automatically.';
+    case 'conflict':
+      return `Someone changed ${what} in QuickBooks while we were saving it. It will be read again and retried.`;
+    case 'plan_or_region_unsupported':
+      return `QuickBooks refused ${what}: this company's QuickBooks plan does not allow it${said ? ` (${said})` : ''}.`;
+    default:
+      break;
+  }
+  if (first && normalCode(first) === '6240') {
+    const holder = nameHolder.exec(first.detail)?.[1]?.toLowerCase();
+    return `The name is already used by ${holder ? `a ${holder}` : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
+  }
+  return `QuickBooks refused ${what}${error.field ? ` (field ${error.field})` : ''}${said ? `: ${said}` : ''}.`;
 }

@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { testApp } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { syncOnce } from './support/sync.ts';
+
+/**
+ * QuickBooks faults that are about the connection or QuickBooks itself, met through the real routes and
+ * the real sync engine against the sandbox: each is classified with the action that fixes it, and none
+ * turns a saved host PUT into a 500.
+ */
+const sandbox = await startSandbox();
+const t = testApp(sandboxDeps(sandbox.url));
+
+/** A connected, imported company with one linked supplier (host-1). */
+async function linked() {
+  const tenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  await syncOnce(t, id);
+  const [vendor] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+    select external_id, data from records where connection_id = ${id} and type = 'Vendor' and coalesce(active, true) order by external_id::int limit 1`;
+  const host = { id: 'host-1', name: String(vendor!.data.DisplayName), city: vendor!.data.BillAddr?.City ?? 'Leeds' };
+  const put = (changes: Record<string, unknown> = {}) =>
+    t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ ...host, ...changes }] } });
+  await put();
+  await t.request(`/v1/connections/${id}/links`, { method: 'POST', token: tenant.secretKey, json: { kind: 'suppliers', links: [{ host_id: 'host-1', provider_id: vendor!.external_id, method: 'manual' }] } });
+  return { tenant, id, realm, put };
+}
+
+/**
+ * The app loses access to the company while its token still works (QuickBooks answers 403,
+ * ApplicationAuthorizationFailed, code 3100): here, by pointing the connection at a company its grant
+ * does not cover, which is exactly the check QuickBooks makes.
+ */
+async function loseAccess(connectionId: string) {
+  const { realm_id: other } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
+  await t.deps.sql`update connections set external_id = ${other} where id = ${connectionId}`;
+}
+
+describe('faults about the connection or QuickBooks itself', () => {
+  test('403 ApplicationAuthorizationFailed during a sync is needs_reconnect with Reconnect, not "something went wrong on our side"', async () => {
+    const { id } = await linked();
+    await loseAccess(id);
+    const run = await syncOnce(t, id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ category: 'needs_reconnect', action: 'reconnect' });
+    expect(run.error!.message).toContain('Reconnect');
+  });
+
+  test('403 while writing a host edit: the PUT still answers 200 with the records saved and says to reconnect', async () => {
+    const { tenant, id, put } = await linked();
+    await loseAccess(id);
+    const answer = await put({ city: 'Otley' });
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as { upserted: number; field_sync: { unreachable: any[]; outcomes: any[] } };
+    expect(body.upserted).toBe(1);
+    expect(body.field_sync.outcomes).toEqual([]);
+    expect(body.field_sync.unreachable).toEqual([
+      { connection_id: id, category: 'needs_reconnect', action: 'reconnect', field: null, quickbooks_field: null, quickbooks_code: '3100', message: expect.stringContaining('Reconnect') },
+    ]);
+    const [stored] = await t.deps.sql<{ data: any }[]>`select data from host_records where tenant_id = ${tenant.id} and host_id = 'host-1'`;
+    expect(stored!.data.city).toBe('Otley');
+  });
+
+  test('QuickBooks down while writing a host edit: 200, records saved, the connection listed as provider_down with retry', async () => {
+    const { id, put } = await linked();
+    await sandbox.control('PUT', '/qbo/settings', { fault_rate: 1, fault_kinds: ['503'] });
+    try {
+      const answer = await put({ city: 'Ilkley' });
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as { field_sync: { unreachable: any[] } };
+      expect(body.field_sync.unreachable).toEqual([expect.objectContaining({ connection_id: id, category: 'provider_down', action: 'retry' })]);
+    } finally {
+      await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0 });
+    }
+  }, 60_000);
+});
