@@ -47,6 +47,18 @@ describe('faults about the connection or QuickBooks itself', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ category: 'needs_reconnect', action: 'reconnect' });
     expect(run.error!.message).toContain('Reconnect');
+    // The connection itself says so, so schedules stop and the components offer Reconnect.
+    const [connection] = await t.deps.sql<{ status: string; status_reason: string }[]>`select status, status_reason from connections where id = ${id}`;
+    expect(connection).toEqual({ status: 'needs_reconnect', status_reason: expect.stringContaining('lost access') });
+  });
+
+  test('403 ApplicationAuthorizationFailed on a connection check turns the connection needs_reconnect', async () => {
+    const { tenant, id } = await linked();
+    await loseAccess(id);
+    const token = await t.session(tenant, 'org-1');
+    const answer = await t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { status: string }).status).toBe('needs_reconnect');
   });
 
   test('403 while writing a host edit: the PUT still answers 200 with the records saved and says to reconnect', async () => {

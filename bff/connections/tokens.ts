@@ -106,8 +106,8 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
   return {
     current: () => obtain(),
     renewAfterRejection: (rejected) => obtain(rejected),
-    async rejectedAfterRenewal() {
-      await markNeedsReconnect(deps, connectionId, 'QuickBooks refused a freshly renewed authorization; the app may have been disconnected inside QuickBooks.');
+    async grantRefused(reason) {
+      await markNeedsReconnect(deps, connectionId, reason);
     },
     /** Forces a refresh now (keep-alive); still exactly once across replicas. */
     async refresh() {

@@ -4,8 +4,11 @@ import { parseFault, QboError } from './faults.ts';
 export interface AccessTokens {
   current(): Promise<string>;
   renewAfterRejection(rejected: string): Promise<string>;
-  /** Called when even the renewed token is refused: the grant is gone. */
-  rejectedAfterRenewal?(): Promise<void>;
+  /**
+   * Called when QuickBooks refuses the grant itself: even a renewed token got a 401, or a fault whose fix is
+   * reconnecting (403 ApplicationAuthorizationFailed: the app or the user lost access to the company).
+   */
+  grantRefused?(reason: string): Promise<void>;
 }
 
 export interface QboApiOptions {
@@ -55,11 +58,15 @@ export class QboApi {
       await response.body?.cancel();
       token = await this.options.tokens.renewAfterRejection(token);
       response = await this.#send(method, path, query, token, body);
-      if (response.status === 401) await this.options.tokens.rejectedAfterRenewal?.();
+      if (response.status === 401) await this.options.tokens.grantRefused?.('QuickBooks refused a freshly renewed authorization; the app may have been disconnected inside QuickBooks.');
     }
     const text = await response.text();
-    if (!response.ok) throw parseFault(response.status, text, response.headers.get('retry-after'));
-    return text;
+    if (response.ok) return text;
+    const fault = parseFault(response.status, text, response.headers.get('retry-after'));
+    if (response.status !== 401 && fault.category === 'needs_reconnect') {
+      await this.options.tokens.grantRefused?.('QuickBooks refused access to this company: the app, or the person who connected it, lost access. Reconnect to resume.');
+    }
+    throw fault;
   }
 
   async #send(method: string, path: string, query: Record<string, string>, token: string, body: unknown): Promise<Response> {
