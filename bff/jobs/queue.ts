@@ -49,7 +49,7 @@ export async function enqueueJob(sql: Queryable, input: EnqueueInput): Promise<{
     on conflict (kind, dedupe_key) where status in ('queued', 'running') do update set
       due_at = case when jobs.status = 'queued' then least(jobs.due_at, excluded.due_at) else jobs.due_at end,
       rerun = jobs.rerun or jobs.status = 'running'
-    returning id::text, (xmax = 0) as inserted`;
+    returning id, (xmax = 0) as inserted`;
   return { id: row!.id, coalesced: !row!.inserted };
 }
 
@@ -85,7 +85,7 @@ export async function claimJobs(sql: Sql, options: ClaimJobOptions): Promise<Job
     update jobs j set status = 'running', lease_owner = ${options.owner}, lease_until = ${leaseUntil},
       attempts = j.attempts + 1, started_at = coalesce(j.started_at, ${options.now})
     from due where j.id = due.id
-    returning j.*, j.id::text as id`;
+    returning j.*`;
 }
 
 /** Extends the lease; false when it was lost (another worker took over), and the caller must stop. */
@@ -129,7 +129,7 @@ export async function settleJob(sql: Sql, job: Pick<JobRow, 'id'>, owner: string
 /** Jobs of one kind and key, newest first: what a reaction did, for tests and support. */
 export async function jobHistory(sql: Queryable, kind: string, dedupeKey: string): Promise<JobRow[]> {
   return sql<JobRow[]>`
-    select *, id::text as id from jobs where kind = ${kind} and dedupe_key = ${dedupeKey} order by created_at desc, id desc`;
+    select * from jobs where kind = ${kind} and dedupe_key = ${dedupeKey} order by created_at desc, id desc`;
 }
 
 /** How long finished jobs are kept for support to read what a reaction did. */

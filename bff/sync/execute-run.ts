@@ -2,6 +2,7 @@ import type { SyncError } from '../../shared/api/sync.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
+import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
@@ -35,6 +36,8 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
  * Runs one claimed sync to its end: import or incremental, then the bookkeeping that makes it visible
  * (watermark, last success, health) or the classified error with the next automatic attempt. The lease is
  * renewed while it works; if another worker takes the run over, this one stops without writing.
+ * Work reacting to the synced changes is queued as jobs in the commit that marks the run succeeded, and runs
+ * after it: a reaction that fails cannot fail the sync.
  */
 export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions, stop: AbortSignal): Promise<void> {
   const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${run.connection_id}`;
@@ -90,6 +93,8 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
         last_synced_at = ${now}, last_error = null,
         slow_lists_checked_at = ${slowListsChecked ? watermark : connection.slow_lists_checked_at}
       where id = ${connection.id}`;
+    // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
+    if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
     return true;
   });
   if (!finished) return;
