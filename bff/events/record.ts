@@ -14,7 +14,10 @@ export type EventType =
   | 'supplier.updated'
   | 'customer.imported'
   | 'list.imported'
-  | 'list.updated';
+  | 'list.updated'
+  | 'sync.started'
+  | 'sync.completed'
+  | 'sync.failed';
 
 export interface EventInput {
   tenantId: string;
