@@ -135,4 +135,35 @@ describe('events', () => {
     expect(failed.properties.type).toEqual({ type: 'string', enum: ['sync.failed'] });
     expect(Object.keys(failed.properties.data.properties)).toEqual(expect.arrayContaining(['run_id', 'kind', 'trigger', 'counts', 'duration_ms', 'error']));
   });
+
+  test('sync.failed is sent once, when the last attempt fails; an attempt re-queued for an outage sends nothing', async () => {
+    const tenant = await t.createTenant();
+    const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
+    const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+    const id = result.connection!.id;
+    const types = async () => (await t.deps.sql<{ type: string; data: any }[]>`select type, data from events where connection_id = ${id} and type like 'sync.%' order by created_at, id`);
+    const outage = { maxAttempts: 2, retryPolicy: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxThrottleWaitSeconds: 1 } };
+    await sandbox.control('PUT', '/qbo/settings', { fault_rate: 1, fault_kinds: ['500'] });
+    try {
+      const first = await syncOnce(t, id, outage);
+      expect(first).toMatchObject({ status: 'queued', attempts: 1, error: { category: 'provider_unavailable', retry_at: expect.any(String) } });
+      expect((await types()).map((event) => event.type)).toEqual(['sync.started']);
+
+      const last = await syncOnce(t, id, outage);
+      expect(last).toMatchObject({ id: first.id, status: 'failed', attempts: 2 });
+      const events = await types();
+      expect(events.map((event) => event.type)).toEqual(['sync.started', 'sync.failed']);
+      expect(events[1]!.data).toMatchObject({
+        run_id: first.id,
+        kind: 'initial',
+        trigger: 'connect',
+        attempts: 2,
+        records_read: 0,
+        counts: {},
+        error: { category: 'provider_unavailable', action: 'retry', retry_at: null },
+      });
+    } finally {
+      await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0 });
+    }
+  });
 });
