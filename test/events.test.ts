@@ -95,8 +95,10 @@ describe('events', () => {
 
     for (let round = 0; round < 10 && (await deliverDueWebhooks(t.deps, { owner: 'events-test', tenantIds: [tenant.id] })).length > 0; round++);
 
+    // Deliveries go out in parallel: put them back in the order they happened.
+    const received = [...host.received].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
     const byType = new Map<string, WebhookEvent[]>();
-    for (const event of host.received) byType.set(event.type, [...(byType.get(event.type) ?? []), event]);
+    for (const event of received) byType.set(event.type, [...(byType.get(event.type) ?? []), event]);
     expect([...byType.keys()].sort()).toEqual([...webhookEventTypes].sort());
 
     for (const event of host.received) {

@@ -1,6 +1,6 @@
 import type { SyncError } from '../../shared/api/sync.ts';
 import type { WebhookEventData } from '../../shared/api/webhooks.ts';
-import type { Tx } from '../db/client.ts';
+import type { Queryable, Tx } from '../db/client.ts';
 import type { RunRow } from '../sync/runs.ts';
 import { recordEvent } from './record.ts';
 
@@ -29,15 +29,22 @@ export async function recordSyncStarted(tx: Tx, connection: Owner, run: RunRow):
 }
 
 /** Mirrored records the run created, changed or deleted, per type (`updated_at` moves only on a real change). */
-async function changedCounts(tx: Tx, connectionId: string, since: Date): Promise<Record<string, number>> {
-  const rows = await tx<{ type: string; count: number }[]>`
+async function changedCounts(sql: Queryable, connectionId: string, since: Date): Promise<Record<string, number>> {
+  const rows = await sql<{ type: string; count: number }[]>`
     select type, count(*)::int as count from records
     where connection_id = ${connectionId} and updated_at >= ${since} group by type order by type`;
   return Object.fromEntries(rows.map((row) => [row.type, row.count]));
 }
 
-async function ending(tx: Tx, connection: Owner, run: RunRow, finishedAt: Date) {
-  const [progress] = await tx<{ records_done: number; attempts: number }[]>`select records_done, attempts from sync_runs where id = ${run.id}`;
+export type SyncRunSummary = WebhookEventData<'sync.completed'>;
+
+/**
+ * What a finished run did, read before the transaction that finishes it: counting a large import's records
+ * takes a moment, and a transaction holds PGlite for everyone. The run is ours (we hold its lease), so
+ * nothing it counts moves in between.
+ */
+export async function summariseRun(sql: Queryable, connectionId: string, run: RunRow, finishedAt: Date): Promise<SyncRunSummary> {
+  const [progress] = await sql<{ records_done: number; attempts: number }[]>`select records_done, attempts from sync_runs where id = ${run.id}`;
   const started = run.started_at ?? run.queued_at;
   return {
     ...facts(run),
@@ -45,18 +52,18 @@ async function ending(tx: Tx, connection: Owner, run: RunRow, finishedAt: Date) 
     duration_ms: Math.max(0, finishedAt.getTime() - started.getTime()),
     attempts: progress?.attempts ?? run.attempts,
     records_read: progress?.records_done ?? run.records_done,
-    counts: await changedCounts(tx, connection.id, started),
+    counts: await changedCounts(sql, connectionId, started),
   };
 }
 
 /** `sync.completed`, in the transaction that marks the run succeeded. */
-export async function recordSyncCompleted(tx: Tx, connection: Owner, run: RunRow, finishedAt: Date): Promise<void> {
-  const data: WebhookEventData<'sync.completed'> = await ending(tx, connection, run, finishedAt);
+export async function recordSyncCompleted(tx: Tx, connection: Owner, summary: SyncRunSummary): Promise<void> {
+  const data: WebhookEventData<'sync.completed'> = summary;
   await recordEvent(tx, { tenantId: connection.tenant_id, organizationId: connection.organization_id, connectionId: connection.id, type: 'sync.completed', data });
 }
 
 /** `sync.failed`, in the transaction that marks the run failed for good (never for a re-queued attempt). */
-export async function recordSyncFailed(tx: Tx, connection: Owner, run: RunRow, finishedAt: Date, error: SyncError): Promise<void> {
-  const data: WebhookEventData<'sync.failed'> = { ...(await ending(tx, connection, run, finishedAt)), error };
+export async function recordSyncFailed(tx: Tx, connection: Owner, summary: SyncRunSummary, error: SyncError): Promise<void> {
+  const data: WebhookEventData<'sync.failed'> = { ...summary, error };
   await recordEvent(tx, { tenantId: connection.tenant_id, organizationId: connection.organization_id, connectionId: connection.id, type: 'sync.failed', data });
 }

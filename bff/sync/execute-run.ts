@@ -2,7 +2,7 @@ import type { SyncError } from '../../shared/api/sync.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
-import { recordSyncCompleted, recordSyncFailed, recordSyncStarted } from '../events/sync-events.ts';
+import { recordSyncCompleted, recordSyncFailed, recordSyncStarted, summariseRun } from '../events/sync-events.ts';
 import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
@@ -86,6 +86,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
 
 async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string, slowListsChecked: boolean): Promise<void> {
   const now = deps.now();
+  const summary = await summariseRun(deps.sql, connection.id, run, now);
   const finished = await deps.sql.begin(async (tx) => {
     const [mine] = await tx`
       update sync_runs set status = 'succeeded', finished_at = ${now}, lease_owner = null, lease_until = null, error = null
@@ -96,7 +97,7 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
         last_synced_at = ${now}, last_error = null,
         slow_lists_checked_at = ${slowListsChecked ? watermark : connection.slow_lists_checked_at}
       where id = ${connection.id}`;
-    await recordSyncCompleted(tx, connection, run, now);
+    await recordSyncCompleted(tx, connection, summary);
     // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
     if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
     return true;
@@ -111,18 +112,19 @@ async function fail(deps: Deps, run: RunRow, connection: ConnectionRow, error: S
   const retryAt = error.retry_at ? new Date(error.retry_at) : delay !== undefined ? new Date(deps.now().getTime() + delay * 1000) : undefined;
   const requeue = retryAt !== undefined && run.attempts < options.maxAttempts;
   const shown: SyncError = { ...error, retry_at: requeue ? retryAt.toISOString() : null };
+  const now = deps.now();
+  const summary = requeue ? undefined : await summariseRun(deps.sql, connection.id, run, now);
   await deps.sql.begin(async (tx) => {
     if (requeue) {
       await tx`
         update sync_runs set status = 'queued', due_at = ${retryAt}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
         where id = ${run.id} and lease_owner = ${options.owner}`;
     } else {
-      const now = deps.now();
       const [mine] = await tx`
         update sync_runs set status = 'failed', finished_at = ${now}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
         where id = ${run.id} and lease_owner = ${options.owner} returning id`;
       // Only the final failure is news to the host; a re-queued attempt is the same run still going.
-      if (mine) await recordSyncFailed(tx, connection, run, now, shown);
+      if (mine && summary) await recordSyncFailed(tx, connection, summary, shown);
     }
     await tx`update connections set last_error = ${tx.json(shown as never)} where id = ${connection.id}`;
   });
