@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { z } from 'zod';
 import { open } from '../bff/crypto/vault.ts';
+import { pruneEvents, recordEvent } from '../bff/events/record.ts';
 import { deliverDueWebhooks } from '../bff/webhooks/deliver.ts';
 import { webhookEventData, webhookEventTypes, type WebhookEvent, type WebhookEventType } from '../shared/api/webhooks.ts';
 import { testApp } from './support/app.ts';
@@ -167,5 +168,14 @@ describe('events', () => {
     } finally {
       await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0 });
     }
+  });
+
+  test('events (with their deliveries) are pruned after thirty days, as every sync run now records some', async () => {
+    const tenant = await t.createTenant();
+    const stale = await recordEvent(t.deps.sql, { tenantId: tenant.id, organizationId: 'org-1', type: 'sync.started' });
+    const fresh = await recordEvent(t.deps.sql, { tenantId: tenant.id, organizationId: 'org-1', type: 'sync.started' });
+    await t.deps.sql`update events set created_at = now() - interval '31 days' where id = ${stale}`;
+    await pruneEvents(t.deps.sql, new Date());
+    expect((await t.deps.sql<{ id: string }[]>`select id from events where tenant_id = ${tenant.id}`).map((row) => row.id)).toEqual([fresh]);
   });
 });

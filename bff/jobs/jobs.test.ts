@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { testApp } from '../../test/support/app.ts';
 import { testDatabase } from '../../test/support/database.ts';
 import { SyncWorker } from '../sync/worker.ts';
-import { claimJobs, enqueueJob, jobHistory, settleJob, type JobRow } from './queue.ts';
+import { claimJobs, enqueueJob, jobHistory, pruneFinishedJobs, settleJob, type JobRow } from './queue.ts';
 import { defaultJobRetryDelayMs, runDueJobs, type JobHandler } from './run-job.ts';
 
 const t = testApp();
@@ -169,5 +169,15 @@ describe('job queue', () => {
     await worker.idle();
     expect(await jobRow(id)).toMatchObject({ status: 'succeeded', outcome: { ran: true } });
     await worker.stop();
+  });
+
+  test('finished jobs are pruned after two weeks; queued ones never are', async () => {
+    const kind = kindOf();
+    const [old, recent, waiting] = await Promise.all([1, 2, 3].map(async () => (await enqueueJob(t.deps.sql, { kind })).id));
+    await t.deps.sql`update jobs set status = 'succeeded', finished_at = now() - interval '15 days' where id = ${old!}`;
+    await t.deps.sql`update jobs set status = 'failed', finished_at = now() - interval '13 days' where id = ${recent!}`;
+    await t.deps.sql`update jobs set due_at = now() - interval '20 days' where id = ${waiting!}`;
+    await pruneFinishedJobs(t.deps.sql, new Date());
+    expect((await t.deps.sql<{ id: string }[]>`select id from jobs where kind = ${kind} order by id`).map((row) => row.id)).toEqual([recent, waiting].sort((a, b) => Number(a) - Number(b)));
   });
 });

@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import { hostname } from 'node:os';
 import type { Deps } from '../context.ts';
 import { keepConnectionsAlive } from '../connections/keep-alive.ts';
+import { pruneEvents } from '../events/record.ts';
 import { jobHandlers } from '../jobs/handlers.ts';
 import { claimJobs, pruneFinishedJobs } from '../jobs/queue.ts';
 import { jobDefaults, runJob, type JobHandler } from '../jobs/run-job.ts';
@@ -25,7 +26,7 @@ export interface WorkerOptions extends Partial<EngineOptions> {
 /**
  * Croner only ticks; Postgres decides. Every second each replica claims due runs and due jobs (bff/jobs: the
  * reactions a committed run queued) up to its free capacity for each (SKIP LOCKED, leases), and every minute
- * it queues scheduled syncs and tidies the provider budgets and old jobs. Runs and jobs have separate
+ * it queues scheduled syncs and tidies the provider budgets, old jobs and old events. Runs and jobs have separate
  * capacity, so a long import never starves the reactions of other connections' runs.
  */
 export class SyncWorker {
@@ -142,6 +143,7 @@ export class SyncWorker {
       await enqueueDueSchedules(this.deps);
       await pruneBudgets(this.deps.sql);
       await pruneFinishedJobs(this.deps.sql, this.deps.now());
+      await pruneEvents(this.deps.sql, this.deps.now());
     } catch (error) {
       this.deps.logger.warn('scheduling failed', { error: (error as Error).message });
     }

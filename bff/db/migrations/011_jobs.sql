@@ -31,3 +31,6 @@ create index jobs_finished on jobs (finished_at) where status in ('succeeded', '
 -- The sync.started event is recorded once per run, by whichever attempt gets there first (a run taken over
 -- after a crash does not announce itself twice).
 alter table sync_runs add column started_event_id text;
+
+-- Every sync run now records events (started, then completed or failed), so events are pruned by age.
+create index events_created on events (created_at);
