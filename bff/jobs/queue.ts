@@ -1,3 +1,13 @@
+/**
+ * The job queue: one table, claimed with FOR UPDATE SKIP LOCKED under leases renewed by heartbeat, retried
+ * with backoff up to max_attempts, outcome kept on the row. Ours rather than pg-boss: no dependency, and it
+ * runs unchanged on embedded PGlite, where pg-boss would need work (and a second schema to migrate).
+ *
+ * Sync runs and webhook deliveries still have their own tables and claimers: their rows are public API
+ * (SyncRun with per-type progress, the deliveries list with its retry schedule). Both map onto this queue
+ * without loss when they move: a run is a job keyed by connection (the one-active-per-key index is the
+ * one-active-run rule), a delivery a job with the delivery schedule as its retryDelayMs.
+ */
 import type { Queryable, Sql } from '../db/client.ts';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
