@@ -42,6 +42,8 @@ export class SyncWorker {
   readonly #stop = new AbortController();
   #crons: Cron[] = [];
   #ticking = false;
+  /** The claim in progress: stop() waits for it, so no claim runs on a pool the server is about to close. */
+  #claiming: Promise<number> = Promise.resolve(0);
 
   constructor(
     private readonly deps: Deps,
@@ -74,8 +76,10 @@ export class SyncWorker {
   async tick(): Promise<number> {
     if (this.#ticking || this.#stop.signal.aborted) return 0;
     this.#ticking = true;
+    const claiming = (async () => (await this.#claimRuns()) + (this.#stop.signal.aborted ? 0 : await this.#claimJobs()))();
+    this.#claiming = claiming;
     try {
-      return (await this.#claimRuns()) + (await this.#claimJobs());
+      return await claiming;
     } finally {
       this.#ticking = false;
     }
@@ -127,6 +131,7 @@ export class SyncWorker {
   async stop(): Promise<void> {
     for (const cron of this.#crons) cron.stop();
     this.#stop.abort(new Error('worker stopping'));
+    await this.#claiming.catch(() => 0);
     await Promise.allSettled([...this.#active.values(), ...this.#activeJobs.values()]);
   }
 
