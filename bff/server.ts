@@ -47,6 +47,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     qbo: qboClient(config),
     qboLimits: { perMinute: config.QBO_RATE_LIMIT_PER_MINUTE, concurrent: config.QBO_MAX_CONCURRENT },
   };
+  // The sync worker also runs bff/jobs (the reactions a committed run queues, such as supplier field sync), so
+  // every process with LEDGERLINK_WORKER on, `npm start` included, works through them.
   const worker = config.LEDGERLINK_WORKER
     ? new SyncWorker(deps, {
         concurrency: config.LEDGERLINK_SYNC_CONCURRENCY,

@@ -14,7 +14,10 @@ export type EventType =
   | 'supplier.updated'
   | 'customer.imported'
   | 'list.imported'
-  | 'list.updated';
+  | 'list.updated'
+  | 'sync.started'
+  | 'sync.completed'
+  | 'sync.failed';
 
 export interface EventInput {
   tenantId: string;
@@ -31,4 +34,19 @@ export async function recordEvent(sql: Queryable, event: EventInput): Promise<st
     insert into events (id, tenant_id, organization_id, connection_id, type, data)
     values (${id}, ${event.tenantId}, ${event.organizationId}, ${event.connectionId ?? null}, ${event.type}, ${sql.json((event.data ?? {}) as never)})`;
   return id;
+}
+
+/**
+ * Long enough for any delivery (retries stop after about 3 days) and for a host to look back at a month of
+ * deliveries; every sync run records events, so without a limit the table only grows.
+ */
+export const EVENT_RETENTION_DAYS = 30;
+
+/** Deletes events (and, by cascade, their deliveries) past retention, a bounded batch per call. */
+export async function pruneEvents(sql: Queryable, now: Date): Promise<number> {
+  const rows = await sql`
+    delete from events where id in (
+      select id from events where created_at < ${new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000)} limit 1000)
+    returning id`;
+  return rows.length;
 }

@@ -2,6 +2,8 @@ import type { SyncError } from '../../shared/api/sync.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
+import { recordSyncCompleted, recordSyncFailed, recordSyncStarted, summariseRun } from '../events/sync-events.ts';
+import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
@@ -35,6 +37,9 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
  * Runs one claimed sync to its end: import or incremental, then the bookkeeping that makes it visible
  * (watermark, last success, health) or the classified error with the next automatic attempt. The lease is
  * renewed while it works; if another worker takes the run over, this one stops without writing.
+ * Hosts hear of it as sync.started (once per run), then sync.completed or, once no attempt is left, sync.failed,
+ * each recorded with the status it reports. Work reacting to the synced changes is queued as jobs in the
+ * commit that marks the run succeeded, and runs after it: a reaction that fails cannot fail the sync.
  */
 export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions, stop: AbortSignal): Promise<void> {
   const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${run.connection_id}`;
@@ -49,6 +54,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   }, options.leaseMs / 3);
 
   try {
+    await deps.sql.begin((tx) => recordSyncStarted(tx, connection, run));
     const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), options.limits), options.retryPolicy, signal);
     const ctx: RunContext = {
       deps,
@@ -94,6 +100,7 @@ async function dropWhatQboDeleted(ctx: RunContext): Promise<void> {
 
 async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string, slowListsChecked: boolean): Promise<void> {
   const now = deps.now();
+  const summary = await summariseRun(deps.sql, connection.id, run, now);
   const finished = await deps.sql.begin(async (tx) => {
     const [mine] = await tx`
       update sync_runs set status = 'succeeded', finished_at = ${now}, lease_owner = null, lease_until = null, error = null
@@ -104,6 +111,9 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
         last_synced_at = ${now}, last_error = null,
         slow_lists_checked_at = ${slowListsChecked ? watermark : connection.slow_lists_checked_at}
       where id = ${connection.id}`;
+    await recordSyncCompleted(tx, connection, summary);
+    // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
+    if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
     return true;
   });
   if (!finished) return;
@@ -116,15 +126,19 @@ async function fail(deps: Deps, run: RunRow, connection: ConnectionRow, error: S
   const retryAt = error.retry_at ? new Date(error.retry_at) : delay !== undefined ? new Date(deps.now().getTime() + delay * 1000) : undefined;
   const requeue = retryAt !== undefined && run.attempts < options.maxAttempts;
   const shown: SyncError = { ...error, retry_at: requeue ? retryAt.toISOString() : null };
+  const now = deps.now();
+  const summary = requeue ? undefined : await summariseRun(deps.sql, connection.id, run, now);
   await deps.sql.begin(async (tx) => {
     if (requeue) {
       await tx`
         update sync_runs set status = 'queued', due_at = ${retryAt}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
         where id = ${run.id} and lease_owner = ${options.owner}`;
     } else {
-      await tx`
-        update sync_runs set status = 'failed', finished_at = ${deps.now()}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
-        where id = ${run.id} and lease_owner = ${options.owner}`;
+      const [mine] = await tx`
+        update sync_runs set status = 'failed', finished_at = ${now}, lease_owner = null, lease_until = null, error = ${tx.json(shown as never)}
+        where id = ${run.id} and lease_owner = ${options.owner} returning id`;
+      // Only the final failure is news to the host; a re-queued attempt is the same run still going.
+      if (mine && summary) await recordSyncFailed(tx, connection, summary, shown);
     }
     await tx`update connections set last_error = ${tx.json(shown as never)} where id = ${connection.id}`;
   });

@@ -1,6 +1,4 @@
-import type { ConnectionRow } from '../connections/store.ts';
 import type { Tx } from '../db/client.ts';
-import { syncSupplierFields } from '../matching/field-sync.ts';
 import { everyRecordOf, QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
 import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
@@ -78,7 +76,6 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   }
   const derived = performance.now();
   await refreshDerivedBalances(ctx, affected);
-  await reportLinkedVendorChanges(ctx, started);
   ctx.deps.logger.debug('incremental sync steps', {
     run_id: ctx.run.id,
     cdc_ms: Math.round(queried - started),
@@ -86,18 +83,6 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
     derived_ms: Math.round(performance.now() - derived),
   });
   return { watermark: newWatermark ?? ctx.deps.now(), slowListsChecked: slowListsDue };
-}
-
-/** Linked suppliers whose vendor this run changed: their fields go through the two-way sync. */
-async function reportLinkedVendorChanges(ctx: RunContext, runStartedAt: number): Promise<void> {
-  const since = new Date(Date.now() - (performance.now() - runStartedAt) - 1000);
-  const changed = await ctx.deps.sql<{ provider_id: string }[]>`
-    select l.provider_id from party_links l
-    join records r on r.connection_id = l.connection_id and r.type = 'Vendor' and r.external_id = l.provider_id
-    where l.connection_id = ${ctx.connectionId} and l.kind = 'suppliers' and l.removed_at is null and r.updated_at >= ${since}`;
-  if (changed.length === 0) return;
-  const [connection] = await ctx.deps.sql<ConnectionRow[]>`select * from connections where id = ${ctx.connectionId}`;
-  await syncSupplierFields(ctx.deps, connection!, ctx.caller, changed.map((row) => row.provider_id), 'provider');
 }
 
 /** Re-reads the parties and accounts whose derived balances the changed transactions moved. */

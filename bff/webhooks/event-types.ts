@@ -2,7 +2,9 @@ import type { WebhookEventType } from '../../shared/api/webhooks.ts';
 import type { EventType } from '../events/record.ts';
 
 /**
- * Every event the backend records must be one hosts can subscribe to. Adding a type to `EventType`
- * without adding it to `webhookEventTypes` (shared/api/webhooks.ts) stops this line compiling.
+ * The published list (shared/api/webhooks.ts) and what the backend records must be the same set, checked
+ * both ways: a type recorded but not subscribable, or offered but never recorded, stops this file compiling.
+ * That each type is really recorded on its path is what test/events.test.ts shows at run time.
  */
-export const everyRecordedEventIsSubscribable: EventType extends WebhookEventType ? true : never = true;
+export const everyRecordedEventIsSubscribable: [EventType] extends [WebhookEventType] ? true : never = true;
+export const everySubscribableEventIsRecorded: [WebhookEventType] extends [EventType] ? true : never = true;

@@ -4,6 +4,9 @@ import {
   CreateWebhookEndpointBody,
   WebhookDeliveryList,
   WebhookEndpointList,
+  WebhookEvent,
+  webhookEventData,
+  webhookEventTypes,
   WebhookSecret,
 } from '../../shared/api/webhooks.ts';
 import type { AppEnv } from '../context.ts';
@@ -102,3 +105,19 @@ webhookEndpointRoutes.openapi(
     return c.json({ data: await recentDeliveries(sql, endpoint.id, c.req.valid('query').limit) }, 200);
   },
 );
+
+// Each event type and its payload, in the OpenAPI document's `webhooks` section: what a host's handler receives.
+for (const type of webhookEventTypes) {
+  webhookEndpointRoutes.openAPIRegistry.registerWebhook({
+    method: 'post',
+    path: type,
+    summary: `${type}: ${webhookEventData[type].description ?? 'see data'}`,
+    tags,
+    request: {
+      body: {
+        content: { 'application/json': { schema: WebhookEvent.extend({ type: z.literal(type), data: webhookEventData[type] }) } },
+      },
+    },
+    responses: { 200: { description: 'Any 2xx acknowledges the event; anything else is retried with backoff.' } },
+  });
+}

@@ -31,6 +31,10 @@ export const EntityProgress = z.object({
   done: z.number().int(),
 });
 
+/**
+ * One sync run. Hosts subscribed to webhooks also hear of each run: sync.started once, then sync.completed or
+ * sync.failed (only when no automatic attempt is left); payloads in shared/api/webhooks.ts (webhookEventData).
+ */
 export const SyncRun = z
   .object({
     id: z.string(),

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { Timestamp } from './common.ts';
+import { DeletedListRecord, ListRecord, MirrorListName } from './lists.ts';
+import { Link, ProviderParty } from './matching.ts';
+import { SyncError } from './sync.ts';
 
 /**
  * Event types a webhook endpoint can subscribe to. Stable names: hosts key their handlers on them.
- * The list is the contract; bff/webhooks/event-types.ts fails to compile when the backend records a type
- * missing here. Types announced but not yet emitted are accepted so hosts can subscribe ahead.
+ * The list is the contract, and it is exactly what the product emits: bff/webhooks/event-types.ts fails to
+ * compile when the backend records a type missing here or this list names one the backend never records, and
+ * test/events.test.ts subscribes to "*", drives every path and sees every type with its payload below.
  */
 export const webhookEventTypes = [
   'connection.connected',
@@ -19,7 +23,9 @@ export const webhookEventTypes = [
   'customer.imported',
   'list.imported',
   'list.updated',
+  'sync.started',
   'sync.completed',
+  'sync.failed',
 ] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -123,3 +129,72 @@ export const WebhookEvent = z
   .meta({ id: 'WebhookEvent' });
 
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
+
+const ConnectionMade = z.object({
+  external_id: z.string().meta({ description: 'The QuickBooks realm id.' }),
+  company_name: z.string().nullable(),
+  by: z.string().meta({ description: 'The host user who connected.' }),
+});
+
+/** What every sync event says about its run. */
+const SyncRunFacts = z.object({
+  run_id: z.string(),
+  kind: z.enum(['initial', 'incremental']).meta({ description: 'initial: a full import; incremental: changes since the last sync. As in SyncRun.' }),
+  trigger: z.enum(['connect', 'schedule', 'manual', 'webhook']),
+  full_refresh: z.boolean().meta({ description: 'True when the run was asked to re-import everything.' }),
+  started_at: Timestamp.meta({ description: 'When the first attempt started.' }),
+});
+
+const SyncRunEnd = SyncRunFacts.extend({
+  finished_at: Timestamp,
+  duration_ms: z.number().int().meta({ description: 'From the first attempt\'s start to the end, waits between attempts included.' }),
+  attempts: z.number().int().meta({ description: 'Attempts the run took (rate limits and outages re-queue the same run).' }),
+  records_read: z.number().int().meta({ description: 'Records read from QuickBooks and stored (the progress count).' }),
+  counts: z.record(z.string(), z.number().int()).meta({
+    description: 'Per QuickBooks entity type, the mirrored records this run created, changed or deleted (unchanged records are not counted). Read them with GET /v1/connections/{id}/records/{type}?updated_since=.',
+    example: { Invoice: 12, Customer: 1 },
+  }),
+});
+
+/**
+ * The `data` of each event type: the documented payloads. Sync events are recorded in the transaction that
+ * gives the run its status, so a host sees sync.completed exactly when the run's data is committed.
+ */
+export const webhookEventData = {
+  'connection.connected': ConnectionMade.meta({ description: 'A company was connected for the first time in this organization; its first import is queued.' }),
+  'connection.reconnected': ConnectionMade.meta({ description: 'A known company was connected again; the same connection id, an incremental catch-up is queued.' }),
+  'connection.needs_reconnect': z.object({ reason: z.string() }).meta({ description: 'QuickBooks stopped accepting the grant; syncing stops until someone reconnects.' }),
+  'connection.disconnected': z
+    .object({ by: z.string().meta({ description: 'Who unlinked: the caller, or "quickbooks" when the app was removed there.' }) })
+    .meta({ description: 'Unlinked: the grant is revoked, synced data is kept, syncing stops.' }),
+  'connection.deleted': z.object({ by: z.string(), external_id: z.string(), company_name: z.string().nullable() }).meta({ description: 'Deleted with its synced data.' }),
+  'link.created': z.object({ kind: z.enum(['suppliers', 'customers']), links: z.array(Link) }).meta({ description: 'Host records were linked to QuickBooks records (matched, confirmed, or created in QuickBooks).' }),
+  'link.removed': Link.extend({ kind: z.enum(['suppliers', 'customers']), removed_by: z.string() }).meta({ description: 'A link was removed; both records are kept.' }),
+  'supplier.imported': z
+    .object({ kind: z.literal('suppliers'), provider_id: z.string(), record: ProviderParty, quickbooks: z.record(z.string(), z.unknown()) })
+    .meta({ description: 'A person chose to import a QuickBooks vendor into the host product: the record, and the raw QuickBooks object.' }),
+  'customer.imported': z
+    .object({ kind: z.literal('customers'), provider_id: z.string(), record: ProviderParty, quickbooks: z.record(z.string(), z.unknown()) })
+    .meta({ description: 'A person chose to import a QuickBooks customer into the host product.' }),
+  'supplier.updated': z.object({
+    host_id: z.string(),
+    provider_id: z.string(),
+    changes: z.record(z.string(), z.object({ from: z.string().nullable(), to: z.string().nullable() })).meta({ description: 'Field-level diff of a linked supplier edited in QuickBooks.' }),
+  }).meta({ description: 'A linked supplier was edited in QuickBooks; sent by the field sync that runs after a sync run.' }),
+  'list.imported': z
+    .object({ list: MirrorListName, type: z.string(), ids: z.array(z.string()), records: z.array(ListRecord) })
+    .meta({ description: 'One "Import new" page of a mirrored list.' }),
+  'list.updated': z
+    .object({ list: MirrorListName, type: z.string(), ids: z.array(z.string()), records: z.array(ListRecord), deleted: z.array(DeletedListRecord) })
+    .meta({ description: 'One "Update existing" page of a mirrored list: changed records and flagged deletions.' }),
+  'sync.started': SyncRunFacts.extend({ queued_at: Timestamp }).meta({ description: 'Once per run, when its first attempt starts.' }),
+  'sync.completed': SyncRunEnd.meta({ description: 'The run succeeded and its data is committed.' }),
+  'sync.failed': SyncRunEnd.extend({
+    error: SyncError.meta({ description: 'category, plain-words message, action; retry_at is null, as nothing retries this run automatically any more.' }),
+  }).meta({
+    description:
+      'The run failed for good: once per run, never for an attempt that is re-queued (rate limits and outages retry the same run automatically, and only the last failure is reported). counts and records_read cover what was stored before it stopped.',
+  }),
+} as const satisfies Record<WebhookEventType, z.ZodType>;
+
+export type WebhookEventData<T extends WebhookEventType> = z.input<(typeof webhookEventData)[T]>;

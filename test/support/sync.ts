@@ -3,6 +3,8 @@ import { expect, vi } from 'vitest';
 import { open } from '../../bff/crypto/vault.ts';
 import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
 import { canonicalJson } from '../../bff/records/canonical-json.ts';
+import { jobHandlers } from '../../bff/jobs/handlers.ts';
+import { runDueJobs } from '../../bff/jobs/run-job.ts';
 import { defaultEngineOptions, executeRun, type EngineOptions } from '../../bff/sync/execute-run.ts';
 import { requestSync, type RunRow } from '../../bff/sync/runs.ts';
 import type { testApp } from './app.ts';
@@ -11,11 +13,22 @@ type TestApp = ReturnType<typeof testApp>;
 
 /**
  * Runs one sync of one connection through the real engine, claimed for this test alone (other test files
- * share the database and their runs must not be touched). Claiming itself is tested in claiming.test.ts.
+ * share the database and their runs must not be touched), then, as the worker's next tick would, the
+ * reaction jobs its commit queued for the connection (`reactions: false` leaves them queued).
+ * Claiming itself is tested in claiming.test.ts and jobs.test.ts.
  */
-export async function syncOnce(t: TestApp, connectionId: string, options: Partial<EngineOptions> & { full?: boolean } = {}): Promise<RunRow> {
+export async function syncOnce(t: TestApp, connectionId: string, options: Partial<EngineOptions> & { full?: boolean; reactions?: boolean } = {}): Promise<RunRow> {
   const { runId } = await requestSync(t.deps.sql, connectionId, { trigger: 'manual', full: options.full ?? false });
-  return resumeRun(t, runId, options);
+  const finished = await resumeRun(t, runId, options);
+  if (options.reactions !== false) await runReactions(t, connectionId);
+  const [after] = await t.deps.sql<RunRow[]>`select * from sync_runs where id = ${runId}`;
+  return after ?? finished;
+}
+
+/** Runs the connection's due reaction jobs (those a run queued, keyed by connection), as the worker would. */
+export async function runReactions(t: TestApp, connectionId: string) {
+  const due = await t.deps.sql<{ id: string }[]>`select id::text from jobs where dedupe_key = ${connectionId} and status = 'queued'`;
+  return due.length === 0 ? [] : runDueJobs(t.deps, jobHandlers, { ids: due.map((row) => row.id) });
 }
 
 /** JSON with sorted keys, so Postgres' jsonb key order and the provider's compare equal. */

@@ -1,0 +1,57 @@
+import { qboApiFor } from '../connections/provider.ts';
+import type { ConnectionRow } from '../connections/store.ts';
+import type { Queryable } from '../db/client.ts';
+import { syncSupplierFields } from '../matching/field-sync.ts';
+import { ProviderBudget } from '../sync/budget.ts';
+import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
+import { enqueueJob } from './queue.ts';
+import type { JobHandler } from './run-job.ts';
+
+export const FIELD_SYNC_JOB = 'field-sync';
+
+interface FieldSyncPayload {
+  connection_id: string;
+  /** Vendors stored (changed) from this time on are the ones to look at. */
+  since: string;
+}
+
+/** Linked suppliers whose vendor changed in our mirror since `since`. */
+function changedLinkedVendors(sql: Queryable, connectionId: string, since: Date) {
+  return sql<{ provider_id: string }[]>`
+    select l.provider_id from party_links l
+    join records r on r.connection_id = l.connection_id and r.type = 'Vendor' and r.external_id = l.provider_id
+    where l.connection_id = ${connectionId} and l.kind = 'suppliers' and l.removed_at is null and r.updated_at >= ${since}`;
+}
+
+/**
+ * Called in the transaction that commits a sync run as succeeded: when the run changed a linked supplier's
+ * vendor, queue the two-way field sync for the connection. One job per connection at a time; `since` is the
+ * run's start (the database's clock, as `records.updated_at` is), and a coalesced request keeps the earlier one.
+ */
+export async function enqueueFieldSyncAfterRun(tx: Queryable, connectionId: string, runStartedAt: Date): Promise<string | undefined> {
+  if ((await changedLinkedVendors(tx, connectionId, runStartedAt)).length === 0) return undefined;
+  const payload: FieldSyncPayload = { connection_id: connectionId, since: runStartedAt.toISOString() };
+  return (await enqueueJob(tx, { kind: FIELD_SYNC_JOB, payload: { ...payload }, dedupeKey: connectionId, maxAttempts: 5 })).id;
+}
+
+/**
+ * The reaction to synced vendor changes: QuickBooks edits of linked suppliers reported to the host
+ * (`supplier.updated`), host edits that were waiting written back. Its own retries and outcome; the run that
+ * queued it has already succeeded and stays so whatever happens here.
+ */
+export const fieldSyncJob: JobHandler = {
+  kind: FIELD_SYNC_JOB,
+  async run(deps, job, signal) {
+    const payload = job.payload as unknown as FieldSyncPayload;
+    const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${payload.connection_id}`;
+    // A connection that was deleted or lost its grant has nothing to sync with; its next run queues this again.
+    if (!connection) return { skipped: 'connection deleted' };
+    if (connection.status !== 'connected') return { skipped: `connection ${connection.status}` };
+    const changed = (await changedLinkedVendors(deps.sql, connection.id, new Date(payload.since))).map((row) => row.provider_id);
+    if (changed.length === 0) return { suppliers: 0, pushed: 0, reported: 0, conflicts: 0 };
+    const budget = new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits);
+    const caller = new ProviderCaller(qboApiFor(deps, connection), budget, undefined, signal);
+    const totals = await syncSupplierFields(deps, connection, caller, changed, 'provider');
+    return { suppliers: changed.length, ...totals };
+  },
+};
