@@ -29,8 +29,17 @@ function changedLinkedVendors(sql: Queryable, connectionId: string, since: Date)
  * run's start (the database's clock, as `records.updated_at` is), and a coalesced request keeps the earlier one.
  */
 export async function enqueueFieldSyncAfterRun(tx: Queryable, connectionId: string, runStartedAt: Date): Promise<string | undefined> {
-  if ((await changedLinkedVendors(tx, connectionId, runStartedAt)).length === 0) return undefined;
-  const payload: FieldSyncPayload = { connection_id: connectionId, since: runStartedAt.toISOString() };
+  // A field sync that failed for good (QuickBooks down through every retry) left its vendors unsynced: this
+  // one starts where that one did, so their edits are still reported.
+  const [lost] = await tx<{ since: string }[]>`
+    select f.payload->>'since' as since from jobs f
+    where f.kind = ${FIELD_SYNC_JOB} and f.dedupe_key = ${connectionId} and f.status = 'failed'
+      and not exists (
+        select 1 from jobs s where s.kind = f.kind and s.dedupe_key = f.dedupe_key and s.status = 'succeeded' and s.finished_at > f.finished_at)
+    order by f.payload->>'since' limit 1`;
+  const since = lost && new Date(lost.since) < runStartedAt ? new Date(lost.since) : runStartedAt;
+  if ((await changedLinkedVendors(tx, connectionId, since)).length === 0) return undefined;
+  const payload: FieldSyncPayload = { connection_id: connectionId, since: since.toISOString() };
   return (await enqueueJob(tx, { kind: FIELD_SYNC_JOB, payload: { ...payload }, dedupeKey: connectionId, maxAttempts: 5 })).id;
 }
 
