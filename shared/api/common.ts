@@ -7,12 +7,16 @@ export const HostId = z
   .max(128)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
 
-/** A host's role name, e.g. "admin", "member", "accountant". Policies name roles allowed to act. */
+/**
+ * A host's role name, e.g. "admin", "member", "accountant". Policies name roles allowed to act.
+ * No regex flags here or in any published schema: the OpenAPI generator prints a flagged regex as
+ * `^…$/i`, a pattern no client can match (test/openapi-patterns.test.ts checks every pattern).
+ */
 export const RoleName = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[a-z0-9_.:-]+$/i, 'letters, digits and _ . : - only');
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
 
 export const Timestamp = z.string().datetime({ offset: true }).meta({ example: '2026-11-22T14:03:00.000Z' });
 
