@@ -127,6 +127,7 @@ const hostileJson: Variant[] = [
   ['NUL key', { '\u0000': 'x' }],
   ['array of NUL', ['\u0000']],
   ['10001 items', Array.from({ length: 10_001 }, (_, i) => `x${i}`)],
+  ['nested 3000 deep', JSON.parse('['.repeat(3_000) + '"x"' + ']'.repeat(3_000))],
 ];
 
 /** Ids of tenant B that tenant A might try, by field name. */

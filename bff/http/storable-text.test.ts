@@ -62,6 +62,15 @@ describe('storableText', () => {
     expect(error.message).toMatch(/^body\.eventNotifications\.0\.realmId: /);
   });
 
+  test('a body nested deeper than the call stack is walked, not a crash', async () => {
+    const { app } = guardedApp();
+    const depth = 200_000;
+    const deep = (inner: string) => `{"a":${'['.repeat(depth)}${inner}${']'.repeat(depth)}}`;
+    expect((await app.request('/v1/raw', { method: 'POST', body: deep('"ok"') })).status).toBe(200);
+    const error = await refusal(await app.request('/v1/raw', { method: 'POST', body: deep('"\\u0000"') }));
+    expect(error.message).toMatch(/^body\.a\.0\.0\.0\.0/);
+  });
+
   test('unstorableText: surrogate pairs are fine, halves are not', () => {
     expect(unstorableText('🚀 e\u0301')).toBeUndefined();
     expect(unstorableText('\ud83d')).toMatch(/lone surrogate \(U\+D83D\)/);

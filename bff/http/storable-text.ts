@@ -49,7 +49,7 @@ export function storableText(): MiddlewareHandler<AppEnv> {
       report(field, decodeComponent(rawValue.join('=').replace(/\+/g, ' ')));
     }
     const body = await jsonBody(c);
-    if (body !== undefined) walk(body.value, ['body'], report);
+    if (body !== undefined) walk(body.value, report);
     const first = issues[0];
     if (first) {
       const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
@@ -110,14 +110,35 @@ async function jsonBody(c: Context<AppEnv>): Promise<{ value: unknown } | undefi
   }
 }
 
-function walk(value: unknown, path: string[], report: Report) {
-  if (typeof value === 'string') report(path.join('.'), value);
-  else if (Array.isArray(value)) value.forEach((item, index) => walk(item, [...path, String(index)], report));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const here = [...path, printable(key)];
-      report(here.join('.'), key);
-      walk(child, here, report);
+/** Where a value sits in the body: a parent chain, spelled out only for a string that is refused. */
+interface Place {
+  segment: string;
+  parent: Place | undefined;
+}
+
+function fieldOf(place: Place): string {
+  const segments: string[] = [];
+  for (let at: Place | undefined = place; at; at = at.parent) segments.push(at.segment);
+  return segments.reverse().join('.');
+}
+
+/**
+ * Every string and key, depth first, keys before their values. With its own stack and parent chains: a
+ * hostile body can nest deeper than the call stack, and copying paths would make that quadratic.
+ */
+function walk(root: unknown, report: Report) {
+  const pending: [unknown, Place][] = [[root, { segment: 'body', parent: undefined }]];
+  while (pending.length > 0) {
+    const [value, place] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (unstorableText(value)) report(fieldOf(place), value);
+    } else if (Array.isArray(value)) {
+      for (let index = value.length - 1; index >= 0; index--) pending.push([value[index], { segment: String(index), parent: place }]);
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value).reverse()) {
+        const here = { segment: printable(key), parent: place };
+        pending.push([child, here], [key, here]);
+      }
     }
   }
 }
