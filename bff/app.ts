@@ -74,7 +74,10 @@ export function createApp(deps: Deps): App {
     info: {
       title: 'Ledgerlink API',
       version: '1.0.0',
-      description: 'QuickBooks Online and Xero integration for host products. Errors are always {error:{code, message, details?}}.',
+      description:
+        'QuickBooks Online and Xero integration for host products. Errors are always {error:{code, message, details?}}; ' +
+        'invalid input is a 400 whose message names the field. Text in paths, queries and JSON bodies must be well-formed ' +
+        'Unicode (percent-encoded as UTF-8 in URLs) without U+0000, which no database column stores.',
     },
   });
 
