@@ -23,6 +23,18 @@ export function nextScheduledAt(schedule: { cron: string; timezone: string }, af
 }
 
 /**
+ * A schedule stored before settings were validated may not compute; one such organization must not stop
+ * the batch (and so every other organization's scheduled syncs), so it runs on the default schedule.
+ */
+function nextScheduledAtOrDefault(schedule: { cron: string; timezone: string }, after: Date, connectionId: string): Date | undefined {
+  try {
+    return nextScheduledAt(schedule, after, connectionId);
+  } catch {
+    return nextScheduledAt(defaultOrganizationSettings.sync_schedule, after, connectionId);
+  }
+}
+
+/**
  * Queues a scheduled sync for every connection whose time has come, and sets its next time. Replicas do
  * this together safely: rows are claimed with SKIP LOCKED, and a connection never has two active runs.
  */
@@ -43,7 +55,7 @@ export async function enqueueDueSchedules(deps: Deps, batch = 500): Promise<numb
         await requestSync(tx, row.id, { trigger: 'schedule' });
         queued += 1;
       }
-      const next = nextScheduledAt(schedule, now, row.id);
+      const next = nextScheduledAtOrDefault(schedule, now, row.id);
       await tx`update connections set next_sync_at = ${next ?? null} where id = ${row.id}`;
     }
     return queued;

@@ -1,8 +1,34 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 import { RoleName } from './common.ts';
 
 export const countries = ['US', 'CA', 'GB', 'AU'] as const;
 export const plans = ['SimpleStart', 'Essentials', 'Plus', 'Advanced'] as const;
+
+/**
+ * When scheduled syncs run. Checked with the same library and options the scheduler uses, so a schedule
+ * that is stored is one the scheduler can compute: a time zone croner refuses would otherwise throw inside
+ * the scheduler's batch and stop scheduled syncs for every organization in it.
+ */
+export const SyncSchedule = z
+  .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
+  .superRefine((schedule, ctx) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: schedule.timezone });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'must be an IANA time zone such as Europe/Paris or UTC' });
+      return;
+    }
+    let next: Date | null;
+    try {
+      next = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true }).nextRun();
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: `is not a cron expression: ${(error as Error).message}` });
+      return;
+    }
+    if (!next) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'never runs' });
+  })
+  .meta({ description: 'When scheduled syncs run (croner syntax, IANA time zone).' });
 
 /**
  * Per-organization policies. Every field is optional on write; reads return the effective values
@@ -20,9 +46,7 @@ export const OrganizationSettings = z
       .meta({ description: 'ISO country codes of the companies that may connect; UK is accepted for GB.' }),
     required_plans: z.array(z.enum(plans)).max(4).meta({ description: 'Empty = any plan.' }),
     read_only: z.boolean().meta({ description: 'No write-back to the accounting system.' }),
-    sync_schedule: z
-      .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
-      .meta({ description: 'When scheduled syncs run (croner syntax, IANA time zone).' }),
+    sync_schedule: SyncSchedule,
     default_visibility: z.enum(['organization', 'restricted']),
     field_conflict_policy: z
       .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
