@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { createLogger } from '../bff/http/logger.ts';
+import { nextScheduledAt } from '../bff/sync/schedule.ts';
 import { seededRandom } from '../shared/matching/fixtures/seeded-random.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
@@ -332,9 +333,16 @@ async function send(entry: OperationEntry, request: FuzzRequest) {
   return t.request(url, { method: entry.method, headers, ...(body !== undefined ? { body } : {}), ...(token ? { token } : {}) });
 }
 
-// Reads first, then writes, deletes last: a delete that succeeds must not starve the routes after it of data.
-const order = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-const operations = operationsOf(document).sort((x, y) => order.indexOf(x.method) - order.indexOf(y.method));
+// Reads, writes, the reads again (now over whatever hostile values the writes stored), deletes last: a delete
+// that succeeds must not starve the routes after it of data.
+const published = operationsOf(document);
+const byMethod = (...methods: string[]) => published.filter((entry) => methods.includes(entry.method));
+const operations = [
+  ...byMethod('GET').map((entry) => ({ name: `${entry.method} ${entry.path}`, entry })),
+  ...byMethod('POST', 'PUT', 'PATCH').map((entry) => ({ name: `${entry.method} ${entry.path}`, entry })),
+  ...byMethod('GET').map((entry) => ({ name: `after the writes: ${entry.method} ${entry.path}`, entry })),
+  ...byMethod('DELETE').map((entry) => ({ name: `${entry.method} ${entry.path}`, entry })),
+];
 
 const unstorableKinds = new Set(['NUL', 'NUL only', 'lone high surrogate', 'lone low surrogate']);
 const refusedByField: Record<string, string[]> = {
@@ -366,7 +374,7 @@ const findings: Finding[] = [];
 let sent = 0;
 
 describe('fuzz: hostile input on every published route', () => {
-  test.for(operations.map((entry) => [`${entry.method} ${entry.path}`, entry] as const))('%s', async ([name, entry]) => {
+  test.for(operations.map(({ name, entry }) => [name, entry] as const))('%s', async ([name, entry]) => {
     const problems: Finding[] = [];
     for (const request of requestsFor(entry)) {
       const response = await send(entry, request);
@@ -390,6 +398,14 @@ describe('fuzz: hostile input on every published route', () => {
 
   test('nothing reached the database unrefused: no error was logged', () => {
     expect(errorLines.map((line) => line.slice(0, 400))).toEqual([]);
+  });
+
+  test('what the writes stored, background work can use: every stored sync schedule computes', async () => {
+    const rows = await t.deps.sql<{ id: string; settings: { sync_schedule?: { cron: string; timezone: string } } }[]>`
+      select id, settings from organizations where tenant_id = ${a.tenant.id}`;
+    for (const row of rows) {
+      if (row.settings.sync_schedule) expect(() => nextScheduledAt(row.settings.sync_schedule!, new Date(), 'con_fuzz'), row.id).not.toThrow();
+    }
   });
 
   test('tenant B is untouched', async () => {
