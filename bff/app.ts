@@ -4,6 +4,7 @@ import { widgetCors } from './auth/widget-cors.ts';
 import { connectionRoutes } from './connections/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { renderError, renderNotFound, validationHook } from './http/errors.ts';
+import { storableText } from './http/storable-text.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { listRoutes } from './lists/routes.ts';
@@ -34,6 +35,8 @@ export function createApp(deps: Deps): App {
   });
   app.use(observeRequests(metrics));
   app.use('/v1/widget/*', widgetCors());
+  // Before any route's own middleware (auth included): text no column can store never reaches a query.
+  app.use(storableText());
   app.onError(renderError);
   app.notFound(renderNotFound);
 
@@ -71,7 +74,10 @@ export function createApp(deps: Deps): App {
     info: {
       title: 'Ledgerlink API',
       version: '1.0.0',
-      description: 'QuickBooks Online and Xero integration for host products. Errors are always {error:{code, message, details?}}.',
+      description:
+        'QuickBooks Online and Xero integration for host products. Errors are always {error:{code, message, details?}}; ' +
+        'invalid input is a 400 whose message names the field. Text in paths, queries and JSON bodies must be well-formed ' +
+        'Unicode (percent-encoded as UTF-8 in URLs) without U+0000, which no database column stores.',
     },
   });
 

@@ -25,10 +25,34 @@ export const validationHook = (result: { success: boolean; error?: ZodError; tar
 };
 
 export const renderError: ErrorHandler<AppEnv> = (error, c) => {
+  const refused = dataExceptionCode(error);
+  if (refused) {
+    // A safety net, not the way in: schemas and storableText() refuse these first, so reaching here means a
+    // field lacks a bound. Logged as an error so the gap is found; answered 400 because the input is at fault.
+    c.get('logger')?.error('the database refused a value from the request; a schema should have refused it', {
+      postgres_error: refused, // not "…code" or "…state": the logger redacts those names
+      method: c.req.method,
+      path: c.req.path,
+      error,
+    });
+    const message = 'a value in this request cannot be stored (text with NUL characters, a number or date out of range, or too long)';
+    return c.json(body(new ApiError('invalid_request', `request: ${message}`, { issues: [{ field: 'request', message }] })), 400);
+  }
   const apiError = toApiError(error);
   if (apiError.status >= 500) c.get('logger')?.error('request failed', { error });
   return c.json(body(apiError), apiError.status);
 };
+
+/**
+ * The SQLSTATE of a Postgres data exception (class 22: invalid text representation 22P02, datetime overflow
+ * 22008, numeric out of range 22003, untranslatable character 22P05, string data right truncation 22001…),
+ * or undefined for any other error.
+ */
+export function dataExceptionCode(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'PostgresError') return undefined;
+  const code = (error as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22') ? code : undefined;
+}
 
 export const renderNotFound: NotFoundHandler<AppEnv> = (c: Context<AppEnv>) =>
   c.json(body(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`)), 404);

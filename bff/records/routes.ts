@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { maxBigint, TimestampInput } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { findConnection } from '../connections/store.ts';
 import type { AppEnv } from '../context.ts';
@@ -11,12 +12,16 @@ export const recordRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
 
 const recordTypes = [...qboEntityTypes, ...qboSingletons] as const;
 
+/**
+ * A next_cursor is a record's change_seq (a bigint) in base64url. Anything else, including nineteen digits
+ * beyond what bigint holds (Postgres would refuse it, 22003), is a 400 on `query.cursor`.
+ */
 const Cursor = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be a next_cursor from a previous page')
   .transform((value, ctx) => {
     const decoded = Buffer.from(value, 'base64url').toString('utf8');
-    if (!/^\d{1,19}$/.test(decoded)) {
+    if (!/^\d{1,19}$/.test(decoded) || BigInt(decoded) > maxBigint) {
       ctx.addIssue({ code: 'custom', message: 'must be a next_cursor from a previous page' });
       return z.NEVER;
     }
@@ -47,7 +52,7 @@ recordRoutes.openapi(
     request: {
       params: z.object({ id: ConnectionId, type: z.enum(recordTypes) }),
       query: z.object({
-        updated_since: z.string().datetime({ offset: true }).optional(),
+        updated_since: TimestampInput.optional(),
         cursor: Cursor.optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),

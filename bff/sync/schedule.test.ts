@@ -105,3 +105,17 @@ test('one organization\'s unusable stored schedule is reported and replaced by t
   expect(warning?.msg).toMatch(/schedule ignored/);
   expect(warning?.problems?.[0]).toMatch(/^sync_schedule: /);
 });
+
+test('a stored schedule the scheduler cannot compute falls back to the default instead of stopping the batch', async () => {
+  // As stored before settings were validated: a time zone croner refuses.
+  const broken = await connection(new Date(Date.now() - 1000));
+  await t.deps.sql`
+    update organizations set settings = ${t.deps.sql.json({ sync_schedule: { cron: '0 * * * *', timezone: '\ufff3' } })}
+    where (tenant_id, id) = (select tenant_id, organization_id from connections where id = ${broken})`;
+  const healthy = await connection(new Date(Date.now() - 1000), { cron: '0 * * * *', timezone: 'UTC' });
+  await enqueueDueSchedules(t.deps);
+  const runs = await t.deps.sql<{ connection_id: string }[]>`select connection_id from sync_runs where connection_id in (${broken}, ${healthy}) order by connection_id`;
+  expect(runs.map((run) => run.connection_id).sort()).toEqual([broken, healthy].sort());
+  const [row] = await t.deps.sql<{ next_sync_at: Date }[]>`select next_sync_at from connections where id = ${broken}`;
+  expect(row!.next_sync_at.getUTCHours()).toBe(2); // the default schedule, 02:00 UTC plus jitter
+});

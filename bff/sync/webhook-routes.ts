@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.ts';
 import { ApiError, unauthorized } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
+import { validationError, validationHook } from '../http/errors.ts';
 import { realmsInNotification, validIntuitSignature } from './qbo-webhooks.ts';
 import { requestSync } from './runs.ts';
 
@@ -9,6 +9,27 @@ import { requestSync } from './runs.ts';
 export const WEBHOOK_DEBOUNCE_MS = 10_000;
 
 export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** A QuickBooks company id: digits (a number in some CloudEvents bodies). */
+const RealmId = z.union([
+  z.string().regex(/^[0-9]{1,32}$/, 'must be a QuickBooks company id (digits only)'),
+  z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+]);
+
+/**
+ * The two bodies Intuit sends, checked only as far as we read them (realm ids); everything else passes, so
+ * a field Intuit adds later is no reason to refuse a notification. Not a zod-openapi body: the signature is
+ * over the raw bytes, so the route reads the text itself and validates after the signature matched.
+ */
+const LegacyNotification = z.looseObject({
+  eventNotifications: z.array(z.looseObject({ realmId: RealmId.optional() })).optional(),
+});
+const CloudEvents = z.array(
+  z.looseObject({
+    intuitaccountid: RealmId.optional(),
+    data: z.looseObject({ realmId: RealmId.optional() }).nullish(),
+  }),
+);
 
 webhookRoutes.openapi(
   createRoute({
@@ -19,7 +40,7 @@ webhookRoutes.openapi(
     tags: ['Webhooks'],
     responses: {
       200: { description: 'Accepted', content: { 'application/json': { schema: z.object({ queued: z.number().int() }) } } },
-      400: { description: 'Not JSON' },
+      400: { description: 'Not JSON, or a company id (realmId, intuitaccountid) that is not one' },
       401: { description: 'Bad signature' },
     },
   }),
@@ -35,10 +56,13 @@ webhookRoutes.openapi(
     } catch {
       throw new ApiError('malformed_json', 'The request body is not valid JSON');
     }
-    const realms = realmsInNotification(body);
+    const checked = (Array.isArray(body) ? CloudEvents : LegacyNotification).safeParse(body);
+    if (!checked.success) throw validationError(checked.error, 'json');
+    const realms = realmsInNotification(checked.data);
     if (realms.length === 0) return c.json({ queued: 0 }, 200);
+    // One array parameter, however many companies one notification names (a list of parameters has a ceiling).
     const connections = await deps.sql<{ id: string }[]>`
-      select id from connections where provider = 'qbo' and status = 'connected' and initial_import_done and external_id in ${deps.sql(realms)}`;
+      select id from connections where provider = 'qbo' and status = 'connected' and initial_import_done and external_id = any(${realms})`;
     const dueAt = new Date(deps.now().getTime() + WEBHOOK_DEBOUNCE_MS);
     for (const connection of connections) await requestSync(deps.sql, connection.id, { trigger: 'webhook', dueAt });
     return c.json({ queued: connections.length }, 200);

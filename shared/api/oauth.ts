@@ -7,7 +7,8 @@ export const StartUrlBody = z
       description: 'Reconnect this connection (the same company keeps the same connection id and its data).',
     }),
     mode: z.enum(['popup', 'redirect']).default('popup'),
-    return_url: z.string().url().optional().meta({
+    // Bounded like every stored URL (webhook endpoints too): it is kept with the attempt and sent back in a Location header.
+    return_url: z.string().max(2048).url().optional().meta({
       description: 'Redirect mode: where to send the browser afterwards; must be on one of the tenant\'s allowed origins.',
     }),
   })

@@ -6,6 +6,19 @@ export const countries = ['US', 'CA', 'GB', 'AU'] as const;
 export const plans = ['SimpleStart', 'Essentials', 'Plus', 'Advanced'] as const;
 
 /**
+ * When scheduled syncs run. Checked with the same library and options the scheduler uses
+ * (sync-schedule.ts), so a stored schedule is one the scheduler can compute: a time zone croner refuses would
+ * otherwise throw inside the scheduler's batch and stop scheduled syncs for every organization in it.
+ */
+export const SyncSchedule = z
+  .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
+  .superRefine((schedule, ctx) => {
+    const problem = syncScheduleProblem(schedule);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+  })
+  .meta({ description: 'When scheduled syncs run: a cron pattern (five fields, or six with seconds) in an IANA time zone, at most hourly.' });
+
+/**
  * Per-organization policies. Every field is optional on write; reads return the effective values
  * (stored value or default).
  */
@@ -21,13 +34,7 @@ export const OrganizationSettings = z
       .meta({ description: 'ISO country codes of the companies that may connect; UK is accepted for GB.' }),
     required_plans: z.array(z.enum(plans)).max(4).meta({ description: 'Empty = any plan.' }),
     read_only: z.boolean().meta({ description: 'No write-back to the accounting system.' }),
-    sync_schedule: z
-      .object({ cron: z.string().min(9).max(100), timezone: z.string().min(1).max(64) })
-      .superRefine((schedule, ctx) => {
-        const problem = syncScheduleProblem(schedule);
-        if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
-      })
-      .meta({ description: 'When scheduled syncs run: a cron pattern (five fields, or six with seconds) in an IANA time zone, at most hourly.' }),
+    sync_schedule: SyncSchedule,
     default_visibility: z.enum(['organization', 'restricted']),
     field_conflict_policy: z
       .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
