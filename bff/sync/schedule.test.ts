@@ -64,6 +64,7 @@ test.each([
   [{ cron: '*/30 * * * *', timezone: 'UTC' }, 'body.sync_schedule.cron'],
   [{ cron: '0,59 3 * * *', timezone: 'Europe/Paris' }, 'body.sync_schedule.cron'], // twice within an hour, once a day
   [{ cron: '0 0 30 2 *', timezone: 'UTC' }, 'body.sync_schedule.cron'], // never fires
+  [{ cron: '9999-12-31T23:59:59-23:59', timezone: 'Europe/Paris' }, 'body.sync_schedule.cron'], // croner's one-off date, in year 10000 UTC
 ])('a schedule the scheduler cannot use is refused on write with a 400 naming the field: %j', async (schedule, field) => {
   const tenant = await t.createTenant();
   const org = `org-${Math.random().toString(36).slice(2)}`;
@@ -80,6 +81,7 @@ test.each([
   { cron: '0 * * * *', timezone: 'UTC' },
   { cron: '0 0 2 * * *', timezone: 'America/New_York' }, // six fields with seconds, daily
   { cron: '30 6 * * 1-5', timezone: 'Australia/Sydney' },
+  { cron: '0 0 1 1 *', timezone: 'Pacific/Kiritimati' }, // yearly
 ])('hourly or rarer schedules in real time zones are accepted: %j', async (schedule) => {
   const tenant = await t.createTenant();
   const org = `org-${Math.random().toString(36).slice(2)}`;

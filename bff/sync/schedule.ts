@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { createHash } from 'node:crypto';
-import { effectiveSettings } from '../../shared/api/organizations.ts';
+import { defaultOrganizationSettings, effectiveSettings } from '../../shared/api/organizations.ts';
 import type { Deps } from '../context.ts';
 import { requestSync } from './runs.ts';
 
@@ -54,7 +54,7 @@ export async function enqueueDueSchedules(deps: Deps, batch = 500): Promise<numb
         await requestSync(tx, row.id, { trigger: 'schedule' });
         queued += 1;
       }
-      const next = nextScheduledAt(settings.sync_schedule, now, row.id);
+      const next = nextScheduledAt(settings.sync_schedule, now, row.id) ?? nextScheduledAt(defaultOrganizationSettings.sync_schedule, now, row.id);
       await tx`update connections set next_sync_at = ${next ?? null} where id = ${row.id}`;
     }
     return queued;

@@ -9,6 +9,10 @@ export const MIN_SCHEDULE_INTERVAL_MS = 3600_000;
  * apart; with 24 or fewer, 100 runs span more than one whole active day.
  */
 const RUNS_CHECKED = 100;
+/** A schedule must recur: at least two runs within this span (yearly schedules pass, one-off dates do not). */
+const MUST_RECUR_WITHIN_MS = 400 * 24 * 3600_000;
+/** Five fields (minute … weekday), or six with seconds first: croner also takes an ISO date for a one-off run. */
+const CRON_FIELDS = /^\S+(\s+\S+){4,5}$/;
 
 export interface SyncSchedule {
   cron: string;
@@ -33,6 +37,9 @@ export function syncScheduleProblem(schedule: SyncSchedule, from = new Date()): 
   if (!isKnownTimeZone(schedule.timezone)) {
     return { field: 'timezone', message: `"${schedule.timezone}" is not an IANA time zone such as Europe/London` };
   }
+  if (!CRON_FIELDS.test(schedule.cron.trim())) {
+    return { field: 'cron', message: 'must be a cron pattern of five fields (minute hour day month weekday), or six with seconds first' };
+  }
   let cron: Cron;
   try {
     cron = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true });
@@ -41,6 +48,9 @@ export function syncScheduleProblem(schedule: SyncSchedule, from = new Date()): 
   }
   const runs = cron.nextRuns(RUNS_CHECKED, from);
   if (runs.length === 0) return { field: 'cron', message: 'never fires' };
+  if (runs.length < 2 || runs[1]!.getTime() - from.getTime() > MUST_RECUR_WITHIN_MS) {
+    return { field: 'cron', message: 'must fire at least once a year' };
+  }
   for (let i = 1; i < runs.length; i += 1) {
     if (runs[i]!.getTime() - runs[i - 1]!.getTime() < MIN_SCHEDULE_INTERVAL_MS) {
       return { field: 'cron', message: 'fires more often than once an hour; use "Sync now" or the API for more' };
