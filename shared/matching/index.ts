@@ -13,7 +13,10 @@
  *    variants of canonical words: punctuation and "&"/"and" dropped, trailing legal forms removed ("Pty Ltd",
  *    "GmbH", "Co., Inc."), "The" and honorifics removed, abbreviations spelled out ("Intl Svcs" = "International
  *    Services"), number words as digits ("Three" = "3"), "Surname, Given" reordered, trading names ("t/a", "DBA")
- *    and household members ("Smith, John & Mary" → "John Smith", "Mary Smith") as extra variants. Phones become
+ *    and household members ("Smith, John & Mary" → "John Smith", "Mary Smith") as extra variants. A qualifier after the
+ *    name (in parentheses, after a spaced dash, or a trailing country: "Acme Plumbing - Toronto", "Acme (Head
+ *    Office)", "Acme Plumbing UK") gives a reading without it that pairs only with names carrying no qualifier of
+ *    their own, so "Acme - Leeds" and "Acme - York" stay two branches; reduced to one word it counts × 0.88. Phones become
  *    national significant numbers ("+44 20 7946 0018" = "020 7946 0018"), emails lose case, "+tags" and Gmail dots,
  *    postal codes lose spaces, countries become ISO codes, tax ids and account numbers keep letters and digits.
  * 2. **Block.** Only records sharing a key are compared: a word, a one-letter deletion of a rare word (typos), the
