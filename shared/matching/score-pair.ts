@@ -23,6 +23,12 @@ const NAME_CAP = 3;
 const NAME_FLOOR = -8;
 /** Below this name similarity, corroborating fields alone never link without review (a shared head-office phone). */
 const MIN_NAME_SIMILARITY_FOR_AUTO = 0.8;
+/**
+ * The same, when a tax id or account number and an exact email or phone all agree (see FieldEvidence): then a name
+ * that differs by a suffix nobody could recognise ("Ratke Baby LLC Beaumont") is still the party, while two
+ * names sharing only a common word ("Acme Holdings", "Acme Logistics") are not.
+ */
+const MIN_NAME_SIMILARITY_WITH_STRONG_IDENTITY = 0.5;
 /** Below this, the name is not mentioned as a reason. */
 const SIMILAR_NAME = 0.6;
 const SAME_NAME = 0.999;
@@ -52,6 +58,7 @@ export function scorePair(left: WeightedRecord, right: WeightedRecord, explain =
     logOdds,
     nameSimilarity: name.similarity,
     reasons,
-    forbidsAuto: fields.conflicting || name.similarity < MIN_NAME_SIMILARITY_FOR_AUTO,
+    forbidsAuto: fields.conflicting ||
+      name.similarity < (fields.strongIdentity ? MIN_NAME_SIMILARITY_WITH_STRONG_IDENTITY : MIN_NAME_SIMILARITY_FOR_AUTO),
   };
 }
