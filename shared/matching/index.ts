@@ -34,12 +34,14 @@
  *    gmail.com), phone +4, postal code +1.5, street address +1.5, city +0.5; each disagreeing email, phone, postal
  *    code or city −1 (a personal address against a company address counts neither way), different country −3. The score is
  *    the logistic of the sum, so it reads as a probability under these hand-set weights.
- * 4. **Decide.** Pairs are assigned one-to-one greedily from the highest score, ties by left id then right id, so
- *    the result does not depend on input order. A pair is `auto` when its score reaches `autoThreshold` (0.9), its
+ * 4. **Decide.** Pairs are assigned one-to-one greedily from the highest score, ties first to names written the same
+ *    way (legal form included), then by left id and right id, so the result does not depend on input order. A pair is `auto` when its score reaches `autoThreshold` (0.9), its
  *    name similarity is at least 0.8 (0.5 when a tax id or account number and an exact email or phone agree), no
  *    field conflicts (different tax id, account number or country, or two of email/phone/postal code disagreeing)
- *    and no rival for either record comes within a factor of e^1.5 in odds;
- *    otherwise it is `suggested` if it reaches `suggestThreshold` (0.5). Below that no pair is proposed.
+ *    and no rival for either record comes within a factor of e^1.5 in odds, rivals not counting when both records
+ *    of a pair and of the rival's other record each have exactly one partner written the same way ("Harbor Freight"
+ *    and "Harbor Freight Inc" on both sides); otherwise it is `suggested` if it reaches `suggestThreshold` (0.5).
+ *    Below that no pair is proposed.
  *
  * For the manual picker, {@link createMatchIndex} indexes one side once; {@link rankCandidates} lists the best
  * candidates for a record (scored as above) and {@link searchCandidates} for typed text (last word as a prefix,

@@ -12,6 +12,11 @@ import type { MatchRecord } from './types.ts';
 export interface PreparedRecord {
   id: string;
   variants: NameVariant[];
+  /**
+   * The name as written, only folded and with punctuation and spacing evened out: "Harbor Freight Inc." and
+   * "HARBOR FREIGHT INC" agree, "Harbor Freight" does not. Tells apart parties whose readings are equal.
+   */
+  writtenName: string;
   email: EmailAddress | undefined;
   phone: string | undefined;
   postalCode: string | undefined;
@@ -41,6 +46,7 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
   return {
     id: record.id,
     variants,
+    writtenName: words(foldText(record.name ?? '')).join(' '),
     email: readEmailAddress(record.email),
     phone: nationalSignificantNumber(record.phone),
     postalCode: normalisePostalCode(record.postalCode),

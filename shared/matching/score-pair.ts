@@ -12,6 +12,8 @@ export interface PairScore {
   reasons: string[];
   /** A conflicting field, or a name too unlike to link without a person, whatever the score. */
   forbidsAuto: boolean;
+  /** Both names are written the same way, legal form included (see PreparedRecord.writtenName). */
+  sameWrittenName: boolean;
 }
 
 // Name similarity → log-odds: a straight line through 0 at NAME_MIDPOINT, capped so that a name alone never
@@ -58,6 +60,7 @@ export function scorePair(left: WeightedRecord, right: WeightedRecord, explain =
     logOdds,
     nameSimilarity: name.similarity,
     reasons,
+    sameWrittenName: left.record.writtenName !== '' && left.record.writtenName === right.record.writtenName,
     forbidsAuto: fields.conflicting ||
       name.similarity < (fields.strongIdentity ? MIN_NAME_SIMILARITY_WITH_STRONG_IDENTITY : MIN_NAME_SIMILARITY_FOR_AUTO),
   };
