@@ -72,6 +72,15 @@ describe('nameVariants', () => {
     expect(reduced('Canada')).toEqual(['whole: canada']);
   });
 
+  it('ends a name at its legal form: what follows is a qualifier, a legal form after a dash is not', () => {
+    const reduced = (name: string) => nameVariants(name).map((variant) => `${variant.reduced ? 'reduced' : 'whole'}: ${variant.tokens.join(' ')}`);
+    expect(reduced('Huels Health Ltd. CA')).toEqual(['reduced: huels health', 'whole: huels health ca']);
+    expect(reduced('Schuldt GmbH & Co. KG Bayern')).toEqual(['reduced: schuldt', 'whole: schuldt bayern']);
+    expect(reduced('Predovic - Hackett LTD')).toEqual(['whole: predovic hackett']);
+    expect(reduced('Smith & Co Builders')).toEqual(['whole: smith co builders']);
+    expect(reduced('Acme Pty Ltd')).toEqual(['whole: acme']);
+  });
+
   it('gives nothing for an empty name', () => {
     expect(readings('  ')).toEqual([]);
   });

@@ -42,6 +42,12 @@ const MAX_QUALIFIER_WORDS = 4;
 const TRAILING_COUNTRY = new RegExp(
   `[\\s,]+(${[...COUNTRY_NAMES, ...TRAILING_COUNTRY_CODES].sort((a, b) => b.length - a.length).join('|')})\\s*$`,
 );
+/**
+ * Legal forms that end a registered name and are never ordinary words ("Co" and "AG" are: "Smith & Co Builders",
+ * "Farm Ag Supplies"), so words after them are a place or note: "Acme Ltd Toronto", "Acme Inc. CA". Matched on
+ * folded text without dots, the last one in the name.
+ */
+const AFTER_LEGAL_FORM = /^(.*\b(?:ltd|limited|inc|incorporated|llc|llp|plc|pllc|gmbh|kg|pty|corp|corporation))[\s,]+(\S.*?)\s*$/;
 // "J.P." and "A.B.C." are one word each; "J. Okafor" keeps the initial separate because a space follows the dot.
 const DOTTED_INITIAL = /\b([a-z0-9])\.(?=[a-z0-9]\b)/g;
 const APOSTROPHES = /['’‘`´]/g;
@@ -104,11 +110,22 @@ function trailingQualifier(text: string): [string, string] | undefined {
   if (dashStart >= 0) {
     const before = text.slice(0, dashStart);
     const after = text.slice(dashEnd);
-    const qualifierWords = words(after).length;
-    if (qualifierWords >= 1 && qualifierWords <= MAX_QUALIFIER_WORDS && words(before).length >= 1) return [before, after];
+    const qualifier = words(after);
+    // "Predovic - Hackett Ltd": a legal form after the dash ends the name, so the dash joins two partners.
+    const endsName = LEGAL_FORMS.has(qualifier[qualifier.length - 1] ?? '');
+    if (qualifier.length >= 1 && qualifier.length <= MAX_QUALIFIER_WORDS && !endsName && words(before).length >= 1) {
+      return [before, after];
+    }
   }
   // "U.K." and "U.S.A." are the codes with dots.
   const undotted = text.replace(/\./g, '');
+  const afterForm = AFTER_LEGAL_FORM.exec(undotted);
+  if (afterForm) {
+    const qualifier = words(afterForm[2] ?? '');
+    if (qualifier.length >= 1 && qualifier.length <= MAX_QUALIFIER_WORDS && !qualifier.some((word) => LEGAL_FORMS.has(word))) {
+      return [afterForm[1] ?? '', afterForm[2] ?? ''];
+    }
+  }
   const country = TRAILING_COUNTRY.exec(undotted);
   if (country && words(undotted.slice(0, country.index)).length >= 1) return [undotted.slice(0, country.index), country[1] ?? ''];
   return undefined;
