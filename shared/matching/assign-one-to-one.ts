@@ -113,7 +113,10 @@ function writtenTwins(pairs: readonly ScoredPair[], leftCount: number, rightCoun
   let byRecord: { left: number[][]; right: number[][] } | undefined;
   const pairsOf = () => {
     if (!byRecord) {
-      const built = { left: Array.from({ length: leftCount }, (): number[] => []), right: Array.from({ length: rightCount }, (): number[] => []) };
+      const built = {
+        left: Array.from({ length: leftCount }, (): number[] => []),
+        right: Array.from({ length: rightCount }, (): number[] => []),
+      };
       pairs.forEach((pair, at) => {
         built.left[pair.left]?.push(at);
         built.right[pair.right]?.push(at);
