@@ -47,7 +47,15 @@ const TRAILING_COUNTRY = new RegExp(
  * "Farm Ag Supplies"), so words after them are a place or note: "Acme Ltd Toronto", "Acme Inc. CA". Matched on
  * folded text without dots, the last one in the name.
  */
-const AFTER_LEGAL_FORM = /^(.*\b(?:ltd|limited|inc|incorporated|llc|llp|plc|pllc|gmbh|kg|pty|corp|corporation))[\s,]+(\S.*?)\s*$/;
+const NAME_ENDING_FORMS: ReadonlySet<string> = new Set([
+  'ltd', 'limited', 'inc', 'incorporated', 'llc', 'llp', 'plc', 'pllc', 'gmbh', 'kg', 'pty', 'corp', 'corporation',
+]);
+const AFTER_LEGAL_FORM = new RegExp(`^(.*\\b(?:${[...NAME_ENDING_FORMS].join('|')}))[\\s,]+(\\S.*?)\\s*$`);
+const COUNTRY_LAST_WORDS: ReadonlySet<string> = new Set(
+  [...COUNTRY_NAMES, ...TRAILING_COUNTRY_CODES].map((name) => name.slice(name.lastIndexOf(' ') + 1)),
+);
+const DASH_CHARACTER = /[-–—]/;
+const NOT_LETTER = /[^a-z0-9]+/;
 // "J.P." and "A.B.C." are one word each; "J. Okafor" keeps the initial separate because a space follows the dot.
 const DOTTED_INITIAL = /\b([a-z0-9])\.(?=[a-z0-9]\b)/g;
 const APOSTROPHES = /['’‘`´]/g;
@@ -87,9 +95,10 @@ function readQualifiedName(text: string, kind: NameVariantKind): NameVariant[] {
     rest = split[0];
     qualifiers.unshift(split[1]);
   }
+  if (qualifiers.length === 0) return readName(rest, kind);
   const readings = readName(rest, kind);
   const [primary] = readings;
-  if (qualifiers.length === 0 || !primary) return readName(text.replace(/[()]/g, ' '), kind);
+  if (!primary) return readName(text.replace(/[()]/g, ' '), kind);
   const variants = readings.map((reading) => ({ ...reading, reduced: true }));
   let tokens = primary.tokens;
   qualifiers.forEach((qualifier, at) => {
@@ -103,7 +112,14 @@ function readQualifiedName(text: string, kind: NameVariantKind): NameVariant[] {
 function trailingQualifier(text: string): [string, string] | undefined {
   let dashEnd = -1;
   let dashStart = -1;
-  for (const dash of text.matchAll(SPACED_DASH)) {
+  // Most names have no dash, no legal form before their last word and no country at the end; plain word lookups
+  // find that before any of the slower patterns run (reading names is a tenth of a whole matching job).
+  const hasDash = DASH_CHARACTER.test(text);
+  const plainWords = text.replace(/\./g, '').split(NOT_LETTER).filter(Boolean);
+  const formBeforeEnd = plainWords.slice(0, -1).some((word) => NAME_ENDING_FORMS.has(word));
+  const countryAtEnd = COUNTRY_LAST_WORDS.has(plainWords[plainWords.length - 1] ?? '');
+  if (!hasDash && !formBeforeEnd && !countryAtEnd) return undefined;
+  for (const dash of hasDash ? text.matchAll(SPACED_DASH) : []) {
     dashStart = dash.index;
     dashEnd = dash.index + dash[0].length;
   }
@@ -119,14 +135,14 @@ function trailingQualifier(text: string): [string, string] | undefined {
   }
   // "U.K." and "U.S.A." are the codes with dots.
   const undotted = text.replace(/\./g, '');
-  const afterForm = AFTER_LEGAL_FORM.exec(undotted);
+  const afterForm = formBeforeEnd ? AFTER_LEGAL_FORM.exec(undotted) : null;
   if (afterForm) {
     const qualifier = words(afterForm[2] ?? '');
     if (qualifier.length >= 1 && qualifier.length <= MAX_QUALIFIER_WORDS && !qualifier.some((word) => LEGAL_FORMS.has(word))) {
       return [afterForm[1] ?? '', afterForm[2] ?? ''];
     }
   }
-  const country = TRAILING_COUNTRY.exec(undotted);
+  const country = countryAtEnd ? TRAILING_COUNTRY.exec(undotted) : null;
   if (country && words(undotted.slice(0, country.index)).length >= 1) return [undotted.slice(0, country.index), country[1] ?? ''];
   return undefined;
 }

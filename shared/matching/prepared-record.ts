@@ -28,6 +28,9 @@ export interface PreparedRecord {
   city: string | undefined;
 }
 
+const APOSTROPHES = /['’‘`´]/g;
+const NOT_LETTERS = /[^a-z0-9]+/g;
+
 // Longer names are notes, not names; capping keeps pair comparison cost bounded.
 const MAX_TOKENS_PER_VARIANT = 12;
 
@@ -46,7 +49,7 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
   return {
     id: record.id,
     variants,
-    writtenName: words(foldText(record.name ?? '')).join(' '),
+    writtenName: foldText(record.name ?? '').replace(APOSTROPHES, '').replace(NOT_LETTERS, ' ').trim(),
     email: readEmailAddress(record.email),
     phone: nationalSignificantNumber(record.phone),
     postalCode: normalisePostalCode(record.postalCode),
