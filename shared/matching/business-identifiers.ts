@@ -42,6 +42,9 @@ const COUNTRY_ALIASES: ReadonlyMap<string, string> = new Map([
   ['united arab emirates', 'AE'], ['uae', 'AE'],
 ]);
 
+/** Every country name above, folded: "united kingdom", "deutschland", … (codes are not names). */
+export const COUNTRY_NAMES: ReadonlySet<string> = new Set(COUNTRY_ALIASES.keys());
+
 /** Countries compared as ISO 3166 alpha-2 codes: "United Kingdom", "UK", "gb" all give "GB". */
 export function normaliseCountry(written: string | undefined): string | undefined {
   if (!written) return undefined;

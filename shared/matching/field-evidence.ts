@@ -7,6 +7,11 @@ import type { PreparedRecord } from './prepared-record.ts';
 export interface FieldEvidence {
   logOdds: number;
   conflicting: boolean;
+  /**
+   * A tax id or account number agrees, and so does an exact email or a phone: identifiers that no other party
+   * shares, so the names may differ more (a place or note one side added, an unrecognised suffix).
+   */
+  strongIdentity: boolean;
 }
 
 /** Where {@link compareFields} writes its reasons when asked to explain itself. */
@@ -31,6 +36,9 @@ const POSTAL_CODE_AGREES = 1.5;
 const POSTAL_CODE_DIFFERS = -1;
 const ADDRESS_AGREES = 1.5;
 const CITY_AGREES = 0.5;
+// Businesses move and keep one city per system less carefully than a postal code, so a different city only
+// counts against a pair as much as one drifted contact detail; it is what tells two same-named businesses apart.
+const CITY_DIFFERS = -1;
 const COUNTRY_DIFFERS = -3;
 /** One contact detail may drift (a new phone, a move); two disagreeing is another party. */
 const CONTACT_DISAGREEMENTS_FOR_CONFLICT = 2;
@@ -45,10 +53,13 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
   const disagreements = explanation?.disagreements;
   let conflicting = false;
   let contactDisagreements = 0;
+  let registryAgrees = false;
+  let contactAgrees = false;
 
   if (a.taxId && b.taxId) {
     if (a.taxId === b.taxId) {
       logOdds += TAX_ID_AGREES;
+      registryAgrees = true;
       agreements?.push('tax id');
     } else {
       logOdds += TAX_ID_DIFFERS;
@@ -59,6 +70,7 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
   if (a.accountNumber && b.accountNumber) {
     if (a.accountNumber === b.accountNumber) {
       logOdds += ACCOUNT_NUMBER_AGREES;
+      registryAgrees = true;
       agreements?.push('account number');
     } else {
       logOdds += ACCOUNT_NUMBER_DIFFERS;
@@ -69,6 +81,7 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
   if (a.email && b.email) {
     if (a.email.address === b.email.address) {
       logOdds += EMAIL_AGREES;
+      contactAgrees = true;
       agreements?.push('email');
     } else if (a.email.domain === b.email.domain && !a.email.freeMail) {
       logOdds += EMAIL_DOMAIN_AGREES;
@@ -84,6 +97,7 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
   if (a.phone && b.phone) {
     if (a.phone === b.phone) {
       logOdds += PHONE_AGREES;
+      contactAgrees = true;
       agreements?.push('phone');
     } else {
       logOdds += PHONE_DIFFERS;
@@ -105,12 +119,19 @@ export function compareFields(a: PreparedRecord, b: PreparedRecord, explanation?
     logOdds += ADDRESS_AGREES;
     agreements?.push('address');
   }
-  if (a.city && b.city && a.city === b.city) logOdds += CITY_AGREES;
+  if (a.city && b.city) {
+    if (a.city === b.city) {
+      logOdds += CITY_AGREES;
+    } else {
+      logOdds += CITY_DIFFERS;
+      disagreements?.push('different city');
+    }
+  }
   if (a.country && b.country && a.country !== b.country) {
     logOdds += COUNTRY_DIFFERS;
     disagreements?.push('different country');
     conflicting = true;
   }
   if (contactDisagreements >= CONTACT_DISAGREEMENTS_FOR_CONFLICT) conflicting = true;
-  return { logOdds, conflicting };
+  return { logOdds, conflicting, strongIdentity: registryAgrees && contactAgrees && !conflicting };
 }

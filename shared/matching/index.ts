@@ -13,7 +13,10 @@
  *    variants of canonical words: punctuation and "&"/"and" dropped, trailing legal forms removed ("Pty Ltd",
  *    "GmbH", "Co., Inc."), "The" and honorifics removed, abbreviations spelled out ("Intl Svcs" = "International
  *    Services"), number words as digits ("Three" = "3"), "Surname, Given" reordered, trading names ("t/a", "DBA")
- *    and household members ("Smith, John & Mary" → "John Smith", "Mary Smith") as extra variants. Phones become
+ *    and household members ("Smith, John & Mary" → "John Smith", "Mary Smith") as extra variants. A qualifier after the
+ *    name (in parentheses, after a spaced dash, or a trailing country: "Acme Plumbing - Toronto", "Acme (Head
+ *    Office)", "Acme Plumbing UK") gives a reading without it that pairs only with names carrying no qualifier of
+ *    their own, so "Acme - Leeds" and "Acme - York" stay two branches; reduced to one word it counts × 0.88. Phones become
  *    national significant numbers ("+44 20 7946 0018" = "020 7946 0018"), emails lose case, "+tags" and Gmail dots,
  *    postal codes lose spaces, countries become ISO codes, tax ids and account numbers keep letters and digits.
  * 2. **Block.** Only records sharing a key are compared: a word, a one-letter deletion of a rare word (typos), the
@@ -28,14 +31,17 @@
  *    more common one (a misspelling is not a rare word); word order is ignored; the best pair of variants wins, a
  *    household member or a two-party name ("Evans & Thomas") against a one-party name ("Thomas Evans") at × 0.9. That similarity becomes log-odds (exact name +3, i.e. 0.95 alone), to which every field adds its
  *    own: tax id +8 / −6, account number +6 / −5, exact email +5, company email domain +2 (never free mail such as
- *    gmail.com), phone +4, postal code +1.5, street address +1.5, city +0.5; each disagreeing email, phone or postal
- *    code −1 (a personal address against a company address counts neither way), different country −3. The score is
+ *    gmail.com), phone +4, postal code +1.5, street address +1.5, city +0.5; each disagreeing email, phone, postal
+ *    code or city −1 (a personal address against a company address counts neither way), different country −3. The score is
  *    the logistic of the sum, so it reads as a probability under these hand-set weights.
- * 4. **Decide.** Pairs are assigned one-to-one greedily from the highest score, ties by left id then right id, so
- *    the result does not depend on input order. A pair is `auto` when its score reaches `autoThreshold` (0.9), its
- *    name similarity is at least 0.8, no field conflicts (different tax id, account number or country, or two of
- *    email/phone/postal code disagreeing) and no rival for either record comes within a factor of e^1.5 in odds;
- *    otherwise it is `suggested` if it reaches `suggestThreshold` (0.5). Below that no pair is proposed.
+ * 4. **Decide.** Pairs are assigned one-to-one greedily from the highest score, ties first to names written the same
+ *    way (legal form included), then by left id and right id, so the result does not depend on input order. A pair is `auto` when its score reaches `autoThreshold` (0.9), its
+ *    name similarity is at least 0.8 (0.5 when a tax id or account number and an exact email or phone agree), no
+ *    field conflicts (different tax id, account number or country, or two of email/phone/postal code disagreeing)
+ *    and no rival for either record comes within a factor of e^1.5 in odds, rivals not counting when both records
+ *    of a pair and of the rival's other record each have exactly one partner written the same way ("Harbor Freight"
+ *    and "Harbor Freight Inc" on both sides); otherwise it is `suggested` if it reaches `suggestThreshold` (0.5).
+ *    Below that no pair is proposed.
  *
  * For the manual picker, {@link createMatchIndex} indexes one side once; {@link rankCandidates} lists the best
  * candidates for a record (scored as above) and {@link searchCandidates} for typed text (last word as a prefix,

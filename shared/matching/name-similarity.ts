@@ -16,6 +16,12 @@ const HOUSEHOLD_FACTOR = 0.9;
 const JOINED_FACTOR = 0.9;
 /** "North Star" against "Northstar": same letters, different spacing. */
 const SAME_LETTERS_SIMILARITY = 0.97;
+/**
+ * A reading reduced to one word by leaving out a qualifier ("Bupa UK", "Brakus - Jerde" as "bupa", "brakus") is
+ * weaker than the name: a one-word brand with a country is often a national company of a group, and a dash also
+ * joins two partners' names. With one corroborating field it still links.
+ */
+const ONE_WORD_REDUCED_FACTOR = 0.88;
 const NO_MATCH: NameComparison = { similarity: 0, kind: 'name' };
 
 /**
@@ -27,14 +33,21 @@ export function compareNames(left: readonly WeightedVariant[], right: readonly W
   let best = NO_MATCH;
   for (const a of left) {
     for (const b of right) {
+      // Two names that both carry qualifiers are compared with them: "Acme - Leeds" is not "Acme - York".
+      if (a.reduced && b.reduced) continue;
       const kind = combinedKind(a.kind, b.kind);
-      const factor = (kind === 'household member' ? HOUSEHOLD_FACTOR : 1) * (a.joined === b.joined ? 1 : JOINED_FACTOR);
+      const factor = (kind === 'household member' ? HOUSEHOLD_FACTOR : 1) * (a.joined === b.joined ? 1 : JOINED_FACTOR) *
+        reducedFactor(a) * reducedFactor(b);
       if (best.similarity >= factor) continue;
       const similarity = variantSimilarity(a, b) * factor;
       if (similarity > best.similarity) best = { similarity, kind };
     }
   }
   return best;
+}
+
+function reducedFactor(variant: WeightedVariant): number {
+  return variant.reduced && variant.tokens.length < 2 ? ONE_WORD_REDUCED_FACTOR : 1;
 }
 
 function combinedKind(a: NameVariantKind, b: NameVariantKind): NameVariantKind {

@@ -59,6 +59,28 @@ describe('nameVariants', () => {
     expect(readings("Bob's Bakery (Old Town)")).toEqual(['name: bobs bakery', 'name: bobs bakery old town']);
   });
 
+  it('reads a place, note or country after the name as a qualifier, without it first', () => {
+    const reduced = (name: string) => nameVariants(name).map((variant) => `${variant.reduced ? 'reduced' : 'whole'}: ${variant.tokens.join(' ')}`);
+    expect(reduced('Acme Plumbing Ltd - Toronto')).toEqual(['reduced: acme plumbing', 'whole: acme plumbing toronto']);
+    expect(reduced('Acme Plumbing – Head Office (Accounts)')).toEqual([
+      'reduced: acme plumbing', 'reduced: acme plumbing head office', 'whole: acme plumbing head office accounts',
+    ]);
+    expect(reduced('Acme Plumbing U.K.')).toEqual(['reduced: acme plumbing', 'whole: acme plumbing uk']);
+    expect(reduced('Acme Plumbing, United States')).toEqual(['reduced: acme plumbing', 'whole: acme plumbing united states']);
+    expect(reduced('Acme UK Ltd')).toEqual(['whole: acme uk']);
+    expect(reduced('Smith-Jones Plumbing')).toEqual(['whole: smith jones plumbing']);
+    expect(reduced('Canada')).toEqual(['whole: canada']);
+  });
+
+  it('ends a name at its legal form: what follows is a qualifier, a legal form after a dash is not', () => {
+    const reduced = (name: string) => nameVariants(name).map((variant) => `${variant.reduced ? 'reduced' : 'whole'}: ${variant.tokens.join(' ')}`);
+    expect(reduced('Huels Health Ltd. CA')).toEqual(['reduced: huels health', 'whole: huels health ca']);
+    expect(reduced('Schuldt GmbH & Co. KG Bayern')).toEqual(['reduced: schuldt', 'whole: schuldt bayern']);
+    expect(reduced('Predovic - Hackett LTD')).toEqual(['whole: predovic hackett']);
+    expect(reduced('Smith & Co Builders')).toEqual(['whole: smith co builders']);
+    expect(reduced('Acme Pty Ltd')).toEqual(['whole: acme']);
+  });
+
   it('gives nothing for an empty name', () => {
     expect(readings('  ')).toEqual([]);
   });

@@ -100,5 +100,11 @@ export const QUALIFIER_WORDS: ReadonlySet<string> = new Set([
   'asia', 'international', 'global', 'worldwide', 'england', 'scotland', 'wales', 'britain',
 ]);
 
+/**
+ * Country codes that end a name as a place label ("Acme Plumbing UK") rather than as a word of it. Other codes are
+ * also English words ("It", "In", "Be", "No") and are only read as a place after a dash or in parentheses.
+ */
+export const TRAILING_COUNTRY_CODES: ReadonlySet<string> = new Set(['uk', 'usa', 'us', 'gb', 'uae']);
+
 /** A canonical reading of the first word only: "St John's" is Saint John's, while "High St" is a street. */
 export const FIRST_WORD_READINGS: ReadonlyMap<string, string> = new Map([['st', 'saint'], ['ste', 'sainte']]);

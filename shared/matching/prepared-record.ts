@@ -12,6 +12,11 @@ import type { MatchRecord } from './types.ts';
 export interface PreparedRecord {
   id: string;
   variants: NameVariant[];
+  /**
+   * The name as written, only folded and with punctuation and spacing evened out: "Harbor Freight Inc." and
+   * "HARBOR FREIGHT INC" agree, "Harbor Freight" does not. Tells apart parties whose readings are equal.
+   */
+  writtenName: string;
   email: EmailAddress | undefined;
   phone: string | undefined;
   postalCode: string | undefined;
@@ -22,6 +27,9 @@ export interface PreparedRecord {
   addressLine: string | undefined;
   city: string | undefined;
 }
+
+const APOSTROPHES = /['’‘`´]/g;
+const NOT_LETTERS = /[^a-z0-9]+/g;
 
 // Longer names are notes, not names; capping keeps pair comparison cost bounded.
 const MAX_TOKENS_PER_VARIANT = 12;
@@ -41,6 +49,7 @@ export function prepareRecord(record: MatchRecord): PreparedRecord {
   return {
     id: record.id,
     variants,
+    writtenName: foldText(record.name ?? '').replace(APOSTROPHES, '').replace(NOT_LETTERS, ' ').trim(),
     email: readEmailAddress(record.email),
     phone: nationalSignificantNumber(record.phone),
     postalCode: normalisePostalCode(record.postalCode),

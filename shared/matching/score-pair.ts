@@ -12,6 +12,8 @@ export interface PairScore {
   reasons: string[];
   /** A conflicting field, or a name too unlike to link without a person, whatever the score. */
   forbidsAuto: boolean;
+  /** Both names are written the same way, legal form included (see PreparedRecord.writtenName). */
+  sameWrittenName: boolean;
 }
 
 // Name similarity → log-odds: a straight line through 0 at NAME_MIDPOINT, capped so that a name alone never
@@ -23,6 +25,12 @@ const NAME_CAP = 3;
 const NAME_FLOOR = -8;
 /** Below this name similarity, corroborating fields alone never link without review (a shared head-office phone). */
 const MIN_NAME_SIMILARITY_FOR_AUTO = 0.8;
+/**
+ * The same, when a tax id or account number and an exact email or phone all agree (see FieldEvidence): then a name
+ * that differs by a suffix nobody could recognise ("Ratke Baby LLC Beaumont") is still the party, while two
+ * names sharing only a common word ("Acme Holdings", "Acme Logistics") are not.
+ */
+const MIN_NAME_SIMILARITY_WITH_STRONG_IDENTITY = 0.5;
 /** Below this, the name is not mentioned as a reason. */
 const SIMILAR_NAME = 0.6;
 const SAME_NAME = 0.999;
@@ -52,6 +60,8 @@ export function scorePair(left: WeightedRecord, right: WeightedRecord, explain =
     logOdds,
     nameSimilarity: name.similarity,
     reasons,
-    forbidsAuto: fields.conflicting || name.similarity < MIN_NAME_SIMILARITY_FOR_AUTO,
+    sameWrittenName: left.record.writtenName !== '' && left.record.writtenName === right.record.writtenName,
+    forbidsAuto: fields.conflicting ||
+      name.similarity < (fields.strongIdentity ? MIN_NAME_SIMILARITY_WITH_STRONG_IDENTITY : MIN_NAME_SIMILARITY_FOR_AUTO),
   };
 }

@@ -65,6 +65,22 @@ describe('suggestMatches decisions', () => {
     expect(matches[0]?.reasons).toContain('another close match');
   });
 
+  it('links two parties whose names differ only by a legal form to their written twins', () => {
+    const matches = suggestMatches(
+      [{ id: 'a', name: 'Harbor Freight' }, { id: 'b', name: 'Harbor Freight Inc' }],
+      [{ id: 'x', name: 'HARBOR FREIGHT INC.' }, { id: 'y', name: 'Harbor Freight' }],
+    );
+    expect(matches.map((match) => `${match.leftId}-${match.rightId} ${match.confidence}`).sort()).toEqual(['a-y auto', 'b-x auto']);
+  });
+
+  it('does not auto-link a written twin while its look-alike has no twin of its own', () => {
+    const matches = suggestMatches(
+      [{ id: 'a', name: 'Harbor Freight' }],
+      [{ id: 'x', name: 'Harbor Freight Inc' }, { id: 'y', name: 'Harbor Freight' }],
+    );
+    expect(matches).toEqual([expect.objectContaining({ leftId: 'a', rightId: 'y', confidence: 'suggested' })]);
+  });
+
   it('prefers the candidate that corroborating fields single out', () => {
     const matches = suggestMatches(
       [{ id: 'L', name: 'John Smith', email: 'john@smithlaw.com' }],

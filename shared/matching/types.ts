@@ -36,7 +36,7 @@ export interface Match {
    * Short human words for the UI: how the names agree ("name", "similar name", "trading name", "household member"),
    * then agreeing fields ("tax id", "account number", "email", "email domain", "phone", "postal code", "address"),
    * then disagreeing ones ("different tax id", "different account number", "different email", "different phone",
-   * "different postal code", "different country"), and "another close match" when a rival kept an otherwise
+   * "different postal code", "different city", "different country"), and "another close match" when a rival kept an otherwise
    * certain pair from `auto`.
    */
   reasons: string[];
