@@ -6,7 +6,16 @@ import { defineConfig } from 'vite';
 // components ≤ 35 KB gzipped with Lit (test/bench/bundle-size.bench.ts checks it).
 export default defineConfig({
   // The css`` and html`` literals are most of the components' bytes; the JS minifier leaves string contents alone.
-  plugins: [minifyTemplateLiterals({ failOnError: true })],
+  // Two passes because one would also run clean-css over style="" attributes, where it drops the unit after an
+  // expression (style="height: ${n}px" became style="height:${n}", a grid with no height).
+  plugins: [
+    minifyTemplateLiterals({ failOnError: true, options: { shouldMinify: () => false } }),
+    minifyTemplateLiterals({
+      failOnError: true,
+      // Empty attributes (alt="", aria-label="") mean something; keep them.
+      options: { shouldMinifyCSS: () => false, minifyOptions: { minifyCSS: false, removeEmptyAttributes: false } },
+    }),
+  ],
   build: {
     outDir: fileURLToPath(new URL('../dist/widget', import.meta.url)),
     emptyOutDir: true,
