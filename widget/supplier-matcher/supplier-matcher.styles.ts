@@ -395,8 +395,10 @@ export const supplierMatcherStyles = css`
     color: var(--_reason);
     font-size: 0.86em;
   }
+  /* Text colour, not the warning hue: it sits on the highlighted option's tint too, where amber fails contrast. */
   .option-paired {
-    color: var(--_warning);
+    color: var(--_text);
+    font-weight: 500;
   }
   .picker-option.taken {
     cursor: not-allowed;
@@ -592,6 +594,11 @@ export const supplierMatcherStyles = css`
     }
     .cell.pick {
       grid-column: 1 / -1;
+    }
+    /* "Inactive in QuickBooks" goes under a name it would otherwise cut short. */
+    .name-line {
+      flex-wrap: wrap;
+      row-gap: 0;
     }
     .choose,
     .picker-input {

@@ -32,6 +32,8 @@ import {
 } from './matching-sections.ts';
 import { PartyPicker, placeLine } from './party-picker.ts';
 import { CreateConfirm } from './create-confirm.ts';
+import { renderSectionEmpty } from './section-empty.ts';
+import { UndoOffer } from './undo-offer.ts';
 import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
 import { supplierMatcherStyles } from './supplier-matcher.styles.ts';
 import { WindowedRows } from './windowed-rows.ts';
@@ -83,11 +85,6 @@ type LinkRequest = z.input<typeof CreateLinksBody>['links'][number];
 
 /** "Create in QuickBooks" for one host record: under way, queued, or refused because QuickBooks has the name. */
 type CreateState = { status: 'sending' } | { status: 'sent' } | { status: 'duplicate'; providerId: string; providerName: string };
-
-interface UndoOffer {
-  text: string;
-  busy: boolean;
-}
 
 /** Undo stays offered this long after an action (longer while focus or the pointer is on it). */
 export const UNDO_MS = 8_000;
@@ -224,7 +221,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     _imports: { state: true },
     _forbidden: { state: true },
     _notice: { state: true },
-    _undo: { state: true },
     _announcement: { state: true },
     _connections: { state: true },
     _selected: { state: true },
@@ -255,7 +251,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** The server's 403 explanation once an action was refused; every action is disabled with it from then on. */
   declare private _forbidden: string | undefined;
   declare private _notice: string | undefined;
-  declare private _undo: UndoOffer | undefined;
   declare private _announcement: string;
   /** The connected QuickBooks companies this user may see, for the company line; undefined until known. */
   declare private _connections: Connection[] | undefined;
@@ -271,9 +266,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   #typeAhead = new TypeAhead();
   /** Selectors tried in order after the next render; the first that exists gets focus. */
   #focusAfterUpdate: string | string[] | undefined;
-  #undoAction: (() => Promise<void>) | undefined;
-  #undoTimer: ReturnType<typeof setTimeout> | undefined;
-  #undoHeld = false;
+  #undo = new UndoOffer(this, () => (this.constructor as typeof SupplierMatcher).undoMs);
   /** QuickBooks records met outside the state (picker results, duplicate answers), to show them once linked. */
   #known = new Map<string, ProviderParty>();
   #createConfirm = new CreateConfirm(this, { confirm: (record) => void this.#create(record) });
@@ -312,11 +305,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** Loads the state from the server again (local rejections are forgotten). */
   refresh(): void {
     if (this.hasSession) void this.#load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#undoTimer);
   }
 
   protected override sessionChanged(): void {
@@ -374,7 +362,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       this._selected = new Set();
       this._notice = undefined;
       this._forbidden = undefined;
-      this.#dismissUndo();
+      this.#undo.dismiss();
       this.#createConfirm.close();
     }
     const id = this.connectionId;
@@ -459,7 +447,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
     const text = announce(links);
     this.#announce(text);
-    this.#offerUndo(text, () => this.#undoLinks(links, move));
+    this.#undo.offer(text, () => this.#undoLinks(links, move));
     return true;
   }
 
@@ -524,7 +512,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#refocus(focusIndex);
     const text = `${sentence(`${suggestion.host.name} is not matched to ${providerName(suggestion.provider.name)}`)} Both are in Unmatched.`;
     this.#announce(text);
-    this.#offerUndo(text, async () => {
+    this.#undo.offer(text, async () => {
       if (this._state) this._state = move.revert(this._state);
       this.#announce('Undone. The suggestion is back.');
     });
@@ -565,7 +553,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#announce(text);
     // created and imported links are not something a person can ask for; relinking by hand is what Undo does.
     const method: LinkRequest['method'] = link.method === 'auto' || link.method === 'confirmed' ? link.method : 'manual';
-    this.#offerUndo(text, async () => {
+    this.#undo.offer(text, async () => {
       let links: Link[];
       try {
         links = await this.client.createLinks(id, { kind, links: [{ host_id: link.host_id, provider_id: link.provider_id, method }] });
@@ -727,37 +715,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     return this._state?.unmatched_provider.find((provider) => provider.id === id) ?? this.#known.get(id);
   }
 
-  // ── Undo and announcements ───────────────────────────────────────────────────────────────────────────
-
-  #offerUndo(text: string, action: () => Promise<void>): void {
-    this.#undoAction = action;
-    this._undo = { text, busy: false };
-    this.#armUndoTimer();
-  }
-
-  #armUndoTimer(): void {
-    clearTimeout(this.#undoTimer);
-    this.#undoTimer = setTimeout(() => {
-      if (this.#undoHeld) return this.#armUndoTimer();
-      this.#dismissUndo();
-    }, (this.constructor as typeof SupplierMatcher).undoMs);
-  }
-
-  #dismissUndo(): void {
-    clearTimeout(this.#undoTimer);
-    this.#undoAction = undefined;
-    this.#undoHeld = false;
-    this._undo = undefined;
-  }
-
-  async #runUndo(): Promise<void> {
-    const action = this.#undoAction;
-    if (!action || !this._undo || this._undo.busy) return;
-    clearTimeout(this.#undoTimer);
-    this._undo = { ...this._undo, busy: true };
-    await action();
-    this.#dismissUndo();
-  }
+  // ── Announcements ────────────────────────────────────────────────────────────────────────────────
 
   #announce(text: string): void {
     // The same sentence twice in a row must be heard twice.
@@ -950,9 +908,9 @@ export class SupplierMatcher extends LedgerlinkElement {
           : this.#settings?.read_only && this._tab === 'unmatched' && this._view === 'host' && !note
             ? html`<p class="info-note" part="notice" id="create-note">Your organization does not write to QuickBooks, so records cannot be created there. Choose an existing QuickBooks ${words.provider} instead.</p>`
             : nothing}
-        ${this.#rows.length === 0 ? this.#renderSectionEmpty(counts) : this.#renderGrid()}
+        ${this.#rows.length === 0 ? renderSectionEmpty(this._tab, this._view, counts, this.#words, (section) => this.#showSection(section, true)) : this.#renderGrid()}
       </div>
-      ${this._undo ? this.#renderUndo(this._undo) : nothing}
+      ${this.#undo.render()}
       ${this.#picker.renderPopup(`QuickBooks ${words.providers}`, words.providers, this._state.unmatched_host.find((record) => record.id === this.#picker.hostId)?.name)}
       ${this.#createConfirm.render(words, this.#companyName)}
     `;
@@ -1095,50 +1053,6 @@ export class SupplierMatcher extends LedgerlinkElement {
             ${this._bulkBusy ? 'Importing…' : `Import ${count.format(this._selected.size)} selected`}
           </button>`
         : nothing}
-    </div>`;
-  }
-
-  #renderSectionEmpty(counts: Record<SectionKey, number>): TemplateResult {
-    const words = this.#words;
-    const go = (section: SectionKey, label: string) =>
-      html`<button type="button" class="button small" @click=${() => this.#showSection(section, true)}>${label}</button>`;
-    let title: string;
-    let text: string;
-    let next: TemplateResult | typeof nothing = nothing;
-    switch (this._tab) {
-      case 'auto':
-        title = 'No automatic matches to review';
-        text = `Pairs that agree on name and other details show up here, ready to accept in one go.`;
-        next =
-          counts.suggested > 0 ? go('suggested', 'Review suggestions')
-          : counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`)
-          : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`)
-          : nothing;
-        break;
-      case 'suggested':
-        title = 'No suggestions to review';
-        text = `Likely pairs that need a person's eye show up here with the reasons they match.`;
-        next = counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`) : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`) : nothing;
-        break;
-      case 'unmatched':
-        if (this._view === 'provider') {
-          title = `Every QuickBooks ${words.provider} is in your list`;
-          text = `QuickBooks ${words.providers} with no partner among your ${words.hosts} show up here, ready to import.`;
-        } else {
-          title = `Every ${words.host} has a QuickBooks ${words.provider}`;
-          text = `${capitalize(words.hosts)} without a partner show up here to choose one by hand or create it in QuickBooks.`;
-        }
-        break;
-      case 'linked':
-        title = `No ${words.hosts} linked yet`;
-        text = `Accept the automatic matches or confirm suggestions to link your ${words.hosts} to QuickBooks ${words.providers}.`;
-        next = counts.auto > 0 ? go('auto', 'Review automatic matches') : counts.suggested > 0 ? go('suggested', 'Review suggestions') : nothing;
-        break;
-    }
-    return html`<div class="empty" part="empty">
-      <p class="empty-title">${title}</p>
-      <p class="muted">${text}</p>
-      ${next}
     </div>`;
   }
 
@@ -1415,23 +1329,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   #missing(id: string): TemplateResult {
     return html`<div role="gridcell" class="cell party"><span class="name muted">No longer listed</span><span class="meta" part="meta">${id}</span></div>`;
-  }
-
-  #renderUndo(undo: UndoOffer): TemplateResult {
-    return html`<div
-      class="undo"
-      part="undo"
-      @focusin=${() => (this.#undoHeld = true)}
-      @focusout=${() => (this.#undoHeld = false)}
-      @mouseenter=${() => (this.#undoHeld = true)}
-      @mouseleave=${() => (this.#undoHeld = false)}
-    >
-      <span class="undo-text">${undo.text}</span>
-      <button type="button" class="button small" part="undo-button" aria-disabled=${undo.busy ? 'true' : nothing} @click=${() => void this.#runUndo()}>
-        ${undo.busy ? 'Undoing…' : 'Undo'}
-      </button>
-      <button type="button" class="button quiet small icon" aria-label="Dismiss" title="Dismiss" @click=${() => this.#dismissUndo()}>✕</button>
-    </div>`;
   }
 }
 
