@@ -31,6 +31,7 @@ import {
   type UnmatchedView,
 } from './matching-sections.ts';
 import { PartyPicker, placeLine } from './party-picker.ts';
+import { companyName, renderCompanyLine } from './company-line.ts';
 import { CreateConfirm } from './create-confirm.ts';
 import { renderSectionEmpty } from './section-empty.ts';
 import { UndoOffer } from './undo-offer.ts';
@@ -876,7 +877,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const count = new Intl.NumberFormat(this.#locale);
     const note = this.#permissionNote;
     return html`
-      ${this.#renderCompany()}
+      ${renderCompanyLine(this._connections, this.connectionId, (next) => this.#selectConnection(next))}
       ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
       <div class="tabs" role="tablist" part="tabs" aria-label="${capitalize(words.host)} matches" @keydown=${this.#onTabKeydown}>
         ${sectionKeys.map(
@@ -921,36 +922,11 @@ export class SupplierMatcher extends LedgerlinkElement {
     return current ? companyName(current) : undefined;
   }
 
-  /** Which QuickBooks company the lists come from; a menu when this user may see several. */
-  #renderCompany(): TemplateResult | typeof nothing {
-    const list = this._connections;
-    const id = this.connectionId;
-    if (!list || list.length === 0) return nothing;
-    if (list.length === 1 && list[0]!.id === id) {
-      return html`<p class="company" part="company"><span class="muted">QuickBooks company</span> <strong>${companyName(list[0]!)}</strong></p>`;
-    }
-    return html`<div class="company" part="company">
-      <label class="muted" for="company-select">QuickBooks company</label>
-      <select
-        id="company-select"
-        class="filter"
-        part="company-select"
-        @change=${(event: Event) => {
-          const next = (event.target as HTMLSelectElement).value;
-          const previous = this.connectionId;
-          if (next === previous) return;
-          this.connectionId = next;
-          this.emit<ConnectionSelectedEventDetail>('ledgerlink-connection-selected', { connection_id: next, previous_connection_id: previous });
-        }}
-      >
-        ${list.some((connection) => connection.id === id) ? nothing : html`<option value="" selected disabled>Choose a company</option>`}
-        ${list.map(
-          (connection) => html`<option value=${connection.id} ?selected=${connection.id === id}>
-            ${companyName(connection)}${connection.status === 'connected' ? '' : ' (needs reconnecting)'}
-          </option>`,
-        )}
-      </select>
-    </div>`;
+  #selectConnection(next: string): void {
+    const previous = this.connectionId;
+    if (next === previous) return;
+    this.connectionId = next;
+    this.emit<ConnectionSelectedEventDetail>('ledgerlink-connection-selected', { connection_id: next, previous_connection_id: previous });
   }
 
   #renderLoading(): TemplateResult {
@@ -1344,10 +1320,6 @@ function namedProvider(id: string, name: string): ProviderParty {
 function describeError(error: unknown): ErrorEventDetail {
   if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
-}
-
-function companyName(connection: Connection): string {
-  return connection.company_name || connection.legal_name || `QuickBooks company ${connection.external_id}`;
 }
 
 function capitalize(text: string): string {
