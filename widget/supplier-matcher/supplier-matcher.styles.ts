@@ -201,13 +201,6 @@ export const supplierMatcherStyles = css`
     min-width: 0;
     max-width: 100%;
   }
-  .name-line {
-    display: flex;
-    align-items: baseline;
-    gap: calc(var(--_space) * 1.5);
-    min-width: 0;
-    max-width: 100%;
-  }
   .cell.party.with-lead {
     flex-direction: row;
     align-items: center;
@@ -281,7 +274,7 @@ export const supplierMatcherStyles = css`
     cursor: help;
   }
   .tag {
-    flex: none;
+    margin-right: calc(var(--_space) * 1.5);
     padding: 0 5px;
     white-space: nowrap;
     border-radius: 4px;
@@ -291,6 +284,9 @@ export const supplierMatcherStyles = css`
     font-size: 0.78em;
     font-weight: 500;
     vertical-align: 1px;
+  }
+  .meta .tag {
+    font-size: inherit;
   }
   .status-ok {
     color: var(--_success);
@@ -557,7 +553,7 @@ export const supplierMatcherStyles = css`
       text-align: center;
     }
     .search {
-      flex: 1 1 160px;
+      flex: 1 1 100%;
     }
     .row {
       min-width: 0;
@@ -595,11 +591,7 @@ export const supplierMatcherStyles = css`
     .cell.pick {
       grid-column: 1 / -1;
     }
-    /* "Inactive in QuickBooks" goes under a name it would otherwise cut short. */
-    .name-line {
-      flex-wrap: wrap;
-      row-gap: 0;
-    }
+
     .choose,
     .picker-input {
       max-width: none;

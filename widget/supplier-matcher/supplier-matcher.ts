@@ -1266,8 +1266,8 @@ export class SupplierMatcher extends LedgerlinkElement {
   }
 
   /**
-   * A record's cell: its name, where it is (or its email) under it, "Inactive in QuickBooks" outside the name so a
-   * long name never cuts it, and with `showId` the QuickBooks id (practice-management hosts quote it).
+   * A record's cell: its name, and under it "Inactive in QuickBooks" (there, not beside the name, so neither cuts
+   * the other), where it is (or its email), and with `showId` the QuickBooks id (practice-management hosts quote it).
    */
   #party(record: HostRecord | ProviderParty, lead: TemplateResult | typeof nothing = nothing, showId = false): TemplateResult {
     const provider = 'active' in record;
@@ -1277,9 +1277,11 @@ export class SupplierMatcher extends LedgerlinkElement {
     return html`<div role="gridcell" class="cell party ${lead === nothing ? '' : 'with-lead'}" data-label=${provider ? `QuickBooks ${this.#words.provider}` : nothing}>
       ${lead}
       <span class="party-text">
-        <span class="name-line"><span class="name" part="name" title=${name}>${name}</span>${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}</span>
-        ${place || showId
-          ? html`<span class="meta" part="meta">${place}${place && showId ? ' · ' : ''}${showId ? html`<span part="provider-id">QuickBooks ID ${record.id}</span>` : nothing}</span>`
+        <span class="name" part="name" title=${name}>${name}</span>
+        ${place || showId || inactive
+          ? html`<span class="meta" part="meta">${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
+              ? html`<span part="provider-id">QuickBooks ID ${record.id}</span>`
+              : nothing}</span>`
           : nothing}
       </span>
     </div>`;
