@@ -8,7 +8,6 @@ import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
 import { onlyRolesCan } from '../client-sync-status/permission-text.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
-import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { CreateLinksBody, HostRecord, Link, MatchingState, PartyKind, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -30,9 +29,10 @@ import {
   type SectionKey,
   type UnmatchedView,
 } from './matching-sections.ts';
-import { PartyPicker, placeLine } from './party-picker.ts';
+import { PartyPicker } from './party-picker.ts';
 import { companyName, renderCompanyLine } from './company-line.ts';
 import { CreateConfirm } from './create-confirm.ts';
+import { methodWords, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
 import { renderSectionEmpty } from './section-empty.ts';
 import { UndoOffer } from './undo-offer.ts';
 import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
@@ -84,8 +84,6 @@ declare global {
 
 type LinkRequest = z.input<typeof CreateLinksBody>['links'][number];
 
-/** "Create in QuickBooks" for one host record: under way, queued, or refused because QuickBooks has the name. */
-type CreateState = { status: 'sending' } | { status: 'sent' } | { status: 'duplicate'; providerId: string; providerName: string };
 
 /** Undo stays offered this long after an action (longer while focus or the pointer is on it). */
 export const UNDO_MS = 8_000;
@@ -104,13 +102,6 @@ const sectionLabels: Record<SectionKey, string> = {
   linked: 'Linked',
 };
 
-const methodWords: Record<Link['method'], string> = {
-  auto: 'Matched automatically',
-  confirmed: 'Confirmed',
-  manual: 'Chosen by hand',
-  created: 'Created in QuickBooks',
-  imported: 'Imported from QuickBooks',
-};
 
 /**
  * Pairs the host's own suppliers (or clients) with QuickBooks vendors (or customers): accept the pairs the server
@@ -268,6 +259,29 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** Selectors tried in order after the next render; the first that exists gets focus. */
   #focusAfterUpdate: string | string[] | undefined;
   #undo = new UndoOffer(this, () => (this.constructor as typeof SupplierMatcher).undoMs);
+  /** The rows' view of this element (matcher-row.ts renders the cells). */
+  #rowHost: RowHost = (() => {
+    // Getters, so each render reads the current state; inside them `this` is the object literal, hence `self`.
+    const self = this;
+    return {
+      get words() { return self.#words; },
+      get locale() { return self.#locale; },
+      get permissionNote() { return self.#permissionNote; },
+      get createBlocked() { return self.#createBlocked; },
+      get creates() { return self._creates; },
+      get imports() { return self._imports; },
+      get selected() { return self._selected; },
+      get picker() { return self.#picker; },
+      confirm: (suggestion) => self.#confirm(suggestion),
+      reject: (suggestion) => self.#reject(suggestion),
+      unlink: (link) => self.#unlink(link),
+      import: (provider) => self.#import(provider),
+      askCreate: (record, button) => self.#askCreate(record, button),
+      linkInstead: (record, duplicate) => self.#linkInstead(record, duplicate),
+      openPicker: (hostId) => self.#openPicker(hostId),
+      toggleSelected: (ids, on) => self.#toggleSelected(ids, on),
+    };
+  })();
   /** QuickBooks records met outside the state (picker results, duplicate answers), to show them once linked. */
   #known = new Map<string, ProviderParty>();
   #createConfirm = new CreateConfirm(this, { confirm: (record) => void this.#create(record) });
@@ -1122,168 +1136,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       aria-busy=${busy ? 'true' : nothing}
       style="transform: translateY(${index * height}px)"
     >
-      ${this.#renderCells(row, tab, busy)}
-    </div>`;
-  }
-
-  #renderCells(row: MatcherRow, tab: number, busy: boolean): TemplateResult {
-    switch (row.type) {
-      case 'suggestion': {
-        const { host, provider, reasons } = row.suggestion;
-        return html`${this.#party(host)}${this.#party(provider)}
-          <div role="gridcell" class="cell why"><span class="reasons" part="reasons" title=${reasons.join(', ')}>${reasons.join(', ') || '—'}</span></div>
-          <div role="gridcell" class="cell actions">
-            ${this.#button('Confirm', 'confirm-button', tab, busy ? 'Linking…' : undefined, () => this.#confirm(row.suggestion), `Confirm ${host.name} is ${provider.name}`)}
-            ${this.#button('✕', 'reject-button', tab, busy ? '' : undefined, () => this.#reject(row.suggestion), `Not a match: ${host.name} and ${provider.name}`, 'quiet icon')}
-          </div>`;
-      }
-      case 'host':
-        return this.#renderUnmatchedHost(row.host, tab, busy);
-      case 'provider': {
-        const provider = row.provider;
-        const state = this._imports.get(provider.id);
-        const select = state
-          ? nothing
-          : html`<input
-              type="checkbox"
-              class="select"
-              part="select"
-              tabindex=${tab}
-              aria-label="Select ${providerName(provider.name)} to import"
-              .checked=${live(this._selected.has(provider.id))}
-              ?disabled=${this.#permissionNote !== undefined}
-              @change=${(event: Event) => this.#toggleSelected([provider.id], (event.target as HTMLInputElement).checked)}
-            />`;
-        return html`${this.#party(provider, select)}
-          <div role="gridcell" class="cell contact">
-            <span class="meta" part="meta">${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
-          </div>
-          <div role="gridcell" class="cell status">${state === 'sent' ? html`<span class="status-ok"><span aria-hidden="true">✓</span> Sent to your ${this.#words.hosts}</span>` : nothing}</div>
-          <div role="gridcell" class="cell actions">
-            ${state === 'sent'
-              ? nothing
-              : this.#button('Import', 'import-button', tab, state === 'sending' ? 'Importing…' : undefined, () => void this.#import(provider), `Import ${provider.name} into your ${this.#words.hosts}`)}
-          </div>`;
-      }
-      case 'linked': {
-        const link = row.link;
-        const locale = this.#locale;
-        return html`${link.host ? this.#party(link.host) : this.#missing(link.host_id)}${link.provider ? this.#party(link.provider, nothing, true) : this.#missing(link.provider_id)}
-          <div role="gridcell" class="cell how">
-            <span class="how-text">${methodWords[link.method]}</span>
-            <time class="meta" datetime=${link.linked_at} title=${formatDateTime(link.linked_at, locale)}>${formatRelativeTime(link.linked_at, { locale })}</time>
-          </div>
-          <div role="gridcell" class="cell actions">
-            ${this.#button('Unlink', 'unlink-button', tab, busy ? 'Unlinking…' : undefined, () => void this.#unlink(link), `Unlink ${link.host?.name ?? link.host_id} from ${link.provider?.name ?? link.provider_id}`)}
-          </div>`;
-      }
-    }
-  }
-
-  #renderUnmatchedHost(host: HostRecord, tab: number, busy: boolean): TemplateResult {
-    const words = this.#words;
-    const create = this._creates.get(host.id);
-    const pickerOpen = this.#picker.hostId === host.id;
-    const note = this.#permissionNote;
-    const blocked = this.#createBlocked;
-    let status: TemplateResult | typeof nothing = nothing;
-    if (create?.status === 'sent') status = html`<span class="status-ok"><span aria-hidden="true">✓</span> Created in QuickBooks</span>`;
-    let action: TemplateResult | typeof nothing;
-    if (create?.status === 'duplicate') {
-      // QuickBooks refused the name: the way out takes the status and action columns, so the name is never cut.
-      return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
-        <div role="gridcell" class="cell resolution" aria-colspan="2">
-          <span class="status-warn" title="QuickBooks already has “${create.providerName}”">Already in QuickBooks</span>
-          ${this.#button(`Link to ${create.providerName} instead`, 'link-instead-button', tab, busy ? 'Linking…' : undefined, () => this.#linkInstead(host, create), undefined, 'primary')}
-        </div>`;
-    } else if (create?.status === 'sent') {
-      action = nothing;
-    } else {
-      action = html`<button
-        type="button"
-        class="button small"
-        part="create-button"
-        tabindex=${tab}
-        aria-disabled=${blocked || create?.status === 'sending' || busy ? 'true' : nothing}
-        aria-describedby=${blocked ? blocked.id : nothing}
-        aria-label="Create in QuickBooks: ${host.name}"
-        title=${blocked?.reason ?? nothing}
-        @click=${(event: Event) => this.#askCreate(host, event.currentTarget as HTMLElement)}
-      >
-        ${create?.status === 'sending' ? 'Creating…' : 'Create in QuickBooks'}
-      </button>`;
-    }
-    return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
-      <div role="gridcell" class="cell status">${status}</div>
-      <div role="gridcell" class="cell actions">${action}</div>`;
-  }
-
-  /** The QuickBooks cell of an unmatched row: "Choose…", the picker's text box while it is open, or "Linking…". */
-  #renderPickCell(host: HostRecord, tab: number, busy: boolean, pickerOpen: boolean, note: string | undefined): TemplateResult {
-    const words = this.#words;
-    return html`<div role="gridcell" class="cell pick">
-        ${pickerOpen
-          ? this.#picker.renderInput(`Find a QuickBooks ${words.provider} for ${host.name}`, `Search QuickBooks ${words.providers}…`)
-          : busy && this._creates.get(host.id)?.status !== 'duplicate'
-            ? html`<span class="muted">Linking…</span>`
-            : html`<button
-                type="button"
-                class="choose"
-                part="picker-button"
-                tabindex=${tab}
-                data-picker-for=${host.id}
-                aria-haspopup="listbox"
-                aria-disabled=${note ? 'true' : nothing}
-                aria-describedby=${note ? 'permission-note' : nothing}
-                aria-label="Choose a QuickBooks ${words.provider} for ${host.name}"
-                title=${note ?? nothing}
-                @click=${() => this.#openPicker(host.id)}
-              >
-                <span>Choose…</span><span class="chevron" aria-hidden="true">▾</span>
-              </button>`}
-      </div>`;
-  }
-
-  /** A row button: disabled with the reason when this role may not act, or with a busy label while its request runs. */
-  #button(label: string, part: string, tab: number, busyLabel: string | undefined, run: () => void, accessibleName?: string, variant = ''): TemplateResult {
-    const note = this.#permissionNote;
-    const disabled = note !== undefined || busyLabel !== undefined;
-    return html`<button
-      type="button"
-      class="button small ${variant}"
-      part=${part}
-      tabindex=${tab}
-      aria-disabled=${disabled ? 'true' : nothing}
-      aria-describedby=${note ? 'permission-note' : nothing}
-      aria-label=${accessibleName ?? nothing}
-      title=${note ?? (variant.includes('icon') ? 'Not a match' : part === 'link-instead-button' ? label : nothing)}
-      @click=${() => {
-        if (!disabled) run();
-      }}
-    >
-      ${busyLabel || label}
-    </button>`;
-  }
-
-  /**
-   * A record's cell: its name, and under it "Inactive in QuickBooks" (there, not beside the name, so neither cuts
-   * the other), where it is (or its email), and with `showId` the QuickBooks id (practice-management hosts quote it).
-   */
-  #party(record: HostRecord | ProviderParty, lead: TemplateResult | typeof nothing = nothing, showId = false): TemplateResult {
-    const provider = 'active' in record;
-    const name = provider ? providerName(record.name) : record.name;
-    const place = placeLine(record) || record.email || '';
-    const inactive = provider && !record.active;
-    return html`<div role="gridcell" class="cell party ${lead === nothing ? '' : 'with-lead'}" data-label=${provider ? `QuickBooks ${this.#words.provider}` : nothing}>
-      ${lead}
-      <span class="party-text">
-        <span class="name" part="name" title=${name}>${name}</span>
-        ${place || showId || inactive
-          ? html`<span class="meta" part="meta">${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
-              ? html`<span part="provider-id">QuickBooks ID ${record.id}</span>`
-              : nothing}</span>`
-          : nothing}
-      </span>
+      ${renderCells(row, tab, busy, this.#rowHost)}
     </div>`;
   }
 
@@ -1305,9 +1158,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     </label>`;
   }
 
-  #missing(id: string): TemplateResult {
-    return html`<div role="gridcell" class="cell party"><span class="name muted">No longer listed</span><span class="meta" part="meta">${id}</span></div>`;
-  }
 }
 
 const lockIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
