@@ -530,11 +530,20 @@ export const supplierMatcherStyles = css`
     .skeleton {
       --_row-height: var(--ll-matcher-card-height, 132px);
     }
+    /* An end with more tabs past it fades out (data-scrolled, data-end: set as the strip scrolls). */
     .tabs {
       gap: 0;
-      /* The last tab fades out: there is more to scroll to. */
       padding-right: calc(var(--_space) * 8);
       mask-image: linear-gradient(to right, black calc(100% - 32px), transparent);
+    }
+    .tabs[data-end] {
+      mask-image: none;
+    }
+    .tabs[data-scrolled] {
+      mask-image: linear-gradient(to right, transparent, black 32px, black calc(100% - 32px), transparent);
+    }
+    .tabs[data-scrolled][data-end] {
+      mask-image: linear-gradient(to right, transparent, black 32px);
     }
     .tab {
       padding: calc(var(--_space) * 2) calc(var(--_space) * 2.5);

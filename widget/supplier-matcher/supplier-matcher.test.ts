@@ -813,6 +813,13 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
       const tab = $(el, '[role="tab"][aria-selected="true"]')!;
       const list = $(el, '[role="tablist"]')!.getBoundingClientRect();
       expect(tab.getBoundingClientRect().right, `${label}: selected tab in view`).to.be.at.most(list.right + 0.5);
+      const cut = $$(el, '[role="tab"]').filter((candidate) => {
+        const box = candidate.getBoundingClientRect();
+        return box.right > list.left + 1 && box.left < list.left - 0.5;
+      });
+      // A tab cut at the start only where the strip cannot scroll further, and then that end fades.
+      if (cut.length > 0) expect($(el, '[role="tablist"]')!.hasAttribute('data-scrolled'), `${label}: the cut start fades`).to.equal(true);
+      expect(cut.length, `${label}: at most one tab cut`).to.be.at.most(1);
       await expect(el).to.be.accessible();
     }
     expect(rows(el)[0]!.offsetHeight).to.equal(132);

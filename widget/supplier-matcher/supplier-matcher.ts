@@ -753,14 +753,22 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#showSection(sectionKeys[next] ?? 'auto', true);
   };
 
-  /** Where the tabs scroll (narrow widths), the selected one is scrolled into view. */
+  /**
+   * Where the tabs scroll (narrow widths), the selected one is scrolled into view, starting at a tab's edge where
+   * the strip allows so the first tab shown is whole.
+   */
   #revealTab(): void {
     const list = this.renderRoot.querySelector<HTMLElement>('.tabs');
-    const tab = list?.querySelector<HTMLElement>('[aria-selected="true"]');
-    if (!list || !tab || list.scrollWidth <= list.clientWidth) return;
-    const fade = 40;
-    if (tab.offsetLeft < list.scrollLeft) list.scrollLeft = tab.offsetLeft;
-    else if (tab.offsetLeft + tab.offsetWidth > list.scrollLeft + list.clientWidth - fade) list.scrollLeft = tab.offsetLeft + tab.offsetWidth - list.clientWidth + fade;
+    const tabs = [...(list?.querySelectorAll<HTMLElement>('[role="tab"]') ?? [])];
+    const tab = tabs.find((candidate) => candidate.getAttribute('aria-selected') === 'true');
+    if (!list || !tab) return;
+    if (list.scrollWidth > list.clientWidth) {
+      const room = list.clientWidth - 40; // less the faded end
+      const end = tab.offsetLeft + tab.offsetWidth;
+      const start = tabs.map((candidate) => candidate.offsetLeft).find((left) => end - left <= room) ?? tab.offsetLeft;
+      if (start < list.scrollLeft || end > list.scrollLeft + room) list.scrollLeft = start;
+    }
+    markTabEdges(list);
   }
 
   #showSection(section: SectionKey, focusTab: boolean): void {
@@ -893,7 +901,14 @@ export class SupplierMatcher extends LedgerlinkElement {
     return html`
       ${renderCompanyLine(this._connections, this.connectionId, (next) => this.#selectConnection(next))}
       ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
-      <div class="tabs" role="tablist" part="tabs" aria-label="${capitalize(words.host)} matches" @keydown=${this.#onTabKeydown}>
+      <div
+        class="tabs"
+        role="tablist"
+        part="tabs"
+        aria-label="${capitalize(words.host)} matches"
+        @keydown=${this.#onTabKeydown}
+        @scroll=${(event: Event) => markTabEdges(event.currentTarget as HTMLElement)}
+      >
         ${sectionKeys.map(
           (key) => html`<button
             type="button"
@@ -1172,6 +1187,12 @@ function namedProvider(id: string, name: string): ProviderParty {
 function describeError(error: unknown): ErrorEventDetail {
   if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
+}
+
+/** Which ends of a scrolling tab strip have more tabs past them: the styles fade those ends. */
+function markTabEdges(list: HTMLElement): void {
+  list.toggleAttribute('data-scrolled', list.scrollLeft > 1);
+  list.toggleAttribute('data-end', list.scrollLeft + list.clientWidth >= list.scrollWidth - 1);
 }
 
 function capitalize(text: string): string {
