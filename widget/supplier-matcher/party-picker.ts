@@ -174,10 +174,10 @@ export class PartyPicker implements ReactiveController {
     const count = this.results.length;
     switch (event.key) {
       case 'ArrowDown':
-        if (count > 0) this.active = (this.active + 1) % count;
+        if (count > 0) this.active = this.#step(1);
         break;
       case 'ArrowUp':
-        if (count > 0) this.active = this.active <= 0 ? count - 1 : this.active - 1;
+        if (count > 0) this.active = this.#step(-1);
         break;
       case 'Enter':
         if (this.active < 0 || this.active >= count) return void event.preventDefault();
@@ -203,6 +203,21 @@ export class PartyPicker implements ReactiveController {
     this.host.requestUpdate();
   };
 
+  /** Records linked to another host record cannot be picked, so arrow keys pass over them. */
+  #pickable(candidate: MatchCandidate): boolean {
+    return !this.options.pairedWith?.(candidate.provider.id)?.linked;
+  }
+
+  /** The next pickable result from the active one in `direction`, wrapping; the active one when there is none. */
+  #step(direction: 1 | -1): number {
+    const count = this.results.length;
+    for (let offset = 1; offset <= count; offset += 1) {
+      const index = (((this.active < 0 && direction < 0 ? 0 : this.active) + direction * offset) % count + count) % count;
+      if (this.#pickable(this.results[index]!)) return index;
+    }
+    return this.active;
+  }
+
   #choose(index: number): void {
     const hostId = this.hostId;
     const candidate = this.results[index];
@@ -227,7 +242,7 @@ export class PartyPicker implements ReactiveController {
         (results) => {
           if (abort.signal.aborted || this.hostId !== hostId) return;
           this.results = results;
-          this.active = results.length > 0 ? 0 : -1;
+          this.active = results.findIndex((candidate) => this.#pickable(candidate));
           this.status = 'ready';
           this.host.requestUpdate();
         },

@@ -711,6 +711,13 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
     expect(options[2]!.textContent).to.contain('Suggested for Smith & Jones Ltd');
     expect($(el, '.picker-status')?.textContent).to.contain('Best matches for Northwind Labels');
     await expect(el).to.be.accessible();
+    // Arrow keys pass over the record that is linked elsewhere.
+    const input = $<HTMLInputElement>(el, '[role="combobox"]')!;
+    expect(el.shadowRoot!.activeElement).to.equal(input);
+    expect(input.getAttribute('aria-activedescendant')).to.equal('picker-option-0');
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(input.getAttribute('aria-activedescendant')).to.equal('picker-option-2');
     options[1]!.click();
     await aTimeout(50);
     expect(requestsTo(bff, 'POST', `${BASE}/links`)).to.have.length(0);
