@@ -12,6 +12,7 @@ export { QboConnect };
 export { ClientSyncStatus };
 export { SupplierMatcher };
 export type {
+  ConnectionSelectedEventDetail,
   LinkCreatedEventDetail,
   LinkRemovedEventDetail,
   MatcherEntity,

@@ -20,13 +20,32 @@ export const personas = {
   member: { id: 'u-max', name: 'Max Planck', email: 'max@brightside.example', role: 'member' },
 } as const;
 
+/**
+ * Everyone on Brightside's team, as the product's own user directory lists them: the people an admin can choose
+ * in <client-sync-status> "Visible to → Selected people". Ids are the ones sessions are minted with.
+ */
+export const people = [
+  ...Object.values(personas).map(({ id, name }) => ({ id, name })),
+  { id: 'u-grace', name: 'Grace Hopper' },
+  { id: 'u-katherine', name: 'Katherine Johnson' },
+];
+
 const pagePath = fileURLToPath(new URL('./index.html', import.meta.url));
+
+/** Brightside's mark: a sun over a ledger line, in its brand blue. Served so browsers stop asking for a missing /favicon.ico. */
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#3b5bdb"/><circle cx="16" cy="14" r="6" fill="#fff"/><rect x="7" y="23" width="18" height="2.5" rx="1.25" fill="#fff"/></svg>`;
 
 export function createDemoHost(options: DemoHostOptions): Hono {
   const host = new Hono();
   const organizationId = options.organizationId ?? 'brightside';
 
   host.get('/', async (c) => c.html(await readFile(pagePath, 'utf8')));
+  for (const path of ['/favicon.svg', '/favicon.ico']) {
+    host.get(path, (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
+  }
+
+  // The host's user directory, which it hands to <client-sync-status> as `users`.
+  host.get('/demo/api/people', (c) => c.json({ data: people }));
 
   host.post('/demo/api/session', async (c) => {
     const input = z.object({ persona: z.enum(['admin', 'member']).default('admin') }).safeParse(await c.req.json().catch(() => ({})));

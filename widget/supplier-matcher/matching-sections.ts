@@ -170,10 +170,15 @@ export function rowsOf(state: MatchingState, section: SectionKey, view: Unmatche
     case 'unmatched':
       return view === 'host'
         ? state.unmatched_host.map((host) => ({ type: 'host', key: host.id, host }))
-        : state.unmatched_provider.map((provider) => ({ type: 'provider', key: `p:${provider.id}`, provider }));
+        : activeFirst(state.unmatched_provider).map((provider) => ({ type: 'provider', key: `p:${provider.id}`, provider }));
     case 'linked':
       return state.linked.map((link) => ({ type: 'linked', key: link.host_id, link }));
   }
+}
+
+/** QuickBooks records to import: active ones first (those are what people look for), each group in the server's order. */
+export function activeFirst(providers: readonly ProviderParty[]): ProviderParty[] {
+  return [...providers.filter((provider) => provider.active), ...providers.filter((provider) => !provider.active)];
 }
 
 /** The name type-ahead and sorting go by: the host's record, or the QuickBooks record where there is no host record. */

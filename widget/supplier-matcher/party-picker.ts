@@ -1,6 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { MatchCandidate } from '../base/bff-client.ts';
+import { providerName } from './party-words.ts';
 
 /** Typing pauses this long before the server is asked again. */
 export const SEARCH_DEBOUNCE_MS = 200;
@@ -12,13 +13,19 @@ export interface PartyPickerOptions {
   choose(hostId: string, candidate: MatchCandidate): void;
   /** The picker closed without a pick (Escape, Tab, clicking away); `refocus` when focus should return to its button. */
   closed(hostId: string, refocus: boolean): void;
+  /**
+   * Which other host record a QuickBooks record is already paired with: `linked` ones cannot be picked (one link per
+   * record on each side) and say so; proposed ones (Auto-matched, Suggested) can, and say whose they would stop being.
+   */
+  pairedWith?(providerId: string): { name: string; linked: boolean } | undefined;
 }
 
 /**
  * The manual picker of a QuickBooks record for one host record, as an ARIA combobox: a text box in the row
  * (`role=combobox`, `aria-activedescendant`) and a listbox in a popover (top layer, so neither the scrolling grid nor
- * a host's `overflow: hidden` clips it). Typing searches on the server, which does the ranking; Up/Down move through
- * the results, Enter picks, Escape closes. A controller rather than its own element so the text box and its listbox
+ * a host's `overflow: hidden` clips it). It opens with the server's ranked candidates for the row; typing narrows them
+ * (the server ranks both). Up/Down move through the results, Enter picks, Escape closes. Records already linked to
+ * another host record are marked and cannot be picked. A controller rather than its own element so the text box and its listbox
  * share one shadow root, which `aria-controls` and `aria-activedescendant` need.
  */
 export class PartyPicker implements ReactiveController {
@@ -71,7 +78,8 @@ export class PartyPicker implements ReactiveController {
     if (!popup || !input) return;
     if (typeof popup.showPopover === 'function' && !popup.matches(':popover-open')) popup.showPopover();
     const box = input.getBoundingClientRect();
-    const width = Math.max(box.width, 360);
+    // Never wider than the window: at 390px the popover spans the window less its margins.
+    const width = Math.min(Math.max(box.width, 360), window.innerWidth - 16);
     const left = Math.max(8, Math.min(box.left, window.innerWidth - width - 8));
     const below = window.innerHeight - box.bottom;
     popup.style.left = `${left}px`;
@@ -118,18 +126,20 @@ export class PartyPicker implements ReactiveController {
   }
 
   /** The popover listbox with the results; rendered once, outside the grid. */
-  renderPopup(listLabel: string, providers: string): TemplateResult | typeof nothing {
+  renderPopup(listLabel: string, providers: string, forName = ''): TemplateResult | typeof nothing {
     if (!this.isOpen) return nothing;
     const query = this.query.trim();
+    const paired = this.results.map((candidate) => this.options.pairedWith?.(candidate.provider.id));
     return html`<div id="picker-popup" class="picker" part="picker" popover="manual" @mousedown=${(event: Event) => event.preventDefault()}>
       <ul id="picker-listbox" role="listbox" aria-label=${listLabel} class="picker-list">
         ${this.results.map(
           (candidate, index) => html`<li
             id="picker-option-${index}"
             role="option"
-            class="picker-option"
+            class="picker-option ${paired[index]?.linked ? 'taken' : ''}"
             part="picker-option"
             aria-selected=${index === this.active ? 'true' : 'false'}
+            aria-disabled=${paired[index]?.linked ? 'true' : nothing}
             @click=${() => this.#choose(index)}
             @mousemove=${() => {
               if (this.active !== index) {
@@ -138,8 +148,10 @@ export class PartyPicker implements ReactiveController {
               }
             }}
           >
-            <span class="option-name">${candidate.provider.name}${candidate.provider.active ? nothing : html` <span class="muted">(inactive)</span>`}</span>
-            <span class="option-meta muted">${placeLine(candidate.provider) || candidate.provider.email || ''}</span>
+            <span class="option-name">${providerName(candidate.provider.name)}${candidate.provider.active ? nothing : html` <span class="tag">Inactive in QuickBooks</span>`}</span>
+            <span class="option-meta muted">${paired[index]
+              ? html`<span class="option-paired" part="picker-paired">${paired[index].linked ? `Linked to ${paired[index].name}` : `Suggested for ${paired[index].name}`}</span>${placeLine(candidate.provider) ? ' · ' : ''}`
+              : nothing}${placeLine(candidate.provider) || (paired[index] ? '' : candidate.provider.email || '')}</span>
             ${candidate.reasons.length > 0 ? html`<span class="option-reasons" part="reasons">${candidate.reasons.join(', ')}</span>` : nothing}
           </li>`,
         )}
@@ -153,7 +165,7 @@ export class PartyPicker implements ReactiveController {
               ? query
                 ? `No QuickBooks ${providers} match “${query}”.`
                 : `Type a name to search your QuickBooks ${providers}.`
-              : '↑ ↓ to move · Enter to link · Esc to close'}
+              : `${query || !forName ? '' : `Best matches for ${forName} · `}↑ ↓ to move · Enter to link · Esc to close`}
       </p>
     </div>`;
   }
@@ -162,10 +174,10 @@ export class PartyPicker implements ReactiveController {
     const count = this.results.length;
     switch (event.key) {
       case 'ArrowDown':
-        if (count > 0) this.active = (this.active + 1) % count;
+        if (count > 0) this.active = this.#step(1);
         break;
       case 'ArrowUp':
-        if (count > 0) this.active = this.active <= 0 ? count - 1 : this.active - 1;
+        if (count > 0) this.active = this.#step(-1);
         break;
       case 'Enter':
         if (this.active < 0 || this.active >= count) return void event.preventDefault();
@@ -191,10 +203,25 @@ export class PartyPicker implements ReactiveController {
     this.host.requestUpdate();
   };
 
+  /** Records linked to another host record cannot be picked, so arrow keys pass over them. */
+  #pickable(candidate: MatchCandidate): boolean {
+    return !this.options.pairedWith?.(candidate.provider.id)?.linked;
+  }
+
+  /** The next pickable result from the active one in `direction`, wrapping; the active one when there is none. */
+  #step(direction: 1 | -1): number {
+    const count = this.results.length;
+    for (let offset = 1; offset <= count; offset += 1) {
+      const index = (((this.active < 0 && direction < 0 ? 0 : this.active) + direction * offset) % count + count) % count;
+      if (this.#pickable(this.results[index]!)) return index;
+    }
+    return this.active;
+  }
+
   #choose(index: number): void {
     const hostId = this.hostId;
     const candidate = this.results[index];
-    if (hostId === undefined || !candidate) return;
+    if (hostId === undefined || !candidate || this.options.pairedWith?.(candidate.provider.id)?.linked) return;
     this.#cancel();
     this.hostId = undefined;
     this.host.requestUpdate();
@@ -215,7 +242,7 @@ export class PartyPicker implements ReactiveController {
         (results) => {
           if (abort.signal.aborted || this.hostId !== hostId) return;
           this.results = results;
-          this.active = results.length > 0 ? 0 : -1;
+          this.active = results.findIndex((candidate) => this.#pickable(candidate));
           this.status = 'ready';
           this.host.requestUpdate();
         },

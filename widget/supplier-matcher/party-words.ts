@@ -46,3 +46,19 @@ export function partyWords(entity: string | undefined): PartyWords {
 export function countOf(count: number, singular: string, plural: string, locale?: string): string {
   return `${new Intl.NumberFormat(locale).format(count)} ${count === 1 ? singular : plural}`;
 }
+
+/**
+ * Ends a sentence with a full stop unless it already ends with one: names such as "Cedar Printing Co." often do,
+ * and "…to Cedar Printing Co.." reads as a typo.
+ */
+export function sentence(text: string): string {
+  return /[.!?…]$/.test(text.trimEnd()) ? text.trimEnd() : `${text.trimEnd()}.`;
+}
+
+/**
+ * A QuickBooks record's name as people read it: QuickBooks appends " (deleted)" to inactive vendors and customers,
+ * which is a state, shown by its own label, not part of the name.
+ */
+export function providerName(name: string): string {
+  return name.replace(/ \(deleted\)$/, '');
+}

@@ -11,6 +11,36 @@ export const supplierMatcherStyles = css`
     --_cols: minmax(190px, 1.25fr) minmax(190px, 1.25fr) minmax(150px, 1fr) 236px;
     --_hairline: color-mix(in srgb, var(--_border) 65%, transparent);
     font-variant-numeric: tabular-nums;
+    background: var(--ll-matcher-background, transparent);
+    /* Rows become cards below the element's own width, wherever the host puts it (see the @container rules). */
+    container-type: inline-size;
+  }
+  /* Dark on a light page: the element brings its own surface, or light text lands on the page's white. */
+  :host([theme='dark']) {
+    padding: calc(var(--_space) * 3);
+    border-radius: var(--_radius);
+    background: var(--ll-matcher-background, var(--_surface));
+    color-scheme: dark;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      padding: calc(var(--_space) * 3);
+      border-radius: var(--_radius);
+      background: var(--ll-matcher-background, var(--_surface));
+      color-scheme: dark;
+    }
+  }
+
+  /* ── Company ───────────────────────────────────────────────────────────── */
+  .company {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    margin-bottom: calc(var(--_space) * 2);
+  }
+  .company .filter {
+    max-width: 100%;
   }
 
 
@@ -57,11 +87,13 @@ export const supplierMatcherStyles = css`
 
   /* ── Tabs ──────────────────────────────────────────────────────────────── */
   .tabs {
+    position: relative;
     display: flex;
     gap: calc(var(--_space) * 1);
     margin-bottom: calc(var(--_space) * 3);
     border-bottom: 1px solid var(--_border);
     overflow-x: auto;
+    scrollbar-width: thin;
   }
   .tab {
     display: inline-flex;
@@ -162,6 +194,33 @@ export const supplierMatcherStyles = css`
   .body .row:focus-visible {
     box-shadow: inset 0 0 0 2px var(--_accent);
   }
+  .party-text {
+    display: flex;
+    flex-direction: column;
+    gap: 1px;
+    min-width: 0;
+    max-width: 100%;
+  }
+  .cell.party.with-lead {
+    flex-direction: row;
+    align-items: center;
+    justify-content: flex-start;
+    gap: calc(var(--_space) * 2.5);
+  }
+  .select-all {
+    display: inline-flex;
+    align-items: center;
+    gap: calc(var(--_space) * 2);
+    font-size: 0.93em;
+    cursor: pointer;
+  }
+  .select {
+    flex: none;
+    width: 16px;
+    height: 16px;
+    margin: 0;
+    accent-color: var(--_accent);
+  }
   .cell.party,
   .cell.how {
     flex-direction: column;
@@ -215,8 +274,9 @@ export const supplierMatcherStyles = css`
     cursor: help;
   }
   .tag {
-    margin-left: 4px;
+    margin-right: calc(var(--_space) * 1.5);
     padding: 0 5px;
+    white-space: nowrap;
     border-radius: 4px;
     background: var(--_surface-raised);
     box-shadow: inset 0 0 0 1px var(--_hairline);
@@ -224,6 +284,9 @@ export const supplierMatcherStyles = css`
     font-size: 0.78em;
     font-weight: 500;
     vertical-align: 1px;
+  }
+  .meta .tag {
+    font-size: inherit;
   }
   .status-ok {
     color: var(--_success);
@@ -328,6 +391,17 @@ export const supplierMatcherStyles = css`
     color: var(--_reason);
     font-size: 0.86em;
   }
+  /* Text colour, not the warning hue: it sits on the highlighted option's tint too, where amber fails contrast. */
+  .option-paired {
+    color: var(--_text);
+    font-weight: 500;
+  }
+  .picker-option.taken {
+    cursor: not-allowed;
+  }
+  .picker-option.taken .option-name {
+    color: var(--_text-muted);
+  }
   .picker-status {
     padding: calc(var(--_space) * 2) calc(var(--_space) * 3);
     border-top: 1px solid var(--_hairline);
@@ -338,10 +412,8 @@ export const supplierMatcherStyles = css`
   }
 
   /* ── Undo ──────────────────────────────────────────────────────────────── */
+  /* In the flow under the grid, never over rows; it leaves on its own (UNDO_MS). */
   .undo {
-    position: sticky;
-    bottom: calc(var(--_space) * 2);
-    z-index: 3;
     display: flex;
     align-items: center;
     gap: calc(var(--_space) * 2);
@@ -412,6 +484,146 @@ export const supplierMatcherStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .bone {
       animation: none;
+    }
+  }
+
+  /* ── "Create in QuickBooks" dialog ─────────────────────────────────────── */
+  .dialog {
+    width: min(440px, calc(100vw - 32px));
+    padding: calc(var(--_space) * 5);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) + 2px);
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: var(--_picker-shadow);
+  }
+  .dialog::backdrop {
+    background: color-mix(in srgb, black 40%, transparent);
+  }
+  .dialog-title {
+    margin: 0 0 calc(var(--_space) * 2);
+    font-size: 1.08em;
+    font-weight: 600;
+  }
+  .fields {
+    display: grid;
+    grid-template-columns: max-content minmax(0, 1fr);
+    gap: calc(var(--_space) * 1) calc(var(--_space) * 4);
+    margin: calc(var(--_space) * 3) 0 calc(var(--_space) * 5);
+  }
+  .fields dt {
+    color: var(--_text-muted);
+  }
+  .fields dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+  .dialog-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: calc(var(--_space) * 2);
+  }
+
+  /* ── Narrow: below 640px of the element's own width, rows are cards ───── */
+  @container (max-width: 640px) {
+    .panel,
+    .skeleton {
+      --_row-height: var(--ll-matcher-card-height, 132px);
+    }
+    /* An end with more tabs past it fades out (data-scrolled, data-end: set as the strip scrolls). */
+    .tabs {
+      gap: 0;
+      padding-right: calc(var(--_space) * 8);
+      mask-image: linear-gradient(to right, black calc(100% - 32px), transparent);
+    }
+    .tabs[data-end] {
+      mask-image: none;
+    }
+    .tabs[data-scrolled] {
+      mask-image: linear-gradient(to right, transparent, black 32px, black calc(100% - 32px), transparent);
+    }
+    .tabs[data-scrolled][data-end] {
+      mask-image: linear-gradient(to right, transparent, black 32px);
+    }
+    .tab {
+      padding: calc(var(--_space) * 2) calc(var(--_space) * 2.5);
+    }
+    .segmented {
+      display: flex;
+      width: 100%;
+    }
+    .segmented button {
+      flex: 1;
+      justify-content: center;
+      height: auto;
+      min-height: 28px;
+      padding: calc(var(--_space) * 1) calc(var(--_space) * 2);
+      white-space: normal;
+      text-align: center;
+    }
+    .search {
+      flex: 1 1 100%;
+    }
+    .row {
+      min-width: 0;
+      grid-template-columns: minmax(0, 1fr) auto;
+      grid-template-rows: auto auto auto;
+      align-content: center;
+      row-gap: calc(var(--_space) * 1);
+      padding: calc(var(--_space) * 2) 0;
+    }
+    .row > .cell {
+      height: auto;
+    }
+    .row > .cell:nth-child(1),
+    .row > .cell:nth-child(2) {
+      grid-column: 1 / -1;
+    }
+    .row > .cell:nth-child(3) {
+      grid-column: 1;
+    }
+    .row > .cell.actions {
+      grid-column: 2;
+      grid-row: 3;
+    }
+    .row > .cell.resolution {
+      grid-column: 1 / -1;
+      grid-row: 3;
+    }
+    .cell.party[data-label]:nth-child(2)::before {
+      content: attr(data-label);
+      color: var(--_text-muted);
+      font-size: 0.78em;
+      text-transform: uppercase;
+      letter-spacing: 0.03em;
+    }
+    .cell.pick {
+      grid-column: 1 / -1;
+    }
+
+    .choose,
+    .picker-input {
+      max-width: none;
+    }
+    /* The header stays for screen readers (column names); cards show their own labels. */
+    .header-row {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+    }
+    .skeleton {
+      background: var(--_surface);
+      padding-top: 0;
+    }
+    .skeleton-row {
+      grid-template-columns: minmax(0, 1fr);
+      align-content: center;
+      row-gap: calc(var(--_space) * 3);
+    }
+    .undo-text {
+      white-space: normal;
     }
   }
 `;

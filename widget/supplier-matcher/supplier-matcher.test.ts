@@ -1,5 +1,6 @@
 import { aTimeout, expect, fixture } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import type { Connection } from '../../shared/api/connections.ts';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { MatchingState } from '../../shared/api/matching.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -29,7 +30,9 @@ interface World {
   candidates: (q: string, hostId: string) => MatchCandidate[];
   linksAnswer?: (request: RecordedRequest) => Answer;
   importAnswer: Answer;
-  createAnswer: Answer;
+  createAnswer: Answer | (() => Promise<Answer>);
+  /** The companies GET /v1/widget/connections lists; unset answers 404 (the matcher works without it). */
+  connections?: Connection[];
 }
 
 const settings: OrganizationSettings = {
@@ -50,7 +53,7 @@ afterEach(() => {
 });
 
 /** A fake BFF over a mutable world, and the element under a tag no other test uses. */
-async function setup(world: Partial<World> = {}, attributes: { entity?: string; slot?: boolean } = {}) {
+async function setup(world: Partial<World> = {}, attributes: { entity?: string; slot?: boolean; theme?: string; undoMs?: number } = {}) {
   const w: World = {
     state: data.sampleState(),
     role: 'admin',
@@ -78,18 +81,25 @@ async function setup(world: Partial<World> = {}, attributes: { entity?: string; 
     }
     if (method === 'DELETE' && path.startsWith(`${BASE}/links/`)) return { status: 204 };
     if (method === 'POST' && path.endsWith('/import')) return w.importAnswer;
-    if (method === 'POST' && path.endsWith('/create')) return w.createAnswer;
+    if (method === 'POST' && path.endsWith('/create')) return typeof w.createAnswer === 'function' ? w.createAnswer() : w.createAnswer;
+    if (method === 'GET' && path === '/v1/widget/connections' && w.connections) return { body: { data: w.connections } };
     return { status: 404, body: { error: { code: 'not_found', message: `Unexpected ${method} ${path}` } } };
   });
   restore = bff.restore;
   const tag = uniqueTag('supplier-matcher');
-  customElements.define(tag, class extends SupplierMatcher {});
+  const undoMs = attributes.undoMs ?? SupplierMatcher.undoMs;
+  customElements.define(
+    tag,
+    class extends SupplierMatcher {
+      static override undoMs = undoMs;
+    },
+  );
   const t = unsafeStatic(tag);
   const token = fakeToken(900);
   const el = await fixture<SupplierMatcher>(
     attributes.slot
       ? staticHtml`<${t} bff-url=${BFF} session-token=${token} connection-id=${CONNECTION}><a slot="empty" href="#suppliers">Add suppliers</a></${t}>`
-      : staticHtml`<${t} bff-url=${BFF} session-token=${token} connection-id=${CONNECTION} entity=${attributes.entity ?? 'vendor'}></${t}>`,
+      : staticHtml`<${t} bff-url=${BFF} session-token=${token} connection-id=${CONNECTION} entity=${attributes.entity ?? 'vendor'} theme=${attributes.theme ?? 'light'}></${t}>`,
   );
   return { el, bff, world: w };
 }
@@ -124,6 +134,13 @@ function listen<T>(el: SupplierMatcher, name: string): CustomEvent<T>[] {
   document.addEventListener(name, handler);
   afterEach(() => document.removeEventListener(name, handler));
   return seen;
+}
+
+/** "Create in QuickBooks" asks first: nothing is sent until the dialog's Create is pressed. */
+async function confirmCreate(el: SupplierMatcher): Promise<void> {
+  const confirm = await waitFor(() => $<HTMLButtonElement>(el, '[part="create-confirm-button"]'), 'the create dialog');
+  expect(el.shadowRoot!.querySelector<HTMLDialogElement>('dialog')?.open).to.equal(true);
+  confirm.click();
 }
 
 const announcement = (el: SupplierMatcher) => $(el, '[role="status"]')?.textContent?.trim();
@@ -447,6 +464,7 @@ describe('<supplier-matcher>', () => {
     await ready(el);
     await showTab(el, 'Unmatched');
     rowOf(el, 'Northwind Labels').querySelector<HTMLElement>('[part="create-button"]')!.click();
+    await confirmCreate(el);
     const instead = await waitFor(() => rowOf(el, 'Northwind Labels').querySelector<HTMLElement>('[part="link-instead-button"]'), 'link instead');
     expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`)[0]!.body).to.deep.equal({ host_id: 'sup_northwind' });
     expect(instead.textContent?.trim()).to.equal('Link to Northwind Label Co. instead');
@@ -466,6 +484,7 @@ describe('<supplier-matcher>', () => {
       await ready(el);
       await showTab(el, 'Unmatched');
       rowOf(el, 'Yarra Timber').querySelector<HTMLElement>('[part="create-button"]')!.click();
+      await confirmCreate(el);
       await waitFor(() => $(el, '#create-note'), 'message');
       expect($(el, '#create-note')?.textContent).to.contain("Creating records in QuickBooks isn't available yet.");
       const button = rowOf(el, 'Yarra Timber').querySelector<HTMLElement>('[part="create-button"]')!;
@@ -481,6 +500,7 @@ describe('<supplier-matcher>', () => {
     await showTab(el, 'Unmatched');
     const linked = new Promise<CustomEvent>((resolve) => el.addEventListener('ledgerlink-link-created', (event) => resolve(event as CustomEvent), { once: true }));
     rowOf(el, 'Kestrel Packaging').querySelector<HTMLElement>('[part="create-button"]')!.click();
+    await confirmCreate(el);
     const event = await linked;
     expect(event.detail.links[0].method).to.equal('created');
     expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`)).to.have.length(1);
@@ -582,5 +602,246 @@ describe('<supplier-matcher>', () => {
     // Focus stays at the same place in the list: the next pair.
     await waitFor(() => focused()?.dataset.key === 'sup_acme', 'focus on the next pair');
     expect(rows(el).map((row) => row.dataset.key)).not.to.include('sup_smith');
+  });
+});
+
+/** A connected QuickBooks company as GET /v1/widget/connections lists it. */
+function company(id: string, name: string): Connection {
+  const at = new Date().toISOString();
+  return {
+    id, organization_id: 'o', provider: 'qbo', external_id: `realm-${id.slice(-2)}`, company_name: name, legal_name: null, country: 'US', plan: 'QuickBooks Online Plus',
+    status: 'connected', status_reason: null, connected_by: 'u_me', created_at: at, connected_at: at, last_refreshed_at: at, last_synced_at: at,
+  };
+}
+
+function overlaps(a: DOMRect, b: DOMRect): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
+
+describe('<supplier-matcher> as one product (issue 12)', () => {
+  afterEach(async () => {
+    await setViewport({ width: 800, height: 600 });
+  });
+
+  it('messages keep one full stop after a name that ends in one', async () => {
+    const state = data.sampleState();
+    const cedar = data.provider({ id: '75', name: 'Cedar Printing Co.' });
+    state.suggested = [data.suggestion(data.host({ id: 'sup_cedar', name: 'Cedar Printing' }), cedar, 'suggested', ['similar name']), ...state.suggested];
+    const { el } = await setup({ state, importAnswer: { status: 500, body: { error: { code: 'internal', message: 'The server had a problem.' } } } });
+    await ready(el);
+    await showTab(el, 'Suggested');
+    rowOf(el, 'Cedar Printing').querySelector<HTMLElement>('[part="confirm-button"]')!.click();
+    await waitFor(() => announcement(el)?.startsWith('Linked'), 'announced');
+    expect(announcement(el)).to.equal('Linked Cedar Printing to Cedar Printing Co.');
+    expect($(el, '[part="undo"]')?.textContent).to.contain('Cedar Printing Co.').and.not.contain('Co..');
+    rowOf(el, 'J. Okafor').querySelector<HTMLElement>('[part="reject-button"]')!.click();
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('J. Okafor is not matched to Okafor, John. Both are in Unmatched.');
+    await showTab(el, 'Unmatched');
+    $(el, '[part="view-toggle"] button:last-child')!.click();
+    await el.updateComplete;
+    rowOf(el, 'Northwind Label Co.').querySelector<HTMLElement>('[part="import-button"]')!.click();
+    await waitFor(() => $(el, '.notice'), 'the failure');
+    expect($(el, '.notice')?.textContent).to.contain('Could not import Northwind Label Co. The server had a problem.');
+  });
+
+  it('the undo notice never covers rows, and leaves on its own', async () => {
+    await setViewport({ width: 1100, height: 420 });
+    const state = data.bigState(40);
+    const { el } = await setup({ state }, { undoMs: 400 });
+    await ready(el);
+    rowOf(el, 'Supplier 00002').querySelector<HTMLElement>('[part="confirm-button"]')!.click();
+    const undo = await waitFor(() => $(el, '[part="undo"]'), 'undo offered');
+    await el.updateComplete;
+    const box = undo.getBoundingClientRect();
+    const covered = rows(el).filter((row) => {
+      const rect = row.getBoundingClientRect();
+      return rect.bottom > 0 && rect.top < window.innerHeight && overlaps(rect, box);
+    });
+    expect(covered.map((row) => row.dataset.key)).to.deep.equal([]);
+    // The pointer resting on it only holds it while it is there.
+    undo.dispatchEvent(new MouseEvent('mouseenter'));
+    undo.dispatchEvent(new MouseEvent('mouseleave'));
+    await waitFor(() => !$(el, '[part="undo"]'), 'the notice to leave', 2000);
+  });
+
+  it('names the QuickBooks company matched against and switches between several', async () => {
+    const other = 'con_00000000000000000002';
+    const { el, bff } = await setup({ connections: [company(CONNECTION, 'Harbor Dental Group'), company(other, 'Kestrel Freight')] });
+    const selected = listen<{ connection_id: string; previous_connection_id: string }>(el, 'ledgerlink-connection-selected');
+    await ready(el);
+    const select = await waitFor(() => $<HTMLSelectElement>(el, '[part="company-select"]'), 'the company menu');
+    expect($(el, '[part="company"]')?.textContent).to.contain('QuickBooks company');
+    expect(select.selectedOptions[0]?.textContent?.trim()).to.equal('Harbor Dental Group');
+    await expect(el).to.be.accessible();
+    select.value = other;
+    select.dispatchEvent(new Event('change'));
+    await waitFor(() => requestsTo(bff, 'GET', `/v1/widget/connections/${other}/matching/suppliers`).length === 1, 'the other company’s state');
+    expect(selected[0]?.detail).to.deep.equal({ connection_id: other, previous_connection_id: CONNECTION });
+    expect(el.connectionId).to.equal(other);
+  });
+
+  it('one company: its name, no menu', async () => {
+    const { el } = await setup({ connections: [company(CONNECTION, 'Harbor Dental Group')] });
+    await ready(el);
+    await waitFor(() => $(el, '[part="company"]'), 'the company line');
+    expect($(el, '[part="company"]')?.textContent?.replace(/\s+/g, ' ').trim()).to.equal('QuickBooks company Harbor Dental Group');
+    expect($(el, '[part="company-select"]')).to.equal(null);
+  });
+
+  it('the picker opens with ranked candidates for the row and marks records paired with another supplier', async () => {
+    const state = data.sampleState();
+    const north = state.unmatched_provider[0]!;
+    const delta = state.linked[0]!.provider!;
+    const smith = state.auto[0]!.provider;
+    const { el, bff } = await setup({
+      state,
+      candidates: (q, hostId) => (q === '' && hostId === 'sup_northwind' ? [data.candidate(north, ['similar name'], 0.8), data.candidate(delta, ['city'], 0.4), data.candidate(smith, [], 0.3)] : []),
+    });
+    await ready(el);
+    await showTab(el, 'Unmatched');
+    rowOf(el, 'Northwind Labels').querySelector<HTMLElement>('[part="picker-button"]')!.click();
+    await waitFor(() => $$(el, '[role="option"]').length === 3, 'ranked candidates before typing');
+    const asked = new URL(bff.requests.find((request) => request.path.includes('/candidates?'))!.path, BFF);
+    expect([asked.searchParams.get('host_id'), asked.searchParams.get('q')]).to.deep.equal(['sup_northwind', '']);
+    const options = $$(el, '[role="option"]');
+    expect(options[0]!.textContent).not.to.contain('Linked to');
+    expect(options[1]!.textContent).to.contain('Linked to Delta Print Works');
+    expect(options[1]!.getAttribute('aria-disabled')).to.equal('true');
+    expect(options[2]!.textContent).to.contain('Suggested for Smith & Jones Ltd');
+    expect($(el, '.picker-status')?.textContent).to.contain('Best matches for Northwind Labels');
+    await expect(el).to.be.accessible();
+    // Arrow keys pass over the record that is linked elsewhere.
+    const input = $<HTMLInputElement>(el, '[role="combobox"]')!;
+    expect(el.shadowRoot!.activeElement).to.equal(input);
+    expect(input.getAttribute('aria-activedescendant')).to.equal('picker-option-0');
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(input.getAttribute('aria-activedescendant')).to.equal('picker-option-2');
+    options[1]!.click();
+    await aTimeout(50);
+    expect(requestsTo(bff, 'POST', `${BASE}/links`)).to.have.length(0);
+  });
+
+  it('Create in QuickBooks shows what will be created, asks first, and never blanks the component', async () => {
+    const state = data.sampleState();
+    state.unmatched_host[1] = { ...state.unmatched_host[1]!, email: 'ap@kestrel.test', phone: '303-555-0142', address_line1: '12 Dock St', postal_code: '80202', account_number: 'K-77' };
+    let answer: (value: Answer) => void = () => {};
+    const { el, bff, world } = await setup({ state, createAnswer: () => new Promise<Answer>((resolve) => (answer = resolve)) });
+    await ready(el);
+    await showTab(el, 'Unmatched');
+    const button = rowOf(el, 'Kestrel Packaging').querySelector<HTMLElement>('[part="create-button"]')!;
+    button.click();
+    await waitFor(() => $(el, '[part="create-dialog"]'), 'the dialog');
+    const fields = Object.fromEntries($$(el, '[part="create-fields"] dt').map((term) => [term.textContent, term.nextElementSibling?.textContent]));
+    expect(fields).to.deep.equal({ Name: 'Kestrel Packaging', Email: 'ap@kestrel.test', Phone: '303-555-0142', Address: '12 Dock St · Denver, 80202', 'Account number': 'K-77' });
+    expect($(el, '#create-title')?.textContent).to.equal('Create this vendor in QuickBooks?');
+    await expect(el).to.be.accessible();
+    // Cancel sends nothing and gives focus back.
+    $$(el, '[part="create-dialog"] button').find((candidate) => candidate.textContent?.trim() === 'Cancel')!.click();
+    await el.updateComplete;
+    await el.updateComplete;
+    expect($(el, '[part="create-dialog"]')).to.equal(null);
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+    expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`)).to.have.length(0);
+
+    let blanked = false;
+    const watch = setInterval(() => (blanked ||= Boolean($(el, '.skeleton')) || !$(el, '[role="tablist"]')), 5);
+    button.click();
+    (await waitFor(() => $<HTMLButtonElement>(el, '[part="create-confirm-button"]'), 'the dialog again')).click();
+    await waitFor(() => requestsTo(bff, 'POST', `${BASE}/matching/suppliers/create`).length === 1, 'the create request');
+    await el.updateComplete;
+    expect($(el, '[part="create-confirm-button"]')?.textContent?.trim()).to.equal('Creating…');
+    const provider = data.provider({ id: '901', name: 'Kestrel Packaging' });
+    const link = { host_id: 'sup_kestrel', provider_id: '901', method: 'created', linked_by: 'u_me', linked_at: new Date().toISOString() };
+    world.state = { ...world.state, unmatched_host: world.state.unmatched_host.filter((host) => host.id !== 'sup_kestrel'), linked: [{ ...link, method: 'created', host: state.unmatched_host[1]!, provider }, ...world.state.linked] };
+    answer({ status: 201, body: { link, provider } });
+    await waitFor(() => requestsTo(bff, 'GET', `${BASE}/matching/suppliers`).length === 2, 'the quiet reload');
+    await aTimeout(50);
+    clearInterval(watch);
+    expect(blanked).to.equal(false);
+    expect($(el, '[part="create-dialog"]')).to.equal(null);
+    expect(names(el)).not.to.include('Kestrel Packaging');
+    await showTab(el, 'Linked');
+    expect(rowOf(el, 'Kestrel Packaging').textContent).to.contain('Created in QuickBooks').and.contain('QuickBooks ID 901');
+  });
+
+  it('the QuickBooks-only list: active records first, inactive ones labelled in full, several imported at once', async () => {
+    const state = data.sampleState();
+    state.unmatched_provider = [data.provider({ id: '82', name: 'Old Mill Lumber (deleted)', active: false }), ...state.unmatched_provider.filter((provider) => provider.active)];
+    const { el, bff } = await setup({ state });
+    const imported = listen<RecordImportedEventDetail>(el, 'ledgerlink-record-imported');
+    await ready(el);
+    await showTab(el, 'Unmatched');
+    $(el, '[part="view-toggle"] button:last-child')!.click();
+    await el.updateComplete;
+    expect(names(el)).to.deep.equal(['Northwind Label Co.', 'Cascade Courier', 'Old Mill Lumber']);
+    expect(rowOf(el, 'Old Mill Lumber').querySelector('.tag')?.textContent).to.equal('Inactive in QuickBooks');
+    for (const name of ['Northwind Label Co.', 'Cascade Courier']) rowOf(el, name).querySelector<HTMLInputElement>('[part="select"]')!.click();
+    await el.updateComplete;
+    const importSelected = $(el, '[part="import-selected-button"]')!;
+    expect(importSelected.textContent?.trim()).to.equal('Import 2 selected');
+    await expect(el).to.be.accessible();
+    importSelected.click();
+    await waitFor(() => imported.length === 2, 'two record-imported events');
+    expect(requestsTo(bff, 'POST', `${BASE}/matching/suppliers/import`).map((request) => (request.body as { provider_id: string }).provider_id).sort()).to.deep.equal(['80', '81']);
+    await el.updateComplete;
+    expect(announcement(el)).to.equal('Sent 2 QuickBooks vendors to your suppliers. They show as linked once your list is updated.');
+    expect($(el, '[part="import-selected-button"]')).to.equal(null);
+  });
+
+  it('linked rows show the QuickBooks id', async () => {
+    const { el } = await setup();
+    await ready(el);
+    await showTab(el, 'Linked');
+    expect(rowOf(el, 'Delta Print Works').querySelector('[part="provider-id"]')?.textContent).to.equal('QuickBooks ID 90');
+  });
+
+  it('below 640px of its own width rows are cards: nothing overflows, every action is inside, tabs scroll', async () => {
+    await setViewport({ width: 390, height: 800 });
+    const { el } = await setup();
+    el.style.width = '358px';
+    await ready(el);
+    await aTimeout(50);
+    await el.updateComplete;
+    const inside = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      const host = el.getBoundingClientRect();
+      return box.left >= host.left - 0.5 && box.right <= host.right + 0.5;
+    };
+    for (const label of ['Auto-matched', 'Suggested', 'Unmatched', 'Linked']) {
+      await showTab(el, label);
+      await aTimeout(30);
+      const scroller = $(el, '.scroller')!;
+      expect(scroller.scrollWidth, `${label}: no sideways scrolling`).to.be.at.most(scroller.clientWidth);
+      const actions = $$(el, '.body [role="row"] button, .toolbar button, .toolbar input');
+      expect(actions.length).to.be.greaterThan(0);
+      for (const action of actions) expect(inside(action), `${label}: ${action.textContent?.trim() || action.getAttribute('aria-label')} inside`).to.equal(true);
+      const tab = $(el, '[role="tab"][aria-selected="true"]')!;
+      const list = $(el, '[role="tablist"]')!.getBoundingClientRect();
+      expect(tab.getBoundingClientRect().right, `${label}: selected tab in view`).to.be.at.most(list.right + 0.5);
+      const cut = $$(el, '[role="tab"]').filter((candidate) => {
+        const box = candidate.getBoundingClientRect();
+        return box.right > list.left + 1 && box.left < list.left - 0.5;
+      });
+      // A tab cut at the start only where the strip cannot scroll further, and then that end fades.
+      if (cut.length > 0) expect($(el, '[role="tablist"]')!.hasAttribute('data-scrolled'), `${label}: the cut start fades`).to.equal(true);
+      expect(cut.length, `${label}: at most one tab cut`).to.be.at.most(1);
+      await expect(el).to.be.accessible();
+    }
+    expect(rows(el)[0]!.offsetHeight).to.equal(132);
+    el.style.width = '1000px';
+    await waitFor(() => rows(el)[0]!.offsetHeight === 52, 'rows back to one line when wide');
+  });
+
+  it('theme="dark" on a light page: the selected tab and every section pass contrast', async () => {
+    document.body.style.background = '#ffffff';
+    const { el } = await setup({}, { theme: 'dark' });
+    await ready(el);
+    expect(getComputedStyle(el).backgroundColor).not.to.equal('rgba(0, 0, 0, 0)');
+    for (const label of ['Auto-matched', 'Suggested', 'Unmatched', 'Linked']) {
+      await showTab(el, label);
+      await expect(el).to.be.accessible();
+    }
   });
 });

@@ -8,11 +8,11 @@ import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
 import { onlyRolesCan } from '../client-sync-status/permission-text.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
-import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { CreateLinksBody, HostRecord, Link, MatchingState, PartyKind, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type { Connection } from '../../shared/api/connections.ts';
 import {
   filterChoices,
   filterRows,
@@ -29,8 +29,13 @@ import {
   type SectionKey,
   type UnmatchedView,
 } from './matching-sections.ts';
-import { PartyPicker, placeLine } from './party-picker.ts';
-import { countOf, partyWords, type MatcherEntity, type PartyWords } from './party-words.ts';
+import { PartyPicker } from './party-picker.ts';
+import { companyName, renderCompanyLine } from './company-line.ts';
+import { CreateConfirm } from './create-confirm.ts';
+import { methodWords, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
+import { renderSectionEmpty } from './section-empty.ts';
+import { UndoOffer } from './undo-offer.ts';
+import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
 import { supplierMatcherStyles } from './supplier-matcher.styles.ts';
 import { WindowedRows } from './windowed-rows.ts';
 
@@ -57,6 +62,12 @@ export interface RecordImportedEventDetail {
   event_id: string;
 }
 
+/** `ledgerlink-connection-selected`: the user chose another QuickBooks company to match against. */
+export interface ConnectionSelectedEventDetail {
+  connection_id: string;
+  previous_connection_id: string | undefined;
+}
+
 export type { MatcherEntity } from './party-words.ts';
 
 declare global {
@@ -67,21 +78,17 @@ declare global {
     'ledgerlink-link-created': CustomEvent<LinkCreatedEventDetail>;
     'ledgerlink-link-removed': CustomEvent<LinkRemovedEventDetail>;
     'ledgerlink-record-imported': CustomEvent<RecordImportedEventDetail>;
+    'ledgerlink-connection-selected': CustomEvent<ConnectionSelectedEventDetail>;
   }
 }
 
 type LinkRequest = z.input<typeof CreateLinksBody>['links'][number];
 
-/** "Create in QuickBooks" for one host record: under way, queued, or refused because QuickBooks has the name. */
-type CreateState = { status: 'sending' } | { status: 'sent' } | { status: 'duplicate'; providerId: string; providerName: string };
-
-interface UndoOffer {
-  text: string;
-  busy: boolean;
-}
 
 /** Undo stays offered this long after an action (longer while focus or the pointer is on it). */
 export const UNDO_MS = 8_000;
+/** At most this many imports at once when several QuickBooks records are imported together. */
+const IMPORT_CONCURRENCY = 4;
 /** At most this many DELETEs at once when undoing a bulk link. */
 const UNLINK_CONCURRENCY = 6;
 /** The styles' --ll-matcher-row-height and header height, until measured. */
@@ -95,13 +102,6 @@ const sectionLabels: Record<SectionKey, string> = {
   linked: 'Linked',
 };
 
-const methodWords: Record<Link['method'], string> = {
-  auto: 'Matched automatically',
-  confirmed: 'Confirmed',
-  manual: 'Chosen by hand',
-  created: 'Created in QuickBooks',
-  imported: 'Imported from QuickBooks',
-};
 
 /**
  * Pairs the host's own suppliers (or clients) with QuickBooks vendors (or customers): accept the pairs the server
@@ -120,6 +120,14 @@ const methodWords: Record<Link['method'], string> = {
  * Roles outside `connect_roles` in the organization's settings see everything with the actions disabled and the
  * reason next to them; a 403 from the server does the same with the server's explanation.
  *
+ * Above the tabs it names the QuickBooks company it matches against; when the user may see several connected
+ * companies, that name is a menu to switch (the element's `connection-id` changes and
+ * `ledgerlink-connection-selected` fires). "Create in QuickBooks" shows what will be created and asks first.
+ * The QuickBooks-only list shows active records first and imports several at once.
+ *
+ * Below its own width of 640px (a container query, whatever the viewport) rows become stacked cards with their
+ * actions inside, and the tabs scroll sideways.
+ *
  * @summary Match the host's suppliers or clients to QuickBooks vendors or customers.
  *
  * @attr connection-id - Required. The QuickBooks connection whose records are matched.
@@ -131,7 +139,10 @@ const methodWords: Record<Link['method'], string> = {
  * @event {CustomEvent<LinkRemovedEventDetail>} ledgerlink-link-removed - A link was removed on the server (once per link).
  * @event {CustomEvent<RecordImportedEventDetail>} ledgerlink-record-imported - A QuickBooks record was sent to the host's list.
  * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading or an action failed (`code`, `message`).
+ * @event {CustomEvent<ConnectionSelectedEventDetail>} ledgerlink-connection-selected - The user switched to another QuickBooks company.
  *
+ * @csspart company - The line naming the QuickBooks company matched against.
+ * @csspart company-select - The menu to switch company, when there are several.
  * @csspart tabs - The tab list of sections.
  * @csspart tab - One section's tab.
  * @csspart tab-count - The number on a tab.
@@ -156,6 +167,12 @@ const methodWords: Record<Link['method'], string> = {
  * @csspart create-button - "Create in QuickBooks".
  * @csspart link-instead-button - "Link to … instead", after QuickBooks refused a duplicate name.
  * @csspart import-button - "Import".
+ * @csspart select - The check box selecting a QuickBooks record for "Import selected".
+ * @csspart import-selected-button - "Import N selected".
+ * @csspart provider-id - The QuickBooks id of a linked record.
+ * @csspart create-dialog - The dialog confirming "Create in QuickBooks".
+ * @csspart create-fields - The fields QuickBooks will receive, in that dialog.
+ * @csspart create-confirm-button - The dialog's "Create vendor" (or "Create customer").
  * @csspart unlink-button - "Unlink".
  * @csspart permission-note - Why actions are unavailable to this role.
  * @csspart notice - A failed action, in plain words.
@@ -171,6 +188,8 @@ const methodWords: Record<Link['method'], string> = {
  * @cssproperty --ll-matcher-tab-indicator - The active tab's underline. Default the accent colour.
  * @cssproperty --ll-matcher-reason-color - Text colour of reasons. Default the muted text colour.
  * @cssproperty --ll-matcher-picker-shadow - The picker popover's shadow.
+ * @cssproperty --ll-matcher-card-height - Height of one row shown as a card, below 640px. Default `132px`.
+ * @cssproperty --ll-matcher-background - The element's background. Default transparent in the light theme, the surface colour in the dark one.
  */
 export class SupplierMatcher extends LedgerlinkElement {
   static override styles = [themeStyles, buttonStyles, controlStyles, supplierMatcherStyles];
@@ -194,9 +213,13 @@ export class SupplierMatcher extends LedgerlinkElement {
     _imports: { state: true },
     _forbidden: { state: true },
     _notice: { state: true },
-    _undo: { state: true },
     _announcement: { state: true },
+    _connections: { state: true },
+    _selected: { state: true },
   };
+
+  /** How long Undo is offered after an action, in ms. A static so a subclass (or a test) can change it. */
+  static undoMs = UNDO_MS;
 
   /** The QuickBooks connection whose records are matched. Required. */
   declare connectionId: string | undefined;
@@ -220,8 +243,11 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** The server's 403 explanation once an action was refused; every action is disabled with it from then on. */
   declare private _forbidden: string | undefined;
   declare private _notice: string | undefined;
-  declare private _undo: UndoOffer | undefined;
   declare private _announcement: string;
+  /** The connected QuickBooks companies this user may see, for the company line; undefined until known. */
+  declare private _connections: Connection[] | undefined;
+  /** QuickBooks records ticked for "Import selected". */
+  declare private _selected: ReadonlySet<string>;
 
   #session: SessionInfo | undefined;
   #settings: OrganizationSettings | undefined;
@@ -232,12 +258,35 @@ export class SupplierMatcher extends LedgerlinkElement {
   #typeAhead = new TypeAhead();
   /** Selectors tried in order after the next render; the first that exists gets focus. */
   #focusAfterUpdate: string | string[] | undefined;
-  #undoAction: (() => Promise<void>) | undefined;
-  #undoTimer: ReturnType<typeof setTimeout> | undefined;
-  #undoHeld = false;
+  #undo = new UndoOffer(this, () => (this.constructor as typeof SupplierMatcher).undoMs);
+  /** The rows' view of this element (matcher-row.ts renders the cells). */
+  #rowHost: RowHost = (() => {
+    // Getters, so each render reads the current state; inside them `this` is the object literal, hence `self`.
+    const self = this;
+    return {
+      get words() { return self.#words; },
+      get locale() { return self.#locale; },
+      get permissionNote() { return self.#permissionNote; },
+      get createBlocked() { return self.#createBlocked; },
+      get creates() { return self._creates; },
+      get imports() { return self._imports; },
+      get selected() { return self._selected; },
+      get picker() { return self.#picker; },
+      confirm: (suggestion) => self.#confirm(suggestion),
+      reject: (suggestion) => self.#reject(suggestion),
+      unlink: (link) => self.#unlink(link),
+      import: (provider) => self.#import(provider),
+      askCreate: (record, button) => self.#askCreate(record, button),
+      linkInstead: (record, duplicate) => self.#linkInstead(record, duplicate),
+      openPicker: (hostId) => self.#openPicker(hostId),
+      toggleSelected: (ids, on) => self.#toggleSelected(ids, on),
+    };
+  })();
   /** QuickBooks records met outside the state (picker results, duplicate answers), to show them once linked. */
   #known = new Map<string, ProviderParty>();
+  #createConfirm = new CreateConfirm(this, { confirm: (record) => void this.#create(record) });
   #picker = new PartyPicker(this, {
+    pairedWith: (providerId) => this.#pairedWith(providerId),
     search: (hostId, q, signal) => this.client.matchCandidates(this.connectionId ?? '', this.#words.kind, { host_id: hostId, q, limit: 10 }, signal),
     choose: (hostId, candidate) => this.#pick(hostId, candidate),
     closed: (hostId, refocus) => {
@@ -260,6 +309,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._createUnavailable = false;
     this._imports = new Map();
     this._announcement = '';
+    this._selected = new Set();
   }
 
   /** The matching state as shown, including the changes made here since it was loaded. */
@@ -270,11 +320,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** Loads the state from the server again (local rejections are forgotten). */
   refresh(): void {
     if (this.hasSession) void this.#load();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    clearTimeout(this.#undoTimer);
   }
 
   protected override sessionChanged(): void {
@@ -301,6 +346,7 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if ((changed as ReadonlyMap<PropertyKey, unknown>).has('_tab')) this.#revealTab();
     const target = this.#focusAfterUpdate;
     if (target) {
       this.#focusAfterUpdate = undefined;
@@ -316,16 +362,24 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   // ── Loading ──────────────────────────────────────────────────────────────────────────────────────────
 
-  async #load(): Promise<void> {
+  /**
+   * Loads the state. `quiet` keeps what is shown until the new state arrives (after an action that the server may
+   * have changed more than we know); otherwise skeleton rows stand in while it loads.
+   */
+  async #load(quiet = false): Promise<void> {
     const seq = ++this.#loadSeq;
-    this._phase = 'loading';
-    this._state = undefined;
-    this._busy = new Set();
-    this._creates = new Map();
-    this._imports = new Map();
-    this._notice = undefined;
-    this._forbidden = undefined;
-    this.#dismissUndo();
+    if (!quiet || this._phase !== 'ready') {
+      this._phase = 'loading';
+      this._state = undefined;
+      this._busy = new Set();
+      this._creates = new Map();
+      this._imports = new Map();
+      this._selected = new Set();
+      this._notice = undefined;
+      this._forbidden = undefined;
+      this.#undo.dismiss();
+      this.#createConfirm.close();
+    }
     const id = this.connectionId;
     if (!id) {
       console.warn('[ledgerlink:matcher-connection] <supplier-matcher> needs a connection-id attribute: the QuickBooks connection to match.');
@@ -333,14 +387,19 @@ export class SupplierMatcher extends LedgerlinkElement {
       return;
     }
     try {
+      // Which companies there are only names the one matched against: matching works without it.
+      const connections = this.client.connections().catch(() => undefined);
       const [session, settings, matching] = await Promise.all([this.client.session(), this.client.settings(), this.client.matchingState(id, this.#words.kind)]);
       if (seq !== this.#loadSeq) return;
       this.#session = session;
       this.#settings = settings;
       this._state = matching;
       this._phase = 'ready';
+      const list = await connections;
+      if (seq === this.#loadSeq) this._connections = list?.filter((connection) => connection.provider === 'qbo' && (connection.status !== 'disconnected' || connection.id === id));
     } catch (error) {
-      if (seq === this.#loadSeq) this.#failLoad(error);
+      // A quiet reload that fails keeps what is shown: it was only a check.
+      if (seq === this.#loadSeq && !(quiet && this._state)) this.#failLoad(error);
     }
   }
 
@@ -403,7 +462,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
     const text = announce(links);
     this.#announce(text);
-    this.#offerUndo(text, () => this.#undoLinks(links, move));
+    this.#undo.offer(text, () => this.#undoLinks(links, move));
     return true;
   }
 
@@ -444,7 +503,8 @@ export class SupplierMatcher extends LedgerlinkElement {
       (links) => `Linked ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)}.`,
       rows.map((row) => row.key),
       // The button leaves with the rows it accepted: focus what comes next instead of losing focus to the page.
-      ['.panel [role="row"][tabindex="0"]', '.empty .button', '[part="undo-button"]'],
+      // Never the Undo button: focus there holds the notice, which then never leaves.
+      ['.panel [role="row"][tabindex="0"]', '.empty .button', '#tab-auto'],
     ).finally(() => (this._bulkBusy = false));
   }
 
@@ -453,7 +513,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     if (this._busy.has(suggestion.host.id)) return;
     void this.#link(
       [{ host_id: suggestion.host.id, provider_id: suggestion.provider.id, method: 'confirmed' }],
-      () => `Linked ${suggestion.host.name} to ${suggestion.provider.name}.`,
+      () => sentence(`Linked ${suggestion.host.name} to ${providerName(suggestion.provider.name)}`),
       [suggestion.host.id],
     );
   }
@@ -465,9 +525,9 @@ export class SupplierMatcher extends LedgerlinkElement {
     const move = releasePairs(this._state, new Set([suggestion.host.id]));
     this._state = move.state;
     this.#refocus(focusIndex);
-    const text = `${suggestion.host.name} is not matched to ${suggestion.provider.name}. Both are in Unmatched.`;
+    const text = `${sentence(`${suggestion.host.name} is not matched to ${providerName(suggestion.provider.name)}`)} Both are in Unmatched.`;
     this.#announce(text);
-    this.#offerUndo(text, async () => {
+    this.#undo.offer(text, async () => {
       if (this._state) this._state = move.revert(this._state);
       this.#announce('Undone. The suggestion is back.');
     });
@@ -480,7 +540,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#focusAfterUpdate = `[role="row"][data-key="${cssEscape(hostId)}"]`;
     void this.#link(
       [{ host_id: hostId, provider_id: candidate.provider.id, method: 'manual' }],
-      () => `Linked ${host?.name ?? 'it'} to ${candidate.provider.name}.`,
+      () => sentence(`Linked ${host?.name ?? 'it'} to ${providerName(candidate.provider.name)}`),
       [hostId],
     );
   }
@@ -504,11 +564,11 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._state = move.state;
     this.#refocus(focusIndex);
     this.emit<LinkRemovedEventDetail>('ledgerlink-link-removed', { connection_id: id, kind, host_id: link.host_id, provider_id: link.provider_id });
-    const text = `Unlinked ${link.host?.name ?? link.host_id} from ${link.provider?.name ?? 'its QuickBooks record'}.`;
+    const text = sentence(`Unlinked ${link.host?.name ?? link.host_id} from ${link.provider ? providerName(link.provider.name) : 'its QuickBooks record'}`);
     this.#announce(text);
     // created and imported links are not something a person can ask for; relinking by hand is what Undo does.
     const method: LinkRequest['method'] = link.method === 'auto' || link.method === 'confirmed' ? link.method : 'manual';
-    this.#offerUndo(text, async () => {
+    this.#undo.offer(text, async () => {
       let links: Link[];
       try {
         links = await this.client.createLinks(id, { kind, links: [{ host_id: link.host_id, provider_id: link.provider_id, method }] });
@@ -522,26 +582,64 @@ export class SupplierMatcher extends LedgerlinkElement {
         this._state = { ...restored, linked: restored.linked.map((entry) => ({ ...entry, ...fresh.get(entry.host_id) })) };
       }
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
-      this.#announce(`Undone. ${link.host?.name ?? 'The record'} is linked again.`);
+      this.#announce(`Undone. ${sentence(`${link.host?.name ?? 'The record'} is linked again`)}`);
     });
   }
 
-  async #import(provider: ProviderParty): Promise<void> {
+  /** Sends one QuickBooks record to the host's list; true when the server accepted it. */
+  async #import(provider: ProviderParty, announce = true): Promise<boolean> {
     const id = this.connectionId;
-    if (!id || !this.#canChange || this._imports.has(provider.id)) return;
+    if (!id || !this.#canChange || this._imports.has(provider.id)) return false;
     const kind = this.#words.kind;
     this._imports = new Map(this._imports).set(provider.id, 'sending');
     try {
       const { event_id } = await this.client.importProviderRecord(id, kind, provider.id);
       this._imports = new Map(this._imports).set(provider.id, 'sent');
+      this.#unselect([provider.id]);
       this.emit<RecordImportedEventDetail>('ledgerlink-record-imported', { connection_id: id, kind, provider_id: provider.id, event_id });
-      this.#announce(`Sent ${provider.name} to your ${this.#words.hosts}. It shows as linked once your list is updated.`);
+      if (announce) this.#announce(`${sentence(`Sent ${providerName(provider.name)} to your ${this.#words.hosts}`)} It shows as linked once your list is updated.`);
+      return true;
     } catch (error) {
       const imports = new Map(this._imports);
       imports.delete(provider.id);
       this._imports = imports;
-      this.#actionFailed(error, `Could not import ${provider.name}`);
+      this.#actionFailed(error, `Could not import ${providerName(provider.name)}`);
+      return false;
     }
+  }
+
+  /** "Import N selected": the ticked records, a few requests at a time, then one sentence for all of them. */
+  async #importSelected(): Promise<void> {
+    if (!this._state || !this.#canChange || this._bulkBusy) return;
+    const selected = this._state.unmatched_provider.filter((provider) => this._selected.has(provider.id) && !this._imports.has(provider.id));
+    if (selected.length === 0) return;
+    this._bulkBusy = true;
+    const queue = [...selected];
+    let sent = 0;
+    const worker = async () => {
+      for (let provider = queue.shift(); provider; provider = queue.shift()) if (await this.#import(provider, false)) sent += 1;
+    };
+    await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, selected.length) }, worker));
+    this._bulkBusy = false;
+    const words = this.#words;
+    if (sent > 0) this.#announce(`Sent ${countOf(sent, `QuickBooks ${words.provider}`, `QuickBooks ${words.providers}`, this.#locale)} to your ${words.hosts}. They show as linked once your list is updated.`);
+  }
+
+  #toggleSelected(ids: readonly string[], on: boolean): void {
+    const selected = new Set(this._selected);
+    for (const id of ids) on ? selected.add(id) : selected.delete(id);
+    this._selected = selected;
+  }
+
+  #unselect(ids: readonly string[]): void {
+    if (ids.some((id) => this._selected.has(id))) this.#toggleSelected(ids, false);
+  }
+
+  /** "Create in QuickBooks" on a row: asks first, in a dialog that lists what QuickBooks will receive. */
+  #askCreate(host: HostRecord, button: HTMLElement | null): void {
+    const state = this._creates.get(host.id);
+    if (this.#createBlocked || state?.status === 'sending' || state?.status === 'sent') return;
+    this.#createConfirm.open(host, button);
   }
 
   async #create(host: HostRecord): Promise<void> {
@@ -552,18 +650,25 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#setCreate(host.id, { status: 'sending' });
     try {
       const created = await this.client.createProviderRecord(id, kind, host.id);
+      this.#createConfirm.close();
       this.#setCreate(host.id, { status: 'sent' });
+      this.#known.set(created.provider.id, created.provider);
+      // The row moves to Linked here and now; the quiet reload only catches what else the server changed.
+      if (this._state) this._state = linkPairs(this._state, [created.link], this.#known).state;
+      this.#focusAfterUpdate = ['.panel [role="row"][tabindex="0"]', `#tab-${this._tab}`];
       this.#announce(`Created ${host.name} in QuickBooks and linked it.`);
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links: [created.link] });
-      this.refresh();
+      if (this.hasSession) void this.#load(true);
     } catch (error) {
+      this.#createConfirm.close(true);
       this.#setCreate(host.id, undefined);
       const details = error instanceof LedgerlinkApiError ? error.details : undefined;
       if (error instanceof LedgerlinkApiError && error.status === 409 && typeof details?.provider_id === 'string') {
-        const providerName = typeof details.provider_name === 'string' ? details.provider_name : 'a record with this name';
-        this.#setCreate(host.id, { status: 'duplicate', providerId: details.provider_id, providerName });
-        this.#known.set(details.provider_id, this.#providerById(details.provider_id) ?? namedProvider(details.provider_id, providerName));
-        this.#announce(`QuickBooks already has a ${this.#words.provider} named ${providerName}. You can link to it instead.`);
+        const existing = typeof details.provider_name === 'string' ? details.provider_name : 'a record with this name';
+        this.#setCreate(host.id, { status: 'duplicate', providerId: details.provider_id, providerName: existing });
+        this.#known.set(details.provider_id, this.#providerById(details.provider_id) ?? namedProvider(details.provider_id, existing));
+        this.#announce(`${sentence(`QuickBooks already has a ${this.#words.provider} named ${existing}`)} You can link to it instead.`);
+        this.#focusAfterUpdate = `[data-key="${cssEscape(host.id)}"] [part="link-instead-button"]`;
         return;
       }
       if (error instanceof LedgerlinkApiError && (error.status === 404 || error.status === 501)) {
@@ -579,11 +684,21 @@ export class SupplierMatcher extends LedgerlinkElement {
   #linkInstead(host: HostRecord, duplicate: Extract<CreateState, { status: 'duplicate' }>): void {
     void this.#link(
       [{ host_id: host.id, provider_id: duplicate.providerId, method: 'manual' }],
-      () => `Linked ${host.name} to ${duplicate.providerName}.`,
+      () => sentence(`Linked ${host.name} to ${duplicate.providerName}`),
       [host.id],
     ).then((linked) => {
       if (linked) this.#setCreate(host.id, undefined);
     });
+  }
+
+  /** Who else a QuickBooks record is paired with (linked, or proposed in Auto-matched or Suggested), for the picker. */
+  #pairedWith(providerId: string): { name: string; linked: boolean } | undefined {
+    const state = this._state;
+    if (!state) return undefined;
+    const link = state.linked.find((entry) => entry.provider_id === providerId);
+    if (link) return { name: link.host?.name ?? link.host_id, linked: true };
+    const pair = state.auto.find((entry) => entry.provider.id === providerId) ?? state.suggested.find((entry) => entry.provider.id === providerId);
+    return pair ? { name: pair.host.name, linked: false } : undefined;
   }
 
   #actionFailed(error: unknown, prefix: string): void {
@@ -592,7 +707,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       this._forbidden = detail.message;
       this.#announce(detail.message);
     } else {
-      this._notice = `${prefix}. ${detail.message}`;
+      this._notice = `${sentence(prefix)} ${detail.message}`;
       this.#announce(this._notice);
     }
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
@@ -615,37 +730,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     return this._state?.unmatched_provider.find((provider) => provider.id === id) ?? this.#known.get(id);
   }
 
-  // ── Undo and announcements ───────────────────────────────────────────────────────────────────────────
-
-  #offerUndo(text: string, action: () => Promise<void>): void {
-    this.#undoAction = action;
-    this._undo = { text, busy: false };
-    this.#armUndoTimer();
-  }
-
-  #armUndoTimer(): void {
-    clearTimeout(this.#undoTimer);
-    this.#undoTimer = setTimeout(() => {
-      if (this.#undoHeld) return this.#armUndoTimer();
-      this.#dismissUndo();
-    }, UNDO_MS);
-  }
-
-  #dismissUndo(): void {
-    clearTimeout(this.#undoTimer);
-    this.#undoAction = undefined;
-    this.#undoHeld = false;
-    this._undo = undefined;
-  }
-
-  async #runUndo(): Promise<void> {
-    const action = this.#undoAction;
-    if (!action || !this._undo || this._undo.busy) return;
-    clearTimeout(this.#undoTimer);
-    this._undo = { ...this._undo, busy: true };
-    await action();
-    this.#dismissUndo();
-  }
+  // ── Announcements ────────────────────────────────────────────────────────────────────────────────
 
   #announce(text: string): void {
     // The same sentence twice in a row must be heard twice.
@@ -667,6 +752,24 @@ export class SupplierMatcher extends LedgerlinkElement {
     event.preventDefault();
     this.#showSection(sectionKeys[next] ?? 'auto', true);
   };
+
+  /**
+   * Where the tabs scroll (narrow widths), the selected one is scrolled into view, starting at a tab's edge where
+   * the strip allows so the first tab shown is whole.
+   */
+  #revealTab(): void {
+    const list = this.renderRoot.querySelector<HTMLElement>('.tabs');
+    const tabs = [...(list?.querySelectorAll<HTMLElement>('[role="tab"]') ?? [])];
+    const tab = tabs.find((candidate) => candidate.getAttribute('aria-selected') === 'true');
+    if (!list || !tab) return;
+    if (list.scrollWidth > list.clientWidth) {
+      const room = list.clientWidth - 40; // less the faded end
+      const end = tab.offsetLeft + tab.offsetWidth;
+      const start = tabs.map((candidate) => candidate.offsetLeft).find((left) => end - left <= room) ?? tab.offsetLeft;
+      if (start < list.scrollLeft || end > list.scrollLeft + room) list.scrollLeft = start;
+    }
+    markTabEdges(list);
+  }
 
   #showSection(section: SectionKey, focusTab: boolean): void {
     this._tab = section;
@@ -796,8 +899,16 @@ export class SupplierMatcher extends LedgerlinkElement {
     const count = new Intl.NumberFormat(this.#locale);
     const note = this.#permissionNote;
     return html`
+      ${renderCompanyLine(this._connections, this.connectionId, (next) => this.#selectConnection(next))}
       ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
-      <div class="tabs" role="tablist" part="tabs" aria-label="${capitalize(words.host)} matches" @keydown=${this.#onTabKeydown}>
+      <div
+        class="tabs"
+        role="tablist"
+        part="tabs"
+        aria-label="${capitalize(words.host)} matches"
+        @keydown=${this.#onTabKeydown}
+        @scroll=${(event: Event) => markTabEdges(event.currentTarget as HTMLElement)}
+      >
         ${sectionKeys.map(
           (key) => html`<button
             type="button"
@@ -827,11 +938,24 @@ export class SupplierMatcher extends LedgerlinkElement {
           : this.#settings?.read_only && this._tab === 'unmatched' && this._view === 'host' && !note
             ? html`<p class="info-note" part="notice" id="create-note">Your organization does not write to QuickBooks, so records cannot be created there. Choose an existing QuickBooks ${words.provider} instead.</p>`
             : nothing}
-        ${this.#rows.length === 0 ? this.#renderSectionEmpty(counts) : this.#renderGrid()}
+        ${this.#rows.length === 0 ? renderSectionEmpty(this._tab, this._view, counts, this.#words, (section) => this.#showSection(section, true)) : this.#renderGrid()}
       </div>
-      ${this._undo ? this.#renderUndo(this._undo) : nothing}
-      ${this.#picker.renderPopup(`QuickBooks ${words.providers}`, words.providers)}
+      ${this.#undo.render()}
+      ${this.#picker.renderPopup(`QuickBooks ${words.providers}`, words.providers, this._state.unmatched_host.find((record) => record.id === this.#picker.hostId)?.name)}
+      ${this.#createConfirm.render(words, this.#companyName)}
     `;
+  }
+
+  get #companyName(): string | undefined {
+    const current = this._connections?.find((connection) => connection.id === this.connectionId);
+    return current ? companyName(current) : undefined;
+  }
+
+  #selectConnection(next: string): void {
+    const previous = this.connectionId;
+    if (next === previous) return;
+    this.connectionId = next;
+    this.emit<ConnectionSelectedEventDetail>('ledgerlink-connection-selected', { connection_id: next, previous_connection_id: previous });
   }
 
   #renderLoading(): TemplateResult {
@@ -907,6 +1031,7 @@ export class SupplierMatcher extends LedgerlinkElement {
             )}
           </select>`
         : nothing}
+      ${providerView && shown > 0 ? this.#renderSelectAll(this.#filtered) : nothing}
       <span class="count muted">${shown === total ? countOf(total, tab === 'auto' || tab === 'suggested' ? 'pair' : providerView ? 'record' : words.host, tab === 'auto' || tab === 'suggested' ? 'pairs' : providerView ? 'records' : words.hosts, locale) : `${count.format(shown)} of ${count.format(total)}`}</span>
       <span class="spacer"></span>
       ${tab === 'auto' && shown > 0
@@ -921,50 +1046,18 @@ export class SupplierMatcher extends LedgerlinkElement {
             ${this._bulkBusy ? 'Linking…' : shown === total ? `Accept all ${count.format(total)}` : `Accept ${count.format(shown)} shown`}
           </button>`
         : nothing}
-    </div>`;
-  }
-
-  #renderSectionEmpty(counts: Record<SectionKey, number>): TemplateResult {
-    const words = this.#words;
-    const go = (section: SectionKey, label: string) =>
-      html`<button type="button" class="button small" @click=${() => this.#showSection(section, true)}>${label}</button>`;
-    let title: string;
-    let text: string;
-    let next: TemplateResult | typeof nothing = nothing;
-    switch (this._tab) {
-      case 'auto':
-        title = 'No automatic matches to review';
-        text = `Pairs that agree on name and other details show up here, ready to accept in one go.`;
-        next =
-          counts.suggested > 0 ? go('suggested', 'Review suggestions')
-          : counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`)
-          : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`)
-          : nothing;
-        break;
-      case 'suggested':
-        title = 'No suggestions to review';
-        text = `Likely pairs that need a person's eye show up here with the reasons they match.`;
-        next = counts.unmatched > 0 ? go('unmatched', `Match unmatched ${words.hosts}`) : counts.linked > 0 ? go('linked', `See linked ${words.hosts}`) : nothing;
-        break;
-      case 'unmatched':
-        if (this._view === 'provider') {
-          title = `Every QuickBooks ${words.provider} is in your list`;
-          text = `QuickBooks ${words.providers} with no partner among your ${words.hosts} show up here, ready to import.`;
-        } else {
-          title = `Every ${words.host} has a QuickBooks ${words.provider}`;
-          text = `${capitalize(words.hosts)} without a partner show up here to choose one by hand or create it in QuickBooks.`;
-        }
-        break;
-      case 'linked':
-        title = `No ${words.hosts} linked yet`;
-        text = `Accept the automatic matches or confirm suggestions to link your ${words.hosts} to QuickBooks ${words.providers}.`;
-        next = counts.auto > 0 ? go('auto', 'Review automatic matches') : counts.suggested > 0 ? go('suggested', 'Review suggestions') : nothing;
-        break;
-    }
-    return html`<div class="empty" part="empty">
-      <p class="empty-title">${title}</p>
-      <p class="muted">${text}</p>
-      ${next}
+      ${providerView && this._selected.size > 0
+        ? html`<button
+            type="button"
+            class="button primary small"
+            part="import-selected-button"
+            aria-disabled=${note || this._bulkBusy ? 'true' : nothing}
+            aria-describedby=${note ? 'permission-note' : nothing}
+            @click=${() => void this.#importSelected()}
+          >
+            ${this._bulkBusy ? 'Importing…' : `Import ${count.format(this._selected.size)} selected`}
+          </button>`
+        : nothing}
     </div>`;
   }
 
@@ -1058,166 +1151,28 @@ export class SupplierMatcher extends LedgerlinkElement {
       aria-busy=${busy ? 'true' : nothing}
       style="transform: translateY(${index * height}px)"
     >
-      ${this.#renderCells(row, tab, busy)}
+      ${renderCells(row, tab, busy, this.#rowHost)}
     </div>`;
   }
 
-  #renderCells(row: MatcherRow, tab: number, busy: boolean): TemplateResult {
-    switch (row.type) {
-      case 'suggestion': {
-        const { host, provider, reasons } = row.suggestion;
-        return html`${this.#party(host)}${this.#party(provider)}
-          <div role="gridcell" class="cell why"><span class="reasons" part="reasons" title=${reasons.join(', ')}>${reasons.join(', ') || '—'}</span></div>
-          <div role="gridcell" class="cell actions">
-            ${this.#button('Confirm', 'confirm-button', tab, busy ? 'Linking…' : undefined, () => this.#confirm(row.suggestion), `Confirm ${host.name} is ${provider.name}`)}
-            ${this.#button('✕', 'reject-button', tab, busy ? '' : undefined, () => this.#reject(row.suggestion), `Not a match: ${host.name} and ${provider.name}`, 'quiet icon')}
-          </div>`;
-      }
-      case 'host':
-        return this.#renderUnmatchedHost(row.host, tab, busy);
-      case 'provider': {
-        const provider = row.provider;
-        const state = this._imports.get(provider.id);
-        return html`${this.#party(provider)}
-          <div role="gridcell" class="cell contact">
-            <span class="meta" part="meta">${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
-          </div>
-          <div role="gridcell" class="cell status">${state === 'sent' ? html`<span class="status-ok"><span aria-hidden="true">✓</span> Sent to your ${this.#words.hosts}</span>` : nothing}</div>
-          <div role="gridcell" class="cell actions">
-            ${state === 'sent'
-              ? nothing
-              : this.#button('Import', 'import-button', tab, state === 'sending' ? 'Importing…' : undefined, () => void this.#import(provider), `Import ${provider.name} into your ${this.#words.hosts}`)}
-          </div>`;
-      }
-      case 'linked': {
-        const link = row.link;
-        const locale = this.#locale;
-        return html`${link.host ? this.#party(link.host) : this.#missing(link.host_id)}${link.provider ? this.#party(link.provider) : this.#missing(link.provider_id)}
-          <div role="gridcell" class="cell how">
-            <span class="how-text">${methodWords[link.method]}</span>
-            <time class="meta" datetime=${link.linked_at} title=${formatDateTime(link.linked_at, locale)}>${formatRelativeTime(link.linked_at, { locale })}</time>
-          </div>
-          <div role="gridcell" class="cell actions">
-            ${this.#button('Unlink', 'unlink-button', tab, busy ? 'Unlinking…' : undefined, () => void this.#unlink(link), `Unlink ${link.host?.name ?? link.host_id} from ${link.provider?.name ?? link.provider_id}`)}
-          </div>`;
-      }
-    }
+  /** The provider view's "Select all" in the toolbar: every record shown that is not imported yet, or none. */
+  #renderSelectAll(rows: readonly MatcherRow[]): TemplateResult {
+    const ids = rows.flatMap((row) => (row.type === 'provider' && !this._imports.has(row.provider.id) ? [row.provider.id] : []));
+    const chosen = ids.filter((id) => this._selected.has(id)).length;
+    return html`<label class="select-all">
+      <input
+        type="checkbox"
+        class="select"
+        part="select"
+        .checked=${live(ids.length > 0 && chosen === ids.length)}
+        .indeterminate=${chosen > 0 && chosen < ids.length}
+        ?disabled=${this.#permissionNote !== undefined || ids.length === 0}
+        @change=${(event: Event) => this.#toggleSelected(ids, (event.target as HTMLInputElement).checked)}
+      />
+      Select all
+    </label>`;
   }
 
-  #renderUnmatchedHost(host: HostRecord, tab: number, busy: boolean): TemplateResult {
-    const words = this.#words;
-    const create = this._creates.get(host.id);
-    const pickerOpen = this.#picker.hostId === host.id;
-    const note = this.#permissionNote;
-    const blocked = this.#createBlocked;
-    let status: TemplateResult | typeof nothing = nothing;
-    if (create?.status === 'sent') status = html`<span class="status-ok"><span aria-hidden="true">✓</span> Created in QuickBooks</span>`;
-    let action: TemplateResult | typeof nothing;
-    if (create?.status === 'duplicate') {
-      // QuickBooks refused the name: the way out takes the status and action columns, so the name is never cut.
-      return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
-        <div role="gridcell" class="cell resolution" aria-colspan="2">
-          <span class="status-warn" title="QuickBooks already has “${create.providerName}”">Already in QuickBooks</span>
-          ${this.#button(`Link to ${create.providerName} instead`, 'link-instead-button', tab, busy ? 'Linking…' : undefined, () => this.#linkInstead(host, create), undefined, 'primary')}
-        </div>`;
-    } else if (create?.status === 'sent') {
-      action = nothing;
-    } else {
-      action = html`<button
-        type="button"
-        class="button small"
-        part="create-button"
-        tabindex=${tab}
-        aria-disabled=${blocked || create?.status === 'sending' || busy ? 'true' : nothing}
-        aria-describedby=${blocked ? blocked.id : nothing}
-        aria-label="Create in QuickBooks: ${host.name}"
-        title=${blocked?.reason ?? nothing}
-        @click=${() => void this.#create(host)}
-      >
-        ${create?.status === 'sending' ? 'Creating…' : 'Create in QuickBooks'}
-      </button>`;
-    }
-    return html`${this.#party(host)}${this.#renderPickCell(host, tab, busy, pickerOpen, note)}
-      <div role="gridcell" class="cell status">${status}</div>
-      <div role="gridcell" class="cell actions">${action}</div>`;
-  }
-
-  /** The QuickBooks cell of an unmatched row: "Choose…", the picker's text box while it is open, or "Linking…". */
-  #renderPickCell(host: HostRecord, tab: number, busy: boolean, pickerOpen: boolean, note: string | undefined): TemplateResult {
-    const words = this.#words;
-    return html`<div role="gridcell" class="cell pick">
-        ${pickerOpen
-          ? this.#picker.renderInput(`Find a QuickBooks ${words.provider} for ${host.name}`, `Search QuickBooks ${words.providers}…`)
-          : busy && this._creates.get(host.id)?.status !== 'duplicate'
-            ? html`<span class="muted">Linking…</span>`
-            : html`<button
-                type="button"
-                class="choose"
-                part="picker-button"
-                tabindex=${tab}
-                data-picker-for=${host.id}
-                aria-haspopup="listbox"
-                aria-disabled=${note ? 'true' : nothing}
-                aria-describedby=${note ? 'permission-note' : nothing}
-                aria-label="Choose a QuickBooks ${words.provider} for ${host.name}"
-                title=${note ?? nothing}
-                @click=${() => this.#openPicker(host.id)}
-              >
-                <span>Choose…</span><span class="chevron" aria-hidden="true">▾</span>
-              </button>`}
-      </div>`;
-  }
-
-  /** A row button: disabled with the reason when this role may not act, or with a busy label while its request runs. */
-  #button(label: string, part: string, tab: number, busyLabel: string | undefined, run: () => void, accessibleName?: string, variant = ''): TemplateResult {
-    const note = this.#permissionNote;
-    const disabled = note !== undefined || busyLabel !== undefined;
-    return html`<button
-      type="button"
-      class="button small ${variant}"
-      part=${part}
-      tabindex=${tab}
-      aria-disabled=${disabled ? 'true' : nothing}
-      aria-describedby=${note ? 'permission-note' : nothing}
-      aria-label=${accessibleName ?? nothing}
-      title=${note ?? (variant.includes('icon') ? 'Not a match' : part === 'link-instead-button' ? label : nothing)}
-      @click=${() => {
-        if (!disabled) run();
-      }}
-    >
-      ${busyLabel || label}
-    </button>`;
-  }
-
-  #party(record: HostRecord | ProviderParty): TemplateResult {
-    const meta = placeLine(record) || record.email || '';
-    const inactive = 'active' in record && !record.active;
-    return html`<div role="gridcell" class="cell party">
-      <span class="name" part="name" title=${record.name}>${record.name}${inactive ? html` <span class="tag">Inactive</span>` : nothing}</span>
-      ${meta ? html`<span class="meta" part="meta">${meta}</span>` : nothing}
-    </div>`;
-  }
-
-  #missing(id: string): TemplateResult {
-    return html`<div role="gridcell" class="cell party"><span class="name muted">No longer listed</span><span class="meta" part="meta">${id}</span></div>`;
-  }
-
-  #renderUndo(undo: UndoOffer): TemplateResult {
-    return html`<div
-      class="undo"
-      part="undo"
-      @focusin=${() => (this.#undoHeld = true)}
-      @focusout=${() => (this.#undoHeld = false)}
-      @mouseenter=${() => (this.#undoHeld = true)}
-      @mouseleave=${() => (this.#undoHeld = false)}
-    >
-      <span class="undo-text">${undo.text}</span>
-      <button type="button" class="button small" part="undo-button" aria-disabled=${undo.busy ? 'true' : nothing} @click=${() => void this.#runUndo()}>
-        ${undo.busy ? 'Undoing…' : 'Undo'}
-      </button>
-      <button type="button" class="button quiet small icon" aria-label="Dismiss" title="Dismiss" @click=${() => this.#dismissUndo()}>✕</button>
-    </div>`;
-  }
 }
 
 const lockIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
@@ -1232,6 +1187,12 @@ function namedProvider(id: string, name: string): ProviderParty {
 function describeError(error: unknown): ErrorEventDetail {
   if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
   return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
+}
+
+/** Which ends of a scrolling tab strip have more tabs past them: the styles fade those ends. */
+function markTabEdges(list: HTMLElement): void {
+  list.toggleAttribute('data-scrolled', list.scrollLeft > 1);
+  list.toggleAttribute('data-end', list.scrollLeft + list.clientWidth >= list.scrollWidth - 1);
 }
 
 function capitalize(text: string): string {

@@ -109,6 +109,9 @@ export class WindowedRows implements ReactiveController {
       if (!current) return;
       this.#viewport = current.clientHeight || this.#viewport;
       this.update();
+      // A width change can switch rows to cards (a container query) and so change their height; measured in the
+      // next frame, as changing layout inside a ResizeObserver callback loops it.
+      requestAnimationFrame(() => this.#measure());
     });
     this.#resize.disconnect();
     this.#observed = scroller;
