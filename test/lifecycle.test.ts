@@ -15,7 +15,8 @@ test('idle connections get a keep-alive refresh once a day, exactly once', async
   const id = result.connection!.id;
   const before = (await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).refreshes;
   await t.deps.sql`update connection_tokens set refreshed_at = now() - interval '25 hours' where connection_id = ${id}`;
-  const [{ started }] = await t.deps.sql<{ started: Date }[]>`select clock_timestamp() as started`;
+  const [clock] = await t.deps.sql<{ started: Date }[]>`select clock_timestamp() as started`;
+  const started = clock!.started;
   await Promise.all([keepConnectionsAlive(t.deps), keepConnectionsAlive(t.deps)]);
   expect((await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).refreshes - before).toBe(1);
   // Refreshed by this keep-alive: stamped after it began (no wall-clock tolerance to pass by luck or fail under load).
