@@ -23,6 +23,8 @@ const ENTITIES: { type: string; captured: string }[] = [
 describe('sandbox entities against Finance.xsd and captured QuickBooks XML', () => {
   const clients = new Map<string, Connected>();
   const samples = new Map<string, Json[]>();
+  /** The same entities by company: `${realm} ${type}`. */
+  const byRealm = new Map<string, Json[]>();
 
   beforeAll(async () => {
     for (const realm of [US_REALM, UK_REALM, CA_REALM]) {
@@ -32,6 +34,7 @@ describe('sandbox entities against Finance.xsd and captured QuickBooks XML', () 
         const page = await client.get(realm, `query?query=${encodeURIComponent(`SELECT * FROM ${type} MAXRESULTS 50`)}`);
         const list = ((page.body as { QueryResponse: Record<string, Json[]> }).QueryResponse[type] ?? []) as Json[];
         samples.set(type, [...(samples.get(type) ?? []), ...list]);
+        byRealm.set(`${realm} ${type}`, list);
       }
     }
   });
@@ -86,9 +89,20 @@ describe('sandbox entities against Finance.xsd and captured QuickBooks XML', () 
   });
 
   it('US codes lines TAX/NON, other regions name a real TaxCode with purchase rates', () => {
-    const us = (samples.get('Invoice') ?? []).find((invoice) => JSON.stringify(invoice).includes('"TAX"') || JSON.stringify(invoice).includes('"NON"'));
-    expect(us).toBeDefined();
-    const codes = samples.get('TaxCode') ?? [];
-    expect(codes.some((code) => ((code['PurchaseTaxRateList'] as Json)['TaxRateDetail'] as unknown[]).length > 0)).toBe(true);
+    /** Every TaxCodeRef value on the lines of a company's invoices and bills. */
+    const lineCodes = (realm: string) => new Set([`${realm} Invoice`, `${realm} Bill`].flatMap((key) => byRealm.get(key) ?? []).flatMap((document) =>
+      (document['Line'] as Json[]).flatMap((line) => {
+        const detail = line[String(line['DetailType'])] as Json | undefined;
+        return detail?.['TaxCodeRef'] ? [String((detail['TaxCodeRef'] as Json)['value'])] : [];
+      })));
+    expect([...lineCodes(US_REALM)].sort()).toEqual(['NON', 'TAX']);
+    for (const realm of [UK_REALM, CA_REALM]) {
+      const codes = byRealm.get(`${realm} TaxCode`) ?? [];
+      const used = lineCodes(realm);
+      expect(used.size, realm).toBeGreaterThan(0);
+      expect([...used].filter((value) => !codes.some((code) => code['Id'] === value)), `${realm}: line codes that are no TaxCode`).toEqual([]);
+      expect(codes.filter((code) => used.has(String(code['Id']))).some((code) => ((code['PurchaseTaxRateList'] as Json)['TaxRateDetail'] as unknown[]).length > 0), realm).toBe(true);
+    }
+    expect((byRealm.get(`${US_REALM} TaxCode`) ?? []).every((code) => ((code['PurchaseTaxRateList'] as Json | undefined)?.['TaxRateDetail'] as unknown[] | undefined ?? []).length === 0)).toBe(true);
   });
 });
