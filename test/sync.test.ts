@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
@@ -270,7 +270,9 @@ describe('QuickBooks webhooks', () => {
   });
 
   test('what the sandbox sends, CloudEvents and legacy alike, signed as Intuit signs, reaches the route and syncs the company', async () => {
-    const { realm, id } = await connected();
+    // Every test file runs its own sandbox, whose realm ids follow from seed and creation order: the same ids in
+    // every file. A seed of its own keeps this company's id, and so the route's answer, to this test.
+    const { realm, id } = await connected({ seed: `webhook-route-${randomUUID()}` });
     expect((await syncOnce(t, id)).status).toBe('succeeded');
     // A receiver standing in for our public URL: it hands each delivery, bytes and header unchanged, to the BFF.
     const answers: { body: string; status: number; json: unknown }[] = [];
