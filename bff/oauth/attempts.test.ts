@@ -44,7 +44,7 @@ test('a winner that never records (its process died) leaves the others "pending"
 test('an attempt nobody claimed before it expired is "expired" at once, not waited for', async () => {
   const attempt = await startedAttempt(-1);
   expect(await claimCompletion(t.deps.sql, attempt.id, new Date())).toBe(false);
-  const started = Date.now();
-  expect(await waitForOutcome(t.deps.sql, attempt.id, { timeoutMs: 5_000 })).toEqual({ kind: 'expired' });
-  expect(Date.now() - started).toBeLessThan(1_000);
+  // A wait far beyond the test's own timeout: answering "expired" by waiting it out fails the test, with no
+  // wall-clock threshold that a busy machine could cross.
+  expect(await waitForOutcome(t.deps.sql, attempt.id, { timeoutMs: 10 * 60_000 })).toEqual({ kind: 'expired' });
 });

@@ -16,7 +16,7 @@ export const WATERMARK_OVERLAP_MS = 5 * 60_000;
 const CDC_MAX_AGE_MS = 30 * 24 * 3600_000;
 const CDC_MAX_OBJECTS = 1000;
 
-interface CdcAnswer {
+export interface CdcAnswer {
   CDCResponse: { QueryResponse: Record<string, unknown>[] }[];
   time?: string;
 }
@@ -107,7 +107,8 @@ async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties
   }
 }
 
-function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
+/** A CDC answer as records by entity type, across every CDCResponse and QueryResponse part; deleted stubs included. */
+export function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
   const byType = new Map<string, ProviderRecord[]>();
   for (const response of answer.CDCResponse ?? []) {
     for (const part of response.QueryResponse ?? []) {

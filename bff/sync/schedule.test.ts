@@ -43,6 +43,7 @@ test('due connections get one scheduled run and their next time; others only the
     select connection_id, trigger, kind from sync_runs where connection_id in (${due}, ${fresh})`;
   expect(runs).toEqual([{ connection_id: due, trigger: 'schedule', kind: 'incremental' }]);
   const next = await t.deps.sql<{ id: string; next_sync_at: Date }[]>`select id, next_sync_at from connections where id in (${due}, ${fresh})`;
+  expect(next).toHaveLength(2);
   for (const row of next) expect(row.next_sync_at.getTime()).toBeGreaterThan(Date.now());
   expect(next.find((row) => row.id === due)!.next_sync_at.getTime() - Date.now()).toBeLessThan(3600_000 + 6 * 60_000);
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACME, listen, type Listening } from './listen.ts';
 
 describe('injected network faults over a real socket', () => {
@@ -18,6 +18,7 @@ describe('injected network faults over a real socket', () => {
     });
     token = ((await response.json()) as { access_token: string }).access_token;
   });
+  afterEach(() => server.control('PUT', '/qbo/settings', { fault_rate: 0 }));
   afterAll(() => server.close());
 
   const call = () => fetch(`${server.url}/qbo/v3/company/${ACME}/preferences`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, signal: AbortSignal.timeout(2_000) });
@@ -32,10 +33,14 @@ describe('injected network faults over a real socket', () => {
     await expect(call()).rejects.toThrow(/timeout|aborted/i);
   });
 
-  it('serves normally again with faults off', async () => {
+  // Each test sets the faults it needs and counts from where it starts: none relies on another having run.
+  it('counts each injected fault and serves normally again with faults off', async () => {
+    const injected = async () => (await server.control<{ faults_injected: number }>('GET', `/qbo/companies/${ACME}/stats`)).faults_injected;
+    const before = await injected();
+    await server.control('PUT', '/qbo/settings', { fault_rate: 1, fault_kinds: ['500'] });
+    expect((await call()).status).toBe(500);
     await server.control('PUT', '/qbo/settings', { fault_rate: 0 });
     expect((await call()).status).toBe(200);
-    const stats = await server.control<{ faults_injected: number }>('GET', `/qbo/companies/${ACME}/stats`);
-    expect(stats.faults_injected).toBe(2);
+    expect(await injected()).toBe(before + 1);
   });
 });

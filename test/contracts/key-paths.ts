@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { readFileSync } from 'node:fs';
-import { QBO_CONTRACTS } from './xsd-schema.ts';
+import { QBO_CONTRACTS, qboSchema } from './xsd-schema.ts';
 
 type Node = Record<string, unknown>;
 
@@ -39,4 +39,55 @@ export function capturedXml(file: string): Node {
 
 export function capturedJson(file: string): unknown {
   return JSON.parse(readFileSync(`${QBO_CONTRACTS}${file}`, 'utf8'));
+}
+
+const NUMERIC = new Set(['decimal', 'double', 'float', 'int', 'integer', 'long', 'short', 'unsignedInt', 'nonNegativeInteger', 'positiveInteger']);
+
+/** The built-in XSD type a simple type finally restricts. */
+function builtinOf(typeName: string): string {
+  const schema = qboSchema();
+  let name = typeName;
+  for (let simple = schema.simpleTypes.get(name); simple; simple = schema.simpleTypes.get(name)) name = simple.base;
+  return name;
+}
+
+function leaf(text: unknown, typeName: string): unknown {
+  if (typeof text !== 'string') return text;
+  const builtin = builtinOf(typeName);
+  if (NUMERIC.has(builtin)) return Number(text);
+  if (builtin === 'boolean') return text === 'true';
+  return text;
+}
+
+/**
+ * A captured XML response written the way QuickBooks writes the same data as JSON, typed by the XSDs:
+ * decimals and integers become numbers, booleans booleans, unbounded elements arrays, attributes keys beside
+ * the text `value`. This is what QuickBooks' JSON answer to the captured request would have been.
+ */
+export function capturedAsQboJson(file: string): Node {
+  const schema = qboSchema();
+  const convert = (node: unknown, typeName: string): unknown => {
+    if (!schema.isComplex(typeName)) return leaf(node, typeName);
+    const object: Node = typeof node === 'object' && node !== null ? (node as Node) : node === '' || node === undefined ? {} : { value: node };
+    const out: Node = {};
+    for (const [key, child] of Object.entries(object)) {
+      const attribute = schema.attribute(typeName, key);
+      if (attribute) out[key] = leaf(child, attribute.type);
+      else if (key === 'value' && schema.textType(typeName)) out[key] = leaf(child, schema.textType(typeName)!);
+      else {
+        const element = schema.element(typeName, key);
+        if (!element) {
+          // IntuitAnyType extensions (`InvoiceEx`) hold any XML: kept as read.
+          if (schema.chain(typeName).some((type) => type.open)) out[key] = child;
+          else throw new Error(`${file}: ${key} is not an element of ${typeName}`);
+          continue;
+        }
+        const items = (Array.isArray(child) ? child : [child]).map((item) => convert(item, element.type));
+        out[key] = element.maxOccurs > 1 ? items : items[0];
+      }
+    }
+    return out;
+  };
+  const root = capturedXml(file)['IntuitResponse'];
+  return convert(root, 'IntuitResponse') as Node;
 }

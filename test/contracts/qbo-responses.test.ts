@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFault } from '../../bff/providers/qbo/faults.ts';
 import { capturedJson, capturedXml, jsonPaths } from './key-paths.ts';
 import { connected, US_REALM, type Connected } from './sandbox-client.ts';
 import { qboSchema } from './xsd-schema.ts';
@@ -76,16 +77,24 @@ describe('sandbox responses against IntuitRestServiceDef.xsd, Report.xsd and cap
   });
 
   it('429 throttle body is the XML of too_many_requests_error.xml even when JSON is asked for', async () => {
-    await client.sandbox.app.request('http://127.0.0.1:8790/_sandbox/qbo/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate_limit_per_minute: 1 }) });
-    await client.get(US_REALM, 'preferences');
-    const throttled = await client.get(US_REALM, 'preferences');
-    await client.sandbox.app.request('http://127.0.0.1:8790/_sandbox/qbo/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate_limit_per_minute: 500 }) });
+    const limit = (perMinute: number) => client.sandbox.app.request('http://127.0.0.1:8790/_sandbox/qbo/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate_limit_per_minute: perMinute }) });
+    let throttled: Awaited<ReturnType<Connected['get']>>;
+    try {
+      await limit(1);
+      await client.get(US_REALM, 'preferences');
+      throttled = await client.get(US_REALM, 'preferences');
+    } finally {
+      // The tests after this one share the sandbox: its limit goes back whatever happened here.
+      await limit(500);
+    }
     expect(throttled.status).toBe(429);
     expect(throttled.type).toContain('xml');
     const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true });
     const strip = (node: unknown): unknown => (typeof node === 'object' && node !== null ? Object.fromEntries(Object.entries(node).filter(([key]) => key !== 'time' && key !== 'xmlns' && key !== '?xml').map(([key, value]) => [key, strip(value)])) : node);
     const captured = strip(parser.parse(await import('node:fs').then((fs) => fs.readFileSync(new URL('../../../shared/contracts/qbo/captured-xml/too_many_requests_error.xml', import.meta.url), 'utf8'))));
     expect(strip(parser.parse(throttled.text))).toEqual(captured);
+    // And our client reads it as a throttle to wait out.
+    expect(parseFault(429, throttled.text)).toMatchObject({ kind: 'throttled', category: 'rate_limited', action: 'wait', code: '3001' });
   });
 
   it('ProfitAndLoss: Report.xsd shape, the captured JSON report layout, totals that equal the entities', async () => {

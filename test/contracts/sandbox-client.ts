@@ -41,3 +41,4 @@ export async function connected(realm: string): Promise<Connected> {
 export const US_REALM = '9341455000000101';
 export const UK_REALM = '9341455000000103';
 export const CA_REALM = '9341455000000102';
+export const AU_REALM = '9341455000000104';

@@ -6,7 +6,11 @@ export interface TaxRateTemplate {
   /** Percent, as QuickBooks reports RateValue. */
   rate: number;
   agency: number;
-  specialTaxType: 'NONE' | 'ZERO_RATE' | 'EXEMPT' | 'ADJUSTMENT_RATE';
+  /**
+   * Finance.xsd SpecialTaxTypeEnum. There is no `EXEMPT`: an exempt rate is an ordinary 0% rate (`NONE`), told
+   * apart from zero-rated supplies (`ZERO_RATE`) by its tax code, not by this field.
+   */
+  specialTaxType: 'NONE' | 'ZERO_RATE' | 'FOREIGN_TAX' | 'REVERSE_CHARGE' | 'ADJUSTMENT_RATE';
 }
 
 export interface TaxCodeTemplate {
@@ -61,7 +65,7 @@ const UK: TaxSetup = {
     { name: '5.0% R', description: 'Reduced rate purchases', rate: 5, agency: 0, specialTaxType: 'NONE' },
     { name: '0.0% Z', description: 'Zero rate', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
     { name: '0.0% Z', description: 'Zero rate purchases', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
-    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'EXEMPT' },
+    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'NONE' },
   ],
   codes: [
     { name: '20.0% S', description: 'Standard rate', taxable: true, group: false, sales: [0], purchase: [1] },
@@ -83,7 +87,7 @@ const CA: TaxSetup = {
     { name: 'GST', description: 'Goods and Services Tax', rate: 5, agency: 0, specialTaxType: 'NONE' },
     { name: 'GST (ITC)', description: 'GST input tax credit', rate: 5, agency: 0, specialTaxType: 'NONE' },
     { name: 'Zero-rated', description: 'Zero-rated', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
-    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'EXEMPT' },
+    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'NONE' },
   ],
   codes: [
     { name: 'HST ON', description: 'HST ON', taxable: true, group: true, sales: [0], purchase: [1] },
@@ -104,7 +108,7 @@ const AU: TaxSetup = {
     { name: 'GST (purchases)', description: 'GST on purchases', rate: 10, agency: 0, specialTaxType: 'NONE' },
     { name: 'GST free (sales)', description: 'GST free sales', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
     { name: 'GST free (purchases)', description: 'GST free purchases', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
-    { name: 'Input taxed', description: 'Input taxed', rate: 0, agency: 0, specialTaxType: 'EXEMPT' },
+    { name: 'Input taxed', description: 'Input taxed', rate: 0, agency: 0, specialTaxType: 'NONE' },
   ],
   codes: [
     { name: 'GST', description: 'GST', taxable: true, group: false, sales: [0], purchase: [1] },
@@ -123,7 +127,7 @@ const ZA: TaxSetup = {
     { name: 'Standard Rate (sales)', description: 'VAT standard rate', rate: 15, agency: 0, specialTaxType: 'NONE' },
     { name: 'Standard Rate (purchases)', description: 'VAT standard rate purchases', rate: 15, agency: 0, specialTaxType: 'NONE' },
     { name: 'Zero Rate', description: 'Zero rated', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
-    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'EXEMPT' },
+    { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'NONE' },
   ],
   codes: [
     { name: 'Standard Rate', description: 'Standard Rate', taxable: true, group: false, sales: [0], purchase: [1] },

@@ -1,8 +1,14 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, US, type Harness } from '../testing.ts';
-import { signature } from './webhook-payloads.ts';
+
+/**
+ * intuit-signature as QBO-FACTS defines it, computed here rather than with the sandbox's own signer: a signer
+ * that hashed the wrong bytes, used the wrong key or encoding would otherwise agree with itself.
+ */
+const intuitSignature = (rawBody: string, verifier: string) => createHmac('sha256', Buffer.from(verifier, 'utf8')).update(Buffer.from(rawBody, 'utf8')).digest('base64');
 
 interface Received {
   signature: string;
@@ -51,7 +57,8 @@ describe('webhooks', () => {
     const created = (await (await h.api(token, US, 'vendor', { json: { DisplayName: 'Webhook Supplies LLC' } })).json()) as { Vendor: { Id: string } };
     await until(() => hook.received.length > 0);
     const [delivery] = hook.received;
-    expect(delivery?.signature).toBe(signature(delivery?.body ?? '', 'verifier-1'));
+    expect(delivery?.signature).toBe(intuitSignature(delivery?.body ?? '', 'verifier-1'));
+    expect(delivery?.signature).not.toBe(intuitSignature(delivery?.body ?? '', 'global-verifier'));
     expect(JSON.parse(delivery?.body ?? '[]')).toEqual([
       expect.objectContaining({ specversion: '1.0', type: 'qbo.vendor.created.v1', intuitentityid: created.Vendor.Id, intuitaccountid: US, data: {} }),
     ]);
@@ -67,6 +74,7 @@ describe('webhooks', () => {
     await until(() => hook.received.length >= 3);
     const bodies = hook.received.map((entry) => entry.body);
     expect(new Set(bodies).size).toBe(1);
+    for (const entry of hook.received) expect(entry.signature).toBe(intuitSignature(entry.body, 'global-verifier'));
     const legacy = JSON.parse(bodies[0] ?? '{}') as { eventNotifications: { realmId: string; dataChangeEvent: { entities: { name: string; operation: string }[] } }[] };
     expect(legacy.eventNotifications[0]).toMatchObject({ realmId: US, dataChangeEvent: { entities: [{ name: 'Vendor', operation: 'Update' }] } });
     // The receiver sees the third attempt before the sandbox has recorded its 200: wait for the counter.
@@ -82,5 +90,11 @@ describe('webhooks', () => {
     await h.control('POST', `/qbo/companies/${US}/mutations`, { update: 2 });
     await h.control('POST', '/qbo/webhooks/flush');
     expect(hook.received).toEqual([]);
+    // The same set-up does deliver once an app is connected: the silence above is not a receiver that hears nothing.
+    await h.connect(US);
+    await h.control('POST', `/qbo/companies/${US}/mutations`, { update: 1 });
+    await h.control('POST', '/qbo/webhooks/flush');
+    expect(hook.received).toHaveLength(1);
+    expect(hook.received[0]!.signature).toBe(intuitSignature(hook.received[0]!.body, 'v'));
   });
 });
