@@ -115,7 +115,13 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
         update sync_progress set done = done + ${received},
           finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
         where run_id = ${run.id} and type = ${type}`;
-      await tx`update sync_runs set records_done = records_done + ${received} where id = ${run.id}`;
+      // Only the lease holder commits. A worker whose run was taken over while it sat between fetching this
+      // page and committing it would otherwise commit it under the new holder, whose checkpoint check then
+      // fails: the new holder stops, and the run waits out a whole lease before anyone resumes it.
+      const [held] = await tx`
+        update sync_runs set records_done = records_done + ${received}
+        where id = ${run.id} and lease_owner = ${run.lease_owner} and status = 'running' returning 1`;
+      if (!held) throw new LeaseLostError(run.id);
       after = lastId ?? after;
       return done;
     });

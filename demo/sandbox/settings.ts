@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Kinds of injectable failure on Accounting API calls. */
-export const FAULT_KINDS = ['500', '503', 'timeout', 'slow', 'reset'] as const;
+/**
+ * Kinds of injectable failure on Accounting API calls. `throttle` answers Intuit's 429 (XML, code 3001) as if
+ * a limit had been reached; it counts as an injected fault, not as a refusal the client earned.
+ */
+export const FAULT_KINDS = ['500', '503', 'timeout', 'slow', 'reset', 'throttle'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const WEBHOOK_FORMATS = ['cloudevents', 'legacy'] as const;
@@ -29,6 +32,11 @@ export interface SandboxSettings {
   slow_ms: number;
   /** How long a `timeout` fault holds the connection before answering 504 (clients usually give up first). */
   timeout_ms: number;
+  /**
+   * `Retry-After` (seconds) on every 429, earned or injected; null sends none. Intuit's documentation promises
+   * no such header, so clients must cope without it (the default) and may honour it when present.
+   */
+  throttle_retry_after_seconds: number | null;
   /** When set, the authorize endpoint skips the consent page and grants this company at once. */
   auto_approve_realm: string | null;
   /** Webhook target for changes in realms connected to any app without its own webhook. */
@@ -51,6 +59,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   latency_ms: 0,
   slow_ms: 5_000,
   timeout_ms: 120_000,
+  throttle_retry_after_seconds: null,
   auto_approve_realm: null,
   webhook_url: null,
   webhook_verifier: null,
@@ -71,6 +80,7 @@ export const settingsPatchSchema = z
     latency_ms: z.number().int().min(0),
     slow_ms: z.number().int().min(0),
     timeout_ms: z.number().int().min(0),
+    throttle_retry_after_seconds: z.number().int().min(0).nullable(),
     auto_approve_realm: z.string().min(1).nullable(),
     webhook_url: z.string().url().nullable(),
     webhook_verifier: z.string().min(1).nullable(),

@@ -1,11 +1,19 @@
+import type { FaultKind } from '../settings.ts';
 import { InFlight, RollingWindow } from './api/limits.ts';
+
+/** Why a request was refused with 429: the limit it would have broken. */
+export type ThrottleReason = 'per_minute' | 'report_per_minute' | 'batch_per_minute' | 'concurrent';
 
 /** Request counters of one company, as `GET /_sandbox/qbo/companies/{realm}/stats` reports them. */
 export class RealmStats {
   requests = 0;
   byKind: Record<string, number> = {};
   byStatus: Record<string, number> = {};
+  /** Requests refused with 429 because a limit was reached (earned throttles; injected ones are faults). */
   throttled = 0;
+  throttledBy: Record<ThrottleReason, number> = { per_minute: 0, report_per_minute: 0, batch_per_minute: 0, concurrent: 0 };
+  /** Requests that passed every limit. */
+  admitted = 0;
   faultsInjected = 0;
   tokenGrants = 0;
   refreshes = 0;
@@ -15,14 +23,40 @@ export class RealmStats {
   readonly window = new RollingWindow();
   readonly reportWindow = new RollingWindow();
   readonly batchWindow = new RollingWindow();
+  /** Every authenticated request, admitted or refused: what the client really sent per minute. */
+  readonly attemptWindow = new RollingWindow();
   /** In flight across all apps, for the "max concurrent observed" counter. */
   readonly inFlight = new InFlight();
+  /** Requests in flight across all apps, refused ones included until their 429 is sent. */
+  readonly attemptsInFlight = new InFlight();
   /** In flight per app: the limit Intuit enforces. */
   readonly inFlightByApp = new Map<string, InFlight>();
+  /** Faults the control API scheduled for this company's next admitted calls, in order (before `fault_rate`). */
+  scheduledFaults: FaultKind[] = [];
 
   count(kind: string): void {
     this.requests++;
     this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+  }
+
+  /**
+   * A request reached the throttles: counted in the attempt window and in flight until the returned function
+   * is called (when its answer, 429 or not, is done).
+   */
+  attempt(nowMs: number): () => void {
+    this.attemptWindow.add(nowMs);
+    this.attemptsInFlight.enter();
+    let left = false;
+    return () => {
+      if (left) return;
+      left = true;
+      this.attemptsInFlight.leave();
+    };
+  }
+
+  refuse(reason: ThrottleReason): void {
+    this.throttled++;
+    this.throttledBy[reason]++;
   }
 
   status(status: number): void {
@@ -50,8 +84,17 @@ export class RealmStats {
       revocations: this.revocations,
       webhooks_delivered: this.webhooksDelivered,
       webhooks_failed: this.webhooksFailed,
+      // Of admitted requests: capped by the limits themselves, so they cannot show a client breaking them.
       max_concurrent_observed: this.inFlight.peak,
       max_requests_per_minute_observed: this.window.peak,
+      // Of attempts (refused included): what a check that the client keeps within the limits must read.
+      requests_attempted: this.requests,
+      requests_admitted: this.admitted,
+      requests_refused: this.throttled,
+      requests_refused_by: this.throttledBy,
+      max_attempted_in_flight: this.attemptsInFlight.peak,
+      max_attempted_per_minute: this.attemptWindow.peak,
+      faults_scheduled: this.scheduledFaults.length,
     };
   }
 }

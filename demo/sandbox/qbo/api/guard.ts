@@ -3,6 +3,7 @@ import type { Company } from '../company.ts';
 import type { Grant } from '../oauth/grants.ts';
 import { formatResponseTime } from '../qbo-time.ts';
 import type { QboState } from '../state.ts';
+import type { ThrottleReason } from '../stats.ts';
 import { authenticationFailedBody, authorizationFailedBody, faultBody, faults, throttleXml } from './faults.ts';
 
 export type ApiEnv = { Variables: { company: Company; grant: Grant; kind: string } };
@@ -59,17 +60,20 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     const stats = state.stats(realmId);
     const settings = state.settings();
     stats.count(kind);
-    const throttled = (): Response => {
-      stats.throttled++;
+    const attemptDone = stats.attempt(nowMs);
+    const throttled = (reason: ThrottleReason): Response => {
+      stats.refuse(reason);
       stats.status(429);
-      return c.body(throttleXml(formatResponseTime(nowMs, company.timeZone)), 429, { 'content-type': 'application/xml' });
+      attemptDone();
+      return throttleResponse(c, state, company);
     };
-    if (!stats.window.tryAdd(nowMs, settings.rate_limit_per_minute)) return throttled();
-    if (kind === 'report' && !stats.reportWindow.tryAdd(nowMs, settings.report_limit_per_minute)) return throttled();
-    if (kind === 'batch' && !stats.batchWindow.tryAdd(nowMs, settings.batch_limit_per_minute)) return throttled();
+    if (!stats.window.tryAdd(nowMs, settings.rate_limit_per_minute)) return throttled('per_minute');
+    if (kind === 'report' && !stats.reportWindow.tryAdd(nowMs, settings.report_limit_per_minute)) return throttled('report_per_minute');
+    if (kind === 'batch' && !stats.batchWindow.tryAdd(nowMs, settings.batch_limit_per_minute)) return throttled('batch_per_minute');
     const appFlight = stats.appFlight(grant.clientId);
-    if (!appFlight.tryEnter(settings.max_concurrent)) return throttled();
+    if (!appFlight.tryEnter(settings.max_concurrent)) return throttled('concurrent');
     stats.inFlight.tryEnter(Number.MAX_SAFE_INTEGER);
+    stats.admitted++;
     try {
       company.nowMs = nowMs;
       c.set('company', company);
@@ -86,15 +90,26 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     } finally {
       appFlight.leave();
       stats.inFlight.leave();
+      attemptDone();
     }
     return undefined;
   };
 }
 
+/** Intuit's 429: the XML throttle fault, with `Retry-After` only when the settings ask for one. */
+function throttleResponse(c: Context<ApiEnv>, state: QboState, company: Company): Response {
+  const retryAfter = state.settings().throttle_retry_after_seconds;
+  const headers: Record<string, string> = { 'content-type': 'application/xml' };
+  if (retryAfter !== null) headers['retry-after'] = String(retryAfter);
+  return c.body(throttleXml(formatResponseTime(state.clock.nowMs(), company.timeZone)), 429, headers);
+}
+
+/** A fault the control API scheduled for this company's next call, else one drawn at `fault_rate`. */
 async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company, counted: () => void): Promise<Response | null> {
   const settings = state.settings();
-  if (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate) return null;
-  const kind = settings.fault_kinds[Math.floor(Math.random() * settings.fault_kinds.length)] ?? '500';
+  const scheduled = state.stats(company.realmId).scheduledFaults.shift();
+  if (!scheduled && (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate)) return null;
+  const kind = scheduled ?? settings.fault_kinds[Math.floor(Math.random() * settings.fault_kinds.length)] ?? '500';
   counted();
   const time = formatResponseTime(state.clock.nowMs(), company.timeZone);
   switch (kind) {
@@ -117,5 +132,7 @@ async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company
       // Without a socket (app.request in tests) the nearest thing to a reset is an empty 502.
       return c.body(null, 502);
     }
+    case 'throttle':
+      return throttleResponse(c, state, company);
   }
 }

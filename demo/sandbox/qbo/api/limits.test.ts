@@ -18,6 +18,19 @@ describe('RollingWindow', () => {
   });
 });
 
+describe('attempt windows', () => {
+  it('add records past the limit, so its peak shows a client that sent too many', () => {
+    const attempts = new RollingWindow();
+    for (let i = 0; i < 7; i++) attempts.add(i);
+    expect(attempts.peak).toBe(7);
+    expect(attempts.count(60_003)).toBe(3);
+    const flight = new InFlight();
+    for (let i = 0; i < 3; i++) flight.enter();
+    expect(flight.tryEnter(2)).toBe(false);
+    expect(flight.peak).toBe(3);
+  });
+});
+
 describe('InFlight', () => {
   it('caps concurrency and remembers the peak', () => {
     const flight = new InFlight();

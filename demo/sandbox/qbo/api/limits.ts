@@ -4,7 +4,7 @@
  */
 const MINUTE_MS = 60_000;
 
-/** Timestamps of accepted requests within the last minute, oldest first. */
+/** Timestamps of requests within the last minute, oldest first: accepted ones, or (`add`) every one seen. */
 export class RollingWindow {
   #times: number[] = [];
   #head = 0;
@@ -27,9 +27,18 @@ export class RollingWindow {
   /** Records a request if the window has room; false means throttle it. */
   tryAdd(nowMs: number, limit: number): boolean {
     if (this.count(nowMs) >= limit) return false;
+    this.add(nowMs);
+    return true;
+  }
+
+  /**
+   * Records a request whatever the limit: the window of attempts, refused ones included. Its peak is what a
+   * client really sent in a minute; the admitted window's peak can never pass the limit, so it proves nothing.
+   */
+  add(nowMs: number): void {
+    this.#trim(nowMs);
     this.#times.push(nowMs);
     this.peak = Math.max(this.peak, this.#times.length - this.#head);
-    return true;
   }
 }
 
@@ -46,6 +55,12 @@ export class InFlight {
     this.#current++;
     this.peak = Math.max(this.peak, this.#current);
     return true;
+  }
+
+  /** Enters whatever the limit: attempts in flight, refused ones included until they are answered. */
+  enter(): void {
+    this.#current++;
+    this.peak = Math.max(this.peak, this.#current);
   }
 
   leave(): void {

@@ -5,7 +5,7 @@ import { ENTITY_NAMES, type EntityName } from '../entity-kinds.ts';
 import { applyWrite, type WriteRecord } from '../api/apply.ts';
 import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
-import { WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
+import { FAULT_KINDS, WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
 import { describeZodError } from '../../zod-message.ts';
 import type { QboState } from '../state.ts';
 
@@ -39,6 +39,15 @@ const mutationSchema = z
     update: z.number().int().min(0).max(10_000).optional(),
     delete: z.number().int().min(0).max(10_000).optional(),
     entities: z.array(z.enum(ENTITY_NAMES)).min(1).optional(),
+  })
+  .strict();
+
+/** Faults for a company's next admitted calls, in order: deterministic where `fault_rate` is a dice roll. */
+const scheduledFaultsSchema = z
+  .object({
+    kinds: z.array(z.enum(FAULT_KINDS)).min(1),
+    /** How many calls; the kinds repeat in order. Defaults to one call per kind. */
+    calls: z.number().int().min(1).max(10_000).optional(),
   })
   .strict();
 
@@ -104,6 +113,24 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     const result = applyWrite(company, record);
     state.journal?.(company.realmId, company.nowMs, record);
     return c.json(result.body as object);
+  });
+
+  app.post('/qbo/companies/:realm/faults', async (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    const parsed = await parse(c, scheduledFaultsSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const { kinds, calls = kinds.length } = parsed.value;
+    const queue = state.stats(company.realmId).scheduledFaults;
+    for (let i = 0; i < calls; i++) queue.push(kinds[i % kinds.length]!);
+    return c.json({ realm_id: company.realmId, faults_scheduled: queue.length }, 201);
+  });
+
+  app.delete('/qbo/companies/:realm/faults', (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    state.stats(company.realmId).scheduledFaults.length = 0;
+    return c.json({ realm_id: company.realmId, faults_scheduled: 0 });
   });
 
   app.post('/qbo/companies/:realm/disconnect', (c) => {
