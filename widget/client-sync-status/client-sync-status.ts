@@ -3,22 +3,21 @@ import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
-import type { ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
-import type { OrganizationSettings } from '../../shared/api/organizations.ts';
-import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
-import { onlyRolesCan } from './permission-text.ts';
 import { entityProgress, runDuration, runProgress } from './progress-text.ts';
 import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { scrollToReveal, visibleRange, type RowRange } from './row-window.ts';
 import { providerName } from './sync-error-text.ts';
-import { SyncPoller } from './sync-poller.ts';
 import { observe } from './sync-transitions.ts';
 import { TypeAhead } from './type-ahead.ts';
 
@@ -103,9 +102,15 @@ const PENDING_TIMEOUT_MS = 30_000;
  * Polls the BFF as often as it suggests (between 1 and 60 seconds), never while the page is hidden or the element
  * is out of the DOM. Lists of thousands stay fast: only the rows in view are rendered.
  *
- * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter runs the
- * row's action (Sync now, Retry, Reconnect) or opens its details; Space selects the row (admins); Escape closes
- * details. Tab moves from the active row into its buttons.
+ * Every element of the page shares one connection state (see `ConnectionStore`): a disconnect or reconnect in a
+ * `<qbo-connect>` shows here at once, and each poll reaches every element. Rows offer the action that fits their state:
+ * Reconnect (QuickBooks stopped accepting access, or the company was disconnected), Retry, Sync now; details add
+ * Disconnect and Re-import everything, each confirmed first. Below its own width of 720px rows become two lines,
+ * below 520px stacked cards (container queries: the host's layout decides, not the viewport).
+ *
+ * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter opens the
+ * row's details (it never starts a sync); Space selects the row (admins); Escape closes details. Tab moves from the
+ * active row into its buttons.
  *
  * @summary Sync status of every connected company, live.
  *
@@ -118,6 +123,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @event {CustomEvent<SyncCompletedEventDetail>} ledgerlink-sync-completed - A run finished successfully (once per run).
  * @event {CustomEvent<SyncFailedEventDetail>} ledgerlink-sync-failed - A run failed (once per run).
  * @event {CustomEvent<NeedsReconnectEventDetail>} ledgerlink-needs-reconnect - A company turned "Reconnect needed".
+ * @event {CustomEvent<DisconnectedEventDetail>} ledgerlink-disconnected - An admin disconnected a company from its details (`purged` is false).
  * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading or an action failed.
  *
  * @csspart toolbar - Search, status filter, count and bulk actions above the list.
@@ -154,7 +160,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @cssproperty --ll-sync-status-row-selected - Background of selected rows. Default a tint of the accent.
  */
 export class ClientSyncStatus extends LedgerlinkElement {
-  static override styles = [themeStyles, buttonStyles, controlStyles, clientSyncStatusStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, permissionNoteStyles, clientSyncStatusStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
@@ -177,6 +183,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
     _noticeRetry: { state: true },
+    _confirm: { state: true },
+    _busy: { state: true },
   };
 
   /** Show this one connection as a card instead of the list. */
@@ -203,12 +211,20 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _reconnecting: string | undefined;
   /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
   declare private _noticeRetry: string | undefined;
+  /** An action in details waiting for "Are you sure?": disconnecting, or re-importing everything. */
+  declare private _confirm: { kind: 'disconnect' | 'reimport'; id: string } | undefined;
+  /** A details action in flight. */
+  declare private _busy: string | undefined;
 
-  #session: SessionInfo | undefined;
-  #settings: OrganizationSettings | undefined;
-  #loadSeq = 0;
-  #poller = new SyncPoller(this, (signal) => this.#poll(signal));
-  #failures = 0;
+  /** The page's shared connection state: every element of the bundle sees the same connections at once. */
+  #connections = new ConnectionsController(
+    this,
+    () => this.connectionStore(),
+    (previous, next) => this.#stateChanged(previous, next),
+    () => (this.connectionId ? { connectionId: this.connectionId } : 'all'),
+  );
+  /** What a notice is about, so it leaves once its cause is gone (the row's status changed). */
+  #noticeCause: { id: string; status: string } | undefined;
   /** Rows by id, as of the last poll. */
   #byId = new Map<string, SyncStatusRow>();
   #status = new Map<string, RowStatus>();
@@ -247,10 +263,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     return this._rows;
   }
 
-  /** Asks the BFF now instead of waiting for the next poll. */
+  /** Asks the BFF now instead of waiting for the next poll (every element on the page gets the answer). */
   refresh(): void {
-    if (this._phase === 'ready') this.#poller.now();
-    else if (this.hasSession) void this.#load();
+    this.#connections.store?.refresh();
   }
 
   override connectedCallback(): void {
@@ -268,12 +283,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   protected override sessionChanged(): void {
-    void this.#load();
+    this.#connections.rebind();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && changed.has('connectionId') && this.hasSession) void this.#load();
+    if (this.hasUpdated && changed.has('connectionId')) this.#connections.rebind();
     // Private state is not in keyof this; the map holds it all the same.
     const state = changed as ReadonlyMap<PropertyKey, unknown>;
     if (state.has('_rows') || state.has('_query') || state.has('_filter')) this.#refilter();
@@ -302,69 +317,50 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Loading and polling ──────────────────────────────────────────────────────────────────────────────
 
-  async #load(): Promise<void> {
-    const seq = ++this.#loadSeq;
-    this.#poller.stop();
-    this._phase = 'loading';
-    this._rows = [];
-    this.#byId = new Map();
-    this._detailId = undefined;
-    this._selected = new Set();
-    this._draft = undefined;
-    try {
-      const [session, settings] = await Promise.all([this.client.session(), this.client.settings()]);
-      if (seq !== this.#loadSeq) return;
-      this.#session = session;
-      this.#settings = settings;
-    } catch (error) {
-      if (seq === this.#loadSeq) this.#failLoad(error);
+  /** Every answer and every action anywhere on the page lands here. */
+  #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
+    const sessionChanged = previous.session !== next.session && previous.session?.user.id !== next.session?.user.id;
+    if (next.phase === 'loading' || sessionChanged) {
+      this._rows = [];
+      this.#byId = new Map();
+      this._detailId = undefined;
+      this._selected = new Set();
+      this._draft = undefined;
+    }
+    if (next.phase === 'error') {
+      if (previous.phase !== 'error') this.#failLoad(next.error);
+      this._phase = 'error';
       return;
     }
-    this.#poller.start();
-  }
-
-  /** One poll; returns how long to wait before the next. */
-  async #poll(signal: AbortSignal): Promise<number | undefined> {
-    const seq = this.#loadSeq;
-    try {
-      const id = this.connectionId;
-      const answer = id
-        ? await this.client.syncStatus(id, signal).then((one) => ({ data: [{ connection: one.connection, sync: one.sync }], poll_after_ms: one.poll_after_ms }))
-        : await this.client.syncStatuses(signal);
-      if (seq !== this.#loadSeq) return undefined;
-      this.#failures = 0;
-      this._refreshFailed = false;
-      this.#apply(answer.data);
-      if (this._phase !== 'ready') this._phase = 'ready';
-      return answer.poll_after_ms;
-    } catch (error) {
-      if ((error as Error).name === 'AbortError' || seq !== this.#loadSeq) return undefined;
-      if (this._phase !== 'ready') {
-        // Nothing to show yet: say what happened and offer Retry instead of retrying silently forever.
-        this.#failLoad(error);
-        this.#poller.stop();
-        return undefined;
-      }
-      this.#failures += 1;
-      this._refreshFailed = true;
-      return Math.min(60_000, 2_000 * 2 ** this.#failures);
+    this._refreshFailed = next.refreshFailed;
+    if (next.phase !== 'ready') {
+      this._phase = 'loading';
+      return;
     }
+    const id = this.connectionId;
+    if (id && !next.entries.some((entry) => entry.connection.id === id)) {
+      this.#failLoad({ code: 'not_found', message: '' });
+      this._phase = 'error';
+      return;
+    }
+    this.#apply(id ? next.entries.filter((entry) => entry.connection.id === id) : [...next.entries]);
+    this._phase = 'ready';
   }
 
-  #failLoad(error: unknown): void {
-    const { code, message } = describeError(error);
-    this._phase = 'error';
+  #failLoad(error: { code: string; message: string } | undefined): void {
+    const { code, message } = error ?? { code: 'internal', message: 'Something went wrong. Try again.' };
     this._loadError =
       code === 'not_found'
         ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'
         : message;
     this.#announce(this._loadError);
-    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
+    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message: this._loadError });
   }
 
   #apply(rows: SyncStatusRow[]): void {
     const now = Date.now();
     const changes = observe(this.#byId, rows, this.#watched, this.#reported, { now, locale: this.#locale });
+    const before = this.#byId;
     this.#byId = new Map(rows.map((row) => [row.connection.id, row]));
     this._rows = rows;
 
@@ -378,11 +374,29 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this._pending = pending;
     }
     if (this._selected.size > 0) this._selected = new Set([...this._selected].filter((id) => this.#byId.has(id)));
+    // A message about a company leaves once that company's state moved on (reconnected, synced, removed).
+    const cause = this.#noticeCause;
+    if (this._notice && cause) {
+      const row = this.#byId.get(cause.id);
+      if (!row || this.#signature(row) !== cause.status) this.#clearNotice();
+    }
+    if (this._confirm && !this.#byId.has(this._confirm.id)) this._confirm = undefined;
+    // History in an open details panel follows the run it shows.
+    const open = this._detailId ? this.#byId.get(this._detailId) : undefined;
+    if (open && this._runs.get(open.connection.id)?.kind === 'ready') {
+      const was = before.get(open.connection.id);
+      if (was && runSignature(was) !== runSignature(open)) void this.#loadRuns(open.connection.id, true);
+    }
 
     for (const finished of changes.completed) this.emit<SyncCompletedEventDetail>('ledgerlink-sync-completed', finished);
     for (const finished of changes.failed) this.emit<SyncFailedEventDetail>('ledgerlink-sync-failed', finished);
     for (const connection of changes.needsReconnect) this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
     if (changes.announcements.length > 0) this.#announce(changes.announcements.join(' '));
+  }
+
+  /** A row's state as a notice about it remembers it: the connection's status and the row's status kind. */
+  #signature(row: SyncStatusRow): string {
+    return `${row.connection.status}:${rowStatus(row, { locale: this.#locale }).kind}`;
   }
 
   #refilter(): void {
@@ -399,6 +413,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Permissions ──────────────────────────────────────────────────────────────────────────────────────
 
+  get #session() {
+    return this.#connections.state.session;
+  }
+
+  get #settings() {
+    return this.#connections.state.settings;
+  }
+
   get #canSync(): boolean {
     const role = this.#session?.user.role;
     return role !== undefined && (this.#settings?.sync_roles.includes(role) ?? false);
@@ -411,10 +433,15 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * The one action that fits the row's state: Reconnect for a company QuickBooks stopped accepting or one that was
+   * disconnected, Retry after a failure a retry can fix, otherwise Sync now (disabled while a run is under way or
+   * QuickBooks asked us to wait, with the reason).
+   */
   #primaryAction(row: SyncStatusRow, status: RowStatus): PrimaryAction {
     const id = row.connection.id;
     const statusId = `status-${id}`;
-    if (status.kind === 'reconnect') {
+    if (status.kind === 'reconnect' || status.kind === 'disconnected') {
       if (row.connection.provider !== 'qbo') {
         return { label: 'Reconnect', kind: 'reconnect', disabledReason: 'Reconnect Xero from your integration settings.', describedBy: statusId };
       }
@@ -425,9 +452,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     }
     if (status.run || this._pending.has(id)) {
       return { label: 'Syncing…', kind: 'sync', disabledReason: 'A sync is already running.', describedBy: statusId };
-    }
-    if (status.kind === 'disconnected') {
-      return { label: 'Sync now', kind: 'sync', disabledReason: 'This company is disconnected.', describedBy: statusId };
     }
     if (status.error && status.error.action === undefined && row.sync.last_run?.error?.category === 'rate_limited') {
       return { label: 'Sync now', kind: 'sync', disabledReason: status.error.summary, describedBy: statusId };
@@ -451,7 +475,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const id = row.connection.id;
     const name = companyLabel(row.connection);
     if (!this.#canSync || this._pending.has(id) || row.sync.current_run) return;
-    this._notice = undefined;
+    this.#clearNotice();
     this._pending = new Map(this._pending).set(id, { runId: '', at: Date.now() });
     try {
       const started = await this.client.startSync(id, { full });
@@ -459,12 +483,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
       if (this._pending.has(id)) this._pending = new Map(this._pending).set(id, { runId: started.run_id, at: Date.now() });
       this.#announce(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
       this.emit<SyncStartedEventDetail>('ledgerlink-sync-started', { connection_id: id, run_id: started.run_id, coalesced: started.coalesced });
-      this.#poller.now();
+      this.refresh();
     } catch (error) {
       const pending = new Map(this._pending);
       pending.delete(id);
       this._pending = pending;
-      this.#actionFailed(error, `Could not start a sync for ${name}`);
+      this.#actionFailed(error, `Could not start a sync for ${name}`, row);
+      // The server knows better than this page (e.g. disconnected elsewhere): show its state.
+      this.refresh();
     }
   }
 
@@ -483,15 +509,16 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this.#setNotice('Your browser blocked the QuickBooks window. Allow pop-ups for this page, then choose Reconnect again.');
       return;
     }
-    this._notice = undefined;
+    this.#clearNotice();
     this._reconnecting = id;
     this.#announce(`Finish reconnecting ${name} in the QuickBooks window.`);
     void flow.result.then((result) => {
       this._reconnecting = undefined;
       switch (result.outcome) {
         case 'connected':
-          this.#announce(`${name} reconnected.`);
-          this.#poller.now();
+          this.#announce(endSentence(`Reconnected ${name}`));
+          if (result.connection) this.#connections.store?.putConnection(result.connection);
+          this.refresh();
           break;
         case 'refused':
         case 'error':
@@ -506,15 +533,37 @@ export class ClientSyncStatus extends LedgerlinkElement {
     });
   }
 
-  async #loadRuns(id: string): Promise<void> {
+  /** Disconnect, confirmed in details: syncing stops, imported data is kept; every element on the page shows it at once. */
+  async #disconnect(row: SyncStatusRow): Promise<void> {
+    const id = row.connection.id;
+    if (!this.#canAdmin || this._busy) return;
+    const name = companyLabel(row.connection);
+    this._busy = id;
+    try {
+      const connection = await this.client.disconnectConnection(id);
+      this._confirm = undefined;
+      this.#connections.store?.putConnection(connection);
+      this.#announce(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
+      this.#focusAfterUpdate = `[data-primary-for="${cssEscape(id)}"]`;
+      this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged: false });
+      this.refresh();
+    } catch (error) {
+      this.#actionFailed(error, `Could not disconnect ${name}`, row);
+    } finally {
+      this._busy = undefined;
+    }
+  }
+
+  /** Loads a connection's history; `quiet` keeps the table shown while it reloads (a run moved on). */
+  async #loadRuns(id: string, quiet = false): Promise<void> {
     const state = this._runs.get(id);
     if (state?.kind === 'loading') return;
-    this._runs = new Map(this._runs).set(id, { kind: 'loading' });
+    if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'loading' });
     try {
       const runs = await this.client.syncRuns(id);
       this._runs = new Map(this._runs).set(id, { kind: 'ready', runs });
     } catch (error) {
-      this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
+      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
     }
   }
 
@@ -546,15 +595,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
       if (typeof draft.target === 'string') {
         const id = draft.target;
         const sync = await this.client.setConnectionVisibility(id, { mode: draft.mode, user_ids });
-        this._rows = this._rows.map((row) => (row.connection.id === id ? { ...row, sync } : row));
-        this.#byId = new Map(this._rows.map((row) => [row.connection.id, row]));
+        this.#connections.store?.putSync(sync);
         const name = companyLabel(this.#byId.get(id)?.connection ?? ({ provider: 'qbo' } as SyncStatusRow['connection']));
         this.#announce(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
       } else {
         const { updated } = await this.client.setConnectionsVisibility({ mode: draft.mode, user_ids, connection_ids: draft.target.bulk });
         this.#announce(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
         this._selected = new Set();
-        this.#poller.now();
+        this.refresh();
       }
       this.#closeVisibility();
     } catch (error) {
@@ -563,16 +611,25 @@ export class ClientSyncStatus extends LedgerlinkElement {
     }
   }
 
-  #actionFailed(error: unknown, prefix: string): void {
+  #actionFailed(error: unknown, prefix: string, about?: SyncStatusRow): void {
     const detail = describeError(error);
-    this.#setNotice(`${prefix}: ${detail.message}`);
+    this.#setNotice(endSentence(`${prefix}: ${detail.message}`), undefined, about);
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
 
-  #setNotice(text: string, retryReconnectOf?: string): void {
+  /** A message about the last action. Tied to a company (`about`), it leaves by itself once that company's state changes. */
+  #setNotice(text: string, retryReconnectOf?: string, about?: SyncStatusRow): void {
     this._notice = text;
     this._noticeRetry = retryReconnectOf;
+    const row = about ?? (retryReconnectOf ? this.#byId.get(retryReconnectOf) : undefined);
+    this.#noticeCause = row ? { id: row.connection.id, status: this.#signature(row) } : undefined;
     this.#announce(text);
+  }
+
+  #clearNotice(): void {
+    this._notice = undefined;
+    this._noticeRetry = undefined;
+    this.#noticeCause = undefined;
   }
 
   #announce(text: string): void {
@@ -612,10 +669,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
         next = this.#filtered.length - 1;
         break;
       case 'Enter':
+        // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
         if (!onRow || !row) return;
         event.preventDefault();
-        if (this.#primaryAction(row, this.#statusOf(row)).disabledReason) this.#toggleDetails(row.connection.id);
-        else this.#runPrimary(row);
+        this.#toggleDetails(row.connection.id);
         return;
       case ' ':
         if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
@@ -753,7 +810,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     if (this._phase === 'error') {
       return html`<div class="load-error" part="error" role="alert">
         <p><strong>Sync status could not be loaded.</strong> ${this._loadError}</p>
-        <button type="button" class="button primary" data-retry @click=${() => void this.#load()}>Retry</button>
+        <button type="button" class="button primary" data-retry @click=${() => this.#connections.store?.reload()}>Retry</button>
       </div>`;
     }
     if (this.connectionId) {
@@ -791,11 +848,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   #renderPermissionNotes(rows: readonly SyncStatusRow[]): TemplateResult | typeof nothing {
     if (!this.#settings) return nothing;
     const sync = !this.#canSync;
-    const connect = !this.#canAdmin && rows.some((row) => this.#statusOf(row).kind === 'reconnect');
+    const connect = !this.#canAdmin && rows.some((row) => ['reconnect', 'disconnected'].includes(this.#statusOf(row).kind));
     if (!sync && !connect) return nothing;
-    return html`<div class="permission-notes" part="permission-note">
-      ${sync ? html`<p id="permission-sync">${this.#syncNote}</p>` : nothing}
-      ${connect ? html`<p id="permission-connect">${this.#connectNote}</p>` : nothing}
+    return html`<div class="permission-notes">
+      ${sync ? permissionNote('permission-sync', this.#syncNote) : nothing}
+      ${connect ? permissionNote('permission-connect', this.#connectNote) : nothing}
     </div>`;
   }
 
@@ -846,7 +903,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ${this._refreshFailed
           ? html`<span class="refresh-failed" title="The numbers shown may be out of date.">
               <span aria-hidden="true">⚠</span> Couldn't refresh; retrying
-              <button type="button" class="button quiet small" @click=${() => this.#poller.now()}>Retry now</button>
+              <button type="button" class="button quiet small" @click=${() => this.refresh()}>Retry now</button>
             </span>`
           : nothing}
         <span class="spacer"></span>
@@ -1034,6 +1091,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       type="button"
       class="button small ${reconnect ? 'primary' : ''}"
       part=${reconnect ? 'reconnect-button' : 'sync-button'}
+      data-primary-for=${row.connection.id}
       tabindex=${tab ?? nothing}
       aria-disabled=${disabled ? 'true' : nothing}
       aria-describedby=${disabled && action.describedBy ? action.describedBy : nothing}
@@ -1050,11 +1108,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const pending = this._pending.has(id) && !status.run;
     if (status.run || pending) {
       const view = status.run
-        ? runProgress(status.run, this.#locale)
-        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start' };
-      return html`<div class="progress-wrap" id="status-${id}">
+        ? runProgress(status.run, this.#locale, { throttledUntil: row.sync.throttled_until, provider: row.connection.provider })
+        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start', waiting: false };
+      return html`<div class="progress-wrap ${view.waiting ? 'waiting' : ''}" id="status-${id}" title=${view.label}>
         <div
-          class="progress ${view.percent === undefined ? 'indeterminate' : ''}"
+          class="progress ${view.percent === undefined && !view.waiting ? 'indeterminate' : ''}"
           part="progress"
           role="progressbar"
           aria-label="Sync progress, ${name}"
@@ -1063,9 +1121,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
           aria-valuenow=${view.percent ?? nothing}
           aria-valuetext=${view.valueText}
         >
-          <span class="fill" style="width: ${view.percent ?? 100}%"></span>
+          <span class="fill" style="width: ${view.percent ?? (view.waiting ? 0 : 100)}%"></span>
         </div>
-        <span class="progress-text" part="progress-text" aria-hidden="true">${view.label}</span>
+        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting
+          ? html`<span class="wait-icon" aria-hidden="true">⏸</span> `
+          : nothing}${view.label}</span>
       </div>`;
     }
     if (status.error) {
@@ -1123,7 +1183,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
               Try again
             </button>`
           : nothing}
-        <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => (this._notice = undefined)}>Dismiss</button>
+        <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => this.#clearNotice()}>Dismiss</button>
       </span>
     </div>`;
   }
@@ -1197,6 +1257,15 @@ export class ClientSyncStatus extends LedgerlinkElement {
     return html`<div class="detail-body ${compact ? 'compact' : ''}">
       ${status.error?.detail && status.error.detail !== status.error.summary
         ? html`<p class="detail-error">${status.error.detail}</p>`
+        : nothing}
+      ${sync.current_run?.error && sync.current_run.status !== 'succeeded'
+        ? html`<p class="detail-error">${sync.current_run.status === 'queued' ? 'The last attempt stopped' : 'An earlier attempt stopped'}: ${sync.current_run.error.message}${sync.current_run.status === 'queued' && sync.current_run.error.retry_at
+            ? html` Next try at <time datetime=${sync.current_run.error.retry_at}>${formatDateTime(sync.current_run.error.retry_at, locale)}</time>.`
+            : nothing}</p>`
+        : nothing}
+      ${sync.current_run && sync.throttled_until && Date.parse(sync.throttled_until) > Date.now()
+        ? html`<p class="detail-error">QuickBooks limits how often we may ask for data. Nothing is lost: the import resumes by itself at
+            <time datetime=${sync.throttled_until}>${formatDateTime(sync.throttled_until, locale)}</time>.</p>`
         : nothing}
       ${status.kind === 'stale'
         ? html`<p class="stale-note"><span aria-hidden="true">⚠</span> The last successful sync is older than the schedule promises. Sync now to bring it up to date.</p>`
@@ -1277,20 +1346,72 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ${this.#renderRuns(runs, id)}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
-      ${this.#canSync && status.kind !== 'disconnected' && status.kind !== 'reconnect'
-        ? html`<div class="detail-actions">
-            <button
-              type="button"
-              class="button small"
-              aria-disabled=${sync.current_run || this._pending.has(id) ? 'true' : nothing}
-              @click=${() => void this.#syncNow(row, true)}
-            >
-              Re-import everything
-            </button>
-            <span class="muted small">Reads every record again instead of only changes. Takes longer.</span>
-          </div>`
+      ${this.#renderDetailActions(row, status)}
+    </div>`;
+  }
+
+  /** Re-import everything and Disconnect: both ask first, in place, with Cancel focused. */
+  #renderDetailActions(row: SyncStatusRow, status: RowStatus): TemplateResult | typeof nothing {
+    const id = row.connection.id;
+    const name = companyLabel(row.connection);
+    const live = status.kind !== 'disconnected' && status.kind !== 'reconnect';
+    const reimport = this.#canSync && live;
+    const disconnect = this.#canAdmin && row.connection.status !== 'disconnected' && row.connection.provider === 'qbo';
+    if (!reimport && !disconnect) return nothing;
+    const confirm = this._confirm?.id === id ? this._confirm.kind : undefined;
+    const busy = this._busy === id;
+    if (confirm === 'reimport') {
+      return html`<div class="detail-actions confirm" role="group" aria-labelledby="confirm-${id}" @keydown=${this.#onConfirmKeydown}>
+        <p id="confirm-${id}">Re-import everything from ${name}? Every record is read again, which takes longer than a sync of changes.</p>
+        <span class="confirm-buttons">
+          <button type="button" class="button small primary" data-confirm-reimport @click=${() => {
+            this._confirm = undefined;
+            void this.#syncNow(row, true);
+          }}>Re-import everything</button>
+          <button type="button" class="button small" data-confirm-cancel @click=${() => this.#closeConfirm(id, 'reimport')}>Cancel</button>
+        </span>
+      </div>`;
+    }
+    if (confirm === 'disconnect') {
+      return html`<div class="detail-actions confirm" role="group" aria-labelledby="confirm-${id}" @keydown=${this.#onConfirmKeydown}>
+        <p id="confirm-${id}">Disconnect ${name}? Syncing stops; data already imported is kept. You can reconnect later.</p>
+        <span class="confirm-buttons">
+          <button type="button" class="button small danger" data-confirm-disconnect aria-disabled=${busy ? 'true' : nothing}
+            @click=${() => void this.#disconnect(row)}>${busy ? 'Disconnecting…' : 'Disconnect'}</button>
+          <button type="button" class="button small" data-confirm-cancel @click=${() => this.#closeConfirm(id, 'disconnect')}>Cancel</button>
+        </span>
+      </div>`;
+    }
+    const running = Boolean(row.sync.current_run || this._pending.has(id));
+    return html`<div class="detail-actions">
+      ${reimport
+        ? html`<button type="button" class="button small" data-reimport-for=${id} aria-disabled=${running ? 'true' : nothing}
+              title=${running ? 'A sync is already running.' : 'Reads every record again instead of only changes. Takes longer.'}
+              @click=${() => {
+                if (running) return;
+                this._confirm = { kind: 'reimport', id };
+                this.#focusAfterUpdate = '[data-confirm-cancel]';
+              }}>Re-import everything…</button>`
+        : nothing}
+      ${disconnect
+        ? html`<button type="button" class="button small" data-disconnect-for=${id} @click=${() => {
+            this._confirm = { kind: 'disconnect', id };
+            this.#focusAfterUpdate = '[data-confirm-cancel]';
+          }}>Disconnect…</button>`
         : nothing}
     </div>`;
+  }
+
+  #onConfirmKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || !this._confirm) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.#closeConfirm(this._confirm.id, this._confirm.kind);
+  };
+
+  #closeConfirm(id: string, kind: 'disconnect' | 'reimport'): void {
+    this._confirm = undefined;
+    this.#focusAfterUpdate = kind === 'reimport' ? `[data-reimport-for="${cssEscape(id)}"]` : `[data-disconnect-for="${cssEscape(id)}"]`;
   }
 
   #renderRuns(state: RunsState | undefined, id: string): TemplateResult {
@@ -1414,6 +1535,12 @@ function runSummary(run: SyncRun, locale: string | undefined): string {
   return [result, `${count.format(run.progress.done)} records`, took ? `took ${took}` : undefined, run.finished_at ? formatRelativeTime(run.finished_at, { locale }) : undefined]
     .filter(Boolean)
     .join(' · ');
+}
+
+/** What the history table shows of a row's runs: when it changes, an open history is read again. */
+function runSignature(row: SyncStatusRow): string {
+  const run = row.sync.current_run;
+  return [run?.id, run?.status, run?.error?.retry_at, row.sync.last_run?.id].join('|');
 }
 
 function describeError(error: unknown): ErrorEventDetail {

@@ -12,16 +12,8 @@ export const qboConnectStyles = css`
     --_mark-size: var(--ll-qbo-mark-size, 36px);
     --_mark-circle: var(--_qb-bg);
     --_mark-glyph: #ffffff;
-    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text to stay readable. */
+    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text (theme.ts decides). */
     --_on-accent: var(--_accent-text);
-  }
-  :host([theme='dark']) {
-    --_on-accent: var(--ll-color-accent-text, #0d1117);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --_on-accent: var(--ll-color-accent-text, #0d1117);
-    }
   }
 
   /* ── Layout ─────────────────────────────────────────────────────────────── */
