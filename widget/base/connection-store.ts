@@ -22,17 +22,26 @@ export interface ConnectionsState {
 }
 
 /**
- * What an element needs from the store: every connection (`'all'`, a list or a card of the organization), or one
- * connection by id (a card for that connection). While only single connections are wanted, the store asks for
- * those alone (`GET /v1/widget/sync-status/{id}`) instead of the whole organization's list.
+ * What an element needs from the store: every connection (`connections: 'all'`) or one (`connections: id`), with
+ * its sync state (`sync: true`) or the connection alone. The store makes the cheapest requests that satisfy every
+ * element on the page: `GET /v1/widget/sync-status` when any wants all with sync state, `…/sync-status/{id}` for
+ * single cards, `GET /v1/widget/connections` (or `…/connections/{id}`) when nobody needs sync state.
  */
-export type Interest = 'all' | { connectionId: string };
+export interface Interest {
+  connections: 'all' | string;
+  sync: boolean;
+}
+
+const everything: Interest = { connections: 'all', sync: true };
 
 /** Who the store asks on behalf of: a static session token, or the host's token function. */
 export interface SessionIdentity {
   token: string | undefined;
   fetcher: FetchSessionToken | undefined;
 }
+
+/** Without a server hint (connections read without sync state), ask again this often. */
+const IDLE_POLL_MS = 30_000;
 
 const initial: ConnectionsState = { phase: 'loading', error: undefined, session: undefined, settings: undefined, entries: [], refreshFailed: false };
 
@@ -94,10 +103,11 @@ export class ConnectionStore {
    * Calls `listener` with every new state (not with the current one: read `state`). The first subscriber starts
    * loading and polling; when the last one leaves, polling stops (the state is kept for the next).
    */
-  subscribe(listener: (state: ConnectionsState) => void, interest: Interest = 'all'): () => void {
-    const widens = interest === 'all' && ![...this.#listeners.values()].includes('all');
+  subscribe(listener: (state: ConnectionsState) => void, interest: Interest = everything): () => void {
+    const before = this.#plan();
     this.#listeners.set(listener, interest);
-    if (widens && this.#listeners.size > 1) this.refresh();
+    // A wider need than the page had (a list joins a card): ask now rather than at the next poll.
+    if (this.#listeners.size > 1 && JSON.stringify(this.#plan()) !== JSON.stringify(before)) this.refresh();
     if (this.#listeners.size === 1) {
       this.#pollHost.connect(this.#poller);
       // A page-wide configure() (e.g. another person signed in) means another session: forget the token, reload.
@@ -160,35 +170,48 @@ export class ConnectionStore {
     this.#poller.start();
   }
 
-  /** The whole list when any element wants it, else the connections asked for by id. */
-  #wanted(): 'all' | string[] {
-    const ids = new Set<string>();
-    for (const interest of this.#listeners.values()) {
-      if (interest === 'all') return 'all';
-      ids.add(interest.connectionId);
-    }
-    return [...ids];
+  /** What to ask for: with or without sync state, the whole organization or some connections by id. */
+  #plan(): { sync: boolean; ids: 'all' | string[] } {
+    const interests = [...this.#listeners.values()];
+    const sync = interests.some((interest) => interest.sync);
+    if (interests.some((interest) => interest.connections === 'all')) return { sync, ids: 'all' };
+    return { sync, ids: [...new Set(interests.map((interest) => interest.connections))] };
   }
 
   async #fetch(signal: AbortSignal): Promise<{ entries: SyncStatusEntry[]; poll_after_ms: number }> {
-    const wanted = this.#wanted();
-    if (wanted === 'all') return this.client.syncStatuses(signal).then((answer) => ({ entries: answer.data, poll_after_ms: answer.poll_after_ms }));
+    const { sync, ids } = this.#plan();
+    if (ids === 'all') {
+      if (sync) return this.client.syncStatuses(signal).then((answer) => ({ entries: answer.data, poll_after_ms: answer.poll_after_ms }));
+      const connections = await this.client.connections();
+      return { entries: connections.map((connection) => this.#withSync(connection)), poll_after_ms: IDLE_POLL_MS };
+    }
+    const absent = (error: unknown) => {
+      // Gone, or hidden from this user: absent from the entries, which is how elements learn it.
+      if (error instanceof LedgerlinkApiError && error.status === 404) return undefined;
+      throw error;
+    };
     const answers = await Promise.all(
-      wanted.map((id) =>
-        this.client.syncStatus(id, signal).catch((error: unknown) => {
-          // Gone, or hidden from this user: absent from the entries, which is how elements learn it.
-          if (error instanceof LedgerlinkApiError && error.status === 404) return undefined;
-          throw error;
-        }),
-      ),
+      ids.map(async (id): Promise<{ entry: SyncStatusEntry; poll_after_ms: number } | undefined> => {
+        if (!sync) {
+          const connection = await this.client.connection(id).catch(absent);
+          return connection ? { entry: this.#withSync(connection), poll_after_ms: IDLE_POLL_MS } : undefined;
+        }
+        const one = await this.client.syncStatus(id, signal).catch(absent);
+        return one ? { entry: { connection: one.connection, sync: one.sync }, poll_after_ms: one.poll_after_ms } : undefined;
+      }),
     );
     const found = answers.filter((answer) => answer !== undefined);
-    const asked = new Set(wanted);
+    const asked = new Set(ids);
     const others = this.#state.entries.filter((entry) => !asked.has(entry.connection.id));
     return {
-      entries: [...others, ...found.map((answer) => ({ connection: answer.connection, sync: answer.sync }))],
-      poll_after_ms: Math.min(...found.map((answer) => answer.poll_after_ms), 30_000),
+      entries: [...others, ...found.map((answer) => answer.entry)],
+      poll_after_ms: Math.min(IDLE_POLL_MS, ...found.map((answer) => answer.poll_after_ms)),
     };
+  }
+
+  /** A connection read without its sync state keeps the sync state the store already had. */
+  #withSync(connection: Connection): SyncStatusEntry {
+    return { connection, sync: this.entry(connection.id)?.sync ?? emptySync(connection.id) };
   }
 
   async #poll(signal: AbortSignal): Promise<number | undefined> {
@@ -232,7 +255,7 @@ export class ConnectionsController implements ReactiveController {
     private readonly host: ReactiveControllerHost,
     private readonly storeFor: () => ConnectionStore | undefined,
     private readonly onChange: (previous: ConnectionsState, next: ConnectionsState) => void = () => {},
-    private readonly interest: () => Interest = () => 'all',
+    private readonly interest: () => Interest = () => everything,
   ) {
     host.addController(this);
   }
@@ -277,7 +300,7 @@ export class ConnectionsController implements ReactiveController {
 
   #interestKey(): string {
     const interest = this.interest();
-    return interest === 'all' ? 'all' : interest.connectionId;
+    return `${interest.connections}:${interest.sync}`;
   }
 
   #subscribe(): void {

@@ -221,10 +221,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this,
     () => this.connectionStore(),
     (previous, next) => this.#stateChanged(previous, next),
-    () => (this.connectionId ? { connectionId: this.connectionId } : 'all'),
+    () => ({ connections: this.connectionId || 'all', sync: true }),
   );
-  /** What a notice is about, so it leaves once its cause is gone (the row's status changed). */
-  #noticeCause: { id: string; status: string } | undefined;
+  /**
+   * What a notice is about, so it leaves once its cause is gone: the company, and its state as the next answer
+   * after the notice shows it (undefined until then: a refused action is followed by a refresh that tells why).
+   */
+  #noticeCause: { id: string; status: string | undefined } | undefined;
   /** Rows by id, as of the last poll. */
   #byId = new Map<string, SyncStatusRow>();
   #status = new Map<string, RowStatus>();
@@ -378,7 +381,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const cause = this.#noticeCause;
     if (this._notice && cause) {
       const row = this.#byId.get(cause.id);
-      if (!row || this.#signature(row) !== cause.status) this.#clearNotice();
+      if (!row) this.#clearNotice();
+      else if (cause.status === undefined) cause.status = this.#signature(row);
+      else if (this.#signature(row) !== cause.status) this.#clearNotice();
     }
     if (this._confirm && !this.#byId.has(this._confirm.id)) this._confirm = undefined;
     // History in an open details panel follows the run it shows.
@@ -621,8 +626,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   #setNotice(text: string, retryReconnectOf?: string, about?: SyncStatusRow): void {
     this._notice = text;
     this._noticeRetry = retryReconnectOf;
-    const row = about ?? (retryReconnectOf ? this.#byId.get(retryReconnectOf) : undefined);
-    this.#noticeCause = row ? { id: row.connection.id, status: this.#signature(row) } : undefined;
+    const id = about?.connection.id ?? retryReconnectOf;
+    this.#noticeCause = id ? { id, status: undefined } : undefined;
     this.#announce(text);
   }
 
