@@ -740,6 +740,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const current = this.#scroller;
       if (!current) return;
       this.#viewport = current.clientHeight || this.#viewport;
+      // A new width may mean another layout (two-line rows, stacked cards) with another row height.
+      this.#measureRows();
       this.#updateRange();
     });
     this.#resize.disconnect();
@@ -755,6 +757,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     if (row && row.offsetHeight > 0 && row.offsetHeight !== this.#rowHeight) {
       this.#rowHeight = row.offsetHeight;
       this.#updateRange();
+      this.requestUpdate(); // rows are placed by the row height
     }
   }
 
@@ -1115,6 +1118,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const view = status.run
         ? runProgress(status.run, this.#locale, { throttledUntil: row.sync.throttled_until, provider: row.connection.provider })
         : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start', waiting: false };
+      if (view.waiting && view.percent === undefined) {
+        // Nothing moves until a known time: words with a clock, no bar pretending to progress.
+        return html`<div class="progress-wrap waiting" id="status-${id}" title=${view.label}>
+          <span class="progress-text" part="progress-text">${clockIcon}${view.label}</span>
+        </div>`;
+      }
       return html`<div class="progress-wrap ${view.waiting ? 'waiting' : ''}" id="status-${id}" title=${view.label}>
         <div
           class="progress ${view.percent === undefined && !view.waiting ? 'indeterminate' : ''}"
@@ -1128,9 +1137,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         >
           <span class="fill" style="width: ${view.percent ?? (view.waiting ? 0 : 100)}%"></span>
         </div>
-        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting
-          ? html`<span class="wait-icon" aria-hidden="true">⏸</span> `
-          : nothing}${view.label}</span>
+        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting ? clockIcon : nothing}${view.label}</span>
       </div>`;
     }
     if (status.error) {
@@ -1525,6 +1532,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
     </form>`;
   }
 }
+
+/** A run that waits for a known time (a retry, a QuickBooks limit): a clock, not a spinner. */
+const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
+  <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
+  <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+</svg>`;
 
 const triggerWords: Record<SyncRun['trigger'], string> = {
   connect: 'on connect',

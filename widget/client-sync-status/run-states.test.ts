@@ -128,7 +128,7 @@ describe('run states in words (issue 12 item 2)', () => {
     const entry = data.entry({ connection: { company_name: 'Acme Landscaping LLC' } });
     const { el, bff } = await mount([entry]);
     $(el, '[part="details-button"]')!.click();
-    const reimport = await waitFor(() => $(el, `[data-reimport-for="${entry.connection.id}"]`), 'Re-import everything');
+    const reimport = await waitFor(() => $<HTMLElement>(el, `[data-reimport-for="${entry.connection.id}"]`), 'Re-import everything');
     reimport.click();
     await el.updateComplete;
     expect(bff.requests.filter((request) => request.method === 'POST')).to.have.length(0);

@@ -686,7 +686,7 @@ export class QboConnect extends LedgerlinkElement {
       markLabel: 'QuickBooks',
       title: html`<span class="title" part="title" data-focus="title" tabindex="-1">QuickBooks</span>`,
       badge: html`<span class="badge neutral" part="status">${summary}</span>`,
-      body: html`<ul class="companies" part="companies" aria-label="QuickBooks companies" data-focus="list" tabindex="-1">
+      body: html`<ul class="company-list" part="companies" aria-label="QuickBooks companies" data-focus="list" tabindex="-1">
         ${companies.map((connection) => this.#renderCompany(connection))}
       </ul>`,
       actions: this.#connectAnother(companies),
