@@ -603,7 +603,7 @@ export const clientSyncStatusStyles = css`
 
   /* ── Narrower than the columns: two lines per row, then stacked cards (container queries) ── */
   /* The host is the container, so the row height is set on its descendants, where queries apply. */
-  @container sync-status (max-width: 760px) {
+  @container sync-status (max-width: 900px) {
     .scroller,
     .skeleton {
       --_row-height: 84px;

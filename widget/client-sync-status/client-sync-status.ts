@@ -105,7 +105,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * Every element of the page shares one connection state (see `ConnectionStore`): a disconnect or reconnect in a
  * `<qbo-connect>` shows here at once, and each poll reaches every element. Rows offer the action that fits their state:
  * Reconnect (QuickBooks stopped accepting access, or the company was disconnected), Retry, Sync now; details add
- * Disconnect and Re-import everything, each confirmed first. Below its own width of 720px rows become two lines,
+ * Disconnect and Re-import everything, each confirmed first. Below its own width of 900px rows become two lines,
  * below 520px stacked cards (container queries: the host's layout decides, not the viewport).
  *
  * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter opens the
