@@ -1,11 +1,10 @@
-import { aTimeout, expect, fixture } from '@open-wc/testing';
-import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import { aTimeout, expect } from '@open-wc/testing';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { ClientSyncStatus } from '../client-sync-status/client-sync-status.ts';
 import { QboConnect } from '../qbo-connect/qbo-connect.ts';
 import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
-import { $, $$, requestsTo, waitFor } from '../test-support/queries.ts';
+import { $, $$, attach, requestsTo, waitFor } from '../test-support/queries.ts';
 import * as data from '../test-support/sync-status-data.ts';
 
 /**
@@ -80,7 +79,8 @@ async function page(markup: (tags: { connect: string; status: string }, token: s
   const status = uniqueTag('client-sync-status-page');
   customElements.define(connect, class extends QboConnect {});
   customElements.define(status, class extends ClientSyncStatus {});
-  const root = await fixture<HTMLElement>(staticHtml`<div>${unsafeStatic(markup({ connect, status }, fakeToken(900)))}</div>`);
+  const { root, remove } = attach(markup({ connect, status }, fakeToken(900)));
+  restore.push(remove);
   return {
     connect: root.querySelector<QboConnect>(connect)!,
     statuses: [...root.querySelectorAll<ClientSyncStatus>(status)],
@@ -218,10 +218,11 @@ describe('theme (issue 12 item 9)', () => {
     const connect = uniqueTag('qbo-connect-theme');
     customElements.define(connect, class extends QboConnect {});
     const token = fakeToken(900);
-    const root = await fixture<HTMLElement>(
-      staticHtml`<div><div style="color-scheme: dark; background: #0d1117"><${unsafeStatic(connect)} bff-url=${BFF} session-token=${token}></${unsafeStatic(connect)}></div>
-        <div style="color-scheme: light"><${unsafeStatic(connect)} theme="dark" bff-url=${BFF} session-token=${token}></${unsafeStatic(connect)}></div></div>`,
+    const { root, remove } = attach(
+      `<div style="color-scheme: dark; background: #0d1117"><${connect} bff-url="${BFF}" session-token="${token}"></${connect}></div>
+        <div style="color-scheme: light"><${connect} theme="dark" bff-url="${BFF}" session-token="${token}"></${connect}></div>`,
     );
+    restore.push(remove);
     const [following, forced] = [...root.querySelectorAll<QboConnect>(connect)];
     await waitFor(() => text(following!).includes('Acme') && text(forced!).includes('Acme'), 'both cards');
     const card = (element: QboConnect) => element.shadowRoot!.querySelector<HTMLElement>('[part="card"]')!;

@@ -1,9 +1,8 @@
-import { expect, fixture } from '@open-wc/testing';
-import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import { expect } from '@open-wc/testing';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { QboConnect } from '../qbo-connect/qbo-connect.ts';
 import { fakeToken, installFakeBff, uniqueTag } from '../test-support/fake-bff.ts';
-import { $, $$, waitFor } from '../test-support/queries.ts';
+import { $, $$, attach, waitFor } from '../test-support/queries.ts';
 import * as data from '../test-support/sync-status-data.ts';
 import { ClientSyncStatus } from './client-sync-status.ts';
 
@@ -22,7 +21,11 @@ const settings: OrganizationSettings = {
 };
 
 let restore: (() => void) | undefined;
-afterEach(() => restore?.());
+let detach: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  detach?.();
+});
 
 function serve(entries: data.SyncStatusEntryData[]) {
   const bff = installFakeBff(BFF, (request) => {
@@ -41,13 +44,12 @@ function serve(entries: data.SyncStatusEntryData[]) {
 async function list(width: number): Promise<ClientSyncStatus> {
   const tag = uniqueTag('client-sync-status-layout');
   customElements.define(tag, class extends ClientSyncStatus {});
-  const wrapper = await fixture<HTMLElement>(
-    staticHtml`<div style="width: ${width}px"><${unsafeStatic(tag)} bff-url=${BFF} session-token=${fakeToken(900)}></${unsafeStatic(tag)}></div>`,
-  );
-  const el = wrapper.firstElementChild as ClientSyncStatus;
+  const { root, remove } = attach(`<div style="width: ${width}px"><${tag} bff-url="${BFF}" session-token="${fakeToken(900)}"></${tag}></div>`);
+  detach = remove;
+  const el = root.querySelector(tag) as ClientSyncStatus;
   await waitFor(() => $$(el, '.body [role="row"]').length >= 3, 'the rows');
   await el.updateComplete;
-  await new Promise((resolve) => requestAnimationFrame(resolve));
+  // The row height is measured after a render; one more render places the rows by it.
   await el.updateComplete;
   return el;
 }
@@ -106,10 +108,9 @@ describe('layout (issue 12 items 4 and 5)', () => {
     serve([]);
     const tag = uniqueTag('qbo-connect-layout');
     customElements.define(tag, class extends QboConnect {});
-    const wrapper = await fixture<HTMLElement>(
-      staticHtml`<div style="width: 300px"><${unsafeStatic(tag)} bff-url=${BFF} session-token=${fakeToken(900)}></${unsafeStatic(tag)}></div>`,
-    );
-    const el = wrapper.firstElementChild as QboConnect;
+    const { root, remove } = attach(`<div style="width: 300px"><${tag} bff-url="${BFF}" session-token="${fakeToken(900)}"></${tag}></div>`);
+    detach = remove;
+    const el = root.querySelector(tag) as QboConnect;
     const button = await waitFor(() => el.shadowRoot!.querySelector<HTMLElement>('[part="connect-button"]'), 'Connect');
     const card = el.shadowRoot!.querySelector<HTMLElement>('[part="card"]')!.getBoundingClientRect();
     const rect = button.getBoundingClientRect();
