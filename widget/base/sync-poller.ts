@@ -51,14 +51,17 @@ export class SyncPoller implements ReactiveController {
     this.#inFlight = undefined;
   }
 
-  /** Polls as soon as possible (after the current request, if one is in flight). */
+  /**
+   * Polls as soon as possible (after the current request, if one is in flight), even in a hidden tab: someone asked
+   * (an action, a host's refresh()), unlike the repeats, which pause while hidden.
+   */
   now(): void {
     if (!this.#running) return;
     if (this.#inFlight) {
       this.#again = true;
       return;
     }
-    void this.#tick();
+    void this.#tick(true);
   }
 
   hostConnected(): void {
@@ -101,11 +104,12 @@ export class SyncPoller implements ReactiveController {
     }
     if (this.#inFlight !== controller) return; // stopped, restarted or disconnected meanwhile
     this.#inFlight = undefined;
-    if (!this.#running || !this.#connected || document.hidden) return;
+    if (!this.#running || !this.#connected) return;
     if (this.#again) {
       this.#again = false;
-      return void this.#tick();
+      return void this.#tick(true);
     }
+    if (document.hidden) return;
     this.#timer = setTimeout(() => void this.#tick(), clampPollDelay(delay));
   }
 }
