@@ -1,5 +1,4 @@
 import { aTimeout, expect } from '@open-wc/testing';
-import type { Connection } from '../../shared/api/connections.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { ClientSyncStatus } from '../client-sync-status/client-sync-status.ts';
 import { QboConnect } from '../qbo-connect/qbo-connect.ts';

@@ -14,11 +14,13 @@ import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
-import { entityProgress, runDuration, runProgress } from './progress-text.ts';
+import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
+import { entityProgress, runProgress } from './progress-text.ts';
 import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { scrollToReveal, visibleRange, type RowRange } from './row-window.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
+import { visibilityEditor, type VisibilityDraft } from './visibility-editor.ts';
 import { TypeAhead } from './type-ahead.ts';
 
 /** `ledgerlink-sync-started`: "Sync now" (or Retry) started a run, or joined one already queued (`coalesced`). */
@@ -60,16 +62,7 @@ declare global {
   }
 }
 
-type RunsState = { kind: 'loading' } | { kind: 'ready'; runs: SyncRun[] } | { kind: 'error'; message: string };
 
-/** Visibility being edited: one connection's (from its details) or the selection's (bulk). */
-interface VisibilityDraft {
-  target: string | { bulk: string[] };
-  mode: 'organization' | 'restricted';
-  userIds: ReadonlySet<string>;
-  busy: boolean;
-  error: string | undefined;
-}
 
 interface PrimaryAction {
   label: string;
@@ -1301,53 +1294,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
             ${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(sync.current_run.records_per_second)} per second
           </p>`
         : nothing}
-      ${entities.length > 0
-        ? html`<details class="disclosure entities">
-            <summary>${sync.current_run ? 'Progress by record type' : 'Records in the last run'}</summary>
-            <table class="mini-table">
-              <thead><tr><th scope="col">Record type</th><th scope="col" class="num">Done</th><th scope="col" class="bar-col"><span class="visually-hidden">Progress</span></th></tr></thead>
-              <tbody>
-                ${entities.map(
-                  (entity) => html`<tr>
-                    <th scope="row">${entity.type}</th>
-                    <td class="num">${entity.text}</td>
-                    <td class="bar-col">
-                      <span
-                        class="progress mini ${entity.percent === undefined ? 'indeterminate' : ''}"
-                        role="progressbar"
-                        aria-label=${entity.type}
-                        aria-valuemin="0"
-                        aria-valuemax="100"
-                        aria-valuenow=${entity.percent ?? nothing}
-                        aria-valuetext=${entity.percent === undefined ? entity.text : `${entity.percent} percent`}
-                        ><span class="fill" style="width: ${entity.percent ?? 100}%"></span
-                      ></span>
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </details>`
-        : nothing}
-      ${sync.health
-        ? html`<details class="disclosure health-checks">
-            <summary>Health checks · ${sync.health.score} of 100</summary>
-            ${sync.health.checks.length === 0
-              ? html`<p class="muted">No checks ran.</p>`
-              : html`<ul class="checks">
-                  ${sync.health.checks.map(
-                    (check) => html`<li class=${check.count > 0 ? 'has-issues' : 'clean'}>
-                      <span class="check-label">${check.label}</span>
-                      <span class="check-count num">${check.count > 0 ? count.format(check.count) : html`<span aria-hidden="true">✓</span><span class="visually-hidden">none</span>`}</span>
-                      ${check.examples.length > 0
-                        ? html`<span class="examples muted">e.g. ${check.examples.slice(0, 5).map((example) => example.name).join(', ')}${check.count > check.examples.length ? ', …' : ''}</span>`
-                        : nothing}
-                    </li>`,
-                  )}
-                </ul>
-                <p class="muted small">Checked ${formatRelativeTime(sync.health.computed_at, { locale })}.</p>`}
-          </details>`
-        : nothing}
+      ${entities.length > 0 ? entityTable(entities, sync.current_run !== null) : nothing}
+      ${sync.health ? healthChecks(sync.health, locale) : nothing}
       <details
         class="disclosure history"
         @toggle=${(event: Event) => {
@@ -1355,7 +1303,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         }}
       >
         <summary>Sync history</summary>
-        ${this.#renderRuns(runs, id)}
+        ${runHistory(runs, locale, () => void this.#loadRuns(id))}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
       ${this.#renderDetailActions(row, status)}
@@ -1426,35 +1374,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this.#focusAfterUpdate = kind === 'reimport' ? `[data-reimport-for="${cssEscape(id)}"]` : `[data-disconnect-for="${cssEscape(id)}"]`;
   }
 
-  #renderRuns(state: RunsState | undefined, id: string): TemplateResult {
-    if (!state || state.kind === 'loading') return html`<p class="muted" aria-busy="true">Loading history…</p>`;
-    if (state.kind === 'error') {
-      return html`<p class="muted">History could not be loaded: ${state.message}
-        <button type="button" class="button quiet small" @click=${() => void this.#loadRuns(id)}>Retry</button></p>`;
-    }
-    if (state.runs.length === 0) return html`<p class="muted">No syncs yet.</p>`;
-    const locale = this.#locale;
-    const count = new Intl.NumberFormat(locale);
-    const statusWords: Record<SyncRun['status'], string> = { queued: 'Waiting', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' };
-    return html`<table class="mini-table runs">
-      <thead>
-        <tr><th scope="col">Started</th><th scope="col">Kind</th><th scope="col">Result</th><th scope="col" class="num">Records</th><th scope="col" class="num">Took</th></tr>
-      </thead>
-      <tbody>
-        ${state.runs.slice(0, 50).map((run) => {
-          const at = run.started_at ?? run.queued_at;
-          return html`<tr>
-            <td><time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time></td>
-            <td>${run.kind === 'initial' ? 'First import' : 'Changes'} · ${triggerWords[run.trigger]}</td>
-            <td class="run-${run.status}" title=${run.error?.message ?? nothing}>${statusWords[run.status]}</td>
-            <td class="num">${count.format(run.progress.done)}</td>
-            <td class="num">${runDuration(run, locale) ?? '—'}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`;
-  }
-
   #renderVisibility(row: SyncStatusRow): TemplateResult {
     const draft = this._draft;
     if (draft && draft.target === row.connection.id) return this.#renderVisibilityEditor(draft);
@@ -1468,68 +1387,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #renderVisibilityEditor(draft: VisibilityDraft): TemplateResult {
-    const bulk = typeof draft.target === 'object' ? draft.target.bulk : undefined;
-    const count = new Intl.NumberFormat(this.#locale);
-    const title = bulk
-      ? `Who can see the ${count.format(bulk.length)} selected ${bulk.length === 1 ? 'company' : 'companies'}`
-      : 'Who can see this company';
-    const setDraft = (patch: Partial<VisibilityDraft>) => (this._draft = { ...draft, ...patch });
-    return html`<form
-      class="visibility-editor"
-      part="visibility-editor"
-      aria-labelledby="visibility-title"
-      @submit=${(event: Event) => {
-        event.preventDefault();
-        void this.#saveVisibility();
-      }}
-      @keydown=${(event: KeyboardEvent) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          event.stopPropagation();
-          this.#closeVisibility();
-        }
-      }}
-    >
-      <fieldset>
-        <legend id="visibility-title">${title}</legend>
-        <label class="radio">
-          <input type="radio" name="visibility-mode" value="organization" .checked=${live(draft.mode === 'organization')} @change=${() => setDraft({ mode: 'organization' })} />
-          Everyone in your organization
-        </label>
-        <label class="radio">
-          <input type="radio" name="visibility-mode" value="restricted" .checked=${live(draft.mode === 'restricted')} @change=${() => setDraft({ mode: 'restricted' })} />
-          Selected people
-        </label>
-        ${draft.mode === 'restricted'
-          ? this.users.length === 0
-            ? html`<p class="muted small people-empty">No people to choose from. Admins still see every company.</p>`
-            : html`<div class="people" role="group" aria-label="People who can see it">
-                ${this.users.map(
-                  (user) => html`<label class="check">
-                    <input
-                      type="checkbox"
-                      value=${user.id}
-                      .checked=${live(draft.userIds.has(user.id))}
-                      @change=${(event: Event) => {
-                        const ids = new Set(draft.userIds);
-                        if ((event.target as HTMLInputElement).checked) ids.add(user.id);
-                        else ids.delete(user.id);
-                        setDraft({ userIds: ids });
-                      }}
-                    />
-                    ${user.name}
-                  </label>`,
-                )}
-              </div>
-              <p class="muted small">${draft.userIds.size === 0 ? 'Nobody chosen: only admins will see it.' : `${count.format(draft.userIds.size)} chosen. Admins always see every company.`}</p>`
-          : nothing}
-      </fieldset>
-      ${draft.error ? html`<p class="editor-error" role="alert">${draft.error}</p>` : nothing}
-      <div class="editor-actions">
-        <button type="submit" class="button primary small" aria-disabled=${draft.busy ? 'true' : nothing}>${draft.busy ? 'Saving…' : 'Save'}</button>
-        <button type="button" class="button small" @click=${() => this.#closeVisibility()}>Cancel</button>
-      </div>
-    </form>`;
+    return visibilityEditor(draft, {
+      users: this.users,
+      locale: this.#locale,
+      change: (patch) => (this._draft = { ...draft, ...patch }),
+      save: () => void this.#saveVisibility(),
+      close: () => this.#closeVisibility(),
+    });
   }
 }
 
@@ -1538,22 +1402,6 @@ const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" hei
   <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
   <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
 </svg>`;
-
-const triggerWords: Record<SyncRun['trigger'], string> = {
-  connect: 'on connect',
-  schedule: 'scheduled',
-  manual: 'Sync now',
-  webhook: 'on change',
-};
-
-function runSummary(run: SyncRun, locale: string | undefined): string {
-  const count = new Intl.NumberFormat(locale);
-  const result = run.status === 'succeeded' ? 'Succeeded' : run.status === 'failed' ? 'Failed' : 'Running';
-  const took = runDuration(run, locale);
-  return [result, `${count.format(run.progress.done)} records`, took ? `took ${took}` : undefined, run.finished_at ? formatRelativeTime(run.finished_at, { locale }) : undefined]
-    .filter(Boolean)
-    .join(' · ');
-}
 
 /** What the history table shows of a row's runs: when it changes, an open history is read again. */
 function runSignature(row: SyncStatusRow): string {
