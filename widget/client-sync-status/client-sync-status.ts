@@ -8,6 +8,7 @@ import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
+import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
@@ -17,7 +18,6 @@ import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
 import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
 import { entityProgress, runProgress } from './progress-text.ts';
 import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
-import { scrollToReveal, visibleRange, type RowRange } from './row-window.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
 import { visibilityEditor, type VisibilityDraft } from './visibility-editor.ts';
@@ -172,7 +172,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _runs: { state: true },
     _notice: { state: true },
     _announcement: { state: true },
-    _range: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
     _noticeRetry: { state: true },
@@ -199,7 +198,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _runs: ReadonlyMap<string, RunsState>;
   declare private _notice: string | undefined;
   declare private _announcement: string;
-  declare private _range: RowRange;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
   /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
@@ -227,12 +225,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
   #filtered: SyncStatusRow[] = [];
   #watched = new Map<string, string>();
   #reported = new Set<string>();
-  #rowHeight = DEFAULT_ROW_HEIGHT;
-  /** The header row's height (styles say 34px); measured after render. */
-  #headerHeight = 34;
-  #viewport = 560;
-  #resize: ResizeObserver | undefined;
-  #observed: HTMLElement | undefined;
+  /** Which rows are rendered for the scroll position, and the row height the styles give them. */
+  #window = new WindowedRows(this, {
+    scroller: '.scroller',
+    row: '.body [role="row"]',
+    header: '.header-row',
+    rowHeight: DEFAULT_ROW_HEIGHT,
+    headerHeight: 34,
+  });
   #typeAhead = new TypeAhead();
   #focusAfterUpdate: string | undefined;
   #openHealth = false;
@@ -250,7 +250,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._pending = new Map();
     this._runs = new Map();
     this._announcement = '';
-    this._range = { start: 0, end: 0 };
     this._refreshFailed = false;
   }
 
@@ -274,8 +273,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
-    this.#resize?.disconnect();
-    this.#observed = undefined;
   }
 
   protected override sessionChanged(): void {
@@ -288,13 +285,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
     // Private state is not in keyof this; the map holds it all the same.
     const state = changed as ReadonlyMap<PropertyKey, unknown>;
     if (state.has('_rows') || state.has('_query') || state.has('_filter')) this.#refilter();
-    if (state.has('_rows') || state.has('_query') || state.has('_filter') || state.has('_phase')) this.#updateRange();
+    if (state.has('_rows') || state.has('_query') || state.has('_filter') || state.has('_phase')) this.#window.setCount(this.#filtered.length);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    this.#observeScroller();
-    this.#measureRows();
     const target = this.#focusAfterUpdate;
     if (target) {
       this.#focusAfterUpdate = undefined;
@@ -644,7 +639,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const onRow = target === rowElement;
     const index = this.#filtered.findIndex((row) => row.connection.id === rowElement.dataset.id);
     if (index < 0) return;
-    const page = Math.max(1, Math.floor(this.#bodyViewport / this.#rowHeight) - 1);
+    const page = this.#window.page;
     const row = this.#filtered[index];
     let next: number | undefined;
     switch (event.key) {
@@ -700,58 +695,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const row = this.#filtered[index];
     if (!row) return;
     this._activeId = row.connection.id;
-    const scroller = this.#scroller;
-    if (scroller) {
-      const top = scrollToReveal(index, scroller.scrollTop, this.#bodyViewport, this.#rowHeight);
-      if (top !== undefined) scroller.scrollTop = top;
-      this.#updateRange();
-    }
+    this.#window.reveal(index);
     this.#focusAfterUpdate = `[role="row"][data-id="${cssEscape(row.connection.id)}"]`;
     this.requestUpdate();
-  }
-
-  get #scroller(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.scroller');
-  }
-
-  get #bodyViewport(): number {
-    return Math.max(this.#rowHeight, this.#viewport - this.#headerHeight);
-  }
-
-  #onScroll = (): void => this.#updateRange();
-
-  #updateRange(): void {
-    const scrollTop = this.#scroller?.scrollTop ?? 0;
-    const range = visibleRange(scrollTop, this.#bodyViewport, this.#rowHeight, this.#filtered.length);
-    if (range.start !== this._range.start || range.end !== this._range.end) this._range = range;
-  }
-
-  #observeScroller(): void {
-    const scroller = this.#scroller ?? undefined;
-    if (scroller === this.#observed) return;
-    this.#resize ??= new ResizeObserver(() => {
-      const current = this.#scroller;
-      if (!current) return;
-      this.#viewport = current.clientHeight || this.#viewport;
-      // A new width may mean another layout (two-line rows, stacked cards) with another row height.
-      this.#measureRows();
-      this.#updateRange();
-    });
-    this.#resize.disconnect();
-    this.#observed = scroller;
-    if (scroller) this.#resize.observe(scroller);
-  }
-
-  /** Row height comes from CSS (themable); the windowing maths follows whatever the styles say. */
-  #measureRows(): void {
-    const row = this.renderRoot.querySelector<HTMLElement>('.body [role="row"]');
-    const header = this.renderRoot.querySelector<HTMLElement>('.header-row');
-    if (header) this.#headerHeight = header.offsetHeight;
-    if (row && row.offsetHeight > 0 && row.offsetHeight !== this.#rowHeight) {
-      this.#rowHeight = row.offsetHeight;
-      this.#updateRange();
-      this.requestUpdate(); // rows are placed by the row height
-    }
   }
 
   #toggleSelected(id: string): void {
@@ -931,7 +877,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         aria-rowcount=${rows.length + 1}
         aria-colcount=${columns}
         aria-multiselectable=${admin ? 'true' : nothing}
-        @scroll=${this.#onScroll}
+        @scroll=${this.#window.onScroll}
       >
         <div role="rowgroup" class="header">
           <div role="row" class="row header-row ${admin ? 'admin' : ''}" part="header" aria-rowindex="1">
@@ -962,7 +908,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <div
           role="rowgroup"
           class="body"
-          style="height: ${rows.length * this.#rowHeight}px"
+          style="height: ${rows.length * this.#window.rowHeight}px"
           @keydown=${this.#onGridKeydown}
           @focusin=${(event: FocusEvent) => {
             const id = (event.target as HTMLElement).closest<HTMLElement>('[data-id]')?.dataset.id;
@@ -1002,15 +948,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   /** The rows in the window, plus the active row wherever it is, so keyboard focus is never dropped by scrolling. */
   #renderedIndexes(): number[] {
-    const { start, end } = this._range;
-    const indexes: number[] = [];
-    for (let i = start; i < Math.min(end, this.#filtered.length); i += 1) indexes.push(i);
-    const active = this.#filtered.findIndex((row) => row.connection.id === this._activeId);
-    if (active >= 0 && (active < start || active >= end)) {
-      indexes.push(active);
-      indexes.sort((a, b) => a - b);
-    }
-    return indexes;
+    return this.#window.indexes(this.#filtered.findIndex((row) => row.connection.id === this._activeId));
   }
 
   #renderRow(row: SyncStatusRow, index: number, admin: boolean): TemplateResult {
@@ -1034,7 +972,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       tabindex=${tab}
       aria-rowindex=${index + 2}
       aria-selected=${admin ? String(selected) : nothing}
-      style="transform: translateY(${index * this.#rowHeight}px)"
+      style="transform: translateY(${index * this.#window.rowHeight}px)"
     >
       ${admin
         ? html`<div role="gridcell" class="cell select">
