@@ -443,6 +443,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ? { label: 'Reconnect', kind: 'reconnect', disabledReason: undefined, describedBy: undefined }
         : { label: 'Reconnect', kind: 'reconnect', disabledReason: this.#connectNote, describedBy: 'permission-connect' };
     }
+    if (waitsForRetry(row) && !this._pending.has(id)) {
+      // Asking now pulls the waiting run forward (the server coalesces onto it) instead of waiting for its time.
+      return this.#canSync
+        ? { label: 'Retry now', kind: 'retry', disabledReason: undefined, describedBy: undefined }
+        : { label: 'Retry now', kind: 'retry', disabledReason: this.#syncNote, describedBy: 'permission-sync' };
+    }
     if (status.run || this._pending.has(id)) {
       return { label: 'Syncing…', kind: 'sync', disabledReason: 'A sync is already running.', describedBy: statusId };
     }
@@ -467,7 +473,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
   async #syncNow(row: SyncStatusRow, full: boolean): Promise<void> {
     const id = row.connection.id;
     const name = companyLabel(row.connection);
-    if (!this.#canSync || this._pending.has(id) || row.sync.current_run) return;
+    if (!this.#canSync || this._pending.has(id) || (row.sync.current_run && !waitsForRetry(row))) return;
     this.#clearNotice();
     this._pending = new Map(this._pending).set(id, { runId: '', at: Date.now() });
     try {
@@ -1340,6 +1346,12 @@ const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" hei
   <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
   <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
 </svg>`;
+
+/** A run queued again after a failure, waiting for its next try (reason and time in its error). */
+function waitsForRetry(row: SyncStatusRow): boolean {
+  const run = row.sync.current_run;
+  return run?.status === 'queued' && run.error?.retry_at !== null && run.error?.retry_at !== undefined;
+}
 
 /** What the history table shows of a row's runs: when it changes, an open history is read again. */
 function runSignature(row: SyncStatusRow): string {

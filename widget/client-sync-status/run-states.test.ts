@@ -68,16 +68,21 @@ describe('run states in words (issue 12 item 2)', () => {
     const retryAt = new Date(Date.now() + 11 * 60_000).toISOString();
     const error = data.syncError('provider_unavailable', { message: 'QuickBooks is not responding right now. We will try again automatically.', retry_at: retryAt });
     const waiting = activeRun(data.entry({ connection: { company_name: 'Acme Landscaping LLC' } }), { status: 'queued', started_at: null, error, progress: { total: null, done: 0, entities: [] } });
-    const { el } = await mount([waiting]);
+    const { el, bff } = await mount([waiting]);
     const at = formatClockTime(retryAt);
     const row = $(el, '.body [role="row"]')!;
     expect(textOf(row)).to.contain(`QuickBooks is not responding; we'll retry at ${at}`);
     expect(textOf(row)).not.to.contain('Waiting to start');
     expect(textOf(row)).not.to.contain('Starting…');
+    // Waiting is not running: the person may pull the next try forward.
+    expect(textOf(row.querySelector('[part="sync-button"]'))).to.equal('Retry now');
+    expect(row.querySelector('[part="sync-button"]')?.getAttribute('aria-disabled')).to.equal(null);
     row.querySelector<HTMLElement>('[part="details-button"]')!.click();
     await waitFor(() => $(el, '[part="details"]'), 'details');
     expect(textOf($(el, '[part="details"]'))).to.contain(`QuickBooks is not responding; we'll retry at ${at}`);
     expect(textOf($(el, '[part="details"]'))).to.contain('QuickBooks is not responding right now.');
+    row.querySelector<HTMLElement>('[part="sync-button"]')!.click();
+    await waitFor(() => requestsTo(bff, 'POST', `/v1/widget/connections/${waiting.connection.id}/sync`).length === 1, 'Retry now posted');
   });
 
   it('words every engine state: trying again, throttled with resume time, counting, importing % of the whole', () => {
