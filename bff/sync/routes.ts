@@ -11,7 +11,7 @@ import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { getSettings } from '../organizations/store.ts';
 import { loadProgress, presentRun, requestSync, type RunRow } from './runs.ts';
-import { POLL_ACTIVE_MS, POLL_IDLE_MS, syncStatus } from './status.ts';
+import { POLL_ACTIVE_MS, POLL_IDLE_MS, presentActiveRun, syncStatus } from './status.ts';
 
 export const syncRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -32,7 +32,8 @@ async function startSync(deps: Deps, connection: ConnectionRow, full: boolean) {
 async function runHistory(deps: Deps, connectionId: string) {
   const rows = await deps.sql<RunRow[]>`select * from sync_runs where connection_id = ${connectionId} order by queued_at desc limit 50`;
   const now = deps.now();
-  return Promise.all(rows.map(async (run) => presentRun(run, run.status === 'running' || run.status === 'queued' ? await loadProgress(deps.sql, run.id) : [], now)));
+  // An active run reads as the status does (totals only once every type is counted), so history and row agree.
+  return Promise.all(rows.map(async (run) => (run.status === 'running' || run.status === 'queued' ? presentActiveRun(run, await loadProgress(deps.sql, run.id), now) : presentRun(run, [], now))));
 }
 
 async function statusOf(deps: Deps, rows: ConnectionRow[]) {

@@ -43,9 +43,13 @@ export const SyncRun = z
     trigger: z.enum(['connect', 'schedule', 'manual', 'webhook']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed']),
     progress: z.object({
-      total: z.number().int().nullable(),
+      total: z.number().int().nullable().meta({
+        description: 'Records in the whole company: null until every enabled record type is counted (a first import counts each type as it reaches it).',
+      }),
       done: z.number().int(),
       entities: z.array(EntityProgress),
+      types_counted: z.number().int().optional().meta({ description: 'Active first import: record types counted so far.' }),
+      types_total: z.number().int().optional().meta({ description: 'Active first import: record types this import reads.' }),
     }),
     records_per_second: z.number().nullable().meta({ description: 'Measured over the run so far.' }),
     eta_seconds: z.number().int().nullable().meta({ description: 'From measured throughput; null until measurable.' }),
@@ -84,6 +88,9 @@ export const ConnectionSync = z
     last_run: SyncRun.nullable().meta({ description: 'The most recent finished run.' }),
     last_successful_sync_at: Timestamp.nullable(),
     next_scheduled_at: Timestamp.nullable(),
+    throttled_until: Timestamp.nullable().meta({
+      description: 'QuickBooks limited how often we may call it for this company (a 429): no call goes out until then.',
+    }),
     health: Health.nullable(),
     stale: z.boolean().meta({ description: 'True when the last success is older than the schedule promises.' }),
     visibility: z.object({ mode: z.enum(['organization', 'restricted']), user_ids: z.array(z.string()) }),

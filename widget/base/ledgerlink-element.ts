@@ -1,6 +1,7 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { BffClient } from './bff-client.ts';
 import { getDefaults, onDefaultsChange } from './configure.ts';
+import { ConnectionStore } from './connection-store.ts';
 import { SessionSource, type FetchSessionToken } from './session-source.ts';
 import { themeStyles } from './theme.ts';
 
@@ -19,7 +20,8 @@ const bundleOrigin = (() => {
  *
  * @attr bff-url - Base URL of the Ledgerlink BFF. Default: `Ledgerlink.configure({bffUrl})`, else the origin the bundle came from.
  * @attr session-token - A session token minted by the host backend (POST /v1/sessions). Prefer `fetchSessionToken`.
- * @attr theme - `light` (default), `dark`, or `auto` (follows the system).
+ * @attr theme - Unset (default): follow the host page's CSS `color-scheme`. `light` or `dark`: that palette, on the
+ *   component's own surface. `auto`: follow the system setting.
  */
 export class LedgerlinkElement extends LitElement {
   static override styles = [themeStyles];
@@ -49,6 +51,17 @@ export class LedgerlinkElement extends LitElement {
     const baseUrl = this.bffUrl || getDefaults().bffUrl || bundleOrigin;
     if (this.#client?.baseUrl !== baseUrl) this.#client = new BffClient(baseUrl, this.#tokens);
     return this.#client;
+  }
+
+  /**
+   * The page's shared connection state for this element's BFF and session (see ConnectionStore): every element
+   * with the same BFF and session gets the same store. Undefined while the element has no session.
+   */
+  protected connectionStore(): ConnectionStore | undefined {
+    if (!this.hasSession) return undefined;
+    const baseUrl = this.bffUrl || getDefaults().bffUrl || bundleOrigin;
+    const fetcher = this.fetchSessionToken ?? getDefaults().fetchSessionToken; // wins over a static token, as in #tokens
+    return ConnectionStore.of(baseUrl, { token: this.sessionToken, fetcher });
   }
 
   /** True once the element has some way to obtain a session. */

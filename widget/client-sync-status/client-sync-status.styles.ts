@@ -11,9 +11,21 @@ export const clientSyncStatusStyles = css`
     --_health-poor: var(--ll-sync-status-health-poor, var(--_danger));
     --_row-hover: var(--ll-sync-status-row-hover, var(--_surface-raised));
     --_row-selected: var(--ll-sync-status-row-selected, color-mix(in srgb, var(--_accent) 9%, var(--_surface)));
-    --_cols: minmax(180px, 1.5fr) minmax(230px, 2fr) 112px 64px 176px;
-    --_cols-admin: 40px minmax(170px, 1.5fr) minmax(230px, 2fr) 104px 64px 150px 176px;
+    /* Columns fit their content: "3 minutes ago" and "Reconnecting…" + "Details" never cut; status takes the rest and wraps. */
+    --_cols: minmax(140px, 1.2fr) minmax(200px, 2fr) 9.5em 5.5em 13.5em;
+    --_cols-admin: 40px minmax(130px, 1.2fr) minmax(190px, 2fr) 9.5em 5.5em 8.5em 13.5em;
+    /* Rows are as tall as their layout needs: one line of columns (wide), two lines, or a stacked card (narrow). */
+    --_row-height-wide: var(--ll-sync-status-row-height, 60px);
+    --_row-height: var(--_row-height-wide);
+    container: sync-status / inline-size;
     font-variant-numeric: tabular-nums;
+  }
+
+  /* A forced theme paints the element's own surface (theme.ts); the toolbar then needs room from its edge. */
+  :host([theme='light']),
+  :host([theme='dark']),
+  :host([theme='auto']) {
+    padding: calc(var(--_space) * 2);
   }
 
   .small {
@@ -49,7 +61,12 @@ export const clientSyncStatusStyles = css`
   }
 
   /* ── Notes above the list ──────────────────────────────────────────────── */
-  .permission-notes,
+  .permission-notes {
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 1);
+    margin-bottom: calc(var(--_space) * 3);
+  }
   .notice {
     display: flex;
     flex-direction: column;
@@ -102,15 +119,6 @@ export const clientSyncStatusStyles = css`
   .row.admin {
     grid-template-columns: var(--_cols-admin);
   }
-  /* Narrower than the columns need: the list scrolls sideways instead of squeezing text into nothing. */
-  .header-row,
-  .body .row {
-    min-width: 820px;
-  }
-  .header-row.admin,
-  .body .row.admin {
-    min-width: 960px;
-  }
   .header-row {
     height: 34px;
     background: var(--_surface-raised);
@@ -139,11 +147,19 @@ export const clientSyncStatusStyles = css`
     justify-content: flex-end;
     gap: calc(var(--_space) * 1);
   }
+  .cell.client,
+  .cell.status {
+    overflow: visible;
+  }
+  /* Long names take two lines, then end with … and keep the whole name in the title (and in details). */
   .name {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
     font-weight: 500;
+    line-height: 1.3;
   }
   .last-sync time,
   .facts time,
@@ -191,17 +207,19 @@ export const clientSyncStatusStyles = css`
     background: transparent;
     box-shadow: inset 0 0 0 1.5px var(--_text-muted);
   }
+  /* The bar above, the words under it: "33% · ~10 seconds left" has the cell's whole width and may wrap. */
   .progress-wrap {
     display: flex;
-    align-items: center;
-    gap: calc(var(--_space) * 2.5);
+    flex-direction: column;
+    align-items: flex-start;
+    gap: calc(var(--_space) * 1);
     min-width: 0;
     width: 100%;
   }
   .progress {
     position: relative;
-    flex: 0 1 140px;
-    min-width: 64px;
+    flex: none;
+    width: min(100%, 220px);
     height: 6px;
     border-radius: 3px;
     background: var(--_progress-track);
@@ -226,23 +244,34 @@ export const clientSyncStatusStyles = css`
       transform: translateX(290%);
     }
   }
-  .progress-text {
+  .progress-text,
+  .error-text .text {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    line-height: 1.3;
+  }
+  .progress-text {
     color: var(--_text-muted);
     font-size: 0.93em;
   }
+  .progress-wrap.waiting .progress-text {
+    color: var(--_warning);
+  }
+  .wait-icon {
+    display: inline-block;
+    vertical-align: -2px;
+    margin-right: 4px;
+  }
   .error-text {
     display: inline-flex;
-    align-items: center;
+    align-items: flex-start;
     gap: calc(var(--_space) * 2);
     min-width: 0;
   }
-  .error-text .text {
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+  .error-text .icon {
+    margin-top: 1px;
   }
   .error-text .icon {
     flex: none;
@@ -345,17 +374,25 @@ export const clientSyncStatusStyles = css`
   .detail-head {
     margin-bottom: calc(var(--_space) * 3);
   }
+  .detail-head {
+    flex-wrap: wrap;
+  }
   .detail-head .progress-wrap {
     width: auto;
-    flex: 0 1 320px;
+    flex: 1 1 240px;
+  }
+  .detail-head .progress-text,
+  .detail-head .error-text .text,
+  .card-status .progress-text,
+  .card-status .error-text .text {
+    -webkit-line-clamp: unset;
+    display: block;
   }
   .detail-title,
   .card-title {
     font-weight: 600;
     font-size: 1.08em;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    overflow-wrap: anywhere;
     border-radius: 2px;
   }
   .detail-title:focus {
@@ -468,6 +505,21 @@ export const clientSyncStatusStyles = css`
   .checks .clean .check-count {
     color: var(--_success);
   }
+  .detail-actions.confirm {
+    flex-direction: column;
+    align-items: flex-start;
+  }
+  .confirm-buttons {
+    display: flex;
+    gap: calc(var(--_space) * 2);
+  }
+  .button.danger {
+    border-color: var(--_danger);
+    color: var(--_danger);
+  }
+  .button.danger:hover {
+    background: color-mix(in srgb, var(--_danger) 8%, var(--_surface));
+  }
   .visibility-summary,
   .detail-actions {
     display: flex;
@@ -543,5 +595,127 @@ export const clientSyncStatusStyles = css`
   }
   .card-status .progress-wrap .progress {
     flex-basis: 240px;
+  }
+
+  .mini-table.runs {
+    table-layout: auto;
+  }
+
+  /* ── Narrower than the columns: two lines per row, then stacked cards (container queries) ── */
+  /* The host is the container, so the row height is set on its descendants, where queries apply. */
+  @container sync-status (max-width: 900px) {
+    .scroller,
+    .skeleton {
+      --_row-height: 84px;
+    }
+    .header-row {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      border: 0;
+    }
+    .body .row,
+    .body .row.admin {
+      grid-template-columns: minmax(0, 1fr) auto auto;
+      grid-template-areas:
+        'client last health'
+        'status status actions';
+      align-items: center;
+      row-gap: calc(var(--_space) * 1);
+      padding: calc(var(--_space) * 2) 0;
+    }
+    .body .row.admin {
+      grid-template-columns: 40px minmax(0, 1fr) auto auto;
+      grid-template-areas:
+        'select client last health'
+        'select status status actions';
+    }
+    .body .cell {
+      height: auto;
+    }
+    .body .cell.select {
+      grid-area: select;
+    }
+    .body .cell.client {
+      grid-area: client;
+    }
+    .body .cell.status {
+      grid-area: status;
+    }
+    .body .cell.last-sync {
+      grid-area: last;
+      color: var(--_text-muted);
+      font-size: 0.93em;
+    }
+    /* The column header is gone: the cell says what it is. */
+    .body .cell.last-sync::before {
+      content: 'Last sync ';
+      white-space: pre;
+    }
+    .body .cell.num {
+      grid-area: health;
+    }
+    .body .cell.visibility {
+      display: none;
+    }
+    .body .cell.actions {
+      grid-area: actions;
+    }
+    .name {
+      -webkit-line-clamp: 1;
+    }
+  }
+  @container sync-status (max-width: 520px) {
+    .scroller,
+    .skeleton {
+      --_row-height: 168px;
+    }
+    .body .row,
+    .body .row.admin {
+      grid-template-columns: minmax(0, 1fr) auto;
+      grid-template-areas:
+        'client health'
+        'status status'
+        'last last'
+        'actions actions';
+      align-content: center;
+      row-gap: calc(var(--_space) * 1.5);
+      padding: calc(var(--_space) * 3) 0;
+    }
+    .body .row.admin {
+      grid-template-columns: 36px minmax(0, 1fr) auto;
+      grid-template-areas:
+        'select client health'
+        'select status status'
+        'select last last'
+        'select actions actions';
+    }
+    .body .cell.select {
+      align-self: start;
+      padding-top: 2px;
+    }
+    .body .cell.actions {
+      justify-content: flex-start;
+    }
+    .search {
+      flex: 1 1 100%;
+      width: auto;
+    }
+    .skeleton-row {
+      grid-template-columns: 1fr 1fr;
+    }
+    .facts {
+      grid-template-columns: 1fr;
+    }
+    .mini-table.runs th:nth-child(2),
+    .mini-table.runs td:nth-child(2) {
+      display: none;
+    }
+    .notice {
+      flex-direction: column;
+      align-items: flex-start;
+    }
   }
 `;

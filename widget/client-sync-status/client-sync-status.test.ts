@@ -346,7 +346,7 @@ describe('<client-sync-status>', () => {
     expect($(el, '.load-error')?.textContent).to.contain('not available to you');
   });
 
-  it('moves between rows with arrows, Home/End and type-ahead; Enter runs the row action', async () => {
+  it('moves between rows with arrows, Home/End and type-ahead; Enter opens the row details and starts nothing', async () => {
     const { el, bff, world } = await setup();
     await ready(el);
     const focused = () => el.shadowRoot!.activeElement as HTMLElement | null;
@@ -370,7 +370,11 @@ describe('<client-sync-status>', () => {
     await key('ArrowUp');
     expect(focused()?.querySelector('.name')?.textContent).to.equal('Harbor Dental Group');
     await key('Enter');
-    await waitFor(() => requestsTo(bff, 'POST', `/v1/widget/connections/${world.list[1]!.connection.id}/sync`).length === 1, 'sync posted');
+    // Issue 12 item 8: Enter on a row used to start a sync; a keyboard user exploring the list must not write anything.
+    await waitFor(() => $(el, '[part="details"]'), 'details open');
+    expect($(el, '.detail-title')?.textContent).to.equal('Harbor Dental Group');
+    expect($(el, `[data-details-for="${world.list[1]!.connection.id}"]`)?.getAttribute('aria-expanded')).to.equal('true');
+    expect(bff.requests.filter((request) => request.method === 'POST')).to.have.length(0);
   });
 
   it('renders 5,000 rows quickly with only a window of them in the DOM', async () => {

@@ -3,23 +3,24 @@ import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
+import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
-import type { ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
-import type { OrganizationSettings } from '../../shared/api/organizations.ts';
-import type { SessionInfo } from '../../shared/api/sessions.ts';
+import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
-import { onlyRolesCan } from './permission-text.ts';
-import { entityProgress, runDuration, runProgress } from './progress-text.ts';
+import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
+import { entityProgress, runProgress } from './progress-text.ts';
 import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
-import { scrollToReveal, visibleRange, type RowRange } from './row-window.ts';
 import { providerName } from './sync-error-text.ts';
-import { SyncPoller } from './sync-poller.ts';
 import { observe } from './sync-transitions.ts';
+import { visibilityEditor, type VisibilityDraft } from './visibility-editor.ts';
 import { TypeAhead } from './type-ahead.ts';
 
 /** `ledgerlink-sync-started`: "Sync now" (or Retry) started a run, or joined one already queued (`coalesced`). */
@@ -61,16 +62,7 @@ declare global {
   }
 }
 
-type RunsState = { kind: 'loading' } | { kind: 'ready'; runs: SyncRun[] } | { kind: 'error'; message: string };
 
-/** Visibility being edited: one connection's (from its details) or the selection's (bulk). */
-interface VisibilityDraft {
-  target: string | { bulk: string[] };
-  mode: 'organization' | 'restricted';
-  userIds: ReadonlySet<string>;
-  busy: boolean;
-  error: string | undefined;
-}
 
 interface PrimaryAction {
   label: string;
@@ -103,9 +95,15 @@ const PENDING_TIMEOUT_MS = 30_000;
  * Polls the BFF as often as it suggests (between 1 and 60 seconds), never while the page is hidden or the element
  * is out of the DOM. Lists of thousands stay fast: only the rows in view are rendered.
  *
- * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter runs the
- * row's action (Sync now, Retry, Reconnect) or opens its details; Space selects the row (admins); Escape closes
- * details. Tab moves from the active row into its buttons.
+ * Every element of the page shares one connection state (see `ConnectionStore`): a disconnect or reconnect in a
+ * `<qbo-connect>` shows here at once, and each poll reaches every element. Rows offer the action that fits their state:
+ * Reconnect (QuickBooks stopped accepting access, or the company was disconnected), Retry, Sync now; details add
+ * Disconnect and Re-import everything, each confirmed first. Below its own width of 900px rows become two lines,
+ * below 520px stacked cards (container queries: the host's layout decides, not the viewport).
+ *
+ * Keyboard: Up/Down, Page Up/Down, Home/End move between rows; typing letters jumps to a company; Enter opens the
+ * row's details (it never starts a sync); Space selects the row (admins); Escape closes details. Tab moves from the
+ * active row into its buttons.
  *
  * @summary Sync status of every connected company, live.
  *
@@ -118,6 +116,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @event {CustomEvent<SyncCompletedEventDetail>} ledgerlink-sync-completed - A run finished successfully (once per run).
  * @event {CustomEvent<SyncFailedEventDetail>} ledgerlink-sync-failed - A run failed (once per run).
  * @event {CustomEvent<NeedsReconnectEventDetail>} ledgerlink-needs-reconnect - A company turned "Reconnect needed".
+ * @event {CustomEvent<DisconnectedEventDetail>} ledgerlink-disconnected - An admin disconnected a company from its details (`purged` is false).
  * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading or an action failed.
  *
  * @csspart toolbar - Search, status filter, count and bulk actions above the list.
@@ -154,7 +153,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @cssproperty --ll-sync-status-row-selected - Background of selected rows. Default a tint of the accent.
  */
 export class ClientSyncStatus extends LedgerlinkElement {
-  static override styles = [themeStyles, buttonStyles, controlStyles, clientSyncStatusStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, permissionNoteStyles, clientSyncStatusStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
@@ -173,10 +172,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _runs: { state: true },
     _notice: { state: true },
     _announcement: { state: true },
-    _range: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
     _noticeRetry: { state: true },
+    _confirm: { state: true },
+    _busy: { state: true },
   };
 
   /** Show this one connection as a card instead of the list. */
@@ -198,29 +198,41 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _runs: ReadonlyMap<string, RunsState>;
   declare private _notice: string | undefined;
   declare private _announcement: string;
-  declare private _range: RowRange;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
   /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
   declare private _noticeRetry: string | undefined;
+  /** An action in details waiting for "Are you sure?": disconnecting, or re-importing everything. */
+  declare private _confirm: { kind: 'disconnect' | 'reimport'; id: string } | undefined;
+  /** A details action in flight. */
+  declare private _busy: string | undefined;
 
-  #session: SessionInfo | undefined;
-  #settings: OrganizationSettings | undefined;
-  #loadSeq = 0;
-  #poller = new SyncPoller(this, (signal) => this.#poll(signal));
-  #failures = 0;
+  /** The page's shared connection state: every element of the bundle sees the same connections at once. */
+  #connections = new ConnectionsController(
+    this,
+    () => this.connectionStore(),
+    (previous, next) => this.#stateChanged(previous, next),
+    () => ({ connections: this.connectionId || 'all', sync: true }),
+  );
+  /**
+   * What a notice is about, so it leaves once its cause is gone: the company, and its state as the next answer
+   * after the notice shows it (undefined until then: a refused action is followed by a refresh that tells why).
+   */
+  #noticeCause: { id: string; status: string | undefined } | undefined;
   /** Rows by id, as of the last poll. */
   #byId = new Map<string, SyncStatusRow>();
   #status = new Map<string, RowStatus>();
   #filtered: SyncStatusRow[] = [];
   #watched = new Map<string, string>();
   #reported = new Set<string>();
-  #rowHeight = DEFAULT_ROW_HEIGHT;
-  /** The header row's height (styles say 34px); measured after render. */
-  #headerHeight = 34;
-  #viewport = 560;
-  #resize: ResizeObserver | undefined;
-  #observed: HTMLElement | undefined;
+  /** Which rows are rendered for the scroll position, and the row height the styles give them. */
+  #window = new WindowedRows(this, {
+    scroller: '.scroller',
+    row: '.body [role="row"]',
+    header: '.header-row',
+    rowHeight: DEFAULT_ROW_HEIGHT,
+    headerHeight: 34,
+  });
   #typeAhead = new TypeAhead();
   #focusAfterUpdate: string | undefined;
   #openHealth = false;
@@ -238,7 +250,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._pending = new Map();
     this._runs = new Map();
     this._announcement = '';
-    this._range = { start: 0, end: 0 };
     this._refreshFailed = false;
   }
 
@@ -247,10 +258,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     return this._rows;
   }
 
-  /** Asks the BFF now instead of waiting for the next poll. */
+  /** Asks the BFF now instead of waiting for the next poll (every element on the page gets the answer). */
   refresh(): void {
-    if (this._phase === 'ready') this.#poller.now();
-    else if (this.hasSession) void this.#load();
+    this.#connections.store?.refresh();
   }
 
   override connectedCallback(): void {
@@ -263,27 +273,23 @@ export class ClientSyncStatus extends LedgerlinkElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearInterval(this.#clock);
-    this.#resize?.disconnect();
-    this.#observed = undefined;
   }
 
   protected override sessionChanged(): void {
-    void this.#load();
+    this.#connections.rebind();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && changed.has('connectionId') && this.hasSession) void this.#load();
+    if (this.hasUpdated && changed.has('connectionId')) this.#connections.rebind();
     // Private state is not in keyof this; the map holds it all the same.
     const state = changed as ReadonlyMap<PropertyKey, unknown>;
     if (state.has('_rows') || state.has('_query') || state.has('_filter')) this.#refilter();
-    if (state.has('_rows') || state.has('_query') || state.has('_filter') || state.has('_phase')) this.#updateRange();
+    if (state.has('_rows') || state.has('_query') || state.has('_filter') || state.has('_phase')) this.#window.setCount(this.#filtered.length);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    this.#observeScroller();
-    this.#measureRows();
     const target = this.#focusAfterUpdate;
     if (target) {
       this.#focusAfterUpdate = undefined;
@@ -302,69 +308,50 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Loading and polling ──────────────────────────────────────────────────────────────────────────────
 
-  async #load(): Promise<void> {
-    const seq = ++this.#loadSeq;
-    this.#poller.stop();
-    this._phase = 'loading';
-    this._rows = [];
-    this.#byId = new Map();
-    this._detailId = undefined;
-    this._selected = new Set();
-    this._draft = undefined;
-    try {
-      const [session, settings] = await Promise.all([this.client.session(), this.client.settings()]);
-      if (seq !== this.#loadSeq) return;
-      this.#session = session;
-      this.#settings = settings;
-    } catch (error) {
-      if (seq === this.#loadSeq) this.#failLoad(error);
+  /** Every answer and every action anywhere on the page lands here. */
+  #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
+    const sessionChanged = previous.session !== next.session && previous.session?.user.id !== next.session?.user.id;
+    if (next.phase === 'loading' || sessionChanged) {
+      this._rows = [];
+      this.#byId = new Map();
+      this._detailId = undefined;
+      this._selected = new Set();
+      this._draft = undefined;
+    }
+    if (next.phase === 'error') {
+      if (previous.phase !== 'error') this.#failLoad(next.error);
+      this._phase = 'error';
       return;
     }
-    this.#poller.start();
-  }
-
-  /** One poll; returns how long to wait before the next. */
-  async #poll(signal: AbortSignal): Promise<number | undefined> {
-    const seq = this.#loadSeq;
-    try {
-      const id = this.connectionId;
-      const answer = id
-        ? await this.client.syncStatus(id, signal).then((one) => ({ data: [{ connection: one.connection, sync: one.sync }], poll_after_ms: one.poll_after_ms }))
-        : await this.client.syncStatuses(signal);
-      if (seq !== this.#loadSeq) return undefined;
-      this.#failures = 0;
-      this._refreshFailed = false;
-      this.#apply(answer.data);
-      if (this._phase !== 'ready') this._phase = 'ready';
-      return answer.poll_after_ms;
-    } catch (error) {
-      if ((error as Error).name === 'AbortError' || seq !== this.#loadSeq) return undefined;
-      if (this._phase !== 'ready') {
-        // Nothing to show yet: say what happened and offer Retry instead of retrying silently forever.
-        this.#failLoad(error);
-        this.#poller.stop();
-        return undefined;
-      }
-      this.#failures += 1;
-      this._refreshFailed = true;
-      return Math.min(60_000, 2_000 * 2 ** this.#failures);
+    this._refreshFailed = next.refreshFailed;
+    if (next.phase !== 'ready') {
+      this._phase = 'loading';
+      return;
     }
+    const id = this.connectionId;
+    if (id && !next.entries.some((entry) => entry.connection.id === id)) {
+      this.#failLoad({ code: 'not_found', message: '' });
+      this._phase = 'error';
+      return;
+    }
+    this.#apply(id ? next.entries.filter((entry) => entry.connection.id === id) : [...next.entries]);
+    this._phase = 'ready';
   }
 
-  #failLoad(error: unknown): void {
-    const { code, message } = describeError(error);
-    this._phase = 'error';
+  #failLoad(error: { code: string; message: string } | undefined): void {
+    const { code, message } = error ?? { code: 'internal', message: 'Something went wrong. Try again.' };
     this._loadError =
       code === 'not_found'
         ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'
         : message;
     this.#announce(this._loadError);
-    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
+    this.emit<ErrorEventDetail>('ledgerlink-error', { code, message: this._loadError });
   }
 
   #apply(rows: SyncStatusRow[]): void {
     const now = Date.now();
     const changes = observe(this.#byId, rows, this.#watched, this.#reported, { now, locale: this.#locale });
+    const before = this.#byId;
     this.#byId = new Map(rows.map((row) => [row.connection.id, row]));
     this._rows = rows;
 
@@ -378,11 +365,31 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this._pending = pending;
     }
     if (this._selected.size > 0) this._selected = new Set([...this._selected].filter((id) => this.#byId.has(id)));
+    // A message about a company leaves once that company's state moved on (reconnected, synced, removed).
+    const cause = this.#noticeCause;
+    if (this._notice && cause) {
+      const row = this.#byId.get(cause.id);
+      if (!row) this.#clearNotice();
+      else if (cause.status === undefined) cause.status = this.#signature(row);
+      else if (this.#signature(row) !== cause.status) this.#clearNotice();
+    }
+    if (this._confirm && !this.#byId.has(this._confirm.id)) this._confirm = undefined;
+    // History in an open details panel follows the run it shows.
+    const open = this._detailId ? this.#byId.get(this._detailId) : undefined;
+    if (open && this._runs.get(open.connection.id)?.kind === 'ready') {
+      const was = before.get(open.connection.id);
+      if (was && runSignature(was) !== runSignature(open)) void this.#loadRuns(open.connection.id, true);
+    }
 
     for (const finished of changes.completed) this.emit<SyncCompletedEventDetail>('ledgerlink-sync-completed', finished);
     for (const finished of changes.failed) this.emit<SyncFailedEventDetail>('ledgerlink-sync-failed', finished);
     for (const connection of changes.needsReconnect) this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
     if (changes.announcements.length > 0) this.#announce(changes.announcements.join(' '));
+  }
+
+  /** A row's state as a notice about it remembers it: the connection's status and the row's status kind. */
+  #signature(row: SyncStatusRow): string {
+    return `${row.connection.status}:${rowStatus(row, { locale: this.#locale }).kind}`;
   }
 
   #refilter(): void {
@@ -399,6 +406,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Permissions ──────────────────────────────────────────────────────────────────────────────────────
 
+  get #session() {
+    return this.#connections.state.session;
+  }
+
+  get #settings() {
+    return this.#connections.state.settings;
+  }
+
   get #canSync(): boolean {
     const role = this.#session?.user.role;
     return role !== undefined && (this.#settings?.sync_roles.includes(role) ?? false);
@@ -411,10 +426,15 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
 
+  /**
+   * The one action that fits the row's state: Reconnect for a company QuickBooks stopped accepting or one that was
+   * disconnected, Retry after a failure a retry can fix, otherwise Sync now (disabled while a run is under way or
+   * QuickBooks asked us to wait, with the reason).
+   */
   #primaryAction(row: SyncStatusRow, status: RowStatus): PrimaryAction {
     const id = row.connection.id;
     const statusId = `status-${id}`;
-    if (status.kind === 'reconnect') {
+    if (status.kind === 'reconnect' || status.kind === 'disconnected') {
       if (row.connection.provider !== 'qbo') {
         return { label: 'Reconnect', kind: 'reconnect', disabledReason: 'Reconnect Xero from your integration settings.', describedBy: statusId };
       }
@@ -423,11 +443,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ? { label: 'Reconnect', kind: 'reconnect', disabledReason: undefined, describedBy: undefined }
         : { label: 'Reconnect', kind: 'reconnect', disabledReason: this.#connectNote, describedBy: 'permission-connect' };
     }
+    if (waitsForRetry(row) && !this._pending.has(id)) {
+      // Asking now pulls the waiting run forward (the server coalesces onto it) instead of waiting for its time.
+      return this.#canSync
+        ? { label: 'Retry now', kind: 'retry', disabledReason: undefined, describedBy: undefined }
+        : { label: 'Retry now', kind: 'retry', disabledReason: this.#syncNote, describedBy: 'permission-sync' };
+    }
     if (status.run || this._pending.has(id)) {
       return { label: 'Syncing…', kind: 'sync', disabledReason: 'A sync is already running.', describedBy: statusId };
-    }
-    if (status.kind === 'disconnected') {
-      return { label: 'Sync now', kind: 'sync', disabledReason: 'This company is disconnected.', describedBy: statusId };
     }
     if (status.error && status.error.action === undefined && row.sync.last_run?.error?.category === 'rate_limited') {
       return { label: 'Sync now', kind: 'sync', disabledReason: status.error.summary, describedBy: statusId };
@@ -450,8 +473,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   async #syncNow(row: SyncStatusRow, full: boolean): Promise<void> {
     const id = row.connection.id;
     const name = companyLabel(row.connection);
-    if (!this.#canSync || this._pending.has(id) || row.sync.current_run) return;
-    this._notice = undefined;
+    if (!this.#canSync || this._pending.has(id) || (row.sync.current_run && !waitsForRetry(row))) return;
+    this.#clearNotice();
     this._pending = new Map(this._pending).set(id, { runId: '', at: Date.now() });
     try {
       const started = await this.client.startSync(id, { full });
@@ -459,12 +482,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
       if (this._pending.has(id)) this._pending = new Map(this._pending).set(id, { runId: started.run_id, at: Date.now() });
       this.#announce(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
       this.emit<SyncStartedEventDetail>('ledgerlink-sync-started', { connection_id: id, run_id: started.run_id, coalesced: started.coalesced });
-      this.#poller.now();
+      this.refresh();
     } catch (error) {
       const pending = new Map(this._pending);
       pending.delete(id);
       this._pending = pending;
-      this.#actionFailed(error, `Could not start a sync for ${name}`);
+      this.#actionFailed(error, `Could not start a sync for ${name}`, row);
+      // The server knows better than this page (e.g. disconnected elsewhere): show its state.
+      this.refresh();
     }
   }
 
@@ -483,15 +508,16 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this.#setNotice('Your browser blocked the QuickBooks window. Allow pop-ups for this page, then choose Reconnect again.');
       return;
     }
-    this._notice = undefined;
+    this.#clearNotice();
     this._reconnecting = id;
     this.#announce(`Finish reconnecting ${name} in the QuickBooks window.`);
     void flow.result.then((result) => {
       this._reconnecting = undefined;
       switch (result.outcome) {
         case 'connected':
-          this.#announce(`${name} reconnected.`);
-          this.#poller.now();
+          this.#announce(endSentence(`Reconnected ${name}`));
+          if (result.connection) this.#connections.store?.putConnection(result.connection);
+          this.refresh();
           break;
         case 'refused':
         case 'error':
@@ -506,15 +532,37 @@ export class ClientSyncStatus extends LedgerlinkElement {
     });
   }
 
-  async #loadRuns(id: string): Promise<void> {
+  /** Disconnect, confirmed in details: syncing stops, imported data is kept; every element on the page shows it at once. */
+  async #disconnect(row: SyncStatusRow): Promise<void> {
+    const id = row.connection.id;
+    if (!this.#canAdmin || this._busy) return;
+    const name = companyLabel(row.connection);
+    this._busy = id;
+    try {
+      const connection = await this.client.disconnectConnection(id);
+      this._confirm = undefined;
+      this.#connections.store?.putConnection(connection);
+      this.#announce(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
+      this.#focusAfterUpdate = `[data-primary-for="${cssEscape(id)}"]`;
+      this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged: false });
+      this.refresh();
+    } catch (error) {
+      this.#actionFailed(error, `Could not disconnect ${name}`, row);
+    } finally {
+      this._busy = undefined;
+    }
+  }
+
+  /** Loads a connection's history; `quiet` keeps the table shown while it reloads (a run moved on). */
+  async #loadRuns(id: string, quiet = false): Promise<void> {
     const state = this._runs.get(id);
     if (state?.kind === 'loading') return;
-    this._runs = new Map(this._runs).set(id, { kind: 'loading' });
+    if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'loading' });
     try {
       const runs = await this.client.syncRuns(id);
       this._runs = new Map(this._runs).set(id, { kind: 'ready', runs });
     } catch (error) {
-      this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
+      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
     }
   }
 
@@ -546,15 +594,14 @@ export class ClientSyncStatus extends LedgerlinkElement {
       if (typeof draft.target === 'string') {
         const id = draft.target;
         const sync = await this.client.setConnectionVisibility(id, { mode: draft.mode, user_ids });
-        this._rows = this._rows.map((row) => (row.connection.id === id ? { ...row, sync } : row));
-        this.#byId = new Map(this._rows.map((row) => [row.connection.id, row]));
+        this.#connections.store?.putSync(sync);
         const name = companyLabel(this.#byId.get(id)?.connection ?? ({ provider: 'qbo' } as SyncStatusRow['connection']));
         this.#announce(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
       } else {
         const { updated } = await this.client.setConnectionsVisibility({ mode: draft.mode, user_ids, connection_ids: draft.target.bulk });
         this.#announce(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
         this._selected = new Set();
-        this.#poller.now();
+        this.refresh();
       }
       this.#closeVisibility();
     } catch (error) {
@@ -563,16 +610,25 @@ export class ClientSyncStatus extends LedgerlinkElement {
     }
   }
 
-  #actionFailed(error: unknown, prefix: string): void {
+  #actionFailed(error: unknown, prefix: string, about?: SyncStatusRow): void {
     const detail = describeError(error);
-    this.#setNotice(`${prefix}: ${detail.message}`);
+    this.#setNotice(endSentence(`${prefix}: ${detail.message}`), undefined, about);
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
 
-  #setNotice(text: string, retryReconnectOf?: string): void {
+  /** A message about the last action. Tied to a company (`about`), it leaves by itself once that company's state changes. */
+  #setNotice(text: string, retryReconnectOf?: string, about?: SyncStatusRow): void {
     this._notice = text;
     this._noticeRetry = retryReconnectOf;
+    const id = about?.connection.id ?? retryReconnectOf;
+    this.#noticeCause = id ? { id, status: undefined } : undefined;
     this.#announce(text);
+  }
+
+  #clearNotice(): void {
+    this._notice = undefined;
+    this._noticeRetry = undefined;
+    this.#noticeCause = undefined;
   }
 
   #announce(text: string): void {
@@ -589,7 +645,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const onRow = target === rowElement;
     const index = this.#filtered.findIndex((row) => row.connection.id === rowElement.dataset.id);
     if (index < 0) return;
-    const page = Math.max(1, Math.floor(this.#bodyViewport / this.#rowHeight) - 1);
+    const page = this.#window.page;
     const row = this.#filtered[index];
     let next: number | undefined;
     switch (event.key) {
@@ -612,10 +668,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
         next = this.#filtered.length - 1;
         break;
       case 'Enter':
+        // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
         if (!onRow || !row) return;
         event.preventDefault();
-        if (this.#primaryAction(row, this.#statusOf(row)).disabledReason) this.#toggleDetails(row.connection.id);
-        else this.#runPrimary(row);
+        this.#toggleDetails(row.connection.id);
         return;
       case ' ':
         if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
@@ -645,55 +701,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const row = this.#filtered[index];
     if (!row) return;
     this._activeId = row.connection.id;
-    const scroller = this.#scroller;
-    if (scroller) {
-      const top = scrollToReveal(index, scroller.scrollTop, this.#bodyViewport, this.#rowHeight);
-      if (top !== undefined) scroller.scrollTop = top;
-      this.#updateRange();
-    }
+    this.#window.reveal(index);
     this.#focusAfterUpdate = `[role="row"][data-id="${cssEscape(row.connection.id)}"]`;
     this.requestUpdate();
-  }
-
-  get #scroller(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.scroller');
-  }
-
-  get #bodyViewport(): number {
-    return Math.max(this.#rowHeight, this.#viewport - this.#headerHeight);
-  }
-
-  #onScroll = (): void => this.#updateRange();
-
-  #updateRange(): void {
-    const scrollTop = this.#scroller?.scrollTop ?? 0;
-    const range = visibleRange(scrollTop, this.#bodyViewport, this.#rowHeight, this.#filtered.length);
-    if (range.start !== this._range.start || range.end !== this._range.end) this._range = range;
-  }
-
-  #observeScroller(): void {
-    const scroller = this.#scroller ?? undefined;
-    if (scroller === this.#observed) return;
-    this.#resize ??= new ResizeObserver(() => {
-      const current = this.#scroller;
-      if (!current) return;
-      this.#viewport = current.clientHeight || this.#viewport;
-      this.#updateRange();
-    });
-    this.#resize.disconnect();
-    this.#observed = scroller;
-    if (scroller) this.#resize.observe(scroller);
-  }
-
-  /** Row height comes from CSS (themable); the windowing maths follows whatever the styles say. */
-  #measureRows(): void {
-    const row = this.renderRoot.querySelector<HTMLElement>('.body [role="row"]');
-    const header = this.renderRoot.querySelector<HTMLElement>('.header-row');
-    if (header) this.#headerHeight = header.offsetHeight;
-    if (row && row.offsetHeight > 0 && row.offsetHeight !== this.#rowHeight) {
-      this.#rowHeight = row.offsetHeight;
-      this.#updateRange();
-    }
   }
 
   #toggleSelected(id: string): void {
@@ -753,7 +763,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     if (this._phase === 'error') {
       return html`<div class="load-error" part="error" role="alert">
         <p><strong>Sync status could not be loaded.</strong> ${this._loadError}</p>
-        <button type="button" class="button primary" data-retry @click=${() => void this.#load()}>Retry</button>
+        <button type="button" class="button primary" data-retry @click=${() => this.#connections.store?.reload()}>Retry</button>
       </div>`;
     }
     if (this.connectionId) {
@@ -791,11 +801,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   #renderPermissionNotes(rows: readonly SyncStatusRow[]): TemplateResult | typeof nothing {
     if (!this.#settings) return nothing;
     const sync = !this.#canSync;
-    const connect = !this.#canAdmin && rows.some((row) => this.#statusOf(row).kind === 'reconnect');
+    const connect = !this.#canAdmin && rows.some((row) => ['reconnect', 'disconnected'].includes(this.#statusOf(row).kind));
     if (!sync && !connect) return nothing;
-    return html`<div class="permission-notes" part="permission-note">
-      ${sync ? html`<p id="permission-sync">${this.#syncNote}</p>` : nothing}
-      ${connect ? html`<p id="permission-connect">${this.#connectNote}</p>` : nothing}
+    return html`<div class="permission-notes">
+      ${sync ? permissionNote('permission-sync', this.#syncNote) : nothing}
+      ${connect ? permissionNote('permission-connect', this.#connectNote) : nothing}
     </div>`;
   }
 
@@ -846,7 +856,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         ${this._refreshFailed
           ? html`<span class="refresh-failed" title="The numbers shown may be out of date.">
               <span aria-hidden="true">⚠</span> Couldn't refresh; retrying
-              <button type="button" class="button quiet small" @click=${() => this.#poller.now()}>Retry now</button>
+              <button type="button" class="button quiet small" @click=${() => this.refresh()}>Retry now</button>
             </span>`
           : nothing}
         <span class="spacer"></span>
@@ -873,7 +883,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         aria-rowcount=${rows.length + 1}
         aria-colcount=${columns}
         aria-multiselectable=${admin ? 'true' : nothing}
-        @scroll=${this.#onScroll}
+        @scroll=${this.#window.onScroll}
       >
         <div role="rowgroup" class="header">
           <div role="row" class="row header-row ${admin ? 'admin' : ''}" part="header" aria-rowindex="1">
@@ -904,7 +914,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <div
           role="rowgroup"
           class="body"
-          style="height: ${rows.length * this.#rowHeight}px"
+          style="height: ${rows.length * this.#window.rowHeight}px"
           @keydown=${this.#onGridKeydown}
           @focusin=${(event: FocusEvent) => {
             const id = (event.target as HTMLElement).closest<HTMLElement>('[data-id]')?.dataset.id;
@@ -944,15 +954,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   /** The rows in the window, plus the active row wherever it is, so keyboard focus is never dropped by scrolling. */
   #renderedIndexes(): number[] {
-    const { start, end } = this._range;
-    const indexes: number[] = [];
-    for (let i = start; i < Math.min(end, this.#filtered.length); i += 1) indexes.push(i);
-    const active = this.#filtered.findIndex((row) => row.connection.id === this._activeId);
-    if (active >= 0 && (active < start || active >= end)) {
-      indexes.push(active);
-      indexes.sort((a, b) => a - b);
-    }
-    return indexes;
+    return this.#window.indexes(this.#filtered.findIndex((row) => row.connection.id === this._activeId));
   }
 
   #renderRow(row: SyncStatusRow, index: number, admin: boolean): TemplateResult {
@@ -976,7 +978,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       tabindex=${tab}
       aria-rowindex=${index + 2}
       aria-selected=${admin ? String(selected) : nothing}
-      style="transform: translateY(${index * this.#rowHeight}px)"
+      style="transform: translateY(${index * this.#window.rowHeight}px)"
     >
       ${admin
         ? html`<div role="gridcell" class="cell select">
@@ -1034,6 +1036,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       type="button"
       class="button small ${reconnect ? 'primary' : ''}"
       part=${reconnect ? 'reconnect-button' : 'sync-button'}
+      data-primary-for=${row.connection.id}
       tabindex=${tab ?? nothing}
       aria-disabled=${disabled ? 'true' : nothing}
       aria-describedby=${disabled && action.describedBy ? action.describedBy : nothing}
@@ -1050,11 +1053,17 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const pending = this._pending.has(id) && !status.run;
     if (status.run || pending) {
       const view = status.run
-        ? runProgress(status.run, this.#locale)
-        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start' };
-      return html`<div class="progress-wrap" id="status-${id}">
+        ? runProgress(status.run, this.#locale, { throttledUntil: row.sync.throttled_until, provider: row.connection.provider })
+        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start', waiting: false };
+      if (view.waiting && view.percent === undefined) {
+        // Nothing moves until a known time: words with a clock, no bar pretending to progress.
+        return html`<div class="progress-wrap waiting" id="status-${id}" title=${view.label}>
+          <span class="progress-text" part="progress-text">${clockIcon}${view.label}</span>
+        </div>`;
+      }
+      return html`<div class="progress-wrap ${view.waiting ? 'waiting' : ''}" id="status-${id}" title=${view.label}>
         <div
-          class="progress ${view.percent === undefined ? 'indeterminate' : ''}"
+          class="progress ${view.percent === undefined && !view.waiting ? 'indeterminate' : ''}"
           part="progress"
           role="progressbar"
           aria-label="Sync progress, ${name}"
@@ -1063,9 +1072,9 @@ export class ClientSyncStatus extends LedgerlinkElement {
           aria-valuenow=${view.percent ?? nothing}
           aria-valuetext=${view.valueText}
         >
-          <span class="fill" style="width: ${view.percent ?? 100}%"></span>
+          <span class="fill" style="width: ${view.percent ?? (view.waiting ? 0 : 100)}%"></span>
         </div>
-        <span class="progress-text" part="progress-text" aria-hidden="true">${view.label}</span>
+        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting ? clockIcon : nothing}${view.label}</span>
       </div>`;
     }
     if (status.error) {
@@ -1123,7 +1132,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
               Try again
             </button>`
           : nothing}
-        <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => (this._notice = undefined)}>Dismiss</button>
+        <button type="button" class="button quiet small" aria-label="Dismiss message" @click=${() => this.#clearNotice()}>Dismiss</button>
       </span>
     </div>`;
   }
@@ -1198,6 +1207,15 @@ export class ClientSyncStatus extends LedgerlinkElement {
       ${status.error?.detail && status.error.detail !== status.error.summary
         ? html`<p class="detail-error">${status.error.detail}</p>`
         : nothing}
+      ${sync.current_run?.error && sync.current_run.status !== 'succeeded'
+        ? html`<p class="detail-error">${sync.current_run.status === 'queued' ? 'The last attempt stopped' : 'An earlier attempt stopped'}: ${sync.current_run.error.message}${sync.current_run.status === 'queued' && sync.current_run.error.retry_at
+            ? html` Next try at <time datetime=${sync.current_run.error.retry_at}>${formatDateTime(sync.current_run.error.retry_at, locale)}</time>.`
+            : nothing}</p>`
+        : nothing}
+      ${sync.current_run && sync.throttled_until && Date.parse(sync.throttled_until) > Date.now()
+        ? html`<p class="detail-error">QuickBooks limits how often we may ask for data. Nothing is lost: the import resumes by itself at
+            <time datetime=${sync.throttled_until}>${formatDateTime(sync.throttled_until, locale)}</time>.</p>`
+        : nothing}
       ${status.kind === 'stale'
         ? html`<p class="stale-note"><span aria-hidden="true">⚠</span> The last successful sync is older than the schedule promises. Sync now to bring it up to date.</p>`
         : nothing}
@@ -1220,53 +1238,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
             ${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(sync.current_run.records_per_second)} per second
           </p>`
         : nothing}
-      ${entities.length > 0
-        ? html`<details class="disclosure entities">
-            <summary>${sync.current_run ? 'Progress by record type' : 'Records in the last run'}</summary>
-            <table class="mini-table">
-              <thead><tr><th scope="col">Record type</th><th scope="col" class="num">Done</th><th scope="col" class="bar-col"><span class="visually-hidden">Progress</span></th></tr></thead>
-              <tbody>
-                ${entities.map(
-                  (entity) => html`<tr>
-                    <th scope="row">${entity.type}</th>
-                    <td class="num">${entity.text}</td>
-                    <td class="bar-col">
-                      <span
-                        class="progress mini ${entity.percent === undefined ? 'indeterminate' : ''}"
-                        role="progressbar"
-                        aria-label=${entity.type}
-                        aria-valuemin="0"
-                        aria-valuemax="100"
-                        aria-valuenow=${entity.percent ?? nothing}
-                        aria-valuetext=${entity.percent === undefined ? entity.text : `${entity.percent} percent`}
-                        ><span class="fill" style="width: ${entity.percent ?? 100}%"></span
-                      ></span>
-                    </td>
-                  </tr>`,
-                )}
-              </tbody>
-            </table>
-          </details>`
-        : nothing}
-      ${sync.health
-        ? html`<details class="disclosure health-checks">
-            <summary>Health checks · ${sync.health.score} of 100</summary>
-            ${sync.health.checks.length === 0
-              ? html`<p class="muted">No checks ran.</p>`
-              : html`<ul class="checks">
-                  ${sync.health.checks.map(
-                    (check) => html`<li class=${check.count > 0 ? 'has-issues' : 'clean'}>
-                      <span class="check-label">${check.label}</span>
-                      <span class="check-count num">${check.count > 0 ? count.format(check.count) : html`<span aria-hidden="true">✓</span><span class="visually-hidden">none</span>`}</span>
-                      ${check.examples.length > 0
-                        ? html`<span class="examples muted">e.g. ${check.examples.slice(0, 5).map((example) => example.name).join(', ')}${check.count > check.examples.length ? ', …' : ''}</span>`
-                        : nothing}
-                    </li>`,
-                  )}
-                </ul>
-                <p class="muted small">Checked ${formatRelativeTime(sync.health.computed_at, { locale })}.</p>`}
-          </details>`
-        : nothing}
+      ${entities.length > 0 ? entityTable(entities, sync.current_run !== null) : nothing}
+      ${sync.health ? healthChecks(sync.health, locale) : nothing}
       <details
         class="disclosure history"
         @toggle=${(event: Event) => {
@@ -1274,52 +1247,75 @@ export class ClientSyncStatus extends LedgerlinkElement {
         }}
       >
         <summary>Sync history</summary>
-        ${this.#renderRuns(runs, id)}
+        ${runHistory(runs, locale, () => void this.#loadRuns(id))}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
-      ${this.#canSync && status.kind !== 'disconnected' && status.kind !== 'reconnect'
-        ? html`<div class="detail-actions">
-            <button
-              type="button"
-              class="button small"
-              aria-disabled=${sync.current_run || this._pending.has(id) ? 'true' : nothing}
-              @click=${() => void this.#syncNow(row, true)}
-            >
-              Re-import everything
-            </button>
-            <span class="muted small">Reads every record again instead of only changes. Takes longer.</span>
-          </div>`
+      ${this.#renderDetailActions(row, status)}
+    </div>`;
+  }
+
+  /** Re-import everything and Disconnect: both ask first, in place, with Cancel focused. */
+  #renderDetailActions(row: SyncStatusRow, status: RowStatus): TemplateResult | typeof nothing {
+    const id = row.connection.id;
+    const name = companyLabel(row.connection);
+    const live = status.kind !== 'disconnected' && status.kind !== 'reconnect';
+    const reimport = this.#canSync && live;
+    const disconnect = this.#canAdmin && row.connection.status !== 'disconnected' && row.connection.provider === 'qbo';
+    if (!reimport && !disconnect) return nothing;
+    const confirm = this._confirm?.id === id ? this._confirm.kind : undefined;
+    const busy = this._busy === id;
+    if (confirm === 'reimport') {
+      return html`<div class="detail-actions confirm" role="group" aria-labelledby="confirm-${id}" @keydown=${this.#onConfirmKeydown}>
+        <p id="confirm-${id}">Re-import everything from ${name}? Every record is read again, which takes longer than a sync of changes.</p>
+        <span class="confirm-buttons">
+          <button type="button" class="button small primary" data-confirm-reimport @click=${() => {
+            this._confirm = undefined;
+            void this.#syncNow(row, true);
+          }}>Re-import everything</button>
+          <button type="button" class="button small" data-confirm-cancel @click=${() => this.#closeConfirm(id, 'reimport')}>Cancel</button>
+        </span>
+      </div>`;
+    }
+    if (confirm === 'disconnect') {
+      return html`<div class="detail-actions confirm" role="group" aria-labelledby="confirm-${id}" @keydown=${this.#onConfirmKeydown}>
+        <p id="confirm-${id}">Disconnect ${name}? Syncing stops; data already imported is kept. You can reconnect later.</p>
+        <span class="confirm-buttons">
+          <button type="button" class="button small danger" data-confirm-disconnect aria-disabled=${busy ? 'true' : nothing}
+            @click=${() => void this.#disconnect(row)}>${busy ? 'Disconnecting…' : 'Disconnect'}</button>
+          <button type="button" class="button small" data-confirm-cancel @click=${() => this.#closeConfirm(id, 'disconnect')}>Cancel</button>
+        </span>
+      </div>`;
+    }
+    const running = Boolean(row.sync.current_run || this._pending.has(id));
+    return html`<div class="detail-actions">
+      ${reimport
+        ? html`<button type="button" class="button small" data-reimport-for=${id} aria-disabled=${running ? 'true' : nothing}
+              title=${running ? 'A sync is already running.' : 'Reads every record again instead of only changes. Takes longer.'}
+              @click=${() => {
+                if (running) return;
+                this._confirm = { kind: 'reimport', id };
+                this.#focusAfterUpdate = '[data-confirm-cancel]';
+              }}>Re-import everything…</button>`
+        : nothing}
+      ${disconnect
+        ? html`<button type="button" class="button small" data-disconnect-for=${id} @click=${() => {
+            this._confirm = { kind: 'disconnect', id };
+            this.#focusAfterUpdate = '[data-confirm-cancel]';
+          }}>Disconnect…</button>`
         : nothing}
     </div>`;
   }
 
-  #renderRuns(state: RunsState | undefined, id: string): TemplateResult {
-    if (!state || state.kind === 'loading') return html`<p class="muted" aria-busy="true">Loading history…</p>`;
-    if (state.kind === 'error') {
-      return html`<p class="muted">History could not be loaded: ${state.message}
-        <button type="button" class="button quiet small" @click=${() => void this.#loadRuns(id)}>Retry</button></p>`;
-    }
-    if (state.runs.length === 0) return html`<p class="muted">No syncs yet.</p>`;
-    const locale = this.#locale;
-    const count = new Intl.NumberFormat(locale);
-    const statusWords: Record<SyncRun['status'], string> = { queued: 'Waiting', running: 'Running', succeeded: 'Succeeded', failed: 'Failed' };
-    return html`<table class="mini-table runs">
-      <thead>
-        <tr><th scope="col">Started</th><th scope="col">Kind</th><th scope="col">Result</th><th scope="col" class="num">Records</th><th scope="col" class="num">Took</th></tr>
-      </thead>
-      <tbody>
-        ${state.runs.slice(0, 50).map((run) => {
-          const at = run.started_at ?? run.queued_at;
-          return html`<tr>
-            <td><time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time></td>
-            <td>${run.kind === 'initial' ? 'First import' : 'Changes'} · ${triggerWords[run.trigger]}</td>
-            <td class="run-${run.status}" title=${run.error?.message ?? nothing}>${statusWords[run.status]}</td>
-            <td class="num">${count.format(run.progress.done)}</td>
-            <td class="num">${runDuration(run, locale) ?? '—'}</td>
-          </tr>`;
-        })}
-      </tbody>
-    </table>`;
+  #onConfirmKeydown = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape' || !this._confirm) return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.#closeConfirm(this._confirm.id, this._confirm.kind);
+  };
+
+  #closeConfirm(id: string, kind: 'disconnect' | 'reimport'): void {
+    this._confirm = undefined;
+    this.#focusAfterUpdate = kind === 'reimport' ? `[data-reimport-for="${cssEscape(id)}"]` : `[data-disconnect-for="${cssEscape(id)}"]`;
   }
 
   #renderVisibility(row: SyncStatusRow): TemplateResult {
@@ -1335,85 +1331,32 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #renderVisibilityEditor(draft: VisibilityDraft): TemplateResult {
-    const bulk = typeof draft.target === 'object' ? draft.target.bulk : undefined;
-    const count = new Intl.NumberFormat(this.#locale);
-    const title = bulk
-      ? `Who can see the ${count.format(bulk.length)} selected ${bulk.length === 1 ? 'company' : 'companies'}`
-      : 'Who can see this company';
-    const setDraft = (patch: Partial<VisibilityDraft>) => (this._draft = { ...draft, ...patch });
-    return html`<form
-      class="visibility-editor"
-      part="visibility-editor"
-      aria-labelledby="visibility-title"
-      @submit=${(event: Event) => {
-        event.preventDefault();
-        void this.#saveVisibility();
-      }}
-      @keydown=${(event: KeyboardEvent) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          event.stopPropagation();
-          this.#closeVisibility();
-        }
-      }}
-    >
-      <fieldset>
-        <legend id="visibility-title">${title}</legend>
-        <label class="radio">
-          <input type="radio" name="visibility-mode" value="organization" .checked=${live(draft.mode === 'organization')} @change=${() => setDraft({ mode: 'organization' })} />
-          Everyone in your organization
-        </label>
-        <label class="radio">
-          <input type="radio" name="visibility-mode" value="restricted" .checked=${live(draft.mode === 'restricted')} @change=${() => setDraft({ mode: 'restricted' })} />
-          Selected people
-        </label>
-        ${draft.mode === 'restricted'
-          ? this.users.length === 0
-            ? html`<p class="muted small people-empty">No people to choose from. Admins still see every company.</p>`
-            : html`<div class="people" role="group" aria-label="People who can see it">
-                ${this.users.map(
-                  (user) => html`<label class="check">
-                    <input
-                      type="checkbox"
-                      value=${user.id}
-                      .checked=${live(draft.userIds.has(user.id))}
-                      @change=${(event: Event) => {
-                        const ids = new Set(draft.userIds);
-                        if ((event.target as HTMLInputElement).checked) ids.add(user.id);
-                        else ids.delete(user.id);
-                        setDraft({ userIds: ids });
-                      }}
-                    />
-                    ${user.name}
-                  </label>`,
-                )}
-              </div>
-              <p class="muted small">${draft.userIds.size === 0 ? 'Nobody chosen: only admins will see it.' : `${count.format(draft.userIds.size)} chosen. Admins always see every company.`}</p>`
-          : nothing}
-      </fieldset>
-      ${draft.error ? html`<p class="editor-error" role="alert">${draft.error}</p>` : nothing}
-      <div class="editor-actions">
-        <button type="submit" class="button primary small" aria-disabled=${draft.busy ? 'true' : nothing}>${draft.busy ? 'Saving…' : 'Save'}</button>
-        <button type="button" class="button small" @click=${() => this.#closeVisibility()}>Cancel</button>
-      </div>
-    </form>`;
+    return visibilityEditor(draft, {
+      users: this.users,
+      locale: this.#locale,
+      change: (patch) => (this._draft = { ...draft, ...patch }),
+      save: () => void this.#saveVisibility(),
+      close: () => this.#closeVisibility(),
+    });
   }
 }
 
-const triggerWords: Record<SyncRun['trigger'], string> = {
-  connect: 'on connect',
-  schedule: 'scheduled',
-  manual: 'Sync now',
-  webhook: 'on change',
-};
+/** A run that waits for a known time (a retry, a QuickBooks limit): a clock, not a spinner. */
+const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
+  <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
+  <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+</svg>`;
 
-function runSummary(run: SyncRun, locale: string | undefined): string {
-  const count = new Intl.NumberFormat(locale);
-  const result = run.status === 'succeeded' ? 'Succeeded' : run.status === 'failed' ? 'Failed' : 'Running';
-  const took = runDuration(run, locale);
-  return [result, `${count.format(run.progress.done)} records`, took ? `took ${took}` : undefined, run.finished_at ? formatRelativeTime(run.finished_at, { locale }) : undefined]
-    .filter(Boolean)
-    .join(' · ');
+/** A run queued again after a failure, waiting for its next try (reason and time in its error). */
+function waitsForRetry(row: SyncStatusRow): boolean {
+  const run = row.sync.current_run;
+  return run?.status === 'queued' && run.error?.retry_at !== null && run.error?.retry_at !== undefined;
+}
+
+/** What the history table shows of a row's runs: when it changes, an open history is read again. */
+function runSignature(row: SyncStatusRow): string {
+  const run = row.sync.current_run;
+  return [run?.id, run?.status, run?.error?.retry_at, row.sync.last_run?.id].join('|');
 }
 
 function describeError(error: unknown): ErrorEventDetail {

@@ -12,16 +12,8 @@ export const qboConnectStyles = css`
     --_mark-size: var(--ll-qbo-mark-size, 36px);
     --_mark-circle: var(--_qb-bg);
     --_mark-glyph: #ffffff;
-    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text to stay readable. */
+    /* Text on filled accent buttons: the dark palette's lighter accent needs dark text (theme.ts decides). */
     --_on-accent: var(--_accent-text);
-  }
-  :host([theme='dark']) {
-    --_on-accent: var(--ll-color-accent-text, #0d1117);
-  }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --_on-accent: var(--ll-color-accent-text, #0d1117);
-    }
   }
 
   /* ── Layout ─────────────────────────────────────────────────────────────── */
@@ -94,13 +86,74 @@ export const qboConnectStyles = css`
   .connection .actions:has(.confirm) {
     justify-content: flex-start;
   }
+  /* The look is the shared one (permission-note.ts); only its place in the card is ours. */
   .permission-note {
     margin-top: calc(var(--_space) * 1);
-    padding: calc(var(--_space) * 2) calc(var(--_space) * 3);
-    border-radius: var(--_radius);
-    background: var(--_surface-raised);
-    color: var(--_text-muted);
+  }
+
+  /* ── Several companies ─────────────────────────────────────────────────── */
+  .company-list {
+    display: flex;
+    flex-direction: column;
+    margin: calc(var(--_space) * 2) 0 0;
+    padding: 0;
+    list-style: none;
+    border-top: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+  }
+  .company-list:focus {
+    outline: none;
+  }
+  .company {
+    display: grid;
+    grid-template-columns: minmax(0, 1fr) auto;
+    grid-template-areas:
+      'head actions'
+      'details actions'
+      'message message';
+    align-items: center;
+    gap: calc(var(--_space) * 0.5) calc(var(--_space) * 3);
+    padding: calc(var(--_space) * 3) 0;
+    border-bottom: 1px solid color-mix(in srgb, var(--_border) 65%, transparent);
+  }
+  .company-head {
+    grid-area: head;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: calc(var(--_space) * 1) calc(var(--_space) * 3);
+    min-width: 0;
+  }
+  .company-name {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+  .company .details {
+    grid-area: details;
     font-size: 0.93em;
+  }
+  .company .message {
+    grid-area: message;
+    font-size: 0.93em;
+  }
+  .company .actions {
+    grid-area: actions;
+    margin-top: 0;
+    justify-content: flex-end;
+  }
+  .company .confirm {
+    grid-column: 1 / -1;
+  }
+  .company:has(.confirm) {
+    grid-template-areas:
+      'head head'
+      'details details'
+      'message message'
+      'actions actions';
+  }
+  .company time {
+    text-decoration: underline dotted;
+    text-underline-offset: 2px;
+    cursor: help;
   }
 
   /* ── Mark and status ───────────────────────────────────────────────────── */
@@ -312,6 +365,53 @@ export const qboConnectStyles = css`
   @media (prefers-reduced-motion: reduce) {
     .bone {
       animation: none;
+    }
+  }
+
+  /* ── Narrow: the card reflows by its own width (container query), not the viewport's ── */
+  :host(:not([mode='button'])) {
+    container: qbo-connect / inline-size;
+  }
+  @container qbo-connect (max-width: 480px) {
+    .card {
+      padding: calc(var(--_space) * 3);
+      gap: calc(var(--_space) * 2);
+    }
+    .card > .mark,
+    .card > .alert-icon,
+    .card > .skeleton > .bone.circle {
+      --_mark-size: 28px;
+    }
+    .actions,
+    .connection .actions {
+      justify-content: flex-start;
+    }
+    .company {
+      grid-template-columns: minmax(0, 1fr);
+      grid-template-areas:
+        'head'
+        'details'
+        'message'
+        'actions';
+    }
+    .company .actions {
+      justify-content: flex-start;
+      margin-top: calc(var(--_space) * 1);
+    }
+    .qb-button {
+      max-width: 100%;
+      white-space: normal;
+      text-align: left;
+    }
+  }
+  @container qbo-connect (max-width: 340px) {
+    .card > .mark,
+    .card > .alert-icon {
+      display: none;
+    }
+    /* Never smaller: white on Intuit green passes contrast only as large bold text. It wraps instead. */
+    .qb-button {
+      width: 100%;
     }
   }
 

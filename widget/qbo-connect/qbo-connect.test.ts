@@ -66,6 +66,8 @@ function installWorld(world: World = {}) {
   };
   const role = world.role ?? 'admin';
   const connections = new Map((world.connections ?? []).map((c) => [c.id, c]));
+  // Like the server: a connection the callback page reports as connected exists from then on.
+  serverConnections = connections;
   return installFakeBff(BFF, async (request) => {
     await world.gate;
     const { method, path } = request;
@@ -137,7 +139,14 @@ function stubWindowOpen(blocked = false) {
   };
 }
 
+/** The current fake BFF's connections: a connect reported by postResult adds to them, as the real callback does. */
+let serverConnections: Map<string, Connection> | undefined;
+
 function postResult(data: unknown, origin = BFF_ORIGIN): void {
+  const result = data as { outcome?: string; connection?: Connection } | null;
+  if (origin === BFF_ORIGIN && typeof result === 'object' && result?.outcome === 'connected' && result.connection) {
+    serverConnections?.set(result.connection.id, result.connection);
+  }
   window.dispatchEvent(new MessageEvent('message', { data, origin }));
 }
 
@@ -573,7 +582,8 @@ describe('<qbo-connect>', () => {
   });
 
   it('a role outside connect_roles sees the actions disabled, with the reason linked by aria-describedby', async () => {
-    const bff = world({ role: 'member', connections: [connection()] });
+    // No connection yet: the card offers Connect (with one, it shows that company instead, issue 12).
+    const bff = world({ role: 'member' });
     const open = windowOpen();
     const idle = await mount();
     await shown(idle, 'Connect to QuickBooks');
@@ -586,6 +596,7 @@ describe('<qbo-connect>', () => {
     expect(open.calls).to.have.length(0);
     expect(startUrlRequests(bff)).to.have.length(0);
 
+    world({ role: 'member', connections: [connection()] }); // answers before the first fake; both are restored after
     const managed = await mount('connection-id="con_0123456789abcdef0123"');
     await shown(managed, 'Acme');
     const disconnect = part(managed, 'disconnect-button')!;

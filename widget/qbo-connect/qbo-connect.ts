@@ -1,16 +1,17 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles } from '../base/controls.styles.ts';
+import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow, type PopupFlow, type PopupFlowResult } from '../oauth/popup-flow.ts';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth.ts';
-import type { OrganizationSettings } from '../../shared/api/organizations.ts';
-import type { SessionInfo } from '../../shared/api/sessions.ts';
 import { statusLabels, statusReason } from './connection-status.ts';
 import { returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
 import { qboConnectStyles } from './qbo-connect.styles.ts';
@@ -50,17 +51,20 @@ declare global {
   }
 }
 
+/**
+ * What the element is doing. `rest` shows the organization's connections as the shared store has them (none: the
+ * Connect card; one: its card; several: the list); the others are steps of a flow started here.
+ */
 type View =
   | { kind: 'loading' }
-  | { kind: 'idle' }
-  | { kind: 'connection' }
+  | { kind: 'rest' }
   | { kind: 'connecting' }
   | { kind: 'redirecting' }
   | { kind: 'refused'; message: string; code: string | undefined }
   | { kind: 'error'; code: string; message: string; retry: () => void };
 
 /** Elements a transition can move focus to (their `data-focus` value). */
-type FocusTarget = 'title' | 'connect' | 'reconnect' | 'retry' | 'check' | 'disconnect' | 'confirm-cancel';
+type FocusTarget = 'title' | 'connect' | 'reconnect' | 'retry' | 'check' | 'disconnect' | 'confirm-cancel' | 'list';
 
 const POPUP_NAME = 'ledgerlink-quickbooks';
 /** Reconnecting, the person chose another company in QuickBooks; nothing changed and the same reconnect can be tried again. */
@@ -72,8 +76,12 @@ const CLOCK_MS = 30_000;
  * Connects a QuickBooks Online company to the host's organization, and shows and manages that connection
  * afterwards: reconnect when QuickBooks stops accepting access, disconnect (keeping or deleting the data).
  *
- * Without `connection-id` it adds a new connection (or, when the organization allows only one, shows the
- * existing one). With it, it manages that connection. Authorization runs in a popup; when the browser blocks
+ * Without `connection-id` it shows the organization's QuickBooks connections: none, the Connect card; one, its
+ * card; several, a list where each company offers what fits its state (Reconnect, Check, Disconnect with confirm),
+ * and "Connect another company" while the organization's `max_connections` allows more. With `connection-id` it
+ * manages that connection, and says so plainly when it was removed elsewhere. It shares the page's connection
+ * state with every other Ledgerlink element (see `ConnectionStore`): a disconnect here shows in
+ * `<client-sync-status>` at once, and their polls keep this card current. Authorization runs in a popup; when the browser blocks
  * popups, or with the `redirect` attribute, the whole page goes to QuickBooks and comes back. Reconnecting,
  * a different company chosen in QuickBooks is refused (nothing changes) and shown with "Try again".
  *
@@ -102,8 +110,11 @@ const CLOCK_MS = 30_000;
  * @csspart details - Country and plan.
  * @csspart sync - "Last synced …" line.
  * @csspart message - Explanations: what connecting does, why reconnect is needed, refusal and error messages.
- * @csspart permission-note - Why the actions are disabled for this user's role.
+ * @csspart permission-note - Why the actions are disabled for this user's role (the shared pattern of every component).
  * @csspart actions - The row of buttons.
+ * @csspart companies - The list of companies when the organization has several.
+ * @csspart company - One company in that list.
+ * @csspart connect-another-button - "Connect another company".
  * @csspart connect-button - The "Connect to QuickBooks" button.
  * @csspart reconnect-button - The "Reconnect" button.
  * @csspart disconnect-button - The "Disconnect" button (also the one confirming it).
@@ -124,7 +135,7 @@ const CLOCK_MS = 30_000;
  * @cssproperty --ll-qbo-mark-size - Size of the mark in the card header. Default `36px`.
  */
 export class QboConnect extends LedgerlinkElement {
-  static override styles = [themeStyles, buttonStyles, qboConnectStyles];
+  static override styles = [themeStyles, buttonStyles, permissionNoteStyles, qboConnectStyles];
 
   static override properties = {
     // Lit inherits these anyway; spelled out so the static side stays assignable to the base's.
@@ -134,7 +145,6 @@ export class QboConnect extends LedgerlinkElement {
     redirect: { type: Boolean },
     allowPurge: { type: Boolean, attribute: 'allow-purge' },
     _view: { state: true },
-    _connection: { state: true },
     _confirming: { state: true },
     _purge: { state: true },
     _busy: { state: true },
@@ -151,17 +161,19 @@ export class QboConnect extends LedgerlinkElement {
   declare allowPurge: boolean;
 
   declare private _view: View;
-  declare private _connection: Connection | undefined;
-  declare private _confirming: boolean;
+  /** The connection whose disconnect is being confirmed. */
+  declare private _confirming: string | undefined;
   declare private _purge: boolean;
   declare private _busy: 'check' | 'disconnect' | undefined;
   declare private _announcement: string;
 
-  #session: SessionInfo | undefined;
-  #settings: OrganizationSettings | undefined;
-  /** A connection made here without a connection-id, so a session change reloads it instead of offering Connect again. */
-  #madeHere: string | undefined;
-  #loadSeq = 0;
+  /** The page's shared connection state (with `<client-sync-status>` and the others). */
+  #connections = new ConnectionsController(
+    this,
+    () => this.connectionStore(),
+    (previous, next) => this.#stateChanged(previous, next),
+    () => ({ connections: this.connectionId || 'all', sync: false }),
+  );
   #redirectResult: RedirectResult | undefined;
 
   #flow: PopupFlow | undefined;
@@ -169,42 +181,49 @@ export class QboConnect extends LedgerlinkElement {
   #viewBeforeFlow: View | undefined;
 
   #clock: ReturnType<typeof setInterval> | undefined;
-  #focusAfterUpdate: FocusTarget | undefined;
+  #focusAfterUpdate: string | undefined;
 
   constructor() {
     super();
     this.mode = 'card';
     this.redirect = false;
     this.allowPurge = false;
-    this._view = { kind: 'loading' };
-    this._confirming = false;
+    this._view = { kind: 'rest' };
     this._purge = false;
     this._announcement = '';
   }
 
-  /** The connection shown, as last read from the BFF; undefined while none is. */
+  /** The one connection the card shows, as the page's store has it; undefined on the Connect card and the list. */
   get connection(): Connection | undefined {
     return this._connection;
   }
 
+  /** The one connection shown: connection-id's, the only one, or with one allowed the one in use. */
+  get _connection(): Connection | undefined {
+    const state = this.#connections.state;
+    if (this.connectionId) return state.entries.find((entry) => entry.connection.id === this.connectionId)?.connection;
+    const companies = this.#companies;
+    if (state.settings?.max_connections === 1) return pickExisting(companies);
+    return companies.length === 1 ? companies[0] : undefined;
+  }
+
+  /** The organization's QuickBooks connections, oldest first. */
+  get #companies(): Connection[] {
+    return this.#connections.state.entries.map((entry) => entry.connection).filter((connection) => connection.provider === 'qbo');
+  }
+
   /**
-   * Re-reads the shown connection without a loading state, e.g. after a sync elsewhere on the page.
-   * The element also does this by itself when a `ledgerlink-sync-completed` or `ledgerlink-sync-failed`
+   * Asks the server for the page's connections now, without a loading state, e.g. after a sync elsewhere on the
+   * page. The element also does this by itself when a `ledgerlink-sync-completed` or `ledgerlink-sync-failed`
    * event about its connection reaches the document (as `<client-sync-status>` fires them).
    */
   async refresh(): Promise<void> {
-    const id = this._connection?.id;
-    if (!id || this._view.kind !== 'connection') return this.#load();
-    try {
-      this.#show(await this.client.connection(id));
-    } catch {
-      // Keep what is shown; the next load or action reports errors.
-    }
+    this.#connections.store?.refresh();
   }
 
   #onSyncFinished = (event: Event) => {
     const detail = (event as CustomEvent<{ connection_id?: string } | undefined>).detail;
-    if (detail?.connection_id && detail.connection_id === this._connection?.id) void this.refresh();
+    if (detail?.connection_id && this.#companies.some((connection) => connection.id === detail.connection_id)) void this.refresh();
   };
 
   override connectedCallback(): void {
@@ -213,7 +232,7 @@ export class QboConnect extends LedgerlinkElement {
     document.addEventListener('ledgerlink-sync-failed', this.#onSyncFinished);
     this.#redirectResult ??= takeRedirectResult();
     this.#clock = setInterval(() => {
-      if (this._view.kind === 'connection') this.requestUpdate();
+      if (this._view.kind === 'rest' && this.#companies.length > 0) this.requestUpdate();
     }, CLOCK_MS);
   }
 
@@ -227,11 +246,17 @@ export class QboConnect extends LedgerlinkElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && changed.has('connectionId') && this.hasSession) void this.#load();
+    if (this.hasUpdated && changed.has('connectionId')) {
+      this._view = { kind: 'rest' };
+      this._confirming = undefined;
+      this.#connections.rebind();
+    }
   }
 
   protected override sessionChanged(): void {
-    void this.#load();
+    this._view = { kind: 'rest' };
+    this._confirming = undefined;
+    this.#connections.rebind();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -249,36 +274,25 @@ export class QboConnect extends LedgerlinkElement {
 
   // ── Loading ──────────────────────────────────────────────────────────────────────────────────────────
 
-  async #load(): Promise<void> {
-    const seq = ++this.#loadSeq;
-    const redirect = this.#redirectResult;
-    this.#redirectResult = undefined;
-    this._view = { kind: 'loading' };
-    this._confirming = false;
-    const id = this.connectionId || this.#madeHere;
-    try {
-      const [session, settings, byId] = await Promise.all([
-        this.client.session(),
-        this.client.settings(),
-        id ? this.client.connection(id) : undefined,
-      ]);
-      if (seq !== this.#loadSeq) return;
-      this.#session = session;
-      this.#settings = settings;
-      if (redirect) return await this.#applyRedirectResult(redirect, byId);
-      let connection = byId;
-      if (!connection && settings.max_connections === 1) connection = pickExisting(await this.client.connections());
-      if (seq !== this.#loadSeq) return;
-      this.#show(connection);
-    } catch (error) {
-      if (seq === this.#loadSeq) this.#fail(error, () => void this.#load(), false);
+  /** Every answer and every action anywhere on the page lands here. */
+  #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
+    if (next.phase === 'error' && previous.phase !== 'error' && next.error) {
+      this.#announce(next.error.message);
+      this.emit<ErrorEventDetail>('ledgerlink-error', next.error);
     }
+    if (next.phase === 'ready' && previous.phase !== 'ready') {
+      const redirect = this.#redirectResult;
+      this.#redirectResult = undefined;
+      if (redirect) void this.#applyRedirectResult(redirect, this._connection);
+    }
+    // A confirmation for a connection that is gone or already disconnected has nothing left to confirm.
+    const confirming = this._confirming && next.entries.find((entry) => entry.connection.id === this._confirming);
+    if (this._confirming && (!confirming || confirming.connection.status === 'disconnected') && this._busy !== 'disconnect') this._confirming = undefined;
   }
 
   async #applyRedirectResult(result: RedirectResult, current: Connection | undefined): Promise<void> {
-    this.#flowConnectionId = this.connectionId || this.#madeHere;
-    this.#viewBeforeFlow = current ? { kind: 'connection' } : { kind: 'idle' };
-    this._connection = current;
+    this.#flowConnectionId = this.connectionId || current?.id;
+    this.#viewBeforeFlow = { kind: 'rest' };
     // A refused reconnect names the connection still waiting (only its id fits in the URL): read it, so that
     // trying again reconnects that one and Cancel goes back to its card.
     let waiting: Connection | undefined;
@@ -294,9 +308,10 @@ export class QboConnect extends LedgerlinkElement {
     });
   }
 
+  /** An action returned this connection: the page's store (and so every element) shows it now. */
   #show(connection: Connection | undefined): void {
-    this._connection = connection;
-    this._view = connection ? { kind: 'connection' } : { kind: 'idle' };
+    if (connection) this.#connections.store?.putConnection(connection);
+    this._view = { kind: 'rest' };
   }
 
   // ── Connecting ───────────────────────────────────────────────────────────────────────────────────────
@@ -304,8 +319,8 @@ export class QboConnect extends LedgerlinkElement {
   #connect(connectionId: string | undefined): void {
     if (!this.#canConnect) return;
     this.#flowConnectionId = connectionId;
-    this.#viewBeforeFlow = this._connection ? { kind: 'connection' } : { kind: 'idle' };
-    this._confirming = false;
+    this.#viewBeforeFlow = { kind: 'rest' };
+    this._confirming = undefined;
     // The popup must open inside the click, before any await: browsers block window.open after an async gap.
     // It starts blank and is sent to QuickBooks once the BFF hands out the authorization URL.
     const flow = this.redirect ? undefined : this.#openPopup(connectionId);
@@ -383,7 +398,7 @@ export class QboConnect extends LedgerlinkElement {
   }
 
   #restoreViewBeforeFlow(): void {
-    this._view = this.#viewBeforeFlow ?? { kind: 'idle' };
+    this._view = this.#viewBeforeFlow ?? { kind: 'rest' };
     this.#focusAfterUpdate = this.#primaryFocus();
   }
 
@@ -407,19 +422,20 @@ export class QboConnect extends LedgerlinkElement {
           return this.#fail(error, retry);
         }
         if (!connection) return this.#fail(new Error('QuickBooks connected, but the connection could not be read.'), retry);
-        if (!this.connectionId) this.#madeHere = connection.id;
         this.#show(connection);
-        this.#announce(`Connected to ${connection.company_name ?? 'QuickBooks'}.`);
-        this.#focusAfterUpdate = this.#primaryFocus();
+        // The first import is queued now: the other elements on the page should show it without waiting a poll.
+        this.#connections.store?.refresh();
+        this.#announce(endSentence(`Connected to ${connection.company_name ?? 'QuickBooks'}`));
+        this.#focusAfterUpdate = this._connection ? this.#primaryFocus() : 'list';
         this.emit<ConnectedEventDetail>('ledgerlink-connected', { connection });
         return;
       }
       case 'refused': {
         if (result.code === WRONG_COMPANY && result.connection) {
           // Nothing changed; "Try again" must reconnect the same connection, whichever element started it.
-          this._connection = result.connection;
+          this.#connections.store?.putConnection(result.connection);
           this.#flowConnectionId = result.connection.id;
-          this.#viewBeforeFlow = { kind: 'connection' };
+          this.#viewBeforeFlow = { kind: 'rest' };
         } else if (result.code === WRONG_COMPANY && result.connectionId) {
           this.#flowConnectionId = result.connectionId;
         }
@@ -443,44 +459,43 @@ export class QboConnect extends LedgerlinkElement {
 
   // ── Managing a connection ────────────────────────────────────────────────────────────────────────────
 
-  async #check(): Promise<void> {
-    const before = this._connection;
-    if (!before || this._busy) return;
+  async #check(before: Connection): Promise<void> {
+    if (this._busy) return;
     this._busy = 'check';
     try {
       const connection = await this.client.checkConnection(before.id);
-      this._connection = connection;
+      this.#connections.store?.putConnection(connection);
       if (connection.status === 'connected') this.#announce('The connection to QuickBooks works.');
       else this.#announce(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
-      this.#focusAfterUpdate = this.#primaryFocus();
+      this.#focusAfterUpdate = this.#focusFor(connection);
       if (connection.status === 'needs_reconnect' && before.status !== 'needs_reconnect') {
         this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
       }
     } catch (error) {
       this.#fail(error, () => {
-        this.#show(before);
-        void this.#check();
+        this.#show(undefined);
+        void this.#check(before);
       });
     } finally {
       this._busy = undefined;
     }
   }
 
-  #openConfirm(): void {
+  #openConfirm(connection: Connection): void {
     if (!this.#canConnect) return;
-    this._confirming = true;
+    this._confirming = connection.id;
     this._purge = false;
     this.#focusAfterUpdate = 'confirm-cancel';
   }
 
   #closeConfirm(): void {
-    this._confirming = false;
-    this.#focusAfterUpdate = 'disconnect';
+    const id = this._confirming;
+    this._confirming = undefined;
+    this.#focusAfterUpdate = this.#scoped('disconnect', id);
   }
 
-  async #disconnect(): Promise<void> {
-    const before = this._connection;
-    if (!before || this._busy || !this.#canConnect) return;
+  async #disconnect(before: Connection): Promise<void> {
+    if (this._busy || !this.#canConnect) return;
     const purged = this.allowPurge && this._purge;
     this._busy = 'disconnect';
     try {
@@ -488,22 +503,23 @@ export class QboConnect extends LedgerlinkElement {
       if (purged) {
         await this.client.purgeConnection(before.id);
         connection = { ...before, status: 'disconnected' };
-        this.#madeHere = undefined;
+        this.#connections.store?.removeConnection(before.id);
         this.#show(undefined);
       } else {
         connection = await this.client.disconnectConnection(before.id);
         this.#show(connection);
       }
-      this._confirming = false;
+      this._confirming = undefined;
       const name = before.company_name ?? 'QuickBooks';
-      this.#announce(purged ? `Disconnected ${name} and deleted its data.` : `Disconnected ${name}. Data already imported is kept.`);
-      this.#focusAfterUpdate = purged ? 'connect' : 'title';
+      this.#announce(purged ? endSentence(`Disconnected ${name} and deleted its data`) : `${endSentence(`Disconnected ${name}`)} Data already imported is kept.`);
+      this.#focusAfterUpdate = purged ? (this.#companies.length === 0 ? 'connect' : 'list') : this._connection ? 'title' : this.#scoped('connect', before.id);
       this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged });
+      this.#connections.store?.refresh();
     } catch (error) {
-      this._confirming = false;
+      this._confirming = undefined;
       this.#fail(error, () => {
-        this.#show(before);
-        this._confirming = true;
+        this.#show(undefined);
+        this._confirming = before.id;
         this._purge = purged;
         this.#focusAfterUpdate = 'confirm-cancel';
       });
@@ -528,19 +544,35 @@ export class QboConnect extends LedgerlinkElement {
     this._announcement = this._announcement === text ? `${text}\u00a0` : text;
   }
 
+  get #settings() {
+    return this.#connections.state.settings;
+  }
+
   get #canConnect(): boolean {
-    const role = this.#session?.user.role;
+    const role = this.#connections.state.session?.user.role;
     return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
   }
 
+  /** A focus target inside one company of the list (`disconnect:con_…`); the bare target on a one-company card. */
+  #scoped(target: FocusTarget, id: string | undefined): string {
+    return id && !this._connection ? `${target}:${id}` : target;
+  }
+
+  /** Where focus goes for a connection's card or list item: its one action, or its title. */
+  #focusFor(connection: Connection): string {
+    if (connection.status === 'needs_reconnect') return this.#scoped('reconnect', connection.id);
+    if (connection.status === 'error') return this.#scoped('check', connection.id);
+    return this._connection ? 'title' : this.#scoped('disconnect', connection.id);
+  }
+
   /** Where focus goes after a transition into the current view: its one action, or its title. */
-  #primaryFocus(): FocusTarget {
+  #primaryFocus(): string {
     const view = this._view;
-    if (view.kind === 'idle') return 'connect';
     if (view.kind === 'error' || view.kind === 'refused') return 'retry';
-    if (view.kind === 'connection' && this._connection) {
-      if (this._connection.status === 'needs_reconnect') return 'reconnect';
-      if (this._connection.status === 'error') return 'check';
+    if (view.kind === 'rest') {
+      const connection = this._connection;
+      if (connection) return this.#focusFor(connection);
+      return this.#companies.length === 0 ? 'connect' : 'list';
     }
     return 'title';
   }
@@ -563,8 +595,8 @@ export class QboConnect extends LedgerlinkElement {
     switch (view.kind) {
       case 'loading':
         return this.#renderLoading();
-      case 'idle':
-        return this.#renderIdle();
+      case 'rest':
+        return this.#renderRest();
       case 'connecting':
         return this.#renderConnecting();
       case 'redirecting':
@@ -605,9 +637,106 @@ export class QboConnect extends LedgerlinkElement {
           body: html`<p class="message" part="message">${view.message}</p>`,
           actions: this.#button({ label: 'Retry', part: 'retry-button', focus: 'retry', primary: true, onClick: view.retry }),
         });
-      case 'connection':
-        return this._connection ? this.#renderConnection(this._connection) : this.#renderIdle();
     }
+  }
+
+  /** The organization's connections as the page's store has them. */
+  #renderRest(): TemplateResult {
+    const state = this.#connections.state;
+    if (state.phase === 'error') {
+      return this.#frame({
+        kind: 'error',
+        mark: false,
+        title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Something went wrong</span>`,
+        body: html`<p class="message" part="message">${state.error?.message ?? 'Something went wrong. Try again.'}</p>`,
+        actions: this.#button({ label: 'Retry', part: 'retry-button', focus: 'retry', primary: true, onClick: () => this.#connections.store?.reload() }),
+      });
+    }
+    if (state.phase !== 'ready' || this.#redirectResult) return this.#renderLoading();
+    const connection = this._connection;
+    if (connection) return this.#renderConnection(connection);
+    if (this.connectionId) return this.#renderGone();
+    const companies = this.#companies;
+    return companies.length === 0 ? this.#renderIdle() : this.#renderCompanies(companies);
+  }
+
+  /** connection-id names a connection that was deleted elsewhere (or hidden from this user): no Retry can bring it back. */
+  #renderGone(): TemplateResult {
+    return this.#frame({
+      kind: 'gone',
+      mark: true,
+      title: html`<span class="title" part="title" data-focus="title" tabindex="-1">QuickBooks</span>`,
+      badge: html`<span class="badge neutral" part="status">Removed</span>`,
+      body: html`<p class="message" part="message">
+        This connection was removed, or you can no longer see it. Connect QuickBooks again to keep syncing.
+      </p>`,
+      actions: this.#connectButton(undefined),
+      gatedVerb: 'connect',
+    });
+  }
+
+  /** Several companies: one line each with the action that fits its state, and "Connect another company". */
+  #renderCompanies(companies: Connection[]): TemplateResult {
+    const live = companies.filter((connection) => connection.status === 'connected').length;
+    const count = new Intl.NumberFormat(this.#locale);
+    const summary = live === companies.length ? `${count.format(live)} companies connected` : `${count.format(live)} of ${count.format(companies.length)} connected`;
+    return this.#frame({
+      kind: 'companies',
+      mark: true,
+      markLabel: 'QuickBooks',
+      title: html`<span class="title" part="title" data-focus="title" tabindex="-1">QuickBooks</span>`,
+      badge: html`<span class="badge neutral" part="status">${summary}</span>`,
+      body: html`<ul class="company-list" part="companies" aria-label="QuickBooks companies" data-focus="list" tabindex="-1">
+        ${companies.map((connection) => this.#renderCompany(connection))}
+      </ul>`,
+      actions: this.#connectAnother(companies),
+      gatedVerb: 'connect',
+    });
+  }
+
+  #renderCompany(connection: Connection): TemplateResult {
+    const locale = this.#locale;
+    const name = connection.company_name || connection.legal_name || 'QuickBooks company';
+    const status = connection.status;
+    const facts = [
+      connection.country ? countryName(connection.country, locale) : undefined,
+      connection.plan ? quickbooksPlanName(connection.plan) : undefined,
+    ].filter(Boolean);
+    const reason = status === 'connected' ? '' : statusReason(connection);
+    return html`<li class="company status-${status}" part="company">
+      <div class="company-head">
+        <span class="company-name" part="company-name">${name}</span>
+        <span class="badge ${status}"><span class="dot" aria-hidden="true"></span>${statusLabels[status]}</span>
+      </div>
+      <p class="details">
+        ${facts.join(' · ')}${facts.length > 0 ? ' · ' : ''}${connection.last_synced_at
+          ? html`Last synced <time datetime=${connection.last_synced_at} title=${formatDateTime(connection.last_synced_at, locale)}
+                >${formatRelativeTime(connection.last_synced_at, { locale })}</time
+              >`
+          : 'Not synced yet'}
+      </p>
+      ${reason ? html`<p class="message">${reason}</p>` : nothing}
+      <div class="actions">${this.#connectionActions(connection, true)}</div>
+    </li>`;
+  }
+
+  /** "Connect another company" while the organization may connect more; else why not. */
+  #connectAnother(companies: Connection[]): TemplateResult | typeof nothing {
+    const max = this.#settings?.max_connections ?? 1;
+    if (max <= 1) return nothing;
+    const live = companies.filter((connection) => connection.status !== 'disconnected').length;
+    if (live >= max) {
+      return html`<p class="message" part="message">
+        This organization can connect up to ${new Intl.NumberFormat(this.#locale).format(max)} QuickBooks companies.
+      </p>`;
+    }
+    return this.#button({
+      label: 'Connect another company',
+      part: 'connect-another-button',
+      focus: 'connect-another',
+      gated: true,
+      onClick: () => this.#connect(undefined),
+    });
   }
 
   #renderLoading(): TemplateResult {
@@ -675,41 +804,7 @@ export class QboConnect extends LedgerlinkElement {
       : html`Not synced yet`;
     const compact = this.mode === 'button';
 
-    let actions: TemplateResult;
-    if (this._confirming) {
-      actions = this.#renderConfirm(name);
-    } else if (status === 'disconnected') {
-      actions = this.#connectButton(connection.id);
-    } else {
-      actions = html`${status === 'needs_reconnect'
-        ? this.#button({
-            label: 'Reconnect',
-            part: 'reconnect-button',
-            focus: 'reconnect',
-            primary: true,
-            gated: true,
-            onClick: () => this.#connect(connection.id),
-          })
-        : nothing}
-      ${status === 'error' || (status === 'connected' && !compact)
-        ? this.#button({
-            label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
-            part: 'check-button',
-            focus: 'check',
-            primary: status === 'error',
-            quiet: status === 'connected',
-            busy: this._busy === 'check',
-            onClick: () => void this.#check(),
-          })
-        : nothing}
-      ${this.#button({
-        label: 'Disconnect',
-        part: 'disconnect-button',
-        focus: 'disconnect',
-        gated: true,
-        onClick: () => this.#openConfirm(),
-      })}`;
-    }
+    const actions = html`${this.#connectionActions(connection, false)} ${compact ? nothing : this.#connectAnother(this.#companies)}`;
 
     return this.#frame({
       kind: `connection status-${status}`,
@@ -725,7 +820,62 @@ export class QboConnect extends LedgerlinkElement {
     });
   }
 
-  #renderConfirm(name: string): TemplateResult {
+  /**
+   * The buttons that fit a connection's state: Reconnect (QuickBooks stopped accepting access), Check, Disconnect
+   * (confirmed inline); a disconnected one offers connecting it again. In the list, focus targets carry the id.
+   */
+  #connectionActions(connection: Connection, inList: boolean): TemplateResult {
+    const status = connection.status;
+    const compact = this.mode === 'button';
+    const scoped = (target: FocusTarget) => (inList ? `${target}:${connection.id}` : target);
+    const name = connection.company_name || connection.legal_name || 'QuickBooks company';
+    if (this._confirming === connection.id) return this.#renderConfirm(connection);
+    if (status === 'disconnected') {
+      if (!inList) return this.#connectButton(connection.id);
+      return this.#button({
+        label: 'Reconnect',
+        part: 'reconnect-button',
+        focus: scoped('connect'),
+        gated: true,
+        ariaLabel: `Reconnect ${name}`,
+        onClick: () => this.#connect(connection.id),
+      });
+    }
+    return html`${status === 'needs_reconnect'
+      ? this.#button({
+          label: 'Reconnect',
+          part: 'reconnect-button',
+          focus: scoped('reconnect'),
+          primary: true,
+          gated: true,
+          ariaLabel: inList ? `Reconnect ${name}` : undefined,
+          onClick: () => this.#connect(connection.id),
+        })
+      : nothing}
+    ${status === 'error' || (status === 'connected' && !compact)
+      ? this.#button({
+          label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
+          part: 'check-button',
+          focus: scoped('check'),
+          primary: status === 'error',
+          quiet: status === 'connected',
+          busy: this._busy === 'check',
+          ariaLabel: inList ? `${status === 'error' ? 'Check again' : 'Check connection'}: ${name}` : undefined,
+          onClick: () => void this.#check(connection),
+        })
+      : nothing}
+    ${this.#button({
+      label: 'Disconnect',
+      part: 'disconnect-button',
+      focus: scoped('disconnect'),
+      gated: true,
+      ariaLabel: inList ? `Disconnect ${name}` : undefined,
+      onClick: () => this.#openConfirm(connection),
+    })}`;
+  }
+
+  #renderConfirm(connection: Connection): TemplateResult {
+    const name = connection.company_name || connection.legal_name || 'QuickBooks company';
     const busy = this._busy === 'disconnect';
     return html`<div
       class="confirm"
@@ -757,7 +907,7 @@ export class QboConnect extends LedgerlinkElement {
           danger: true,
           busy,
           gated: true,
-          onClick: () => void this.#disconnect(),
+          onClick: () => void this.#disconnect(connection),
         })}
         ${this.#button({ label: 'Cancel', part: 'cancel-button', focus: 'confirm-cancel', disabled: busy, onClick: () => this.#closeConfirm() })}
       </div>
@@ -771,7 +921,7 @@ export class QboConnect extends LedgerlinkElement {
     title: TemplateResult;
     badge?: TemplateResult;
     body?: TemplateResult | typeof nothing;
-    actions?: TemplateResult;
+    actions?: TemplateResult | typeof nothing;
     gatedVerb?: 'connect' | 'reconnect' | 'disconnect';
   }): TemplateResult {
     const gated = parts.gatedVerb !== undefined && !this.#canConnect;
@@ -780,7 +930,7 @@ export class QboConnect extends LedgerlinkElement {
       <div class="main">
         <div class="heading">${parts.title} ${parts.badge ?? nothing}</div>
         ${parts.body ?? nothing}
-        ${parts.actions ? html`<div class="actions" part="actions">${parts.actions}</div>` : nothing}
+        ${parts.actions && parts.actions !== nothing ? html`<div class="actions" part="actions">${parts.actions}</div>` : nothing}
         ${gated && parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing}
       </div>
     </div>`;
@@ -809,7 +959,10 @@ export class QboConnect extends LedgerlinkElement {
     label: string;
     part: string;
     onClick: () => void;
-    focus?: FocusTarget;
+    /** Its `data-focus` value: a FocusTarget, or `target:connection-id` inside the list. */
+    focus?: string;
+    /** The accessible name when the label alone is ambiguous (several "Disconnect" buttons in the list). */
+    ariaLabel?: string | undefined;
     primary?: boolean;
     danger?: boolean;
     quiet?: boolean;
@@ -828,6 +981,7 @@ export class QboConnect extends LedgerlinkElement {
       class="button ${kind}"
       part=${options.part}
       data-focus=${options.focus ?? nothing}
+      aria-label=${options.ariaLabel ?? nothing}
       aria-disabled=${inactive ? 'true' : nothing}
       aria-busy=${options.busy ? 'true' : nothing}
       aria-describedby=${gated ? 'permission-note' : nothing}
@@ -841,13 +995,7 @@ export class QboConnect extends LedgerlinkElement {
 
   #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
     if (this.#canConnect || !this.#settings) return nothing;
-    const roles = this.#settings.connect_roles.map((role) => role.replace(/[_.:-]+/g, ' '));
-    const plural = new Intl.ListFormat('en', { type: 'conjunction' }).format(roles.map((role) => (role.endsWith('s') ? role : `${role}s`)));
-    const first = roles[0] ?? 'admin';
-    const article = /^[aeiou]/i.test(first) ? 'an' : 'a';
-    return html`<p id="permission-note" class="permission-note" part="permission-note">
-      Only ${plural} can ${verb} QuickBooks. Ask ${article} ${first} in your organization.
-    </p>`;
+    return permissionNote('permission-note', onlyRolesCan(this.#settings.connect_roles, `${verb} QuickBooks`, this.#locale));
   }
 }
 

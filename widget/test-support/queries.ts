@@ -21,3 +21,15 @@ export const $$ = <E extends Element = HTMLElement>(el: Element, selector: strin
 export function requestsTo(bff: { requests: RecordedRequest[] }, method: string, path: string): RecordedRequest[] {
   return bff.requests.filter((request) => request.method === method && request.path === path);
 }
+
+/**
+ * Puts `markup` into the page and returns its container, removed by the returned `remove`. Unlike open-wc's
+ * `fixture` on a plain element, it never waits for an animation frame: the runner keeps one of its two pages in
+ * the background, where frames do not come, and a wrapper `<div>` fixture would hang there.
+ */
+export function attach(markup: string): { root: HTMLElement; remove: () => void } {
+  const root = document.createElement('div');
+  root.innerHTML = markup;
+  document.body.append(root);
+  return { root, remove: () => root.remove() };
+}

@@ -96,6 +96,7 @@ export function entry(options: { connection?: Partial<Connection>; sync?: Partia
       last_run: last,
       last_successful_sync_at: last.finished_at,
       next_scheduled_at: inMinutes(60 * 10),
+      throttled_until: null,
       health: health(87),
       stale: false,
       visibility: { mode: 'organization', user_ids: [] },

@@ -1,0 +1,134 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { scrollToReveal, visibleRange, type RowRange } from '../client-sync-status/row-window.ts';
+
+export interface WindowedRowsOptions {
+  /** Selectors inside the host's render root. */
+  scroller: string;
+  row: string;
+  header: string;
+  /** Until measured: the styles' defaults. */
+  rowHeight: number;
+  headerHeight: number;
+}
+
+/**
+ * Keeps a fixed-row-height grid windowed: which rows to render for the scroll position (row-window.ts does the
+ * maths), re-measured after each render so a themed `--ll-…-row-height` is followed, and scrolling to reveal a row
+ * for keyboard moves. The host renders `indexes(active)` with `translateY(index * rowHeight)`.
+ *
+ * Shared by the list components. Rows may change height with the component's width (container queries turn
+ * one-line rows into two-line rows or stacked cards), so a resize of the scroller measures the rows again.
+ * (The matcher's own copy in supplier-matcher/windowed-rows.ts has the same API and can switch to this one.)
+ */
+export class WindowedRows implements ReactiveController {
+  range: RowRange = { start: 0, end: 0 };
+  rowHeight: number;
+  #count = 0;
+  #headerHeight: number;
+  #viewport = 520;
+  #resize: ResizeObserver | undefined;
+  #observed: HTMLElement | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & { renderRoot: ParentNode },
+    private readonly options: WindowedRowsOptions,
+  ) {
+    this.rowHeight = options.rowHeight;
+    this.#headerHeight = options.headerHeight;
+    host.addController(this);
+  }
+
+  hostUpdated(): void {
+    this.#observe();
+    this.#measure();
+  }
+
+  hostDisconnected(): void {
+    this.#resize?.disconnect();
+    this.#observed = undefined;
+  }
+
+  get scroller(): HTMLElement | null {
+    return this.host.renderRoot.querySelector<HTMLElement>(this.options.scroller);
+  }
+
+  /** Rows per screen, less one, for Page Up/Down. */
+  get page(): number {
+    return Math.max(1, Math.floor(this.#bodyViewport / this.rowHeight) - 1);
+  }
+
+  /** The number of rows changed (a filter, a new section): recompute the window. Safe to call in willUpdate. */
+  setCount(count: number): void {
+    this.#count = count;
+    this.update();
+  }
+
+  /** Back to the top, e.g. when another section is shown. */
+  reset(): void {
+    const scroller = this.scroller;
+    if (scroller) scroller.scrollTop = 0;
+    this.update();
+  }
+
+  onScroll = (): void => this.update();
+
+  update(): void {
+    const range = visibleRange(this.scroller?.scrollTop ?? 0, this.#bodyViewport, this.rowHeight, this.#count);
+    if (range.start !== this.range.start || range.end !== this.range.end) {
+      this.range = range;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Scrolls just enough to show row `index` whole. */
+  reveal(index: number): void {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    const top = scrollToReveal(index, scroller.scrollTop, this.#bodyViewport, this.rowHeight);
+    if (top !== undefined) scroller.scrollTop = top;
+    this.update();
+  }
+
+  /** The rows in the window, plus the active row wherever it is, so keyboard focus is never dropped by scrolling. */
+  indexes(active: number): number[] {
+    const { start, end } = this.range;
+    const indexes: number[] = [];
+    for (let i = start; i < Math.min(end, this.#count); i += 1) indexes.push(i);
+    if (active >= 0 && active < this.#count && (active < start || active >= end)) {
+      indexes.push(active);
+      indexes.sort((a, b) => a - b);
+    }
+    return indexes;
+  }
+
+  get #bodyViewport(): number {
+    return Math.max(this.rowHeight, this.#viewport - this.#headerHeight);
+  }
+
+  #observe(): void {
+    const scroller = this.scroller ?? undefined;
+    if (scroller === this.#observed) return;
+    this.#resize ??= new ResizeObserver(() => {
+      const current = this.scroller;
+      if (!current) return;
+      this.#viewport = current.clientHeight || this.#viewport;
+      // Another width may mean another layout, with another row height.
+      this.#measure();
+      this.update();
+    });
+    this.#resize.disconnect();
+    this.#observed = scroller;
+    if (scroller) this.#resize.observe(scroller);
+  }
+
+  #measure(): void {
+    const header = this.host.renderRoot.querySelector<HTMLElement>(this.options.header);
+    if (header && header.offsetHeight > 0) this.#headerHeight = header.offsetHeight;
+    const row = this.host.renderRoot.querySelector<HTMLElement>(this.options.row);
+    if (row && row.offsetHeight > 0 && row.offsetHeight !== this.rowHeight) {
+      this.rowHeight = row.offsetHeight;
+      this.host.requestUpdate();
+      this.update();
+    }
+  }
+}
