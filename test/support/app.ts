@@ -22,7 +22,8 @@ export function testApp(overrides: Partial<Deps> = {}) {
   let offsetMs = 0;
   const deps: Deps = {
     sql,
-    config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent' }),
+    // Test receivers listen on 127.0.0.1: the development allowance for loopback, made explicit as a host would.
+    config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent', LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK: 'true' }),
     keys: deriveKeys(randomBytes(32), 'test-admin-token-0123456789abcdef'),
     logger: createLogger('silent'),
     now: () => new Date(Date.now() + offsetMs),
