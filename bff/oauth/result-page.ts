@@ -54,12 +54,13 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
     </html>`;
 }
 
-/** Redirect mode: the same facts as query parameters on the host's return URL. */
-export function redirectBackUrl(returnUrl: string, result: OAuthResultMessage): string {
+/**
+ * Redirect mode: the host's return URL with only an opaque result id as `ledgerlink_oauth`. The outcome itself
+ * stays here; the component reads it with its session (GET /v1/widget/oauth/results/{id}), so a crafted
+ * `?ledgerlink_oauth=…` link carries no text, outcome or connection a component would believe.
+ */
+export function redirectBackUrl(returnUrl: string, resultId: string | null): string {
   const url = new URL(returnUrl);
-  url.searchParams.set('ledgerlink_oauth', result.outcome);
-  if (result.code) url.searchParams.set('ledgerlink_code', result.code);
-  if (result.connection) url.searchParams.set('ledgerlink_connection', result.connection.id);
-  if (result.message) url.searchParams.set('ledgerlink_message', result.message);
+  if (resultId) url.searchParams.set('ledgerlink_oauth', resultId);
   return url.toString();
 }
