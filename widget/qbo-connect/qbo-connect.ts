@@ -12,7 +12,7 @@ import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
 import { statusLabels, statusReason } from './connection-status.ts';
-import { returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
+import { resolveRedirectResult, returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
 import { qboConnectStyles } from './qbo-connect.styles.ts';
 import { quickbooksMark } from './quickbooks-mark.ts';
 
@@ -162,7 +162,8 @@ export class QboConnect extends LedgerlinkElement {
   /** A connection made here without a connection-id, so a session change reloads it instead of offering Connect again. */
   #madeHere: string | undefined;
   #loadSeq = 0;
-  #redirectResult: RedirectResult | undefined;
+  /** The result id a return from QuickBooks left on the URL, until the first load resolves it with the session. */
+  #redirectResult: string | undefined;
 
   #flow: PopupFlow | undefined;
   #flowConnectionId: string | undefined;
@@ -251,16 +252,17 @@ export class QboConnect extends LedgerlinkElement {
 
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
-    const redirect = this.#redirectResult;
+    const redirectId = this.#redirectResult;
     this.#redirectResult = undefined;
     this._view = { kind: 'loading' };
     this._confirming = false;
     const id = this.connectionId || this.#madeHere;
     try {
-      const [session, settings, byId] = await Promise.all([
+      const [session, settings, byId, redirect] = await Promise.all([
         this.client.session(),
         this.client.settings(),
         id ? this.client.connection(id) : undefined,
+        redirectId ? resolveRedirectResult(this.client, redirectId) : undefined,
       ]);
       if (seq !== this.#loadSeq) return;
       this.#session = session;
