@@ -5,6 +5,8 @@ import { recordEvent } from '../bff/events/record.ts';
 import { deliverDueWebhooks } from '../bff/webhooks/deliver.ts';
 import type { ResolveHost } from '../bff/webhooks/target.ts';
 import { WebhookWorker } from '../bff/webhooks/worker.ts';
+import { createDemoHost } from '../demo/host/app.ts';
+import { createSandbox } from '../demo/sandbox/index.ts';
 import { testApp, type TestTenant } from './support/app.ts';
 
 // Issue 11: safe outbound calls and fair webhook delivery. Every receiver here listens on 127.0.0.1; private
@@ -237,5 +239,76 @@ describe('issue 11 item 4: one tenant\'s silent receivers cannot take every deli
     expect(statuses).toEqual([201, 201, 201, 409, 409]);
     const other = await bounded.createTenant(); // the bound is per tenant
     expect((await register(bounded, other, 'https://api.host.example/hooks')).status).toBe(201);
+  });
+});
+
+describe('issue 11 item 10: hardened defaults', () => {
+  test('the BFF\'s HTML pages carry a nonce CSP with frame-ancestors \'none\', nosniff, no-referrer and DENY framing', async () => {
+    const page = await t.request('/v1/oauth/qbo/start?ref=0123456789abcdef0123'); // an unknown link: the HTML error page
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await page.text();
+    expect(html).toContain(`<script nonce="${nonce}">`);
+    expect(html).toContain(`<style nonce="${nonce}">`);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    // The popup's result page posts to window.opener on the host's origin: no Cross-Origin-Opener-Policy may cut it.
+    expect(page.headers.get('cross-origin-opener-policy')).toBeNull();
+    // Each page its own nonce.
+    const again = await t.request('/v1/oauth/qbo/start?ref=0123456789abcdef0123');
+    expect(again.headers.get('content-security-policy')).not.toBe(csp);
+    // JSON answers are not sniffed either.
+    expect((await t.request('/healthz')).headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  test('/metrics requires LEDGERLINK_METRICS_TOKEN when it is set', async () => {
+    const token = 'metrics-token-0123456789abcdef';
+    const guarded = testApp({ config: { ...config, LEDGERLINK_METRICS_TOKEN: token } });
+    expect((await guarded.request('/metrics')).status).toBe(401);
+    expect((await guarded.request('/metrics', { token: 'metrics-token-wrong-0123456789' })).status).toBe(401);
+    const scraped = await guarded.request('/metrics', { token });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('ledgerlink_http_requests_total');
+    expect((await t.request('/metrics')).status).toBe(200); // not set: open, as on a developer's machine
+  });
+
+  /** What @hono/node-server hands a route as c.env: the request and its socket, bound to `bound`, reached on `local`. */
+  const socketEnv = (bound: string, local: string) => ({ incoming: { socket: { localAddress: local, server: { address: () => ({ address: bound, port: 8787, family: 'IPv4' }) } } } });
+
+  test('the demo\'s session helper and the sandbox\'s control API refuse to serve beyond loopback', async () => {
+    const demo = createDemoHost({ bffUrl: 'http://127.0.0.1:9', secretKey: 'llsk_not_used' });
+    for (const [bound, local] of [['0.0.0.0', '127.0.0.1'], ['0.0.0.0', '10.1.2.3'], ['::', '::1'], ['192.168.1.20', '192.168.1.20']]) {
+      const session = await demo.request('/demo/api/session', { method: 'POST', body: '{}' }, socketEnv(bound!, local!));
+      expect(session.status, `${bound} ${local}`).toBe(403);
+      expect(((await session.json()) as { error: { message: string } }).error.message).toMatch(/^The demo's session helper serves only on a loopback address/);
+    }
+    const sandbox = createSandbox({ baseUrl: 'http://127.0.0.1:8791' });
+    try {
+      expect((await sandbox.app.request('/_sandbox/qbo/settings', {}, socketEnv('0.0.0.0', '10.1.2.3'))).status).toBe(403);
+      expect((await sandbox.app.request('/_sandbox/qbo/settings', {}, socketEnv('127.0.0.1', '127.0.0.1'))).status).toBe(200);
+      expect((await sandbox.app.request('/_sandbox/qbo/settings', {}, socketEnv('::1', '::1'))).status).toBe(200);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  test('…and in production, even on loopback', async () => {
+    const previous = process.env['NODE_ENV'];
+    process.env['NODE_ENV'] = 'production';
+    const sandbox = createSandbox({ baseUrl: 'http://127.0.0.1:8791' });
+    try {
+      expect((await sandbox.app.request('/_sandbox/qbo/settings', {}, socketEnv('127.0.0.1', '127.0.0.1'))).status).toBe(403);
+      const demo = createDemoHost({ bffUrl: 'http://127.0.0.1:9', secretKey: 'llsk_not_used' });
+      expect((await demo.request('/demo/api/session', { method: 'POST', body: '{}' }, socketEnv('127.0.0.1', '127.0.0.1'))).status).toBe(403);
+    } finally {
+      process.env['NODE_ENV'] = previous;
+      await sandbox.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { QboGrantError } from '../providers/qbo/oauth-client.ts';
 import { QboError } from '../providers/qbo/faults.ts';
 import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, findResult, recordOutcome, startAttempt, waitForOutcome, type AttemptRow } from './attempts.ts';
 import { bindBrowser, isSameBrowser } from './browser-binding.ts';
+import { pageNonce } from '../ops/security-headers.ts';
 import { completeQboConnect } from './complete-qbo.ts';
 import { connectRoleRefusal } from './policy.ts';
 import { redirectBackUrl, resultPage } from './result-page.ts';
@@ -83,7 +84,7 @@ oauthRoutes.openapi(
     const deps = c.get('deps');
     const attempt = await startAttempt(deps.sql, c.req.valid('query').ref, deps.now());
     if (!attempt || !deps.qbo) {
-      return c.html(resultPage(failure('error', 'attempt_expired', 'This connect link was already used or has expired. Close this window and start again.'), null), 400);
+      return c.html(resultPage(failure('error', 'attempt_expired', 'This connect link was already used or has expired. Close this window and start again.'), null, pageNonce(c)), 400);
     }
     // A reconnect would ideally open consent on the company being reconnected, but Intuit's authorize endpoint
     // takes only client_id, redirect_uri, response_type, scope and state (no company hint), so the person may
@@ -121,14 +122,14 @@ oauthRoutes.openapi(
     const bound = attempt && claims && attempt.tenant_id === claims.tenantId && attempt.organization_id === claims.organizationId && attempt.user_id === claims.userId;
     if (!attempt || !bound) {
       deps.logger.warn('oauth callback with an invalid state');
-      return c.html(resultPage(failure('error', 'invalid_state', 'This sign-in could not be verified. Close this window and start again from the app.'), null), 400);
+      return c.html(resultPage(failure('error', 'invalid_state', 'This sign-in could not be verified. Close this window and start again from the app.'), null, pageNonce(c)), 400);
     }
     // Checked before the claim: a foreign browser neither exchanges the code nor uses up the attempt, which
     // stays open for the browser that started it.
     if (!isSameBrowser(c, attempt.id, claims.browserBinding)) {
       deps.logger.warn('oauth callback from another browser than the one that started it', { attempt_tenant: attempt.tenant_id });
       return c.html(
-        resultPage(failure('error', 'wrong_browser', 'This sign-in was started in another browser, so nothing was connected. Start again from the app in this browser.'), null),
+        resultPage(failure('error', 'wrong_browser', 'This sign-in was started in another browser, so nothing was connected. Start again from the app in this browser.'), null, pageNonce(c)),
         400,
       );
     }
@@ -208,7 +209,7 @@ oauthRoutes.openapi(
       const checked = await checkConnection(deps, row).catch(() => row);
       if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
     }
-    return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null));
+    return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null, pageNonce(c)));
   },
 );
 
@@ -218,5 +219,5 @@ function failure(outcome: 'cancelled' | 'error', code: OAuthResultCode, message:
 
 function answer(c: Context<AppEnv>, attempt: AttemptRow, result: OAuthResultMessage) {
   if (attempt.mode === 'redirect' && attempt.return_url) return c.redirect(redirectBackUrl(attempt.return_url, attempt.result_id), 302);
-  return c.html(resultPage(result, attempt.opener_origin));
+  return c.html(resultPage(result, attempt.opener_origin, pageNonce(c)));
 }

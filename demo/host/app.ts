@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { loopbackOnly } from '../sandbox/loopback-only.ts';
 
 /**
  * "Brightside Practice", a pretend host product. Its backend does what every real host does: it keeps the
@@ -27,6 +28,8 @@ export function createDemoHost(options: DemoHostOptions): Hono {
   const organizationId = options.organizationId ?? 'brightside';
 
   host.get('/', async (c) => c.html(await readFile(pagePath, 'utf8')));
+  // The session helper mints a session for any persona, for anyone: never beyond this machine, never in production.
+  host.use('/demo/api/*', loopbackOnly('The demo\'s session helper'));
 
   host.post('/demo/api/session', async (c) => {
     const input = z.object({ persona: z.enum(['admin', 'member']).default('admin') }).safeParse(await c.req.json().catch(() => ({})));
