@@ -68,6 +68,20 @@ describe('issue 11 item 8: a leaked state completes nothing in another browser',
 });
 
 describe('issue 11 item 8: the redirect-mode result is read with the session, never from the link', () => {
+  test('an error QuickBooks sends back is named only when it is an error code, never as free text from the URL', async () => {
+    const tenant = await t.createTenant();
+    for (const [error, message] of [
+      ['server_error', 'QuickBooks said: server_error'],
+      ['Your subscription lapsed: call +1 555 0100', 'QuickBooks said: an error'],
+    ] as const) {
+      const callback = new URL(await consentTo(t, sandbox, tenant, 'org-1', await company()), 'http://bff');
+      callback.searchParams.delete('code');
+      callback.searchParams.set('error', error);
+      const page = await t.request(callback.pathname + callback.search);
+      expect(resultOf(await page.text())).toMatchObject({ outcome: 'cancelled', code: 'provider_error', message });
+    }
+  });
+
   test('the return URL carries only an opaque id; only the user who started reads the outcome by it, and a made-up id reads nothing', async () => {
     const tenant = await t.createTenant();
     const realm = await company();
