@@ -7,6 +7,7 @@ import { renderError, renderNotFound, validationHook } from './http/errors.ts';
 import { storableText } from './http/storable-text.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
+import { securityHeaders } from './ops/security-headers.ts';
 import { listRoutes } from './lists/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
@@ -34,6 +35,7 @@ export function createApp(deps: Deps): App {
     await next();
   });
   app.use(observeRequests(metrics));
+  app.use(securityHeaders(deps.config));
   app.use('/v1/widget/*', widgetCors());
   // Before any route's own middleware (auth included): text no column can store never reaches a query.
   app.use(storableText());

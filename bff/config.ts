@@ -53,6 +53,22 @@ export const EnvSchema = z.object({
   /** The per-company QuickBooks budget; Intuit's limits by default. Lower them to share a company with other apps. */
   QBO_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(500),
   QBO_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Development only: webhook endpoints on this machine (localhost, 127.0.0.0/8, ::1, http or https) may be
+   * registered and delivered to. Off by default; refused when NODE_ENV=production. Every other private,
+   * link-local, metadata or reserved address is refused whatever this says.
+   */
+  LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK: booleanFlag.default(false),
+  /** How long one webhook request may take before it counts as failed. */
+  LEDGERLINK_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Webhook requests one process has in flight at most. */
+  LEDGERLINK_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(16),
+  /** Of those, what one tenant's endpoints may hold across all replicas, so one tenant's slow receivers cannot take them all. */
+  LEDGERLINK_WEBHOOK_TENANT_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(4),
+  /** Webhook endpoints one tenant may register. */
+  LEDGERLINK_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(20),
+  /** When set, GET /metrics answers only `Authorization: Bearer <this token>`. Set it in production. */
+  LEDGERLINK_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -82,6 +98,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       (name) => config[name] === undefined,
     );
     if (missing.length > 0) throw new ConfigError(missing.map((name) => `${name}: required when NODE_ENV=production`));
+    if (config.LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK) {
+      throw new ConfigError(['LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK: must not be set when NODE_ENV=production']);
+    }
   }
   return {
     ...config,

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { testApp, type TestTenant } from './support/app.ts';
 import { connectThroughPopup, resultOf } from './support/connect-flow.ts';
-import { consentTo } from './support/consent.ts';
+import { consentTo, redirectResult } from './support/consent.ts';
 import { uniqueCompany } from './support/realms.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 
@@ -60,7 +60,7 @@ describe('reconnecting picks another company', () => {
     expect(await connectionsOf(tenant)).toEqual([{ id, external_id: a, status: 'connected' }]);
   });
 
-  test('redirect mode carries the same refusal back: outcome, code, message and the connection to reconnect', async () => {
+  test('redirect mode carries the same refusal back (read by its result id): outcome, code, message and the connection to reconnect', async () => {
     const tenant = await t.createTenant();
     const a = await company('Acme Landscaping LLC');
     const b = await company('Birch Dental');
@@ -70,12 +70,12 @@ describe('reconnecting picks another company', () => {
     const response = await t.request(callback);
     expect(response.status).toBe(302);
     const landing = new URL(response.headers.get('location')!);
-    expect(Object.fromEntries(landing.searchParams)).toEqual({
-      tab: 'accounting',
-      ledgerlink_oauth: 'refused',
-      ledgerlink_code: 'reconnect_wrong_company',
-      ledgerlink_connection: id,
-      ledgerlink_message: 'You chose Birch Dental; choose Acme Landscaping LLC to reconnect it.',
+    expect([...landing.searchParams.keys()]).toEqual(['tab', 'ledgerlink_oauth']);
+    expect(await redirectResult(t, tenant, 'org-1', landing.href)).toMatchObject({
+      outcome: 'refused',
+      code: 'reconnect_wrong_company',
+      connection: { id },
+      message: 'You chose Birch Dental; choose Acme Landscaping LLC to reconnect it.',
     });
     expect(await connectionsOf(tenant)).toEqual([{ id, external_id: a, status: 'needs_reconnect' }]);
   });

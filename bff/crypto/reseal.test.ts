@@ -32,7 +32,7 @@ test('rotating LEDGERLINK_ENCRYPTION_KEY: old rows open with the previous key, a
 
   const before = depsWith(keysFrom({ LEDGERLINK_ENCRYPTION_KEY: keyA }));
   await storeTokens(t.deps.sql, before, connectionId, { access_token: 'access-A', refresh_token: 'refresh-A', expires_in: 3600, x_refresh_token_expires_in: 8_640_000, token_type: 'bearer' });
-  const { endpoint, secret } = await createEndpoint(t.deps.sql, before.keys, tenant.id, { url: 'https://hooks.example.com/ledgerlink', events: ['*'] });
+  const { endpoint, secret } = (await createEndpoint(t.deps.sql, before.keys, tenant.id, { url: 'https://hooks.example.com/ledgerlink', events: ['*'] }, 20))!;
 
   // The new key alone cannot read what the old one sealed: this is what a rotation broke before.
   const newOnly = depsWith(keysFrom({ LEDGERLINK_ENCRYPTION_KEY: keyB }));

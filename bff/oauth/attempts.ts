@@ -20,15 +20,17 @@ export interface AttemptRow {
   started_at: Date | null;
   completed_at: Date | null;
   outcome: OAuthResultMessage | null;
+  /** Redirect mode: the opaque id the return URL carries (null on attempts made before it existed). */
+  result_id: string | null;
 }
 
 export async function createAttempt(
   sql: Sql,
-  input: Omit<AttemptRow, 'id' | 'started_at' | 'completed_at' | 'outcome'>,
+  input: Omit<AttemptRow, 'id' | 'started_at' | 'completed_at' | 'outcome' | 'result_id'>,
 ): Promise<AttemptRow> {
   const [row] = await sql<AttemptRow[]>`
-    insert into oauth_attempts (id, tenant_id, organization_id, user_id, user_role, provider, connection_id, mode, return_url, opener_origin, expires_at)
-    values (${randomBytes(24).toString('base64url')}, ${input.tenant_id}, ${input.organization_id}, ${input.user_id}, ${input.user_role},
+    insert into oauth_attempts (id, result_id, tenant_id, organization_id, user_id, user_role, provider, connection_id, mode, return_url, opener_origin, expires_at)
+    values (${randomBytes(24).toString('base64url')}, ${randomBytes(24).toString('base64url')}, ${input.tenant_id}, ${input.organization_id}, ${input.user_id}, ${input.user_role},
             ${input.provider}, ${input.connection_id}, ${input.mode}, ${input.return_url}, ${input.opener_origin}, ${input.expires_at})
     returning *`;
   return row!;
@@ -94,4 +96,25 @@ export async function waitForOutcome(
 
 export async function recordOutcome(sql: Sql, id: string, outcome: OAuthResultMessage): Promise<void> {
   await sql`update oauth_attempts set outcome = ${sql.json(outcome as never)} where id = ${id}`;
+}
+
+/** How long after the callback a redirect-mode result can be read: the trip back to the host page takes seconds. */
+export const RESULT_TTL_MS = 10 * 60_000;
+
+/**
+ * The outcome a redirect-mode return URL names, for the user it belongs to: the same tenant, organization and
+ * user as the session asking, recorded, and recent. Anything else (a made-up id, another user's, an old one)
+ * is undefined, so a crafted link can make a component show nothing.
+ */
+export async function findResult(
+  sql: Sql,
+  scope: { tenantId: string; organizationId: string; userId: string },
+  resultId: string,
+  now: Date,
+): Promise<OAuthResultMessage | undefined> {
+  const [row] = await sql<{ outcome: OAuthResultMessage }[]>`
+    select outcome from oauth_attempts
+    where result_id = ${resultId} and tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId}
+      and user_id = ${scope.userId} and outcome is not null and completed_at > ${new Date(now.getTime() - RESULT_TTL_MS)}`;
+  return row?.outcome;
 }

@@ -11,8 +11,10 @@ const headline: Record<OAuthResultMessage['outcome'], string> = {
 /**
  * The page the provider sends the popup back to. It hands the result to the page that opened it
  * (postMessage to exactly that page's origin) and closes; opened without an opener it explains itself.
+ * Its inline style and script carry `nonce`, the one this response's Content-Security-Policy allows
+ * (bff/ops/security-headers.ts); nothing else on the page may run.
  */
-export function resultPage(result: OAuthResultMessage, openerOrigin: string | null) {
+export function resultPage(result: OAuthResultMessage, openerOrigin: string | null, nonce: string | undefined) {
   const detail =
     result.outcome === 'connected'
       ? `${result.connection?.company_name ?? 'Your company'} is now connected. You can close this window.`
@@ -27,7 +29,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title}</title>
-        <style>
+        <style nonce="${nonce ?? ''}">
           body { font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: #1f2328; margin: 0;
                  display: grid; place-items: center; min-height: 100vh; background: #f6f8fa; }
           main { background: #fff; border: 1px solid #d1d9e0; border-radius: 8px; padding: 24px 28px; max-width: 420px; }
@@ -40,7 +42,7 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
           <h1>${title}</h1>
           <p>${detail}</p>
         </main>
-        <script>
+        <script nonce="${nonce ?? ''}">
           (function () {
             var result = ${raw(payload)};
             var target = ${raw(target)};
@@ -54,12 +56,13 @@ export function resultPage(result: OAuthResultMessage, openerOrigin: string | nu
     </html>`;
 }
 
-/** Redirect mode: the same facts as query parameters on the host's return URL. */
-export function redirectBackUrl(returnUrl: string, result: OAuthResultMessage): string {
+/**
+ * Redirect mode: the host's return URL with only an opaque result id as `ledgerlink_oauth`. The outcome itself
+ * stays here; the component reads it with its session (GET /v1/widget/oauth/results/{id}), so a crafted
+ * `?ledgerlink_oauth=…` link carries no text, outcome or connection a component would believe.
+ */
+export function redirectBackUrl(returnUrl: string, resultId: string | null): string {
   const url = new URL(returnUrl);
-  url.searchParams.set('ledgerlink_oauth', result.outcome);
-  if (result.code) url.searchParams.set('ledgerlink_code', result.code);
-  if (result.connection) url.searchParams.set('ledgerlink_connection', result.connection.id);
-  if (result.message) url.searchParams.set('ledgerlink_message', result.message);
+  if (resultId) url.searchParams.set('ledgerlink_oauth', resultId);
   return url.toString();
 }

@@ -10,7 +10,9 @@ import { jsonBody, jsonResponse, widgetRoute } from '../http/routes.ts';
 import { getSettings } from '../organizations/store.ts';
 import { QboGrantError } from '../providers/qbo/oauth-client.ts';
 import { QboError } from '../providers/qbo/faults.ts';
-import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, recordOutcome, startAttempt, waitForOutcome, type AttemptRow } from './attempts.ts';
+import { ATTEMPT_TTL_MS, claimCompletion, createAttempt, findAttempt, findResult, recordOutcome, startAttempt, waitForOutcome, type AttemptRow } from './attempts.ts';
+import { bindBrowser, isSameBrowser } from './browser-binding.ts';
+import { pageNonce } from '../ops/security-headers.ts';
 import { completeQboConnect } from './complete-qbo.ts';
 import { connectRoleRefusal } from './policy.ts';
 import { redirectBackUrl, resultPage } from './result-page.ts';
@@ -73,18 +75,22 @@ oauthRoutes.openapi(
     summary: 'Opened by the popup: redirects to QuickBooks consent with a signed, single-use state',
     tags: ['OAuth'],
     request: { query: z.object({ ref: z.string().min(16).max(64) }) },
-    responses: { 302: { description: 'To the QuickBooks consent page' }, 400: html('The link was used or has expired') },
+    responses: {
+      302: { description: 'To the QuickBooks consent page; sets an HttpOnly, SameSite=Lax cookie that binds the attempt to this browser' },
+      400: html('The link was used or has expired'),
+    },
   }),
   async (c) => {
     const deps = c.get('deps');
     const attempt = await startAttempt(deps.sql, c.req.valid('query').ref, deps.now());
     if (!attempt || !deps.qbo) {
-      return c.html(resultPage(failure('error', 'attempt_expired', 'This connect link was already used or has expired. Close this window and start again.'), null), 400);
+      return c.html(resultPage(failure('error', 'attempt_expired', 'This connect link was already used or has expired. Close this window and start again.'), null, pageNonce(c)), 400);
     }
     // A reconnect would ideally open consent on the company being reconnected, but Intuit's authorize endpoint
     // takes only client_id, redirect_uri, response_type, scope and state (no company hint), so the person may
     // choose another company: the callback refuses that (reconnect_wrong_company) instead of connecting it.
-    return c.redirect(deps.qbo.authorizeUrl(await signState(deps.keys.signing, attempt)), 302);
+    const binding = bindBrowser(c, attempt.id, attempt.expires_at, deps.now());
+    return c.redirect(deps.qbo.authorizeUrl(await signState(deps.keys.signing, attempt, binding)), 302);
   },
 );
 
@@ -102,7 +108,11 @@ oauthRoutes.openapi(
         error: z.string().max(200).optional(),
       }),
     },
-    responses: { 200: html('The result page (popup) '), 302: { description: 'Back to the host (redirect mode)' }, 400: html('Invalid state') },
+    responses: {
+      200: html('The result page (popup) '),
+      302: { description: 'Back to the host (redirect mode), with `ledgerlink_oauth=<result id>` to read with GET /v1/widget/oauth/results/{id}' },
+      400: html('Invalid state, or a browser other than the one that opened the start link'),
+    },
   }),
   async (c) => {
     const deps = c.get('deps');
@@ -112,7 +122,16 @@ oauthRoutes.openapi(
     const bound = attempt && claims && attempt.tenant_id === claims.tenantId && attempt.organization_id === claims.organizationId && attempt.user_id === claims.userId;
     if (!attempt || !bound) {
       deps.logger.warn('oauth callback with an invalid state');
-      return c.html(resultPage(failure('error', 'invalid_state', 'This sign-in could not be verified. Close this window and start again from the app.'), null), 400);
+      return c.html(resultPage(failure('error', 'invalid_state', 'This sign-in could not be verified. Close this window and start again from the app.'), null, pageNonce(c)), 400);
+    }
+    // Checked before the claim: a foreign browser neither exchanges the code nor uses up the attempt, which
+    // stays open for the browser that started it.
+    if (!isSameBrowser(c, attempt.id, claims.browserBinding)) {
+      deps.logger.warn('oauth callback from another browser than the one that started it', { attempt_tenant: attempt.tenant_id });
+      return c.html(
+        resultPage(failure('error', 'wrong_browser', 'This sign-in was started in another browser, so nothing was connected. Start again from the app in this browser.'), null, pageNonce(c)),
+        400,
+      );
     }
 
     if (!(await claimCompletion(deps.sql, attempt.id, deps.now()))) {
@@ -131,7 +150,7 @@ oauthRoutes.openapi(
       result =
         query.error === 'access_denied'
           ? failure('cancelled', 'access_denied', 'You cancelled connecting to QuickBooks.')
-          : failure('cancelled', 'provider_error', `QuickBooks said: ${query.error}`);
+          : failure('cancelled', 'provider_error', `QuickBooks said: ${/^[a-z_]{1,64}$/.test(query.error) ? query.error : 'an error'}`);
     } else if (!query.code || !query.realmId) {
       result = failure('error', 'missing_company', 'QuickBooks did not send back a company. Start again from the app.');
     } else {
@@ -147,6 +166,27 @@ oauthRoutes.openapi(
     }
     await recordOutcome(deps.sql, attempt.id, result);
     return answer(c, attempt, result);
+  },
+);
+
+oauthRoutes.openapi(
+  widgetRoute({
+    method: 'get',
+    path: '/v1/widget/oauth/results/{id}',
+    summary: 'The outcome a redirect-mode return URL names (its `ledgerlink_oauth` parameter)',
+    description:
+      'Only for the session of the user who started the attempt, and for ten minutes after it finished. Anything else is 404: ' +
+      'a link someone crafted carries no outcome, text or connection of its own.',
+    tags: ['Widget', 'OAuth'],
+    request: { params: z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'must be the ledgerlink_oauth value of a return URL') }) },
+    responses: { 200: jsonResponse('The outcome, as the popup would have posted it', OAuthResultMessage) },
+  }),
+  async (c) => {
+    const deps = c.get('deps');
+    const session = c.get('session');
+    const result = await findResult(deps.sql, { tenantId: session.tenantId, organizationId: session.organizationId, userId: session.user.id }, c.req.valid('param').id, deps.now());
+    if (!result) throw notFound('OAuth result');
+    return c.json(result, 200);
   },
 );
 
@@ -169,7 +209,7 @@ oauthRoutes.openapi(
       const checked = await checkConnection(deps, row).catch(() => row);
       if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
     }
-    return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null));
+    return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null, pageNonce(c)));
   },
 );
 
@@ -178,6 +218,6 @@ function failure(outcome: 'cancelled' | 'error', code: OAuthResultCode, message:
 }
 
 function answer(c: Context<AppEnv>, attempt: AttemptRow, result: OAuthResultMessage) {
-  if (attempt.mode === 'redirect' && attempt.return_url) return c.redirect(redirectBackUrl(attempt.return_url, result), 302);
-  return c.html(resultPage(result, attempt.opener_origin));
+  if (attempt.mode === 'redirect' && attempt.return_url) return c.redirect(redirectBackUrl(attempt.return_url, attempt.result_id), 302);
+  return c.html(resultPage(result, attempt.opener_origin, pageNonce(c)));
 }

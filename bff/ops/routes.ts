@@ -1,5 +1,6 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AppEnv } from '../context.ts';
@@ -27,7 +28,14 @@ export function opsRoutes(metrics: Metrics) {
     }
   });
 
+  // Route patterns, tenants' traffic and process figures are for operators: with LEDGERLINK_METRICS_TOKEN set
+  // (do, in production), the scraper must present it.
   routes.get('/metrics', async (c) => {
+    const token = c.get('deps').config.LEDGERLINK_METRICS_TOKEN;
+    if (token && !presents(c.req.header('authorization'), token)) {
+      c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new ApiError('unauthorized', 'GET /metrics needs Authorization: Bearer <LEDGERLINK_METRICS_TOKEN>');
+    }
     c.header('Content-Type', metrics.registry.contentType);
     return c.body(await metrics.registry.metrics());
   });
@@ -46,4 +54,10 @@ export function opsRoutes(metrics: Metrics) {
   });
 
   return routes;
+}
+
+/** Whether an Authorization header carries exactly this bearer token, compared in constant time. */
+function presents(header: string | undefined, token: string): boolean {
+  const presented = createHash('sha256').update(/^Bearer (.+)$/i.exec(header ?? '')?.[1] ?? '').digest();
+  return timingSafeEqual(presented, createHash('sha256').update(token).digest());
 }

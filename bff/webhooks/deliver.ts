@@ -1,8 +1,12 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { signLedgerlinkPayload } from '../../shared/webhooks/verify-signature.ts';
 import type { Deps } from '../context.ts';
 import { nextRetryDelayMs } from './backoff.ts';
 import { claimDeliveries, settleDelivery, type AttemptResult, type ClaimedDelivery } from './deliveries.ts';
 import { openWebhookSecret } from './endpoints.ts';
+import { addressPolicy, resolveDeliveryTarget, resolveWithSystem, type DeliveryTarget, type ResolvedAddress, type ResolveHost } from './target.ts';
 
 export interface DeliveryOptions {
   /** Who holds the leases this call takes (one per worker instance). */
@@ -11,17 +15,18 @@ export interface DeliveryOptions {
   limit?: number;
   /** How long a claimed delivery stays ours; well above the request timeout so a live worker never loses it. */
   leaseMs?: number;
+  /** Per request; LEDGERLINK_WEBHOOK_TIMEOUT_MS by default. */
   timeoutMs?: number;
+  /** Requests one tenant may have in flight; LEDGERLINK_WEBHOOK_TENANT_CONCURRENCY by default. */
+  perTenant?: number;
   /** Tests only: claim nothing outside these tenants (other test files share the database). */
   tenantIds?: readonly string[];
-  fetch?: typeof fetch;
+  /** How host names are resolved; the system resolver by default. Tests inject one to simulate rebinding. */
+  resolve?: ResolveHost;
   random?: () => number;
 }
 
-export const deliveryDefaults = { limit: 16, leaseMs: 60_000, timeoutMs: 10_000 } as const;
-
-/** Longest piece of a host's error answer kept in `last_error`: enough to recognise it, not a log of its pages. */
-const ANSWER_EXCERPT = 200;
+export const deliveryDefaults = { limit: 16, leaseMs: 60_000 } as const;
 
 /**
  * Claims the deliveries due now and sends each once, in parallel; resolves when all have been recorded.
@@ -33,6 +38,7 @@ export async function deliverDueWebhooks(deps: Deps, options: DeliveryOptions): 
     limit: options.limit ?? deliveryDefaults.limit,
     now: deps.now(),
     leaseMs: options.leaseMs ?? deliveryDefaults.leaseMs,
+    perTenant: options.perTenant ?? deps.config.LEDGERLINK_WEBHOOK_TENANT_CONCURRENCY,
     tenantIds: options.tenantIds,
   });
   return Promise.all(claimed.map((delivery) => attemptDelivery(deps, delivery, options)));
@@ -40,36 +46,32 @@ export async function deliverDueWebhooks(deps: Deps, options: DeliveryOptions): 
 
 /**
  * One signed POST of a claimed delivery, and its outcome recorded: 2xx is delivered; any other status,
- * a redirect, a network error or the timeout is retried with backoff until the schedule runs out.
+ * a redirect, a refused address, a network error or the timeout is retried with backoff until the schedule
+ * runs out. What is recorded is a status code and a short reason of ours, never the receiver's body: the
+ * receiver is whatever the tenant pointed us at, and its answer is not ours to hand back.
  */
 export async function attemptDelivery(deps: Deps, delivery: ClaimedDelivery, options: DeliveryOptions): Promise<AttemptResult> {
   const log = deps.logger.child({ endpoint_id: delivery.endpoint_id, event_id: delivery.event.id, event_type: delivery.event.type, attempt: delivery.attempts });
-  const timeoutMs = options.timeoutMs ?? deliveryDefaults.timeoutMs;
+  const timeoutMs = options.timeoutMs ?? deps.config.LEDGERLINK_WEBHOOK_TIMEOUT_MS;
   const body = JSON.stringify(delivery.event);
   let statusCode: number | null = null;
   let error: string | undefined;
-  try {
-    const timestamp = Math.floor(deps.now().getTime() / 1000);
-    const signature = await signLedgerlinkPayload(openWebhookSecret(deps.keys, delivery.secret), body, timestamp);
-    const response = await (options.fetch ?? fetch)(delivery.url, {
-      method: 'POST',
-      headers: {
+  const target = await resolveDeliveryTarget(delivery.url, addressPolicy(deps.config), options.resolve ?? resolveWithSystem);
+  if (!target.ok) error = target.reason;
+  else {
+    try {
+      const timestamp = Math.floor(deps.now().getTime() / 1000);
+      const signature = await signLedgerlinkPayload(openWebhookSecret(deps.keys, delivery.secret), body, timestamp);
+      statusCode = await postTo(target, body, {
         'content-type': 'application/json',
         'user-agent': 'Ledgerlink-Webhooks/1',
         'ledgerlink-event-id': delivery.event.id,
         'ledgerlink-signature': signature,
-      },
-      body,
-      // A redirect is an answer we do not follow: the host registered this URL, and following would let a
-      // receiver point our signed requests anywhere.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    statusCode = response.status;
-    if (response.status >= 200 && response.status < 300) await response.body?.cancel();
-    else error = `HTTP ${response.status}${await answerExcerpt(response)}`;
-  } catch (thrown) {
-    error = describeFailure(thrown, timeoutMs);
+      }, timeoutMs);
+      if (statusCode < 200 || statusCode >= 300) error = `HTTP ${statusCode}`;
+    } catch (thrown) {
+      error = describeFailure(thrown, timeoutMs);
+    }
   }
 
   const now = deps.now();
@@ -89,18 +91,58 @@ export async function attemptDelivery(deps: Deps, delivery: ClaimedDelivery, opt
   return result;
 }
 
-async function answerExcerpt(response: Response): Promise<string> {
-  try {
-    const text = (await response.text()).replace(/\s+/g, ' ').trim();
-    return text ? `: ${text.slice(0, ANSWER_EXCERPT)}` : '';
-  } catch {
-    return '';
-  }
+/**
+ * POSTs to exactly the checked address: the lookup the socket makes is answered with it, so no second
+ * resolution can swap in another; the URL's name still goes in Host and in TLS SNI, and the certificate is
+ * verified against that name. Redirects are answers (node:http follows none): following one would let a
+ * receiver point our signed request anywhere. The answer's body is drained unread.
+ */
+function postTo(target: Extract<DeliveryTarget, { ok: true }>, body: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+  const { url, address } = target;
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const pinnedLookup: LookupFunction = (_hostname, options, callback) => {
+    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, all: ResolvedAddress[]) => void)(null, [address]);
+    else callback(null, address.address, address.family);
+  };
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        lookup: pinnedLookup,
+        agent: false,
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (response) => {
+        response.resume();
+        response.on('error', () => undefined);
+        resolve(response.statusCode ?? 0);
+        response.destroy();
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
 }
 
+/** A short reason of our own words and the error code, never a message that could carry the receiver's text. */
 function describeFailure(thrown: unknown, timeoutMs: number): string {
-  const error = thrown as Error & { cause?: { code?: string; message?: string } };
-  if (error?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  const cause = error?.cause?.code ?? error?.cause?.message;
-  return cause ? `${error.message} (${cause})` : String(error?.message ?? thrown);
+  const error = thrown as Error & { code?: string; cause?: { code?: string } };
+  if (error?.name === 'TimeoutError' || error?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  const code = error?.code ?? error?.cause?.code;
+  const words: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    EPROTO: 'TLS handshake failed',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate not trusted',
+    SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted',
+    CERT_HAS_EXPIRED: 'TLS certificate expired',
+    ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
+  };
+  return code && /^[A-Z0-9_]{2,64}$/.test(code) ? `${words[code] ?? 'network error'} (${code})` : 'network error';
 }

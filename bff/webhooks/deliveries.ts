@@ -37,26 +37,70 @@ export interface ClaimOptions {
    */
   now: Date;
   leaseMs: number;
+  /** Requests one tenant may have in flight, counted across every worker by their live leases. */
+  perTenant?: number;
   /** Tests only: claim nothing outside these tenants (other test files share the database). */
   tenantIds?: readonly string[];
 }
+
+/** Sharing defaults: a tenant holds at most 4 requests at once, an endpoint 2, and 1 while its circuit is half open. */
+export const fairness = {
+  perTenant: 4,
+  perEndpoint: 2,
+  /** Consecutive failed attempts after which an endpoint's circuit opens. */
+  failuresToOpen: 5,
+  /** The first cool-down; each further failure doubles it, up to an hour. */
+  coolDownSeconds: 30,
+  maxCoolDownSeconds: 3_600,
+} as const;
 
 /**
  * Claims up to `limit` deliveries that are due, or whose holder's lease ran out, for `owner`. SKIP LOCKED lets
  * every replica claim at once without waiting on each other or taking the same row; the lease (as
  * `next_attempt_at`) makes the row invisible to other claimers while its request is in flight.
+ *
+ * Fair shares: a tenant already holding `perTenant` live leases is skipped, and of the rest each tenant gets
+ * its oldest rows first in round-robin order (its first row, then every tenant's second, ...), so one tenant's
+ * hundred silent endpoints take a few slots, never all. An endpoint holds at most `perEndpoint` slots, one while
+ * it keeps failing, and none while its circuit is open. Replicas claiming at the same instant can each see the
+ * other's leases uncommitted, so a tenant may briefly hold up to `perTenant` per replica.
  */
 export async function claimDeliveries(sql: Sql, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   if (options.limit <= 0) return [];
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
+  const perTenant = options.perTenant ?? fairness.perTenant;
   const tenantFilter = options.tenantIds ? sql`and d.tenant_id in ${sql(options.tenantIds as string[])}` : sql``;
   const rows = await sql<ClaimedRow[]>`
-    with due as (
-      select d.id from webhook_deliveries d
+    with in_flight as (
+      select tenant_id, endpoint_id, count(*)::int as n from webhook_deliveries
+      where status = 'delivering' and next_attempt_at > ${options.now}
+      group by tenant_id, endpoint_id),
+    tenant_busy as (select tenant_id, sum(n)::int as n from in_flight group by tenant_id),
+    candidates as (
+      select d.id, d.tenant_id, d.endpoint_id, d.next_attempt_at from webhook_deliveries d
+      join webhook_endpoints w on w.id = d.endpoint_id
       where d.status in ('pending', 'delivering') and d.next_attempt_at <= greatest(${options.now}::timestamptz, clock_timestamp()) ${tenantFilter}
+        and (w.circuit_open_until is null or w.circuit_open_until <= ${options.now})
+        and d.tenant_id not in (select tenant_id from tenant_busy where n >= ${perTenant})
       order by d.next_attempt_at
-      limit ${options.limit}
-      for update skip locked)
+      limit ${options.limit * 8}
+      for update of d skip locked),
+    ranked as (
+      select c.id, c.next_attempt_at,
+        row_number() over (partition by c.tenant_id order by c.next_attempt_at, c.id) as tenant_turn,
+        row_number() over (partition by c.tenant_id order by c.next_attempt_at, c.id) + coalesce(tb.n, 0) as tenant_slot,
+        row_number() over (partition by c.endpoint_id order by c.next_attempt_at, c.id) + coalesce(f.n, 0) as endpoint_slot,
+        w.consecutive_failures
+      from candidates c
+      join webhook_endpoints w on w.id = c.endpoint_id
+      left join tenant_busy tb on tb.tenant_id = c.tenant_id
+      left join in_flight f on f.endpoint_id = c.endpoint_id),
+    due as (
+      select id from ranked
+      where tenant_slot <= ${perTenant}
+        and endpoint_slot <= case when consecutive_failures >= ${fairness.failuresToOpen} then 1 else ${fairness.perEndpoint} end
+      order by tenant_turn, next_attempt_at
+      limit ${options.limit})
     update webhook_deliveries d set status = 'delivering', lease_owner = ${options.owner}, next_attempt_at = ${leaseUntil},
       attempts = d.attempts + 1, last_attempt_at = ${options.now}
     from due, events e, webhook_endpoints w
@@ -87,20 +131,35 @@ export type AttemptResult =
   | { outcome: 'failed'; statusCode: number | null; error: string };
 
 /**
- * Records how an attempt ended. Only the lease holder may: false when the lease was lost (taken over after
- * expiry, or the endpoint was deleted meanwhile) and the row was left alone.
+ * Records how an attempt ended, and the endpoint's circuit with it: a success closes it; the
+ * `failuresToOpen`-th failure in a row opens it for a cool-down that doubles with each further failure.
+ * Only the lease holder may record: false when the lease was lost (taken over after expiry, or the endpoint
+ * was deleted meanwhile) and the row was left alone.
  */
 export async function settleDelivery(sql: Queryable, id: string, owner: string, now: Date, result: AttemptResult): Promise<boolean> {
   const statusCode = result.statusCode;
-  const error = result.outcome === 'delivered' ? null : result.error;
+  const delivered = result.outcome === 'delivered';
+  const error = delivered ? null : result.error;
   const status = result.outcome === 'retry' ? 'pending' : result.outcome;
   const nextAttemptAt = result.outcome === 'retry' ? result.nextAttemptAt : now;
   const rows = await sql`
-    update webhook_deliveries set status = ${status}, lease_owner = null, next_attempt_at = ${nextAttemptAt},
-      last_status_code = ${statusCode}, last_error = ${error},
-      delivered_at = ${result.outcome === 'delivered' ? now : null}
-    where id = ${id} and lease_owner = ${owner} and status = 'delivering'
-    returning id`;
+    with settled as (
+      update webhook_deliveries set status = ${status}, lease_owner = null, next_attempt_at = ${nextAttemptAt},
+        last_status_code = ${statusCode}, last_error = ${error},
+        delivered_at = ${delivered ? now : null}
+      where id = ${id} and lease_owner = ${owner} and status = 'delivering'
+      returning id, endpoint_id),
+    circuit as (
+      update webhook_endpoints w set
+        consecutive_failures = case when ${delivered} then 0 else w.consecutive_failures + 1 end,
+        circuit_open_until = case
+          when ${delivered} then null
+          when w.consecutive_failures + 1 >= ${fairness.failuresToOpen} then ${now}::timestamptz + make_interval(secs =>
+            least(${fairness.maxCoolDownSeconds}, ${fairness.coolDownSeconds} * power(2, w.consecutive_failures + 1 - ${fairness.failuresToOpen})))
+          else w.circuit_open_until end
+      from settled where w.id = settled.endpoint_id
+      returning w.id)
+    select id from settled`;
   return rows.length === 1;
 }
 

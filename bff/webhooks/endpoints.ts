@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { WebhookEndpoint } from '../../shared/api/webhooks.ts';
 import type { Keys } from '../crypto/keys.ts';
 import { open, seal, type Sealed } from '../crypto/vault.ts';
-import type { Queryable } from '../db/client.ts';
+import type { Queryable, Sql } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 
 export interface EndpointRow {
@@ -25,18 +25,28 @@ export function openWebhookSecret(keys: Keys, sealed: Sealed): string {
   return open(sealed, keys.keyring);
 }
 
+/**
+ * Registers an endpoint unless the tenant already has `maxEndpoints` (undefined then). The tenant's row is
+ * locked for the count and the insert, so concurrent registrations cannot slip past the bound together.
+ */
 export async function createEndpoint(
-  sql: Queryable,
+  sql: Sql,
   keys: Keys,
   tenantId: string,
   input: { url: string; events: string[]; description?: string | undefined },
-): Promise<{ endpoint: EndpointRow; secret: string }> {
+  maxEndpoints: number,
+): Promise<{ endpoint: EndpointRow; secret: string } | undefined> {
   const secret = newWebhookSecret();
-  const [endpoint] = await sql<EndpointRow[]>`
-    insert into webhook_endpoints (id, tenant_id, url, events, description, secret)
-    values (${newId('whe')}, ${tenantId}, ${input.url}, ${input.events}, ${input.description ?? null}, ${seal(secret, keys.encryption, keys.encryptionKeyId)})
-    returning *`;
-  return { endpoint: endpoint!, secret };
+  return sql.begin(async (tx) => {
+    await tx`select 1 from tenants where id = ${tenantId} for update`;
+    const [{ count } = { count: 0 }] = await tx<{ count: number }[]>`select count(*)::int as count from webhook_endpoints where tenant_id = ${tenantId}`;
+    if (count >= maxEndpoints) return undefined;
+    const [endpoint] = await tx<EndpointRow[]>`
+      insert into webhook_endpoints (id, tenant_id, url, events, description, secret)
+      values (${newId('whe')}, ${tenantId}, ${input.url}, ${input.events}, ${input.description ?? null}, ${seal(secret, keys.encryption, keys.encryptionKeyId)})
+      returning *`;
+    return { endpoint: endpoint!, secret };
+  });
 }
 
 export async function listEndpoints(sql: Queryable, tenantId: string): Promise<EndpointRow[]> {

@@ -9,11 +9,13 @@ import {
   webhookEventTypes,
   WebhookSecret,
 } from '../../shared/api/webhooks.ts';
+import { ErrorBody } from '../../shared/api/errors.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute } from '../http/routes.ts';
 import { recentDeliveries } from './deliveries.ts';
+import { addressPolicy, webhookUrlRefusal } from './target.ts';
 import { createEndpoint, deleteEndpoint, findEndpoint, listEndpoints, presentEndpoint, rotateEndpointSecret } from './endpoints.ts';
 
 export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -27,18 +29,24 @@ webhookEndpointRoutes.openapi(
     path: '/v1/webhook-endpoints',
     summary: 'Subscribe a URL to events; the signing secret is in this answer only',
     description:
-      'Each matching event is POSTed as JSON with `Ledgerlink-Event-Id` and `Ledgerlink-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, retried with backoff for about 3 days until a 2xx. Delivery is at least once: dedupe by event id.',
+      'Each matching event is POSTed as JSON with `Ledgerlink-Event-Id` and `Ledgerlink-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, retried with backoff for about 3 days until a 2xx. Delivery is at least once: dedupe by event id. ' +
+      'The URL must be https:// on a public address: private, loopback, link-local (cloud metadata), shared, multicast and reserved addresses are refused in every spelling, here and again after DNS resolution at each delivery. Redirects are not followed. A tenant has at most LEDGERLINK_WEBHOOK_MAX_ENDPOINTS endpoints (409 beyond).',
     tags,
     request: jsonBody(CreateWebhookEndpointBody),
-    responses: { 201: jsonResponse('The endpoint and its secret', CreatedWebhookEndpoint) },
+    responses: {
+      201: jsonResponse('The endpoint and its secret', CreatedWebhookEndpoint),
+      409: jsonResponse('The tenant already has the most endpoints allowed', ErrorBody),
+    },
   }),
   async (c) => {
     const body = c.req.valid('json');
     const { sql, keys, config } = c.get('deps');
-    if (config.production && new URL(body.url).protocol !== 'https:') {
-      throw new ApiError('invalid_request', 'body.url: must be an https:// URL', { issues: [{ field: 'body.url', message: 'must be an https:// URL' }] });
-    }
-    const { endpoint, secret } = await createEndpoint(sql, keys, c.get('tenant').tenantId, body);
+    const refusal = webhookUrlRefusal(body.url, addressPolicy(config));
+    if (refusal) throw new ApiError('invalid_request', `body.url: ${refusal}`, { issues: [{ field: 'body.url', message: refusal }] });
+    const max = config.LEDGERLINK_WEBHOOK_MAX_ENDPOINTS;
+    const created = await createEndpoint(sql, keys, c.get('tenant').tenantId, body, max);
+    if (!created) throw new ApiError('conflict', `This tenant already has ${max} webhook endpoints, the most allowed; delete one first`);
+    const { endpoint, secret } = created;
     return c.json({ ...presentEndpoint(endpoint), secret }, 201);
   },
 );

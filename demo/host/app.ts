@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { loopbackOnly } from '../sandbox/loopback-only.ts';
 
 /**
  * "Brightside Practice", a pretend host product. Its backend does what every real host does: it keeps the
@@ -43,6 +44,9 @@ export function createDemoHost(options: DemoHostOptions): Hono {
   for (const path of ['/favicon.svg', '/favicon.ico']) {
     host.get(path, (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
   }
+
+  // The session helper mints a session for any persona, for anyone: never beyond this machine, never in production.
+  host.use('/demo/api/*', loopbackOnly('The demo\'s session helper'));
 
   // The host's user directory, which it hands to <client-sync-status> as `users`.
   host.get('/demo/api/people', (c) => c.json({ data: people }));

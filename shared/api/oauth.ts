@@ -31,7 +31,7 @@ export type OAuthOutcome = (typeof oauthOutcomes)[number];
 
 /**
  * Why an attempt did not connect, for code to branch on (the message is for people). Stable: renaming one is a
- * breaking change for hosts that read `ledgerlink_code`.
+ * breaking change for hosts that branch on `code`.
  */
 export const oauthResultCodes = [
   'policy_refused', // refused: the organization's settings exclude this company (country, plan, number of companies)
@@ -44,13 +44,14 @@ export const oauthResultCodes = [
   'attempt_expired', // error: the start link was used already, or the sign-in took longer than its link lives
   'attempt_pending', // error: another load of the same callback is still finishing it; the app shows the result
   'invalid_state', // error: the callback's state is forged, from another installation, or expired
+  'wrong_browser', // error: the callback was loaded in another browser than the one that opened the start link; nothing changed
 ] as const;
 export type OAuthResultCode = (typeof oauthResultCodes)[number];
 
 /**
  * What the callback page posts to its opener (popup mode), with target origin = the page that asked.
- * Redirect mode carries the same facts as query parameters on return_url:
- * `ledgerlink_oauth=<outcome>&ledgerlink_code=<code>&ledgerlink_connection=<id>&ledgerlink_message=<text>`.
+ * Redirect mode puts only an opaque id on return_url (`ledgerlink_oauth=<id>`); the same result is read with
+ * the session of the user who started, from GET /v1/widget/oauth/results/{id}, so a crafted link names nothing.
  * Every load of one callback (a reload, a second tab, a prefetch) answers with the same result.
  */
 export const OAuthResultMessage = z

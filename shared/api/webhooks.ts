@@ -30,11 +30,14 @@ export const webhookEventTypes = [
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** This machine, as a developer's receiver names it: localhost, *.localhost, 127.0.0.0/8, [::1]. */
+const isLoopbackHost = (hostname: string) =>
+  hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 
 /**
- * https only, except http to this machine (a developer's receiver). The server also refuses http entirely
- * when it runs in production.
+ * https only, except http to this machine (a developer's receiver). The server decides the rest: loopback at
+ * all only with LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK outside production, and never private, link-local or
+ * reserved addresses.
  */
 export const WebhookUrl = z
   .string()
@@ -45,7 +48,7 @@ export const WebhookUrl = z
     if (!URL.canParse(value)) return;
     const url = new URL(value);
     if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-    else if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname)) {
+    else if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
       ctx.addIssue({ code: 'custom', message: 'must be an https:// URL (http:// only for localhost or 127.0.0.1 outside production)' });
     } else if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' });
   })

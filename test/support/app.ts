@@ -7,6 +7,31 @@ import { deriveKeys } from '../../bff/crypto/keys.ts';
 import { createLogger } from '../../bff/http/logger.ts';
 import { testDatabase } from './database.ts';
 
+/**
+ * The browser every test app is driven by: cookies the app sets (the OAuth start link's browser binding) come
+ * back on later requests to their path, as a browser would send them. Shared by every app in the file, as one
+ * browser talks to every replica behind a load balancer. A test playing another browser calls `app.request`
+ * directly, without these cookies.
+ */
+const browserCookies = new Map<string, { value: string; path: string }>();
+
+function rememberCookies(response: Response): void {
+  for (const line of response.headers.getSetCookie()) {
+    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+    const [name = '', value = ''] = pair.split(/=(.*)/s);
+    const path = attributes.find((attribute) => /^path=/i.test(attribute))?.slice(5) ?? '/';
+    const maxAge = attributes.find((attribute) => /^max-age=/i.test(attribute));
+    if (maxAge && Number(maxAge.slice(8)) <= 0) browserCookies.delete(name);
+    else browserCookies.set(name, { value, path });
+  }
+}
+
+function cookiesFor(path: string): string | undefined {
+  const pathname = new URL(path, 'http://localhost').pathname;
+  const matching = [...browserCookies].filter(([, cookie]) => pathname.startsWith(cookie.path)).map(([name, cookie]) => `${name}=${cookie.value}`);
+  return matching.length > 0 ? matching.join('; ') : undefined;
+}
+
 export interface TestTenant {
   id: string;
   secretKey: string;
@@ -22,7 +47,8 @@ export function testApp(overrides: Partial<Deps> = {}) {
   let offsetMs = 0;
   const deps: Deps = {
     sql,
-    config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent' }),
+    // Test receivers listen on 127.0.0.1: the development allowance for loopback, made explicit as a host would.
+    config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent', LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK: 'true' }),
     keys: deriveKeys(randomBytes(32), 'test-admin-token-0123456789abcdef'),
     logger: createLogger('silent'),
     now: () => new Date(Date.now() + offsetMs),
@@ -33,15 +59,19 @@ export function testApp(overrides: Partial<Deps> = {}) {
   };
   const { app, metrics } = createApp(deps);
 
-  const request = (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
+  const request = async (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    const cookie = cookiesFor(path);
+    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
     let body = init.body;
     if (init.json !== undefined) {
       headers.set('content-type', 'application/json');
       body = JSON.stringify(init.json);
     }
-    return app.request(path, { ...init, headers, body });
+    const response = await app.request(path, { ...init, headers, body });
+    rememberCookies(response);
+    return response;
   };
 
   return {

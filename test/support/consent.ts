@@ -36,3 +36,17 @@ export async function consentTo(
   const back = new URL(consent.headers.get('location') ?? '');
   return back.pathname + back.search;
 }
+
+/**
+ * What a redirect-mode return URL names, read as the component does: its `ledgerlink_oauth` id resolved with a
+ * session of the user who started (user-1 unless told). Undefined when the BFF answers 404 (or 400: not an id at all).
+ */
+export async function redirectResult(t: TestApp, tenant: TestTenant, organizationId: string, location: string, userId = 'user-1') {
+  const id = new URL(location).searchParams.get('ledgerlink_oauth');
+  if (!id) return undefined;
+  const token = await t.session(tenant, organizationId, { id: userId });
+  const response = await t.request(`/v1/widget/oauth/results/${encodeURIComponent(id)}`, { token, headers: { origin: tenant.origin } });
+  if (response.status === 404 || response.status === 400) return undefined; // a made-up id: not found, or not even one's shape
+  if (response.status !== 200) throw new Error(`oauth result: ${response.status} ${await response.text()}`);
+  return (await response.json()) as import('../../shared/api/oauth.ts').OAuthResultMessage;
+}

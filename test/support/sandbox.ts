@@ -53,6 +53,8 @@ export function sandboxDeps(sandboxUrl: string) {
     QBO_CLIENT_ID: 'ledgerlink-dev',
     QBO_CLIENT_SECRET: 'ledgerlink-dev-secret',
     QBO_WEBHOOK_VERIFIER: 'test-verifier',
+    // As testApp: webhook receivers in tests listen on 127.0.0.1.
+    LEDGERLINK_WEBHOOK_ALLOW_LOOPBACK: 'true',
   });
   return { config, qbo: new QboOAuth(qboEndpoints(config)!) };
 }

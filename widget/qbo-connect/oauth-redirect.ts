@@ -1,11 +1,12 @@
-import type { OAuthOutcome, OAuthResultCode } from '../../shared/api/oauth.ts';
+import type { OAuthOutcome, OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth.ts';
 
-/** The query parameters the BFF appends to return_url after a redirect-mode authorization. */
+/**
+ * The query parameters a return from QuickBooks can carry: today only `ledgerlink_oauth` (an opaque result
+ * id); the others are what earlier versions put there, still stripped so an old or crafted link leaves no trace.
+ */
 const PARAMS = ['ledgerlink_oauth', 'ledgerlink_code', 'ledgerlink_connection', 'ledgerlink_message'] as const;
 
-const outcomes: readonly string[] = ['connected', 'refused', 'cancelled', 'error'] satisfies readonly OAuthOutcome[];
-
-/** What came back on the URL after a full-page trip to QuickBooks. */
+/** What came back from a full-page trip to QuickBooks, as the BFF recorded it. */
 export interface RedirectResult {
   outcome: OAuthOutcome;
   /** Why it did not connect: an OAuthResultCode, or a newer one this version does not know (the message explains). */
@@ -23,20 +24,35 @@ export function returnUrl(href: string = location.href): string {
 }
 
 /**
- * Reads a redirect result from the current URL and removes our parameters from the address bar (history.replaceState,
- * so Back does not replay it and a bookmark never carries it). Undefined when the page was not a return from QuickBooks.
- * The first element to call it takes the result.
+ * Takes the result id from the current URL and removes our parameters from the address bar (history.replaceState,
+ * so Back does not replay it and a bookmark never carries it). Undefined when the page was not a return from
+ * QuickBooks. The first element to call it takes the id. The id says nothing by itself: see resolveRedirectResult.
  */
-export function takeRedirectResult(): RedirectResult | undefined {
+export function takeRedirectResult(): string | undefined {
   const params = new URLSearchParams(location.search);
-  const outcome = params.get('ledgerlink_oauth');
-  if (outcome === null) return undefined;
+  const id = params.get('ledgerlink_oauth');
+  if (id === null) return undefined;
   history.replaceState(history.state, '', returnUrl());
-  if (!outcomes.includes(outcome)) return undefined;
-  return {
-    outcome: outcome as OAuthOutcome,
-    code: params.get('ledgerlink_code') ?? undefined,
-    connectionId: params.get('ledgerlink_connection') ?? undefined,
-    message: params.get('ledgerlink_message') ?? undefined,
-  };
+  return /^[A-Za-z0-9_-]{16,64}$/.test(id) ? id : undefined;
+}
+
+/** The one call resolveRedirectResult needs: BffClient's, with the element's session. */
+interface ResultReader {
+  request<T>(method: string, path: string): Promise<T>;
+}
+
+/**
+ * What the BFF recorded for this result id, read with the element's session: only the user who started the
+ * attempt, in its tenant and organization, within minutes, gets an answer. A link anyone could craft
+ * (`?ledgerlink_oauth=connected&ledgerlink_message=…`) resolves to nothing, so it cannot make the element show
+ * text or fire events. Undefined for any failure: the element then just shows its usual state.
+ */
+export async function resolveRedirectResult(client: ResultReader, id: string): Promise<RedirectResult | undefined> {
+  try {
+    const result = await client.request<OAuthResultMessage>('GET', `/v1/widget/oauth/results/${encodeURIComponent(id)}`);
+    if (result?.source !== 'ledgerlink' || result.type !== 'oauth-result') return undefined;
+    return { outcome: result.outcome, code: result.code, connectionId: result.connection?.id, message: result.message };
+  } catch {
+    return undefined;
+  }
 }

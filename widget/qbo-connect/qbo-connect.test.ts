@@ -50,6 +50,8 @@ interface World {
   /** Hold every answer until the promise resolves (to see the loading state). */
   gate?: Promise<void>;
   failLoad?: boolean;
+  /** Redirect-mode results the BFF recorded, by id (GET /v1/widget/oauth/results/{id}); any other id is 404. */
+  results?: Record<string, unknown>;
 }
 
 function installWorld(world: World = {}) {
@@ -78,6 +80,11 @@ function installWorld(world: World = {}) {
       return { body: { tenant_id: 't', organization_id: 'org_1', user: { id: 'u_1', role }, expires_at: new Date(Date.now() + 600_000).toISOString() } };
     }
     if (method === 'GET' && path === '/v1/widget/settings') return { body: settings };
+    const resultId = /^\/v1\/widget\/oauth\/results\/([^/?]+)$/.exec(path)?.[1];
+    if (method === 'GET' && resultId) {
+      const result = world.results?.[decodeURIComponent(resultId)];
+      return result ? { body: result } : { status: 404, body: { error: { code: 'not_found', message: 'OAuth result not found' } } };
+    }
     if (method === 'GET' && path === '/v1/widget/connections') return { body: { data: [...connections.values()] } };
     if (method === 'POST' && path === '/v1/widget/oauth/qbo/start-url') {
       const custom = world.startUrl?.(request);
@@ -151,6 +158,8 @@ function postResult(data: unknown, origin = BFF_ORIGIN): void {
 }
 
 const WRONG_COMPANY_MESSAGE = 'You chose Birch Dental; choose Acme Landscaping LLC to reconnect it.';
+/** The opaque id a redirect-mode return URL carries; the fake BFF resolves it from World.results. */
+const RESULT_ID = 'r3sult_1d_0f_an_attempt_0123456';
 
 /** What the callback page posts when a reconnect of Acme chose another company in QuickBooks. */
 function wrongCompany() {
@@ -442,13 +451,12 @@ describe('<qbo-connect>', () => {
     expect(startUrlRequests(bff)[0]?.body).to.deep.equal({ mode: 'redirect', return_url: before, connection_id: 'con_0123456789abcdef0123' });
   });
 
-  it('handles the redirect return: loads the connection, fires ledgerlink-connected and strips the params', async () => {
-    world({ connections: [connection()] });
+  it('handles the redirect return: resolves its result id, loads the connection, fires ledgerlink-connected and strips the params', async () => {
+    world({ connections: [connection()], results: { [RESULT_ID]: { source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: connection() } } });
     const recorded = events();
     const before = location.href;
     const url = new URL(location.href);
-    url.searchParams.set('ledgerlink_oauth', 'connected');
-    url.searchParams.set('ledgerlink_connection', 'con_0123456789abcdef0123');
+    url.searchParams.set('ledgerlink_oauth', RESULT_ID);
     history.replaceState(history.state, '', url);
     cleanup.push(() => history.replaceState(history.state, '', before));
 
@@ -461,17 +469,49 @@ describe('<qbo-connect>', () => {
   });
 
   it('shows a refusal that came back on the redirect', async () => {
-    world();
+    world({
+      results: {
+        [RESULT_ID]: {
+          source: 'ledgerlink',
+          type: 'oauth-result',
+          outcome: 'refused',
+          code: 'policy_refused',
+          message: 'This integration needs QuickBooks Online Plus or Advanced; this company is on Essentials',
+        },
+      },
+    });
     const before = location.href;
     const url = new URL(location.href);
-    url.searchParams.set('ledgerlink_oauth', 'refused');
-    url.searchParams.set('ledgerlink_message', 'This integration needs QuickBooks Online Plus or Advanced; this company is on Essentials');
+    url.searchParams.set('ledgerlink_oauth', RESULT_ID);
     history.replaceState(history.state, '', url);
     cleanup.push(() => history.replaceState(history.state, '', before));
     const element = await mount();
     await shown(element, 'this company is on Essentials');
     expect(part(element, 'message')!.textContent!.trim()).to.equal('This integration needs QuickBooks Online Plus or Advanced; this company is on Essentials');
     expect(location.href).to.equal(before);
+  });
+
+  it('a crafted ?ledgerlink_oauth= link shows no text and fires no event: only a result the BFF recorded for this session counts', async () => {
+    world({ connections: [connection()] });
+    const recorded = events();
+    const before = location.href;
+    for (const crafted of [
+      { ledgerlink_oauth: 'refused', ledgerlink_message: 'Your subscription lapsed: call +1 555 0100 to pay', ledgerlink_code: 'policy_refused' },
+      { ledgerlink_oauth: 'connected', ledgerlink_connection: 'con_0123456789abcdef0123' },
+      { ledgerlink_oauth: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', ledgerlink_message: 'Your subscription lapsed: call +1 555 0100 to pay' },
+    ]) {
+      const url = new URL(before);
+      for (const [name, value] of Object.entries(crafted)) url.searchParams.set(name, value);
+      history.replaceState(history.state, '', url);
+      cleanup.push(() => history.replaceState(history.state, '', before));
+      const element = await mount('connection-id="con_0123456789abcdef0123"');
+      await shown(element, 'Acme Landscaping LLC');
+      expect(location.href).to.equal(before);
+      expect(text(element)).not.to.include('555 0100');
+      expect(text(element)).not.to.include('subscription');
+    }
+    await aTimeout(50);
+    expect(recorded.events.map((event) => event.type)).to.deep.equal([]);
   });
 
   it('ignores messages from another origin or of another shape', async () => {
@@ -688,18 +728,15 @@ describe('<qbo-connect>', () => {
   });
 
   it('redirect mode: a reconnect refused for another company comes back on the URL; Try again reconnects that connection', async () => {
-    const bff = world({ connections: [connection({ status: 'needs_reconnect' })] });
+    const bff = world({ connections: [connection({ status: 'needs_reconnect' })], results: { [RESULT_ID]: wrongCompany() } });
     const open = windowOpen();
     const before = location.href;
     const url = new URL(location.href);
-    url.searchParams.set('ledgerlink_oauth', 'refused');
-    url.searchParams.set('ledgerlink_code', 'reconnect_wrong_company');
-    url.searchParams.set('ledgerlink_connection', 'con_0123456789abcdef0123');
-    url.searchParams.set('ledgerlink_message', WRONG_COMPANY_MESSAGE);
+    url.searchParams.set('ledgerlink_oauth', RESULT_ID);
     history.replaceState(history.state, '', url);
     cleanup.push(() => history.replaceState(history.state, '', before));
 
-    // No connection-id: the element learns which connection to reconnect from the URL alone.
+    // No connection-id: the element learns which connection to reconnect from the result the URL names.
     const element = await mount('redirect');
     await shown(element, 'That is a different company');
     expect(location.href, 'every ledgerlink_* parameter is stripped').to.equal(before);

@@ -13,7 +13,7 @@ import { startPopupFlow, type PopupFlow, type PopupFlowResult } from '../oauth/p
 import type { Connection } from '../../shared/api/connections.ts';
 import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth.ts';
 import { statusLabels, statusReason } from './connection-status.ts';
-import { returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
+import { resolveRedirectResult, returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
 import { qboConnectStyles } from './qbo-connect.styles.ts';
 import { quickbooksMark } from './quickbooks-mark.ts';
 
@@ -174,7 +174,8 @@ export class QboConnect extends LedgerlinkElement {
     (previous, next) => this.#stateChanged(previous, next),
     () => ({ connections: this.connectionId || 'all', sync: false }),
   );
-  #redirectResult: RedirectResult | undefined;
+  /** The result id a return from QuickBooks left on the URL, until it is resolved with the session. */
+  #redirectResult: string | undefined;
 
   #flow: PopupFlow | undefined;
   #flowConnectionId: string | undefined;
@@ -281,13 +282,22 @@ export class QboConnect extends LedgerlinkElement {
       this.emit<ErrorEventDetail>('ledgerlink-error', next.error);
     }
     if (next.phase === 'ready' && previous.phase !== 'ready') {
-      const redirect = this.#redirectResult;
-      this.#redirectResult = undefined;
-      if (redirect) void this.#applyRedirectResult(redirect, this._connection);
+      if (this.#redirectResult) void this.#resolveRedirect(this.#redirectResult);
     }
     // A confirmation for a connection that is gone or already disconnected has nothing left to confirm.
     const confirming = this._confirming && next.entries.find((entry) => entry.connection.id === this._confirming);
     if (this._confirming && (!confirming || confirming.connection.status === 'disconnected') && this._busy !== 'disconnect') this._confirming = undefined;
+  }
+
+  /**
+   * The URL carries only an opaque id: what happened is read from the BFF with this element's session, so a
+   * crafted link resolves to nothing and can make the element show no text and fire no event.
+   */
+  async #resolveRedirect(id: string): Promise<void> {
+    const result = await resolveRedirectResult(this.client, id);
+    this.#redirectResult = undefined;
+    if (result) await this.#applyRedirectResult(result, this._connection);
+    else this.requestUpdate();
   }
 
   async #applyRedirectResult(result: RedirectResult, current: Connection | undefined): Promise<void> {

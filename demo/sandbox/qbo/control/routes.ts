@@ -7,6 +7,7 @@ import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
 import { FAULT_KINDS, WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
 import { describeZodError } from '../../zod-message.ts';
+import { loopbackOnly } from '../../loopback-only.ts';
 import type { QboState } from '../state.ts';
 
 const sizeSchema = z.union([
@@ -69,6 +70,7 @@ async function body(c: { req: { text: () => Promise<string> } }): Promise<unknow
 /** The sandbox's own control API (JSON) under /_sandbox: seed, mutate, disconnect, configure, move time. */
 export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
   const app = new Hono();
+  app.use('*', loopbackOnly('The sandbox control API'));
 
   const parse = async <T>(c: { req: { text: () => Promise<string> } }, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> => {
     let raw: unknown;
