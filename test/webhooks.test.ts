@@ -8,6 +8,7 @@ import { WebhookWorker } from '../bff/webhooks/worker.ts';
 import { verifyLedgerlinkSignature } from '../shared/webhooks/verify-signature.ts';
 import { testApp, type TestTenant } from './support/app.ts';
 import { testDatabase } from './support/database.ts';
+import { raceTest } from './support/database.ts';
 
 const t = testApp();
 
@@ -322,7 +323,7 @@ describe('webhook delivery', () => {
     expect(await settleDelivery(t.deps.sql, claimed!.id, 'dead-worker', t.deps.now(), { outcome: 'failed', statusCode: 500, error: 'late' })).toBe(false);
   });
 
-  test('two worker instances on their own pools deliver 60 events once each, never the same one concurrently', async () => {
+  raceTest('two worker instances on their own pools deliver 60 events once each, never the same one concurrently', async () => {
     const tenant = await t.createTenant();
     const inFlight = new Map<string, number>();
     let overlaps = 0;

@@ -5,6 +5,7 @@ import { testDatabase } from '../../test/support/database.ts';
 import { SyncWorker } from '../sync/worker.ts';
 import { claimJobs, enqueueJob, jobHistory, pruneFinishedJobs, settleJob, type JobRow } from './queue.ts';
 import { defaultJobRetryDelayMs, runDueJobs, type JobHandler } from './run-job.ts';
+import { raceTest } from '../../test/support/database.ts';
 
 const t = testApp();
 
@@ -124,7 +125,7 @@ describe('job queue', () => {
     expect(await jobRow(orphan.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
-  test('two workers on their own pools run 60 jobs exactly once each, never one twice at the same time', async () => {
+  raceTest('two workers on their own pools run 60 jobs exactly once each, never one twice at the same time', async () => {
     const kind = kindOf();
     const runs = new Map<string, number>();
     let overlaps = 0;
