@@ -34,9 +34,8 @@ export interface CdcAnswer {
 export async function runIncremental(ctx: RunContext, watermark: Date, slowListsCheckedAt: Date | null): Promise<{ watermark: Date; slowListsChecked: boolean }> {
   const started = performance.now();
   const since = new Date(watermark.getTime() - WATERMARK_OVERLAP_MS);
-  const slowListsDue = !slowListsCheckedAt || ctx.deps.now().getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
   const cdcTypes = ctx.types.filter((type) => !qboNotInCdc.has(type));
-  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type) && (slowListsDue || !SLOW_LISTS.has(type)));
+  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type) && !SLOW_LISTS.has(type));
   const affected = noParties();
   let newWatermark: Date | undefined;
 
@@ -84,6 +83,11 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
     await applyChanges(ctx, byType, affected);
   }
 
+  // When the slow lists were last read is a provider time (a watermark): compare it with the provider's clock
+  // once an answer told us, else with ours.
+  const providerNow = newWatermark ?? ctx.deps.now();
+  const slowListsDue = !slowListsCheckedAt || providerNow.getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
+  if (slowListsDue) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
   const queried = performance.now();
   for (const type of queryTypes) {
     const first = await syncByQuery(ctx, type, since, affected);
