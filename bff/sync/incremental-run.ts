@@ -112,7 +112,7 @@ export function isCdcWindowRefusal(error: unknown): boolean {
 async function lastSucceededWasImport(ctx: RunContext): Promise<boolean> {
   const [last] = await ctx.deps.sql<{ kind: string }[]>`
     select kind from sync_runs where connection_id = ${ctx.connectionId} and status = 'succeeded' and id <> ${ctx.run.id}
-    order by finished_at desc nulls last limit 1`;
+    order by queued_at desc limit 1`;
   return last?.kind === 'initial';
 }
 
