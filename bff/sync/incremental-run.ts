@@ -302,7 +302,9 @@ async function reconcileByIdListing(ctx: RunContext, type: string, since: Date, 
     await applyChanges(ctx, new Map([[type, changed]]), affected);
     // Unchanged since the last sync: normally stored already (an unchanged upsert touches nothing), but a
     // mirror that drifted gets the record back.
-    await upsertRecords(ctx.deps.sql, ctx.connectionId, type, page.filter((record) => updatedAt(record) < since.getTime()));
+    const restored = await upsertRecords(ctx.deps.sql, ctx.connectionId, type, page.filter((record) => updatedAt(record) < since.getTime()));
+    // A transaction the mirror lacked or held wrong: which parties' balances were read without it is unknown.
+    if (restored > 0 && !qboNameLists.has(type) && !SLOW_LISTS.has(type)) affected.all = true;
     if (page.length < QBO_PAGE_SIZE) break;
     after = String(page[page.length - 1]!.Id);
   }
