@@ -23,3 +23,12 @@ test('reference names prefer the fully qualified name', () => {
   expect(referenceName({ DisplayName: 'Acme' })).toBe('Acme');
   expect(referenceName({ Name: 'Rent' })).toBe('Rent');
 });
+
+test('a reference at any depth is renamed, and one without a name gets none', () => {
+  const billPayment = { CheckPayment: { BankAccountRef: { value: '1', name: 'Checking' } }, APAccountRef: { value: '2', name: 'Accounts Payable' } };
+  expect(renameReferences(billPayment, 'BillPayment', 'Account', '1', 'Checking Renamed')).toBe(true);
+  expect(billPayment.CheckPayment.BankAccountRef).toEqual({ value: '1', name: 'Checking Renamed' });
+  const payment: Record<string, unknown> = { DepositToAccountRef: { value: '4' } };
+  expect(renameReferences(payment, 'Payment', 'Account', '4', 'Undeposited Funds (deleted)')).toBe(false);
+  expect(payment).toEqual({ DepositToAccountRef: { value: '4' } });
+});

@@ -8,9 +8,15 @@ export interface AffectedParties {
   Customer: Set<string>;
   Vendor: Set<string>;
   accounts: boolean;
+  /**
+   * Which parties moved cannot be told from the versions at hand (a deletion of a transaction the mirror never
+   * held, a version whose predecessors were never read, or the first sync after an import): every customer
+   * and vendor is re-read.
+   */
+  all: boolean;
 }
 
-export const noParties = (): AffectedParties => ({ Customer: new Set(), Vendor: new Set(), accounts: false });
+export const noParties = (): AffectedParties => ({ Customer: new Set(), Vendor: new Set(), accounts: false, all: false });
 
 type Ref = { value?: unknown; type?: unknown } | undefined;
 

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/client.ts';
+import { QboError } from '../providers/qbo/faults.ts';
 import { everyRecordOf, QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
 import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
@@ -33,19 +34,32 @@ export interface CdcAnswer {
 export async function runIncremental(ctx: RunContext, watermark: Date, slowListsCheckedAt: Date | null): Promise<{ watermark: Date; slowListsChecked: boolean }> {
   const started = performance.now();
   const since = new Date(watermark.getTime() - WATERMARK_OVERLAP_MS);
-  const slowListsDue = !slowListsCheckedAt || ctx.deps.now().getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
   const cdcTypes = ctx.types.filter((type) => !qboNotInCdc.has(type));
-  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type) && (slowListsDue || !SLOW_LISTS.has(type)));
+  const queryTypes = ctx.types.filter((type) => qboNotInCdc.has(type) && !SLOW_LISTS.has(type));
   const affected = noParties();
   let newWatermark: Date | undefined;
 
+  // The first sync after an import: the import read parties and transactions at different moments, so a
+  // party's stored Balance may count a transaction version the mirror never saw. Re-read them all once.
+  if (await lastSucceededWasImport(ctx)) affected.all = true;
+
+  // CDC's 30 days are counted on QuickBooks' clock: ours decides only until an answer tells us theirs, and a
+  // refusal about the window sends the types to the query path whichever clock was wrong.
   const tooOld = ctx.deps.now().getTime() - since.getTime() > CDC_MAX_AGE_MS;
   if (tooOld) queryTypes.push(...cdcTypes.splice(0));
 
   const pending: { types: string[]; since: Date }[] = cdcTypes.length > 0 ? [{ types: cdcTypes, since }] : [];
   while (pending.length > 0) {
     const { types: group, since: from } = pending.shift()!;
-    const answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: from.toISOString() }));
+    let answer: CdcAnswer;
+    try {
+      answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: from.toISOString() }));
+    } catch (error) {
+      if (!isCdcWindowRefusal(error)) throw error;
+      ctx.deps.logger.debug('CDC refused the window: querying instead', { run_id: ctx.run.id, types: group });
+      queryTypes.push(...group, ...pending.splice(0).flatMap((rest) => rest.types));
+      break;
+    }
     newWatermark ??= answer.time ? new Date(answer.time) : ctx.deps.now();
     const byType = collectCdc(answer);
     const objects = [...byType.values()].reduce((sum, list) => sum + list.length, 0);
@@ -69,6 +83,11 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
     await applyChanges(ctx, byType, affected);
   }
 
+  // When the slow lists were last read is a provider time (a watermark): compare it with the provider's clock
+  // once an answer told us, else with ours.
+  const providerNow = newWatermark ?? ctx.deps.now();
+  const slowListsDue = !slowListsCheckedAt || providerNow.getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
+  if (slowListsDue) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
   const queried = performance.now();
   for (const type of queryTypes) {
     const first = await syncByQuery(ctx, type, since, affected);
@@ -85,9 +104,26 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   return { watermark: newWatermark ?? ctx.deps.now(), slowListsChecked: slowListsDue };
 }
 
+/** A CDC refusal of `changedSince` (QuickBooks' 30-day look-back, by its own clock): the query path can answer. */
+export function isCdcWindowRefusal(error: unknown): boolean {
+  return error instanceof QboError && error.status === 400 && error.faults.some((fault) => /changedSince/i.test(`${fault.message} ${fault.detail} ${fault.element ?? ''}`));
+}
+
+async function lastSucceededWasImport(ctx: RunContext): Promise<boolean> {
+  const [last] = await ctx.deps.sql<{ kind: string }[]>`
+    select kind from sync_runs where connection_id = ${ctx.connectionId} and status = 'succeeded' and id <> ${ctx.run.id}
+    order by queued_at desc limit 1`;
+  return last?.kind === 'initial';
+}
+
 /** Re-reads the parties and accounts whose derived balances the changed transactions moved. */
 async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties): Promise<void> {
   for (const type of ['Customer', 'Vendor'] as const) {
+    if (affected.all) {
+      // Every party, by Id keyset: name lists are far smaller than the transactions that move their balances.
+      if (ctx.types.includes(type)) await readWholeType(ctx, type);
+      continue;
+    }
     const ids = [...affected[type]];
     for (let start = 0; start < ids.length; start += ID_CHUNK) {
       const list = ids.slice(start, start + ID_CHUNK).map((id) => `'${id.replace(/'/g, "\\'")}'`).join(', ');
@@ -95,15 +131,17 @@ async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties
       await applyChanges(ctx, new Map([[type, (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? []]]), noParties());
     }
   }
-  if (affected.accounts && ctx.types.includes('Account')) {
-    for (let after: string | null = null; ; ) {
-      const statement = rangePageQuery('Account', after, null);
-      const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: statement }));
-      const page = (answer.QueryResponse.Account as ProviderRecord[] | undefined) ?? [];
-      await applyChanges(ctx, new Map([['Account', page]]), noParties());
-      if (page.length < QBO_PAGE_SIZE) break;
-      after = String(page[page.length - 1]!.Id);
-    }
+  if ((affected.accounts || affected.all) && ctx.types.includes('Account')) await readWholeType(ctx, 'Account');
+}
+
+async function readWholeType(ctx: RunContext, type: string): Promise<void> {
+  for (let after: string | null = null; ; ) {
+    const statement = rangePageQuery(type, after, null);
+    const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: statement }));
+    const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
+    await applyChanges(ctx, new Map([[type, page]]), noParties());
+    if (page.length < QBO_PAGE_SIZE) break;
+    after = String(page[page.length - 1]!.Id);
   }
 }
 
@@ -130,8 +168,10 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
       const changed = records.filter((record) => record.status !== 'Deleted');
       if (!qboNameLists.has(type) && !SLOW_LISTS.has(type) && records.length > 0) {
         // Both versions count: the party a transaction left and the one it now names.
-        for (const previous of await storedVersions(tx, ctx.connectionId, type, records)) collectParties(affected, previous);
+        const stored = await storedRows(tx, ctx.connectionId, type, records);
+        for (const row of stored.values()) collectParties(affected, row.data);
         for (const record of changed) collectParties(affected, record);
+        if (records.some((record) => hasUnseenVersions(record, stored.get(String(record.Id))))) affected.all = true;
         for (const customer of await parentsOf(tx, ctx.connectionId, affected.Customer)) affected.Customer.add(customer);
       }
       const renamed = qboNameLists.has(type) ? await renamedRecords(tx, ctx.connectionId, type, changed) : [];
@@ -145,6 +185,27 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
     await tx`update sync_runs set records_done = records_done + ${count} where id = ${ctx.run.id}`;
   });
   ctx.deps.logger.debug('changes applied', { types: [...byType.keys()], ms: Math.round(performance.now() - started) });
+}
+
+/**
+ * Whether a transaction had versions between the stored one and this one that the mirror never held: a
+ * party re-read while such a version was current counts it in its Balance, and only that version named the
+ * party. A deletion of a transaction never stored, a first sight of one already edited (SyncToken above 0),
+ * or a SyncToken that skipped: the parties it touched are unknown.
+ */
+function hasUnseenVersions(record: ProviderRecord, stored: { data: Record<string, unknown>; live: boolean } | undefined): boolean {
+  const token = Number(record.SyncToken);
+  if (!stored) return record.status === 'Deleted' || (Number.isFinite(token) && token > 0);
+  if (!stored.live || record.status === 'Deleted') return false;
+  const before = Number(stored.data.SyncToken);
+  return Number.isFinite(token) && Number.isFinite(before) && token > before + 1;
+}
+
+async function storedRows(tx: Tx, connectionId: string, type: string, records: ProviderRecord[]): Promise<Map<string, { data: Record<string, unknown>; live: boolean }>> {
+  const ids = records.map((record) => String(record.Id));
+  const rows = await tx<{ external_id: string; data: Record<string, unknown>; live: boolean }[]>`
+    select external_id, data, deleted_at is null as live from records where connection_id = ${connectionId} and type = ${type} and external_id in ${tx(ids)}`;
+  return new Map(rows.map((row) => [row.external_id, { data: row.data, live: row.live }]));
 }
 
 /** The mirror's current versions of these records (deleted stubs included), before a change replaces them. */
@@ -241,7 +302,9 @@ async function reconcileByIdListing(ctx: RunContext, type: string, since: Date, 
     await applyChanges(ctx, new Map([[type, changed]]), affected);
     // Unchanged since the last sync: normally stored already (an unchanged upsert touches nothing), but a
     // mirror that drifted gets the record back.
-    await upsertRecords(ctx.deps.sql, ctx.connectionId, type, page.filter((record) => updatedAt(record) < since.getTime()));
+    const restored = await upsertRecords(ctx.deps.sql, ctx.connectionId, type, page.filter((record) => updatedAt(record) < since.getTime()));
+    // A transaction the mirror lacked or held wrong: which parties' balances were read without it is unknown.
+    if (restored > 0 && !qboNameLists.has(type) && !SLOW_LISTS.has(type)) affected.all = true;
     if (page.length < QBO_PAGE_SIZE) break;
     after = String(page[page.length - 1]!.Id);
   }

@@ -89,3 +89,35 @@ describe('company generator', () => {
     expect((au['BillAddr'] as Json)['CountrySubDivisionCode']).toMatch(/^(VIC|NSW|QLD|WA|SA|TAS)$/);
   });
 });
+
+describe('reference names, as QuickBooks resolves them when it answers', () => {
+  it('names a project "Parent:Project" in every reference, edited or not, and follows renames into entities written through the API', async () => {
+    const { createEntity, updateEntity } = await import('./api/write.ts');
+    const company = make('names');
+    company.nowMs = NOW;
+    const projectIndex = 9;
+    const projectId = company.idOf('Customer', projectIndex);
+    const project = company.get('Customer', projectId)!;
+    expect(company.refNameOf('Customer', projectId)).toBe(project['FullyQualifiedName']);
+    expect(String(project['FullyQualifiedName'])).toBe(`${String(company.get('Customer', company.idOf('Customer', 0))!['DisplayName'])}:${String(project['DisplayName'])}`);
+    const invoice = Array.from({ length: company.countOf('Invoice') }, (_, index) => generateEntity(company, 'Invoice', index)).find((one) => (one['CustomerRef'] as Json)['value'] === String(projectId))!;
+    expect((invoice['CustomerRef'] as Json)['name']).toBe(project['FullyQualifiedName']);
+    // An edit of the project's phone leaves its name in references alone.
+    updateEntity(company, 'Customer', { Id: String(projectId), SyncToken: project['SyncToken'], sparse: true, PrimaryPhone: { FreeFormNumber: '555-0100' } }, NOW + 1000);
+    expect(company.get('Invoice', Number(invoice['Id']))).toEqual(invoice);
+    // A bill written through the API, then its vendor renamed: the bill answers with the new name.
+    const source = generateEntity(company, 'Bill', 3);
+    const { Id: _id, SyncToken: _token, MetaData: _meta, DocNumber: _doc, Balance: _balance, TotalAmt: _total, LinkedTxn: _linked, ...body } = source;
+    const bill = createEntity(company, 'Bill', body, NOW + 2000);
+    const vendorId = Number((bill['VendorRef'] as Json)['value']);
+    const vendor = company.get('Vendor', vendorId)!;
+    updateEntity(company, 'Vendor', { Id: String(vendorId), SyncToken: vendor['SyncToken'], sparse: true, DisplayName: 'Renamed Supplies Ltd' }, NOW + 3000);
+    expect((company.get('Bill', Number(bill['Id']))!['VendorRef'] as Json)['name']).toBe('Renamed Supplies Ltd');
+    // Renaming the parent renames the (edited) project's full name, and so its references.
+    const parentId = company.idOf('Customer', 0);
+    const parent = company.get('Customer', parentId)!;
+    updateEntity(company, 'Customer', { Id: String(parentId), SyncToken: parent['SyncToken'], sparse: true, DisplayName: 'Renamed Parent Co' }, NOW + 4000);
+    expect(company.get('Customer', projectId)!['FullyQualifiedName']).toBe(`Renamed Parent Co:${String(project['DisplayName'])}`);
+    expect((company.get('Invoice', Number(invoice['Id']))!['CustomerRef'] as Json)['name']).toBe(`Renamed Parent Co:${String(project['DisplayName'])}`);
+  });
+});

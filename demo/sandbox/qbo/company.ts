@@ -2,7 +2,8 @@ import { chartOfAccounts, type AccountRole, type AccountTemplate } from './chart
 import { hasClassTracking, hasPurchaseOrders, resolveSize, type CompanySize, type CompanySpec, type Plan } from './company-spec.ts';
 import { ENTITY_NAMES, NAME_LISTS, SHARED_NAME_SPACE, TRANSACTIONS, type EntityName } from './entity-kinds.ts';
 import { generateEntity } from './generator/generate.ts';
-import { generatedItemName, generatedPartyName } from './generator/name-lists.ts';
+import { REF_TARGETS } from './api/references.ts';
+import { generatedItemName, generatedPartyName, isCustomerProject } from './generator/name-lists.ts';
 import { className, departmentName, paymentMethods, TERMS } from './generator/reference.ts';
 import { settlementOf, type Settlement } from './generator/settlement.ts';
 import { Ledger } from './ledger.ts';
@@ -44,6 +45,8 @@ const HISTORY_YEARS = 3;
 /** Every 23rd generated name-list entry is inactive, so importers that forget inactive records are caught. */
 const INACTIVE_EVERY = 23;
 const PATTERN_INACTIVE: ReadonlySet<EntityName> = new Set(['Vendor', 'Customer', 'Employee', 'Item']);
+/** Name lists whose entries nest under a parent (ParentRef), with a colon-joined FullyQualifiedName. */
+const NESTED_NAMES: ReadonlySet<EntityName> = new Set(['Customer', 'Account', 'Class', 'Department', 'Item']);
 const REFERENCE_TYPES: ReadonlySet<EntityName> = new Set(['Account', 'TaxAgency', 'TaxRate', 'TaxCode', 'Term', 'PaymentMethod', 'Class', 'Department']);
 
 export interface CompanyInit {
@@ -280,12 +283,61 @@ export class Company {
     }
   }
 
-  /** The name of an entity as changed through the API, when it was. */
-  currentNameOf(type: EntityName, id: number): string | undefined {
-    const entry = this.#overlay.get(type)?.get(id);
-    if (!entry?.entity) return undefined;
-    const entity = entry.entity;
-    return String(entity['FullyQualifiedName'] ?? entity['DisplayName'] ?? entity['Name'] ?? '');
+  /**
+   * The name references to an entity carry now: its fully qualified name, i.e. for a child (a customer's
+   * project, a sub-account) the parent's reference name, a colon, its own name. Derived at every answer, as
+   * QuickBooks resolves reference names when it answers: a rename (or a deactivation's " (deleted)") shows
+   * at once in every reference and in the children's full names, whoever was written when.
+   */
+  refNameOf(type: EntityName, id: number): string {
+    const entity = this.#overlay.get(type)?.get(id)?.entity;
+    let own: string;
+    let parent: number | null = null;
+    if (entity) {
+      own = String((SHARED_NAME_SPACE.has(type) ? entity['DisplayName'] : entity['Name']) ?? entity['FullyQualifiedName'] ?? '');
+      const parentId = Number((entity['ParentRef'] as { value?: unknown } | undefined)?.value);
+      if (NESTED_NAMES.has(type) && Number.isInteger(parentId) && parentId !== id) parent = parentId;
+    } else {
+      const index = this.indexOf(type, id);
+      if (index < 0) return '';
+      own = this.generatedNameOf(type, index);
+      if (type === 'Customer' && isCustomerProject(index)) parent = this.idOf('Customer', index - 9);
+    }
+    return parent === null ? own : `${this.refNameOf(type, parent)}:${own}`;
+  }
+
+  /** An entity written through the API as QuickBooks answers it now: reference names and full name resolved. */
+  #withLiveNames(type: EntityName, id: number, entity: Json): Json {
+    const resolve = (node: unknown, key: string | null): unknown => {
+      if (Array.isArray(node)) {
+        let copy: unknown[] | null = null;
+        node.forEach((child, index) => {
+          const next = resolve(child, key);
+          if (next !== child) (copy ??= [...node])[index] = next;
+        });
+        return copy ?? node;
+      }
+      if (typeof node !== 'object' || node === null) return node;
+      const record = node as Json;
+      if (key !== null && key.endsWith('Ref') && 'value' in record) {
+        if (!('name' in record)) return record;
+        const target = key === 'ParentRef' ? type : key === 'EntityRef' ? (String(record['type'] ?? '') as EntityName) : REF_TARGETS[key];
+        const targetId = Number(record['value']);
+        if (!target || !NAME_LISTS.has(target) || !Number.isInteger(targetId)) return record;
+        const name = this.refNameOf(target, targetId);
+        return name === '' || name === record['name'] ? record : { ...record, name };
+      }
+      let copy: Json | null = null;
+      for (const [childKey, child] of Object.entries(record)) {
+        const next = resolve(child, childKey);
+        if (next !== child) (copy ??= { ...record })[childKey] = next;
+      }
+      return copy ?? record;
+    };
+    const live = resolve(entity, null) as Json;
+    if (!NESTED_NAMES.has(type) || !('FullyQualifiedName' in live)) return live;
+    const full = this.refNameOf(type, id);
+    return live['FullyQualifiedName'] === full ? live : { ...live, FullyQualifiedName: full };
   }
 
   // ---- reading ---------------------------------------------------------------------------------------------
@@ -307,7 +359,7 @@ export class Company {
   /** The current entity with this id, or null when it never existed or was deleted. */
   get(type: EntityName, id: number): Json | null {
     const entry = this.entry(type, id);
-    if (entry) return entry.entity ? this.#withLiveBalances(type, id, entry.entity) : null;
+    if (entry) return entry.entity ? this.#withLiveBalances(type, id, this.#withLiveNames(type, id, entry.entity)) : null;
     const index = this.indexOf(type, id);
     return index >= 0 ? generateEntity(this, type, index) : null;
   }

@@ -37,7 +37,8 @@ function changesOf(company: Company, type: EntityName, sinceMs: number, limit: n
   const written: Changed[] = [];
   for (const [id, entry] of company.overlayOf(type)) {
     if (entry.timeMs < sinceMs) continue;
-    const entity = entry.entity ?? { domain: 'QBO', status: 'Deleted', Id: String(id), MetaData: { LastUpdatedTime: formatQboDateTime(entry.timeMs, company.timeZone) } };
+    // As a read answers it now (live names and balances); a deletion is a bare stub.
+    const entity = (entry.entity && company.get(type, id)) ?? { domain: 'QBO', status: 'Deleted', Id: String(id), MetaData: { LastUpdatedTime: formatQboDateTime(entry.timeMs, company.timeZone) } };
     written.push({ type, timeMs: entry.timeMs, id, entity });
   }
   written.sort((a, b) => a.timeMs - b.timeMs || a.id - b.id);

@@ -5,7 +5,7 @@ import { faults } from './faults.ts';
 const ACCOUNT_REFS = ['AccountRef', 'APAccountRef', 'ARAccountRef', 'DepositToAccountRef', 'IncomeAccountRef', 'ExpenseAccountRef', 'AssetAccountRef', 'CCAccountRef', 'BankAccountRef', 'DiscountAccountRef'];
 
 /** Which entity type each reference field points at. */
-const REF_TARGETS: Record<string, EntityName> = {
+export const REF_TARGETS: Record<string, EntityName> = {
   VendorRef: 'Vendor',
   CustomerRef: 'Customer',
   EmployeeRef: 'Employee',

@@ -30,10 +30,13 @@ export function entityHead(company: Company, type: EntityName, index: number): J
   };
 }
 
-/** A reference to generated entity `index` of `type`, named as the entity is named now. */
+/**
+ * A reference to generated entity `index` of `type`, named as references to it are named now: the fully
+ * qualified name ("Parent:Project" for a customer's project), whether or not the entity was ever edited.
+ */
 export function refTo(company: Company, type: EntityName, index: number): Ref {
   const id = company.idOf(type, index);
-  return { value: String(id), name: company.currentNameOf(type, id) ?? company.generatedNameOf(type, index) };
+  return { value: String(id), name: company.refNameOf(type, id) };
 }
 
 export function digits(rng: Rng, count: number): string {

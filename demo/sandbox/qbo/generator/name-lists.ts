@@ -140,11 +140,11 @@ export function generateCustomer(company: Company, index: number): Json {
   if (!person) customer['CompanyName'] = display.replace(DELETED_SUFFIX, '');
   if (project) {
     const parentIndex = index - 9;
-    const parentName = generatedPartyName(company, 'Customer', parentIndex);
     customer['ParentRef'] = refTo(company, 'Customer', parentIndex);
     customer['Level'] = 1;
     customer['IsProject'] = true;
-    customer['FullyQualifiedName'] = `${parentName}:${display}`;
+    // The parent's name as it is now: renaming the parent renames the project's full name.
+    customer['FullyQualifiedName'] = company.refNameOf('Customer', id);
   } else {
     customer['SalesTermRef'] = refTo(company, 'Term', rng.int(TERMS.length));
     const projectIndex = index + 9;
