@@ -9,7 +9,7 @@ import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
 import { computeHealth } from './health.ts';
 import { LeaseLostError, runImport, type RunContext } from './import-run.ts';
-import { reconcileDeletions, runIncremental } from './incremental-run.ts';
+import { reconcileDeletions, rereadAllParties, runIncremental } from './incremental-run.ts';
 import { ProviderCaller, defaultRetryPolicy, qboBudgetKey, type RetryPolicy } from './provider-caller.ts';
 import { heartbeat, type RunRow } from './runs.ts';
 
@@ -72,6 +72,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
       await runImport(ctx);
       watermark = run.watermark!;
       await dropWhatQboDeleted(ctx);
+      await rereadAllParties(ctx);
     } else {
       ({ watermark, slowListsChecked } = await runIncremental(ctx, connection.watermark, connection.slow_lists_checked_at));
     }

@@ -39,10 +39,6 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   const affected = noParties();
   let newWatermark: Date | undefined;
 
-  // The first sync after an import: the import read parties and transactions at different moments, so a
-  // party's stored Balance may count a transaction version the mirror never saw. Re-read them all once.
-  if (await lastSucceededWasImport(ctx)) affected.all = true;
-
   // CDC's 30 days are counted on QuickBooks' clock: ours decides only until an answer tells us theirs, and a
   // refusal about the window sends the types to the query path whichever clock was wrong.
   const tooOld = ctx.deps.now().getTime() - since.getTime() > CDC_MAX_AGE_MS;
@@ -109,37 +105,42 @@ export function isCdcWindowRefusal(error: unknown): boolean {
   return error instanceof QboError && error.status === 400 && error.faults.some((fault) => /changedSince/i.test(`${fault.message} ${fault.detail} ${fault.element ?? ''}`));
 }
 
-async function lastSucceededWasImport(ctx: RunContext): Promise<boolean> {
-  const [last] = await ctx.deps.sql<{ kind: string }[]>`
-    select kind from sync_runs where connection_id = ${ctx.connectionId} and status = 'succeeded' and id <> ${ctx.run.id}
-    order by queued_at desc limit 1`;
-  return last?.kind === 'initial';
+/**
+ * The end of an import: it read parties and transactions at different moments, so a party's stored Balance
+ * may count a transaction version the mirror never held (a bill moved to another vendor after that vendor's
+ * page was read, or created and deleted in between). Re-reading every party once, after the last transaction
+ * page, makes the balances at least as new as every stored transaction; later changes reach the next
+ * incremental sync through CDC with their stored versions, which name both parties.
+ */
+export async function rereadAllParties(ctx: RunContext): Promise<void> {
+  // Not counted as records read: the import's count is what it stored.
+  await refreshDerivedBalances(ctx, { ...noParties(), all: true }, false);
 }
 
 /** Re-reads the parties and accounts whose derived balances the changed transactions moved. */
-async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties): Promise<void> {
+async function refreshDerivedBalances(ctx: RunContext, affected: AffectedParties, counted = true): Promise<void> {
   for (const type of ['Customer', 'Vendor'] as const) {
     if (affected.all) {
       // Every party, by Id keyset: name lists are far smaller than the transactions that move their balances.
-      if (ctx.types.includes(type)) await readWholeType(ctx, type);
+      if (ctx.types.includes(type)) await readWholeType(ctx, type, counted);
       continue;
     }
     const ids = [...affected[type]];
     for (let start = 0; start < ids.length; start += ID_CHUNK) {
       const list = ids.slice(start, start + ID_CHUNK).map((id) => `'${id.replace(/'/g, "\\'")}'`).join(', ');
       const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: `SELECT * FROM ${type} WHERE Id IN (${list}) AND Active IN (true, false) MAXRESULTS ${QBO_PAGE_SIZE}` }));
-      await applyChanges(ctx, new Map([[type, (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? []]]), noParties());
+      await applyChanges(ctx, new Map([[type, (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? []]]), noParties(), counted);
     }
   }
-  if ((affected.accounts || affected.all) && ctx.types.includes('Account')) await readWholeType(ctx, 'Account');
+  if ((affected.accounts || affected.all) && ctx.types.includes('Account')) await readWholeType(ctx, 'Account', counted);
 }
 
-async function readWholeType(ctx: RunContext, type: string): Promise<void> {
+async function readWholeType(ctx: RunContext, type: string, counted = true): Promise<void> {
   for (let after: string | null = null; ; ) {
     const statement = rangePageQuery(type, after, null);
     const answer = await ctx.caller.call((api) => api.get<{ QueryResponse: Record<string, unknown> }>('query', { query: statement }));
     const page = (answer.QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
-    await applyChanges(ctx, new Map([[type, page]]), noParties());
+    await applyChanges(ctx, new Map([[type, page]]), noParties(), counted);
     if (page.length < QBO_PAGE_SIZE) break;
     after = String(page[page.length - 1]!.Id);
   }
@@ -159,7 +160,7 @@ export function collectCdc(answer: CdcAnswer): Map<string, ProviderRecord[]> {
   return byType;
 }
 
-async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[]>, affected: AffectedParties): Promise<void> {
+async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[]>, affected: AffectedParties, counted = true): Promise<void> {
   const started = performance.now();
   await ctx.deps.sql.begin(async (tx) => {
     let count = 0;
@@ -182,7 +183,7 @@ async function applyChanges(ctx: RunContext, byType: Map<string, ProviderRecord[
       if (renamed.length > 0) ctx.deps.logger.debug('references renamed', { type, renamed: renamed.length, rewritten, ms: Math.round(performance.now() - renaming) });
       count += records.length;
     }
-    await tx`update sync_runs set records_done = records_done + ${count} where id = ${ctx.run.id}`;
+    if (counted) await tx`update sync_runs set records_done = records_done + ${count} where id = ${ctx.run.id}`;
   });
   ctx.deps.logger.debug('changes applied', { types: [...byType.keys()], ms: Math.round(performance.now() - started) });
 }
