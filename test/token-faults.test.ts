@@ -1,0 +1,210 @@
+import OAuthClient from 'intuit-oauth';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { open } from '../bff/crypto/vault.ts';
+import { keepConnectionsAlive } from '../bff/connections/keep-alive.ts';
+import { connectionTokens } from '../bff/connections/tokens.ts';
+import { qboEndpoints } from '../bff/providers/qbo/endpoints.ts';
+import { QboOAuth } from '../bff/providers/qbo/oauth-client.ts';
+import { testApp } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { syncOnce } from './support/sync.ts';
+
+/**
+ * What happens when Intuit's token endpoint fails while we refresh, met through the real engine (a sync, a
+ * keep-alive pass, a direct token request) against the sandbox told to fail (PUT /_sandbox/qbo/oauth/token-fault).
+ * A short deadline stands in for production's 20 s one; intuit-oauth's 1 s retry delay is cut to keep the file fast
+ * (its retries still happen, and are counted).
+ */
+const DEADLINE_MS = 500;
+const HANG_MS = 1500;
+const sandbox = await startSandbox({ timeout_ms: HANG_MS });
+const deps = sandboxDeps(sandbox.url);
+const t = testApp({ ...deps, qbo: new QboOAuth(qboEndpoints(deps.config)!, { tokenDeadlineMs: DEADLINE_MS }) });
+
+beforeAll(() => {
+  OAuthClient.retryConfig.retryDelay = 10;
+});
+afterEach(async () => {
+  await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: null });
+});
+
+interface TokenState {
+  access: string;
+  refresh: string;
+  version: number;
+  lease: Date | null;
+  refreshed_at: Date;
+}
+
+async function tokenState(id: string): Promise<TokenState> {
+  const [row] = await t.deps.sql<{ access_token: string; refresh_token: string; version: number; refresh_lease_until: Date | null; refreshed_at: Date }[]>`
+    select access_token, refresh_token, version, refresh_lease_until, refreshed_at from connection_tokens where connection_id = ${id}`;
+  return { access: open(row!.access_token, t.deps.keys.keyring), refresh: open(row!.refresh_token, t.deps.keys.keyring), version: row!.version, lease: row!.refresh_lease_until, refreshed_at: row!.refreshed_at };
+}
+
+async function connectionStatus(id: string) {
+  const [row] = await t.deps.sql<{ status: string; status_reason: string | null }[]>`select status, status_reason from connections where id = ${id}`;
+  return row!;
+}
+
+/** A connected, imported company whose stored access token has just expired, so the next call must refresh. */
+async function dueForRefresh() {
+  const tenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'US' });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  expect((await syncOnce(t, id)).status).toBe('succeeded');
+  await t.deps.sql`update connection_tokens set access_expires_at = now() - interval '1 second' where connection_id = ${id}`;
+  const refreshes = async () => ((await sandbox.control('GET', `/qbo/companies/${realm}/stats`)) as { refreshes: number }).refreshes;
+  return { tenant, realm, id, before: await tokenState(id), refreshes, refreshesBefore: await refreshes() };
+}
+
+const faultsGiven = async () => ((await sandbox.control('GET', '/qbo/oauth/token-fault')) as { given: number }).given;
+
+async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('the token endpoint fails during a sync', () => {
+  for (const kind of ['500', '503'] as const) {
+    test(`${kind}: stored tokens kept, lease released, still connected, run re-queued as provider_unavailable`, async () => {
+      const { id, before, refreshes, refreshesBefore } = await dueForRefresh();
+      await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind, grant_type: 'refresh_token' });
+      const run = await syncOnce(t, id);
+      expect(run.status).toBe('queued');
+      expect(run.error).toMatchObject({ category: 'provider_unavailable', action: 'retry' });
+      expect(run.error!.retry_at).not.toBeNull();
+      // intuit-oauth retried the 5xx three times before giving up.
+      expect(await faultsGiven()).toBe(4);
+      expect(await tokenState(id)).toEqual(before);
+      expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });
+
+      await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: null });
+      expect((await syncOnce(t, id)).status).toBe('succeeded');
+      expect((await tokenState(id)).version).toBe(before.version + 1);
+      expect((await refreshes()) - refreshesBefore).toBe(1);
+    });
+  }
+
+  test('a token endpoint that hangs: the sync gives up at our deadline as provider_unavailable; the late answer, once it lands, is committed and the lease released', async () => {
+    const { id, before, refreshes, refreshesBefore } = await dueForRefresh();
+    // One hung request (held HANG_MS, then 504); intuit-oauth retries the 504 and the retry succeeds.
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'timeout', times: 1, grant_type: 'refresh_token' });
+    const started = Date.now();
+    const run = await syncOnce(t, id);
+    expect(Date.now() - started).toBeLessThan(HANG_MS);
+    expect(run.status).toBe('queued');
+    expect(run.error).toMatchObject({ category: 'provider_unavailable', action: 'retry' });
+    const meanwhile = await tokenState(id);
+    expect({ ...meanwhile, lease: null }).toEqual(before);
+    // Intuit may still answer with a rotated refresh token: no one else refreshes until that answer is in.
+    expect(meanwhile.lease!.getTime()).toBeGreaterThan(Date.now());
+    expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });
+
+    const after = await until('the late answer', () => tokenState(id), (state) => state.lease === null);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.access).not.toBe(before.access);
+    expect((await refreshes()) - refreshesBefore).toBe(1);
+    expect((await syncOnce(t, id)).status).toBe('succeeded');
+    expect((await refreshes()) - refreshesBefore).toBe(1);
+  }, 30_000);
+
+  test('a token endpoint that keeps hanging: tokens kept, lease released once the call ends, still connected', async () => {
+    const { id, before } = await dueForRefresh();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'timeout', grant_type: 'refresh_token' });
+    const started = Date.now();
+    const run = await syncOnce(t, id);
+    expect(Date.now() - started).toBeLessThan(HANG_MS);
+    expect(run.error).toMatchObject({ category: 'provider_unavailable' });
+    // The first try and intuit-oauth's three retries each hang HANG_MS.
+    const after = await until('the hung call to end', () => tokenState(id), (state) => state.lease === null, HANG_MS * 4 + 5_000);
+    expect(await faultsGiven()).toBe(4);
+    expect(after).toEqual(before);
+    expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });
+  }, 30_000);
+
+  test('invalid_grant: the connection needs reconnecting, its run fails for good and no further refresh is tried', async () => {
+    const { id, before } = await dueForRefresh();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'invalid_grant', grant_type: 'refresh_token' });
+    const run = await syncOnce(t, id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ category: 'needs_reconnect', action: 'reconnect', retry_at: null });
+    expect(await connectionStatus(id)).toEqual({ status: 'needs_reconnect', status_reason: expect.stringContaining('no longer accepts') });
+    expect({ ...(await tokenState(id)), lease: null }).toEqual(before);
+    expect((await tokenState(id)).lease).toBeNull();
+    const given = await faultsGiven();
+    expect((await syncOnce(t, id)).error).toMatchObject({ category: 'needs_reconnect' });
+    expect(await faultsGiven()).toBe(given);
+  });
+});
+
+describe('the token endpoint fails during a connection check', () => {
+  test('5xx: the check answers 502 provider_unavailable (not a 500 internal), the connection stays connected', async () => {
+    const { tenant, id, before } = await dueForRefresh();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: '500', grant_type: 'refresh_token' });
+    const token = await t.session(tenant, 'org-1');
+    const answer = await t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token, headers: { origin: tenant.origin } });
+    expect(answer.status).toBe(502);
+    expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('try again') });
+    expect(await tokenState(id)).toEqual(before);
+    expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });
+  });
+});
+
+describe('a replica dies while holding the refresh lease', () => {
+  test('its lease is left in the future; callers wait for it to lapse, then one of them refreshes', async () => {
+    const { id, before, refreshes, refreshesBefore } = await dueForRefresh();
+    const LEFT_MS = 1500;
+    // What a replica killed between taking the lease and committing leaves behind.
+    await t.deps.sql`update connection_tokens set refresh_lease_until = ${new Date(Date.now() + LEFT_MS)} where connection_id = ${id}`;
+    const started = Date.now();
+    const tokens = connectionTokens(t.deps, t.deps.qbo!, id);
+    const [sync, token] = await Promise.all([syncOnce(t, id), tokens.current()]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LEFT_MS - 100);
+    expect(sync.status).toBe('succeeded');
+    const after = await tokenState(id);
+    expect(token).toBe(after.access);
+    expect(after).toMatchObject({ version: before.version + 1, lease: null });
+    expect((await refreshes()) - refreshesBefore).toBe(1);
+  });
+});
+
+describe('keep-alive', () => {
+  async function idle() {
+    const connection = await dueForRefresh();
+    await t.deps.sql`update connection_tokens set refreshed_at = now() - interval '25 hours' where connection_id = ${connection.id}`;
+    return { ...connection, before: await tokenState(connection.id) };
+  }
+
+  test('invalid_grant marks the connection needs_reconnect (with its event), keeps the stored tokens and is not tried again', async () => {
+    const { id, before } = await idle();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'invalid_grant', grant_type: 'refresh_token' });
+    expect(await keepConnectionsAlive(t.deps, { only: [id] })).toBe(0);
+    expect(await connectionStatus(id)).toEqual({ status: 'needs_reconnect', status_reason: expect.stringContaining('no longer accepts') });
+    const events = await t.deps.sql<{ type: string }[]>`select type from events where connection_id = ${id} and type = 'connection.needs_reconnect'`;
+    expect(events).toHaveLength(1);
+    expect(await tokenState(id)).toEqual(before);
+    expect(await faultsGiven()).toBe(1);
+    expect(await keepConnectionsAlive(t.deps, { only: [id] })).toBe(0);
+    expect(await faultsGiven()).toBe(1);
+  });
+
+  test('an outage leaves the connection connected and idle, so the next pass refreshes it', async () => {
+    const { id, before, refreshes, refreshesBefore } = await idle();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: '503', grant_type: 'refresh_token' });
+    expect(await keepConnectionsAlive(t.deps, { only: [id] })).toBe(0);
+    expect(await tokenState(id)).toEqual(before);
+    expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: null });
+    expect(await keepConnectionsAlive(t.deps, { only: [id] })).toBe(1);
+    expect((await tokenState(id)).version).toBe(before.version + 1);
+    expect((await refreshes()) - refreshesBefore).toBe(1);
+  });
+});
