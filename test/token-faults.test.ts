@@ -158,6 +158,22 @@ describe('the token endpoint fails during a connection check', () => {
   });
 });
 
+describe('the token endpoint fails during the connect callback', () => {
+  test('hung: the popup says QuickBooks is not answering at our deadline; a 5xx says the same; then connecting works', async () => {
+    const tenant = await t.createTenant();
+    const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'US' });
+    for (const kind of ['timeout', '503'] as const) {
+      await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind, grant_type: 'authorization_code' });
+      const started = Date.now();
+      const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+      expect(Date.now() - started, kind).toBeLessThan(HANG_MS);
+      expect(result, kind).toMatchObject({ outcome: 'error', code: 'provider_unavailable', message: expect.stringContaining('not answering') });
+    }
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: null });
+    expect((await connectThroughPopup(t, sandbox, tenant, 'org-1', realm)).result.connection).toMatchObject({ status: 'connected' });
+  });
+});
+
 describe('a replica dies while holding the refresh lease', () => {
   test('its lease is left in the future; callers wait for it to lapse, then one of them refreshes', async () => {
     const { id, before, refreshes, refreshesBefore } = await dueForRefresh();

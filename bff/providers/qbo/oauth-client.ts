@@ -81,10 +81,14 @@ export class QboOAuth {
     return this.#client().authorizeUri({ scope: qboScopes, state });
   }
 
-  /** Exchanges the callback's code. Codes are single use: call once per callback, never retry on invalid_grant. */
+  /**
+   * Exchanges the callback's code. Codes are single use: call once per callback, never retry on invalid_grant.
+   * Bounded by the same deadline as a refresh, so a hung token endpoint cannot hold the popup open: a late
+   * answer is dropped (the person connects again; the orphaned grant lapses unused).
+   */
   async exchangeCode(code: string, realmId: string): Promise<QboTokenSet> {
     const query = new URLSearchParams({ code, realmId });
-    return this.#call((client) => client.createToken(`${this.endpoints.redirectUri}?${query}`));
+    return this.#withinDeadline(this.#call((client) => client.createToken(`${this.endpoints.redirectUri}?${query}`)));
   }
 
   /**
@@ -93,7 +97,10 @@ export class QboOAuth {
    * `late` promise still carries the answer.
    */
   async refresh(refreshToken: string): Promise<QboTokenSet> {
-    const call = this.#call((client) => client.refreshUsingToken(refreshToken));
+    return this.#withinDeadline(this.#call((client) => client.refreshUsingToken(refreshToken)));
+  }
+
+  async #withinDeadline(call: Promise<QboTokenSet>): Promise<QboTokenSet> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TokenDeadlineError(`QuickBooks sign-in service did not answer within ${this.tokenDeadlineMs / 1000} s`, call)), this.tokenDeadlineMs);
