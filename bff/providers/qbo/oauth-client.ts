@@ -51,7 +51,8 @@ export const qboScopes = [OAuthClient.scopes.Accounting, OAuthClient.scopes.Open
  * clients hold a token, and ours are shared by concurrent requests.
  */
 export class QboOAuth {
-  readonly tokenDeadlineMs: number;
+  /** How long a token call may take (TOKEN_DEADLINE_MS unless the constructor, or a test, says otherwise). */
+  tokenDeadlineMs: number;
 
   constructor(
     readonly endpoints: QboEndpoints,
