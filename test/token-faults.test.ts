@@ -2,7 +2,7 @@ import OAuthClient from 'intuit-oauth';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { open } from '../bff/crypto/vault.ts';
 import { keepConnectionsAlive } from '../bff/connections/keep-alive.ts';
-import { connectionTokens } from '../bff/connections/tokens.ts';
+import { connectionTokens, storeTokens } from '../bff/connections/tokens.ts';
 import { qboEndpoints } from '../bff/providers/qbo/endpoints.ts';
 import { QboOAuth, TOKEN_DEADLINE_MS } from '../bff/providers/qbo/oauth-client.ts';
 import { testApp } from './support/app.ts';
@@ -128,6 +128,18 @@ describe('the token endpoint fails during a sync', () => {
     expect((await refreshes()) - refreshesBefore).toBe(1);
   }, 30_000);
 
+  test('a late answer never overwrites tokens another server stored after our lease lapsed', async () => {
+    const { id, before, refreshes, refreshesBefore } = await dueForRefresh();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'timeout', times: 1, grant_type: 'refresh_token' });
+    expect((await withDeadline(() => syncOnce(t, id))).status).toBe('queued');
+    // Meanwhile another replica refreshed (as one may once our lease lapses) and stored its own tokens.
+    const theirs = { access_token: 'their-access-token', refresh_token: before.refresh, expires_in: 3600, x_refresh_token_expires_in: 8_726_400 };
+    await storeTokens(t.deps.sql, t.deps, id, theirs);
+    await until('the late answer', refreshes, (count) => count - refreshesBefore === 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await tokenState(id)).toMatchObject({ access: 'their-access-token', version: before.version + 1, lease: null });
+  }, 30_000);
+
   test('a token endpoint that keeps hanging: tokens kept, lease released once the call ends, still connected', async () => {
     const { id, before } = await dueForRefresh();
     await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: 'timeout', grant_type: 'refresh_token' });
@@ -162,6 +174,19 @@ describe('the token endpoint fails during a sync', () => {
   });
 });
 
+describe('callers waiting on a refresh that fails', () => {
+  test('all fail with it at once (provider_unavailable) instead of each trying the token endpoint again', async () => {
+    const { id, before } = await dueForRefresh();
+    await sandbox.control('PUT', '/qbo/oauth/token-fault', { kind: '500', grant_type: 'refresh_token' });
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => connectionTokens(t.deps, qbo, id).current()));
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(5).fill('rejected'));
+    for (const outcome of outcomes) expect((outcome as PromiseRejectedResult).reason).toMatchObject({ name: 'QboGrantError', kind: 'transient' });
+    // One refresh: the first try and intuit-oauth's three retries.
+    expect(await faultsGiven()).toBe(4);
+    expect(await tokenState(id)).toEqual(before);
+  });
+});
+
 describe('the token endpoint fails during a connection check', () => {
   test('5xx: the check answers 502 provider_unavailable (not a 500 internal), the connection stays connected', async () => {
     const { tenant, id, before } = await dueForRefresh();
@@ -169,6 +194,8 @@ describe('the token endpoint fails during a connection check', () => {
     const token = await t.session(tenant, 'org-1');
     const answer = await t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token, headers: { origin: tenant.origin } });
     expect(answer.status).toBe(502);
+    // CompanyInfo and Preferences are read in parallel: one refresh for both (the first try and three retries).
+    expect(await faultsGiven()).toBe(4);
     expect(((await answer.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'provider_unavailable', message: expect.stringContaining('try again') });
     expect(await tokenState(id)).toEqual(before);
     expect(await connectionStatus(id)).toMatchObject({ status: 'connected' });

@@ -69,17 +69,26 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
   /** A token other than `unlike`, valid for a while yet; refreshes (or waits for another replica's refresh) as needed. */
   async function obtain(unlike?: string): Promise<string> {
     const deadline = Date.now() + LEASE_MS * 2;
+    /** The token version whose refresh we saw someone else holding. */
+    let waitedOn: number | undefined;
     for (;;) {
       const row = await read();
       const access = open(row.access_token, keyring);
       const fresh = row.access_expires_at.getTime() - deps.now().getTime() > REFRESH_AHEAD_MS;
       if (fresh && access !== unlike) return access;
+      // The holder let go without new tokens: its refresh just failed (a lapsed lease, a dead holder, stays set).
+      // Trying again at once would only repeat it, once per waiting caller, against a token endpoint in trouble.
+      if (row.version === waitedOn && row.refresh_lease_until === null) {
+        throw new QboGrantError('transient', 'QuickBooks did not renew the authorization just now; try again in a minute');
+      }
+      // Once we saw this version's lease held, only a lapsed lease may be taken: a released one means it failed.
+      const free = row.version === waitedOn ? deps.sql`refresh_lease_until < ${deps.now()}` : deps.sql`(refresh_lease_until is null or refresh_lease_until < ${deps.now()})`;
       const leased = await deps.sql`
         update connection_tokens set refresh_lease_until = ${new Date(deps.now().getTime() + LEASE_MS)}
-        where connection_id = ${connectionId} and version = ${row.version}
-          and (refresh_lease_until is null or refresh_lease_until < ${deps.now()})
+        where connection_id = ${connectionId} and version = ${row.version} and ${free}
         returning version`;
       if (leased.length === 1) return refreshWithLease(row);
+      waitedOn = row.version;
       if (Date.now() > deadline) throw new QboGrantError('transient', 'Timed out waiting for another server to refresh the QuickBooks token');
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS + Math.random() * WAIT_STEP_MS));
     }
