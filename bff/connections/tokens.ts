@@ -98,13 +98,15 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
     await deps.sql`update connection_tokens set refresh_lease_until = null where connection_id = ${connectionId} and version = ${version}`;
   }
 
-  /** A failed refresh: stored tokens stay; `invalid_grant` marks the connection needs_reconnect. */
+  /**
+   * A failed refresh: stored tokens stay; `invalid_grant` marks the connection needs_reconnect, before the lease
+   * is let go, so callers waiting on it read needs_reconnect rather than a passing failure.
+   */
   async function refused(version: number, error: unknown): Promise<never> {
+    const dead = error instanceof QboGrantError && error.kind === 'invalid_grant';
+    if (dead) await markNeedsReconnect(deps, connectionId, 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.');
     await releaseLease(version);
-    if (error instanceof QboGrantError && error.kind === 'invalid_grant') {
-      await markNeedsReconnect(deps, connectionId, 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.');
-      throw new NeedsReconnectError(connectionId, error.message);
-    }
+    if (dead) throw new NeedsReconnectError(connectionId, error.message);
     throw error;
   }
 
