@@ -94,7 +94,7 @@ describe('connecting QuickBooks', () => {
     const token = await t.session(tenant, 'org-1', { role: 'member' });
     const response = await t.request('/v1/widget/oauth/qbo/start-url', { method: 'POST', token, headers: { origin: tenant.origin }, json: {} });
     expect(response.status).toBe(403);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('Only admins can connect or disconnect QuickBooks. Ask one in your organization.');
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('Your role (member) cannot connect or reconnect QuickBooks; ask someone with the admin role.');
   });
 
   test('one company per organization: a second company is refused, the same one reconnects', async () => {

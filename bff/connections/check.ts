@@ -2,6 +2,7 @@ import type { Deps } from '../context.ts';
 import { ApiError } from '../http/api-error.ts';
 import { readCompany } from '../providers/qbo/company.ts';
 import { QboError } from '../providers/qbo/faults.ts';
+import { QboGrantError } from '../providers/qbo/oauth-client.ts';
 import { ProviderBudget } from '../sync/budget.ts';
 import { budgetedApi, ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { qboApiFor } from './provider.ts';
@@ -28,7 +29,8 @@ export async function checkConnection(deps: Deps, connection: ConnectionRow): Pr
     if (error instanceof NeedsReconnectError || (error instanceof QboError && error.kind === 'unauthorized')) {
       return (await findConnection(deps.sql, { tenantId: connection.tenant_id }, connection.id)) ?? connection;
     }
-    if (error instanceof QboError) {
+    // The token endpoint failing (5xx, past our deadline) is an outage too, not our bug.
+    if (error instanceof QboError || (error instanceof QboGrantError && error.kind === 'transient')) {
       throw new ApiError('provider_unavailable', `QuickBooks did not answer the check (${error.message}); try again in a minute`);
     }
     throw error;

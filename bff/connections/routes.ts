@@ -2,11 +2,10 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
-import { forbidden, notFound } from '../http/api-error.ts';
+import { notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
-import { connectRoleRefusal } from '../oauth/policy.ts';
-import { getSettings } from '../organizations/store.ts';
+import { requireRole } from '../auth/roles.ts';
 import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
 import { findConnection, listConnections, presentConnection } from './store.ts';
@@ -125,10 +124,9 @@ connectionRoutes.openapi(
   async (c) => {
     const deps = c.get('deps');
     const session = c.get('session');
+    await requireRole(c, 'manage', 'disconnect QuickBooks');
     const row = await findConnection(deps.sql, session, c.req.valid('param').id);
     if (!row) throw notFound('Connection');
-    const refusal = connectRoleRefusal(await getSettings(deps.sql, session.tenantId, session.organizationId), session.user.role);
-    if (refusal) throw forbidden(refusal);
     const by = session.user.name ?? session.user.id;
     if (c.req.valid('query').purge) {
       await purgeConnection(deps, deps.qbo, row, by);
@@ -161,14 +159,15 @@ connectionRoutes.openapi(
   widgetRoute({
     method: 'post',
     path: '/v1/widget/connections/{id}/check',
-    summary: 'Test a connection of the session\'s organization',
+    summary: 'Test a connection of the session\'s organization (roles in connect_roles or sync_roles: it calls QuickBooks)',
     tags: ['Widget'],
     request: { params: ConnectionParams },
     responses: checkResponses,
   }),
   async (c) => {
     const deps = c.get('deps');
-    const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
+    const settings = await requireRole(c, 'check', 'check the connection to QuickBooks');
+    const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c, settings));
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(await checkConnection(deps, row)), 200);
   },

@@ -2,7 +2,7 @@ import type { Deps } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { open, seal } from '../crypto/vault.ts';
 import type { AccessTokens } from '../providers/qbo/api-client.ts';
-import { QboGrantError, type QboOAuth, type QboTokenSet } from '../providers/qbo/oauth-client.ts';
+import { QboGrantError, TokenDeadlineError, type QboOAuth, type QboTokenSet } from '../providers/qbo/oauth-client.ts';
 import { markNeedsReconnect } from './lifecycle.ts';
 
 /** Refresh when less than this is left, so no call leaves with a token that expires in flight. */
@@ -49,7 +49,9 @@ export async function storeTokens(sql: Queryable, deps: Pick<Deps, 'keys' | 'now
  * The winner of a compare-and-swap on (version, lease) calls Intuit with no transaction open (PGlite runs
  * one transaction at a time, and a provider call can take seconds), then commits the rotated refresh token
  * together with the new access token before anyone uses it. Losers wait for the version to move.
- * An error answer never overwrites stored tokens; `invalid_grant` marks the connection needs_reconnect.
+ * An error answer never overwrites stored tokens; `invalid_grant` marks the connection needs_reconnect. A token
+ * endpoint that outlives our deadline fails the caller as transient and keeps the lease until its answer lands.
+ * A lease whose holder died (a replica killed mid-refresh) lapses after LEASE_MS and the next caller takes over.
  */
 export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: string): AccessTokens & { refresh(): Promise<string> } {
   const keyring = deps.keys.keyring;
@@ -67,20 +69,60 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
   /** A token other than `unlike`, valid for a while yet; refreshes (or waits for another replica's refresh) as needed. */
   async function obtain(unlike?: string): Promise<string> {
     const deadline = Date.now() + LEASE_MS * 2;
+    /** The token version whose refresh we saw someone else holding. */
+    let waitedOn: number | undefined;
     for (;;) {
       const row = await read();
       const access = open(row.access_token, keyring);
       const fresh = row.access_expires_at.getTime() - deps.now().getTime() > REFRESH_AHEAD_MS;
       if (fresh && access !== unlike) return access;
+      // The holder let go without new tokens: its refresh just failed (a lapsed lease, a dead holder, stays set).
+      // Trying again at once would only repeat it, once per waiting caller, against a token endpoint in trouble.
+      if (row.version === waitedOn && row.refresh_lease_until === null) {
+        throw new QboGrantError('transient', 'QuickBooks did not renew the authorization just now; try again in a minute');
+      }
+      // Once we saw this version's lease held, only a lapsed lease may be taken: a released one means it failed.
+      const free = row.version === waitedOn ? deps.sql`refresh_lease_until < ${deps.now()}` : deps.sql`(refresh_lease_until is null or refresh_lease_until < ${deps.now()})`;
       const leased = await deps.sql`
         update connection_tokens set refresh_lease_until = ${new Date(deps.now().getTime() + LEASE_MS)}
-        where connection_id = ${connectionId} and version = ${row.version}
-          and (refresh_lease_until is null or refresh_lease_until < ${deps.now()})
+        where connection_id = ${connectionId} and version = ${row.version} and ${free}
         returning version`;
       if (leased.length === 1) return refreshWithLease(row);
-      if (Date.now() > deadline) throw new Error('Timed out waiting for another server to refresh the QuickBooks token');
+      waitedOn = row.version;
+      if (Date.now() > deadline) throw new QboGrantError('transient', 'Timed out waiting for another server to refresh the QuickBooks token');
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS + Math.random() * WAIT_STEP_MS));
     }
+  }
+
+  async function releaseLease(version: number): Promise<void> {
+    await deps.sql`update connection_tokens set refresh_lease_until = null where connection_id = ${connectionId} and version = ${version}`;
+  }
+
+  /**
+   * A failed refresh: stored tokens stay; `invalid_grant` marks the connection needs_reconnect, before the lease
+   * is let go, so callers waiting on it read needs_reconnect rather than a passing failure.
+   */
+  async function refused(version: number, error: unknown): Promise<never> {
+    const dead = error instanceof QboGrantError && error.kind === 'invalid_grant';
+    if (dead) await markNeedsReconnect(deps, connectionId, 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.');
+    await releaseLease(version);
+    if (dead) throw new NeedsReconnectError(connectionId, error.message);
+    throw error;
+  }
+
+  /**
+   * Commits a refresh's answer unless the tokens moved on since `version` was read (our lease lapsed and another
+   * replica refreshed): its tokens are then as good, and overwriting them could bring back a dying refresh token.
+   */
+  async function commit(version: number, tokens: QboTokenSet): Promise<boolean> {
+    const now = deps.now();
+    return deps.sql.begin(async (tx) => {
+      const [current] = await tx<{ version: number }[]>`select version from connection_tokens where connection_id = ${connectionId} for update`;
+      if (current?.version !== version) return false;
+      await storeTokens(tx, deps, connectionId, tokens);
+      await tx`update connections set last_refreshed_at = ${now} where id = ${connectionId}`;
+      return true;
+    });
   }
 
   async function refreshWithLease(row: TokenRow): Promise<string> {
@@ -88,19 +130,22 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
     try {
       tokens = await oauth.refresh(open(row.refresh_token, keyring));
     } catch (error) {
-      await deps.sql`update connection_tokens set refresh_lease_until = null where connection_id = ${connectionId} and version = ${row.version}`;
-      if (error instanceof QboGrantError && error.kind === 'invalid_grant') {
-        await markNeedsReconnect(deps, connectionId, 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.');
-        throw new NeedsReconnectError(connectionId, error.message);
+      if (error instanceof TokenDeadlineError) {
+        // The caller gives up now (its run is retried later), but Intuit may still answer with a rotated refresh
+        // token: the lease stays ours until that answer is committed or refused (or the lease lapses), so no other
+        // replica refreshes meanwhile with a value that may be dying.
+        error.late.then(
+          (late) => commit(row.version, late),
+          (failure: unknown) => refused(row.version, failure),
+        ).catch((failure: unknown) => {
+          if (!(failure instanceof NeedsReconnectError)) deps.logger.warn('late token answer', { connection_id: connectionId, error: (failure as Error).message });
+        });
+        throw error;
       }
-      throw error;
+      return refused(row.version, error);
     }
-    const now = deps.now();
-    await deps.sql.begin(async (tx) => {
-      await storeTokens(tx, deps, connectionId, tokens);
-      await tx`update connections set last_refreshed_at = ${now} where id = ${connectionId}`;
-    });
-    return tokens.access_token;
+    if (await commit(row.version, tokens)) return tokens.access_token;
+    return obtain();
   }
 
   return {

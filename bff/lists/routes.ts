@@ -4,12 +4,12 @@ import { ConnectionId } from '../../shared/api/connections.ts';
 import { ImportNewResult, ListBatchQuery, ListMirrorStatus, MirrorListName, mirrorListTypes, UpdateExistingResult } from '../../shared/api/lists.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
+import { requireRole } from '../auth/roles.ts';
 import type { AppEnv } from '../context.ts';
 import { recordEvent } from '../events/record.ts';
-import { forbidden, notFound } from '../http/api-error.ts';
+import { notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
-import { getSettings } from '../organizations/store.ts';
 import { importNew, mirrorStatus, updateExisting } from './store.ts';
 
 export const listRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -30,12 +30,9 @@ async function connectionFor(c: Context<AppEnv>, id: string, viaSession: boolean
     return row;
   }
   const session = c.get('session');
-  const row = await findConnection(sql, session, id, await sessionViewer(c));
+  const settings = needsManager ? await requireRole(c, 'manage', 'import QuickBooks lists') : undefined;
+  const row = await findConnection(sql, session, id, await sessionViewer(c, settings));
   if (!row) throw notFound('Connection');
-  if (needsManager) {
-    const settings = await getSettings(sql, session.tenantId, session.organizationId);
-    if (!settings.connect_roles.includes(session.user.role)) throw forbidden(`Your role (${session.user.role}) cannot import QuickBooks lists; ask an admin.`);
-  }
   return row;
 }
 

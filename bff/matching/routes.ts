@@ -7,6 +7,7 @@ import { NeedsReconnectError } from '../connections/tokens.ts';
 import { describeQboFault, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
+import { requireRole, type Capability } from '../auth/roles.ts';
 import type { AppEnv } from '../context.ts';
 import { recordEvent } from '../events/record.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
@@ -85,12 +86,10 @@ const CreateResult = z
 /** Who the caller is, for the decision log: the session's user, or "the host" for server calls. */
 type Actor = { tenantId: string; organizationId: string; by: string };
 
-async function sessionActor(c: Context<AppEnv>, needsManager: boolean): Promise<Actor> {
+/** The session's user as the actor, once its role may do this (see bff/auth/roles.ts). */
+async function sessionActor(c: Context<AppEnv>, capability: Capability, action: string): Promise<Actor> {
   const session = c.get('session');
-  if (needsManager) {
-    const settings = await getSettings(c.get('deps').sql, session.tenantId, session.organizationId);
-    if (!settings.connect_roles.includes(session.user.role)) throw forbidden(`Your role (${session.user.role}) cannot change how records are linked; ask an admin.`);
-  }
+  await requireRole(c, capability, action);
   return { tenantId: session.tenantId, organizationId: session.organizationId, by: session.user.name ?? session.user.id };
 }
 
@@ -189,7 +188,7 @@ matchingRoutes.openapi(
     responses: { 200: jsonResponse('Counts', HostRecordsResult) },
   }),
   async (c) => {
-    const actor = await sessionActor(c, true);
+    const actor = await sessionActor(c, 'manage', 'change the records used for matching');
     const body = c.req.valid('json');
     const kind = c.req.valid('param').kind;
     const { changed, ...counts } = await putHostRecords(c.get('deps').sql, actor, kind, body.records, body.replace);
@@ -204,8 +203,8 @@ for (const surface of ['server', 'widget'] as const) {
   const prefix = surface === 'server' ? '/v1/connections' : '/v1/widget/connections';
   const tags = surface === 'server' ? ['Matching'] : ['Widget', 'Matching'];
   const viaSession = surface === 'widget';
-  const actorOf = async (c: Context<AppEnv>, manager: boolean): Promise<Actor> =>
-    viaSession ? sessionActor(c, manager) : { tenantId: c.get('tenant').tenantId, organizationId: '', by: 'the host' };
+  const actorOf = async (c: Context<AppEnv>, capability: Capability, action: string): Promise<Actor> =>
+    viaSession ? sessionActor(c, capability, action) : { tenantId: c.get('tenant').tenantId, organizationId: '', by: 'the host' };
 
   matchingRoutes.openapi(
     route({
@@ -271,7 +270,7 @@ for (const surface of ['server', 'widget'] as const) {
       responses: { 201: jsonResponse('The links made', LinkList), 409: jsonResponse('A record is already linked', z.object({ error: z.object({ code: z.string(), message: z.string() }) })) },
     }),
     async (c) => {
-      const actor = await actorOf(c, true);
+      const actor = await actorOf(c, 'manage', 'change how records are linked');
       const connection = await connectionFor(c, c.req.valid('param').id, viaSession);
       const body = c.req.valid('json');
       return c.json({ data: await link(c, connection, body.kind, body.links, actor.by) }, 201);
@@ -288,7 +287,7 @@ for (const surface of ['server', 'widget'] as const) {
       responses: { 204: { description: 'Unlinked' } },
     }),
     async (c) => {
-      const actor = await actorOf(c, true);
+      const actor = await actorOf(c, 'manage', 'change how records are linked');
       const { id, kind, host_id } = c.req.valid('param');
       await unlink(c, await connectionFor(c, id, viaSession), kind, host_id, actor.by);
       return c.body(null, 204);
@@ -305,7 +304,7 @@ for (const surface of ['server', 'widget'] as const) {
       responses: { 202: jsonResponse('The event that carries the record', z.object({ event_id: z.string() })) },
     }),
     async (c) => {
-      await actorOf(c, true);
+      await actorOf(c, 'manage', 'import QuickBooks records');
       const { id, kind } = c.req.valid('param');
       return c.json(await importRecord(c, await connectionFor(c, id, viaSession), kind, c.req.valid('json').provider_id), 202);
     },
@@ -322,7 +321,7 @@ for (const surface of ['server', 'widget'] as const) {
       responses: { 201: jsonResponse('Created and linked', CreateResult) },
     }),
     async (c) => {
-      const actor = await actorOf(c, true);
+      const actor = await actorOf(c, 'write', 'create records in QuickBooks');
       const { id, kind } = c.req.valid('param');
       const connection = await connectionFor(c, id, viaSession);
       return c.json(await createRecord(c, connection, kind, c.req.valid('json').host_id, { ...actor, tenantId: connection.tenant_id }), 201);

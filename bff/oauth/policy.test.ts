@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { defaultOrganizationSettings } from '../../shared/api/organizations.ts';
-import { connectRefusal, connectRoleRefusal } from './policy.ts';
+import { connectRefusal } from './policy.ts';
 
 const company = { externalId: 'r1', companyName: 'Acme', country: 'US', plan: 'Plus' };
 
@@ -27,10 +27,5 @@ describe('connectRefusal', () => {
     );
     const unlinked = [{ external_id: 'r1', status: 'disconnected', company_name: 'Acme' }];
     expect(connectRefusal(settings, { ...company, externalId: 'r2' }, unlinked)).toBeUndefined();
-  });
-
-  test('roles', () => {
-    expect(connectRoleRefusal(defaultOrganizationSettings, 'admin')).toBeUndefined();
-    expect(connectRoleRefusal(defaultOrganizationSettings, 'member')).toBe('Only admins can connect or disconnect QuickBooks. Ask one in your organization.');
   });
 });

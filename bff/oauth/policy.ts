@@ -41,10 +41,3 @@ export function connectRefusal(settings: OrganizationSettings, company: CompanyF
   }
   return undefined;
 }
-
-/** Whether a role may connect, reconnect and disconnect; the message says who can. */
-export function connectRoleRefusal(settings: OrganizationSettings, role: string): string | undefined {
-  if (settings.connect_roles.includes(role)) return undefined;
-  const roles = orList.format(settings.connect_roles.map((allowed) => `${allowed}s`));
-  return `Only ${roles} can connect or disconnect QuickBooks. Ask one in your organization.`;
-}

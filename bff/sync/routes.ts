@@ -1,15 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { BulkVisibilityBody, ConnectionSync, SetVisibilityBody, StartedSync, StartSyncBody, SyncRun } from '../../shared/api/sync.ts';
 import { Connection } from '../../shared/api/connections.ts';
 import { findConnection, listConnections, presentConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
+import { requireRole } from '../auth/roles.ts';
 import type { AppEnv, Deps } from '../context.ts';
-import { ApiError, forbidden, notFound } from '../http/api-error.ts';
+import { ApiError, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
-import { getSettings } from '../organizations/store.ts';
 import { loadProgress, presentRun, requestSync, type RunRow } from './runs.ts';
 import { POLL_ACTIVE_MS, POLL_IDLE_MS, presentActiveRun, syncStatus } from './status.ts';
 
@@ -144,10 +143,7 @@ syncRoutes.openapi(
   async (c) => {
     const deps = c.get('deps');
     const session = c.get('session');
-    const settings = await getSettings(deps.sql, session.tenantId, session.organizationId);
-    if (!settings.sync_roles.includes(session.user.role)) {
-      throw forbidden(`Your role (${session.user.role}) cannot start a sync; ask someone with the ${settings.sync_roles.join(' or ')} role.`);
-    }
+    const settings = await requireRole(c, 'sync', 'start a sync');
     const row = await findConnection(deps.sql, session, c.req.valid('param').id, await sessionViewer(c, settings));
     if (!row) throw notFound('Connection');
     const body = (c.req.valid('json') as { full?: boolean } | undefined) ?? {};
@@ -172,12 +168,6 @@ syncRoutes.openapi(
   },
 );
 
-async function requireManager(c: Context<AppEnv>) {
-  const session = c.get('session');
-  const settings = await getSettings(c.get('deps').sql, session.tenantId, session.organizationId);
-  if (!settings.connect_roles.includes(session.user.role)) throw forbidden('Only people who manage connections can change who sees them');
-}
-
 syncRoutes.openapi(
   widgetRoute({
     method: 'put',
@@ -188,7 +178,7 @@ syncRoutes.openapi(
     responses: { 200: jsonResponse('The new sync state', ConnectionSync) },
   }),
   async (c) => {
-    await requireManager(c);
+    await requireRole(c, 'manage', 'change who sees a connection');
     const deps = c.get('deps');
     const session = c.get('session');
     const body = c.req.valid('json');
@@ -211,7 +201,7 @@ syncRoutes.openapi(
     responses: { 200: jsonResponse('How many changed', z.object({ updated: z.number().int() })) },
   }),
   async (c) => {
-    await requireManager(c);
+    await requireRole(c, 'manage', 'change who sees connections');
     const session = c.get('session');
     const body = c.req.valid('json');
     const rows = await c.get('deps').sql`

@@ -22,6 +22,26 @@ export class QboGrantError extends Error {
   }
 }
 
+/**
+ * The token endpoint did not answer within our deadline. Intuit may still answer, and that answer may carry a
+ * rotated refresh token (after which the stored one dies), so the call is not forgotten: `late` settles with it.
+ */
+export class TokenDeadlineError extends QboGrantError {
+  constructor(
+    message: string,
+    readonly late: Promise<QboTokenSet>,
+  ) {
+    super('transient', message);
+    this.name = 'TokenDeadlineError';
+  }
+}
+
+/**
+ * How long a refresh may take before the caller gives up on it: the library's own retries (1 s, 2 s, 4 s on 5xx)
+ * fit, and it stays well inside the 30 s refresh lease, so a slow answer never outlives the lease that guards it.
+ */
+export const TOKEN_DEADLINE_MS = 20_000;
+
 export const qboScopes = [OAuthClient.scopes.Accounting, OAuthClient.scopes.OpenId, OAuthClient.scopes.Profile, OAuthClient.scopes.Email];
 
 /**
@@ -31,7 +51,15 @@ export const qboScopes = [OAuthClient.scopes.Accounting, OAuthClient.scopes.Open
  * clients hold a token, and ours are shared by concurrent requests.
  */
 export class QboOAuth {
-  constructor(readonly endpoints: QboEndpoints) {}
+  /** How long a token call may take (TOKEN_DEADLINE_MS unless the constructor, or a test, says otherwise). */
+  tokenDeadlineMs: number;
+
+  constructor(
+    readonly endpoints: QboEndpoints,
+    options: { tokenDeadlineMs?: number } = {},
+  ) {
+    this.tokenDeadlineMs = options.tokenDeadlineMs ?? TOKEN_DEADLINE_MS;
+  }
 
   #client(): OAuthClient {
     const client = new OAuthClient({
@@ -54,14 +82,35 @@ export class QboOAuth {
     return this.#client().authorizeUri({ scope: qboScopes, state });
   }
 
-  /** Exchanges the callback's code. Codes are single use: call once per callback, never retry on invalid_grant. */
+  /**
+   * Exchanges the callback's code. Codes are single use: call once per callback, never retry on invalid_grant.
+   * Bounded by the same deadline as a refresh, so a hung token endpoint cannot hold the popup open: a late
+   * answer is dropped (the person connects again; the orphaned grant lapses unused).
+   */
   async exchangeCode(code: string, realmId: string): Promise<QboTokenSet> {
     const query = new URLSearchParams({ code, realmId });
-    return this.#call((client) => client.createToken(`${this.endpoints.redirectUri}?${query}`));
+    return this.#withinDeadline(this.#call((client) => client.createToken(`${this.endpoints.redirectUri}?${query}`)));
   }
 
+  /**
+   * Refreshes within `tokenDeadlineMs`. intuit-oauth sets no timeout of its own (a hung token endpoint would hold
+   * the caller, and the refresh lease, forever), so past the deadline this throws a TokenDeadlineError whose
+   * `late` promise still carries the answer.
+   */
   async refresh(refreshToken: string): Promise<QboTokenSet> {
-    return this.#call((client) => client.refreshUsingToken(refreshToken));
+    return this.#withinDeadline(this.#call((client) => client.refreshUsingToken(refreshToken)));
+  }
+
+  async #withinDeadline(call: Promise<QboTokenSet>): Promise<QboTokenSet> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TokenDeadlineError(`QuickBooks sign-in service did not answer within ${this.tokenDeadlineMs / 1000} s`, call)), this.tokenDeadlineMs);
+    });
+    try {
+      return await Promise.race([call, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Revokes the grant (a refresh token revokes the whole authorization). */

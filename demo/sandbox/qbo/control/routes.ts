@@ -5,6 +5,7 @@ import { ENTITY_NAMES, type EntityName } from '../entity-kinds.ts';
 import { applyWrite, type WriteRecord } from '../api/apply.ts';
 import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
+import { clearTokenFault, setTokenFault, tokenFaultOf, tokenFaultSchema } from '../oauth/token-faults.ts';
 import { FAULT_KINDS, WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
 import { describeZodError } from '../../zod-message.ts';
 import { loopbackOnly } from '../../loopback-only.ts';
@@ -147,6 +148,14 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     return c.json(state.apps.register(parsed.value), 201);
   });
 
+  /** Makes the token endpoint fail (invalid_grant, 5xx, or hang past the caller's deadline); `times` bounds it. */
+  app.get('/qbo/oauth/token-fault', (c) => c.json(tokenFaultOf(state)));
+  app.put('/qbo/oauth/token-fault', async (c) => {
+    const parsed = await parse(c, tokenFaultSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    return c.json(setTokenFault(state, parsed.value));
+  });
+
   app.get('/qbo/settings', (c) => c.json(hooks.getSettings()));
   app.put('/qbo/settings', async (c) => {
     const parsed = await parse(c, settingsPatchSchema);
@@ -172,6 +181,7 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
 
   app.post('/reset', (c) => {
     hooks.reset();
+    clearTokenFault(state);
     return c.json({ reset: true });
   });
   return app;

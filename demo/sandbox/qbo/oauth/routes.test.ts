@@ -136,3 +136,46 @@ describe('token, revoke and userinfo endpoints', () => {
     });
   });
 });
+
+describe('token endpoint faults (control API)', () => {
+  const token = (body: Record<string, string>) =>
+    h.request('/qbo/oauth2/v1/tokens/bearer', { method: 'POST', headers: { authorization: basic('ledgerlink-dev', 'ledgerlink-dev-secret'), 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+
+  it('answers invalid_grant, 500 and 503 as Intuit does for the next `times` requests, the grant untouched', async () => {
+    h = harness();
+    const tokens = await h.connect(US);
+    const refresh = () => token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    await h.control('PUT', '/qbo/oauth/token-fault', { kind: 'invalid_grant', times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const refused = await refresh();
+      expect([refused.status, await refused.json()]).toEqual([400, { error_description: 'Token invalid', error: 'invalid_grant' }]);
+    }
+    expect((await refresh()).status).toBe(200);
+    expect(await (await h.control('GET', '/qbo/oauth/token-fault')).json()).toEqual({ kind: null, remaining: null, grant_type: null, given: 2 });
+
+    await h.control('PUT', '/qbo/oauth/token-fault', { kind: '500' });
+    const failed = await refresh();
+    expect([failed.status, await failed.json()]).toEqual([500, { error: 'server_error', error_description: 'An unexpected error occurred. Please try again.' }]);
+    await h.control('PUT', '/qbo/oauth/token-fault', { kind: '503' });
+    const unavailable = await refresh();
+    expect([unavailable.status, unavailable.headers.get('content-type')]).toEqual([503, 'text/html']);
+    await h.control('PUT', '/qbo/oauth/token-fault', { kind: null });
+    expect((await refresh()).status).toBe(200);
+  });
+
+  it('faults only the grant type asked for, holds a timeout for timeout_ms, and refuses bad input naming the field', async () => {
+    h = harness({ settings: { timeout_ms: 300 } });
+    const tokens = await h.connect(US);
+    await h.control('PUT', '/qbo/oauth/token-fault', { kind: 'timeout', grant_type: 'refresh_token' });
+    expect((await h.connect(US)).access_token).toMatch(/./);
+    const started = Date.now();
+    const held = await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
+    expect(held.status).toBe(504);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const bad = await h.control('PUT', '/qbo/oauth/token-fault', { kind: 'slow' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^kind/);
+    await h.control('POST', '/reset');
+    expect(await (await h.control('GET', '/qbo/oauth/token-fault')).json()).toMatchObject({ kind: null });
+  });
+});

@@ -3,6 +3,7 @@ import type { QboState } from '../state.ts';
 import type { OAuthApp } from './apps.ts';
 import { consentPage, errorPage } from './consent-page.ts';
 import { ID_TOKEN_ISSUER, jwks, signIdToken } from './id-token.ts';
+import { injectTokenFault } from './token-faults.ts';
 
 export const KNOWN_SCOPES = new Set([
   'com.intuit.quickbooks.accounting', 'com.intuit.quickbooks.payment', 'openid', 'profile', 'email', 'phone', 'address',
@@ -102,6 +103,8 @@ export function oauthRoutes(state: QboState): Hono {
     const client = state.apps.authenticate(c.req.header('authorization'));
     if (!client) return c.json({ error: 'invalid_client' }, 401);
     const form = await formOrJson(c);
+    const injected = await injectTokenFault(state, c, form['grant_type']);
+    if (injected) return injected;
     const now = state.clock.nowMs();
     let result;
     if (form['grant_type'] === 'authorization_code') {
