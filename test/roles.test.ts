@@ -67,6 +67,9 @@ const table: Record<string, Case> = {
     },
   },
   'POST /v1/widget/connections/{id}/check': { rule: 'check', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/check`, method: 'POST' }) },
+  // A redirect-mode result is readable only by the user who started that attempt (oauth-browser-binding.test.ts):
+  // no role rule beyond that, so an unknown id is 404 for every role, never a 403.
+  'GET /v1/widget/oauth/results/{id}': { rule: 'read', success: 404, request: () => ({ path: '/v1/widget/oauth/results/res_0123456789abcdef0123' }) },
   'POST /v1/widget/oauth/{provider}/start-url': { rule: 'manage', success: 201, request: () => ({ path: '/v1/widget/oauth/qbo/start-url', method: 'POST', json: { mode: 'popup' } }) },
   'GET /v1/widget/sync-status': { rule: 'read', success: 200, request: () => ({ path: '/v1/widget/sync-status' }) },
   'GET /v1/widget/sync-status/{id}': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/sync-status/${org.id}` }) },
