@@ -193,6 +193,12 @@ function xmlFaults(body: string): QboFaultDetail[] {
   return faults;
 }
 
+/** "a vendor", "an employee", "an item", "a user": the article as the word is said, not just spelled. */
+export function withArticle(noun: string): string {
+  const vowelSound = /^[aeiou]/i.test(noun) && !/^(?:u[nrs][aeiou]|use|eu|one)/i.test(noun);
+  return `${vowelSound ? 'an' : 'a'} ${noun}`;
+}
+
 const nameHolder = /Another \$*(customer|vendor|employee|tax rate|tax code|[a-z ]+?)\$* is already using this name/i;
 
 /** What a person reads when the connection itself is gone (a QboError, or our own token layer saying so). */
@@ -220,7 +226,7 @@ export function describeQboFault(error: QboError, what = 'the record'): string {
   }
   if (first && normalCode(first) === '6240') {
     const holder = nameHolder.exec(first.detail)?.[1]?.toLowerCase();
-    return `The name is already used by ${holder ? `a ${holder}` : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
+    return `The name is already used by ${holder ? withArticle(holder) : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
   }
   return `QuickBooks refused ${what}${error.field ? ` (field ${error.field})` : ''}${said ? `: ${said}` : ''}.`;
 }
