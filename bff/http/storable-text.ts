@@ -116,7 +116,8 @@ async function jsonBody(c: Context<AppEnv>): Promise<{ value: unknown } | undefi
   }
   // The decoded text is what every later reader gets: the route's validator (`json()` parses the cached text)
   // and the QuickBooks webhook, whose signature is checked over these very bytes.
-  c.req.bodyCache.text = Promise.resolve(text);
+  // (Hono types the cache by value, yet stores and awaits the promises its readers return.)
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
   try {
     return { value: JSON.parse(text) };
   } catch {
