@@ -13,3 +13,8 @@ test.each([
 ])('6240 names the holder with the right article: %s', (holder, words) => {
   expect(describeQboFault(duplicate(holder), 'your supplier')).toContain(words);
 });
+
+test('2040 (a colon, tab or line break in a name) is the record to fix, naming the field', () => {
+  const error = parseFault(400, JSON.stringify({ Fault: { Error: [{ Message: 'Invalid String. The String may contain unsupported or illegal chars', Detail: 'Element contains invalid characters. a:b', code: '2040', element: 'DisplayName' }], type: 'ValidationFault' } }));
+  expect([error.category, error.action, error.field]).toEqual(['validation', 'fix_record', 'DisplayName']);
+});

@@ -53,6 +53,7 @@ export const qboFaultCodes: Readonly<Record<string, CodeRule>> = {
   '610': fixRecord, // object not found: something the record refers to was deleted or made inactive
   '2010': ourRequest, // invalid or unsupported property
   '2020': fixRecord, // required parameter missing
+  '2040': fixRecord, // invalid string: a colon, tab or line break in a name
   '2050': fixRecord, // length exceeds limit
   '2080': fixRecord, // illegal number format
   '2170': ourRequest, // invalid enumeration
