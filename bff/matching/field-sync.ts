@@ -1,3 +1,4 @@
+import { effectiveSettings } from '../../shared/api/organizations.ts';
 import type { ProviderFault } from '../../shared/api/errors.ts';
 import type { FieldSyncOutcome, HostRecord, PartyKind } from '../../shared/api/matching.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -9,7 +10,7 @@ import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
 import { checkOutgoing } from '../providers/qbo/field-limits.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
-import { hostSupplierFields, planFieldSync, supplierFieldOf, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline, type SupplierField, type SupplierFields } from './supplier-fields.ts';
+import { hostSupplierFields, planFieldSync, supplierFieldNames, supplierFieldOf, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline, type SupplierField, type SupplierFields } from './supplier-fields.ts';
 
 interface LinkedSupplier {
   host_id: string;
@@ -29,6 +30,30 @@ export async function initialiseBaselines(tx: Queryable, connection: Pick<Connec
     await tx`update party_links set field_baseline = ${tx.json(baseline as never)}
       where connection_id = ${connection.id} and kind = 'suppliers' and host_id = ${link.host_id} and removed_at is null`;
   }
+}
+
+/**
+ * Linked suppliers whose host fields differ from the point both sides last agreed on: host edits QuickBooks
+ * has not taken yet (it was down or limiting when they came, the connection needed reconnecting, or it refused
+ * a field). Read-only organizations write nothing, so they have none. Returns the vendors' ids.
+ */
+export async function pendingHostEdits(sql: Queryable, connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'organization_id'>): Promise<string[]> {
+  const [organization] = await sql<{ settings: Record<string, unknown> | null }[]>`
+    select settings from organizations where tenant_id = ${connection.tenant_id} and id = ${connection.organization_id}`;
+  if (effectiveSettings(organization?.settings).settings.read_only) return [];
+  const links = await sql<{ provider_id: string; field_baseline: FieldBaseline; host: HostRecord }[]>`
+    select l.provider_id, l.field_baseline, h.data as host
+    from party_links l
+    join host_records h on h.tenant_id = ${connection.tenant_id} and h.organization_id = ${connection.organization_id}
+      and h.kind = 'suppliers' and h.host_id = l.host_id
+    join records r on r.connection_id = l.connection_id and r.type = 'Vendor' and r.external_id = l.provider_id and r.deleted_at is null
+    where l.connection_id = ${connection.id} and l.kind = 'suppliers' and l.removed_at is null and l.field_baseline is not null`;
+  return links
+    .filter((link) => {
+      const host = hostSupplierFields(link.host);
+      return supplierFieldNames.some((field) => host[field] !== (link.field_baseline.host[field] ?? null));
+    })
+    .map((link) => link.provider_id);
 }
 
 export interface FieldSyncTotals {

@@ -16,6 +16,7 @@ import { ensureOrganization, getSettings } from '../organizations/store.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import { ProviderBudget } from '../sync/budget.ts';
 import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
+import { enqueuePendingFieldSync } from '../jobs/field-sync.ts';
 import { createInProvider } from './create-party.ts';
 import { syncSupplierFields } from './field-sync.ts';
 import { providerParty, providerTypeOf } from './parties.ts';
@@ -39,7 +40,8 @@ const HostRecordsResult = z
  * After the host changed some suppliers: two-way field sync for those linked in each connected company.
  * The records are saved before this runs, so nothing here fails the request: refused fields come back per
  * record, and a company we cannot reach (reconnect needed, QuickBooks down or limiting) per connection,
- * its changes left pending.
+ * its changes left pending and written by the field-sync job (queued here when QuickBooks is down or
+ * limiting, after the reconnect's sync otherwise).
  */
 async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[]): Promise<FieldSyncResult> {
   const result: FieldSyncResult = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [], unreachable: [] };
@@ -59,6 +61,12 @@ async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: strin
     } catch (error) {
       if (!(error instanceof QboError || error instanceof NeedsReconnectError)) throw error;
       const fault = error instanceof QboError ? error : null;
+      // QuickBooks down or limiting: the edit is saved and stays pending; the field-sync job writes it once
+      // QuickBooks answers again (retried with backoff), so "we will try again" holds. A connection that needs
+      // reconnecting cannot be helped by retrying: the sync that follows the reconnect queues the same job.
+      if (fault && (fault.category === 'provider_down' || fault.category === 'rate_limited')) {
+        await enqueuePendingFieldSync(deps.sql, connection.id, deps.now(), fault.retryAfterSeconds);
+      }
       result.unreachable.push({
         connection_id: connection.id,
         category: fault?.category ?? 'needs_reconnect',
