@@ -55,7 +55,7 @@ async function editInQuickBooks(realm: string, connectionId: string, vendorId: s
 }
 
 /** A PUT while QuickBooks answers 503 to everything: saved, listed as unreachable, not written. */
-async function putWhileDown(put: (changes: Record<string, unknown>) => Promise<Response>, city: string) {
+async function putWhileDown(put: (changes: Record<string, unknown>) => Response | Promise<Response>, city: string) {
   await sandbox.control('PUT', '/qbo/settings', { fault_rate: 1, fault_kinds: ['503'] });
   try {
     const answer = await put({ city });
