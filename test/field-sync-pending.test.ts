@@ -143,3 +143,22 @@ describe('host edits QuickBooks could not take are written later, without anothe
     expect(stored!.name).not.toContain('\ufffd');
   }, 60_000);
 });
+
+describe('concurrent PUTs of one supplier', () => {
+  test('each answer says what happened to its own value: the one written is the one reported pushed', async () => {
+    const { id, realm, vendorId, put } = await linkedSupplier();
+    const cities = ['Conc1', 'Conc2', 'Conc3', 'Conc4', 'Conc5', 'Conc6'];
+    const answers = await Promise.all(cities.map(async (city) => {
+      const answer = await put({ city });
+      expect(answer.status).toBe(200);
+      const { field_sync } = (await answer.json()) as { field_sync: { outcomes: { pushed: string[] }[] } };
+      return { city, pushed: field_sync.outcomes.some((outcome) => outcome.pushed.includes('city')) };
+    }));
+    const final = await cityInQuickBooks(realm, id, vendorId);
+    const claimed = answers.filter((answer) => answer.pushed).map((answer) => answer.city);
+    // QuickBooks holds a value some answer said it wrote, and it is the host's latest.
+    expect(claimed).toContain(final);
+    const [stored] = await t.deps.sql<{ city: string }[]>`select h.data->>'city' as city from host_records h join party_links l on l.host_id = h.host_id where l.connection_id = ${id}`;
+    expect(final).toBe(stored!.city);
+  }, 60_000);
+});

@@ -81,12 +81,26 @@ type Refusal = { field: SupplierField; fault: ProviderFault };
  * returned: it never throws, so it cannot fail a read sync nor stop QuickBooks-side edits from being
  * reported. Only a dead connection, a throttle or QuickBooks being down propagate.
  */
-export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, caller: ProviderCaller, ids: string[], by: 'host' | 'provider'): Promise<FieldSyncTotals> {
+export async function syncSupplierFields(
+  deps: Deps,
+  connection: ConnectionRow,
+  caller: ProviderCaller,
+  ids: string[],
+  by: 'host' | 'provider',
+  options: { sent?: ReadonlyMap<string, HostRecord> } = {},
+): Promise<FieldSyncTotals> {
   const totals: FieldSyncTotals = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [] };
   if (ids.length === 0) return totals;
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   for (const link of await linkedSuppliers(deps.sql, connection, ids, by)) {
     if (!link.host || !link.vendor) continue;
+    const sent = options.sent?.get(link.host_id);
+    if (sent && !sameFields(hostSupplierFields(sent), hostSupplierFields(link.host))) {
+      // A later request replaced this record before its fields were written: that request writes its own
+      // values and says so. This one wrote nothing, and answers so, rather than claim the later values.
+      totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
+      continue;
+    }
     if (!link.field_baseline) {
       await initialiseBaselines(deps.sql, connection, 'suppliers', [link.host_id]);
       continue;
@@ -194,6 +208,8 @@ export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, 
   }
   return totals;
 }
+
+const sameFields = (a: SupplierFields, b: SupplierFields) => supplierFieldNames.every((field) => a[field] === b[field]);
 
 /** The planned writes minus those already refused and those QuickBooks' documented limits would refuse. */
 function writable(push: Partial<SupplierFields>, vendor: Record<string, any>, refused: Refusal[]): Partial<SupplierFields> {
