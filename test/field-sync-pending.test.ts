@@ -146,7 +146,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
 
 describe('concurrent PUTs of one supplier', () => {
   test('each answer says what happened to its own value: the one written is the one reported pushed', async () => {
-    const { id, realm, vendorId, put } = await linkedSupplier();
+    const { tenant, id, realm, vendorId, put } = await linkedSupplier();
     const cities = ['Conc1', 'Conc2', 'Conc3', 'Conc4', 'Conc5', 'Conc6'];
     const answers = await Promise.all(cities.map(async (city) => {
       const answer = await put({ city });
@@ -158,7 +158,7 @@ describe('concurrent PUTs of one supplier', () => {
     const claimed = answers.filter((answer) => answer.pushed).map((answer) => answer.city);
     // QuickBooks holds a value some answer said it wrote, and it is the host's latest.
     expect(claimed).toContain(final);
-    const [stored] = await t.deps.sql<{ city: string }[]>`select h.data->>'city' as city from host_records h join party_links l on l.host_id = h.host_id where l.connection_id = ${id}`;
+    const [stored] = await t.deps.sql<{ city: string }[]>`select data->>'city' as city from host_records where tenant_id = ${tenant.id} and host_id = 'sup-0'`;
     expect(final).toBe(stored!.city);
   }, 60_000);
 });
