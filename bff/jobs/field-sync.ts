@@ -25,7 +25,8 @@ function changedLinkedVendors(sql: Queryable, connectionId: string, since: Date)
 
 /**
  * Called in the transaction that commits a sync run as succeeded: when the run changed a linked supplier's
- * vendor, queue the two-way field sync for the connection. One job per connection at a time; `since` is the
+ * vendor, or a host edit is still pending (QuickBooks was down, the connection was just reconnected), queue
+ * the two-way field sync for the connection. One job per connection at a time; `since` is the
  * run's start (the database's clock, as `records.updated_at` is), and a coalesced request keeps the earlier one.
  */
 export async function enqueueFieldSyncAfterRun(tx: Queryable, connectionId: string, runStartedAt: Date): Promise<string | undefined> {
