@@ -407,6 +407,33 @@ describe('fuzz: hostile input on every published route', () => {
 
   test.for(phases.deletes)('%s', ([name, entry]) => fuzz(name, entry));
 
+  /** Bodies no serializer makes: truncated JSON and bytes that are not UTF-8, on every write route. */
+  test.for(phases.writes)('raw bodies: %s', async ([name, entry]) => {
+    const base = requestsFor(entry)[0];
+    if (!base) return;
+    const search = Object.entries(base.query).map(([key, value]) => `${encodeHostile(key)}=${encodeHostile(value)}`).join('&');
+    const url = base.path + (search ? `?${search}` : '');
+    const token = credentialFor(entry.scheme);
+    const bodies: [string, string | Uint8Array<ArrayBuffer>][] = [['truncated JSON', '{'], ['not UTF-8', new Uint8Array([0x7b, 0x22, 0x61, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d])]];
+    for (const [kind, body] of bodies) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (entry.path === '/v1/webhooks/qbo') headers['intuit-signature'] = createHmac('sha256', VERIFIER).update(body).digest('base64');
+      const response = await t.request(url, { method: entry.method, headers, body, ...(token ? { token } : {}) });
+      sent++;
+      const text = await response.text();
+      expect(response.status, `${name} ${kind}: ${text.slice(0, 200)}`).toBeLessThan(500);
+      if (kind === 'not UTF-8') expect([response.status, messageOf(text)], name).toEqual([400, expect.stringMatching(/^body: must be UTF-8/)]);
+    }
+  });
+
+  test('the QuickBooks webhook without QBO_WEBHOOK_VERIFIER (the default npm start): a 404 naming the setting, whatever the body', async () => {
+    const unconfigured = testApp();
+    for (const body of ['{', '', '[]', '{"eventNotifications":[{"realmId":"1"}]}']) {
+      const response = await unconfigured.request('/v1/webhooks/qbo', { method: 'POST', body, headers: { 'content-type': 'application/json', 'intuit-signature': 'x' } });
+      expect([response.status, messageOf(await response.text())]).toEqual([404, expect.stringContaining('QBO_WEBHOOK_VERIFIER')]);
+    }
+  });
+
   test('nothing reached the database unrefused: no error was logged', () => {
     expect(errorLines.map((line) => line.slice(0, 400))).toEqual([]);
   });

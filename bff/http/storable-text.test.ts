@@ -71,6 +71,31 @@ describe('storableText', () => {
     expect(error.message).toMatch(/^body\.a\.0\.0\.0\.0/);
   });
 
+  test('a body that is not UTF-8 (raw 0xFF 0xFE) is a 400 naming the body, never stored with U+FFFD in its place', async () => {
+    const { app, reached } = guardedApp();
+    const bytes = new Uint8Array([...new TextEncoder().encode('{"records":[{"id":"sup-0","name":"a'), 0xff, 0xfe, ...new TextEncoder().encode('"}]}')]);
+    for (const [method, path] of [['PUT', '/v1/records'], ['POST', '/v1/raw']] as const) {
+      const error = await refusal(await app.request(path, { method, body: bytes, headers: { 'content-type': 'application/json' } }));
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/^body: must be UTF-8/);
+      expect(error.details.issues).toEqual([{ field: 'body', message: 'must be UTF-8 encoded' }]);
+    }
+    // An overlong encoding and a truncated sequence are not UTF-8 either.
+    for (const bad of [[0x22, 0xc0, 0xaf, 0x22], [0x22, 0xe2, 0x82, 0x22]]) {
+      expect((await app.request('/v1/raw', { method: 'POST', body: new Uint8Array(bad), headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    }
+    expect(reached).toEqual([]);
+  });
+
+  test('multi-byte UTF-8 sent as bytes reaches both readers exactly (text for signatures, json for validators)', async () => {
+    const { app, reached } = guardedApp();
+    const raw = '{"name":"Zoë Ørsted 🚀"}';
+    const bytes = new TextEncoder().encode(raw);
+    expect((await app.request('/v1/raw', { method: 'POST', body: bytes, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect((await app.request('/v1/records', { method: 'PUT', body: bytes, headers: { 'content-type': 'application/json' } })).status).toBe(200);
+    expect(reached).toEqual([raw, raw]);
+  });
+
   test('unstorableText: surrogate pairs are fine, halves are not', () => {
     expect(unstorableText('🚀 e\u0301')).toBeUndefined();
     expect(unstorableText('\ud83d')).toMatch(/lone surrogate \(U\+D83D\)/);

@@ -93,22 +93,39 @@ function decodeComponent(raw: string): Decoded {
 }
 
 /**
- * The parsed body when it is JSON. Read as text first, which Hono caches, so the route's own validator and a
- * route that needs the raw bytes (the QuickBooks webhook signature) read the same body afterwards. A body
+ * The parsed body when it is JSON. Read as bytes and decoded as strict UTF-8 first (anything else is a 400 naming
+ * the body), the text kept in Hono's body cache, so the route's own validator and a route that needs the raw
+ * body (the QuickBooks webhook signature) read the same body afterwards. A body
  * sent without a JSON content type is still checked when it parses, because the webhook reads it regardless.
  */
 async function jsonBody(c: Context<AppEnv>): Promise<{ value: unknown } | undefined> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return undefined;
   const type = c.req.header('content-type') ?? '';
   if (/multipart\/form-data|application\/x-www-form-urlencoded/i.test(type)) return undefined;
-  const text = await c.req.text();
-  if (text === '') return undefined;
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length === 0) return undefined;
+  let text: string;
+  try {
+    // Fatal: a byte sequence that is not UTF-8 is refused here, where `text()` would quietly turn it into U+FFFD
+    // and the replacement would be stored as if the host had sent it.
+    text = utf8.decode(bytes);
+  } catch {
+    throw new ApiError('invalid_request', 'body: must be UTF-8 encoded; the request body holds bytes that are not UTF-8', {
+      issues: [{ field: 'body', message: 'must be UTF-8 encoded' }],
+    });
+  }
+  // The decoded text is what every later reader gets: the route's validator (`json()` parses the cached text)
+  // and the QuickBooks webhook, whose signature is checked over these very bytes.
+  // (Hono types the cache by value, yet stores and awaits the promises its readers return.)
+  (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
   try {
     return { value: JSON.parse(text) };
   } catch {
     return undefined; // not JSON: the route's validator answers malformed_json
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Where a value sits in the body: a parent chain, spelled out only for a string that is refused. */
 interface Place {

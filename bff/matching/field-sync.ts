@@ -1,3 +1,4 @@
+import { effectiveSettings } from '../../shared/api/organizations.ts';
 import type { ProviderFault } from '../../shared/api/errors.ts';
 import type { FieldSyncOutcome, HostRecord, PartyKind } from '../../shared/api/matching.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -9,7 +10,7 @@ import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
 import { checkOutgoing } from '../providers/qbo/field-limits.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
-import { hostSupplierFields, planFieldSync, supplierFieldOf, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline, type SupplierField, type SupplierFields } from './supplier-fields.ts';
+import { hostSupplierFields, planFieldSync, supplierFieldNames, supplierFieldOf, vendorSparseUpdate, vendorSupplierFields, type ConflictPolicy, type FieldBaseline, type SupplierField, type SupplierFields } from './supplier-fields.ts';
 
 interface LinkedSupplier {
   host_id: string;
@@ -29,6 +30,30 @@ export async function initialiseBaselines(tx: Queryable, connection: Pick<Connec
     await tx`update party_links set field_baseline = ${tx.json(baseline as never)}
       where connection_id = ${connection.id} and kind = 'suppliers' and host_id = ${link.host_id} and removed_at is null`;
   }
+}
+
+/**
+ * Linked suppliers whose host fields differ from the point both sides last agreed on: host edits QuickBooks
+ * has not taken yet (it was down or limiting when they came, the connection needed reconnecting, or it refused
+ * a field). Read-only organizations write nothing, so they have none. Returns the vendors' ids.
+ */
+export async function pendingHostEdits(sql: Queryable, connection: Pick<ConnectionRow, 'id' | 'tenant_id' | 'organization_id'>): Promise<string[]> {
+  const [organization] = await sql<{ settings: Record<string, unknown> | null }[]>`
+    select settings from organizations where tenant_id = ${connection.tenant_id} and id = ${connection.organization_id}`;
+  if (effectiveSettings(organization?.settings).settings.read_only) return [];
+  const links = await sql<{ provider_id: string; field_baseline: FieldBaseline; host: HostRecord }[]>`
+    select l.provider_id, l.field_baseline, h.data as host
+    from party_links l
+    join host_records h on h.tenant_id = ${connection.tenant_id} and h.organization_id = ${connection.organization_id}
+      and h.kind = 'suppliers' and h.host_id = l.host_id
+    join records r on r.connection_id = l.connection_id and r.type = 'Vendor' and r.external_id = l.provider_id and r.deleted_at is null
+    where l.connection_id = ${connection.id} and l.kind = 'suppliers' and l.removed_at is null and l.field_baseline is not null`;
+  return links
+    .filter((link) => {
+      const host = hostSupplierFields(link.host);
+      return supplierFieldNames.some((field) => host[field] !== (link.field_baseline.host[field] ?? null));
+    })
+    .map((link) => link.provider_id);
 }
 
 export interface FieldSyncTotals {
@@ -56,12 +81,26 @@ type Refusal = { field: SupplierField; fault: ProviderFault };
  * returned: it never throws, so it cannot fail a read sync nor stop QuickBooks-side edits from being
  * reported. Only a dead connection, a throttle or QuickBooks being down propagate.
  */
-export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, caller: ProviderCaller, ids: string[], by: 'host' | 'provider'): Promise<FieldSyncTotals> {
+export async function syncSupplierFields(
+  deps: Deps,
+  connection: ConnectionRow,
+  caller: ProviderCaller,
+  ids: string[],
+  by: 'host' | 'provider',
+  options: { sent?: ReadonlyMap<string, HostRecord> } = {},
+): Promise<FieldSyncTotals> {
   const totals: FieldSyncTotals = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [] };
   if (ids.length === 0) return totals;
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   for (const link of await linkedSuppliers(deps.sql, connection, ids, by)) {
     if (!link.host || !link.vendor) continue;
+    const sent = options.sent?.get(link.host_id);
+    if (sent && !sameFields(hostSupplierFields(sent), hostSupplierFields(link.host))) {
+      // A later request replaced this record before its fields were written: that request writes its own
+      // values and says so. This one wrote nothing, and answers so, rather than claim the later values.
+      totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
+      continue;
+    }
     if (!link.field_baseline) {
       await initialiseBaselines(deps.sql, connection, 'suppliers', [link.host_id]);
       continue;
@@ -169,6 +208,8 @@ export async function syncSupplierFields(deps: Deps, connection: ConnectionRow, 
   }
   return totals;
 }
+
+const sameFields = (a: SupplierFields, b: SupplierFields) => supplierFieldNames.every((field) => a[field] === b[field]);
 
 /** The planned writes minus those already refused and those QuickBooks' documented limits would refuse. */
 function writable(push: Partial<SupplierFields>, vendor: Record<string, any>, refused: Refusal[]): Partial<SupplierFields> {

@@ -2,7 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { HostId } from '../../shared/api/common.ts';
-import { Candidate, CreateLinksBody, FieldSyncResult, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type PartyKind } from '../../shared/api/matching.ts';
+import { Candidate, CreateLinksBody, FieldSyncResult, Link, MatchingState, partyKinds, ProviderParty, PutHostRecordsBody, type HostRecord, type PartyKind } from '../../shared/api/matching.ts';
 import { NeedsReconnectError } from '../connections/tokens.ts';
 import { describeQboFault, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
@@ -17,6 +17,7 @@ import { ensureOrganization, getSettings } from '../organizations/store.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import { ProviderBudget } from '../sync/budget.ts';
 import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
+import { enqueuePendingFieldSync } from '../jobs/field-sync.ts';
 import { createInProvider } from './create-party.ts';
 import { syncSupplierFields } from './field-sync.ts';
 import { providerParty, providerTypeOf } from './parties.ts';
@@ -40,9 +41,10 @@ const HostRecordsResult = z
  * After the host changed some suppliers: two-way field sync for those linked in each connected company.
  * The records are saved before this runs, so nothing here fails the request: refused fields come back per
  * record, and a company we cannot reach (reconnect needed, QuickBooks down or limiting) per connection,
- * its changes left pending.
+ * its changes left pending and written by the field-sync job (queued here when QuickBooks is down or
+ * limiting, after the reconnect's sync otherwise).
  */
-async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[]): Promise<FieldSyncResult> {
+async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: string; organizationId: string }, kind: PartyKind, changed: string[], records: HostRecord[]): Promise<FieldSyncResult> {
   const result: FieldSyncResult = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [], unreachable: [] };
   if (kind !== 'suppliers' || changed.length === 0) return result;
   const deps = c.get('deps');
@@ -51,7 +53,9 @@ async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: strin
   for (const connection of connections) {
     const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
     try {
-      const totals = await syncSupplierFields(deps, connection, caller, changed, 'host');
+      // Only the values this request stored: one a concurrent request replaced is that request's to write.
+      const sent = new Map(records.map((record) => [record.id, record]));
+      const totals = await syncSupplierFields(deps, connection, caller, changed, 'host', { sent });
       result.pushed += totals.pushed;
       result.reported += totals.reported;
       result.conflicts += totals.conflicts;
@@ -60,6 +64,12 @@ async function syncChangedSuppliers(c: Context<AppEnv>, scope: { tenantId: strin
     } catch (error) {
       if (!(error instanceof QboError || error instanceof NeedsReconnectError)) throw error;
       const fault = error instanceof QboError ? error : null;
+      // QuickBooks down or limiting: the edit is saved and stays pending; the field-sync job writes it once
+      // QuickBooks answers again (retried with backoff), so "we will try again" holds. A connection that needs
+      // reconnecting cannot be helped by retrying: the sync that follows the reconnect queues the same job.
+      if (fault && (fault.category === 'provider_down' || fault.category === 'rate_limited')) {
+        await enqueuePendingFieldSync(deps.sql, connection.id, deps.now(), fault.retryAfterSeconds);
+      }
       result.unreachable.push({
         connection_id: connection.id,
         category: fault?.category ?? 'needs_reconnect',
@@ -174,7 +184,7 @@ matchingRoutes.openapi(
     const scope = { tenantId: c.get('tenant').tenantId, organizationId: org };
     await ensureOrganization(sql, scope.tenantId, org);
     const { changed, ...counts } = await putHostRecords(sql, scope, kind, body.records, body.replace);
-    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, scope, kind, changed) }, 200);
+    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, scope, kind, changed, body.records) }, 200);
   },
 );
 
@@ -192,7 +202,7 @@ matchingRoutes.openapi(
     const body = c.req.valid('json');
     const kind = c.req.valid('param').kind;
     const { changed, ...counts } = await putHostRecords(c.get('deps').sql, actor, kind, body.records, body.replace);
-    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, actor, kind, changed) }, 200);
+    return c.json({ ...counts, field_sync: await syncChangedSuppliers(c, actor, kind, changed, body.records) }, 200);
   },
 );
 

@@ -126,8 +126,9 @@ export function planFieldSync(input: {
     } else {
       if (providerChanged) plan.report[field] = { from: input.baseline.provider[field], to: provider };
       plan.baseline.provider[field] = provider;
-      // The host's own value stays its baseline until it changes it (applying the report, or a new edit).
-      plan.baseline.host[field] = hostChanged ? provider : input.baseline.host[field];
+      // The host's own value stays its baseline until it changes it (applying the report, or a new edit). A host
+      // value that lost a conflict is taken as seen too: only a new host edit is written, never the loser again.
+      plan.baseline.host[field] = hostChanged ? host : input.baseline.host[field];
     }
   }
   return plan;

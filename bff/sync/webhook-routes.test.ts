@@ -90,3 +90,32 @@ describe('POST /v1/webhooks/qbo', () => {
     expect(await queuedRuns(dead.id)).toEqual([]);
   });
 });
+
+describe('POST /v1/webhooks/qbo without QBO_WEBHOOK_VERIFIER (the default npm start)', () => {
+  const unconfigured = testApp({ config: loadConfig({ NODE_ENV: 'test', LEDGERLINK_DATA_DIR: '/nonexistent' }) });
+  const send = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    unconfigured.request('/v1/webhooks/qbo', { method: 'POST', body, headers });
+
+  test.each([
+    ['a malformed body', '{'],
+    ['an empty body', ''],
+    ['a well-formed notification', JSON.stringify({ eventNotifications: [{ realmId: '123' }] })],
+    ['a CloudEvents batch', JSON.stringify([{ specversion: '1.0', intuitaccountid: '123' }])],
+  ])('%s is a 404 naming the missing setting, never a 5xx', async (_name, body) => {
+    const response = await send(body, { 'content-type': 'application/json', 'intuit-signature': intuitSignature(body) });
+    expect(response.status).toBe(404);
+    const { error } = (await response.json()) as { error: { code: string; message: string; details: Record<string, unknown> } };
+    expect(error.message).toContain('QBO_WEBHOOK_VERIFIER');
+    expect(error.details).toEqual({ reason: 'not_configured', setting: 'QBO_WEBHOOK_VERIFIER' });
+  });
+});
+
+describe('POST /v1/webhooks/qbo with a verifier: malformed input is a 4xx', () => {
+  test.each([
+    ['a truncated body', '{'],
+    ['a body that is not an object or array', '"text"'],
+    ['a realm id that is not one', JSON.stringify({ eventNotifications: [{ realmId: 'abc' }] })],
+  ])('%s, correctly signed, answers 400', async (_name, body) => {
+    expect((await post(body)).status).toBe(400);
+  });
+});

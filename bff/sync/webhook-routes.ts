@@ -42,12 +42,17 @@ webhookRoutes.openapi(
       200: { description: 'Accepted', content: { 'application/json': { schema: z.object({ queued: z.number().int() }) } } },
       400: { description: 'Not JSON, or a company id (realmId, intuitaccountid) that is not one' },
       401: { description: 'Bad signature' },
+      404: { description: 'QuickBooks webhooks are not configured on this server (QBO_WEBHOOK_VERIFIER is unset)' },
     },
   }),
   async (c) => {
     const deps = c.get('deps');
     const verifier = deps.config.QBO_WEBHOOK_VERIFIER;
-    if (!verifier) throw new ApiError('provider_unavailable', 'QuickBooks webhooks are not configured (set QBO_WEBHOOK_VERIFIER)');
+    // Not configured is a fact about this server, not an outage: a 4xx Intuit will not mistake for a failure of
+    // ours (a 5xx is logged as an error and retried for hours), and the body names the setting that enables it.
+    if (!verifier) {
+      throw new ApiError('not_found', 'QuickBooks webhooks are not configured on this server: set QBO_WEBHOOK_VERIFIER to the verifier token of your Intuit app', { reason: 'not_configured', setting: 'QBO_WEBHOOK_VERIFIER' });
+    }
     const raw = await c.req.text();
     if (!validIntuitSignature(raw, c.req.header('intuit-signature'), verifier)) throw unauthorized('The intuit-signature header does not match the body');
     let body: unknown;

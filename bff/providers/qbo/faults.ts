@@ -53,6 +53,7 @@ export const qboFaultCodes: Readonly<Record<string, CodeRule>> = {
   '610': fixRecord, // object not found: something the record refers to was deleted or made inactive
   '2010': ourRequest, // invalid or unsupported property
   '2020': fixRecord, // required parameter missing
+  '2040': fixRecord, // invalid string: a colon, tab or line break in a name
   '2050': fixRecord, // length exceeds limit
   '2080': fixRecord, // illegal number format
   '2170': ourRequest, // invalid enumeration
@@ -193,6 +194,12 @@ function xmlFaults(body: string): QboFaultDetail[] {
   return faults;
 }
 
+/** "a vendor", "an employee", "an item", "a user": the article as the word is said, not just spelled. */
+export function withArticle(noun: string): string {
+  const vowelSound = /^[aeiou]/i.test(noun) && !/^(?:u[nrs][aeiou]|use|eu|one)/i.test(noun);
+  return `${vowelSound ? 'an' : 'a'} ${noun}`;
+}
+
 const nameHolder = /Another \$*(customer|vendor|employee|tax rate|tax code|[a-z ]+?)\$* is already using this name/i;
 
 /** What a person reads when the connection itself is gone (a QboError, or our own token layer saying so). */
@@ -220,7 +227,7 @@ export function describeQboFault(error: QboError, what = 'the record'): string {
   }
   if (first && normalCode(first) === '6240') {
     const holder = nameHolder.exec(first.detail)?.[1]?.toLowerCase();
-    return `The name is already used by ${holder ? `a ${holder}` : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
+    return `The name is already used by ${holder ? withArticle(holder) : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
   }
   return `QuickBooks refused ${what}${error.field ? ` (field ${error.field})` : ''}${said ? `: ${said}` : ''}.`;
 }

@@ -176,3 +176,32 @@ export const SPARSE_REQUIRED: Partial<Record<EntityName, readonly string[]>> = {
   Bill: ['VendorRef'],
   Purchase: ['PaymentType', 'AccountRef'],
 };
+
+/**
+ * Name fields QuickBooks refuses a colon, tab or line break in. The colon is its hierarchy separator
+ * (FullyQualifiedName is "Parent:Child"), so a name holding one is refused with 2040 "Invalid String. The
+ * String may contain unsupported or illegal chars", Detail "Element contains invalid characters. <value>"
+ * (seen from the v3 API for a customer named "Rob:Barnett:Company", Stack Overflow question 24529982; Workato's
+ * QuickBooks troubleshooting guide lists the characters a display name may hold, colon excluded, tab and line
+ * break not among them). It applies to the display name shared by vendors, customers and employees and to the
+ * Name of the hierarchical lists (Account, Item, Class, Department). A sparse update is checked as a create is.
+ */
+const NAME_FIELDS: Partial<Record<EntityName, readonly string[]>> = {
+  Vendor: ['DisplayName'],
+  Customer: ['DisplayName'],
+  Employee: ['DisplayName'],
+  Account: ['Name'],
+  Item: ['Name'],
+  Class: ['Name'],
+  Department: ['Name'],
+};
+
+const ILLEGAL_IN_NAMES = /[:\t\n\r]/;
+
+export function checkNameCharacters(type: EntityName, body: Json): void {
+  for (const field of NAME_FIELDS[type] ?? []) {
+    const value = body[field];
+    if (typeof value !== 'string' || !ILLEGAL_IN_NAMES.test(value)) continue;
+    throw new QboFault(400, 'ValidationFault', [{ Message: 'Invalid String. The String may contain unsupported or illegal chars', Detail: `Element contains invalid characters. ${value}`, code: '2040', element: field }]);
+  }
+}

@@ -4,7 +4,7 @@ import { NAME_LISTS, READ_ONLY, SHARED_NAME_SPACE, TRANSACTIONS, VOIDABLE, type 
 import { DELETED_SUFFIX } from '../generator/name-lists.ts';
 import { formatQboDateTime } from '../qbo-time.ts';
 import { faults } from './faults.ts';
-import { checkItemLines, checkSchema, SPARSE_REQUIRED } from './payload-checks.ts';
+import { checkItemLines, checkNameCharacters, checkSchema, SPARSE_REQUIRED } from './payload-checks.ts';
 import { checkReferences } from './references.ts';
 import { missingField, missingLineField } from './required-fields.ts';
 import { computeTotals, journalImbalance } from './totals.ts';
@@ -142,6 +142,7 @@ export function createEntity(company: Company, type: EntityName, body: Json, now
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Create');
   ensurePlanAllows(company, type);
   checkSchema(type, body);
+  checkNameCharacters(type, body);
   const fields = clientFields(type, body);
   validate(company, type, fields, true);
   withDefaults(company, type, fields);
@@ -169,6 +170,7 @@ function existingFor(company: Company, type: EntityName, body: Json): Json {
 export function updateEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (READ_ONLY.has(type)) throw faults.unsupportedOperation('Update');
   checkSchema(type, body);
+  checkNameCharacters(type, body);
   const existing = existingFor(company, type, body);
   const sparse = body['sparse'] === true || body['sparse'] === 'true';
   const sent = clientFields(type, body);
