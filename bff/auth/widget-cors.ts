@@ -48,7 +48,7 @@ export function widgetCors(): MiddlewareHandler<AppEnv> {
     origin: async (origin, c) => (origin && (await c.get('deps').origins.allowedForAnyTenant(origin)) ? origin : null),
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
     maxAge: 600,
   });
 }

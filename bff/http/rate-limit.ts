@@ -1,0 +1,80 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from './api-error.ts';
+import { clientAddress } from './client-address.ts';
+import type { RateDecision } from './rate-limiter.ts';
+
+/**
+ * Records a decision: the RateLimit-* headers describe the limit met so far on this request with the fewest
+ * requests remaining,
+ * and a refusal is a 429 `rate_limited` with Retry-After, before any work is done.
+ */
+function apply(c: Context<AppEnv>, decision: RateDecision): void {
+  const tightest = c.get('rateLimit');
+  if (!decision.allowed || !tightest || decision.remaining < tightest.remaining) {
+    c.set('rateLimit', decision);
+    c.header('RateLimit-Limit', String(decision.limit));
+    c.header('RateLimit-Remaining', String(decision.remaining));
+    c.header('RateLimit-Reset', String(decision.resetSeconds));
+    c.header('RateLimit-Policy', `${decision.limit};w=60;policy="${decision.policy}"`);
+  }
+  if (!decision.allowed) {
+    // renderError adds Retry-After from the details, also for callers who joined a refused provider action.
+    throw new ApiError('rate_limited', `Too many requests (${describe[decision.policy] ?? decision.policy}: ${decision.limit} a minute); try again in ${decision.retryAfterSeconds} s`, {
+      policy: decision.policy,
+      limit_per_minute: decision.limit,
+      retry_after_seconds: decision.retryAfterSeconds,
+    });
+  }
+}
+
+const describe: Record<string, string> = {
+  session: 'this user',
+  tenant: 'this tenant',
+  ip: 'this address',
+  anonymous: 'unauthenticated calls from this address',
+  provider: 'QuickBooks calls started on this connection',
+};
+
+function take(c: Context<AppEnv>, policy: string, bucket: string, limit: number): void {
+  if (limit <= 0) return;
+  apply(c, c.get('rateLimiter').take(policy, bucket, limit));
+}
+
+/** Every request, before anything else: per client address (LEDGERLINK_RATE_LIMIT_IP). */
+export function limitByAddress(): MiddlewareHandler<AppEnv> {
+  return async function limitByAddress(c, next) {
+    const { config } = c.get('deps');
+    if (config.rateLimits.ip > 0) take(c, 'ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
+    await next();
+  };
+}
+
+/** Routes without credentials (OAuth pages, Intuit's Disconnect URL): a tighter per-address limit. */
+export function limitAnonymous(): MiddlewareHandler<AppEnv> {
+  return async function limitAnonymous(c, next) {
+    const { config } = c.get('deps');
+    take(c, 'anonymous', `anon:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.anonymousIp);
+    await next();
+  };
+}
+
+/**
+ * After authentication: the session's user (widget routes) and then the tenant. A refused user does not
+ * spend the tenant's allowance, so one storming user cannot lock out the rest of their tenant.
+ */
+export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller(c, next) {
+  const { rateLimits } = c.get('deps').config;
+  const session = c.get('session');
+  if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
+  take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
+  await next();
+};
+
+/**
+ * One provider action (a check, a Sync now, a disconnect check) actually started on a connection. Called by
+ * the caller that starts it, not by those who join one in flight: N concurrent callers spend one.
+ */
+export function takeProviderAction(c: Context<AppEnv>, connectionId: string): void {
+  take(c, 'provider', `provider:${connectionId}`, c.get('deps').config.rateLimits.providerActions);
+}
