@@ -1,15 +1,17 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
 import { forbidden, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
+import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { connectRoleRefusal } from '../oauth/policy.ts';
 import { getSettings } from '../organizations/store.ts';
 import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
-import { findConnection, listConnections, presentConnection } from './store.ts';
+import { findConnection, listConnections, presentConnection, type ConnectionRow } from './store.ts';
 import { sessionViewer } from './viewer.ts';
 
 export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -138,6 +140,9 @@ connectionRoutes.openapi(
   },
 );
 
+/** A check stops when its callers go away, and the caller that starts one spends the connection's allowance. */
+const checkOptions = (c: Context<AppEnv>, row: ConnectionRow) => ({ signal: c.req.raw.signal, onStart: () => takeProviderAction(c, row.id) });
+
 const checkResponses = { 200: jsonResponse('The connection after the check (status needs_reconnect when the grant is gone)', Connection) };
 
 connectionRoutes.openapi(
@@ -153,7 +158,7 @@ connectionRoutes.openapi(
     const deps = c.get('deps');
     const row = await findConnection(deps.sql, c.get('tenant'), c.req.valid('param').id);
     if (!row) throw notFound('Connection');
-    return c.json(presentConnection(await checkConnection(deps, row)), 200);
+    return c.json(presentConnection(await checkConnection(deps, row, checkOptions(c, row))), 200);
   },
 );
 
@@ -170,6 +175,6 @@ connectionRoutes.openapi(
     const deps = c.get('deps');
     const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
     if (!row) throw notFound('Connection');
-    return c.json(presentConnection(await checkConnection(deps, row)), 200);
+    return c.json(presentConnection(await checkConnection(deps, row, checkOptions(c, row))), 200);
   },
 );
