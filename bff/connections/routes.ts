@@ -16,6 +16,19 @@ import { sessionViewer } from './viewer.ts';
 
 export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+/**
+ * The rows the session's user may see, as `sessionViewer` rules: everyone sees organization-wide connections
+ * and those naming them; people who manage connections see all. The organization's settings (who manages)
+ * are read only when some row is restricted to others, so the common read is one query.
+ */
+async function visibleToSession(c: Context<AppEnv>, rows: (ConnectionRow | undefined)[]): Promise<ConnectionRow[]> {
+  const userId = c.get('session').user.id;
+  const open = (row: ConnectionRow) => row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
+  const present = rows.filter((row): row is ConnectionRow => row !== undefined);
+  if (present.every(open)) return present;
+  return (await sessionViewer(c)).seesAll ? present : present.filter(open);
+}
+
 const ConnectionParams = z.object({ id: z.string().regex(/^con_[0-9a-f]{20}$/, 'must be a connection id such as con_…') });
 
 connectionRoutes.openapi(
@@ -60,7 +73,7 @@ connectionRoutes.openapi(
   }),
   async (c) => {
     const { tenantId, organizationId } = c.get('session');
-    const rows = await listConnections(c.get('deps').sql, tenantId, organizationId, await sessionViewer(c));
+    const rows = await visibleToSession(c, await listConnections(c.get('deps').sql, tenantId, organizationId));
     return c.json({ data: rows.map(presentConnection) }, 200);
   },
 );
@@ -75,7 +88,7 @@ connectionRoutes.openapi(
     responses: { 200: jsonResponse('The connection', Connection) },
   }),
   async (c) => {
-    const row = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
+    const [row] = await visibleToSession(c, [await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id)]);
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
   },

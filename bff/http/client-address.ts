@@ -34,8 +34,19 @@ function normalize(text: string | undefined): string | undefined {
   return isIP(address) ? address : undefined;
 }
 
+/** Answers per list and address: BlockList.check builds a SocketAddress per call, a cost on every request. */
+const trustedCache = new WeakMap<BlockList, Map<string, boolean>>();
+
 function isTrusted(list: BlockList, address: string): boolean {
-  return list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+  let known = trustedCache.get(list);
+  if (!known) trustedCache.set(list, (known = new Map()));
+  let trusted = known.get(address);
+  if (trusted === undefined) {
+    trusted = list.check(address, isIP(address) === 4 ? 'ipv4' : 'ipv6');
+    if (known.size >= 10_000) known.clear();
+    known.set(address, trusted);
+  }
+  return trusted;
 }
 
 function bucketOf(address: string): string {

@@ -18,9 +18,13 @@ export function createLogger(
   base: Record<string, unknown> = {},
   write: (line: string) => void = (line) => void process.stdout.write(line),
 ): Logger {
-  const log = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
-    if (rank[at] < rank[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...redact(base), ...redact(fields) }) + '\n');
+  const threshold = rank[level];
+  // Redacted once per logger, not per line: a request's logger is a child whose base holds its ids.
+  let safeBase: Record<string, unknown> | undefined;
+  const log = (at: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (rank[at] < threshold) return;
+    safeBase ??= redact(base);
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...safeBase, ...(fields ? redact(fields) : {}) }) + '\n');
   };
   return {
     debug: (message, fields) => log('debug', message, fields),

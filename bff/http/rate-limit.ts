@@ -41,10 +41,16 @@ function take(c: Context<AppEnv>, policy: string, bucket: string, limit: number)
   apply(c, c.get('rateLimiter').take(policy, bucket, limit));
 }
 
-/** Every request, before anything else: per client address (LEDGERLINK_RATE_LIMIT_IP). */
+/**
+ * Every request, before anything else: a credential refused moments ago is refused again at once (no token
+ * check, no parsing), then the per-address limit (LEDGERLINK_RATE_LIMIT_IP).
+ */
 export function limitByAddress(): MiddlewareHandler<AppEnv> {
   return async function limitByAddress(c, next) {
     const { config } = c.get('deps');
+    const credential = c.req.header('authorization');
+    const refused = credential ? c.get('rateLimiter').refusalOf(credential) : undefined;
+    if (refused) apply(c, refused);
     if (config.rateLimits.ip > 0) take(c, 'ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
     await next();
   };
@@ -66,8 +72,15 @@ export function limitAnonymous(): MiddlewareHandler<AppEnv> {
 export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller(c, next) {
   const { rateLimits } = c.get('deps').config;
   const session = c.get('session');
-  if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
-  take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
+  try {
+    if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
+    take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
+  } catch (error) {
+    const refused = c.get('rateLimit');
+    const credential = c.req.header('authorization');
+    if (refused && !refused.allowed && credential) c.get('rateLimiter').rememberRefusal(credential, refused);
+    throw error;
+  }
   await next();
 };
 

@@ -51,6 +51,8 @@ export class SharedRateLimiter {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | undefined;
   #prunedWindow = 0;
+  /** Credentials refused lately, until when: their next requests are refused before any other work. */
+  readonly #refused = new Map<string, { decision: RateDecision; untilMs: number }>();
 
   constructor(
     private readonly sql: Sql,
@@ -74,6 +76,27 @@ export class SharedRateLimiter {
     pending.set(bucket, (pending.get(bucket) ?? 0) + 1);
     this.#scheduleFlush();
     return { allowed: true, policy, limit, remaining: Math.max(0, Math.floor(limit - used - 1)), resetSeconds, retryAfterSeconds: 0 };
+  }
+
+  /**
+   * Remembers that a credential (its Authorization header) was refused, until `decision` says a request
+   * would fit again, so a caller who keeps sending is answered without verifying its token again.
+   */
+  rememberRefusal(credential: string, decision: RateDecision): void {
+    if (this.#refused.size >= MAX_BUCKETS) this.#refused.clear();
+    this.#refused.set(credential, { decision, untilMs: this.now() + decision.retryAfterSeconds * 1000 });
+  }
+
+  /** The refusal still standing for a credential, with the time left; undefined once it has passed. */
+  refusalOf(credential: string): RateDecision | undefined {
+    const entry = this.#refused.get(credential);
+    if (!entry) return undefined;
+    const leftMs = entry.untilMs - this.now();
+    if (leftMs <= 0) {
+      this.#refused.delete(credential);
+      return undefined;
+    }
+    return { ...entry.decision, retryAfterSeconds: Math.ceil(leftMs / 1000) };
   }
 
   /** Adds this process's unflushed counts to the shared ones and learns the totals; at most one at a time. */
