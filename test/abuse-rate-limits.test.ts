@@ -39,6 +39,11 @@ describe('rate limits', () => {
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
     expect(refused.headers.get('ratelimit-policy')).toContain('policy="session"');
     expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited', details: { policy: 'session', limit_per_minute: 5 } } });
+    // The next one is refused before its token is even checked, with the same answer.
+    const again = answers[6]!;
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(again.headers.get('ratelimit-policy')).toContain('policy="session"');
+    expect(await again.json()).toMatchObject({ error: { code: 'rate_limited', details: { policy: 'session' } } });
 
     // The refused requests did not spend the tenant's allowance (20; 3 went on minting sessions).
     expect((await widgetGet(t.app, colleague)).status).toBe(200);
