@@ -38,7 +38,8 @@ export const renderError: ErrorHandler<AppEnv> = (error, c) => {
     const message = 'a value in this request cannot be stored (text with NUL characters, a number or date out of range, or too long)';
     return c.json(body(new ApiError('invalid_request', `request: ${message}`, { issues: [{ field: 'request', message }] })), 400);
   }
-  if (c.req.raw.signal.aborted) {
+  // Only an error that is not ours can be an abort's reason; c.req.raw is built on demand, so 429s skip it.
+  if (!(error instanceof ApiError) && c.req.raw.signal.aborted) {
     // The client went away (its request was abandoned and its work stopped): nobody reads this answer.
     c.get('logger')?.info('request abandoned by the client', { method: c.req.method, path: c.req.path });
     return new Response(null, { status: 499 });

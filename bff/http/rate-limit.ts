@@ -6,8 +6,7 @@ import type { RateDecision } from './rate-limiter.ts';
 
 /**
  * Records a decision: the RateLimit-* headers describe the limit met so far on this request with the fewest
- * requests remaining,
- * and a refusal is a 429 `rate_limited` with Retry-After, before any work is done.
+ * requests remaining, and a refusal is a 429 `rate_limited` with Retry-After, before any work is done.
  */
 function apply(c: Context<AppEnv>, decision: RateDecision): void {
   const tightest = c.get('rateLimit');
@@ -42,18 +41,37 @@ function take(c: Context<AppEnv>, policy: string, bucket: string, limit: number)
 }
 
 /**
- * Every request, before anything else: a credential refused moments ago is refused again at once (no token
- * check, no parsing), then the per-address limit (LEDGERLINK_RATE_LIMIT_IP).
+ * How long a caller who keeps sending after a 429 waits for the next one. A client that waits for each answer
+ * (any browser, most scripts) then sends about one request per connection per second, so a storm costs the
+ * server a timer per connection instead of all its time; a well-behaved client that honours Retry-After never
+ * meets it. Requests are not queued behind it: Node answers one request per connection at a time.
+ */
+export const REPEAT_REFUSAL_DELAY_MS = 1_000;
+
+/**
+ * Every request, before anything else: a credential refused moments ago is refused again (no token check, no
+ * parsing) after REPEAT_REFUSAL_DELAY_MS, and so is an address past its limit; then the per-address limit
+ * (LEDGERLINK_RATE_LIMIT_IP) counts the request.
  */
 export function limitByAddress(): MiddlewareHandler<AppEnv> {
   return async function limitByAddress(c, next) {
     const { config } = c.get('deps');
     const credential = c.req.header('authorization');
     const refused = credential ? c.get('rateLimiter').refusalOf(credential) : undefined;
-    if (refused) apply(c, refused);
-    if (config.rateLimits.ip > 0) take(c, 'ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
+    if (refused) await refuseSlowly(c, refused);
+    if (config.rateLimits.ip > 0) {
+      const decision = c.get('rateLimiter').take('ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
+      if (!decision.allowed) await refuseSlowly(c, decision);
+      apply(c, decision);
+    }
     await next();
   };
+}
+
+async function refuseSlowly(c: Context<AppEnv>, decision: RateDecision): Promise<never> {
+  await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_DELAY_MS, decision.retryAfterSeconds * 1000)));
+  apply(c, decision);
+  throw new Error('unreachable: apply() throws for a refusal');
 }
 
 /** Routes without credentials (OAuth pages, Intuit's Disconnect URL): a tighter per-address limit. */
