@@ -4,6 +4,10 @@ import { widgetCors } from './auth/widget-cors.ts';
 import { connectionRoutes } from './connections/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { renderError, renderNotFound, validationHook } from './http/errors.ts';
+import { documentLimits } from './http/document-limits.ts';
+import { limitBodies } from './http/body-limit.ts';
+import { limitAnonymous, limitByAddress } from './http/rate-limit.ts';
+import { SharedRateLimiter } from './http/rate-limiter.ts';
 import { storableText } from './http/storable-text.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -22,6 +26,7 @@ import { webhookEndpointRoutes } from './webhooks/routes.ts';
 export interface App {
   app: OpenAPIHono<AppEnv>;
   metrics: Metrics;
+  rateLimiter: SharedRateLimiter;
 }
 
 /** The whole HTTP surface, without a listener: tests call `app.request(...)`, main.ts serves it. */
@@ -29,14 +34,22 @@ export function createApp(deps: Deps): App {
   const metrics = createMetrics();
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
+  const rateLimiter = new SharedRateLimiter(deps.sql);
+
   app.use(requestId({ headerName: 'X-Request-Id' }), async function bindDeps(c, next) {
     c.set('deps', deps);
+    c.set('rateLimiter', rateLimiter);
     c.set('logger', deps.logger.child({ request_id: c.get('requestId') }));
     await next();
   });
   app.use(observeRequests(metrics));
   app.use(securityHeaders(deps.config));
   app.use('/v1/widget/*', widgetCors());
+  // Limits before any work: per address here, per user and tenant once authenticated (bff/http/routes.ts).
+  app.use(limitByAddress());
+  app.use('/v1/oauth/*', limitAnonymous());
+  // Before anything reads a body: a body larger than its route takes is refused unread.
+  app.use(limitBodies());
   // Before any route's own middleware (auth included): text no column can store never reaches a query.
   app.use(storableText());
   app.onError(renderError);
@@ -55,6 +68,7 @@ export function createApp(deps: Deps): App {
   app.route('/', matchingRoutes);
   app.route('/', listRoutes);
 
+  documentLimits(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
     type: 'http',
     scheme: 'bearer',
@@ -83,5 +97,5 @@ export function createApp(deps: Deps): App {
     },
   });
 
-  return { app, metrics };
+  return { app, metrics, rateLimiter };
 }

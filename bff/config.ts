@@ -1,4 +1,7 @@
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+
+const rateLimit = z.coerce.number().int().min(0).max(10_000_000).optional();
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -69,13 +72,50 @@ export const EnvSchema = z.object({
   LEDGERLINK_WEBHOOK_MAX_ENDPOINTS: z.coerce.number().int().min(1).max(1000).default(20),
   /** When set, GET /metrics answers only `Authorization: Bearer <this token>`. Set it in production. */
   LEDGERLINK_METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /**
+   * Requests per minute, shared by all replicas (0 turns a limit off). Defaults in rateLimitDefaults; under
+   * NODE_ENV=test every limit a variable does not set is off, so suites drive the API freely.
+   */
+  LEDGERLINK_RATE_LIMIT_SESSION: rateLimit,
+  LEDGERLINK_RATE_LIMIT_TENANT: rateLimit,
+  LEDGERLINK_RATE_LIMIT_IP: rateLimit,
+  LEDGERLINK_RATE_LIMIT_ANONYMOUS_IP: rateLimit,
+  LEDGERLINK_RATE_LIMIT_PROVIDER_ACTIONS: rateLimit,
+  /**
+   * Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For is believed for per-address
+   * limits. Unset: the socket's address is the client's, whatever the headers say.
+   */
+  LEDGERLINK_TRUSTED_PROXIES: z
+    .string()
+    .refine((value) => value.split(',').every((entry) => parseAddressRange(entry.trim()) !== undefined), 'must be comma-separated IP addresses or CIDR ranges (10.0.0.0/8, ::1)')
+    .optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Requests per minute per caller kind; 0 = no limit. */
+export interface RateLimits {
+  /** One user of one organization (all of their session tokens). */
+  session: number;
+  /** Everything one tenant's secret keys and sessions send. */
+  tenant: number;
+  /** Every request from one client address. */
+  ip: number;
+  /** Routes that take no credential (OAuth start, callback, Intuit's disconnect URL), per client address. */
+  anonymousIp: number;
+  /** Provider calls users start on one connection (check, Sync now, disconnect checks); callers that join one in flight are free. */
+  providerActions: number;
+}
+
+/** Sized for people and their browsers: a widget polls every few seconds; a storm is hundreds a second. */
+export const rateLimitDefaults: RateLimits = { session: 600, tenant: 30_000, ip: 6_000, anonymousIp: 60, providerActions: 20 };
+
 export interface Config extends Env {
   publicUrl: string;
   production: boolean;
+  rateLimits: RateLimits;
+  /** Addresses whose X-Forwarded-For is believed; undefined = none. */
+  trustedProxies: BlockList | undefined;
 }
 
 export class ConfigError extends Error {
@@ -106,7 +146,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...config,
     production,
     publicUrl: (config.LEDGERLINK_PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, ''),
+    rateLimits: rateLimitsOf(config),
+    trustedProxies: trustedProxiesOf(config.LEDGERLINK_TRUSTED_PROXIES),
   };
+}
+
+function rateLimitsOf(config: Env): RateLimits {
+  const fallback = (value: number) => (config.NODE_ENV === 'test' ? 0 : value);
+  return {
+    session: config.LEDGERLINK_RATE_LIMIT_SESSION ?? fallback(rateLimitDefaults.session),
+    tenant: config.LEDGERLINK_RATE_LIMIT_TENANT ?? fallback(rateLimitDefaults.tenant),
+    ip: config.LEDGERLINK_RATE_LIMIT_IP ?? fallback(rateLimitDefaults.ip),
+    anonymousIp: config.LEDGERLINK_RATE_LIMIT_ANONYMOUS_IP ?? fallback(rateLimitDefaults.anonymousIp),
+    providerActions: config.LEDGERLINK_RATE_LIMIT_PROVIDER_ACTIONS ?? fallback(rateLimitDefaults.providerActions),
+  };
+}
+
+/** `10.0.0.0/8`, `::1` or `192.168.1.7` as an address and prefix length, or undefined when it is none. */
+export function parseAddressRange(text: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const [address = '', prefixText, extra] = text.split('/');
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return undefined;
+  const max = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+  if (!(prefix >= 0 && prefix <= max)) return undefined;
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function trustedProxiesOf(text: string | undefined): BlockList | undefined {
+  if (!text) return undefined;
+  const list = new BlockList();
+  for (const entry of text.split(',')) {
+    const range = parseAddressRange(entry.trim())!;
+    list.addSubnet(range.address, range.prefix, range.family);
+  }
+  return list;
 }
 
 /** A 32-byte key from base64 or hex text, or undefined when it is neither. */

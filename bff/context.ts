@@ -5,6 +5,7 @@ import type { Logger } from './http/logger.ts';
 import type { AllowedOrigins } from './auth/widget-cors.ts';
 import type { QboOAuth } from './providers/qbo/oauth-client.ts';
 import type { BudgetLimits } from './sync/budget.ts';
+import type { RateDecision, SharedRateLimiter } from './http/rate-limiter.ts';
 import type { SessionUser } from '../shared/api/sessions.ts';
 
 /** What every handler can reach: built once at start-up, shared by all requests. */
@@ -45,5 +46,9 @@ export interface AppEnv {
     requestId: string;
     tenant: TenantScope;
     session: SessionScope;
+    /** This app's limiter (one per process, shared through Postgres with the other replicas). */
+    rateLimiter: SharedRateLimiter;
+    /** The tightest limit this request has met so far (what its RateLimit-* headers describe). */
+    rateLimit: RateDecision | undefined;
   };
 }

@@ -43,8 +43,29 @@ export async function signSessionToken(
   return { token: await sign(claims, secretOf(key), 'HS256'), expiresAt: new Date(claims.exp * 1000) };
 }
 
+/**
+ * Tokens whose signature this process already verified, per signing key: a component sends the same token
+ * for minutes, and an HMAC check per request is most of what a cheap read costs (and all a refused storm
+ * costs). Expiry is still checked on every use; the cache only skips re-proving a signature already proven.
+ */
+const verified = new WeakMap<Uint8Array, Map<string, SessionScope>>();
+const MAX_VERIFIED = 20_000;
+
 /** The session a token proves, or undefined when it is malformed, tampered, expired or not a session token. */
 export async function verifySessionToken(key: Uint8Array, token: string, now: Date): Promise<SessionScope | undefined> {
+  let byToken = verified.get(key);
+  if (!byToken) verified.set(key, (byToken = new Map()));
+  const known = byToken.get(token);
+  if (known) return known.expiresAt.getTime() > now.getTime() ? known : undefined;
+  const scope = await verifyUncached(key, token, now);
+  if (scope) {
+    if (byToken.size >= MAX_VERIFIED) byToken.clear();
+    byToken.set(token, scope);
+  }
+  return scope;
+}
+
+async function verifyUncached(key: Uint8Array, token: string, now: Date): Promise<SessionScope | undefined> {
   let claims: Record<string, unknown>;
   try {
     // exp is checked below against our clock (tests move it); signature and algorithm are checked here.

@@ -1,17 +1,32 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
+import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { requireRole } from '../auth/roles.ts';
 import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
-import { findConnection, listConnections, presentConnection } from './store.ts';
+import { findConnection, listConnections, presentConnection, type ConnectionRow } from './store.ts';
 import { sessionViewer } from './viewer.ts';
 
 export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/**
+ * The rows the session's user may see, as `sessionViewer` rules: everyone sees organization-wide connections
+ * and those naming them; people who manage connections see all. The organization's settings (who manages)
+ * are read only when some row is restricted to others, so the common read is one query.
+ */
+async function visibleToSession(c: Context<AppEnv>, rows: (ConnectionRow | undefined)[]): Promise<ConnectionRow[]> {
+  const userId = c.get('session').user.id;
+  const open = (row: ConnectionRow) => row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
+  const present = rows.filter((row): row is ConnectionRow => row !== undefined);
+  if (present.every(open)) return present;
+  return (await sessionViewer(c)).seesAll ? present : present.filter(open);
+}
 
 const ConnectionParams = z.object({ id: z.string().regex(/^con_[0-9a-f]{20}$/, 'must be a connection id such as con_…') });
 
@@ -57,7 +72,7 @@ connectionRoutes.openapi(
   }),
   async (c) => {
     const { tenantId, organizationId } = c.get('session');
-    const rows = await listConnections(c.get('deps').sql, tenantId, organizationId, await sessionViewer(c));
+    const rows = await visibleToSession(c, await listConnections(c.get('deps').sql, tenantId, organizationId));
     return c.json({ data: rows.map(presentConnection) }, 200);
   },
 );
@@ -72,7 +87,7 @@ connectionRoutes.openapi(
     responses: { 200: jsonResponse('The connection', Connection) },
   }),
   async (c) => {
-    const row = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c));
+    const [row] = await visibleToSession(c, [await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id)]);
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
   },
@@ -136,6 +151,9 @@ connectionRoutes.openapi(
   },
 );
 
+/** A check stops when its callers go away, and the caller that starts one spends the connection's allowance. */
+const checkOptions = (c: Context<AppEnv>, row: ConnectionRow) => ({ signal: c.req.raw.signal, onStart: () => takeProviderAction(c, row.id) });
+
 const checkResponses = { 200: jsonResponse('The connection after the check (status needs_reconnect when the grant is gone)', Connection) };
 
 connectionRoutes.openapi(
@@ -151,7 +169,7 @@ connectionRoutes.openapi(
     const deps = c.get('deps');
     const row = await findConnection(deps.sql, c.get('tenant'), c.req.valid('param').id);
     if (!row) throw notFound('Connection');
-    return c.json(presentConnection(await checkConnection(deps, row)), 200);
+    return c.json(presentConnection(await checkConnection(deps, row, checkOptions(c, row))), 200);
   },
 );
 
@@ -169,6 +187,6 @@ connectionRoutes.openapi(
     const settings = await requireRole(c, 'check', 'check the connection to QuickBooks');
     const row = await findConnection(deps.sql, c.get('session'), c.req.valid('param').id, await sessionViewer(c, settings));
     if (!row) throw notFound('Connection');
-    return c.json(presentConnection(await checkConnection(deps, row)), 200);
+    return c.json(presentConnection(await checkConnection(deps, row, checkOptions(c, row))), 200);
   },
 );

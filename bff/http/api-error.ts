@@ -1,12 +1,13 @@
 import type { ErrorCode } from '../../shared/api/errors.ts';
 
-const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502> = {
+const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502> = {
   invalid_request: 400,
   malformed_json: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
   rate_limited: 429,
   provider_unavailable: 502,
   internal: 500,
@@ -14,7 +15,7 @@ const statusOf: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502>
 
 /** The one error type handlers throw; `renderError` turns it into `{error:{code, message, details?}}`. */
 export class ApiError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 502;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 502;
 
   constructor(
     readonly code: ErrorCode,

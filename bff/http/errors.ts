@@ -38,7 +38,15 @@ export const renderError: ErrorHandler<AppEnv> = (error, c) => {
     const message = 'a value in this request cannot be stored (text with NUL characters, a number or date out of range, or too long)';
     return c.json(body(new ApiError('invalid_request', `request: ${message}`, { issues: [{ field: 'request', message }] })), 400);
   }
+  // Only an error that is not ours can be an abort's reason; c.req.raw is built on demand, so 429s skip it.
+  if (!(error instanceof ApiError) && c.req.raw.signal.aborted) {
+    // The client went away (its request was abandoned and its work stopped): nobody reads this answer.
+    c.get('logger')?.info('request abandoned by the client', { method: c.req.method, path: c.req.path });
+    return new Response(null, { status: 499 });
+  }
   const apiError = toApiError(error);
+  const retryAfter = apiError.details?.retry_after_seconds;
+  if (apiError.code === 'rate_limited' && typeof retryAfter === 'number') c.header('Retry-After', String(retryAfter));
   if (apiError.status >= 500) c.get('logger')?.error('request failed', { error });
   return c.json(body(apiError), apiError.status);
 };
@@ -65,6 +73,7 @@ function toApiError(error: unknown): ApiError {
     }
     if (error.status === 401) return new ApiError('unauthorized', error.message || 'Unauthorized');
     if (error.status === 404) return new ApiError('not_found', error.message || 'Not found');
+    if (error.status === 413) return new ApiError('payload_too_large', 'The request body is too large for this route');
     if (error.status < 500) return new ApiError('invalid_request', error.message || 'Bad request');
   }
   return new ApiError('internal', 'Something went wrong on our side; it has been logged');

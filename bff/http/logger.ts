@@ -18,17 +18,48 @@ export function createLogger(
   base: Record<string, unknown> = {},
   write: (line: string) => void = (line) => void process.stdout.write(line),
 ): Logger {
-  const log = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
-    if (rank[at] < rank[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...redact(base), ...redact(fields) }) + '\n');
-  };
-  return {
-    debug: (message, fields) => log('debug', message, fields),
-    info: (message, fields) => log('info', message, fields),
-    warn: (message, fields) => log('warn', message, fields),
-    error: (message, fields) => log('error', message, fields),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
-  };
+  return new JsonLogger(rank[level], level, base, write);
+}
+
+/**
+ * A class rather than closures: every request makes a child or two, and methods on a prototype cost
+ * nothing per child. The base is redacted once per logger, on its first line.
+ */
+class JsonLogger implements Logger {
+  #safeBase: Record<string, unknown> | undefined;
+
+  constructor(
+    private readonly threshold: number,
+    private readonly level: LogLevel,
+    private readonly base: Record<string, unknown>,
+    private readonly write: (line: string) => void,
+  ) {}
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.#log('debug', message, fields);
+  }
+
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.#log('info', message, fields);
+  }
+
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.#log('warn', message, fields);
+  }
+
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.#log('error', message, fields);
+  }
+
+  child(fields: Record<string, unknown>): Logger {
+    return new JsonLogger(this.threshold, this.level, { ...this.base, ...fields }, this.write);
+  }
+
+  #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
+    if (rank[at] < this.threshold) return;
+    this.#safeBase ??= redact(this.base);
+    this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...this.#safeBase, ...(fields ? redact(fields) : {}) }) + '\n');
+  }
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {

@@ -2,6 +2,7 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import { ErrorBody } from '../../shared/api/errors.ts';
 import { requireAdmin, requireSecretKey, requireSession } from '../auth/middleware.ts';
 import { requireTenantOrigin } from '../auth/widget-cors.ts';
+import { limitCaller } from './rate-limit.ts';
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
 
@@ -20,7 +21,7 @@ export function serverRoute<R extends Route>(route: R) {
   return createRoute({
     ...route,
     security: [{ secretKey: [] }],
-    middleware: [requireSecretKey],
+    middleware: [requireSecretKey, limitCaller],
     responses: { ...commonErrors, ...route.responses },
   });
 }
@@ -30,7 +31,7 @@ export function widgetRoute<R extends Route>(route: R) {
   return createRoute({
     ...route,
     security: [{ sessionToken: [] }],
-    middleware: [requireSession, requireTenantOrigin()],
+    middleware: [requireSession, limitCaller, requireTenantOrigin()],
     responses: { ...commonErrors, ...route.responses },
   });
 }

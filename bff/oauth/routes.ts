@@ -2,9 +2,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { OAuthResultCode } from '../../shared/api/oauth.ts';
 import { OAuthResultMessage, StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
-import { findConnection } from '../connections/store.ts';
+import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { requireRole } from '../auth/roles.ts';
-import type { AppEnv } from '../context.ts';
+import { SingleFlight } from '../http/single-flight.ts';
+import { qboBudgetKey } from '../sync/provider-caller.ts';
+import type { AppEnv, Deps } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, widgetRoute } from '../http/routes.ts';
@@ -20,6 +22,10 @@ import { markDisconnectedByProvider } from '../connections/lifecycle.ts';
 import { checkConnection } from '../connections/check.ts';
 
 export const oauthRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+/** Anyone may call the Disconnect URL: its checks of one company run once per this many seconds, across replicas. */
+export const DISCONNECT_PROBE_SECONDS = 60;
+const disconnectSweeps = new WeakMap<Deps, SingleFlight<void>>();
 // The callback answers in HTML (popup) or a redirect, so no route names the result schema: register it so the
 // OpenAPI document still describes what the page posts and what ledgerlink_* parameters carry.
 oauthRoutes.openAPIRegistry.register('OAuthResult', OAuthResultMessage);
@@ -193,7 +199,9 @@ oauthRoutes.openapi(
     method: 'get',
     path: '/v1/oauth/qbo/disconnect',
     summary: 'Intuit\'s Disconnect URL: the user removed the app inside QuickBooks',
-    description: 'Unauthenticated by nature, so it only triggers a check: connections whose grant is really gone become disconnected.',
+    description:
+      'Unauthenticated by nature, so it only triggers a check: connections whose grant is really gone become disconnected. ' +
+      `Checks run at most once per company every ${DISCONNECT_PROBE_SECONDS} s, whoever calls, and calls are limited per address.`,
     tags: ['OAuth'],
     request: { query: z.object({ realmId: z.string().min(1).max(64) }) },
     responses: { 200: html('A page confirming the disconnection'), 400: html('realmId missing') },
@@ -201,15 +209,54 @@ oauthRoutes.openapi(
   async (c) => {
     const deps = c.get('deps');
     const { realmId } = c.req.valid('query');
-    const rows = await deps.sql<import('../connections/store.ts').ConnectionRow[]>`
-      select * from connections where provider = 'qbo' and external_id = ${realmId} and status <> 'disconnected'`;
-    for (const row of rows) {
-      const checked = await checkConnection(deps, row).catch(() => row);
-      if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
-    }
+    let sweeps = disconnectSweeps.get(deps);
+    if (!sweeps) disconnectSweeps.set(deps, (sweeps = new SingleFlight()));
+    await sweeps.run(realmId, undefined, () => sweepDisconnected(deps, realmId));
     return c.html(resultPage({ source: 'ledgerlink', type: 'oauth-result', outcome: 'cancelled', message: 'The app was disconnected from QuickBooks. You can reconnect it any time from the app.' }, null, pageNonce(c)));
   },
 );
+
+/** Companies with a sweep due when their period ends, by deployment: one timer per company per process. */
+const trailingSweeps = new WeakMap<Deps, Set<string>>();
+
+/**
+ * Checks every live connection to the company and marks those whose grant is gone, at most once per
+ * DISCONNECT_PROBE_SECONDS across replicas: the claim is one upsert that moves the company's last probe time
+ * only when that period has passed. A call inside the period is not dropped but folded into one more sweep
+ * when the period ends, so a flood of calls cannot hide a real disconnection for longer than the period.
+ * Companies nobody connected leave no row.
+ */
+async function sweepDisconnected(deps: Deps, realmId: string): Promise<void> {
+  const rows = await deps.sql<ConnectionRow[]>`
+    select * from connections where provider = 'qbo' and external_id = ${realmId} and status <> 'disconnected'`;
+  if (rows.length === 0) return;
+  const [claim] = await deps.sql<{ claimed: boolean; wait_ms: number }[]>`
+    with claimed as (
+      insert into provider_probes (probe_key, last_at) values (${`disconnect:${qboBudgetKey(realmId)}`}, clock_timestamp())
+      on conflict (probe_key) do update set last_at = excluded.last_at
+        where provider_probes.last_at < clock_timestamp() - make_interval(secs => ${DISCONNECT_PROBE_SECONDS})
+      returning probe_key)
+    select exists (select 1 from claimed) as claimed,
+      coalesce((select extract(epoch from last_at - clock_timestamp()) * 1000 + ${DISCONNECT_PROBE_SECONDS * 1000}
+        from provider_probes where probe_key = ${`disconnect:${qboBudgetKey(realmId)}`}), 0)::float8 as wait_ms`;
+  if (!claim!.claimed) return sweepLater(deps, realmId, Number(claim!.wait_ms));
+  for (const row of rows) {
+    const checked = await checkConnection(deps, row).catch(() => row);
+    if (checked.status !== 'connected') await markDisconnectedByProvider(deps, checked);
+  }
+}
+
+function sweepLater(deps: Deps, realmId: string, waitMs: number): void {
+  let due = trailingSweeps.get(deps);
+  if (!due) trailingSweeps.set(deps, (due = new Set()));
+  if (due.has(realmId)) return;
+  due.add(realmId);
+  const timer = setTimeout(() => {
+    due.delete(realmId);
+    sweepDisconnected(deps, realmId).catch((error: Error) => deps.logger.warn('a later disconnect check failed', { error: error.message }));
+  }, Math.max(0, waitMs) + 50);
+  timer.unref();
+}
 
 function failure(outcome: 'cancelled' | 'error', code: OAuthResultCode, message: string): OAuthResultMessage {
   return { source: 'ledgerlink', type: 'oauth-result', outcome, code, message };

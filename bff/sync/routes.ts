@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { BulkVisibilityBody, ConnectionSync, SetVisibilityBody, StartedSync, StartSyncBody, SyncRun } from '../../shared/api/sync.ts';
 import { Connection } from '../../shared/api/connections.ts';
@@ -8,7 +9,9 @@ import { requireRole } from '../auth/roles.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
+import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
+import { SingleFlight } from '../http/single-flight.ts';
 import { loadProgress, presentRun, requestSync, type RunRow } from './runs.ts';
 import { POLL_ACTIVE_MS, POLL_IDLE_MS, presentActiveRun, syncStatus } from './status.ts';
 
@@ -19,13 +22,25 @@ const StatusEntry = z.object({ connection: Connection, sync: ConnectionSync });
 const StatusList = z.object({ data: z.array(StatusEntry), poll_after_ms: z.number().int() }).meta({ id: 'SyncStatusList' });
 const RunList = z.object({ data: z.array(SyncRun) }).meta({ id: 'SyncRunList' });
 
-async function startSync(deps: Deps, connection: ConnectionRow, full: boolean) {
+/** "Sync now" requests in flight in this process, by connection (and full or not): concurrent ones are one. */
+const syncRequests = new WeakMap<Deps, SingleFlight<{ runId: string; coalesced: boolean }>>();
+
+async function startSync(c: Context<AppEnv>, connection: ConnectionRow, full: boolean) {
+  const deps = c.get('deps');
   if (connection.status !== 'connected') {
     throw new ApiError('conflict', connection.status === 'needs_reconnect' ? 'Reconnect this company before syncing it' : 'This company is not connected');
   }
-  const started = await requestSync(deps.sql, connection.id, { trigger: 'manual', full });
-  deps.wakeWorker?.();
-  return { run_id: started.runId, coalesced: started.coalesced };
+  let flights = syncRequests.get(deps);
+  if (!flights) syncRequests.set(deps, (flights = new SingleFlight()));
+  let joined = true;
+  const started = await flights.run(`${connection.id}:${full}`, undefined, async () => {
+    joined = false;
+    takeProviderAction(c, connection.id);
+    const requested = await requestSync(deps.sql, connection.id, { trigger: 'manual', full });
+    deps.wakeWorker?.();
+    return requested;
+  });
+  return { run_id: started.runId, coalesced: joined || started.coalesced };
 }
 
 async function runHistory(deps: Deps, connectionId: string) {
@@ -56,7 +71,7 @@ syncRoutes.openapi(
     const row = await findConnection(deps.sql, c.get('tenant'), c.req.valid('param').id);
     if (!row) throw notFound('Connection');
     const body = (c.req.valid('json') as { full?: boolean } | undefined) ?? {};
-    return c.json(await startSync(deps, row, body.full ?? false), 202);
+    return c.json(await startSync(c, row, body.full ?? false), 202);
   },
 );
 
@@ -147,7 +162,7 @@ syncRoutes.openapi(
     const row = await findConnection(deps.sql, session, c.req.valid('param').id, await sessionViewer(c, settings));
     if (!row) throw notFound('Connection');
     const body = (c.req.valid('json') as { full?: boolean } | undefined) ?? {};
-    return c.json(await startSync(deps, row, body.full ?? false), 202);
+    return c.json(await startSync(c, row, body.full ?? false), 202);
   },
 );
 

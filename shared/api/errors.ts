@@ -11,7 +11,8 @@ export const errorCodes = [
   'forbidden', // valid credential, not allowed to do this
   'not_found',
   'conflict',
-  'rate_limited',
+  'payload_too_large', // the body is larger than this route takes; details.max_bytes says how large it may be
+  'rate_limited', // too many requests; wait Retry-After seconds (RateLimit-* headers say which limit)
   'provider_unavailable', // QuickBooks or Xero did not answer usefully; try again later
   'internal',
 ] as const;

@@ -1,0 +1,111 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { ApiError } from './api-error.ts';
+import { clientAddress } from './client-address.ts';
+import type { RateDecision } from './rate-limiter.ts';
+
+/**
+ * Records a decision: the RateLimit-* headers describe the limit met so far on this request with the fewest
+ * requests remaining, and a refusal is a 429 `rate_limited` with Retry-After, before any work is done.
+ */
+function apply(c: Context<AppEnv>, decision: RateDecision): void {
+  const tightest = c.get('rateLimit');
+  if (!decision.allowed || !tightest || decision.remaining < tightest.remaining) {
+    c.set('rateLimit', decision);
+    c.header('RateLimit-Limit', String(decision.limit));
+    c.header('RateLimit-Remaining', String(decision.remaining));
+    c.header('RateLimit-Reset', String(decision.resetSeconds));
+    c.header('RateLimit-Policy', `${decision.limit};w=60;policy="${decision.policy}"`);
+  }
+  if (!decision.allowed) {
+    // renderError adds Retry-After from the details, also for callers who joined a refused provider action.
+    throw new ApiError('rate_limited', `Too many requests (${describe[decision.policy] ?? decision.policy}: ${decision.limit} a minute); try again in ${decision.retryAfterSeconds} s`, {
+      policy: decision.policy,
+      limit_per_minute: decision.limit,
+      retry_after_seconds: decision.retryAfterSeconds,
+    });
+  }
+}
+
+const describe: Record<string, string> = {
+  session: 'this user',
+  tenant: 'this tenant',
+  ip: 'this address',
+  anonymous: 'unauthenticated calls from this address',
+  provider: 'QuickBooks calls started on this connection',
+};
+
+function take(c: Context<AppEnv>, policy: string, bucket: string, limit: number): void {
+  if (limit <= 0) return;
+  apply(c, c.get('rateLimiter').take(policy, bucket, limit));
+}
+
+/**
+ * How long a caller who keeps sending after a 429 waits for the next one. A client that waits for each answer
+ * (any browser, most scripts) then sends about one request per connection per second, so a storm costs the
+ * server a timer per connection instead of all its time; a well-behaved client that honours Retry-After never
+ * meets it. Requests are not queued behind it: Node answers one request per connection at a time.
+ */
+export const REPEAT_REFUSAL_DELAY_MS = 1_000;
+
+/**
+ * Every request, before anything else: a credential refused moments ago is refused again (no token check, no
+ * parsing) after REPEAT_REFUSAL_DELAY_MS, and so is an address past its limit; then the per-address limit
+ * (LEDGERLINK_RATE_LIMIT_IP) counts the request.
+ */
+export function limitByAddress(): MiddlewareHandler<AppEnv> {
+  return async function limitByAddress(c, next) {
+    const { config } = c.get('deps');
+    const credential = c.req.header('authorization');
+    const refused = credential ? c.get('rateLimiter').refusalOf(credential) : undefined;
+    if (refused) await refuseSlowly(c, refused);
+    if (config.rateLimits.ip > 0) {
+      const decision = c.get('rateLimiter').take('ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
+      if (!decision.allowed) await refuseSlowly(c, decision);
+      apply(c, decision);
+    }
+    await next();
+  };
+}
+
+async function refuseSlowly(c: Context<AppEnv>, decision: RateDecision): Promise<never> {
+  await new Promise((resolve) => setTimeout(resolve, Math.min(REPEAT_REFUSAL_DELAY_MS, decision.retryAfterSeconds * 1000)));
+  apply(c, decision);
+  throw new Error('unreachable: apply() throws for a refusal');
+}
+
+/** Routes without credentials (OAuth pages, Intuit's Disconnect URL): a tighter per-address limit. */
+export function limitAnonymous(): MiddlewareHandler<AppEnv> {
+  return async function limitAnonymous(c, next) {
+    const { config } = c.get('deps');
+    take(c, 'anonymous', `anon:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.anonymousIp);
+    await next();
+  };
+}
+
+/**
+ * After authentication: the session's user (widget routes) and then the tenant. A refused user does not
+ * spend the tenant's allowance, so one storming user cannot lock out the rest of their tenant.
+ */
+export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller(c, next) {
+  const { rateLimits } = c.get('deps').config;
+  const session = c.get('session');
+  try {
+    if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
+    take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
+  } catch (error) {
+    const refused = c.get('rateLimit');
+    const credential = c.req.header('authorization');
+    if (refused && !refused.allowed && credential) c.get('rateLimiter').rememberRefusal(credential, refused);
+    throw error;
+  }
+  await next();
+};
+
+/**
+ * One provider action (a check, a Sync now, a disconnect check) actually started on a connection. Called by
+ * the caller that starts it, not by those who join one in flight: N concurrent callers spend one.
+ */
+export function takeProviderAction(c: Context<AppEnv>, connectionId: string): void {
+  take(c, 'provider', `provider:${connectionId}`, c.get('deps').config.rateLimits.providerActions);
+}

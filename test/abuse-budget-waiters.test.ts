@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { expect, test } from 'vitest';
+import type { Sql } from '../bff/db/client.ts';
+import { ProviderBudget } from '../bff/sync/budget.ts';
+import { testApp } from './support/app.ts';
+
+/**
+ * Issue 11, finding 1 (a cause): every caller waiting for a company's QuickBooks budget re-polled the database
+ * every 15 ms under an advisory lock, so a crowd of waiters was a crowd of transactions. Waiters now queue in
+ * the process, wake when a slot is released, and otherwise back off.
+ */
+const t = testApp();
+
+/** The pool, counting the transactions opened on it (each budget attempt is one). */
+function counting(sql: Sql): { sql: Sql; transactions: () => number } {
+  let transactions = 0;
+  const proxy = new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'begin') {
+        return (...args: unknown[]) => {
+          transactions += 1;
+          return (target.begin as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  return { sql: proxy, transactions: () => transactions };
+}
+
+test('20 callers waiting a second for a company\'s only slot cost a handful of transactions, not one per 15 ms each', async () => {
+  const key = `test:${randomBytes(6).toString('hex')}`;
+  const limits = { perMinute: 1000, concurrent: 1 };
+  const { sql, transactions } = counting(t.deps.sql);
+  let releaseHolder!: () => void;
+  const holding = new Promise<void>((resolve) => (releaseHolder = resolve));
+  let holderStarted!: () => void;
+  const started = new Promise<void>((resolve) => (holderStarted = resolve));
+  const holder = new ProviderBudget(sql, key, limits).run(async () => {
+    holderStarted();
+    await holding;
+  });
+  await started;
+
+  const ran: number[] = [];
+  const waiters = Array.from({ length: 20 }, (_, i) => new ProviderBudget(sql, key, limits).run(async () => void ran.push(i)));
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const whileWaiting = transactions() - 1;
+  releaseHolder();
+  await Promise.all([holder, ...waiters]);
+
+  expect(ran).toHaveLength(20);
+  // Spinning: 20 waiters × (1000 ms / 15 ms) ≈ 1,300 transactions. Queued with back-off: about log2(1000/20).
+  expect(whileWaiting).toBeLessThan(15);
+  // Then each waiter takes the slot in turn, woken by the release before it: about one attempt each.
+  expect(transactions()).toBeLessThan(1 + whileWaiting + 20 * 3);
+});
