@@ -118,11 +118,10 @@ describe('one page, one truth (issue 12)', () => {
 
     connect.shadowRoot!.querySelector<HTMLElement>('[part="disconnect-button"]')!.click();
     await waitFor(() => connect.shadowRoot!.querySelector('[part="confirm"] [part="disconnect-button"]'), 'the confirmation');
-    const clickedAt = Date.now();
     connect.shadowRoot!.querySelector<HTMLElement>('[part="confirm"] [part="disconnect-button"]')!.click();
-    // The list polls every 30 s here: only the shared state can bring the change this fast.
-    await waitFor(() => rowOf(list, 'Acme Landscaping LLC')?.textContent?.includes('Disconnected'), 'the row to say Disconnected', 1000);
-    expect(Date.now() - clickedAt).to.be.below(1000);
+    // The list's next poll is 30 s away here, far beyond this wait: only the shared state can bring the change.
+    // How fast it arrives is the end-to-end walkthrough's to measure, not a unit test's.
+    await waitFor(() => rowOf(list, 'Acme Landscaping LLC')?.textContent?.includes('Disconnected'), 'the row to say Disconnected', 5000);
     const row = rowOf(list, 'Acme Landscaping LLC')!;
     expect(row.querySelector('[part="sync-button"]')).to.equal(null);
     expect(row.querySelector('[part="reconnect-button"]')?.textContent?.trim()).to.equal('Reconnect');
