@@ -26,10 +26,14 @@ async function connected(app = t) {
 }
 
 describe('a storm of checks', () => {
-  test('50 concurrent checks from a viewer make the provider calls of one check; other tenants and /readyz answer meanwhile', async () => {
+  test('a viewer may not check at all; 50 concurrent checks from someone who may make the provider calls of one check; other tenants and /readyz answer meanwhile', async () => {
     const { tenant, realm, id } = await connected();
+    // The probe's viewer: checking touches QuickBooks, so it needs a connect or sync role (test/roles.test.ts).
     const viewer = await t.session(tenant, 'org-1', { id: 'viewer-1', role: 'viewer' });
-    const check = () => t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token: viewer, headers: { origin: tenant.origin } });
+    const refused = await Promise.all(Array.from({ length: 10 }, () => t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token: viewer, headers: { origin: tenant.origin } })));
+    expect(refused.map((answer) => answer.status)).toEqual(Array(10).fill(403));
+    const admin = await t.session(tenant, 'org-1', { id: 'admin-1', role: 'admin' });
+    const check = () => t.request(`/v1/widget/connections/${id}/check`, { method: 'POST', token: admin, headers: { origin: tenant.origin } });
 
     const beforeOne = await requestsOf(realm);
     expect((await check()).status).toBe(200);

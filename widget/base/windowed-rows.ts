@@ -18,7 +18,6 @@ export interface WindowedRowsOptions {
  *
  * Shared by the list components. Rows may change height with the component's width (container queries turn
  * one-line rows into two-line rows or stacked cards), so a resize of the scroller measures the rows again.
- * (The matcher's own copy in supplier-matcher/windowed-rows.ts has the same API and can switch to this one.)
  */
 export class WindowedRows implements ReactiveController {
   range: RowRange = { start: 0, end: 0 };
@@ -112,8 +111,9 @@ export class WindowedRows implements ReactiveController {
       const current = this.scroller;
       if (!current) return;
       this.#viewport = current.clientHeight || this.#viewport;
-      // Another width may mean another layout, with another row height.
-      this.#measure();
+      // A width change can switch rows to cards (a container query) and so change their height; measured in the
+      // next frame, as changing layout inside a ResizeObserver callback loops it.
+      requestAnimationFrame(() => this.#measure());
       this.update();
     });
     this.#resize.disconnect();

@@ -37,7 +37,7 @@ import { renderSectionEmpty } from './section-empty.ts';
 import { UndoOffer } from './undo-offer.ts';
 import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
 import { supplierMatcherStyles } from './supplier-matcher.styles.ts';
-import { WindowedRows } from './windowed-rows.ts';
+import { WindowedRows } from '../base/windowed-rows.ts';
 
 /** `ledgerlink-link-created`: the server linked these pairs (Confirm, Accept all, a manual pick, "Link to … instead", or Undo of an unlink). */
 export interface LinkCreatedEventDetail {
