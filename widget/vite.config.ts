@@ -15,8 +15,9 @@ export default defineConfig({
     minifyTemplateLiterals({
       failOnError: true,
       exclude: ['**/node_modules/**'],
-      // Empty attributes (alt="", aria-label="") mean something; keep them.
-      options: { shouldMinifyCSS: () => false, minifyOptions: { minifyCSS: false, removeEmptyAttributes: false } },
+      // Empty attributes (alt="", aria-label="") mean something; keep them. Whitespace collapses to one space, never to
+      // none: a template that starts or ends with a space (` Next try at …`) sits between two words on screen.
+      options: { shouldMinifyCSS: () => false, minifyOptions: { minifyCSS: false, removeEmptyAttributes: false, conservativeCollapse: true } },
     }),
   ],
   build: {
