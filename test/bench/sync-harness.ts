@@ -17,6 +17,7 @@ import { connectThroughPopup } from '../support/connect-flow.ts';
 import type { sandboxProcess } from './support.ts';
 import { contentHash } from '../support/sync.ts';
 import { open } from '../../bff/crypto/vault.ts';
+import { BrowserCookies } from '../support/browser-cookies.ts';
 
 export const ENCRYPTION_KEY = randomBytes(32);
 export const ADMIN = 'bench-admin-token-0123456789abcdef';
@@ -25,11 +26,17 @@ export function benchApp(sql: Sql, sandboxUrl: string) {
   const config = loadConfig({ NODE_ENV: 'test', LEDGERLINK_SANDBOX_URL: sandboxUrl, QBO_CLIENT_ID: 'ledgerlink-dev', QBO_CLIENT_SECRET: 'ledgerlink-dev-secret', LEDGERLINK_DATA_DIR: '/nonexistent' });
   const deps: Deps = { sql, config, keys: deriveKeys(ENCRYPTION_KEY, ADMIN), logger: createLogger((process.env.BENCH_LOG_LEVEL as 'debug' | undefined) ?? 'warn'), now: () => new Date(), origins: new AllowedOrigins(sql, 0), qbo: new QboOAuth(qboEndpoints(config)!), qboLimits: { perMinute: 500, concurrent: 10 } };
   const { app } = createApp(deps);
-  const request = (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
+  // Connecting is bound to the browser that opened the start link: the bench plays one browser.
+  const browser = new BrowserCookies();
+  const request = async (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set('authorization', `Bearer ${init.token}`);
     if (init.json !== undefined) headers.set('content-type', 'application/json');
-    return app.request(path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const cookie = browser.for(path);
+    if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
+    const response = await app.request(path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    browser.remember(response);
+    return response;
   };
   return {
     deps,

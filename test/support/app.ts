@@ -5,32 +5,14 @@ import { loadConfig } from '../../bff/config.ts';
 import type { Deps } from '../../bff/context.ts';
 import { deriveKeys } from '../../bff/crypto/keys.ts';
 import { createLogger } from '../../bff/http/logger.ts';
+import { BrowserCookies } from './browser-cookies.ts';
 import { testDatabase } from './database.ts';
 
 /**
- * The browser every test app is driven by: cookies the app sets (the OAuth start link's browser binding) come
- * back on later requests to their path, as a browser would send them. Shared by every app in the file, as one
- * browser talks to every replica behind a load balancer. A test playing another browser calls `app.request`
- * directly, without these cookies.
+ * The browser every test app is driven by. Shared by every app in the file, as one browser talks to every
+ * replica behind a load balancer. A test playing another browser calls `app.request` directly.
  */
-const browserCookies = new Map<string, { value: string; path: string }>();
-
-function rememberCookies(response: Response): void {
-  for (const line of response.headers.getSetCookie()) {
-    const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
-    const [name = '', value = ''] = pair.split(/=(.*)/s);
-    const path = attributes.find((attribute) => /^path=/i.test(attribute))?.slice(5) ?? '/';
-    const maxAge = attributes.find((attribute) => /^max-age=/i.test(attribute));
-    if (maxAge && Number(maxAge.slice(8)) <= 0) browserCookies.delete(name);
-    else browserCookies.set(name, { value, path });
-  }
-}
-
-function cookiesFor(path: string): string | undefined {
-  const pathname = new URL(path, 'http://localhost').pathname;
-  const matching = [...browserCookies].filter(([, cookie]) => pathname.startsWith(cookie.path)).map(([name, cookie]) => `${name}=${cookie.value}`);
-  return matching.length > 0 ? matching.join('; ') : undefined;
-}
+const browser = new BrowserCookies();
 
 export interface TestTenant {
   id: string;
@@ -62,7 +44,7 @@ export function testApp(overrides: Partial<Deps> = {}) {
   const request = async (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
     const headers = new Headers(init.headers);
     if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-    const cookie = cookiesFor(path);
+    const cookie = browser.for(path);
     if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
     let body = init.body;
     if (init.json !== undefined) {
@@ -70,7 +52,7 @@ export function testApp(overrides: Partial<Deps> = {}) {
       body = JSON.stringify(init.json);
     }
     const response = await app.request(path, { ...init, headers, body });
-    rememberCookies(response);
+    browser.remember(response);
     return response;
   };
 
