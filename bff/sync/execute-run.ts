@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { SyncError } from '../../shared/api/sync.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -46,6 +47,9 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   if (!connection) return;
   const lease = new AbortController();
   const signal = AbortSignal.any([lease.signal, stop]);
+  // Every call the run has under way listens to this signal (its budget wait, a back-off, the request):
+  // up to a few per type paged at once. Node's default of 10 would warn about a leak that is not one.
+  setMaxListeners(Math.max(10, options.typeConcurrency * 4), signal);
   const beat = setInterval(() => {
     heartbeat(deps.sql, run.id, options.owner, options.leaseMs).then(
       (held) => held || lease.abort(new LeaseLostError(run.id)),
