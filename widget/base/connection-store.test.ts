@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { aTimeout, expect } from '@open-wc/testing';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { ClientSyncStatus } from '../client-sync-status/client-sync-status.ts';
@@ -13,17 +14,7 @@ import * as data from '../test-support/sync-status-data.ts';
 const BFF = 'http://bff.one-truth';
 const START_URL = 'https://appcenter.intuit.com/connect/oauth2?state=abc';
 
-const settings: OrganizationSettings = {
-  max_connections: 10,
-  connect_roles: ['admin'],
-  sync_roles: ['admin'],
-  allowed_countries: ['US'],
-  required_plans: [],
-  read_only: false,
-  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization',
-  field_conflict_policy: 'newest_wins',
-};
+const settings: OrganizationSettings = testSettings({ max_connections: 10, allowed_countries: ['US'] });
 
 function setHidden(hidden: boolean): void {
   Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });

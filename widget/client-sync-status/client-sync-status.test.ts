@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { aTimeout, expect, fixture, oneEvent } from '@open-wc/testing';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -24,16 +25,7 @@ interface World {
   statusAnswer?: () => { status?: number; body?: unknown } | Promise<never>;
 }
 
-const settings: OrganizationSettings = {
-  max_connections: 1000,
-  connect_roles: ['admin'],
-  sync_roles: ['admin', 'accountant'],
-  allowed_countries: ['US', 'CA', 'GB', 'AU'],
-  required_plans: [],
-  read_only: false,
-  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization', field_conflict_policy: 'newest_wins',
-};
+const settings: OrganizationSettings = testSettings({ sync_roles: ['admin', 'accountant'] });
 
 /** The test runner opens files in parallel pages, and a background page is `hidden`; tests say which they mean. */
 function setHidden(hidden: boolean): void {

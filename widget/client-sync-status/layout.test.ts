@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { expect } from '@open-wc/testing';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { QboConnect } from '../qbo-connect/qbo-connect.ts';
@@ -8,17 +9,7 @@ import { ClientSyncStatus } from './client-sync-status.ts';
 
 /** Issue 12 items 4 and 5: columns fit their content, and each component reflows below its own width. */
 const BFF = 'http://bff.layout';
-const settings: OrganizationSettings = {
-  max_connections: 10,
-  connect_roles: ['admin'],
-  sync_roles: ['admin'],
-  allowed_countries: ['US'],
-  required_plans: [],
-  read_only: false,
-  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization',
-  field_conflict_policy: 'newest_wins',
-};
+const settings: OrganizationSettings = testSettings({ max_connections: 10, allowed_countries: ['US'] });
 
 let restore: (() => void) | undefined;
 let detach: (() => void) | undefined;

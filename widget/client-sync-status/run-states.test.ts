@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { expect, fixture } from '@open-wc/testing';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -11,17 +12,7 @@ import { runProgress } from './progress-text.ts';
 
 /** Issue 12 item 2: every run state the engine knows has its own words, in the row and in details. */
 const BFF = 'http://bff.run-states';
-const settings: OrganizationSettings = {
-  max_connections: 10,
-  connect_roles: ['admin'],
-  sync_roles: ['admin'],
-  allowed_countries: ['US'],
-  required_plans: [],
-  read_only: false,
-  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization',
-  field_conflict_policy: 'newest_wins',
-};
+const settings: OrganizationSettings = testSettings({ max_connections: 10, allowed_countries: ['US'] });
 
 function setHidden(hidden: boolean): void {
   Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });

@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { aTimeout, expect, fixture } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
@@ -55,17 +56,7 @@ interface World {
 }
 
 function installWorld(world: World = {}) {
-  const settings: OrganizationSettings = {
-    max_connections: 1000,
-    connect_roles: ['admin'],
-    sync_roles: ['admin'],
-    allowed_countries: ['US', 'CA', 'GB', 'AU'],
-    required_plans: [],
-    read_only: false,
-    sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-    default_visibility: 'organization', field_conflict_policy: 'newest_wins',
-    ...world.settings,
-  };
+  const settings: OrganizationSettings = testSettings(world.settings);
   const role = world.role ?? 'admin';
   const connections = new Map((world.connections ?? []).map((c) => [c.id, c]));
   // Like the server: a connection the callback page reports as connected exists from then on.

@@ -1,3 +1,4 @@
+import { testSettings } from '../test-support/settings.ts';
 import { aTimeout, expect, fixture } from '@open-wc/testing';
 import { sendKeys, setViewport } from '@web/test-runner-commands';
 import type { Connection } from '../../shared/api/connections.ts';
@@ -35,16 +36,7 @@ interface World {
   connections?: Connection[];
 }
 
-const settings: OrganizationSettings = {
-  max_connections: 1000,
-  connect_roles: ['admin'],
-  sync_roles: ['admin', 'member'],
-  allowed_countries: ['US', 'CA', 'GB', 'AU'],
-  required_plans: [],
-  read_only: false,
-  sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
-  default_visibility: 'organization', field_conflict_policy: 'newest_wins',
-};
+const settings: OrganizationSettings = testSettings({ sync_roles: ['admin', 'member'] });
 
 let restore: (() => void) | undefined;
 afterEach(() => {
