@@ -40,20 +40,31 @@ function summary(name: string, ours: MatchQuality, baseline: MatchQuality): stri
   );
 }
 
-// Two independent seeds, so the thresholds cannot have been fitted to one draw of names.
-describe.each([20240611, 424242])('quality on the labelled set (seed %i)', (seed) => {
-  const set = generateLabelledSet({ seed, ...SIZE });
+/**
+ * The set the matcher's own vocabulary made, and one it did not (faker names, other variation rules,
+ * look-alikes with no telling field), so the numbers are not only the generator agreeing with itself. Two
+ * seeds each, so the thresholds cannot have been fitted to one draw of names.
+ */
+const SETS = [
+  ...[20240611, 424242].map((seed) => ({ name: 'labelled set', seed, make: generateLabelledSet, minTruePairs: 3000, lookAlikeShare: 0 })),
+  // Names alone cannot separate every look-alike here ("Huel" and "Huels" read as a plural), so the bound is
+  // the precision bar's, not zero.
+  ...[20251130, 917].map((seed) => ({ name: 'independent set', seed, make: generateIndependentSet, minTruePairs: 2500, lookAlikeShare: 0.01 })),
+];
+
+describe.each(SETS)('quality on the $name (seed $seed)', ({ name, seed, make, minTruePairs, lookAlikeShare }) => {
+  const set = make({ seed, ...SIZE });
   const { ours, baseline, linkedLookAlikes, weakKinds } = scored(set);
 
   it('is a realistic, sizeable set', () => {
-    expect(set.truePairs.size).toBeGreaterThan(3000);
+    expect(set.truePairs.size).toBeGreaterThan(minTruePairs);
     expect(set.left.length - set.truePairs.size).toBeGreaterThan(1000);
     expect(set.right.length - set.truePairs.size).toBeGreaterThan(1000);
     expect(set.hardNegatives.length).toBeGreaterThan(150);
   });
 
   it('auto-links with precision ≥ 0.99 and recall ≥ 0.90', () => {
-    console.log(summary(`labelled set, seed ${seed}`, ours, baseline));
+    console.log(summary(`${name}, seed ${seed}`, ours, baseline) + ` | look-alikes auto-linked ${linkedLookAlikes.length} of ${set.hardNegatives.length}`);
     expect(ours.precision).toBeGreaterThanOrEqual(0.99);
     expect(ours.recall).toBeGreaterThanOrEqual(0.9);
   });
@@ -72,47 +83,7 @@ describe.each([20240611, 424242])('quality on the labelled set (seed %i)', (seed
     expect(ours.suggestedPrecision).toBeGreaterThanOrEqual(0.6);
   });
 
-  it('never auto-links look-alike parties', () => {
-    expect(linkedLookAlikes).toEqual([]);
-  });
-});
-
-// The set the matcher's vocabulary did not make (faker names, other rules, look-alikes with no telling field), so
-// that the numbers above are not only the generator agreeing with itself.
-describe.each([20251130, 917])('quality on the independent set (seed %i)', (seed) => {
-  const set = generateIndependentSet({ seed, ...SIZE });
-  const { ours, baseline, linkedLookAlikes, weakKinds } = scored(set);
-
-  it('is a realistic, sizeable set', () => {
-    expect(set.truePairs.size).toBeGreaterThan(2500);
-    expect(set.left.length - set.truePairs.size).toBeGreaterThan(1000);
-    expect(set.right.length - set.truePairs.size).toBeGreaterThan(1000);
-    expect(set.hardNegatives.length).toBeGreaterThan(150);
-  });
-
-  it('auto-links with precision ≥ 0.99 and recall ≥ 0.90', () => {
-    console.log(summary(`independent set, seed ${seed}`, ours, baseline) + ` | look-alikes auto-linked ${linkedLookAlikes.length} of ${set.hardNegatives.length}`);
-    expect(ours.precision).toBeGreaterThanOrEqual(0.99);
-    expect(ours.recall).toBeGreaterThanOrEqual(0.9);
-  });
-
-  it(`keeps auto recall ≥ ${MIN_RECALL_PER_KIND} for every kind of name difference`, () => {
-    expect(weakKinds).toEqual([]);
-  });
-
-  it('beats exact-name matching by far', () => {
-    expect(ours.recall).toBeGreaterThan(baseline.recall + 0.4);
-    expect(ours.f1).toBeGreaterThan(baseline.f1 + 0.3);
-  });
-
-  it('offers almost every remaining true pair as a suggestion', () => {
-    expect(ours.recallWithSuggestions).toBeGreaterThanOrEqual(0.97);
-    expect(ours.suggestedPrecision).toBeGreaterThanOrEqual(0.6);
-  });
-
-  // Names alone cannot separate every look-alike here ("Huel" and "Huels" read as a plural), so the bound is the
-  // precision bar's, not zero.
-  it('auto-links at most 1% of look-alike parties', () => {
-    expect(linkedLookAlikes.length).toBeLessThanOrEqual(set.hardNegatives.length * 0.01);
+  it(`auto-links at most ${lookAlikeShare * 100}% of look-alike parties`, () => {
+    expect(linkedLookAlikes.length, linkedLookAlikes.slice(0, 5).join('; ')).toBeLessThanOrEqual(Math.floor(set.hardNegatives.length * lookAlikeShare));
   });
 });
