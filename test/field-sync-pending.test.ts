@@ -4,6 +4,7 @@ import { FIELD_SYNC_JOB } from '../bff/jobs/field-sync.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
+import { linkedSupplier } from './support/linked-supplier.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { runReactions, syncOnce } from './support/sync.ts';
 
@@ -14,22 +15,7 @@ import { runReactions, syncOnce } from './support/sync.ts';
 const sandbox = await startSandbox();
 const t = testApp(sandboxDeps(sandbox.url));
 
-async function linkedSupplier() {
-  const tenant = await t.createTenant();
-  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
-  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
-  const id = result.connection!.id;
-  await syncOnce(t, id);
-  const [vendor] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
-    select external_id, data from records where connection_id = ${id} and type = 'Vendor' and coalesce(active, true) order by external_id::int limit 1`;
-  const host = { id: 'sup-0', name: String(vendor!.data.DisplayName), city: vendor!.data.BillAddr?.City ?? 'Leeds' };
-  const put = (changes: Record<string, unknown> = {}) =>
-    t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ ...host, ...changes }] } });
-  expect((await put()).status).toBe(200);
-  const linked = await t.request(`/v1/connections/${id}/links`, { method: 'POST', token: tenant.secretKey, json: { kind: 'suppliers', links: [{ host_id: 'sup-0', provider_id: vendor!.external_id, method: 'manual' }] } });
-  expect(linked.status).toBe(201);
-  return { tenant, id, realm, vendorId: vendor!.external_id, put };
-}
+const linked = () => linkedSupplier(t, sandbox, 'sup-0');
 
 /** The vendor's city as QuickBooks holds it now, read straight from the sandbox. */
 async function cityInQuickBooks(realm: string, connectionId: string, vendorId: string): Promise<string | undefined> {
@@ -68,7 +54,7 @@ async function putWhileDown(put: (changes: Record<string, unknown>) => Response 
 
 describe('host edits QuickBooks could not take are written later, without another edit', () => {
   test('an edit made while QuickBooks was down is written by the job the PUT queued, once QuickBooks is back', async () => {
-    const { id, realm, vendorId, put } = await linkedSupplier();
+    const { id, realm, vendorId, put } = await linked();
     const before = await cityInQuickBooks(realm, id, vendorId);
     const answer = await putWhileDown(put, 'PendingCity');
     expect(answer.pushed).toBe(0);
@@ -88,7 +74,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
   }, 60_000);
 
   test('QuickBooks down through every retry of that job: the next sync (manual, webhook, schedule) sweeps the pending edit', async () => {
-    const { id, realm, vendorId, put } = await linkedSupplier();
+    const { id, realm, vendorId, put } = await linked();
     await putWhileDown(put, 'StillPending');
     // As if the job had spent all its attempts while QuickBooks stayed down.
     await t.deps.sql`update jobs set status = 'failed', attempts = max_attempts, finished_at = now(), last_error = 'QuickBooks 503' where kind = ${FIELD_SYNC_JOB} and dedupe_key = ${id} and status = 'queued'`;
@@ -100,7 +86,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
   }, 60_000);
 
   test('a connection that needed reconnecting: the edit waits, and the first job after the reconnect writes it', async () => {
-    const { tenant, id, realm, vendorId, put } = await linkedSupplier();
+    const { tenant, id, realm, vendorId, put } = await linked();
     const before = await cityInQuickBooks(realm, id, vendorId);
     await t.deps.sql`update connections set status = 'needs_reconnect' where id = ${id}`;
     const answer = await put({ city: 'AfterReconnect' });
@@ -117,7 +103,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
   }, 60_000);
 
   test('a host value that lost a conflict is not pending: later sweeps and QuickBooks edits never write it back', async () => {
-    const { tenant, id, realm, vendorId, put } = await linkedSupplier();
+    const { tenant, id, realm, vendorId, put } = await linked();
     await t.request('/v1/organizations/org-1/settings', { method: 'PUT', token: tenant.secretKey, json: { field_conflict_policy: 'quickbooks_wins' } });
     await editInQuickBooks(realm, id, vendorId, (vendor) => ({ BillAddr: { ...vendor.BillAddr, City: 'Whitby' } }));
     const answer = await put({ city: 'Scarborough' });
@@ -133,7 +119,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
   }, 60_000);
 
   test('a PUT whose body is not UTF-8 is refused and stores nothing', async () => {
-    const { tenant } = await linkedSupplier();
+    const { tenant } = await linked();
     const encode = (text: string) => new TextEncoder().encode(text);
     const body = new Uint8Array([...encode('{"records":[{"id":"sup-0","name":"a'), 0xff, 0xfe, ...encode('"}]}')]);
     const answer = await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', body, headers: { authorization: `Bearer ${tenant.secretKey}`, 'content-type': 'application/json' } });
@@ -146,7 +132,7 @@ describe('host edits QuickBooks could not take are written later, without anothe
 
 describe('concurrent PUTs of one supplier', () => {
   test('each answer says what happened to its own value: the one written is the one reported pushed', async () => {
-    const { tenant, id, realm, vendorId, put } = await linkedSupplier();
+    const { tenant, id, realm, vendorId, put } = await linked();
     const cities = ['Conc1', 'Conc2', 'Conc3', 'Conc4', 'Conc5', 'Conc6'];
     const answers = await Promise.all(cities.map(async (city) => {
       const answer = await put({ city });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { testApp } from './support/app.ts';
-import { connectThroughPopup } from './support/connect-flow.ts';
+import { linkedSupplier } from './support/linked-supplier.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { syncOnce } from './support/sync.ts';
 
@@ -13,21 +13,7 @@ const sandbox = await startSandbox();
 const t = testApp(sandboxDeps(sandbox.url));
 
 /** A connected, imported company with one linked supplier (host-1). */
-async function linked() {
-  const tenant = await t.createTenant();
-  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', country: 'GB', plan: 'Plus' });
-  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
-  const id = result.connection!.id;
-  await syncOnce(t, id);
-  const [vendor] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
-    select external_id, data from records where connection_id = ${id} and type = 'Vendor' and coalesce(active, true) order by external_id::int limit 1`;
-  const host = { id: 'host-1', name: String(vendor!.data.DisplayName), city: vendor!.data.BillAddr?.City ?? 'Leeds' };
-  const put = (changes: Record<string, unknown> = {}) =>
-    t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ ...host, ...changes }] } });
-  await put();
-  await t.request(`/v1/connections/${id}/links`, { method: 'POST', token: tenant.secretKey, json: { kind: 'suppliers', links: [{ host_id: 'host-1', provider_id: vendor!.external_id, method: 'manual' }] } });
-  return { tenant, id, realm, put };
-}
+const linked = () => linkedSupplier(t, sandbox, 'host-1');
 
 /**
  * The app loses access to the company while its token still works (QuickBooks answers 403,
