@@ -6,7 +6,7 @@ import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
-import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
@@ -415,13 +415,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   get #canSync(): boolean {
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.sync_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'sync');
   }
 
   get #canAdmin(): boolean {
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'manage');
   }
 
   // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
@@ -736,11 +734,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   get #syncNote(): string {
-    return onlyRolesCan(this.#settings?.sync_roles ?? ['admin'], 'start a sync', this.#locale);
+    return capabilityNote(this.#settings ?? { connect_roles: ['admin'], sync_roles: ['admin'] }, 'sync', 'start a sync', this.#locale);
   }
 
   get #connectNote(): string {
-    return onlyRolesCan(this.#settings?.connect_roles ?? ['admin'], 'reconnect a company', this.#locale);
+    return capabilityNote(this.#settings ?? { connect_roles: ['admin'], sync_roles: ['admin'] }, 'manage', 'reconnect a company', this.#locale);
   }
 
   #visibilityWords(mode: 'organization' | 'restricted', userIds: readonly string[]): string {

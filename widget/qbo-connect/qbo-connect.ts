@@ -3,7 +3,7 @@ import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles } from '../base/controls.styles.ts';
-import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
@@ -470,6 +470,7 @@ export class QboConnect extends LedgerlinkElement {
   // ── Managing a connection ────────────────────────────────────────────────────────────────────────────
 
   async #check(before: Connection): Promise<void> {
+    if (!this.#canCheck) return;
     if (this._busy) return;
     this._busy = 'check';
     try {
@@ -559,8 +560,12 @@ export class QboConnect extends LedgerlinkElement {
   }
 
   get #canConnect(): boolean {
-    const role = this.#connections.state.session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'manage');
+  }
+
+  /** Checking reaches QuickBooks on demand: connect or sync roles only (the BFF refuses viewers with 403). */
+  get #canCheck(): boolean {
+    return roleCan(this.#connections.state, 'check');
   }
 
   /** A focus target inside one company of the list (`disconnect:con_…`); the bare target on a one-company card. */
@@ -571,7 +576,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Where focus goes for a connection's card or list item: its one action, or its title. */
   #focusFor(connection: Connection): string {
     if (connection.status === 'needs_reconnect') return this.#scoped('reconnect', connection.id);
-    if (connection.status === 'error') return this.#scoped('check', connection.id);
+    if (connection.status === 'error' && this.#canCheck) return this.#scoped('check', connection.id);
     return this._connection ? 'title' : this.#scoped('disconnect', connection.id);
   }
 
@@ -862,7 +867,7 @@ export class QboConnect extends LedgerlinkElement {
           onClick: () => this.#connect(connection.id),
         })
       : nothing}
-    ${status === 'error' || (status === 'connected' && !compact)
+    ${(status === 'error' || (status === 'connected' && !compact)) && this.#canCheck
       ? this.#button({
           label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
           part: 'check-button',
@@ -1005,7 +1010,7 @@ export class QboConnect extends LedgerlinkElement {
 
   #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
     if (this.#canConnect || !this.#settings) return nothing;
-    return permissionNote('permission-note', onlyRolesCan(this.#settings.connect_roles, `${verb} QuickBooks`, this.#locale));
+    return permissionNote('permission-note', capabilityNote(this.#settings, 'manage', `${verb} QuickBooks`, this.#locale));
   }
 }
 

@@ -56,7 +56,10 @@ export const supplierMatcherStyles = css`
   }
 
   /* ── Notes ─────────────────────────────────────────────────────────────── */
-  .permission-note,
+  /* The permission note's look is the shared one (permission-note.ts); only its place here is ours. */
+  .permission-note {
+    margin-bottom: calc(var(--_space) * 3);
+  }
   .info-note,
   .notice {
     display: flex;
@@ -68,9 +71,6 @@ export const supplierMatcherStyles = css`
     background: var(--_surface-raised);
     color: var(--_text-muted);
     font-size: 0.93em;
-  }
-  .permission-note .icon {
-    flex: none;
   }
   .info-note {
     border: 1px solid color-mix(in srgb, var(--_warning) 35%, var(--_border));

@@ -218,6 +218,13 @@ describe('<supplier-matcher>', () => {
       await ready(el);
       const note = $(el, '#permission-note')!;
       expect(note.textContent).to.contain('Only admins can change how suppliers are matched');
+      // The one pattern every component uses (widget/base/permission-note.ts): the id on the sentence alone, a lock
+      // beside it, the same part name and look.
+      expect(note.tagName).to.equal('SPAN');
+      const box = note.closest('[part="permission-note"]')!;
+      expect(box.classList.contains('permission-note')).to.equal(true);
+      expect(box.querySelector('svg.permission-icon')).to.not.equal(null);
+      expect(getComputedStyle(box).display).to.equal('flex');
       const buttons = [...$$(el, '[part="confirm-button"]'), ...$$(el, '[part="reject-button"]'), $(el, '[part="accept-all-button"]')!];
       expect(buttons.length).to.equal(7);
       for (const button of buttons) {

@@ -6,7 +6,7 @@ import { LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { themeStyles } from '../base/theme.ts';
-import { onlyRolesCan } from '../client-sync-status/permission-text.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { CreateLinksBody, HostRecord, Link, MatchingState, PartyKind, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
@@ -192,7 +192,7 @@ const sectionLabels: Record<SectionKey, string> = {
  * @cssproperty --ll-matcher-background - The element's background. Default transparent in the light theme, the surface colour in the dark one.
  */
 export class SupplierMatcher extends LedgerlinkElement {
-  static override styles = [themeStyles, buttonStyles, controlStyles, supplierMatcherStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, permissionNoteStyles, supplierMatcherStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
@@ -415,16 +415,14 @@ export class SupplierMatcher extends LedgerlinkElement {
   // ── Permissions ──────────────────────────────────────────────────────────────────────────────────────
 
   get #canChange(): boolean {
-    if (this._forbidden) return false;
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return !this._forbidden && roleCan({ session: this.#session, settings: this.#settings }, 'manage');
   }
 
   /** Why this user cannot change links, or undefined when they can. */
   get #permissionNote(): string | undefined {
     if (this._forbidden) return this._forbidden;
     if (this.#canChange || !this.#settings) return undefined;
-    return onlyRolesCan(this.#settings.connect_roles, `change how ${this.#words.hosts} are matched`, this.#locale);
+    return capabilityNote(this.#settings, 'manage', `change how ${this.#words.hosts} are matched`, this.#locale);
   }
 
   /** Why "Create in QuickBooks" does nothing right now, with the id of the text that says so. */
@@ -900,7 +898,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const note = this.#permissionNote;
     return html`
       ${renderCompanyLine(this._connections, this.connectionId, (next) => this.#selectConnection(next))}
-      ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
+      ${note ? permissionNote('permission-note', note) : nothing}
       <div
         class="tabs"
         role="tablist"
@@ -1175,7 +1173,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
 }
 
-const lockIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
 
 const createUnavailableText = "Creating records in QuickBooks isn't available yet.";
 
