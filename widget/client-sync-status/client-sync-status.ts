@@ -7,6 +7,7 @@ import { ConnectionsController, type ConnectionsState } from '../base/connection
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
@@ -171,7 +172,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _pending: { state: true },
     _runs: { state: true },
     _notice: { state: true },
-    _announcement: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
     _noticeRetry: { state: true },
@@ -197,7 +197,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _pending: ReadonlyMap<string, { runId: string; at: number }>;
   declare private _runs: ReadonlyMap<string, RunsState>;
   declare private _notice: string | undefined;
-  declare private _announcement: string;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
   /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
@@ -208,6 +207,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _busy: string | undefined;
 
   /** The page's shared connection state: every element of the bundle sees the same connections at once. */
+  #announcer = new Announcer(this);
   #connections = new ConnectionsController(
     this,
     () => this.connectionStore(),
@@ -249,7 +249,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._selected = new Set();
     this._pending = new Map();
     this._runs = new Map();
-    this._announcement = '';
     this._refreshFailed = false;
   }
 
@@ -344,7 +343,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       code === 'not_found'
         ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'
         : message;
-    this.#announce(this._loadError);
+    this.#announcer.say(this._loadError);
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message: this._loadError });
   }
 
@@ -384,7 +383,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     for (const finished of changes.completed) this.emit<SyncCompletedEventDetail>('ledgerlink-sync-completed', finished);
     for (const finished of changes.failed) this.emit<SyncFailedEventDetail>('ledgerlink-sync-failed', finished);
     for (const connection of changes.needsReconnect) this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
-    if (changes.announcements.length > 0) this.#announce(changes.announcements.join(' '));
+    if (changes.announcements.length > 0) this.#announcer.say(changes.announcements.join(' '));
   }
 
   /** A row's state as a notice about it remembers it: the connection's status and the row's status kind. */
@@ -478,7 +477,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const started = await this.client.startSync(id, { full });
       this.#watched.set(id, started.run_id);
       if (this._pending.has(id)) this._pending = new Map(this._pending).set(id, { runId: started.run_id, at: Date.now() });
-      this.#announce(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
+      this.#announcer.say(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
       this.emit<SyncStartedEventDetail>('ledgerlink-sync-started', { connection_id: id, run_id: started.run_id, coalesced: started.coalesced });
       this.refresh();
     } catch (error) {
@@ -508,12 +507,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
     }
     this.#clearNotice();
     this._reconnecting = id;
-    this.#announce(`Finish reconnecting ${name} in the QuickBooks window.`);
+    this.#announcer.say(`Finish reconnecting ${name} in the QuickBooks window.`);
     void flow.result.then((result) => {
       this._reconnecting = undefined;
       switch (result.outcome) {
         case 'connected':
-          this.#announce(endSentence(`Reconnected ${name}`));
+          this.#announcer.say(endSentence(`Reconnected ${name}`));
           if (result.connection) this.#connections.store?.putConnection(result.connection);
           this.refresh();
           break;
@@ -525,7 +524,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           this.#focusAfterUpdate = '[part="notice-retry-button"]';
           break;
         default:
-          this.#announce(`Reconnecting ${name} was cancelled. Nothing changed.`);
+          this.#announcer.say(`Reconnecting ${name} was cancelled. Nothing changed.`);
       }
     });
   }
@@ -540,7 +539,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const connection = await this.client.disconnectConnection(id);
       this._confirm = undefined;
       this.#connections.store?.putConnection(connection);
-      this.#announce(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
+      this.#announcer.say(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
       this.#focusAfterUpdate = `[data-primary-for="${cssEscape(id)}"]`;
       this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged: false });
       this.refresh();
@@ -594,10 +593,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
         const sync = await this.client.setConnectionVisibility(id, { mode: draft.mode, user_ids });
         this.#connections.store?.putSync(sync);
         const name = companyLabel(this.#byId.get(id)?.connection ?? ({ provider: 'qbo' } as SyncStatusRow['connection']));
-        this.#announce(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+        this.#announcer.say(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
       } else {
         const { updated } = await this.client.setConnectionsVisibility({ mode: draft.mode, user_ids, connection_ids: draft.target.bulk });
-        this.#announce(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+        this.#announcer.say(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
         this._selected = new Set();
         this.refresh();
       }
@@ -620,7 +619,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._noticeRetry = retryReconnectOf;
     const id = about?.connection.id ?? retryReconnectOf;
     this.#noticeCause = id ? { id, status: undefined } : undefined;
-    this.#announce(text);
+    this.#announcer.say(text);
   }
 
   #clearNotice(): void {
@@ -629,10 +628,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this.#noticeCause = undefined;
   }
 
-  #announce(text: string): void {
-    // The same sentence twice in a row must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   // ── Keyboard and windowing ───────────────────────────────────────────────────────────────────────────
 
@@ -753,7 +748,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {
@@ -1224,7 +1219,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <div><dt>Next scheduled sync</dt><dd>${sync.next_scheduled_at ? formatDateTime(sync.next_scheduled_at, locale) : '—'}</dd></div>
             <div><dt>Provider</dt><dd>${providerName(connection.provider)}</dd></div>
             ${lastRun
-              ? html`<div>
+              ? html`<div class="wide">
                   <dt>Last run</dt>
                   <dd>${runSummary(lastRun, locale)}</dd>
                 </div>`

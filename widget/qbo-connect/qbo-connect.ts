@@ -4,6 +4,7 @@ import { ConnectionsController, type ConnectionsState } from '../base/connection
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles } from '../base/controls.styles.ts';
 import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
@@ -148,7 +149,6 @@ export class QboConnect extends LedgerlinkElement {
     _confirming: { state: true },
     _purge: { state: true },
     _busy: { state: true },
-    _announcement: { state: true },
   };
 
   /** The connection to manage. Without it the element adds a new one. */
@@ -165,9 +165,9 @@ export class QboConnect extends LedgerlinkElement {
   declare private _confirming: string | undefined;
   declare private _purge: boolean;
   declare private _busy: 'check' | 'disconnect' | undefined;
-  declare private _announcement: string;
 
   /** The page's shared connection state (with `<client-sync-status>` and the others). */
+  #announcer = new Announcer(this);
   #connections = new ConnectionsController(
     this,
     () => this.connectionStore(),
@@ -191,7 +191,6 @@ export class QboConnect extends LedgerlinkElement {
     this.allowPurge = false;
     this._view = { kind: 'rest' };
     this._purge = false;
-    this._announcement = '';
   }
 
   /** The one connection the card shows, as the page's store has it; undefined on the Connect card and the list. */
@@ -278,7 +277,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Every answer and every action anywhere on the page lands here. */
   #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
     if (next.phase === 'error' && previous.phase !== 'error' && next.error) {
-      this.#announce(next.error.message);
+      this.#announcer.say(next.error.message);
       this.emit<ErrorEventDetail>('ledgerlink-error', next.error);
     }
     if (next.phase === 'ready' && previous.phase !== 'ready') {
@@ -338,7 +337,7 @@ export class QboConnect extends LedgerlinkElement {
     this.#stopWatchingPopup();
     this.#flow = flow;
     this._view = { kind: 'connecting' };
-    this.#announce('Finish connecting in the QuickBooks window.');
+    this.#announcer.say('Finish connecting in the QuickBooks window.');
     this.#focusAfterUpdate = 'title';
   }
 
@@ -360,7 +359,7 @@ export class QboConnect extends LedgerlinkElement {
 
   async #startRedirect(connectionId: string | undefined): Promise<void> {
     this._view = { kind: 'redirecting' };
-    this.#announce('Opening QuickBooks…');
+    this.#announcer.say('Opening QuickBooks…');
     try {
       const { url } = await this.client.quickbooksStartUrl({
         mode: 'redirect',
@@ -396,7 +395,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Closing the window is how people say "not now": back to where they were, no error. */
   #popupClosedWithoutResult(): void {
     this.#restoreViewBeforeFlow();
-    this.#announce('The QuickBooks window was closed. Nothing was connected.');
+    this.#announcer.say('The QuickBooks window was closed. Nothing was connected.');
   }
 
   #cancelPopup(): void {
@@ -404,7 +403,7 @@ export class QboConnect extends LedgerlinkElement {
     this.#flow = undefined;
     flow?.cancel();
     this.#restoreViewBeforeFlow();
-    this.#announce('Connecting to QuickBooks was cancelled.');
+    this.#announcer.say('Connecting to QuickBooks was cancelled.');
   }
 
   #restoreViewBeforeFlow(): void {
@@ -435,7 +434,7 @@ export class QboConnect extends LedgerlinkElement {
         this.#show(connection);
         // The first import is queued now: the other elements on the page should show it without waiting a poll.
         this.#connections.store?.refresh();
-        this.#announce(endSentence(`Connected to ${connection.company_name ?? 'QuickBooks'}`));
+        this.#announcer.say(endSentence(`Connected to ${connection.company_name ?? 'QuickBooks'}`));
         this.#focusAfterUpdate = this._connection ? this.#primaryFocus() : 'list';
         this.emit<ConnectedEventDetail>('ledgerlink-connected', { connection });
         return;
@@ -451,13 +450,13 @@ export class QboConnect extends LedgerlinkElement {
         }
         const message = result.message || 'This QuickBooks company cannot be connected.';
         this._view = { kind: 'refused', message, code: result.code };
-        this.#announce(message);
+        this.#announcer.say(message);
         this.#focusAfterUpdate = 'retry';
         return;
       }
       case 'cancelled':
         this.#restoreViewBeforeFlow();
-        this.#announce('Connecting to QuickBooks was cancelled. Nothing was connected.');
+        this.#announcer.say('Connecting to QuickBooks was cancelled. Nothing was connected.');
         return;
       case 'error': {
         const message = result.message || 'QuickBooks could not complete the connection. Try again in a moment.';
@@ -476,8 +475,8 @@ export class QboConnect extends LedgerlinkElement {
     try {
       const connection = await this.client.checkConnection(before.id);
       this.#connections.store?.putConnection(connection);
-      if (connection.status === 'connected') this.#announce('The connection to QuickBooks works.');
-      else this.#announce(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
+      if (connection.status === 'connected') this.#announcer.say('The connection to QuickBooks works.');
+      else this.#announcer.say(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
       this.#focusAfterUpdate = this.#focusFor(connection);
       if (connection.status === 'needs_reconnect' && before.status !== 'needs_reconnect') {
         this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
@@ -522,7 +521,7 @@ export class QboConnect extends LedgerlinkElement {
       }
       this._confirming = undefined;
       const name = before.company_name ?? 'QuickBooks';
-      this.#announce(purged ? endSentence(`Disconnected ${name} and deleted its data`) : `${endSentence(`Disconnected ${name}`)} Data already imported is kept.`);
+      this.#announcer.say(purged ? endSentence(`Disconnected ${name} and deleted its data`) : `${endSentence(`Disconnected ${name}`)} Data already imported is kept.`);
       this.#focusAfterUpdate = purged ? (this.#companies.length === 0 ? 'connect' : 'list') : this._connection ? 'title' : this.#scoped('connect', before.id);
       this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged });
       this.#connections.store?.refresh();
@@ -545,15 +544,11 @@ export class QboConnect extends LedgerlinkElement {
     const code = error instanceof LedgerlinkApiError ? error.code : 'internal';
     const message = error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
     this._view = { kind: 'error', code, message, retry };
-    this.#announce(message);
+    this.#announcer.say(message);
     if (moveFocus) this.#focusAfterUpdate = 'retry';
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
   }
 
-  #announce(text: string): void {
-    // Live regions announce changes; the same sentence twice in a row (two cancelled attempts) must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   get #settings() {
     return this.#connections.state.settings;
@@ -602,7 +597,7 @@ export class QboConnect extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
@@ -213,7 +214,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     _imports: { state: true },
     _forbidden: { state: true },
     _notice: { state: true },
-    _announcement: { state: true },
     _connections: { state: true },
     _selected: { state: true },
   };
@@ -243,7 +243,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** The server's 403 explanation once an action was refused; every action is disabled with it from then on. */
   declare private _forbidden: string | undefined;
   declare private _notice: string | undefined;
-  declare private _announcement: string;
   /** The connected QuickBooks companies this user may see, for the company line; undefined until known. */
   declare private _connections: Connection[] | undefined;
   /** QuickBooks records ticked for "Import selected". */
@@ -254,6 +253,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   #loadSeq = 0;
   #rows: MatcherRow[] = [];
   #filtered: MatcherRow[] = [];
+  #announcer = new Announcer(this);
   #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body [role="row"]', header: '.header-row', rowHeight: DEFAULT_ROW_HEIGHT, headerHeight: HEADER_HEIGHT });
   #typeAhead = new TypeAhead();
   /** Selectors tried in order after the next render; the first that exists gets focus. */
@@ -308,7 +308,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._creates = new Map();
     this._createUnavailable = false;
     this._imports = new Map();
-    this._announcement = '';
     this._selected = new Set();
   }
 
@@ -408,7 +407,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._phase = 'error';
     this._loadError =
       code === 'not_found' ? 'This QuickBooks company is not available to you. It may have been disconnected or removed.' : message;
-    this.#announce(`${capitalize(this.#words.host)} matches could not be loaded. ${this._loadError}`);
+    this.#announcer.say(`${capitalize(this.#words.host)} matches could not be loaded. ${this._loadError}`);
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
   }
 
@@ -459,7 +458,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     else this.#refocus(focusIndex);
     this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
     const text = announce(links);
-    this.#announce(text);
+    this.#announcer.say(text);
     this.#undo.offer(text, () => this.#undoLinks(links, move));
     return true;
   }
@@ -488,7 +487,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       return;
     }
     if (this._state) this._state = move.revert(this._state);
-    this.#announce(links.length === 1 ? 'Undone. The pair is no longer linked.' : `Undone. ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)} no longer linked.`);
+    this.#announcer.say(links.length === 1 ? 'Undone. The pair is no longer linked.' : `Undone. ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)} no longer linked.`);
   }
 
   #acceptAll(): void {
@@ -524,10 +523,10 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._state = move.state;
     this.#refocus(focusIndex);
     const text = `${sentence(`${suggestion.host.name} is not matched to ${providerName(suggestion.provider.name)}`)} Both are in Unmatched.`;
-    this.#announce(text);
+    this.#announcer.say(text);
     this.#undo.offer(text, async () => {
       if (this._state) this._state = move.revert(this._state);
-      this.#announce('Undone. The suggestion is back.');
+      this.#announcer.say('Undone. The suggestion is back.');
     });
   }
 
@@ -563,7 +562,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#refocus(focusIndex);
     this.emit<LinkRemovedEventDetail>('ledgerlink-link-removed', { connection_id: id, kind, host_id: link.host_id, provider_id: link.provider_id });
     const text = sentence(`Unlinked ${link.host?.name ?? link.host_id} from ${link.provider ? providerName(link.provider.name) : 'its QuickBooks record'}`);
-    this.#announce(text);
+    this.#announcer.say(text);
     // created and imported links are not something a person can ask for; relinking by hand is what Undo does.
     const method: LinkRequest['method'] = link.method === 'auto' || link.method === 'confirmed' ? link.method : 'manual';
     this.#undo.offer(text, async () => {
@@ -580,7 +579,7 @@ export class SupplierMatcher extends LedgerlinkElement {
         this._state = { ...restored, linked: restored.linked.map((entry) => ({ ...entry, ...fresh.get(entry.host_id) })) };
       }
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
-      this.#announce(`Undone. ${sentence(`${link.host?.name ?? 'The record'} is linked again`)}`);
+      this.#announcer.say(`Undone. ${sentence(`${link.host?.name ?? 'The record'} is linked again`)}`);
     });
   }
 
@@ -595,7 +594,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       this._imports = new Map(this._imports).set(provider.id, 'sent');
       this.#unselect([provider.id]);
       this.emit<RecordImportedEventDetail>('ledgerlink-record-imported', { connection_id: id, kind, provider_id: provider.id, event_id });
-      if (announce) this.#announce(`${sentence(`Sent ${providerName(provider.name)} to your ${this.#words.hosts}`)} It shows as linked once your list is updated.`);
+      if (announce) this.#announcer.say(`${sentence(`Sent ${providerName(provider.name)} to your ${this.#words.hosts}`)} It shows as linked once your list is updated.`);
       return true;
     } catch (error) {
       const imports = new Map(this._imports);
@@ -620,7 +619,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, selected.length) }, worker));
     this._bulkBusy = false;
     const words = this.#words;
-    if (sent > 0) this.#announce(`Sent ${countOf(sent, `QuickBooks ${words.provider}`, `QuickBooks ${words.providers}`, this.#locale)} to your ${words.hosts}. They show as linked once your list is updated.`);
+    if (sent > 0) this.#announcer.say(`Sent ${countOf(sent, `QuickBooks ${words.provider}`, `QuickBooks ${words.providers}`, this.#locale)} to your ${words.hosts}. They show as linked once your list is updated.`);
   }
 
   #toggleSelected(ids: readonly string[], on: boolean): void {
@@ -654,7 +653,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       // The row moves to Linked here and now; the quiet reload only catches what else the server changed.
       if (this._state) this._state = linkPairs(this._state, [created.link], this.#known).state;
       this.#focusAfterUpdate = ['.panel [role="row"][tabindex="0"]', `#tab-${this._tab}`];
-      this.#announce(`Created ${host.name} in QuickBooks and linked it.`);
+      this.#announcer.say(`Created ${host.name} in QuickBooks and linked it.`);
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links: [created.link] });
       if (this.hasSession) void this.#load(true);
     } catch (error) {
@@ -665,13 +664,13 @@ export class SupplierMatcher extends LedgerlinkElement {
         const existing = typeof details.provider_name === 'string' ? details.provider_name : 'a record with this name';
         this.#setCreate(host.id, { status: 'duplicate', providerId: details.provider_id, providerName: existing });
         this.#known.set(details.provider_id, this.#providerById(details.provider_id) ?? namedProvider(details.provider_id, existing));
-        this.#announce(`${sentence(`QuickBooks already has a ${this.#words.provider} named ${existing}`)} You can link to it instead.`);
+        this.#announcer.say(`${sentence(`QuickBooks already has a ${this.#words.provider} named ${existing}`)} You can link to it instead.`);
         this.#focusAfterUpdate = `[data-key="${cssEscape(host.id)}"] [part="link-instead-button"]`;
         return;
       }
       if (error instanceof LedgerlinkApiError && (error.status === 404 || error.status === 501)) {
         this._createUnavailable = true;
-        this.#announce(createUnavailableText);
+        this.#announcer.say(createUnavailableText);
         this.emit<ErrorEventDetail>('ledgerlink-error', { code: error.code, message: createUnavailableText });
         return;
       }
@@ -703,10 +702,10 @@ export class SupplierMatcher extends LedgerlinkElement {
     const detail = describeError(error);
     if (error instanceof LedgerlinkApiError && error.status === 403) {
       this._forbidden = detail.message;
-      this.#announce(detail.message);
+      this.#announcer.say(detail.message);
     } else {
       this._notice = `${sentence(prefix)} ${detail.message}`;
-      this.#announce(this._notice);
+      this.#announcer.say(this._notice);
     }
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
@@ -730,10 +729,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   // ── Announcements ────────────────────────────────────────────────────────────────────────────────
 
-  #announce(text: string): void {
-    // The same sentence twice in a row must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   // ── Keyboard ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -874,7 +869,7 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {
