@@ -78,7 +78,7 @@ export function renderCells(row: MatcherRow, tab: number, busy: boolean, host: R
           />`;
       return html`${partyCell(host, provider, select)}
         <div role="gridcell" class="cell contact">
-          <span class="meta" part="meta">${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
+          <span class="meta" part="meta" title=${[provider.email, provider.phone].filter(Boolean).join(' · ') || nothing}>${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
         </div>
         <div role="gridcell" class="cell status">${state === 'sent' ? html`<span class="status-ok"><span aria-hidden="true">✓</span> Sent to your ${host.words.hosts}</span>` : nothing}</div>
         <div role="gridcell" class="cell actions">
@@ -201,7 +201,7 @@ function partyCell(host: RowHost, record: HostRecord | ProviderParty, lead: Temp
     <span class="party-text">
       <span class="name" part="name" title=${name}>${name}</span>
       ${place || showId || inactive
-        ? html`<span class="meta" part="meta">${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
+        ? html`<span class="meta" part="meta" title=${[inactive ? 'Inactive in QuickBooks' : '', place, showId ? `QuickBooks ID ${record.id}` : ''].filter(Boolean).join(' · ')}>${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
             ? html`<span part="provider-id">QuickBooks ID ${record.id}</span>`
             : nothing}</span>`
         : nothing}

@@ -767,7 +767,7 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
 
   it('the QuickBooks-only list: active records first, inactive ones labelled in full, several imported at once', async () => {
     const state = data.sampleState();
-    state.unmatched_provider = [data.provider({ id: '82', name: 'Old Mill Lumber (deleted)', active: false }), ...state.unmatched_provider.filter((provider) => provider.active)];
+    state.unmatched_provider = [data.provider({ id: '82', name: 'Old Mill Lumber (deleted)', active: false, city: 'Portland', email: 'ap@oldmill.example', phone: '503 555 0100' }), ...state.unmatched_provider.filter((provider) => provider.active)];
     const { el, bff } = await setup({ state });
     const imported = listen<RecordImportedEventDetail>(el, 'ledgerlink-record-imported');
     await ready(el);
@@ -776,6 +776,15 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
     await el.updateComplete;
     expect(names(el)).to.deep.equal(['Northwind Label Co.', 'Cascade Courier', 'Old Mill Lumber']);
     expect(rowOf(el, 'Old Mill Lumber').querySelector('.tag')?.textContent).to.equal('Inactive in QuickBooks');
+    // Meta lines end in an ellipsis when the column is narrow; each line's whole text stays reachable as a tooltip.
+    const metas = [...rowOf(el, 'Old Mill Lumber').querySelectorAll<HTMLElement>('[part="meta"]')];
+    expect(metas.length).to.be.at.least(2);
+    for (const meta of metas) {
+      const words = meta.textContent!.replace('Inactive in QuickBooks', '').split('·').map((part) => part.trim()).filter(Boolean);
+      expect(words.length).to.be.at.least(1);
+      for (const word of words) expect(meta.title).to.contain(word);
+    }
+    expect(metas[0]!.title).to.contain('Inactive in QuickBooks');
     for (const name of ['Northwind Label Co.', 'Cascade Courier']) rowOf(el, name).querySelector<HTMLInputElement>('[part="select"]')!.click();
     await el.updateComplete;
     const importSelected = $(el, '[part="import-selected-button"]')!;
