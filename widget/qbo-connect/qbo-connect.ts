@@ -16,7 +16,7 @@ import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth
 import { statusLabels, statusReason } from './connection-status.ts';
 import { resolveRedirectResult, returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
 import { qboConnectStyles } from './qbo-connect.styles.ts';
-import { quickbooksMark } from './quickbooks-mark.ts';
+import { cardButton, cardFrame, connectButton, type ButtonOptions, type CardParts } from './card-parts.ts';
 
 /** `ledgerlink-connected`: a company was connected or reconnected. */
 export interface ConnectedEventDetail {
@@ -924,83 +924,17 @@ export class QboConnect extends LedgerlinkElement {
     </div>`;
   }
 
-  #frame(parts: {
-    kind: string;
-    mark: boolean;
-    markLabel?: string;
-    title: TemplateResult;
-    badge?: TemplateResult;
-    body?: TemplateResult | typeof nothing;
-    actions?: TemplateResult | typeof nothing;
-    gatedVerb?: 'connect' | 'reconnect' | 'disconnect';
-  }): TemplateResult {
-    const gated = parts.gatedVerb !== undefined && !this.#canConnect;
-    return html`<div class="card ${parts.kind}" part="card">
-      ${parts.mark ? quickbooksMark(parts.markLabel) : html`<span class="alert-icon" aria-hidden="true">!</span>`}
-      <div class="main">
-        <div class="heading">${parts.title} ${parts.badge ?? nothing}</div>
-        ${parts.body ?? nothing}
-        ${parts.actions && parts.actions !== nothing ? html`<div class="actions" part="actions">${parts.actions}</div>` : nothing}
-        ${gated && parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing}
-      </div>
-    </div>`;
+  #frame(parts: Omit<CardParts, 'note'> & { gatedVerb?: 'connect' | 'reconnect' | 'disconnect' }): TemplateResult {
+    return cardFrame({ ...parts, note: parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing });
   }
 
   #connectButton(connectionId: string | undefined): TemplateResult {
-    const gated = !this.#canConnect;
     const artwork = this.querySelector(':scope > [slot="connect-button"]') !== null;
-    return html`<button
-      type="button"
-      class="qb-button ${artwork ? 'artwork' : ''}"
-      part="connect-button"
-      data-focus="connect"
-      aria-label="Connect to QuickBooks"
-      aria-disabled=${gated ? 'true' : nothing}
-      aria-describedby=${gated ? 'permission-note' : nothing}
-      @click=${() => this.#connect(connectionId)}
-    >
-      <slot name="connect-button" @slotchange=${this.#onSlotChange}
-        >${quickbooksMark()}<span class="qb-label">Connect to QuickBooks</span></slot
-      >
-    </button>`;
+    return connectButton(!this.#canConnect, artwork, () => this.#connect(connectionId), this.#onSlotChange);
   }
 
-  #button(options: {
-    label: string;
-    part: string;
-    onClick: () => void;
-    /** Its `data-focus` value: a FocusTarget, or `target:connection-id` inside the list. */
-    focus?: string;
-    /** The accessible name when the label alone is ambiguous (several "Disconnect" buttons in the list). */
-    ariaLabel?: string | undefined;
-    primary?: boolean;
-    danger?: boolean;
-    quiet?: boolean;
-    /** Only roles in settings.connect_roles may use it. */
-    gated?: boolean;
-    busy?: boolean;
-    disabled?: boolean;
-  }): TemplateResult {
-    const gated = options.gated === true && !this.#canConnect;
-    // Disabled by role stays focusable (aria-disabled, not disabled) so keyboard and screen reader users reach the
-    // explanation linked by aria-describedby.
-    const inactive = gated || options.busy === true || options.disabled === true;
-    const kind = options.danger ? 'danger' : options.primary ? 'primary' : options.quiet ? 'quiet' : 'secondary';
-    return html`<button
-      type="button"
-      class="button ${kind}"
-      part=${options.part}
-      data-focus=${options.focus ?? nothing}
-      aria-label=${options.ariaLabel ?? nothing}
-      aria-disabled=${inactive ? 'true' : nothing}
-      aria-busy=${options.busy ? 'true' : nothing}
-      aria-describedby=${gated ? 'permission-note' : nothing}
-      @click=${() => {
-        if (!inactive) options.onClick();
-      }}
-    >
-      ${options.label}
-    </button>`;
+  #button(options: ButtonOptions): TemplateResult {
+    return cardButton(options, options.gated === true && !this.#canConnect);
   }
 
   #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
