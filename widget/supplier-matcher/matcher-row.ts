@@ -73,7 +73,9 @@ export function renderCells(row: MatcherRow, tab: number, busy: boolean, host: R
             tabindex=${tab}
             aria-label="Select ${providerName(provider.name)} to import"
             .checked=${live(host.selected.has(provider.id))}
-            ?disabled=${host.permissionNote !== undefined}
+            aria-disabled=${host.permissionNote !== undefined ? 'true' : nothing}
+            aria-describedby=${host.permissionNote !== undefined ? 'permission-note' : nothing}
+            @click=${refuseClick(host.permissionNote)}
             @change=${(event: Event) => host.toggleSelected([provider.id], (event.target as HTMLInputElement).checked)}
           />`;
       return html`${partyCell(host, provider, select)}
@@ -211,4 +213,12 @@ function partyCell(host: RowHost, record: HostRecord | ProviderParty, lead: Temp
 
 function missingCell(id: string): TemplateResult {
   return html`<div role="gridcell" class="cell party"><span class="name muted">No longer listed</span><span class="meta" part="meta">${id}</span></div>`;
+}
+
+/**
+ * A check box this role may not use stays focusable and points at the permission note (aria-disabled, as every
+ * refused control does), so a click must not tick it.
+ */
+export function refuseClick(note: string | undefined): ((event: Event) => void) | undefined {
+  return note === undefined ? undefined : (event: Event) => event.preventDefault();
 }

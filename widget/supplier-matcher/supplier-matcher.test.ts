@@ -238,6 +238,20 @@ describe('<supplier-matcher>', () => {
       $(el, '[part="picker-button"]')!.click();
       await el.updateComplete;
       expect($(el, '[role="combobox"]')).to.equal(null);
+      // The QuickBooks-only list's check boxes: focusable, pointing at the note, and a click ticks nothing.
+      $(el, '[part="view-toggle"] button:last-child')!.click();
+      await el.updateComplete;
+      const boxes = $$(el, 'input[part="select"]') as HTMLInputElement[];
+      expect(boxes.length).to.be.at.least(2);
+      for (const box of boxes) {
+        expect(box.disabled).to.equal(false);
+        expect(box.getAttribute('aria-disabled')).to.equal('true');
+        expect(box.getAttribute('aria-describedby')).to.equal('permission-note');
+        box.click();
+        expect(box.checked).to.equal(false);
+      }
+      await el.updateComplete;
+      expect($(el, '[part="import-selected-button"]')).to.equal(null);
       await showTab(el, 'Linked');
       expect($(el, '[part="unlink-button"]')?.getAttribute('aria-disabled')).to.equal('true');
       await aTimeout(50);

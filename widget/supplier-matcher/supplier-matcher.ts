@@ -33,7 +33,7 @@ import {
 import { PartyPicker } from './party-picker.ts';
 import { companyName, renderCompanyLine } from './company-line.ts';
 import { CreateConfirm } from './create-confirm.ts';
-import { methodWords, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
+import { methodWords, refuseClick, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
 import { renderSectionEmpty } from './section-empty.ts';
 import { UndoOffer } from './undo-offer.ts';
 import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
@@ -1159,7 +1159,10 @@ export class SupplierMatcher extends LedgerlinkElement {
         part="select"
         .checked=${live(ids.length > 0 && chosen === ids.length)}
         .indeterminate=${chosen > 0 && chosen < ids.length}
-        ?disabled=${this.#permissionNote !== undefined || ids.length === 0}
+        ?disabled=${ids.length === 0}
+        aria-disabled=${this.#permissionNote !== undefined ? 'true' : nothing}
+        aria-describedby=${this.#permissionNote !== undefined ? 'permission-note' : nothing}
+        @click=${refuseClick(this.#permissionNote)}
         @change=${(event: Event) => this.#toggleSelected(ids, (event.target as HTMLInputElement).checked)}
       />
       Select all
