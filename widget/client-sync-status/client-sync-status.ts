@@ -10,15 +10,16 @@ import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '.
 import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
-import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { formatDateTime } from '../format/relative-time.ts';
 import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
 import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
-import { entityProgress, runProgress } from './progress-text.ts';
-import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
+import { entityProgress } from './progress-text.ts';
+import { healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
+import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
 import { visibilityEditor, type VisibilityDraft } from './visibility-editor.ts';
@@ -65,14 +66,6 @@ declare global {
 
 
 
-interface PrimaryAction {
-  label: string;
-  kind: 'sync' | 'retry' | 'reconnect';
-  /** Why the button does nothing right now; undefined when it works. */
-  disabledReason: string | undefined;
-  /** The id of the element that explains it (permission note or the row's status). */
-  describedBy: string | undefined;
-}
 
 const filterLabels: Record<SyncStatusFilter, string> = {
   all: 'All',
@@ -982,7 +975,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <span class="name" part="company-name" title=${name}>${name}</span>
       </div>
       <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
-      <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${this.#renderLastSync(sync.last_successful_sync_at)}</div>
+      <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
       <div role="gridcell" class="cell num">${this.#renderHealth(row, tab)}</div>
       ${admin
         ? html`<div role="gridcell" class="cell visibility">
@@ -1004,7 +997,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           </div>`
         : nothing}
       <div role="gridcell" class="cell actions">
-        ${this.#renderPrimary(row, action, tab)}
+        ${primaryButton(row, action, tab, () => this.#runPrimary(row))}
         <button
           type="button"
           class="button quiet small"
@@ -1022,97 +1015,21 @@ export class ClientSyncStatus extends LedgerlinkElement {
     </div>`;
   }
 
-  #renderPrimary(row: SyncStatusRow, action: PrimaryAction, tab: number | undefined): TemplateResult {
-    const disabled = action.disabledReason !== undefined;
-    const reconnect = action.kind === 'reconnect';
-    return html`<button
-      type="button"
-      class="button small ${reconnect ? 'primary' : ''}"
-      part=${reconnect ? 'reconnect-button' : 'sync-button'}
-      data-primary-for=${row.connection.id}
-      tabindex=${tab ?? nothing}
-      aria-disabled=${disabled ? 'true' : nothing}
-      aria-describedby=${disabled && action.describedBy ? action.describedBy : nothing}
-      title=${action.disabledReason ?? nothing}
-      @click=${() => this.#runPrimary(row)}
-    >
-      ${action.label}
-    </button>`;
+  #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
+    return healthButton(row, tab, this.#locale, () => {
+      if (this.connectionId) {
+        this.#openHealth = true;
+        this.requestUpdate();
+        return;
+      }
+      if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
+      this.#focusAfterUpdate = undefined;
+      this.#openHealth = true;
+    });
   }
 
   #renderStatus(row: SyncStatusRow, status: RowStatus): TemplateResult {
-    const id = row.connection.id;
-    const name = companyLabel(row.connection);
-    const pending = this._pending.has(id) && !status.run;
-    if (status.run || pending) {
-      const view = status.run
-        ? runProgress(status.run, this.#locale, { throttledUntil: row.sync.throttled_until, provider: row.connection.provider })
-        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start', waiting: false };
-      if (view.waiting && view.percent === undefined) {
-        // Nothing moves until a known time: words with a clock, no bar pretending to progress.
-        return html`<div class="progress-wrap waiting" id="status-${id}" title=${view.label}>
-          <span class="progress-text" part="progress-text">${clockIcon}${view.label}</span>
-        </div>`;
-      }
-      return html`<div class="progress-wrap ${view.waiting ? 'waiting' : ''}" id="status-${id}" title=${view.label}>
-        <div
-          class="progress ${view.percent === undefined && !view.waiting ? 'indeterminate' : ''}"
-          part="progress"
-          role="progressbar"
-          aria-label="Sync progress, ${name}"
-          aria-valuemin="0"
-          aria-valuemax="100"
-          aria-valuenow=${view.percent ?? nothing}
-          aria-valuetext=${view.valueText}
-        >
-          <span class="fill" style="width: ${view.percent ?? (view.waiting ? 0 : 100)}%"></span>
-        </div>
-        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting ? clockIcon : nothing}${view.label}</span>
-      </div>`;
-    }
-    if (status.error) {
-      return html`<span class="error-text tone-${status.kind === 'reconnect' ? 'warning' : 'danger'}" part="error" id="status-${id}" title=${status.error.detail ?? status.error.summary}>
-        <span class="icon" aria-hidden="true">${status.kind === 'reconnect' ? '⚠' : '!'}</span><span class="text">${status.error.summary}</span>
-      </span>`;
-    }
-    const title = status.kind === 'stale' ? 'The last successful sync is older than the schedule promises.' : undefined;
-    return html`<span class="badge kind-${status.kind}" part="status-badge" id="status-${id}" title=${title ?? nothing}>
-      <span class="dot" aria-hidden="true"></span>${status.label}
-    </span>`;
-  }
-
-  #renderLastSync(at: string | null): TemplateResult {
-    if (!at) return html`<span class="muted">Never</span>`;
-    const locale = this.#locale;
-    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
-  }
-
-  #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
-    const health = row.sync.health;
-    if (!health) return html`<span class="muted" aria-hidden="true">—</span><span class="visually-hidden">Not scored yet</span>`;
-    const { band, word } = healthBand(health.score);
-    const count = new Intl.NumberFormat(this.#locale);
-    const lines = health.checks.filter((check) => check.count > 0).map((check) => `${check.label}: ${count.format(check.count)}`);
-    return html`<button
-      type="button"
-      class="health band-${band}"
-      part="health"
-      tabindex=${tab ?? nothing}
-      title=${lines.length > 0 ? lines.join('\n') : 'All checks passed'}
-      aria-label="Health ${health.score} of 100, ${word}. Show checks"
-      @click=${() => {
-        if (this.connectionId) {
-          this.#openHealth = true;
-          this.requestUpdate();
-          return;
-        }
-        if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
-        this.#focusAfterUpdate = undefined;
-        this.#openHealth = true;
-      }}
-    >
-      <span class="health-dot" aria-hidden="true"></span>${health.score}
-    </button>`;
+    return statusCell(row, status, this._pending.has(row.connection.id), this.#locale);
   }
 
   #renderNotice(): TemplateResult {
@@ -1166,23 +1083,18 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <div class="card-head">
           <span id="card-title" class="card-title" part="company-name">${name}</span>
           <span class="spacer"></span>
-          ${this.#renderPrimary(row, action, undefined)}
+          ${primaryButton(row, action, undefined, () => this.#runPrimary(row))}
         </div>
         <div class="card-status">${this.#renderStatus(row, status)}</div>
         <dl class="facts">
-          <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${this.#renderLastSync(row.sync.last_successful_sync_at)}</dd></div>
+          <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${momentOrNever(row.sync.last_successful_sync_at, this.#locale)}</dd></div>
           <div><dt>Health</dt><dd>${this.#renderHealth(row, undefined)}</dd></div>
           ${row.sync.next_scheduled_at
-            ? html`<div><dt>Next sync</dt><dd>${this.#renderMoment(row.sync.next_scheduled_at)}</dd></div>`
+            ? html`<div><dt>Next sync</dt><dd>${momentOrNever(row.sync.next_scheduled_at, this.#locale)}</dd></div>`
             : nothing}
         </dl>
         ${keyed(row.connection.id, this.#renderDetailBody(row, true))}
       </article>`;
-  }
-
-  #renderMoment(at: string): TemplateResult {
-    const locale = this.#locale;
-    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
   }
 
   /** Facts, per-entity progress, health checks, history and visibility: the panel in list mode, the card's lower half. */
@@ -1335,10 +1247,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
 }
 
 /** A run that waits for a known time (a retry, a QuickBooks limit): a clock, not a spinner. */
-const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
-  <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
-  <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-</svg>`;
 
 /** A run queued again after a failure, waiting for its next try (reason and time in its error). */
 function waitsForRetry(row: SyncStatusRow): boolean {
