@@ -15,6 +15,10 @@ export const supplierMatcherStyles = css`
     /* Rows become cards below the element's own width, wherever the host puts it (see the @container rules). */
     container-type: inline-size;
   }
+  /* QuickBooks records not in your list: the contact line gets the room; the status and the one Import are short. */
+  .provider-view {
+    --_cols: minmax(190px, 1.25fr) minmax(190px, 1.6fr) minmax(150px, 0.7fr) 130px;
+  }
   /* Dark on a light page: the element brings its own surface, or light text lands on the page's white. */
   :host([theme='dark']) {
     padding: calc(var(--_space) * 3);

@@ -1074,7 +1074,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const height = this.#windowed.rowHeight;
     const noun = this._tab === 'unmatched' && this._view === 'provider' ? `QuickBooks ${this.#words.providers} not in your list` : `${sectionLabels[this._tab].toLowerCase()} ${this.#words.hosts}`;
     return html`<div
-        class="scroller"
+        class="scroller ${this._tab === 'unmatched' && this._view === 'provider' ? 'provider-view' : ''}"
         part="grid"
         role="grid"
         aria-label=${capitalize(noun)}
