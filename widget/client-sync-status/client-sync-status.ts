@@ -631,56 +631,39 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const onRow = target === rowElement;
     const index = this.#filtered.findIndex((row) => row.connection.id === rowElement.dataset.id);
     if (index < 0) return;
-    const page = this.#window.page;
     const row = this.#filtered[index];
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = index + 1;
-        break;
-      case 'ArrowUp':
-        next = index - 1;
-        break;
-      case 'PageDown':
-        next = index + page;
-        break;
-      case 'PageUp':
-        next = index - page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = this.#filtered.length - 1;
-        break;
-      case 'Enter':
-        // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
-        if (!onRow || !row) return;
-        event.preventDefault();
-        this.#toggleDetails(row.connection.id);
-        return;
-      case ' ':
-        if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
-        event.preventDefault();
-        this.#toggleSelected(row.connection.id);
-        return;
-      case 'Escape':
-        if (this._detailId) {
+    let next = this.#window.target(event.key, index, this.#filtered.length);
+    if (next === undefined) {
+      switch (event.key) {
+        case 'Enter':
+          // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
+          if (!onRow || !row) return;
           event.preventDefault();
-          this.#closeDetails();
-        }
-        return;
-      default:
-        if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
-        next = this.#typeAhead.find(
-          event.key,
-          this.#filtered.map((item) => companyLabel(item.connection)),
-          index,
-        );
-        if (next === undefined) return;
+          this.#toggleDetails(row.connection.id);
+          return;
+        case ' ':
+          if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
+          event.preventDefault();
+          this.#toggleSelected(row.connection.id);
+          return;
+        case 'Escape':
+          if (this._detailId) {
+            event.preventDefault();
+            this.#closeDetails();
+          }
+          return;
+        default:
+          if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
+          next = this.#typeAhead.find(
+            event.key,
+            this.#filtered.map((item) => companyLabel(item.connection)),
+            index,
+          );
+          if (next === undefined) return;
+      }
     }
     event.preventDefault();
-    this.#moveTo(Math.max(0, Math.min(this.#filtered.length - 1, next)));
+    this.#moveTo(next);
   };
 
   #moveTo(index: number): void {

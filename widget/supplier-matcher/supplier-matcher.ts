@@ -778,38 +778,22 @@ export class SupplierMatcher extends LedgerlinkElement {
     const index = this.#filtered.findIndex((row) => row.key === rowElement.dataset.key);
     const row = this.#filtered[index];
     if (!row) return;
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = index + 1;
-        break;
-      case 'ArrowUp':
-        next = index - 1;
-        break;
-      case 'PageDown':
-        next = index + this.#windowed.page;
-        break;
-      case 'PageUp':
-        next = index - this.#windowed.page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = this.#filtered.length - 1;
-        break;
-      case 'Enter':
-        if (!onRow) return;
-        event.preventDefault();
-        this.#runPrimary(row);
-        return;
-      default:
-        if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
-        next = this.#typeAhead.find(event.key, this.#filtered.map(rowName), index);
-        if (next === undefined) return;
+    let next = this.#windowed.target(event.key, index, this.#filtered.length);
+    if (next === undefined) {
+      switch (event.key) {
+        case 'Enter':
+          if (!onRow) return;
+          event.preventDefault();
+          this.#runPrimary(row);
+          return;
+        default:
+          if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
+          next = this.#typeAhead.find(event.key, this.#filtered.map(rowName), index);
+          if (next === undefined) return;
+      }
     }
     event.preventDefault();
-    this.#moveTo(Math.max(0, Math.min(this.#filtered.length - 1, next)));
+    this.#moveTo(next);
   };
 
   /** Enter on a row: its main action, when this user may take it. */
