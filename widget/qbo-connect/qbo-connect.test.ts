@@ -636,10 +636,20 @@ describe('<qbo-connect>', () => {
     await shown(managed, 'Acme');
     const disconnect = part(managed, 'disconnect-button')!;
     expect(disconnect.getAttribute('aria-disabled')).to.equal('true');
-    expect(managed.shadowRoot!.getElementById(disconnect.getAttribute('aria-describedby')!)?.textContent).to.include('Only admins can disconnect');
+    // The note names what the refused buttons on screen do: Disconnect and Connect another company here.
+    expect(managed.shadowRoot!.getElementById(disconnect.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Only admins can connect or disconnect QuickBooks. Ask an admin in your organization.',
+    );
     disconnect.click();
     await aTimeout(20);
     expect(text(managed)).not.to.include('Syncing stops');
+    world({ role: 'member', settings: { max_connections: 1 }, connections: [connection({ status: 'needs_reconnect' })] });
+    const expired = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(expired, 'Acme');
+    const reconnect = part(expired, 'reconnect-button')!;
+    expect(expired.shadowRoot!.getElementById(reconnect.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Only admins can reconnect or disconnect QuickBooks. Ask an admin in your organization.',
+    );
   });
 
   it('Check connection is offered only to roles the BFF lets check (connect or sync roles), never to a viewer', async () => {

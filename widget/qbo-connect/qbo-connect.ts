@@ -700,7 +700,7 @@ export class QboConnect extends LedgerlinkElement {
         ${companies.map((connection) => this.#renderCompany(connection))}
       </ul>`,
       actions: this.#connectAnother(companies),
-      gatedVerb: 'connect',
+      gatedVerb: gatedVerbs(companies, true, this.#mayAddAnother(companies)),
     });
   }
 
@@ -734,8 +734,7 @@ export class QboConnect extends LedgerlinkElement {
   #connectAnother(companies: Connection[]): TemplateResult | typeof nothing {
     const max = this.#settings?.max_connections ?? 1;
     if (max <= 1) return nothing;
-    const live = companies.filter((connection) => connection.status !== 'disconnected').length;
-    if (live >= max) {
+    if (!this.#mayAddAnother(companies)) {
       return html`<p class="message" part="message">
         This organization can connect up to ${new Intl.NumberFormat(this.#locale).format(max)} QuickBooks companies.
       </p>`;
@@ -747,6 +746,12 @@ export class QboConnect extends LedgerlinkElement {
       gated: true,
       onClick: () => this.#connect(undefined),
     });
+  }
+
+  /** The organization may connect one more company (max_connections above one and not reached). */
+  #mayAddAnother(companies: Connection[]): boolean {
+    const max = this.#settings?.max_connections ?? 1;
+    return max > 1 && companies.filter((connection) => connection.status !== 'disconnected').length < max;
   }
 
   #renderLoading(): TemplateResult {
@@ -826,7 +831,7 @@ export class QboConnect extends LedgerlinkElement {
         ${reason ? html`<p class="message" part="message">${reason}</p>` : nothing}
         ${status === 'disconnected' && !connection.last_synced_at ? nothing : html`<p class="sync" part="sync">${synced}</p>`}`,
       actions,
-      gatedVerb: status === 'disconnected' ? 'connect' : status === 'needs_reconnect' ? 'reconnect' : 'disconnect',
+      gatedVerb: gatedVerbs([connection], false, !compact && this.#mayAddAnother(this.#companies)),
     });
   }
 
@@ -924,7 +929,8 @@ export class QboConnect extends LedgerlinkElement {
     </div>`;
   }
 
-  #frame(parts: Omit<CardParts, 'note'> & { gatedVerb?: 'connect' | 'reconnect' | 'disconnect' }): TemplateResult {
+  /** `gatedVerb`: what the role-gated buttons of this view do ("reconnect or disconnect"), for the permission note. */
+  #frame(parts: Omit<CardParts, 'note'> & { gatedVerb?: string }): TemplateResult {
     return cardFrame({ ...parts, note: parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing });
   }
 
@@ -937,7 +943,7 @@ export class QboConnect extends LedgerlinkElement {
     return cardButton(options, options.gated === true && !this.#canConnect);
   }
 
-  #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
+  #permissionNote(verb: string): TemplateResult | typeof nothing {
     if (this.#canConnect || !this.#settings) return nothing;
     return permissionNote('permission-note', capabilityNote(this.#settings, 'manage', `${verb} QuickBooks`, this.#locale));
   }
@@ -949,4 +955,22 @@ function pickExisting(connections: Connection[]): Connection | undefined {
   return connections
     .filter((connection) => connection.provider === 'qbo')
     .sort((a, b) => rank(b) - rank(a) || Date.parse(b.connected_at ?? b.created_at) - Date.parse(a.connected_at ?? a.created_at))[0];
+}
+
+const orList = new Intl.ListFormat('en', { type: 'disjunction' });
+
+/**
+ * What the gated buttons shown for these connections do, in the order they appear: "reconnect or disconnect". A
+ * disconnected company is connected again from the one-company card, reconnected from the list.
+ */
+function gatedVerbs(connections: Connection[], inList: boolean, another: boolean): string {
+  const shown = new Set<string>(another ? ['connect'] : []);
+  for (const connection of connections) {
+    if (connection.status === 'disconnected') shown.add(inList ? 'reconnect' : 'connect');
+    else {
+      if (connection.status === 'needs_reconnect') shown.add('reconnect');
+      shown.add('disconnect');
+    }
+  }
+  return orList.format(['connect', 'reconnect', 'disconnect'].filter((verb) => shown.has(verb)));
 }
