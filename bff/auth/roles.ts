@@ -3,30 +3,12 @@ import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { AppEnv } from '../context.ts';
 import { forbidden } from '../http/api-error.ts';
 import { getSettings } from '../organizations/store.ts';
+import { rolesWith, type Capability } from '../../shared/api/roles.ts';
 
-/**
- * What a widget request may need beyond seeing the connection (reads need nothing more):
- * - `manage`: connect, reconnect, disconnect, visibility, host records, links, imports (settings.connect_roles);
- * - `sync`: start a sync (settings.sync_roles);
- * - `check`: a call that reaches QuickBooks on demand, so a viewer's open page cannot storm it (either list);
- * - `write`: change data in QuickBooks (connect_roles, and never when the organization is read_only).
- */
-export type Capability = 'manage' | 'sync' | 'check' | 'write';
+export type { Capability } from '../../shared/api/roles.ts';
+export { rolesWith };
 
 const orList = new Intl.ListFormat('en', { type: 'disjunction' });
-
-/** The roles that hold a capability under these settings. */
-export function rolesWith(settings: OrganizationSettings, capability: Capability): string[] {
-  switch (capability) {
-    case 'manage':
-    case 'write':
-      return settings.connect_roles;
-    case 'sync':
-      return settings.sync_roles;
-    case 'check':
-      return [...new Set([...settings.connect_roles, ...settings.sync_roles])];
-  }
-}
 
 /**
  * Why `role` may not do `action` (words that finish "cannot …"), or undefined when it may. The message names

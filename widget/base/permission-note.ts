@@ -1,4 +1,28 @@
 import { css, html, type TemplateResult } from 'lit';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
+import { rolesWith, type Capability } from '../../shared/api/roles.ts';
+import type { SessionInfo } from '../../shared/api/sessions.ts';
+
+export type { Capability };
+
+/**
+ * Whether this session's role may do what `capability` covers, by the same rule the BFF refuses with
+ * (shared/api/roles.ts): an action this says no to is hidden, or shown disabled with `permissionNote`, in every
+ * component. False while the session or settings are still loading.
+ */
+export function roleCan(
+  state: { readonly session: SessionInfo | undefined; readonly settings: OrganizationSettings | undefined },
+  capability: Capability,
+): boolean {
+  const role = state.session?.user.role;
+  if (role === undefined || !state.settings) return false;
+  return rolesWith(state.settings, capability).includes(role) && !(capability === 'write' && state.settings.read_only);
+}
+
+/** The note's words for a capability: `onlyRolesCan` with the roles that hold it. */
+export function capabilityNote(settings: Pick<OrganizationSettings, 'connect_roles' | 'sync_roles'>, capability: Capability, action: string, locale?: string): string {
+  return onlyRolesCan(rolesWith(settings, capability), action, locale);
+}
 
 /**
  * The one way every component says why an action is unavailable to this person's role. Use it like this:

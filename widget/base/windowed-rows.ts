@@ -56,6 +56,22 @@ export class WindowedRows implements ReactiveController {
     return Math.max(1, Math.floor(this.#bodyViewport / this.rowHeight) - 1);
   }
 
+  /**
+   * Where a grid's arrow, Page and Home/End keys go from row `index` of `count`, clamped to the rows; undefined for
+   * any other key (Enter, Space, letters are each grid's own).
+   */
+  target(key: string, index: number, count: number): number | undefined {
+    const next =
+      key === 'ArrowDown' ? index + 1
+      : key === 'ArrowUp' ? index - 1
+      : key === 'PageDown' ? index + this.page
+      : key === 'PageUp' ? index - this.page
+      : key === 'Home' ? 0
+      : key === 'End' ? count - 1
+      : undefined;
+    return next === undefined ? undefined : Math.max(0, Math.min(count - 1, next));
+  }
+
   /** The number of rows changed (a filter, a new section): recompute the window. Safe to call in willUpdate. */
   setCount(count: number): void {
     this.#count = count;

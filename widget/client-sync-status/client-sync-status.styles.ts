@@ -430,6 +430,10 @@ export const clientSyncStatusStyles = css`
   .facts dd {
     margin: 0;
   }
+  /* The last run is a sentence (result · records · time taken · when): two columns' room, so it is not cut into shreds. */
+  .facts .wide {
+    grid-column: span 2;
+  }
   .throughput {
     font-size: 0.93em;
   }
@@ -708,6 +712,9 @@ export const clientSyncStatusStyles = css`
     }
     .facts {
       grid-template-columns: 1fr;
+    }
+    .facts .wide {
+      grid-column: auto;
     }
     .mini-table.runs th:nth-child(2),
     .mini-table.runs td:nth-child(2) {

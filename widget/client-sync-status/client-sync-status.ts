@@ -6,18 +6,20 @@ import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
-import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
-import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
+import { formatDateTime } from '../format/relative-time.ts';
 import { endSentence } from '../format/sentence.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
 import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
-import { entityProgress, runProgress } from './progress-text.ts';
-import { companyLabel, healthBand, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
+import { entityProgress } from './progress-text.ts';
+import { healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
+import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
 import { visibilityEditor, type VisibilityDraft } from './visibility-editor.ts';
@@ -64,14 +66,6 @@ declare global {
 
 
 
-interface PrimaryAction {
-  label: string;
-  kind: 'sync' | 'retry' | 'reconnect';
-  /** Why the button does nothing right now; undefined when it works. */
-  disabledReason: string | undefined;
-  /** The id of the element that explains it (permission note or the row's status). */
-  describedBy: string | undefined;
-}
 
 const filterLabels: Record<SyncStatusFilter, string> = {
   all: 'All',
@@ -171,7 +165,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _pending: { state: true },
     _runs: { state: true },
     _notice: { state: true },
-    _announcement: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
     _noticeRetry: { state: true },
@@ -197,7 +190,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _pending: ReadonlyMap<string, { runId: string; at: number }>;
   declare private _runs: ReadonlyMap<string, RunsState>;
   declare private _notice: string | undefined;
-  declare private _announcement: string;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
   /** The connection whose reconnect the notice offers to try again (a refusal, e.g. another company was chosen). */
@@ -208,6 +200,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
   declare private _busy: string | undefined;
 
   /** The page's shared connection state: every element of the bundle sees the same connections at once. */
+  #announcer = new Announcer(this);
   #connections = new ConnectionsController(
     this,
     () => this.connectionStore(),
@@ -249,7 +242,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._selected = new Set();
     this._pending = new Map();
     this._runs = new Map();
-    this._announcement = '';
     this._refreshFailed = false;
   }
 
@@ -344,7 +336,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       code === 'not_found'
         ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'
         : message;
-    this.#announce(this._loadError);
+    this.#announcer.say(this._loadError);
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message: this._loadError });
   }
 
@@ -384,7 +376,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     for (const finished of changes.completed) this.emit<SyncCompletedEventDetail>('ledgerlink-sync-completed', finished);
     for (const finished of changes.failed) this.emit<SyncFailedEventDetail>('ledgerlink-sync-failed', finished);
     for (const connection of changes.needsReconnect) this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
-    if (changes.announcements.length > 0) this.#announce(changes.announcements.join(' '));
+    if (changes.announcements.length > 0) this.#announcer.say(changes.announcements.join(' '));
   }
 
   /** A row's state as a notice about it remembers it: the connection's status and the row's status kind. */
@@ -415,13 +407,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   get #canSync(): boolean {
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.sync_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'sync');
   }
 
   get #canAdmin(): boolean {
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'manage');
   }
 
   // ── Actions ──────────────────────────────────────────────────────────────────────────────────────────
@@ -480,7 +470,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const started = await this.client.startSync(id, { full });
       this.#watched.set(id, started.run_id);
       if (this._pending.has(id)) this._pending = new Map(this._pending).set(id, { runId: started.run_id, at: Date.now() });
-      this.#announce(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
+      this.#announcer.say(started.coalesced ? `${name}: a sync was already under way.` : `${name}: sync requested.`);
       this.emit<SyncStartedEventDetail>('ledgerlink-sync-started', { connection_id: id, run_id: started.run_id, coalesced: started.coalesced });
       this.refresh();
     } catch (error) {
@@ -510,12 +500,12 @@ export class ClientSyncStatus extends LedgerlinkElement {
     }
     this.#clearNotice();
     this._reconnecting = id;
-    this.#announce(`Finish reconnecting ${name} in the QuickBooks window.`);
+    this.#announcer.say(`Finish reconnecting ${name} in the QuickBooks window.`);
     void flow.result.then((result) => {
       this._reconnecting = undefined;
       switch (result.outcome) {
         case 'connected':
-          this.#announce(endSentence(`Reconnected ${name}`));
+          this.#announcer.say(endSentence(`Reconnected ${name}`));
           if (result.connection) this.#connections.store?.putConnection(result.connection);
           this.refresh();
           break;
@@ -527,7 +517,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           this.#focusAfterUpdate = '[part="notice-retry-button"]';
           break;
         default:
-          this.#announce(`Reconnecting ${name} was cancelled. Nothing changed.`);
+          this.#announcer.say(`Reconnecting ${name} was cancelled. Nothing changed.`);
       }
     });
   }
@@ -542,7 +532,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const connection = await this.client.disconnectConnection(id);
       this._confirm = undefined;
       this.#connections.store?.putConnection(connection);
-      this.#announce(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
+      this.#announcer.say(endSentence(`Disconnected ${name}`) + ' Data already imported is kept.');
       this.#focusAfterUpdate = `[data-primary-for="${cssEscape(id)}"]`;
       this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged: false });
       this.refresh();
@@ -596,10 +586,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
         const sync = await this.client.setConnectionVisibility(id, { mode: draft.mode, user_ids });
         this.#connections.store?.putSync(sync);
         const name = companyLabel(this.#byId.get(id)?.connection ?? ({ provider: 'qbo' } as SyncStatusRow['connection']));
-        this.#announce(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+        this.#announcer.say(`${name} is now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
       } else {
         const { updated } = await this.client.setConnectionsVisibility({ mode: draft.mode, user_ids, connection_ids: draft.target.bulk });
-        this.#announce(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
+        this.#announcer.say(`${new Intl.NumberFormat(this.#locale).format(updated)} ${updated === 1 ? 'company is' : 'companies are'} now visible to ${this.#visibilityWords(draft.mode, user_ids)}.`);
         this._selected = new Set();
         this.refresh();
       }
@@ -622,7 +612,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._noticeRetry = retryReconnectOf;
     const id = about?.connection.id ?? retryReconnectOf;
     this.#noticeCause = id ? { id, status: undefined } : undefined;
-    this.#announce(text);
+    this.#announcer.say(text);
   }
 
   #clearNotice(): void {
@@ -631,10 +621,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this.#noticeCause = undefined;
   }
 
-  #announce(text: string): void {
-    // The same sentence twice in a row must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   // ── Keyboard and windowing ───────────────────────────────────────────────────────────────────────────
 
@@ -645,56 +631,39 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const onRow = target === rowElement;
     const index = this.#filtered.findIndex((row) => row.connection.id === rowElement.dataset.id);
     if (index < 0) return;
-    const page = this.#window.page;
     const row = this.#filtered[index];
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = index + 1;
-        break;
-      case 'ArrowUp':
-        next = index - 1;
-        break;
-      case 'PageDown':
-        next = index + page;
-        break;
-      case 'PageUp':
-        next = index - page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = this.#filtered.length - 1;
-        break;
-      case 'Enter':
-        // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
-        if (!onRow || !row) return;
-        event.preventDefault();
-        this.#toggleDetails(row.connection.id);
-        return;
-      case ' ':
-        if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
-        event.preventDefault();
-        this.#toggleSelected(row.connection.id);
-        return;
-      case 'Escape':
-        if (this._detailId) {
+    let next = this.#window.target(event.key, index, this.#filtered.length);
+    if (next === undefined) {
+      switch (event.key) {
+        case 'Enter':
+          // Enter opens details; it never starts anything (a sync, a reconnect window) by itself.
+          if (!onRow || !row) return;
           event.preventDefault();
-          this.#closeDetails();
-        }
-        return;
-      default:
-        if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
-        next = this.#typeAhead.find(
-          event.key,
-          this.#filtered.map((item) => companyLabel(item.connection)),
-          index,
-        );
-        if (next === undefined) return;
+          this.#toggleDetails(row.connection.id);
+          return;
+        case ' ':
+          if (!onRow || !row || !this.#canAdmin || this.connectionId) return;
+          event.preventDefault();
+          this.#toggleSelected(row.connection.id);
+          return;
+        case 'Escape':
+          if (this._detailId) {
+            event.preventDefault();
+            this.#closeDetails();
+          }
+          return;
+        default:
+          if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
+          next = this.#typeAhead.find(
+            event.key,
+            this.#filtered.map((item) => companyLabel(item.connection)),
+            index,
+          );
+          if (next === undefined) return;
+      }
     }
     event.preventDefault();
-    this.#moveTo(Math.max(0, Math.min(this.#filtered.length - 1, next)));
+    this.#moveTo(next);
   };
 
   #moveTo(index: number): void {
@@ -736,11 +705,11 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   get #syncNote(): string {
-    return onlyRolesCan(this.#settings?.sync_roles ?? ['admin'], 'start a sync', this.#locale);
+    return capabilityNote(this.#settings ?? { connect_roles: ['admin'], sync_roles: ['admin'] }, 'sync', 'start a sync', this.#locale);
   }
 
   get #connectNote(): string {
-    return onlyRolesCan(this.#settings?.connect_roles ?? ['admin'], 'reconnect a company', this.#locale);
+    return capabilityNote(this.#settings ?? { connect_roles: ['admin'], sync_roles: ['admin'] }, 'manage', 'reconnect a company', this.#locale);
   }
 
   #visibilityWords(mode: 'organization' | 'restricted', userIds: readonly string[]): string {
@@ -755,7 +724,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {
@@ -989,7 +958,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <span class="name" part="company-name" title=${name}>${name}</span>
       </div>
       <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
-      <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${this.#renderLastSync(sync.last_successful_sync_at)}</div>
+      <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
       <div role="gridcell" class="cell num">${this.#renderHealth(row, tab)}</div>
       ${admin
         ? html`<div role="gridcell" class="cell visibility">
@@ -1011,7 +980,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           </div>`
         : nothing}
       <div role="gridcell" class="cell actions">
-        ${this.#renderPrimary(row, action, tab)}
+        ${primaryButton(row, action, tab, () => this.#runPrimary(row))}
         <button
           type="button"
           class="button quiet small"
@@ -1029,97 +998,21 @@ export class ClientSyncStatus extends LedgerlinkElement {
     </div>`;
   }
 
-  #renderPrimary(row: SyncStatusRow, action: PrimaryAction, tab: number | undefined): TemplateResult {
-    const disabled = action.disabledReason !== undefined;
-    const reconnect = action.kind === 'reconnect';
-    return html`<button
-      type="button"
-      class="button small ${reconnect ? 'primary' : ''}"
-      part=${reconnect ? 'reconnect-button' : 'sync-button'}
-      data-primary-for=${row.connection.id}
-      tabindex=${tab ?? nothing}
-      aria-disabled=${disabled ? 'true' : nothing}
-      aria-describedby=${disabled && action.describedBy ? action.describedBy : nothing}
-      title=${action.disabledReason ?? nothing}
-      @click=${() => this.#runPrimary(row)}
-    >
-      ${action.label}
-    </button>`;
+  #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
+    return healthButton(row, tab, this.#locale, () => {
+      if (this.connectionId) {
+        this.#openHealth = true;
+        this.requestUpdate();
+        return;
+      }
+      if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
+      this.#focusAfterUpdate = undefined;
+      this.#openHealth = true;
+    });
   }
 
   #renderStatus(row: SyncStatusRow, status: RowStatus): TemplateResult {
-    const id = row.connection.id;
-    const name = companyLabel(row.connection);
-    const pending = this._pending.has(id) && !status.run;
-    if (status.run || pending) {
-      const view = status.run
-        ? runProgress(status.run, this.#locale, { throttledUntil: row.sync.throttled_until, provider: row.connection.provider })
-        : { percent: undefined, label: 'Waiting to start', valueText: 'Waiting to start', waiting: false };
-      if (view.waiting && view.percent === undefined) {
-        // Nothing moves until a known time: words with a clock, no bar pretending to progress.
-        return html`<div class="progress-wrap waiting" id="status-${id}" title=${view.label}>
-          <span class="progress-text" part="progress-text">${clockIcon}${view.label}</span>
-        </div>`;
-      }
-      return html`<div class="progress-wrap ${view.waiting ? 'waiting' : ''}" id="status-${id}" title=${view.label}>
-        <div
-          class="progress ${view.percent === undefined && !view.waiting ? 'indeterminate' : ''}"
-          part="progress"
-          role="progressbar"
-          aria-label="Sync progress, ${name}"
-          aria-valuemin="0"
-          aria-valuemax="100"
-          aria-valuenow=${view.percent ?? nothing}
-          aria-valuetext=${view.valueText}
-        >
-          <span class="fill" style="width: ${view.percent ?? (view.waiting ? 0 : 100)}%"></span>
-        </div>
-        <span class="progress-text" part="progress-text" aria-hidden="true">${view.waiting ? clockIcon : nothing}${view.label}</span>
-      </div>`;
-    }
-    if (status.error) {
-      return html`<span class="error-text tone-${status.kind === 'reconnect' ? 'warning' : 'danger'}" part="error" id="status-${id}" title=${status.error.detail ?? status.error.summary}>
-        <span class="icon" aria-hidden="true">${status.kind === 'reconnect' ? '⚠' : '!'}</span><span class="text">${status.error.summary}</span>
-      </span>`;
-    }
-    const title = status.kind === 'stale' ? 'The last successful sync is older than the schedule promises.' : undefined;
-    return html`<span class="badge kind-${status.kind}" part="status-badge" id="status-${id}" title=${title ?? nothing}>
-      <span class="dot" aria-hidden="true"></span>${status.label}
-    </span>`;
-  }
-
-  #renderLastSync(at: string | null): TemplateResult {
-    if (!at) return html`<span class="muted">Never</span>`;
-    const locale = this.#locale;
-    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
-  }
-
-  #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
-    const health = row.sync.health;
-    if (!health) return html`<span class="muted" aria-hidden="true">—</span><span class="visually-hidden">Not scored yet</span>`;
-    const { band, word } = healthBand(health.score);
-    const count = new Intl.NumberFormat(this.#locale);
-    const lines = health.checks.filter((check) => check.count > 0).map((check) => `${check.label}: ${count.format(check.count)}`);
-    return html`<button
-      type="button"
-      class="health band-${band}"
-      part="health"
-      tabindex=${tab ?? nothing}
-      title=${lines.length > 0 ? lines.join('\n') : 'All checks passed'}
-      aria-label="Health ${health.score} of 100, ${word}. Show checks"
-      @click=${() => {
-        if (this.connectionId) {
-          this.#openHealth = true;
-          this.requestUpdate();
-          return;
-        }
-        if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
-        this.#focusAfterUpdate = undefined;
-        this.#openHealth = true;
-      }}
-    >
-      <span class="health-dot" aria-hidden="true"></span>${health.score}
-    </button>`;
+    return statusCell(row, status, this._pending.has(row.connection.id), this.#locale);
   }
 
   #renderNotice(): TemplateResult {
@@ -1173,23 +1066,18 @@ export class ClientSyncStatus extends LedgerlinkElement {
         <div class="card-head">
           <span id="card-title" class="card-title" part="company-name">${name}</span>
           <span class="spacer"></span>
-          ${this.#renderPrimary(row, action, undefined)}
+          ${primaryButton(row, action, undefined, () => this.#runPrimary(row))}
         </div>
         <div class="card-status">${this.#renderStatus(row, status)}</div>
         <dl class="facts">
-          <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${this.#renderLastSync(row.sync.last_successful_sync_at)}</dd></div>
+          <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${momentOrNever(row.sync.last_successful_sync_at, this.#locale)}</dd></div>
           <div><dt>Health</dt><dd>${this.#renderHealth(row, undefined)}</dd></div>
           ${row.sync.next_scheduled_at
-            ? html`<div><dt>Next sync</dt><dd>${this.#renderMoment(row.sync.next_scheduled_at)}</dd></div>`
+            ? html`<div><dt>Next sync</dt><dd>${momentOrNever(row.sync.next_scheduled_at, this.#locale)}</dd></div>`
             : nothing}
         </dl>
         ${keyed(row.connection.id, this.#renderDetailBody(row, true))}
       </article>`;
-  }
-
-  #renderMoment(at: string): TemplateResult {
-    const locale = this.#locale;
-    return html`<time datetime=${at} title=${formatDateTime(at, locale)}>${formatRelativeTime(at, { locale })}</time>`;
   }
 
   /** Facts, per-entity progress, health checks, history and visibility: the panel in list mode, the card's lower half. */
@@ -1226,7 +1114,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <div><dt>Next scheduled sync</dt><dd>${sync.next_scheduled_at ? formatDateTime(sync.next_scheduled_at, locale) : '—'}</dd></div>
             <div><dt>Provider</dt><dd>${providerName(connection.provider)}</dd></div>
             ${lastRun
-              ? html`<div>
+              ? html`<div class="wide">
                   <dt>Last run</dt>
                   <dd>${runSummary(lastRun, locale)}</dd>
                 </div>`
@@ -1342,10 +1230,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
 }
 
 /** A run that waits for a known time (a retry, a QuickBooks limit): a clock, not a spinner. */
-const clockIcon = html`<svg class="wait-icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
-  <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" stroke-width="1.5" />
-  <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
-</svg>`;
 
 /** A run queued again after a failure, waiting for its next try (reason and time in its error). */
 function waitsForRetry(row: SyncStatusRow): boolean {

@@ -41,8 +41,44 @@ export interface PopupFlowOptions {
 }
 
 const NAME = 'ledgerlink-qbo';
-const WIDTH = 520;
-const HEIGHT = 700;
+/**
+ * Intuit's consent page (sign-in, company picker, the "Connect" step with its terms) lays out at about
+ * 610 × 950 CSS px; a smaller window cuts it or makes people scroll to find Connect.
+ */
+const CONTENT = { width: 620, height: 960 };
+/** What a popup's own frame and address bar add around its content, so the window stays within the screen. */
+const FRAME = { width: 16, height: 80 };
+
+interface OpenerBox {
+  screenX: number;
+  screenY: number;
+  outerWidth: number;
+  outerHeight: number;
+}
+interface ScreenBox {
+  availWidth: number;
+  availHeight: number;
+  availLeft?: number;
+  availTop?: number;
+}
+
+/**
+ * Where the consent window goes: its content size (what `window.open` takes), never larger than the screen's
+ * available area, centred on the opener and moved back inside that area when the opener hangs off it.
+ */
+export function popupPlacement(opener: OpenerBox, screen: ScreenBox): { width: number; height: number; left: number; top: number } {
+  const width = Math.max(0, Math.min(CONTENT.width, screen.availWidth - FRAME.width));
+  const height = Math.max(0, Math.min(CONTENT.height, screen.availHeight - FRAME.height));
+  const minLeft = screen.availLeft ?? 0;
+  const minTop = screen.availTop ?? 0;
+  const clamp = (value: number, min: number, max: number) => Math.round(Math.max(min, Math.min(value, max)));
+  return {
+    width,
+    height,
+    left: clamp(opener.screenX + (opener.outerWidth - width - FRAME.width) / 2, minLeft, minLeft + screen.availWidth - width - FRAME.width),
+    top: clamp(opener.screenY + (opener.outerHeight - height - FRAME.height) / 2, minTop, minTop + screen.availHeight - height - FRAME.height),
+  };
+}
 /** Browsers fire no event when another window closes; this is how soon a closed popup is noticed. */
 const CLOSED_POLL_MS = 500;
 
@@ -52,9 +88,8 @@ const CLOSED_POLL_MS = 500;
  * BFF's callback page posts, or `closed`. Returns undefined when the browser blocked the popup.
  */
 export function startPopupFlow(options: PopupFlowOptions): PopupFlow | undefined {
-  const left = Math.max(0, window.screenX + (window.outerWidth - WIDTH) / 2);
-  const top = Math.max(0, window.screenY + (window.outerHeight - HEIGHT) / 2);
-  const popup = window.open('', options.name ?? NAME, `popup,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
+  const { width, height, left, top } = popupPlacement(window, window.screen as ScreenBox);
+  const popup = window.open('', options.name ?? NAME, `popup,width=${width},height=${height},left=${left},top=${top}`);
   if (!popup) return undefined;
   try {
     popup.document.title = options.title ?? 'QuickBooks';

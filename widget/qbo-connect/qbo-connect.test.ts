@@ -87,7 +87,11 @@ function installWorld(world: World = {}) {
     const found = match ? connections.get(decodeURIComponent(match[1] ?? '')) : undefined;
     if (match && !found) return { status: 404, body: { error: { code: 'not_found', message: 'No such connection' } } };
     if (found && method === 'GET' && !match?.[2]) return { body: found };
-    if (found && method === 'POST' && match?.[2]) return { body: world.check ?? found };
+    if (found && method === 'POST' && match?.[2]) {
+      // As bff/auth/roles.ts: checking reaches QuickBooks, so only connect or sync roles may.
+      if (![...settings.connect_roles, ...settings.sync_roles].includes(role)) return { status: 403, body: { error: { code: 'forbidden', message: 'Your role cannot check the connection' } } };
+      return { body: world.check ?? found };
+    }
     if (found && method === 'DELETE' && match?.[3]) {
       connections.delete(found.id);
       return { status: 204 };
@@ -632,10 +636,45 @@ describe('<qbo-connect>', () => {
     await shown(managed, 'Acme');
     const disconnect = part(managed, 'disconnect-button')!;
     expect(disconnect.getAttribute('aria-disabled')).to.equal('true');
-    expect(managed.shadowRoot!.getElementById(disconnect.getAttribute('aria-describedby')!)?.textContent).to.include('Only admins can disconnect');
+    // The note names what the refused buttons on screen do: Disconnect and Connect another company here.
+    expect(managed.shadowRoot!.getElementById(disconnect.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Only admins can connect or disconnect QuickBooks. Ask an admin in your organization.',
+    );
     disconnect.click();
     await aTimeout(20);
     expect(text(managed)).not.to.include('Syncing stops');
+    world({ role: 'member', settings: { max_connections: 1 }, connections: [connection({ status: 'needs_reconnect' })] });
+    const expired = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(expired, 'Acme');
+    const reconnect = part(expired, 'reconnect-button')!;
+    expect(expired.shadowRoot!.getElementById(reconnect.getAttribute('aria-describedby')!)?.textContent).to.equal(
+      'Only admins can reconnect or disconnect QuickBooks. Ask an admin in your organization.',
+    );
+  });
+
+  it('Check connection is offered only to roles the BFF lets check (connect or sync roles), never to a viewer', async () => {
+    const errored = connection({ status: 'error', status_reason: 'provider_error' });
+    world({ role: 'viewer', settings: { sync_roles: ['admin', 'accountant'] }, connections: [connection()] });
+    const viewer = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(viewer, 'Acme');
+    expect(part(viewer, 'check-button')).to.equal(null);
+    expect(part(viewer, 'disconnect-button')!.getAttribute('aria-disabled')).to.equal('true');
+
+    const bff = world({ role: 'viewer', settings: { sync_roles: ['admin', 'accountant'] }, connections: [errored] });
+    const failing = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(failing, 'Acme');
+    expect(part(failing, 'check-button')).to.equal(null);
+    await aTimeout(20);
+    expect(bff.requests.filter((r) => r.path.endsWith('/check'))).to.have.length(0);
+
+    const allowed = world({ role: 'accountant', settings: { sync_roles: ['admin', 'accountant'] }, connections: [connection()] });
+    const accountant = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(accountant, 'Acme');
+    const check = part(accountant, 'check-button')!;
+    expect(check.getAttribute('aria-disabled')).to.equal(null);
+    check.click();
+    await until(() => allowed.requests.some((r) => r.method === 'POST' && r.path.endsWith('/check')), 'the check sent');
+    expect(text(accountant)).not.to.include('Something went wrong');
   });
 
   it('a refused outcome shows the exact reason and lets the user choose another company', async () => {

@@ -3,7 +3,8 @@ import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles } from '../base/controls.styles.ts';
-import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { countryName } from '../format/country.ts';
 import { quickbooksPlanName } from '../format/quickbooks-plan.ts';
@@ -15,7 +16,7 @@ import type { OAuthResultCode, OAuthResultMessage } from '../../shared/api/oauth
 import { statusLabels, statusReason } from './connection-status.ts';
 import { resolveRedirectResult, returnUrl, takeRedirectResult, type RedirectResult } from './oauth-redirect.ts';
 import { qboConnectStyles } from './qbo-connect.styles.ts';
-import { quickbooksMark } from './quickbooks-mark.ts';
+import { cardButton, cardFrame, connectButton, type ButtonOptions, type CardParts } from './card-parts.ts';
 
 /** `ledgerlink-connected`: a company was connected or reconnected. */
 export interface ConnectedEventDetail {
@@ -148,7 +149,6 @@ export class QboConnect extends LedgerlinkElement {
     _confirming: { state: true },
     _purge: { state: true },
     _busy: { state: true },
-    _announcement: { state: true },
   };
 
   /** The connection to manage. Without it the element adds a new one. */
@@ -165,9 +165,9 @@ export class QboConnect extends LedgerlinkElement {
   declare private _confirming: string | undefined;
   declare private _purge: boolean;
   declare private _busy: 'check' | 'disconnect' | undefined;
-  declare private _announcement: string;
 
   /** The page's shared connection state (with `<client-sync-status>` and the others). */
+  #announcer = new Announcer(this);
   #connections = new ConnectionsController(
     this,
     () => this.connectionStore(),
@@ -191,7 +191,6 @@ export class QboConnect extends LedgerlinkElement {
     this.allowPurge = false;
     this._view = { kind: 'rest' };
     this._purge = false;
-    this._announcement = '';
   }
 
   /** The one connection the card shows, as the page's store has it; undefined on the Connect card and the list. */
@@ -278,7 +277,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Every answer and every action anywhere on the page lands here. */
   #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
     if (next.phase === 'error' && previous.phase !== 'error' && next.error) {
-      this.#announce(next.error.message);
+      this.#announcer.say(next.error.message);
       this.emit<ErrorEventDetail>('ledgerlink-error', next.error);
     }
     if (next.phase === 'ready' && previous.phase !== 'ready') {
@@ -338,7 +337,7 @@ export class QboConnect extends LedgerlinkElement {
     this.#stopWatchingPopup();
     this.#flow = flow;
     this._view = { kind: 'connecting' };
-    this.#announce('Finish connecting in the QuickBooks window.');
+    this.#announcer.say('Finish connecting in the QuickBooks window.');
     this.#focusAfterUpdate = 'title';
   }
 
@@ -360,7 +359,7 @@ export class QboConnect extends LedgerlinkElement {
 
   async #startRedirect(connectionId: string | undefined): Promise<void> {
     this._view = { kind: 'redirecting' };
-    this.#announce('Opening QuickBooks…');
+    this.#announcer.say('Opening QuickBooks…');
     try {
       const { url } = await this.client.quickbooksStartUrl({
         mode: 'redirect',
@@ -396,7 +395,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Closing the window is how people say "not now": back to where they were, no error. */
   #popupClosedWithoutResult(): void {
     this.#restoreViewBeforeFlow();
-    this.#announce('The QuickBooks window was closed. Nothing was connected.');
+    this.#announcer.say('The QuickBooks window was closed. Nothing was connected.');
   }
 
   #cancelPopup(): void {
@@ -404,7 +403,7 @@ export class QboConnect extends LedgerlinkElement {
     this.#flow = undefined;
     flow?.cancel();
     this.#restoreViewBeforeFlow();
-    this.#announce('Connecting to QuickBooks was cancelled.');
+    this.#announcer.say('Connecting to QuickBooks was cancelled.');
   }
 
   #restoreViewBeforeFlow(): void {
@@ -435,7 +434,7 @@ export class QboConnect extends LedgerlinkElement {
         this.#show(connection);
         // The first import is queued now: the other elements on the page should show it without waiting a poll.
         this.#connections.store?.refresh();
-        this.#announce(endSentence(`Connected to ${connection.company_name ?? 'QuickBooks'}`));
+        this.#announcer.say(endSentence(`Connected to ${connection.company_name ?? 'QuickBooks'}`));
         this.#focusAfterUpdate = this._connection ? this.#primaryFocus() : 'list';
         this.emit<ConnectedEventDetail>('ledgerlink-connected', { connection });
         return;
@@ -451,13 +450,13 @@ export class QboConnect extends LedgerlinkElement {
         }
         const message = result.message || 'This QuickBooks company cannot be connected.';
         this._view = { kind: 'refused', message, code: result.code };
-        this.#announce(message);
+        this.#announcer.say(message);
         this.#focusAfterUpdate = 'retry';
         return;
       }
       case 'cancelled':
         this.#restoreViewBeforeFlow();
-        this.#announce('Connecting to QuickBooks was cancelled. Nothing was connected.');
+        this.#announcer.say('Connecting to QuickBooks was cancelled. Nothing was connected.');
         return;
       case 'error': {
         const message = result.message || 'QuickBooks could not complete the connection. Try again in a moment.';
@@ -470,13 +469,14 @@ export class QboConnect extends LedgerlinkElement {
   // ── Managing a connection ────────────────────────────────────────────────────────────────────────────
 
   async #check(before: Connection): Promise<void> {
+    if (!this.#canCheck) return;
     if (this._busy) return;
     this._busy = 'check';
     try {
       const connection = await this.client.checkConnection(before.id);
       this.#connections.store?.putConnection(connection);
-      if (connection.status === 'connected') this.#announce('The connection to QuickBooks works.');
-      else this.#announce(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
+      if (connection.status === 'connected') this.#announcer.say('The connection to QuickBooks works.');
+      else this.#announcer.say(`${statusLabels[connection.status]}. ${statusReason(connection)}`);
       this.#focusAfterUpdate = this.#focusFor(connection);
       if (connection.status === 'needs_reconnect' && before.status !== 'needs_reconnect') {
         this.emit<NeedsReconnectEventDetail>('ledgerlink-needs-reconnect', { connection });
@@ -521,7 +521,7 @@ export class QboConnect extends LedgerlinkElement {
       }
       this._confirming = undefined;
       const name = before.company_name ?? 'QuickBooks';
-      this.#announce(purged ? endSentence(`Disconnected ${name} and deleted its data`) : `${endSentence(`Disconnected ${name}`)} Data already imported is kept.`);
+      this.#announcer.say(purged ? endSentence(`Disconnected ${name} and deleted its data`) : `${endSentence(`Disconnected ${name}`)} Data already imported is kept.`);
       this.#focusAfterUpdate = purged ? (this.#companies.length === 0 ? 'connect' : 'list') : this._connection ? 'title' : this.#scoped('connect', before.id);
       this.emit<DisconnectedEventDetail>('ledgerlink-disconnected', { connection, purged });
       this.#connections.store?.refresh();
@@ -544,23 +544,23 @@ export class QboConnect extends LedgerlinkElement {
     const code = error instanceof LedgerlinkApiError ? error.code : 'internal';
     const message = error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
     this._view = { kind: 'error', code, message, retry };
-    this.#announce(message);
+    this.#announcer.say(message);
     if (moveFocus) this.#focusAfterUpdate = 'retry';
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
   }
 
-  #announce(text: string): void {
-    // Live regions announce changes; the same sentence twice in a row (two cancelled attempts) must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   get #settings() {
     return this.#connections.state.settings;
   }
 
   get #canConnect(): boolean {
-    const role = this.#connections.state.session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return roleCan(this.#connections.state, 'manage');
+  }
+
+  /** Checking reaches QuickBooks on demand: connect or sync roles only (the BFF refuses viewers with 403). */
+  get #canCheck(): boolean {
+    return roleCan(this.#connections.state, 'check');
   }
 
   /** A focus target inside one company of the list (`disconnect:con_…`); the bare target on a one-company card. */
@@ -571,7 +571,7 @@ export class QboConnect extends LedgerlinkElement {
   /** Where focus goes for a connection's card or list item: its one action, or its title. */
   #focusFor(connection: Connection): string {
     if (connection.status === 'needs_reconnect') return this.#scoped('reconnect', connection.id);
-    if (connection.status === 'error') return this.#scoped('check', connection.id);
+    if (connection.status === 'error' && this.#canCheck) return this.#scoped('check', connection.id);
     return this._connection ? 'title' : this.#scoped('disconnect', connection.id);
   }
 
@@ -597,7 +597,7 @@ export class QboConnect extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {
@@ -700,7 +700,7 @@ export class QboConnect extends LedgerlinkElement {
         ${companies.map((connection) => this.#renderCompany(connection))}
       </ul>`,
       actions: this.#connectAnother(companies),
-      gatedVerb: 'connect',
+      gatedVerb: gatedVerbs(companies, true, this.#mayAddAnother(companies)),
     });
   }
 
@@ -734,8 +734,7 @@ export class QboConnect extends LedgerlinkElement {
   #connectAnother(companies: Connection[]): TemplateResult | typeof nothing {
     const max = this.#settings?.max_connections ?? 1;
     if (max <= 1) return nothing;
-    const live = companies.filter((connection) => connection.status !== 'disconnected').length;
-    if (live >= max) {
+    if (!this.#mayAddAnother(companies)) {
       return html`<p class="message" part="message">
         This organization can connect up to ${new Intl.NumberFormat(this.#locale).format(max)} QuickBooks companies.
       </p>`;
@@ -747,6 +746,12 @@ export class QboConnect extends LedgerlinkElement {
       gated: true,
       onClick: () => this.#connect(undefined),
     });
+  }
+
+  /** The organization may connect one more company (max_connections above one and not reached). */
+  #mayAddAnother(companies: Connection[]): boolean {
+    const max = this.#settings?.max_connections ?? 1;
+    return max > 1 && companies.filter((connection) => connection.status !== 'disconnected').length < max;
   }
 
   #renderLoading(): TemplateResult {
@@ -826,7 +831,7 @@ export class QboConnect extends LedgerlinkElement {
         ${reason ? html`<p class="message" part="message">${reason}</p>` : nothing}
         ${status === 'disconnected' && !connection.last_synced_at ? nothing : html`<p class="sync" part="sync">${synced}</p>`}`,
       actions,
-      gatedVerb: status === 'disconnected' ? 'connect' : status === 'needs_reconnect' ? 'reconnect' : 'disconnect',
+      gatedVerb: gatedVerbs([connection], false, !compact && this.#mayAddAnother(this.#companies)),
     });
   }
 
@@ -862,7 +867,7 @@ export class QboConnect extends LedgerlinkElement {
           onClick: () => this.#connect(connection.id),
         })
       : nothing}
-    ${status === 'error' || (status === 'connected' && !compact)
+    ${(status === 'error' || (status === 'connected' && !compact)) && this.#canCheck
       ? this.#button({
           label: this._busy === 'check' ? 'Checking…' : status === 'error' ? 'Check again' : 'Check connection',
           part: 'check-button',
@@ -924,88 +929,23 @@ export class QboConnect extends LedgerlinkElement {
     </div>`;
   }
 
-  #frame(parts: {
-    kind: string;
-    mark: boolean;
-    markLabel?: string;
-    title: TemplateResult;
-    badge?: TemplateResult;
-    body?: TemplateResult | typeof nothing;
-    actions?: TemplateResult | typeof nothing;
-    gatedVerb?: 'connect' | 'reconnect' | 'disconnect';
-  }): TemplateResult {
-    const gated = parts.gatedVerb !== undefined && !this.#canConnect;
-    return html`<div class="card ${parts.kind}" part="card">
-      ${parts.mark ? quickbooksMark(parts.markLabel) : html`<span class="alert-icon" aria-hidden="true">!</span>`}
-      <div class="main">
-        <div class="heading">${parts.title} ${parts.badge ?? nothing}</div>
-        ${parts.body ?? nothing}
-        ${parts.actions && parts.actions !== nothing ? html`<div class="actions" part="actions">${parts.actions}</div>` : nothing}
-        ${gated && parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing}
-      </div>
-    </div>`;
+  /** `gatedVerb`: what the role-gated buttons of this view do ("reconnect or disconnect"), for the permission note. */
+  #frame(parts: Omit<CardParts, 'note'> & { gatedVerb?: string }): TemplateResult {
+    return cardFrame({ ...parts, note: parts.gatedVerb ? this.#permissionNote(parts.gatedVerb) : nothing });
   }
 
   #connectButton(connectionId: string | undefined): TemplateResult {
-    const gated = !this.#canConnect;
     const artwork = this.querySelector(':scope > [slot="connect-button"]') !== null;
-    return html`<button
-      type="button"
-      class="qb-button ${artwork ? 'artwork' : ''}"
-      part="connect-button"
-      data-focus="connect"
-      aria-label="Connect to QuickBooks"
-      aria-disabled=${gated ? 'true' : nothing}
-      aria-describedby=${gated ? 'permission-note' : nothing}
-      @click=${() => this.#connect(connectionId)}
-    >
-      <slot name="connect-button" @slotchange=${this.#onSlotChange}
-        >${quickbooksMark()}<span class="qb-label">Connect to QuickBooks</span></slot
-      >
-    </button>`;
+    return connectButton(!this.#canConnect, artwork, () => this.#connect(connectionId), this.#onSlotChange);
   }
 
-  #button(options: {
-    label: string;
-    part: string;
-    onClick: () => void;
-    /** Its `data-focus` value: a FocusTarget, or `target:connection-id` inside the list. */
-    focus?: string;
-    /** The accessible name when the label alone is ambiguous (several "Disconnect" buttons in the list). */
-    ariaLabel?: string | undefined;
-    primary?: boolean;
-    danger?: boolean;
-    quiet?: boolean;
-    /** Only roles in settings.connect_roles may use it. */
-    gated?: boolean;
-    busy?: boolean;
-    disabled?: boolean;
-  }): TemplateResult {
-    const gated = options.gated === true && !this.#canConnect;
-    // Disabled by role stays focusable (aria-disabled, not disabled) so keyboard and screen reader users reach the
-    // explanation linked by aria-describedby.
-    const inactive = gated || options.busy === true || options.disabled === true;
-    const kind = options.danger ? 'danger' : options.primary ? 'primary' : options.quiet ? 'quiet' : 'secondary';
-    return html`<button
-      type="button"
-      class="button ${kind}"
-      part=${options.part}
-      data-focus=${options.focus ?? nothing}
-      aria-label=${options.ariaLabel ?? nothing}
-      aria-disabled=${inactive ? 'true' : nothing}
-      aria-busy=${options.busy ? 'true' : nothing}
-      aria-describedby=${gated ? 'permission-note' : nothing}
-      @click=${() => {
-        if (!inactive) options.onClick();
-      }}
-    >
-      ${options.label}
-    </button>`;
+  #button(options: ButtonOptions): TemplateResult {
+    return cardButton(options, options.gated === true && !this.#canConnect);
   }
 
-  #permissionNote(verb: 'connect' | 'reconnect' | 'disconnect'): TemplateResult | typeof nothing {
+  #permissionNote(verb: string): TemplateResult | typeof nothing {
     if (this.#canConnect || !this.#settings) return nothing;
-    return permissionNote('permission-note', onlyRolesCan(this.#settings.connect_roles, `${verb} QuickBooks`, this.#locale));
+    return permissionNote('permission-note', capabilityNote(this.#settings, 'manage', `${verb} QuickBooks`, this.#locale));
   }
 }
 
@@ -1015,4 +955,22 @@ function pickExisting(connections: Connection[]): Connection | undefined {
   return connections
     .filter((connection) => connection.provider === 'qbo')
     .sort((a, b) => rank(b) - rank(a) || Date.parse(b.connected_at ?? b.created_at) - Date.parse(a.connected_at ?? a.created_at))[0];
+}
+
+const orList = new Intl.ListFormat('en', { type: 'disjunction' });
+
+/**
+ * What the gated buttons shown for these connections do, in the order they appear: "reconnect or disconnect". A
+ * disconnected company is connected again from the one-company card, reconnected from the list.
+ */
+function gatedVerbs(connections: Connection[], inList: boolean, another: boolean): string {
+  const shown = new Set<string>(another ? ['connect'] : []);
+  for (const connection of connections) {
+    if (connection.status === 'disconnected') shown.add(inList ? 'reconnect' : 'connect');
+    else {
+      if (connection.status === 'needs_reconnect') shown.add('reconnect');
+      shown.add('disconnect');
+    }
+  }
+  return orList.format(['connect', 'reconnect', 'disconnect'].filter((verb) => shown.has(verb)));
 }

@@ -73,12 +73,14 @@ export function renderCells(row: MatcherRow, tab: number, busy: boolean, host: R
             tabindex=${tab}
             aria-label="Select ${providerName(provider.name)} to import"
             .checked=${live(host.selected.has(provider.id))}
-            ?disabled=${host.permissionNote !== undefined}
+            aria-disabled=${host.permissionNote !== undefined ? 'true' : nothing}
+            aria-describedby=${host.permissionNote !== undefined ? 'permission-note' : nothing}
+            @click=${refuseClick(host.permissionNote)}
             @change=${(event: Event) => host.toggleSelected([provider.id], (event.target as HTMLInputElement).checked)}
           />`;
       return html`${partyCell(host, provider, select)}
         <div role="gridcell" class="cell contact">
-          <span class="meta" part="meta">${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
+          <span class="meta" part="meta" title=${[provider.email, provider.phone].filter(Boolean).join(' · ') || nothing}>${[provider.email, provider.phone].filter(Boolean).join(' · ') || html`<span aria-hidden="true">—</span><span class="visually-hidden">No contact details</span>`}</span>
         </div>
         <div role="gridcell" class="cell status">${state === 'sent' ? html`<span class="status-ok"><span aria-hidden="true">✓</span> Sent to your ${host.words.hosts}</span>` : nothing}</div>
         <div role="gridcell" class="cell actions">
@@ -201,7 +203,7 @@ function partyCell(host: RowHost, record: HostRecord | ProviderParty, lead: Temp
     <span class="party-text">
       <span class="name" part="name" title=${name}>${name}</span>
       ${place || showId || inactive
-        ? html`<span class="meta" part="meta">${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
+        ? html`<span class="meta" part="meta" title=${[inactive ? 'Inactive in QuickBooks' : '', place, showId ? `QuickBooks ID ${record.id}` : ''].filter(Boolean).join(' · ')}>${inactive ? html`<span class="tag">Inactive in QuickBooks</span>` : nothing}${place}${place && showId ? ' · ' : ''}${showId
             ? html`<span part="provider-id">QuickBooks ID ${record.id}</span>`
             : nothing}</span>`
         : nothing}
@@ -211,4 +213,12 @@ function partyCell(host: RowHost, record: HostRecord | ProviderParty, lead: Temp
 
 function missingCell(id: string): TemplateResult {
   return html`<div role="gridcell" class="cell party"><span class="name muted">No longer listed</span><span class="meta" part="meta">${id}</span></div>`;
+}
+
+/**
+ * A check box this role may not use stays focusable and points at the permission note (aria-disabled, as every
+ * refused control does), so a click must not tick it.
+ */
+export function refuseClick(note: string | undefined): ((event: Event) => void) | undefined {
+  return note === undefined ? undefined : (event: Event) => event.preventDefault();
 }

@@ -15,6 +15,10 @@ export const supplierMatcherStyles = css`
     /* Rows become cards below the element's own width, wherever the host puts it (see the @container rules). */
     container-type: inline-size;
   }
+  /* QuickBooks records not in your list: the contact line gets the room; the status and the one Import are short. */
+  .provider-view {
+    --_cols: minmax(190px, 1.25fr) minmax(190px, 1.6fr) minmax(150px, 0.7fr) 130px;
+  }
   /* Dark on a light page: the element brings its own surface, or light text lands on the page's white. */
   :host([theme='dark']) {
     padding: calc(var(--_space) * 3);
@@ -56,7 +60,10 @@ export const supplierMatcherStyles = css`
   }
 
   /* ── Notes ─────────────────────────────────────────────────────────────── */
-  .permission-note,
+  /* The permission note's look is the shared one (permission-note.ts); only its place here is ours. */
+  .permission-note {
+    margin-bottom: calc(var(--_space) * 3);
+  }
   .info-note,
   .notice {
     display: flex;
@@ -68,9 +75,6 @@ export const supplierMatcherStyles = css`
     background: var(--_surface-raised);
     color: var(--_text-muted);
     font-size: 0.93em;
-  }
-  .permission-note .icon {
-    flex: none;
   }
   .info-note {
     border: 1px solid color-mix(in srgb, var(--_warning) 35%, var(--_border));

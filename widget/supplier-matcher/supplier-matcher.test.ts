@@ -218,6 +218,13 @@ describe('<supplier-matcher>', () => {
       await ready(el);
       const note = $(el, '#permission-note')!;
       expect(note.textContent).to.contain('Only admins can change how suppliers are matched');
+      // The one pattern every component uses (widget/base/permission-note.ts): the id on the sentence alone, a lock
+      // beside it, the same part name and look.
+      expect(note.tagName).to.equal('SPAN');
+      const box = note.closest('[part="permission-note"]')!;
+      expect(box.classList.contains('permission-note')).to.equal(true);
+      expect(box.querySelector('svg.permission-icon')).to.not.equal(null);
+      expect(getComputedStyle(box).display).to.equal('flex');
       const buttons = [...$$(el, '[part="confirm-button"]'), ...$$(el, '[part="reject-button"]'), $(el, '[part="accept-all-button"]')!];
       expect(buttons.length).to.equal(7);
       for (const button of buttons) {
@@ -231,6 +238,20 @@ describe('<supplier-matcher>', () => {
       $(el, '[part="picker-button"]')!.click();
       await el.updateComplete;
       expect($(el, '[role="combobox"]')).to.equal(null);
+      // The QuickBooks-only list's check boxes: focusable, pointing at the note, and a click ticks nothing.
+      $(el, '[part="view-toggle"] button:last-child')!.click();
+      await el.updateComplete;
+      const boxes = $$(el, 'input[part="select"]') as HTMLInputElement[];
+      expect(boxes.length).to.be.at.least(2);
+      for (const box of boxes) {
+        expect(box.disabled).to.equal(false);
+        expect(box.getAttribute('aria-disabled')).to.equal('true');
+        expect(box.getAttribute('aria-describedby')).to.equal('permission-note');
+        box.click();
+        expect(box.checked).to.equal(false);
+      }
+      await el.updateComplete;
+      expect($(el, '[part="import-selected-button"]')).to.equal(null);
       await showTab(el, 'Linked');
       expect($(el, '[part="unlink-button"]')?.getAttribute('aria-disabled')).to.equal('true');
       await aTimeout(50);
@@ -760,7 +781,7 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
 
   it('the QuickBooks-only list: active records first, inactive ones labelled in full, several imported at once', async () => {
     const state = data.sampleState();
-    state.unmatched_provider = [data.provider({ id: '82', name: 'Old Mill Lumber (deleted)', active: false }), ...state.unmatched_provider.filter((provider) => provider.active)];
+    state.unmatched_provider = [data.provider({ id: '82', name: 'Old Mill Lumber (deleted)', active: false, city: 'Portland', email: 'ap@oldmill.example', phone: '503 555 0100' }), ...state.unmatched_provider.filter((provider) => provider.active)];
     const { el, bff } = await setup({ state });
     const imported = listen<RecordImportedEventDetail>(el, 'ledgerlink-record-imported');
     await ready(el);
@@ -769,6 +790,15 @@ describe('<supplier-matcher> as one product (issue 12)', () => {
     await el.updateComplete;
     expect(names(el)).to.deep.equal(['Northwind Label Co.', 'Cascade Courier', 'Old Mill Lumber']);
     expect(rowOf(el, 'Old Mill Lumber').querySelector('.tag')?.textContent).to.equal('Inactive in QuickBooks');
+    // Meta lines end in an ellipsis when the column is narrow; each line's whole text stays reachable as a tooltip.
+    const metas = [...rowOf(el, 'Old Mill Lumber').querySelectorAll<HTMLElement>('[part="meta"]')];
+    expect(metas.length).to.be.at.least(2);
+    for (const meta of metas) {
+      const words = meta.textContent!.replace('Inactive in QuickBooks', '').split('·').map((part) => part.trim()).filter(Boolean);
+      expect(words.length).to.be.at.least(1);
+      for (const word of words) expect(meta.title).to.contain(word);
+    }
+    expect(metas[0]!.title).to.contain('Inactive in QuickBooks');
     for (const name of ['Northwind Label Co.', 'Cascade Courier']) rowOf(el, name).querySelector<HTMLInputElement>('[part="select"]')!.click();
     await el.updateComplete;
     const importSelected = $(el, '[part="import-selected-button"]')!;

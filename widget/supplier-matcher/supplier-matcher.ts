@@ -5,8 +5,9 @@ import type { z } from 'zod';
 import { LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
-import { onlyRolesCan } from '../client-sync-status/permission-text.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { CreateLinksBody, HostRecord, Link, MatchingState, PartyKind, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
@@ -32,7 +33,7 @@ import {
 import { PartyPicker } from './party-picker.ts';
 import { companyName, renderCompanyLine } from './company-line.ts';
 import { CreateConfirm } from './create-confirm.ts';
-import { methodWords, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
+import { methodWords, refuseClick, renderCells, type CreateState, type RowHost } from './matcher-row.ts';
 import { renderSectionEmpty } from './section-empty.ts';
 import { UndoOffer } from './undo-offer.ts';
 import { countOf, partyWords, providerName, sentence, type MatcherEntity, type PartyWords } from './party-words.ts';
@@ -192,7 +193,7 @@ const sectionLabels: Record<SectionKey, string> = {
  * @cssproperty --ll-matcher-background - The element's background. Default transparent in the light theme, the surface colour in the dark one.
  */
 export class SupplierMatcher extends LedgerlinkElement {
-  static override styles = [themeStyles, buttonStyles, controlStyles, supplierMatcherStyles];
+  static override styles = [themeStyles, buttonStyles, controlStyles, permissionNoteStyles, supplierMatcherStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
@@ -213,7 +214,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     _imports: { state: true },
     _forbidden: { state: true },
     _notice: { state: true },
-    _announcement: { state: true },
     _connections: { state: true },
     _selected: { state: true },
   };
@@ -243,7 +243,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   /** The server's 403 explanation once an action was refused; every action is disabled with it from then on. */
   declare private _forbidden: string | undefined;
   declare private _notice: string | undefined;
-  declare private _announcement: string;
   /** The connected QuickBooks companies this user may see, for the company line; undefined until known. */
   declare private _connections: Connection[] | undefined;
   /** QuickBooks records ticked for "Import selected". */
@@ -254,6 +253,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   #loadSeq = 0;
   #rows: MatcherRow[] = [];
   #filtered: MatcherRow[] = [];
+  #announcer = new Announcer(this);
   #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body [role="row"]', header: '.header-row', rowHeight: DEFAULT_ROW_HEIGHT, headerHeight: HEADER_HEIGHT });
   #typeAhead = new TypeAhead();
   /** Selectors tried in order after the next render; the first that exists gets focus. */
@@ -308,7 +308,6 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._creates = new Map();
     this._createUnavailable = false;
     this._imports = new Map();
-    this._announcement = '';
     this._selected = new Set();
   }
 
@@ -408,23 +407,21 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._phase = 'error';
     this._loadError =
       code === 'not_found' ? 'This QuickBooks company is not available to you. It may have been disconnected or removed.' : message;
-    this.#announce(`${capitalize(this.#words.host)} matches could not be loaded. ${this._loadError}`);
+    this.#announcer.say(`${capitalize(this.#words.host)} matches could not be loaded. ${this._loadError}`);
     this.emit<ErrorEventDetail>('ledgerlink-error', { code, message });
   }
 
   // ── Permissions ──────────────────────────────────────────────────────────────────────────────────────
 
   get #canChange(): boolean {
-    if (this._forbidden) return false;
-    const role = this.#session?.user.role;
-    return role !== undefined && (this.#settings?.connect_roles.includes(role) ?? false);
+    return !this._forbidden && roleCan({ session: this.#session, settings: this.#settings }, 'manage');
   }
 
   /** Why this user cannot change links, or undefined when they can. */
   get #permissionNote(): string | undefined {
     if (this._forbidden) return this._forbidden;
     if (this.#canChange || !this.#settings) return undefined;
-    return onlyRolesCan(this.#settings.connect_roles, `change how ${this.#words.hosts} are matched`, this.#locale);
+    return capabilityNote(this.#settings, 'manage', `change how ${this.#words.hosts} are matched`, this.#locale);
   }
 
   /** Why "Create in QuickBooks" does nothing right now, with the id of the text that says so. */
@@ -461,7 +458,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     else this.#refocus(focusIndex);
     this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
     const text = announce(links);
-    this.#announce(text);
+    this.#announcer.say(text);
     this.#undo.offer(text, () => this.#undoLinks(links, move));
     return true;
   }
@@ -490,7 +487,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       return;
     }
     if (this._state) this._state = move.revert(this._state);
-    this.#announce(links.length === 1 ? 'Undone. The pair is no longer linked.' : `Undone. ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)} no longer linked.`);
+    this.#announcer.say(links.length === 1 ? 'Undone. The pair is no longer linked.' : `Undone. ${countOf(links.length, this.#words.host, this.#words.hosts, this.#locale)} no longer linked.`);
   }
 
   #acceptAll(): void {
@@ -526,10 +523,10 @@ export class SupplierMatcher extends LedgerlinkElement {
     this._state = move.state;
     this.#refocus(focusIndex);
     const text = `${sentence(`${suggestion.host.name} is not matched to ${providerName(suggestion.provider.name)}`)} Both are in Unmatched.`;
-    this.#announce(text);
+    this.#announcer.say(text);
     this.#undo.offer(text, async () => {
       if (this._state) this._state = move.revert(this._state);
-      this.#announce('Undone. The suggestion is back.');
+      this.#announcer.say('Undone. The suggestion is back.');
     });
   }
 
@@ -565,7 +562,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     this.#refocus(focusIndex);
     this.emit<LinkRemovedEventDetail>('ledgerlink-link-removed', { connection_id: id, kind, host_id: link.host_id, provider_id: link.provider_id });
     const text = sentence(`Unlinked ${link.host?.name ?? link.host_id} from ${link.provider ? providerName(link.provider.name) : 'its QuickBooks record'}`);
-    this.#announce(text);
+    this.#announcer.say(text);
     // created and imported links are not something a person can ask for; relinking by hand is what Undo does.
     const method: LinkRequest['method'] = link.method === 'auto' || link.method === 'confirmed' ? link.method : 'manual';
     this.#undo.offer(text, async () => {
@@ -582,7 +579,7 @@ export class SupplierMatcher extends LedgerlinkElement {
         this._state = { ...restored, linked: restored.linked.map((entry) => ({ ...entry, ...fresh.get(entry.host_id) })) };
       }
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links });
-      this.#announce(`Undone. ${sentence(`${link.host?.name ?? 'The record'} is linked again`)}`);
+      this.#announcer.say(`Undone. ${sentence(`${link.host?.name ?? 'The record'} is linked again`)}`);
     });
   }
 
@@ -597,7 +594,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       this._imports = new Map(this._imports).set(provider.id, 'sent');
       this.#unselect([provider.id]);
       this.emit<RecordImportedEventDetail>('ledgerlink-record-imported', { connection_id: id, kind, provider_id: provider.id, event_id });
-      if (announce) this.#announce(`${sentence(`Sent ${providerName(provider.name)} to your ${this.#words.hosts}`)} It shows as linked once your list is updated.`);
+      if (announce) this.#announcer.say(`${sentence(`Sent ${providerName(provider.name)} to your ${this.#words.hosts}`)} It shows as linked once your list is updated.`);
       return true;
     } catch (error) {
       const imports = new Map(this._imports);
@@ -622,7 +619,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, selected.length) }, worker));
     this._bulkBusy = false;
     const words = this.#words;
-    if (sent > 0) this.#announce(`Sent ${countOf(sent, `QuickBooks ${words.provider}`, `QuickBooks ${words.providers}`, this.#locale)} to your ${words.hosts}. They show as linked once your list is updated.`);
+    if (sent > 0) this.#announcer.say(`Sent ${countOf(sent, `QuickBooks ${words.provider}`, `QuickBooks ${words.providers}`, this.#locale)} to your ${words.hosts}. They show as linked once your list is updated.`);
   }
 
   #toggleSelected(ids: readonly string[], on: boolean): void {
@@ -656,7 +653,7 @@ export class SupplierMatcher extends LedgerlinkElement {
       // The row moves to Linked here and now; the quiet reload only catches what else the server changed.
       if (this._state) this._state = linkPairs(this._state, [created.link], this.#known).state;
       this.#focusAfterUpdate = ['.panel [role="row"][tabindex="0"]', `#tab-${this._tab}`];
-      this.#announce(`Created ${host.name} in QuickBooks and linked it.`);
+      this.#announcer.say(`Created ${host.name} in QuickBooks and linked it.`);
       this.emit<LinkCreatedEventDetail>('ledgerlink-link-created', { connection_id: id, kind, links: [created.link] });
       if (this.hasSession) void this.#load(true);
     } catch (error) {
@@ -667,13 +664,13 @@ export class SupplierMatcher extends LedgerlinkElement {
         const existing = typeof details.provider_name === 'string' ? details.provider_name : 'a record with this name';
         this.#setCreate(host.id, { status: 'duplicate', providerId: details.provider_id, providerName: existing });
         this.#known.set(details.provider_id, this.#providerById(details.provider_id) ?? namedProvider(details.provider_id, existing));
-        this.#announce(`${sentence(`QuickBooks already has a ${this.#words.provider} named ${existing}`)} You can link to it instead.`);
+        this.#announcer.say(`${sentence(`QuickBooks already has a ${this.#words.provider} named ${existing}`)} You can link to it instead.`);
         this.#focusAfterUpdate = `[data-key="${cssEscape(host.id)}"] [part="link-instead-button"]`;
         return;
       }
       if (error instanceof LedgerlinkApiError && (error.status === 404 || error.status === 501)) {
         this._createUnavailable = true;
-        this.#announce(createUnavailableText);
+        this.#announcer.say(createUnavailableText);
         this.emit<ErrorEventDetail>('ledgerlink-error', { code: error.code, message: createUnavailableText });
         return;
       }
@@ -705,10 +702,10 @@ export class SupplierMatcher extends LedgerlinkElement {
     const detail = describeError(error);
     if (error instanceof LedgerlinkApiError && error.status === 403) {
       this._forbidden = detail.message;
-      this.#announce(detail.message);
+      this.#announcer.say(detail.message);
     } else {
       this._notice = `${sentence(prefix)} ${detail.message}`;
-      this.#announce(this._notice);
+      this.#announcer.say(this._notice);
     }
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
@@ -732,10 +729,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   // ── Announcements ────────────────────────────────────────────────────────────────────────────────
 
-  #announce(text: string): void {
-    // The same sentence twice in a row must be heard twice.
-    this._announcement = this._announcement === text ? `${text}\u00a0` : text;
-  }
 
   // ── Keyboard ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -785,38 +778,22 @@ export class SupplierMatcher extends LedgerlinkElement {
     const index = this.#filtered.findIndex((row) => row.key === rowElement.dataset.key);
     const row = this.#filtered[index];
     if (!row) return;
-    let next: number | undefined;
-    switch (event.key) {
-      case 'ArrowDown':
-        next = index + 1;
-        break;
-      case 'ArrowUp':
-        next = index - 1;
-        break;
-      case 'PageDown':
-        next = index + this.#windowed.page;
-        break;
-      case 'PageUp':
-        next = index - this.#windowed.page;
-        break;
-      case 'Home':
-        next = 0;
-        break;
-      case 'End':
-        next = this.#filtered.length - 1;
-        break;
-      case 'Enter':
-        if (!onRow) return;
-        event.preventDefault();
-        this.#runPrimary(row);
-        return;
-      default:
-        if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
-        next = this.#typeAhead.find(event.key, this.#filtered.map(rowName), index);
-        if (next === undefined) return;
+    let next = this.#windowed.target(event.key, index, this.#filtered.length);
+    if (next === undefined) {
+      switch (event.key) {
+        case 'Enter':
+          if (!onRow) return;
+          event.preventDefault();
+          this.#runPrimary(row);
+          return;
+        default:
+          if (!onRow || event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey || !/\S/.test(event.key)) return;
+          next = this.#typeAhead.find(event.key, this.#filtered.map(rowName), index);
+          if (next === undefined) return;
+      }
     }
     event.preventDefault();
-    this.#moveTo(Math.max(0, Math.min(this.#filtered.length - 1, next)));
+    this.#moveTo(next);
   };
 
   /** Enter on a row: its main action, when this user may take it. */
@@ -876,7 +853,7 @@ export class SupplierMatcher extends LedgerlinkElement {
 
   protected override render(): TemplateResult {
     return html`${this.#renderView()}
-      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>`;
+      ${this.#announcer.render()}`;
   }
 
   #renderView(): TemplateResult {
@@ -900,7 +877,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const note = this.#permissionNote;
     return html`
       ${renderCompanyLine(this._connections, this.connectionId, (next) => this.#selectConnection(next))}
-      ${note ? html`<p class="permission-note" part="permission-note" id="permission-note">${lockIcon}${note}</p>` : nothing}
+      ${note ? permissionNote('permission-note', note) : nothing}
       <div
         class="tabs"
         role="tablist"
@@ -1081,7 +1058,7 @@ export class SupplierMatcher extends LedgerlinkElement {
     const height = this.#windowed.rowHeight;
     const noun = this._tab === 'unmatched' && this._view === 'provider' ? `QuickBooks ${this.#words.providers} not in your list` : `${sectionLabels[this._tab].toLowerCase()} ${this.#words.hosts}`;
     return html`<div
-        class="scroller"
+        class="scroller ${this._tab === 'unmatched' && this._view === 'provider' ? 'provider-view' : ''}"
         part="grid"
         role="grid"
         aria-label=${capitalize(noun)}
@@ -1166,7 +1143,10 @@ export class SupplierMatcher extends LedgerlinkElement {
         part="select"
         .checked=${live(ids.length > 0 && chosen === ids.length)}
         .indeterminate=${chosen > 0 && chosen < ids.length}
-        ?disabled=${this.#permissionNote !== undefined || ids.length === 0}
+        ?disabled=${ids.length === 0}
+        aria-disabled=${this.#permissionNote !== undefined ? 'true' : nothing}
+        aria-describedby=${this.#permissionNote !== undefined ? 'permission-note' : nothing}
+        @click=${refuseClick(this.#permissionNote)}
         @change=${(event: Event) => this.#toggleSelected(ids, (event.target as HTMLInputElement).checked)}
       />
       Select all
@@ -1175,7 +1155,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
 }
 
-const lockIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>`;
 
 const createUnavailableText = "Creating records in QuickBooks isn't available yet.";
 
