@@ -48,10 +48,8 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
 
   if (cdcTypes.length > 0) {
     try {
-      const unanswered = await readCdc(ctx, cdcTypes, since, async (byType, time) => {
-        newWatermark ??= time ?? ctx.deps.now();
-        await applyChanges(ctx, byType, affected);
-      });
+      const { unanswered, first } = await readCdc(ctx, cdcTypes, since, (byType) => applyChanges(ctx, byType, affected));
+      newWatermark ??= first;
       queryTypes.push(...unanswered);
     } catch (error) {
       if (!isCdcWindowRefusal(error)) throw error;
@@ -101,19 +99,20 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
 }
 
 /**
- * Asks CDC for `types` changed since `since`, handing every answer (records by type, provider time) to
- * `handle`. An answer at the 1000-object cap is narrowed, never abandoned for a query (queries never show
- * deletions): a group of types is split, and a single type is paged through CDC from the newest change the
- * capped answer held. Returns the types it could not narrow (over 1000 changes within a second), which need
- * a query instead. A refusal of the window is thrown.
+ * Asks CDC for `types` changed since `since`, handing every answer's records by type to `handle`. An answer
+ * at the 1000-object cap is narrowed, never abandoned for a query (queries never show deletions): a group of
+ * types is split, and a single type is paged through CDC from the newest change the capped answer held.
+ * Returns the provider's time at the first answer and the types it could not narrow (over 1000 changes
+ * within a second), which need a query instead. A refusal of the window is thrown.
  */
-async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (byType: Map<string, ProviderRecord[]>, time: Date | undefined) => Promise<void>): Promise<string[]> {
+async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (byType: Map<string, ProviderRecord[]>) => Promise<void>): Promise<{ unanswered: string[]; first: Date }> {
   const unanswered: string[] = [];
+  let first: Date | undefined;
   const pending: { types: string[]; since: Date }[] = [{ types, since }];
   while (pending.length > 0) {
     const { types: group, since: from } = pending.shift()!;
     const answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: from.toISOString() }));
-    const time = answer.time ? new Date(answer.time) : undefined;
+    first ??= answer.time ? new Date(answer.time) : ctx.deps.now();
     const byType = collectCdc(answer);
     const objects = [...byType.values()].reduce((sum, list) => sum + list.length, 0);
     if (objects >= CDC_MAX_OBJECTS) {
@@ -129,13 +128,13 @@ async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (b
         continue;
       }
       // Every object in the answer is its current version, so handling it is right whatever follows.
-      await handle(byType, time);
+      await handle(byType);
       pending.push({ types: [type], since: next });
       continue;
     }
-    await handle(byType, time);
+    await handle(byType);
   }
-  return unanswered;
+  return { unanswered, first: first! };
 }
 
 /** Customers and vendors read (their Balance with them) after a run's first answer: by Id, or every one. */
@@ -169,7 +168,7 @@ export async function settleBalances(ctx: RunContext, since: Date, reads: PartyR
     };
     let unanswered: string[];
     try {
-      unanswered = await readCdc(ctx, types, since, collect);
+      ({ unanswered } = await readCdc(ctx, types, since, collect));
     } catch (error) {
       if (!isCdcWindowRefusal(error)) throw error;
       unanswered = types;
