@@ -48,7 +48,12 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
 
   if (cdcTypes.length > 0) {
     try {
-      const { unanswered, first } = await readCdc(ctx, cdcTypes, since, (byType) => applyChanges(ctx, byType, affected));
+      const { unanswered, first } = await readCdc(ctx, cdcTypes, since, async (byType, later) => {
+        // Customers and vendors in a later answer (a capped one narrowed) were read after the first: party reads
+        // to settle like any other.
+        if (later) for (const type of ['Customer', 'Vendor'] as const) for (const record of byType.get(type) ?? []) reads[type].add(String(record.Id));
+        await applyChanges(ctx, byType, affected);
+      });
       newWatermark ??= first;
       queryTypes.push(...unanswered);
     } catch (error) {
@@ -102,17 +107,20 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
  * Asks CDC for `types` changed since `since`, handing every answer's records by type to `handle`. An answer
  * at the 1000-object cap is narrowed, never abandoned for a query (queries never show deletions): a group of
  * types is split, and a single type is paged through CDC from the newest change the capped answer held.
- * Returns the provider's time at the first answer and the types it could not narrow (over 1000 changes
- * within a second), which need a query instead. A refusal of the window is thrown.
+ * `later` tells an answer after the first one. Returns the provider's time at the first answer and the
+ * types it could not narrow (over 1000 changes within a second), which need a query instead. A refusal of
+ * the window is thrown.
  */
-async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (byType: Map<string, ProviderRecord[]>) => Promise<void>): Promise<{ unanswered: string[]; first: Date }> {
+async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (byType: Map<string, ProviderRecord[]>, later: boolean) => Promise<void>): Promise<{ unanswered: string[]; first: Date }> {
   const unanswered: string[] = [];
   let first: Date | undefined;
+  let calls = 0;
   const pending: { types: string[]; since: Date }[] = [{ types, since }];
   while (pending.length > 0) {
     const { types: group, since: from } = pending.shift()!;
     const answer = await ctx.caller.call((api) => api.get<CdcAnswer>('cdc', { entities: group.join(','), changedSince: from.toISOString() }));
     first ??= answer.time ? new Date(answer.time) : ctx.deps.now();
+    const later = calls++ > 0;
     const byType = collectCdc(answer);
     const objects = [...byType.values()].reduce((sum, list) => sum + list.length, 0);
     if (objects >= CDC_MAX_OBJECTS) {
@@ -128,11 +136,11 @@ async function readCdc(ctx: RunContext, types: string[], since: Date, handle: (b
         continue;
       }
       // Every object in the answer is its current version, so handling it is right whatever follows.
-      await handle(byType);
+      await handle(byType, later);
       pending.push({ types: [type], since: next });
       continue;
     }
-    await handle(byType);
+    await handle(byType, later);
   }
   return { unanswered, first: first! };
 }
