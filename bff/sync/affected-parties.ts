@@ -9,14 +9,25 @@ export interface AffectedParties {
   Vendor: Set<string>;
   accounts: boolean;
   /**
-   * Which parties moved cannot be told from the versions at hand (a deletion of a transaction the mirror never
-   * held, a version whose predecessors were never read, or the first sync after an import): every customer
-   * and vendor is re-read.
+   * Every customer and vendor is re-read: which parties moved cannot be told from the versions at hand (a
+   * mirror that lacked a transaction, or unseen versions after a run whose party reads were never settled).
    */
   all: boolean;
+  /**
+   * A transaction had versions the mirror never held (a deletion of one never stored, a first sight of one
+   * already edited, a SyncToken that skipped). They matter only if a stored party Balance was read while one
+   * of them was current: never after a settled run (see settleBalances in incremental-run.ts).
+   */
+  unseen: boolean;
 }
 
-export const noParties = (): AffectedParties => ({ Customer: new Set(), Vendor: new Set(), accounts: false, all: false });
+export const noParties = (): AffectedParties => ({ Customer: new Set(), Vendor: new Set(), accounts: false, all: false, unseen: false });
+
+/**
+ * Transactions QuickBooks does not post: a purchase order or a time activity moves no account and no open
+ * balance, so a change to one moves no derived balance.
+ */
+export const NON_POSTING = new Set(['PurchaseOrder', 'TimeActivity', 'Estimate']);
 
 type Ref = { value?: unknown; type?: unknown } | undefined;
 

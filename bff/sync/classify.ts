@@ -8,6 +8,11 @@ export class UnsupportedCompanyError extends Error {
   override name = 'UnsupportedCompanyError';
 }
 
+/** QuickBooks kept changing transactions while a run read their customers and vendors (see settleBalances). */
+export class BalancesUnsettledError extends Error {
+  override name = 'BalancesUnsettledError';
+}
+
 /** Failures worth another automatic attempt, and how long to wait before it. */
 export function retryDelaySeconds(error: SyncError, attempt: number): number | undefined {
   if (error.category === 'rate_limited') return undefined; // retry_at already says when
@@ -26,6 +31,9 @@ export function classifySyncError(error: unknown, now: Date, company = 'this com
   }
   if (error instanceof QboGrantError && error.kind === 'transient') {
     return { ...base, category: 'provider_unavailable', action: 'retry', message: 'QuickBooks is not responding right now. We will try again automatically.' };
+  }
+  if (error instanceof BalancesUnsettledError) {
+    return { ...base, category: 'provider_unavailable', action: 'retry', message: `${company === 'this company' ? 'The company' : company} kept changing in QuickBooks while we read balances. We will try again automatically.` };
   }
   if (error instanceof UnsupportedCompanyError) {
     return { ...base, category: 'plan_or_region_unsupported', action: 'upgrade_plan', message: error.message };

@@ -127,24 +127,39 @@ export interface SeenQuery {
 }
 
 /**
- * Watches every Accounting API query and CDC call the engine makes (global fetch is what our client uses).
- * `after` runs once the provider has answered and before the engine sees the answer: a test changes the
- * company there, between two pages. Returns the calls seen and a restore function.
+ * Watches every Accounting API query and CDC call the engine makes (global fetch is what our client uses);
+ * a /batch call counts as its queries, in order. `after` runs once the provider has answered and before the
+ * engine sees the answer (for a batch, once per query in it): a test changes the company there, between two
+ * pages. Returns the calls seen and a restore function.
  */
 export function watchQboCalls(after?: (call: { path: string; statement: string; records: Record<string, unknown>[] }) => Promise<void> | void) {
   const seen: { path: string; statement: string }[] = [];
+  const recordsOf = (statement: string, answer: { QueryResponse?: Record<string, unknown> } | undefined) => {
+    const type = /FROM (\w+)/i.exec(statement)?.[1] ?? '';
+    const records = answer?.QueryResponse?.[type];
+    return Array.isArray(records) ? (records as Record<string, unknown>[]) : [];
+  };
   const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
     const response = await realFetch(input, init);
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const match = /\/v3\/company\/[^/]+\/(query|cdc)$/.exec(url.pathname);
+    const match = /\/v3\/company\/[^/]+\/(query|cdc|batch)$/.exec(url.pathname);
     if (!match || !response.ok) return response;
+    if (match[1] === 'batch') {
+      const items = ((JSON.parse(String(init?.body ?? '{}')) as { BatchItemRequest?: { bId: string; Query?: string }[] }).BatchItemRequest ?? []).filter((item) => typeof item.Query === 'string');
+      if (items.length === 0) return response;
+      const text = await response.text();
+      const answers = new Map(((JSON.parse(text) as { BatchItemResponse?: { bId: string; QueryResponse?: Record<string, unknown> }[] }).BatchItemResponse ?? []).map((item) => [item.bId, item]));
+      for (const item of items) {
+        seen.push({ path: 'query', statement: item.Query! });
+        await after?.({ path: 'query', statement: item.Query!, records: recordsOf(item.Query!, answers.get(item.bId)) });
+      }
+      return new Response(text, { status: response.status, headers: response.headers });
+    }
     const statement = url.searchParams.get('query') ?? `CDC ${url.searchParams.get('entities')} since ${url.searchParams.get('changedSince')}`;
     seen.push({ path: match[1]!, statement });
     if (!after) return response;
     const text = await response.text();
-    const type = /FROM (\w+)/i.exec(statement)?.[1] ?? '';
-    const records = (JSON.parse(text) as { QueryResponse?: Record<string, unknown> }).QueryResponse?.[type];
-    await after({ path: match[1]!, statement, records: Array.isArray(records) ? (records as Record<string, unknown>[]) : [] });
+    await after({ path: match[1]!, statement, records: recordsOf(statement, JSON.parse(text) as { QueryResponse?: Record<string, unknown> }) });
     return new Response(text, { status: response.status, headers: response.headers });
   });
   return { seen, restore: () => spy.mockRestore() };
