@@ -134,7 +134,7 @@ try {
 
   // ── Side by side: bare, BFF, bare, BFF (the better of each pair, so a noisy second hurts neither) ─────────
   console.log(`\nThroughput, ${CONCURRENCY} keep-alive connections, ${MEASURE_MS / 1000} s each after ${WARMUP_MS / 1000} s warm-up`);
-  const results: Record<string, Result[]> = { bare: [], byId: [], list: [] };
+  const results: Record<string, Measured[]> = { bare: [], byId: [], list: [] };
   if (only) {
     const result = await load(agent, only === 'bare' ? bareById : only === 'list' ? list : byId, CONCURRENCY, serverOf(only));
     report([[only, `${describe(result)}, ${cpuPerRequest(result)}`]]);
