@@ -28,3 +28,19 @@ describe('createLogger', () => {
     expect(lines[0]!.match(/request_id/g)).toHaveLength(1);
   });
 });
+
+describe('child loggers', () => {
+  test('a child of a child writes the whole base, redacted, with the line\'s fields', () => {
+    const lines: string[] = [];
+    const root = createLogger('info', { service: 'bff', secret: 's' }, (line) => lines.push(line));
+    const request = root.child({ request_id: 'r-9' }).child({ tenant_id: 'ten_1', password: 'p' });
+    request.info('request', { status: 200 });
+    root.child({}).info('empty child');
+    root.child({ service: 'other' }).info('replaced');
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      { time: expect.any(String), level: 'info', msg: 'request', service: 'bff', secret: '[redacted]', request_id: 'r-9', tenant_id: 'ten_1', password: '[redacted]', status: 200 },
+      { time: expect.any(String), level: 'info', msg: 'empty child', service: 'bff', secret: '[redacted]' },
+      { time: expect.any(String), level: 'info', msg: 'replaced', service: 'other', secret: '[redacted]' },
+    ]);
+  });
+});

@@ -79,7 +79,18 @@ class JsonLogger implements Logger {
   }
 
   child(fields: Record<string, unknown>): Logger {
-    return new JsonLogger(this.threshold, this.level, { ...this.base, ...fields }, this.write);
+    this.#safeBase ??= redact(this.base);
+    const child = new JsonLogger(this.threshold, this.level, { ...this.base, ...fields }, this.write);
+    // Most children add fields the parent lacks (request_id, tenant_id): their redacted base is the parent's
+    // plus their own, without redacting and serialising the parent's again on every request.
+    if (this.#safeBase && !overlaps(fields, this.#safeBase)) {
+      const own = redact(fields);
+      child.#safeBase = { ...this.#safeBase, ...own };
+      this.#baseMembers ??= JSON.stringify(this.#safeBase).slice(1, -1);
+      const ownMembers = JSON.stringify(own).slice(1, -1);
+      child.#baseMembers = this.#baseMembers && ownMembers ? `${this.#baseMembers},${ownMembers}` : this.#baseMembers || ownMembers;
+    }
+    return child;
   }
 
   #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
