@@ -48,7 +48,8 @@ process.on('exit', flushStdout);
 
 /**
  * A class rather than closures: every request makes a child or two, and methods on a prototype cost
- * nothing per child. The base is redacted once per logger, on its first line.
+ * nothing per child. A child only remembers its parent and fields: its base is redacted and serialised on
+ * its first line, from its parent's (so a request's middle logger that never writes costs nothing).
  */
 class JsonLogger implements Logger {
   #safeBase: Record<string, unknown> | undefined;
@@ -58,8 +59,9 @@ class JsonLogger implements Logger {
   constructor(
     private readonly threshold: number,
     private readonly level: LogLevel,
-    private readonly base: Record<string, unknown>,
+    private readonly fields: Record<string, unknown>,
     private readonly write: (line: string) => void,
+    private readonly parent?: JsonLogger,
   ) {}
 
   debug(message: string, fields?: Record<string, unknown>): void {
@@ -79,32 +81,39 @@ class JsonLogger implements Logger {
   }
 
   child(fields: Record<string, unknown>): Logger {
-    this.#safeBase ??= redact(this.base);
-    const child = new JsonLogger(this.threshold, this.level, { ...this.base, ...fields }, this.write);
-    // Most children add fields the parent lacks (request_id, tenant_id): their redacted base is the parent's
-    // plus their own, without redacting and serialising the parent's again on every request.
-    if (this.#safeBase && !overlaps(fields, this.#safeBase)) {
-      const own = redact(fields);
-      child.#safeBase = { ...this.#safeBase, ...own };
-      this.#baseMembers ??= JSON.stringify(this.#safeBase).slice(1, -1);
-      const ownMembers = JSON.stringify(own).slice(1, -1);
-      child.#baseMembers = this.#baseMembers && ownMembers ? `${this.#baseMembers},${ownMembers}` : this.#baseMembers || ownMembers;
+    return new JsonLogger(this.threshold, this.level, fields, this.write, this);
+  }
+
+  /** Every field of this logger and its ancestors, a child's replacing its parent's, secrets redacted. */
+  #safe(): Record<string, unknown> {
+    return (this.#safeBase ??= this.parent ? { ...this.parent.#safe(), ...redact(this.fields) } : redact(this.fields));
+  }
+
+  #members(): string {
+    if (this.#baseMembers !== undefined) return this.#baseMembers;
+    const parent = this.parent;
+    if (parent && !overlaps(this.fields, parent.#safe())) {
+      const inherited = parent.#members();
+      const own = JSON.stringify(redact(this.fields)).slice(1, -1);
+      this.#baseMembers = inherited && own ? `${inherited},${own}` : inherited || own;
+    } else {
+      this.#baseMembers = JSON.stringify(this.#safe()).slice(1, -1);
     }
-    return child;
+    return this.#baseMembers;
   }
 
   #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (rank[at] < this.threshold) return;
-    this.#safeBase ??= redact(this.base);
-    if (fields && overlaps(fields, this.#safeBase)) {
-      this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...this.#safeBase, ...redact(fields) }) + '\n');
+    const base = this.#safe();
+    if (fields && overlaps(fields, base)) {
+      this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
       return;
     }
     // The same object as above, built as text: the base is serialised once per logger, not once per line.
-    this.#baseMembers ??= JSON.stringify(this.#safeBase).slice(1, -1);
+    const members = this.#members();
     const own = fields ? JSON.stringify(redact(fields)).slice(1, -1) : '';
     let line = `{"time":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(message)}`;
-    if (this.#baseMembers) line += `,${this.#baseMembers}`;
+    if (members) line += `,${members}`;
     if (own) line += `,${own}`;
     this.write(line + '}\n');
   }
