@@ -8,6 +8,7 @@ import { documentLimits } from './http/document-limits.ts';
 import { limitBodies } from './http/body-limit.ts';
 import { limitAnonymous, limitByAddress } from './http/rate-limit.ts';
 import { SharedRateLimiter } from './http/rate-limiter.ts';
+import { PerMethodRouter } from './http/router.ts';
 import { storableText } from './http/storable-text.ts';
 import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
@@ -32,7 +33,7 @@ export interface App {
 /** The whole HTTP surface, without a listener: tests call `app.request(...)`, main.ts serves it. */
 export function createApp(deps: Deps): App {
   const metrics = createMetrics();
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new PerMethodRouter() });
 
   const rateLimiter = new SharedRateLimiter(deps.sql);
 

@@ -263,8 +263,11 @@ describe('issue 11 item 10: hardened defaults', () => {
     // Each page its own nonce.
     const again = await t.request('/v1/oauth/qbo/start?ref=0123456789abcdef0123');
     expect(again.headers.get('content-security-policy')).not.toBe(csp);
-    // JSON answers are not sniffed either.
-    expect((await t.request('/healthz')).headers.get('x-content-type-options')).toBe('nosniff');
+    // JSON answers are not sniffed either, and may run no script at all: a nonce is made only for a page.
+    const json = await t.request('/healthz');
+    expect(json.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(json.headers.get('content-security-policy')).toContain("script-src 'none'; style-src 'none'");
+    expect(json.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
   test('/metrics requires LEDGERLINK_METRICS_TOKEN when it is set', async () => {

@@ -1,10 +1,14 @@
 import type { Sql } from '../db/client.ts';
 
 /**
- * How long one process trusts what it read about a session's key and user. Revoking in this process takes
- * effect at once (its cache is cleared); other replicas see it within this time.
+ * How long after a revocation commits (in any replica) every process refuses the sessions it ended: what a
+ * process read about a session is used only while a read of `session_revocation_version` that started at
+ * most this long ago found the same version. Revoking in this process takes effect at once (its cache is
+ * cleared).
  */
-export const SESSION_CHECK_TTL_MS = 2_000;
+export const REVOCATION_BOUND_MS = 1_000;
+/** How often a process that serves sessions reads the version (only while requests come). */
+const VERSION_POLL_MS = 250;
 const MAX_CACHED = 10_000;
 
 export interface SessionOrigin {
@@ -20,35 +24,91 @@ interface Standing {
   keyLive: boolean;
   /** Tokens issued before this (ms) are ended; the later of the user's org-wide and all-org revocations. */
   revokedBeforeMs: number;
-  readAt: number;
+  /** The revocation version in the snapshot it was read from. */
+  version: number;
 }
 
-const caches = new WeakMap<Sql, Map<string, Standing>>();
+/**
+ * What one process knows about sessions: standings read from the database, each with the revocation version
+ * of its snapshot, and the newest version seen with when a read that saw it started. Reads that start later
+ * see every revocation committed before they started, so a standing of that version is current as of then.
+ */
+class Standings {
+  readonly cache = new Map<string, Standing>();
+  version = -1;
+  confirmedAt = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
-function cacheOf(sql: Sql): Map<string, Standing> {
-  let cache = caches.get(sql);
-  if (!cache) caches.set(sql, (cache = new Map()));
-  return cache;
+  constructor(private readonly sql: Sql) {}
+
+  usable(standing: Standing | undefined): standing is Standing {
+    return standing !== undefined && standing.version === this.version && Date.now() - this.confirmedAt <= REVOCATION_BOUND_MS;
+  }
+
+  /** A read that started at `startedAt` saw `version`. */
+  learn(version: number, startedAt: number): void {
+    if (version > this.version) {
+      this.cache.clear();
+      this.version = version;
+      this.confirmedAt = startedAt;
+    } else if (version === this.version) {
+      this.confirmedAt = Math.max(this.confirmedAt, startedAt);
+    }
+  }
+
+  /** Keeps the version fresh while sessions are being checked: one tiny read per process per poll. */
+  schedulePoll(): void {
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      const startedAt = Date.now();
+      this.sql<{ version: string }[]>`select version from session_revocation_version`
+        .then(([row]) => row && this.learn(Number(row.version), startedAt))
+        // Unreachable: the standings age past the bound and every check reads its own (and fails the same way).
+        .catch(() => {})
+        .finally(() => (this.#timer = undefined));
+    }, VERSION_POLL_MS);
+    this.#timer.unref?.();
+  }
+
+  forget(): void {
+    this.cache.clear();
+    this.confirmedAt = -Infinity;
+  }
+}
+
+const states = new WeakMap<Sql, Standings>();
+
+function standingsOf(sql: Sql): Standings {
+  let state = states.get(sql);
+  if (!state) states.set(sql, (state = new Standings(sql)));
+  return state;
 }
 
 /**
  * Whether a correctly signed, unexpired session still stands: the secret key that minted it is not
  * revoked (so revoking a key, or every key of a tenant, ends its sessions) and the host has not ended
- * this user's sessions since it was issued.
+ * this user's sessions since it was issued. Effective everywhere within REVOCATION_BOUND_MS of the
+ * revocation; a session's first request in a process reads its standing, later ones mostly do not.
  */
 export async function sessionStands(sql: Sql, origin: SessionOrigin): Promise<boolean> {
-  const cache = cacheOf(sql);
-  const key = [origin.keyId, origin.tenantId, origin.organizationId, origin.userId].join('\u0000');
-  let standing = cache.get(key);
-  if (!standing || Date.now() - standing.readAt > SESSION_CHECK_TTL_MS) {
-    const [row] = await sql<{ key_live: boolean; revoked_before: Date | null }[]>`
+  const state = standingsOf(sql);
+  state.schedulePoll();
+  const key = `${origin.keyId}\u0000${origin.tenantId}\u0000${origin.organizationId}\u0000${origin.userId}`;
+  let standing = state.cache.get(key);
+  if (!state.usable(standing)) {
+    const startedAt = Date.now();
+    const [row] = await sql<{ key_live: boolean; revoked_before: Date | null; version: string }[]>`
       select
         exists (select 1 from tenant_secret_keys where id = ${origin.keyId} and tenant_id = ${origin.tenantId} and revoked_at is null) as key_live,
         (select max(revoked_before) from session_revocations
-          where tenant_id = ${origin.tenantId} and user_id = ${origin.userId} and organization_id in (${origin.organizationId}, '*')) as revoked_before`;
-    standing = { keyLive: row!.key_live, revokedBeforeMs: row!.revoked_before?.getTime() ?? 0, readAt: Date.now() };
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(key, standing);
+          where tenant_id = ${origin.tenantId} and user_id = ${origin.userId} and organization_id in (${origin.organizationId}, '*')) as revoked_before,
+        (select version from session_revocation_version) as version`;
+    standing = { keyLive: row!.key_live, revokedBeforeMs: row!.revoked_before?.getTime() ?? 0, version: Number(row!.version) };
+    state.learn(standing.version, startedAt);
+    if (standing.version === state.version) {
+      if (state.cache.size >= MAX_CACHED) state.cache.clear();
+      state.cache.set(key, standing);
+    }
   }
   return standing.keyLive && origin.issuedAtMs >= standing.revokedBeforeMs;
 }
@@ -69,5 +129,5 @@ export async function endUserSessions(sql: Sql, tenantId: string, userId: string
 
 /** After a revocation in this process: nothing cached here may outlive it. */
 export function forgetStandings(sql: Sql): void {
-  caches.get(sql)?.clear();
+  states.get(sql)?.forget();
 }

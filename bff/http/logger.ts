@@ -16,23 +16,52 @@ export interface Logger {
 export function createLogger(
   level: LogLevel,
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => void process.stdout.write(line),
+  write: (line: string) => void = writeStdout,
 ): Logger {
   return new JsonLogger(rank[level], level, base, write);
 }
 
 /**
+ * Lines for stdout, written together once per turn of the event loop: one write call (a system call: stdout
+ * is synchronous for files and pipes) per batch instead of per line. Whatever is pending when the process
+ * exits is written then, so no line is lost to a batch.
+ */
+const pending: string[] = [];
+let flushScheduled = false;
+
+function writeStdout(line: string): void {
+  pending.push(line);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushStdout);
+}
+
+function flushStdout(): void {
+  flushScheduled = false;
+  if (pending.length === 0) return;
+  const batch = pending.join('');
+  pending.length = 0;
+  process.stdout.write(batch);
+}
+
+process.on('exit', flushStdout);
+
+/**
  * A class rather than closures: every request makes a child or two, and methods on a prototype cost
- * nothing per child. The base is redacted once per logger, on its first line.
+ * nothing per child. A child only remembers its parent and fields: its base is redacted and serialised on
+ * its first line, from its parent's (so a request's middle logger that never writes costs nothing).
  */
 class JsonLogger implements Logger {
   #safeBase: Record<string, unknown> | undefined;
+  /** The redacted base as JSON members (`"a":1,"b":2`), written into every line after time, level and msg. */
+  #baseMembers: string | undefined;
 
   constructor(
     private readonly threshold: number,
     private readonly level: LogLevel,
-    private readonly base: Record<string, unknown>,
+    private readonly fields: Record<string, unknown>,
     private readonly write: (line: string) => void,
+    private readonly parent?: JsonLogger,
   ) {}
 
   debug(message: string, fields?: Record<string, unknown>): void {
@@ -52,14 +81,49 @@ class JsonLogger implements Logger {
   }
 
   child(fields: Record<string, unknown>): Logger {
-    return new JsonLogger(this.threshold, this.level, { ...this.base, ...fields }, this.write);
+    return new JsonLogger(this.threshold, this.level, fields, this.write, this);
+  }
+
+  /** Every field of this logger and its ancestors, a child's replacing its parent's, secrets redacted. */
+  #safe(): Record<string, unknown> {
+    return (this.#safeBase ??= this.parent ? { ...this.parent.#safe(), ...redact(this.fields) } : redact(this.fields));
+  }
+
+  #members(): string {
+    if (this.#baseMembers !== undefined) return this.#baseMembers;
+    const parent = this.parent;
+    if (parent && !overlaps(this.fields, parent.#safe())) {
+      const inherited = parent.#members();
+      const own = JSON.stringify(redact(this.fields)).slice(1, -1);
+      this.#baseMembers = inherited && own ? `${inherited},${own}` : inherited || own;
+    } else {
+      this.#baseMembers = JSON.stringify(this.#safe()).slice(1, -1);
+    }
+    return this.#baseMembers;
   }
 
   #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (rank[at] < this.threshold) return;
-    this.#safeBase ??= redact(this.base);
-    this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...this.#safeBase, ...(fields ? redact(fields) : {}) }) + '\n');
+    const base = this.#safe();
+    if (fields && overlaps(fields, base)) {
+      this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
+      return;
+    }
+    // The same object as above, built as text: the base is serialised once per logger, not once per line.
+    const members = this.#members();
+    const own = fields ? JSON.stringify(redact(fields)).slice(1, -1) : '';
+    let line = `{"time":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(message)}`;
+    if (members) line += `,${members}`;
+    if (own) line += `,${own}`;
+    this.write(line + '}\n');
   }
+}
+
+/** Whether a line's fields would replace a base field or one of time, level and msg (then the slow path keeps one). */
+function overlaps(fields: Record<string, unknown>, base: Record<string, unknown>): boolean {
+  for (const key in fields) if (key in base || key === 'time' || key === 'level' || key === 'msg') return true;
+  for (const key in base) if (key === 'time' || key === 'level' || key === 'msg') return true;
+  return false;
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {

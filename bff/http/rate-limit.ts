@@ -6,24 +6,43 @@ import type { RateDecision } from './rate-limiter.ts';
 
 /**
  * Records a decision: the RateLimit-* headers describe the limit met so far on this request with the fewest
- * requests remaining, and a refusal is a 429 `rate_limited` with Retry-After, before any work is done.
+ * requests remaining (written once, by limitByAddress, when the answer is ready), and a refusal is a 429
+ * `rate_limited` with Retry-After, before any work is done.
  */
 function apply(c: Context<AppEnv>, decision: RateDecision): void {
   const tightest = c.get('rateLimit');
-  if (!decision.allowed || !tightest || decision.remaining < tightest.remaining) {
-    c.set('rateLimit', decision);
-    c.header('RateLimit-Limit', String(decision.limit));
-    c.header('RateLimit-Remaining', String(decision.remaining));
-    c.header('RateLimit-Reset', String(decision.resetSeconds));
-    c.header('RateLimit-Policy', `${decision.limit};w=60;policy="${decision.policy}"`);
-  }
+  if (!decision.allowed || !tightest || decision.remaining < tightest.remaining) c.set('rateLimit', decision);
   if (!decision.allowed) {
+    // On the context, so the error answer renderError builds carries them too.
+    for (const [name, value] of rateLimitHeaders(decision)) c.header(name, value);
     // renderError adds Retry-After from the details, also for callers who joined a refused provider action.
     throw new ApiError('rate_limited', `Too many requests (${describe[decision.policy] ?? decision.policy}: ${decision.limit} a minute); try again in ${decision.retryAfterSeconds} s`, {
       policy: decision.policy,
       limit_per_minute: decision.limit,
       retry_after_seconds: decision.retryAfterSeconds,
     });
+  }
+}
+
+function rateLimitHeaders(decision: RateDecision): [string, string][] {
+  return [
+    ['RateLimit-Limit', String(decision.limit)],
+    ['RateLimit-Remaining', String(decision.remaining)],
+    ['RateLimit-Reset', String(decision.resetSeconds)],
+    ['RateLimit-Policy', `${decision.limit};w=60;policy="${decision.policy}"`],
+  ];
+}
+
+/** The tightest decision's headers onto the finished answer (any route, any status). */
+function writeRateLimitHeaders(c: Context<AppEnv>): void {
+  const decision = c.get('rateLimit');
+  if (!decision) return;
+  const headers = rateLimitHeaders(decision);
+  try {
+    for (const [name, value] of headers) c.res.headers.set(name, value);
+  } catch {
+    // An answer with immutable headers (a proxied fetch): Hono copies it into one that takes them.
+    for (const [name, value] of headers) c.header(name, value);
   }
 }
 
@@ -65,6 +84,7 @@ export function limitByAddress(): MiddlewareHandler<AppEnv> {
       apply(c, decision);
     }
     await next();
+    writeRateLimitHeaders(c);
   };
 }
 

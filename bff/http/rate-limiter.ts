@@ -148,37 +148,51 @@ export class SharedRateLimiter {
     const buckets: string[] = [];
     const windows: number[] = [];
     const hits: number[] = [];
+    /** The total each row will have if no other replica counted in it since this one last flushed; -1: unknown. */
+    const expected: number[] = [];
     for (const [window, pending] of batches) {
       for (const [bucket, n] of pending) {
         buckets.push(bucket);
         windows.push(window);
         hits.push(n);
+        const count = this.#counts.get(bucket);
+        expected.push(count && count.window === window ? count.shared + n : -1);
       }
     }
     const current = Math.floor(this.now() / WINDOW_MS);
     let rows: { bucket: string; window_start: number; hits: number }[];
     try {
+      // Only the rows another replica also counted in come back: with one replica, or buckets only one replica
+      // serves (most: a user's browser talks to one at a time), the answer is empty however many were written.
       rows = await this.sql<{ bucket: string; window_start: number; hits: number }[]>`
-        insert into rate_limit_counters (bucket, window_start, hits)
-        select * from unnest(${buckets}::text[], ${windows}::int[], ${hits}::int[])
-        on conflict (bucket, window_start) do update set hits = rate_limit_counters.hits + excluded.hits
-        returning bucket, window_start, hits`;
+        with counted as (
+          insert into rate_limit_counters (bucket, window_start, hits)
+          select * from unnest(${buckets}::text[], ${windows}::int[], ${hits}::int[])
+          on conflict (bucket, window_start) do update set hits = rate_limit_counters.hits + excluded.hits
+          returning bucket, window_start, hits
+        )
+        select counted.bucket, counted.window_start, counted.hits
+        from counted join unnest(${buckets}::text[], ${windows}::int[], ${expected}::int[]) as sent (bucket, window_start, expected)
+          on sent.bucket = counted.bucket and sent.window_start = counted.window_start
+        where counted.hits <> sent.expected`;
     } catch {
       // The database is unreachable: limits hold per process until it is back; these hits are not shared.
       return;
     }
-    const flushed = new Map<string, number>();
-    batches.forEach(([window, pending]) => pending.forEach((n, bucket) => flushed.set(`${window}:${bucket}`, n)));
-    for (const row of rows) {
-      const count = this.#counts.get(row.bucket);
-      if (!count) continue;
-      if (count.window === row.window_start) {
-        count.local = Math.max(0, count.local - (flushed.get(`${row.window_start}:${row.bucket}`) ?? 0));
-        count.shared = row.hits;
-      } else if (count.window === row.window_start + 1) {
-        count.previous = Math.max(count.previous, row.hits);
+    const totals = new Map<string, number>();
+    for (const row of rows) totals.set(`${row.window_start}:${row.bucket}`, row.hits);
+    buckets.forEach((bucket, i) => {
+      const window = windows[i]!;
+      const total = totals.get(`${window}:${bucket}`) ?? expected[i]!;
+      const count = this.#counts.get(bucket);
+      if (!count || total < 0) return;
+      if (count.window === window) {
+        count.local = Math.max(0, count.local - hits[i]!);
+        count.shared = total;
+      } else if (count.window === window + 1) {
+        count.previous = Math.max(count.previous, total);
       }
-    }
+    });
     if (current > this.#prunedWindow) {
       this.#prunedWindow = current;
       await this.sql`delete from rate_limit_counters where window_start < ${current - KEEP_WINDOWS}`.catch(() => {});

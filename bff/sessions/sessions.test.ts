@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { testApp } from '../../test/support/app.ts';
 import { parseSecretKey } from '../auth/secret-key.ts';
+import { REVOCATION_BOUND_MS } from '../auth/session-revocation.ts';
 
 const t = testApp();
 /** A second installation with its own signing key. */
 const other = testApp();
+/** Another replica of `t`: the same keys, its own pool and its own memory of sessions. */
+const replica = testApp({ keys: t.deps.keys });
 
 describe('POST /v1/sessions', () => {
   test('mints a token bound to tenant, organization, user and role', async () => {
@@ -166,5 +169,27 @@ describe('ending sessions', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^body\.user_id: /);
     expect((await t.request('/v1/sessions/revoke', { method: 'POST', token: ada, json: { user_id: 'ada' } })).status).toBe(401);
+  });
+
+  test(`a revocation reaches every replica within ${REVOCATION_BOUND_MS} ms, whichever way it is made`, async () => {
+    const tenant = await t.createTenant();
+    const ada = await t.session(tenant, 'org-1', { id: 'ada' });
+    const bob = await t.session(tenant, 'org-1', { id: 'bob' });
+    // The replica has read both sessions' standing and may answer from memory from now on.
+    expect((await replica.request('/v1/widget/session', { token: ada })).status).toBe(200);
+    expect((await replica.request('/v1/widget/session', { token: bob })).status).toBe(200);
+
+    // Ended through the other replica: this one's memory is not cleared, the shared revocation version moves.
+    expect((await t.request('/v1/sessions/revoke', { method: 'POST', token: tenant.secretKey, json: { user_id: 'ada' } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, REVOCATION_BOUND_MS + 100));
+    expect((await replica.request('/v1/widget/session', { token: ada })).status).toBe(401);
+    expect((await replica.request('/v1/widget/session', { token: bob })).status).toBe(200);
+
+    // Revoked in plain SQL (an operator, the CLI): neither process hears of it, both refuse within the bound.
+    expect((await t.request('/v1/widget/session', { token: bob })).status).toBe(200);
+    await t.deps.sql`update tenant_secret_keys set revoked_at = now() where tenant_id = ${tenant.id}`;
+    await new Promise((resolve) => setTimeout(resolve, REVOCATION_BOUND_MS + 100));
+    expect((await replica.request('/v1/widget/session', { token: bob })).status).toBe(401);
+    expect((await t.request('/v1/widget/session', { token: bob })).status).toBe(401);
   });
 });

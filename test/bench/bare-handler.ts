@@ -13,3 +13,5 @@ app.get('/connections/:id', async (c) => {
   return row ? c.json(row) : c.json({ error: 'not found' }, 404);
 });
 serve({ fetch: app.fetch, port: Number(port), hostname: '127.0.0.1' }, () => console.log('ready'));
+// Exits through process.exit on SIGTERM, as the BFF does, so `--cpu-prof` writes its profile too.
+process.once('SIGTERM', () => process.exit(0));
