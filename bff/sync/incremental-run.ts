@@ -3,6 +3,7 @@ import { QboError } from '../providers/qbo/faults.ts';
 import { everyRecordOf, QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
 import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
+import { hasTaxMappings } from '../mapping/store.ts';
 import { collectParties, noParties, type AffectedParties } from './affected-parties.ts';
 import { rangePageQuery, type RunContext } from './import-run.ts';
 
@@ -83,7 +84,9 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   // once an answer told us, else with ours.
   const providerNow = newWatermark ?? ctx.deps.now();
   const slowListsDue = !slowListsCheckedAt || providerNow.getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
-  if (slowListsDue) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
+  // A company whose tax rates are mapped has its mappings re-checked after every sync (bff/mapping/revalidate.ts):
+  // a code switched off in QuickBooks must be seen by the next sync, not a day later. Three small queries.
+  if (slowListsDue || (await hasTaxMappings(ctx.deps.sql, ctx.connectionId))) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
   const queried = performance.now();
   for (const type of queryTypes) {
     const first = await syncByQuery(ctx, type, since, affected);
