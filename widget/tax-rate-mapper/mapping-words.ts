@@ -7,7 +7,7 @@ type Row = MappingState['rows'][number];
 export const KIND_WORDS: Record<MapperKind, { title: string; one: string; target: string }> = {
   'tax-rates': { title: 'Tax rates', one: 'tax rate', target: 'QuickBooks tax code' },
   'billable-categories': { title: 'Billable categories', one: 'category', target: 'QuickBooks product, service or account' },
-  staff: { title: 'Staff', one: 'person', target: 'QuickBooks employee' },
+  staff: { title: 'Staff', one: 'staff member', target: 'QuickBooks employee' },
 };
 
 export const STATUS_WORDS: Record<Row['status'], string> = { mapped: 'Mapped', needs_attention: 'Needs attention', unmapped: 'Unmapped' };

@@ -42,13 +42,13 @@ afterEach(() => {
   restore = undefined;
 });
 
-async function setup(options: { state?: MappingState; role?: string; theme?: string } = {}) {
+async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string } = {}) {
   let state = options.state ?? ukState();
   const bff = installFakeBff(BFF, (request: RecordedRequest) => {
     const { method, path } = request;
     if (path === '/v1/widget/session') return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: options.role ?? 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
     if (path === '/v1/widget/settings') return { body: testSettings() };
-    if (method === 'GET' && path === `${BASE}/mappings/tax-rates`) return { body: state };
+    if (method === 'GET' && path === `${BASE}/mappings/${state.kind}`) return { body: state };
     if (method === 'PUT' && path === `${BASE}/mappings/tax-rates`) {
       const body = request.body as { mappings: { host_id: string; target: { type: string; id: string } | null }[] };
       state = { ...state, rows: state.rows.map((row) => {
@@ -64,7 +64,7 @@ async function setup(options: { state?: MappingState; role?: string; theme?: str
   const tag = uniqueTag('tax-rate-mapper');
   customElements.define(tag, class extends TaxRateMapper {});
   const t = unsafeStatic(tag);
-  const el = await fixture<TaxRateMapper>(staticHtml`<${t} bff-url=${BFF} session-token=${fakeToken(900)} connection-id=${CONNECTION} theme=${options.theme ?? 'light'}></${t}>`);
+  const el = await fixture<TaxRateMapper>(staticHtml`<${t} bff-url=${BFF} session-token=${fakeToken(900)} connection-id=${CONNECTION} kind=${options.kind ?? 'tax-rates'} theme=${options.theme ?? 'light'}></${t}>`);
   await waitFor(() => $(el, '[role="grid"]') ?? $(el, '.empty'), 'the mapper');
   await el.updateComplete;
   return { el, bff };
@@ -73,7 +73,7 @@ async function setup(options: { state?: MappingState; role?: string; theme?: str
 const rowOf = (el: TaxRateMapper, name: string) => $$(el, '.body [role="row"]').find((row) => row.querySelector('.name')?.textContent === name)!;
 
 describe('<tax-rate-mapper>', () => {
-  it('is accessible: every status, light and dark, and as cards at 390px', async () => {
+  it('is accessible: every status, light and dark', async () => {
     const { el } = await setup();
     await expect(el).to.be.accessible();
     expect(rowOf(el, 'Reduced').querySelector('[part="status"]')!.textContent).to.equal('Needs attention');
@@ -81,6 +81,10 @@ describe('<tax-rate-mapper>', () => {
     expect(rowOf(el, 'Zero rated').querySelector('[part="reasons"]')!.textContent).to.contain('Suggested 0.0% Z: 0% on sales, zero-rated');
     const dark = await setup({ theme: 'dark' });
     await expect(dark.el).to.be.accessible();
+  });
+
+  it('is accessible as cards at 390px', async () => {
+    const { el } = await setup();
     await setViewport({ width: 390, height: 800 });
     try {
       await el.updateComplete;
@@ -141,6 +145,23 @@ describe('<tax-rate-mapper>', () => {
     $<HTMLButtonElement>(el, '[part="accept-all-button"]')!.click();
     await el.updateComplete;
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('kind="staff": the same element maps people to employees, a name-only match shown as a suggestion to confirm', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [{ host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null }],
+    };
+    const { el } = await setup({ state, kind: 'staff' });
+    const row = rowOf(el, 'Ada Okafor');
+    expect(row.querySelector('.small')!.textContent).to.equal('ada.o@elsewhere.example');
+    expect(row.querySelector('[part="reasons"]')!.textContent).to.contain('same name, different email');
+    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', '55', '56']);
+    expect($(el, '[role="columnheader"]')!.textContent).to.equal('Your staff member');
+    expect(row.querySelector('[part="create-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
   });
 });
