@@ -4,6 +4,7 @@ import type { MappingState } from '../shared/api/mappings.ts';
 import { testApp, type TestTenant } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { raceTest } from './support/database.ts';
 import { syncOnce } from './support/sync.ts';
 
 const sandbox = await startSandbox();
@@ -144,5 +145,17 @@ describe('mapping through the API', () => {
     const row = (await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-odd')!;
     expect(row).toMatchObject({ status: 'mapped', mapping: { method: 'created', target: { name: 'Odd rate' } } });
     expect((await uk.state('tax-rates')).targets.find((target) => target.name === 'Odd rate')).toMatchObject({ sales_rate: 9.375, purchase_rate: null });
+  });
+
+  raceTest('two people saving the same rate at once each get a version; neither fails', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const [standard, zero] = [await uk.codeId('20.0% S'), await uk.codeId('0.0% Z')];
+    const sends = [standard, zero, standard, zero].map((id) => uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-zero', target: { type: 'TaxCode', id } }] }));
+    const answers = await Promise.all(sends);
+    // 20.0% S is refused for a 0% rate (400); every save of 0.0% Z is stored or found unchanged, never a 5xx.
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 400, 400]);
+    const versions = await t.deps.sql<{ version: number }[]>`select version from mapping_versions where connection_id = ${uk.id} and host_id = 'r-zero' order by version`;
+    expect(versions.map((row) => row.version)).toEqual([1]);
   });
 });

@@ -1,5 +1,5 @@
-import type { DefaultKey, MappingKind, Problem } from '../../shared/mapping/types.ts';
-import type { Queryable, Sql } from '../db/client.ts';
+import type { MappingKind, Problem } from '../../shared/mapping/types.ts';
+import type { Queryable } from '../db/client.ts';
 
 export type StoredKind = MappingKind | 'defaults';
 
@@ -38,11 +38,12 @@ export async function hasTaxMappings(sql: Queryable, connectionId: string): Prom
 
 /**
  * Saves mappings as new versions (who, when, what to what); unmapping deletes the current row and keeps the
- * history. A write that changes nothing is skipped. Locks the connection's mapping rows of this kind in
- * order, so two people saving at once each get their own version numbers.
+ * history. A write that changes nothing is skipped. Two saves of one connection's mappings of a kind queue on a
+ * transaction lock, so each gets its own version numbers (and never a duplicate-key error).
  */
 export async function saveMappings(tx: Queryable, connectionId: string, kind: StoredKind, writes: MappingWrite[], by: string): Promise<{ host_id: string; target: MappingWrite['target']; version: number }[]> {
   const saved: { host_id: string; target: MappingWrite['target']; version: number }[] = [];
+  await tx`select pg_advisory_xact_lock(hashtext(${`mappings:${connectionId}:${kind}`}))`;
   for (const write of writes) {
     const [last] = await tx<{ version: number }[]>`
       select coalesce(max(version), 0)::int as version from mapping_versions
@@ -69,11 +70,3 @@ export async function saveMappings(tx: Queryable, connectionId: string, kind: St
   }
   return saved;
 }
-
-export async function mappingHistory(sql: Sql, connectionId: string, kind: StoredKind, hostId: string) {
-  return sql`
-    select version, target_type, target_id, target_name, method, changed_by, changed_at from mapping_versions
-    where connection_id = ${connectionId} and kind = ${kind} and host_id = ${hostId} order by version`;
-}
-
-export type DefaultsRecord = Partial<Record<DefaultKey, MappingRecord>>;
