@@ -36,7 +36,8 @@ const ukRates = [
   { id: 'r-odd', name: 'Odd rate', rate: 9.375, applies_to: ['sales'] },
 ];
 
-describe('mapping through the API', () => {
+// Each test connects and imports a sandbox company of its own: slow on a busy machine, so a longer timeout.
+describe('mapping through the API', { timeout: 90_000 }, () => {
   test('host rates get suggestions with reasons; an invalid choice is a 400 naming the rate and the reason, and nothing is saved', async () => {
     const uk = await company({ country: 'GB' });
     expect((await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates })).status).toBe(200);
