@@ -102,6 +102,8 @@ describe('<tax-rate-mapper>', () => {
     expect(options('20% VAT')).to.deep.equal(['', '10']);
     expect(options('Reduced')).to.deep.equal(['', '11']);
     expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.exist;
+    // A rate with valid codes to choose from is mapped by picking one, not by creating another.
+    expect(rowOf(el, 'Zero rated').querySelector('[part="create-button"]')).to.equal(null);
   });
 
   it('accepts all suggestions after a confirmation, tells the host, and can undo', async () => {

@@ -316,7 +316,7 @@ export class TaxRateMapper extends LedgerlinkElement {
             ${choices.map((target: Target) => html`<option value=${target.id} ?selected=${row.mapping?.target.id === target.id}>${target.name}${target.detail ? ` (${target.detail})` : ''}</option>`)}
           </select>
           ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, suggested.id)}>Accept</button>` : nothing}
-          ${!suggested && row.status !== 'mapped' && this.kind !== 'staff' && state.mode.kind !== 'automated'
+          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind !== 'staff' && !suggested)
             ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
             : nothing}
         </span>
