@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { HostId } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { HostCategory, HostStaff, HostTaxRate, MappingChange, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
-import { defaultProblems, defaultTargets, defaultTargetType, mappingContext, mappingProblems, targetsFor } from '../../shared/mapping/mapping-engine.ts';
+import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor } from '../../shared/mapping/mapping-engine.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
 import type { Capability } from '../auth/roles.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -94,15 +94,15 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
 
 async function putDefaults(c: Context<AppEnv>, connection: ConnectionRow, body: z.infer<typeof PutDefaultsBody>, by: string) {
   const { sql } = c.get('deps');
+  if (defaultKeys.every((key) => body[key] === undefined)) return [];
   const context = mappingContext(await loadCompanyLists(sql, connection.id));
-  const choices = defaultTargets(context);
   const writes: MappingWrite[] = [];
   for (const key of defaultKeys) {
     const value = body[key];
     if (value === undefined) continue;
     const problems = defaultProblems(context, key, value);
     if (problems.length > 0) throw new ApiError('invalid_request', `${key}: ${problems[0]!.message}`, { issues: [{ field: key, message: problems[0]!.message, problems }] });
-    const target = value === null ? null : choices[key].targets.find((candidate) => candidate.id === value)!;
+    const target = value === null ? null : defaultChoice(context, key).targets.find((candidate) => candidate.id === value)!;
     writes.push({ host_id: key, target: target ? { type: defaultTargetType(key), id: target.id, name: target.name } : null, method: 'manual' as const });
   }
   return sql.begin((tx) => saveMappings(tx, connection.id, 'defaults', writes, by));

@@ -104,29 +104,24 @@ function listOf(context: MappingContext, key: DefaultKey) {
 
 export const defaultTargetType = (key: DefaultKey) => DEFAULT_TYPES[key];
 
-/** Choices for each organization default, and whether the company uses it at all (classes and locations need tracking on). */
+/** Whether the company uses a default at all (classes and locations need tracking on) and what it may be. */
+export function defaultChoice(context: MappingContext, key: DefaultKey): { enabled: boolean; targets: Target[] } {
+  const enabled = key === 'tax_agency' ? context.mode.has_agencies : key === 'class' ? context.mode.class_tracking : key === 'department' ? context.mode.department_tracking : true;
+  const targets = key === 'fallback_item' || key === 'fallback_account'
+    ? categoryTargets(context.lists).filter((target) => target.type === DEFAULT_TYPES[key])
+    : listOf(context, key).map((record): Target => ({ type: DEFAULT_TYPES[key], id: text(record, 'Id'), name: nameOf(record), active: isActive(record), detail: text(record, 'TaxRegistrationNumber') }));
+  return { enabled, targets };
+}
+
+/** Choices for every organization default. */
 export function defaultTargets(context: MappingContext): Record<DefaultKey, { enabled: boolean; targets: Target[] }> {
-  const enabled: Record<DefaultKey, boolean> = {
-    tax_agency: context.mode.has_agencies,
-    class: context.mode.class_tracking,
-    department: context.mode.department_tracking,
-    fallback_item: true,
-    fallback_account: true,
-  };
-  const result = {} as Record<DefaultKey, { enabled: boolean; targets: Target[] }>;
-  for (const key of Object.keys(DEFAULT_TYPES) as DefaultKey[]) {
-    const targets = key === 'fallback_item' || key === 'fallback_account'
-      ? categoryTargets(context.lists).filter((target) => target.type === DEFAULT_TYPES[key])
-      : listOf(context, key).map((record): Target => ({ type: DEFAULT_TYPES[key], id: text(record, 'Id'), name: nameOf(record), active: isActive(record), detail: text(record, 'TaxRegistrationNumber') }));
-    result[key] = { enabled: enabled[key], targets };
-  }
-  return result;
+  return Object.fromEntries((Object.keys(DEFAULT_TYPES) as DefaultKey[]).map((key) => [key, defaultChoice(context, key)])) as Record<DefaultKey, { enabled: boolean; targets: Target[] }>;
 }
 
 /** Problems of one organization default; null (no default) is always fine. */
 export function defaultProblems(context: MappingContext, key: DefaultKey, id: string | null | undefined): Problem[] {
   if (id === null || id === undefined) return [];
-  const choice = defaultTargets(context)[key];
+  const choice = defaultChoice(context, key);
   const words = DEFAULT_WORDS[key];
   if (!choice.enabled) {
     const why = key === 'tax_agency' ? 'QuickBooks computes the tax for this company, so there is no agency to choose' : `this company has ${key === 'class' ? 'class' : 'location'} tracking switched off`;
