@@ -14,6 +14,7 @@ import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { securityHeaders } from './ops/security-headers.ts';
 import { listRoutes } from './lists/routes.ts';
+import { mappingRoutes } from './mapping/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
@@ -66,6 +67,8 @@ export function createApp(deps: Deps): App {
   app.route('/', recordRoutes);
   app.route('/', webhookRoutes);
   app.route('/', webhookEndpointRoutes);
+  // Before matchingRoutes: its host-records/{kind} route would refuse the mapping kinds.
+  app.route('/', mappingRoutes);
   app.route('/', matchingRoutes);
   app.route('/', listRoutes);
 

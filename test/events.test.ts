@@ -70,6 +70,13 @@ describe('events', () => {
     await t.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [hostSupplier] } });
     expect((await post(`/v1/connections/${id}/links`, { kind: 'suppliers', links: [{ host_id: 'host-1', provider_id: vendor!.external_id, method: 'manual' }] })).status).toBe(201);
 
+    // mapping.invalidated: a mapped tax code switched off in QuickBooks is flagged by the incremental sync below.
+    await t.request('/v1/organizations/org-1/host-records/tax-rates', { method: 'PUT', token: tenant.secretKey, json: { records: [{ id: 'vat-20', name: '20% VAT', rate: 20, applies_to: ['sales'] }] } });
+    const [code] = await t.deps.sql<{ external_id: string }[]>`select external_id from records where connection_id = ${id} and type = 'TaxCode' and data->>'Name' = '20.0% S'`;
+    const mapped = await t.request(`/v1/connections/${id}/mappings/tax-rates`, { method: 'PUT', token: tenant.secretKey, json: { mappings: [{ host_id: 'vat-20', target: { type: 'TaxCode', id: code!.external_id } }] } });
+    expect(mapped.status).toBe(200);
+    await sandbox.control('POST', `/qbo/companies/${realm}/tax-codes/${code!.external_id}/active`, { active: false });
+
     // list.imported now; list.updated after QuickBooks changes some customers.
     expect((await post(`/v1/connections/${id}/lists/customers/import-new?limit=500`)).status).toBe(200);
     const { Vendor: current } = await quickbooks(realm, id, 'GET', `vendor/${vendor!.external_id}`);

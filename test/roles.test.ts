@@ -136,6 +136,37 @@ const table: Record<string, Case> = {
     success: 200,
     request: (org) => ({ path: `/v1/widget/connections/${org.id}/lists/accounts/update-existing`, method: 'POST' }),
   },
+  'GET /v1/widget/connections/{id}/mappings/{kind}': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/mappings/tax-rates` }) },
+  'PUT /v1/widget/connections/{id}/mappings/{kind}': {
+    rule: 'manage',
+    success: 200,
+    async request(org) {
+      const id = `rate-${org.next()}`;
+      expect((await server(org, '/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id, name: 'Sales tax', rate: 8.25, applies_to: ['sales'] }] })).status).toBe(200);
+      return { path: `/v1/widget/connections/${org.id}/mappings/tax-rates`, method: 'PUT', json: { mappings: [{ host_id: id, target: { type: 'TaxCode', id: 'TAX' } }] } };
+    },
+  },
+  'PUT /v1/widget/connections/{id}/mapping-defaults': { rule: 'manage', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/mapping-defaults`, method: 'PUT', json: { class: null } }) },
+  // The organizations here are US companies on automated sales tax: a role allowed to create reaches the handler,
+  // which answers 409 (QuickBooks computes the tax, so there is no code to create); the role gate is what is tested.
+  'POST /v1/widget/connections/{id}/mappings/tax-rates/{host_id}/create': {
+    rule: 'write',
+    success: 409,
+    async request(org) {
+      const id = `rate-${org.next()}`;
+      await server(org, '/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id, name: 'Sales tax', rate: 8.25, applies_to: ['sales'] }] });
+      return { path: `/v1/widget/connections/${org.id}/mappings/tax-rates/${id}/create`, method: 'POST', json: {} };
+    },
+  },
+  'POST /v1/widget/connections/{id}/mappings/billable-categories/{host_id}/create': {
+    rule: 'write',
+    success: 201,
+    async request(org) {
+      const id = `cat-${org.next()}`;
+      await server(org, '/v1/organizations/org-1/host-records/billable-categories', 'PUT', { records: [{ id, name: `Roles Service ${org.tenant.id} ${id}` }] });
+      return { path: `/v1/widget/connections/${org.id}/mappings/billable-categories/${id}/create`, method: 'POST' };
+    },
+  },
   'GET /v1/widget/connections/{id}/lists/{list}/status': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/lists/accounts/status` }) },
 };
 

@@ -18,6 +18,11 @@ export const DEFAULT_BODY_LIMIT = 64 * KB;
 export const bodyLimits: Record<string, number> = {
   'PUT /v1/organizations/:org/host-records/:kind': 10 * MB,
   'PUT /v1/widget/host-records/:kind': 10 * MB,
+  'PUT /v1/organizations/:org/host-records/tax-rates': 10 * MB,
+  'PUT /v1/organizations/:org/host-records/billable-categories': 10 * MB,
+  'PUT /v1/organizations/:org/host-records/staff': 10 * MB,
+  'PUT /v1/connections/:id/mappings/:kind': 4 * MB,
+  'PUT /v1/widget/connections/:id/mappings/:kind': 4 * MB,
   'POST /v1/connections/:id/links': 4 * MB,
   'POST /v1/widget/connections/:id/links': 4 * MB,
   'PUT /v1/widget/connections/visibility': 256 * KB,

@@ -73,7 +73,7 @@ export async function createInProvider(deps: Deps, connection: ConnectionRow, ki
  * the plan's a 403, a dead connection a 409 asking for a reconnect (as starting a sync does), and only
  * QuickBooks itself being down or limiting us a 502 or 429.
  */
-function apiErrorOf(error: QboError, what: string): ApiError {
+export function apiErrorOf(error: QboError, what: string): ApiError {
   const details = { category: error.category, action: error.action, quickbooks_code: error.normalCode ?? null, quickbooks_field: error.field };
   const message = describeQboFault(error, what);
   switch (error.category) {

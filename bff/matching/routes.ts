@@ -94,16 +94,16 @@ const CreateResult = z
   .meta({ id: 'CreatedInProvider' });
 
 /** Who the caller is, for the decision log: the session's user, or "the host" for server calls. */
-type Actor = { tenantId: string; organizationId: string; by: string };
+export type Actor = { tenantId: string; organizationId: string; by: string };
 
 /** The session's user as the actor, once its role may do this (see bff/auth/roles.ts). */
-async function sessionActor(c: Context<AppEnv>, capability: Capability, action: string): Promise<Actor> {
+export async function sessionActor(c: Context<AppEnv>, capability: Capability, action: string): Promise<Actor> {
   const session = c.get('session');
   await requireRole(c, capability, action);
   return { tenantId: session.tenantId, organizationId: session.organizationId, by: session.user.name ?? session.user.id };
 }
 
-async function connectionFor(c: Context<AppEnv>, id: string, viaSession: boolean): Promise<ConnectionRow> {
+export async function connectionFor(c: Context<AppEnv>, id: string, viaSession: boolean): Promise<ConnectionRow> {
   const sql = c.get('deps').sql;
   const row = viaSession ? await findConnection(sql, c.get('session'), id, await sessionViewer(c)) : await findConnection(sql, c.get('tenant'), id);
   if (!row) throw notFound('Connection');

@@ -1,9 +1,10 @@
 import type { HostRecord, Link, PartyKind } from '../../shared/api/matching.ts';
+import type { MappingKind } from '../../shared/mapping/types.ts';
 import type { Queryable, Sql } from '../db/client.ts';
 import { initialiseBaselines } from './field-sync.ts';
 
 /** Bulk upsert of the host's records; `replace` removes those not sent (a full snapshot). */
-export async function putHostRecords(sql: Sql, scope: { tenantId: string; organizationId: string }, kind: PartyKind, records: HostRecord[], replace: boolean) {
+export async function putHostRecords(sql: Sql, scope: { tenantId: string; organizationId: string }, kind: PartyKind | MappingKind, records: { id: string }[], replace: boolean) {
   const unique = [...new Map(records.map((record) => [record.id, record])).values()];
   return sql.begin(async (tx) => {
     const upserted = unique.length === 0 ? [] : await tx<{ host_id: string }[]>`

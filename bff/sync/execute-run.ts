@@ -1,3 +1,4 @@
+import { revalidateMappings } from '../mapping/revalidate.ts';
 import { setMaxListeners } from 'node:events';
 import type { SyncError } from '../../shared/api/sync.ts';
 import { qboApiFor } from '../connections/provider.ts';
@@ -117,6 +118,9 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
         slow_lists_checked_at = ${slowListsChecked ? watermark : connection.slow_lists_checked_at}
       where id = ${connection.id}`;
     await recordSyncCompleted(tx, connection, summary);
+    // Mappings are checked against what this run stored, in its commit: a broken one is flagged exactly when
+    // the change that broke it is visible.
+    await revalidateMappings(tx, connection);
     // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
     if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
     return true;

@@ -3,6 +3,7 @@ import { parseFault, QboError } from '../providers/qbo/faults.ts';
 import { everyRecordOf, QBO_PAGE_SIZE, qboNameLists, qboNotInCdc } from '../providers/qbo/entities.ts';
 import { propagateRenames, referenceName } from '../records/reference-names.ts';
 import { tombstoneRecords, upsertRecords, type ProviderRecord } from '../records/store.ts';
+import { hasTaxMappings } from '../mapping/store.ts';
 import { collectParties, noParties, NON_POSTING, type AffectedParties } from './affected-parties.ts';
 import { BalancesUnsettledError } from './classify.ts';
 import { rangePageQuery, type RunContext } from './import-run.ts';
@@ -67,7 +68,9 @@ export async function runIncremental(ctx: RunContext, watermark: Date, slowLists
   // once an answer told us, else with ours.
   const providerNow = newWatermark ?? ctx.deps.now();
   const slowListsDue = !slowListsCheckedAt || providerNow.getTime() - slowListsCheckedAt.getTime() > SLOW_LIST_MAX_AGE_MS;
-  if (slowListsDue) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
+  // A company whose tax rates are mapped has its mappings re-checked after every sync (bff/mapping/revalidate.ts):
+  // a code switched off in QuickBooks must be seen by the next sync, not a day later. Three small queries.
+  if (slowListsDue || (await hasTaxMappings(ctx.deps.sql, ctx.connectionId))) queryTypes.push(...ctx.types.filter((type) => SLOW_LISTS.has(type)));
   // Unseen versions lived after the previous run settled its balances, so no stored Balance counts them
   // (settleBalances). Without that assurance, every party is re-read.
   const settledBefore = await previousRunSettled(ctx);

@@ -96,6 +96,27 @@ export function createDemoHost(options: DemoHostOptions): Hono {
     return c.json(await put.json(), put.status as 200);
   });
 
+  // The pretend product's own tax rates, as a procurement tool keeps them: a realistic set for the company's
+  // country (read from the synced CompanyInfo), including one QuickBooks has no code for, so the mapper shows
+  // suggestions, a choice to make and "Create in QuickBooks".
+  host.post('/demo/api/tax-rates/seed', async (c) => {
+    const input = z.object({ connection_id: z.string().regex(/^con_[0-9a-f]{20}$/) }).safeParse(await c.req.json().catch(() => ({})));
+    if (!input.success) return c.json({ error: { code: 'invalid_request', message: 'connection_id is required' } }, 400);
+    const auth = { authorization: `Bearer ${options.secretKey}`, 'content-type': 'application/json' };
+    const info = await fetch(new URL(`/v1/connections/${input.data.connection_id}/records/CompanyInfo?limit=1`, options.bffUrl), { headers: auth });
+    if (!info.ok) return c.json(await info.json(), info.status as 400);
+    const country = String(((await info.json()) as { data: { data: Record<string, unknown> }[] }).data[0]?.data['Country'] ?? 'US');
+    const both = ['sales', 'purchases'];
+    const sets: Record<string, { id: string; name: string; rate: number; applies_to: string[]; region?: string }[]> = {
+      GB: [{ id: 'vat-20', name: '20% VAT', rate: 20, applies_to: both }, { id: 'vat-5', name: 'Reduced rate 5%', rate: 5, applies_to: both }, { id: 'vat-0', name: 'Zero rated', rate: 0, applies_to: both }, { id: 'vat-ex', name: 'Exempt', rate: 0, applies_to: both }, { id: 'vat-odd', name: 'Flat rate 16.5%', rate: 16.5, applies_to: ['sales'] }],
+      CA: [{ id: 'hst-on', name: 'HST', rate: 13, applies_to: both, region: 'ON' }, { id: 'gst-pst-bc', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'BC' }, { id: 'gst', name: 'GST', rate: 5, applies_to: both, region: 'AB' }, { id: 'zero', name: 'Zero-rated', rate: 0, applies_to: both }, { id: 'hst-ns', name: 'HST', rate: 15, applies_to: ['sales'], region: 'NS' }],
+      AU: [{ id: 'gst', name: 'GST', rate: 10, applies_to: both }, { id: 'gst-free', name: 'GST free', rate: 0, applies_to: both }, { id: 'input', name: 'Input taxed', rate: 0, applies_to: both }],
+    };
+    const records = sets[country] ?? [{ id: 'sales-tax', name: 'Sales tax', rate: 8.25, applies_to: ['sales'] }, { id: 'exempt', name: 'Resale exempt', rate: 0, applies_to: ['sales'] }];
+    const put = await fetch(new URL(`/v1/organizations/${organizationId}/host-records/tax-rates`, options.bffUrl), { method: 'PUT', headers: auth, body: JSON.stringify({ records, replace: true }) });
+    return c.json(await put.json(), put.status as 200);
+  });
+
   return host;
 }
 

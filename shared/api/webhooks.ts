@@ -26,6 +26,7 @@ export const webhookEventTypes = [
   'sync.started',
   'sync.completed',
   'sync.failed',
+  'mapping.invalidated',
 ] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -190,6 +191,14 @@ export const webhookEventData = {
   'list.updated': z
     .object({ list: MirrorListName, type: z.string(), ids: z.array(z.string()), records: z.array(ListRecord), deleted: z.array(DeletedListRecord) })
     .meta({ description: 'One "Update existing" page of a mirrored list: changed records and flagged deletions.' }),
+  'mapping.invalidated': z
+    .object({
+      kind: z.enum(['tax-rates', 'billable-categories', 'staff', 'defaults']),
+      host_id: z.string().meta({ description: 'Your tax rate, category or staff id; for defaults the default\'s key (tax_agency, class, ...).' }),
+      target: z.object({ type: z.string(), id: z.string(), name: z.string() }).meta({ description: 'The QuickBooks record it maps to.' }),
+      problems: z.array(z.object({ code: z.string(), message: z.string() })),
+    })
+    .meta({ description: 'A sync found a mapping broken (tax code switched off, item deleted, account type changed): it needs attention and write-back leaves it out until someone maps it again.' }),
   'sync.started': SyncRunFacts.extend({ queued_at: Timestamp }).meta({ description: 'Once per run, when its first attempt starts.' }),
   'sync.completed': SyncRunEnd.meta({ description: 'The run succeeded and its data is committed.' }),
   'sync.failed': SyncRunEnd.extend({

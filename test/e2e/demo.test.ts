@@ -74,6 +74,16 @@ describe('npm start and the demo', () => {
     const links = await fetch(`http://localhost:${port}/v1/widget/connections/${connections.data[0]!.id}/links?kind=suppliers`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await links.json()) as { data: { method: string }[] }).data.filter((link) => link.method === 'auto')).toHaveLength(offered);
     await page.screenshot({ path: join(dataDir, 'matched.png'), fullPage: true });
+
+    // The demo's tax rates (Canadian: Ontario HST, BC GST + PST, ...) are offered the company's tax codes with
+    // reasons; accepting the suggestions asks first, then maps them.
+    const mapper = page.locator('tax-rate-mapper');
+    const acceptSuggestions = mapper.getByRole('button', { name: /^Accept all suggestions/ });
+    await acceptSuggestions.waitFor({ timeout: 20_000 });
+    await mapper.getByText(/Suggested GST\/PST BC: 12% on sales/).waitFor({ timeout: 10_000 });
+    await acceptSuggestions.click();
+    await mapper.getByRole('button', { name: /^Map \d+$/ }).click();
+    await mapper.getByText(/^Mapped \d+ to their suggestions/).waitFor({ timeout: 10_000 });
     expect(errors).toEqual([]);
     await context.close();
   }, 90_000);

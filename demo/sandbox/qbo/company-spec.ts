@@ -47,6 +47,12 @@ export interface CompanySpec {
   size?: Partial<CompanySize> | 'small' | 'medium' | 'large';
   /** Fixed realm id (demo companies); otherwise derived from the seed and a counter. */
   realm_id?: string;
+  /**
+   * US only: automated sales tax (Preferences.TaxPrefs.PartnerTaxEnabled), on by default as for every US company
+   * created since late 2017. Off models an older company on manual sales tax: lines still say TAX/NON, and the
+   * transaction names the tax code (a rate or combined group) whose sales rates apply.
+   */
+  automated_sales_tax?: boolean;
 }
 
 export function resolveSize(size: CompanySpec['size']): CompanySize {

@@ -69,6 +69,8 @@ export class Company {
   readonly seedHash: number;
   readonly region: Region;
   readonly tax: TaxSetup;
+  /** US automated sales tax (Preferences.TaxPrefs.PartnerTaxEnabled); false elsewhere. */
+  readonly automatedSalesTax: boolean;
   readonly chart: AccountTemplate[];
   readonly size: CompanySize;
   /** IANA zone in which the company's times and days are written. */
@@ -103,6 +105,7 @@ export class Company {
     this.seedHash = hashString(this.seed);
     this.region = REGIONS[this.country];
     this.tax = TAX_SETUPS[this.country];
+    this.automatedSalesTax = this.country === 'US' && spec.automated_sales_tax !== false;
     this.chart = chartOfAccounts(this.country);
     this.timeZone = this.region.timeZone;
     this.name = spec.name ?? `Sandbox Company ${this.country} ${init.realmId.slice(-4)}`;

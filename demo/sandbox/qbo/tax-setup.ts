@@ -80,7 +80,11 @@ const UK: TaxSetup = {
 };
 
 const CA: TaxSetup = {
-  agencies: [{ name: 'Canada Revenue Agency', registration: '123456789RT0001' }],
+  // A company registered in Ontario (HST) that also sells into British Columbia (GST + PST, two agencies).
+  agencies: [
+    { name: 'Canada Revenue Agency', registration: '123456789RT0001' },
+    { name: 'Minister of Finance (BC)', registration: 'PST-1234-5678' },
+  ],
   rates: [
     { name: 'HST ON', description: 'Harmonized Sales Tax Ontario', rate: 13, agency: 0, specialTaxType: 'NONE' },
     { name: 'HST (ITC) ON', description: 'HST input tax credit Ontario', rate: 13, agency: 0, specialTaxType: 'NONE' },
@@ -88,6 +92,7 @@ const CA: TaxSetup = {
     { name: 'GST (ITC)', description: 'GST input tax credit', rate: 5, agency: 0, specialTaxType: 'NONE' },
     { name: 'Zero-rated', description: 'Zero-rated', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
     { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'NONE' },
+    { name: 'PST BC', description: 'Provincial Sales Tax British Columbia', rate: 7, agency: 1, specialTaxType: 'NONE' },
   ],
   codes: [
     { name: 'HST ON', description: 'HST ON', taxable: true, group: true, sales: [0], purchase: [1] },
@@ -95,6 +100,8 @@ const CA: TaxSetup = {
     { name: 'Zero-rated', description: 'Zero-rated', taxable: true, group: true, sales: [4], purchase: [4] },
     { name: 'Exempt', description: 'Exempt', taxable: true, group: true, sales: [5], purchase: [5] },
     { name: 'Out of Scope', description: 'Out of Scope', taxable: false, group: false, sales: [], purchase: [] },
+    // Canada combines GST and PST in one code; PST paid on purchases is not recoverable but still tracked.
+    { name: 'GST/PST BC', description: 'GST/PST BC', taxable: true, group: true, sales: [2, 6], purchase: [3, 6] },
   ],
   pseudoLineCodes: false,
   standardSalesCode: 0,

@@ -4,6 +4,7 @@ import { mutate, type MutationRequest } from '../mutations.ts';
 import { formatResponseTime } from '../qbo-time.ts';
 import { runBatch } from './batch.ts';
 import { faultBody, faults, QboFault } from './faults.ts';
+import { setTaxCodeActive } from './tax-rules.ts';
 import { createTaxCode } from './tax-service.ts';
 import { createEntity, deleteEntity, updateEntity, voidEntity } from './write.ts';
 
@@ -16,6 +17,7 @@ export type WriteRecord =
   | { op: 'entity'; type: EntityName; operation?: string; payload: Json; requestId?: string }
   | { op: 'batch'; payload: Json; requestId?: string }
   | { op: 'taxcode'; payload: Json }
+  | { op: 'taxcode-active'; id: number; active: boolean }
   | { op: 'mutate'; request: MutationRequest; call: number };
 
 export interface WriteResult {
@@ -56,6 +58,9 @@ export function applyWrite(company: Company, record: WriteRecord): WriteResult {
       break;
     case 'taxcode':
       result = { status: 200, body: createTaxCode(company, record.payload, company.nowMs) };
+      break;
+    case 'taxcode-active':
+      result = { status: 200, body: { TaxCode: setTaxCodeActive(company, record.id, record.active, company.nowMs) } };
       break;
     case 'mutate':
       result = { status: 200, body: { changes: mutate(company, record.request, record.call, company.nowMs) } };

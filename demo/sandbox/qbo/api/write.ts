@@ -6,6 +6,7 @@ import { formatQboDateTime } from '../qbo-time.ts';
 import { faults } from './faults.ts';
 import { checkItemLines, checkNameCharacters, checkSchema, SPARSE_REQUIRED } from './payload-checks.ts';
 import { checkReferences } from './references.ts';
+import { checkTaxRules } from './tax-rules.ts';
 import { missingField, missingLineField } from './required-fields.ts';
 import { computeTotals, journalImbalance } from './totals.ts';
 
@@ -80,6 +81,7 @@ function validate(company: Company, type: EntityName, body: Json, full: boolean)
   const missingLine = missingLineField(type, body);
   if (missingLine) throw faults.requiredMissing(missingLine);
   checkReferences(company, type, body);
+  checkTaxRules(company, type, body);
   checkItemLines(company, body);
   if (type === 'JournalEntry' && body['Line'] !== undefined && journalImbalance(body) !== 0) {
     throw faults.businessValidation('Your transaction isn\'t balanced. Make sure debits and credits are equal.');

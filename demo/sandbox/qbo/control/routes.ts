@@ -23,6 +23,7 @@ const companySchema = z
     plan: z.enum(PLANS).optional(),
     seed: z.union([z.string().min(1), z.number()]).optional(),
     size: sizeSchema.optional(),
+    automated_sales_tax: z.boolean().optional(),
   })
   .strict();
 
@@ -113,6 +114,20 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     company.nowMs = state.clock.nowMs();
     const request: MutationRequest = { ...parsed.value, entities: parsed.value.entities as EntityName[] | undefined };
     const record: WriteRecord = { op: 'mutate', request, call: state.mutationCalls++ };
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return c.json(result.body as object);
+  });
+
+  app.post('/qbo/companies/:realm/tax-codes/:id/active', async (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    const parsed = await parse(c, z.object({ active: z.boolean() }).strict());
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || !company.get('TaxCode', id)) return c.json({ error: `id: no tax code ${c.req.param('id')}` }, 404);
+    company.nowMs = state.clock.nowMs();
+    const record: WriteRecord = { op: 'taxcode-active', id, active: parsed.value.active };
     const result = applyWrite(company, record);
     state.journal?.(company.realmId, company.nowMs, record);
     return c.json(result.body as object);

@@ -74,7 +74,7 @@ export function generatePreferences(company: Company): Json {
     },
     TimeTrackingPrefs: { UseServices: true, BillCustomers: true, ShowBillRateToAll: false, WorkWeekStartDate: 'Monday', MarkTimeEntriesBillable: true },
     TaxPrefs: us
-      ? { UsingSalesTax: true, PartnerTaxEnabled: true, TaxGroupCodeRef: { value: String(company.idOf('TaxCode', company.tax.standardSalesCode)) } }
+      ? { UsingSalesTax: true, PartnerTaxEnabled: company.automatedSalesTax, TaxGroupCodeRef: { value: String(company.idOf('TaxCode', company.tax.standardSalesCode)) } }
       : { UsingSalesTax: true, PartnerTaxEnabled: false },
     CurrencyPrefs: { MultiCurrencyEnabled: false, HomeCurrency: { value: company.region.currency.value } },
     ReportPrefs: { ReportBasis: 'Accrual', CalcAgingReportFromTxnDate: false },

@@ -1,0 +1,72 @@
+import type { MappingKind, Problem } from '../../shared/mapping/types.ts';
+import type { Queryable } from '../db/client.ts';
+
+export type StoredKind = MappingKind | 'defaults';
+
+export interface MappingRecord {
+  kind: StoredKind;
+  host_id: string;
+  target_type: string;
+  target_id: string;
+  target_name: string;
+  method: 'auto' | 'confirmed' | 'manual' | 'created';
+  status: 'mapped' | 'needs_attention';
+  problems: Problem[];
+  version: number;
+  updated_by: string;
+  updated_at: Date;
+}
+
+export interface MappingWrite {
+  host_id: string;
+  /** null unmaps. */
+  target: { type: string; id: string; name: string } | null;
+  method: MappingRecord['method'];
+}
+
+export async function storedMappings(sql: Queryable, connectionId: string, kind?: StoredKind): Promise<MappingRecord[]> {
+  return sql<MappingRecord[]>`
+    select kind, host_id, target_type, target_id, target_name, method, status, problems, version, updated_by, updated_at
+    from mappings where connection_id = ${connectionId} ${kind ? sql`and kind = ${kind}` : sql``}
+    order by kind, host_id`;
+}
+
+export async function hasTaxMappings(sql: Queryable, connectionId: string): Promise<boolean> {
+  const [row] = await sql`select 1 from mappings where connection_id = ${connectionId} and kind in ('tax-rates', 'defaults') limit 1`;
+  return row !== undefined;
+}
+
+/**
+ * Saves mappings as new versions (who, when, what to what); unmapping deletes the current row and keeps the
+ * history. A write that changes nothing is skipped. Two saves of one connection's mappings of a kind queue on a
+ * transaction lock, so each gets its own version numbers (and never a duplicate-key error).
+ */
+export async function saveMappings(tx: Queryable, connectionId: string, kind: StoredKind, writes: MappingWrite[], by: string): Promise<{ host_id: string; target: MappingWrite['target']; version: number }[]> {
+  const saved: { host_id: string; target: MappingWrite['target']; version: number }[] = [];
+  await tx`select pg_advisory_xact_lock(hashtext(${`mappings:${connectionId}:${kind}`}))`;
+  for (const write of writes) {
+    const [last] = await tx<{ version: number }[]>`
+      select coalesce(max(version), 0)::int as version from mapping_versions
+      where connection_id = ${connectionId} and kind = ${kind} and host_id = ${write.host_id}`;
+    const [current] = await tx<MappingRecord[]>`
+      select * from mappings where connection_id = ${connectionId} and kind = ${kind} and host_id = ${write.host_id} for update`;
+    if (!write.target && !current) continue;
+    if (write.target && current && current.target_type === write.target.type && current.target_id === write.target.id && current.status === 'mapped') continue;
+    const version = (last?.version ?? 0) + 1;
+    await tx`
+      insert into mapping_versions (connection_id, kind, host_id, version, target_type, target_id, target_name, method, changed_by)
+      values (${connectionId}, ${kind}, ${write.host_id}, ${version}, ${write.target?.type ?? null}, ${write.target?.id ?? null}, ${write.target?.name ?? null}, ${write.target ? write.method : null}, ${by})`;
+    if (write.target) {
+      await tx`
+        insert into mappings (connection_id, kind, host_id, target_type, target_id, target_name, method, status, problems, version, updated_by)
+        values (${connectionId}, ${kind}, ${write.host_id}, ${write.target.type}, ${write.target.id}, ${write.target.name}, ${write.method}, 'mapped', '[]', ${version}, ${by})
+        on conflict (connection_id, kind, host_id) do update set target_type = excluded.target_type, target_id = excluded.target_id,
+          target_name = excluded.target_name, method = excluded.method, status = 'mapped', problems = '[]', version = excluded.version,
+          updated_by = excluded.updated_by, updated_at = now()`;
+    } else {
+      await tx`delete from mappings where connection_id = ${connectionId} and kind = ${kind} and host_id = ${write.host_id}`;
+    }
+    saved.push({ host_id: write.host_id, target: write.target, version });
+  }
+  return saved;
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { Company } from '../../demo/sandbox/qbo/company.ts';
+import type { EntityName } from '../../demo/sandbox/qbo/entity-kinds.ts';
+import { createTaxCode } from '../../demo/sandbox/qbo/api/tax-service.ts';
+import { generateCompanyInfo, generatePreferences } from '../../demo/sandbox/qbo/generator/company-info.ts';
+import type { CountryCode } from '../../demo/sandbox/qbo/regions.ts';
+import { mappingContext, mappingProblems, planMappings, type CompanyLists, type HostStaff, type HostTaxRate, type MappingContext, type TargetRef } from './index.ts';
+
+const NOW = Date.UTC(2026, 10, 1);
+
+/** The lists a sync mirrors, read straight from an in-process sandbox company (inactive records included). */
+export function sandboxLists(company: Company): CompanyLists {
+  const all = (type: EntityName) => {
+    const records = [];
+    for (let index = 0; index < company.countOf(type); index++) {
+      const record = company.get(type, company.idOf(type, index));
+      if (record) records.push(record);
+    }
+    for (const [id, entry] of company.overlayOf(type)) if (company.indexOf(type, id) < 0 && entry.entity) records.push(company.get(type, id)!);
+    return records;
+  };
+  return {
+    companyInfo: generateCompanyInfo(company),
+    preferences: generatePreferences(company),
+    taxCodes: all('TaxCode'),
+    taxRates: all('TaxRate'),
+    taxAgencies: all('TaxAgency'),
+    items: all('Item'),
+    accounts: all('Account'),
+    employees: all('Employee'),
+    classes: all('Class'),
+    departments: all('Department'),
+  };
+}
+
+function companyIn(country: CountryCode, extra: { automated_sales_tax?: boolean } = {}) {
+  return new Company({ realmId: `9${country}`, spec: { country, seed: `mapping-${country}`, size: 'small', plan: 'Plus', ...extra }, nowMs: NOW });
+}
+
+const rate = (id: string, name: string, value: number, applies_to: HostTaxRate['applies_to'] = ['sales', 'purchases'], region?: string): HostTaxRate => ({ id, name, rate: value, applies_to, ...(region ? { region } : {}) });
+
+/** Suggested QuickBooks tax code name per host rate (null: nothing suggested, with the reason the row carries). */
+const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, string | null, RegExp?][] }[] = [
+  {
+    company: 'US, automated sales tax',
+    make: () => companyIn('US'),
+    rates: [
+      [rate('us1', 'CA sales tax', 8.25, ['sales']), 'TAX', /QuickBooks computes the tax/],
+      [rate('us2', 'Odd county rate', 9.375, ['sales']), 'TAX'],
+      [rate('us3', 'Non-taxable', 0, ['sales']), 'NON'],
+      [rate('us4', 'Use tax on purchases', 6, ['purchases']), 'NON', /no sales tax/],
+    ],
+  },
+  {
+    company: 'US, manual sales tax',
+    make: () => companyIn('US', { automated_sales_tax: false }),
+    rates: [
+      [rate('um1', 'Santa Clara County', 8.25, ['sales']), 'Santa Clara County'],
+      [rate('um2', 'California state', 6, ['sales']), 'California'],
+      [rate('um3', 'Resale exempt', 0, ['sales']), 'NON'],
+      [rate('um4', 'Odd county rate', 9.375, ['sales']), null, /9\.375% on sales/],
+    ],
+  },
+  {
+    company: 'UK',
+    make: () => companyIn('UK'),
+    rates: [
+      [rate('uk1', '20% VAT', 20), '20.0% S'],
+      [rate('uk2', 'Reduced rate VAT', 5), '5.0% R'],
+      [rate('uk3', 'Zero rated', 0), '0.0% Z', /zero-rated/],
+      [rate('uk4', 'Exempt', 0), 'Exempt', /exempt/],
+      [rate('uk5', 'No VAT', 0), 'No VAT'],
+      [rate('uk6', '0%', 0), null, /pick one/],
+      [rate('uk7', 'Reverse charge (construction)', 20), null, /reverse charge/],
+      [rate('uk8', 'Odd rate', 9.375), null, /9\.375%/],
+    ],
+  },
+  {
+    company: 'Canada (Ontario HST, British Columbia GST + PST)',
+    make: () => companyIn('CA'),
+    rates: [
+      [rate('ca1', 'HST', 13, ['sales', 'purchases'], 'ON'), 'HST ON', /Ontario/],
+      [rate('ca2', 'GST + PST', 12, ['sales'], 'British Columbia'), 'GST/PST BC', /combined/],
+      [rate('ca3', 'GST', 5, ['sales', 'purchases'], 'AB'), 'GST'],
+      [rate('ca4', 'Zero-rated', 0), 'Zero-rated'],
+      [rate('ca5', 'Exempt', 0), 'Exempt'],
+      [rate('ca6', 'HST', 15, ['sales'], 'NS'), null, /15%/],
+    ],
+  },
+  {
+    company: 'Australia',
+    make: () => companyIn('AU'),
+    rates: [
+      [rate('au1', 'GST', 10), 'GST'],
+      [rate('au2', 'GST free', 0), 'GST free'],
+      [rate('au3', 'Input taxed', 0), 'Input taxed'],
+      [rate('au4', 'BAS excluded', 0), 'Out of scope'],
+    ],
+  },
+];
+
+function nameOfTarget(context: MappingContext, target: TargetRef): string {
+  if (target.id === 'TAX' || target.id === 'NON') return target.id;
+  return String(context.lists.taxCodes.find((code) => code['Id'] === target.id)?.['Name']);
+}
+
+describe('tax-rate suggestions per region', () => {
+  for (const { company: label, make, rates } of EXPECTED) {
+    it(`${label}: every host rate gets the expected code, with reasons`, () => {
+      const context = mappingContext(sandboxLists(make()));
+      const plan = planMappings(context, 'tax-rates', rates.map(([host]) => host), new Map());
+      const got = plan.rows.map((row) => [row.host.name, row.suggestion ? nameOfTarget(context, row.suggestion.target) : null]);
+      expect(got).toEqual(rates.map(([host, expected]) => [host.name, expected]));
+      rates.forEach(([, expected, words], index) => {
+        const row = plan.rows[index]!;
+        const said = [...(row.suggestion?.reasons ?? []), ...row.problems.map((problem) => problem.message)].join(' | ');
+        if (words) expect(said).toMatch(words);
+        if (expected === null) expect(row.problems.length).toBe(1);
+        // Every suggestion is itself a valid choice: accepting all suggestions never saves an invalid mapping.
+        if (row.suggestion) expect(row.choices).toContain(row.suggestion.target.id);
+      });
+    });
+  }
+
+  it('detects each tax mode from CompanyInfo and Preferences', () => {
+    expect(mappingContext(sandboxLists(companyIn('US'))).mode).toMatchObject({ country: 'US', kind: 'automated', has_agencies: false });
+    expect(mappingContext(sandboxLists(companyIn('US', { automated_sales_tax: false }))).mode).toMatchObject({ kind: 'manual', has_agencies: true });
+    expect(mappingContext(sandboxLists(companyIn('UK'))).mode).toMatchObject({ country: 'GB', kind: 'per_line', has_agencies: true });
+  });
+});
+
+describe('tax-rate validation names every problem', () => {
+  const uk = mappingContext(sandboxLists(companyIn('UK')));
+  const code = (name: string) => ({ type: 'TaxCode' as const, id: String(uk.lists.taxCodes.find((entry) => entry['Name'] === name)!['Id']) });
+
+  it('refuses a rate that differs, pseudo codes outside the US, and unmapped rows', () => {
+    expect(mappingProblems(uk, 'tax-rates', rate('x', 'Odd', 9.375), code('20.0% S')).map((p) => p.code)).toEqual(['rate_differs', 'rate_differs']);
+    expect(mappingProblems(uk, 'tax-rates', rate('x', 'Odd', 9.375), code('20.0% S'))[0]!.message).toMatch(/9\.375%.*20%/);
+    expect(mappingProblems(uk, 'tax-rates', rate('x', 'VAT', 20), { type: 'TaxCode', id: 'TAX' })[0]!.code).toBe('not_allowed');
+    expect(mappingProblems(uk, 'tax-rates', rate('x', 'VAT', 20), null)[0]!.code).toBe('unmapped');
+    expect(mappingProblems(uk, 'tax-rates', rate('x', 'VAT', 20), code('20.0% S'))).toEqual([]);
+  });
+
+  it('refuses a sales-only code for purchases, and inactive codes', () => {
+    const company = companyIn('UK');
+    const agency = company.idOf('TaxAgency', 0);
+    company.nowMs = NOW;
+    // A code with sales rates only, made as a user would through taxservice/taxcode.
+    createTaxCode(company, { TaxCode: 'Sales only 20', TaxRateDetails: [{ TaxRateName: 'Sales only 20', RateValue: 20, TaxAgencyId: String(agency), TaxApplicableOn: 'Sales' }] }, NOW);
+    const context = mappingContext(sandboxLists(company));
+    const salesOnly = { type: 'TaxCode' as const, id: String(context.lists.taxCodes.find((entry) => entry['Name'] === 'Sales only 20')!['Id']) };
+    const problems = mappingProblems(context, 'tax-rates', rate('x', 'VAT', 20, ['sales', 'purchases']), salesOnly);
+    expect(problems).toEqual([{ code: 'wrong_use', message: expect.stringMatching(/no purchase rates.*bills/) }]);
+    expect(mappingProblems(context, 'tax-rates', rate('x', 'VAT', 20, ['sales']), salesOnly)).toEqual([]);
+    const inactive = context.lists.taxCodes.map((entry) => (entry['Name'] === '20.0% S' ? { ...entry, Active: false } : entry));
+    const after = mappingContext({ ...context.lists, taxCodes: inactive });
+    expect(mappingProblems(after, 'tax-rates', rate('x', 'VAT', 20), code('20.0% S'))[0]).toMatchObject({ code: 'inactive', message: expect.stringContaining('20.0% S') });
+  });
+
+  it('US automated sales tax allows only TAX/NON, and TAX only for a taxed rate', () => {
+    const us = mappingContext(sandboxLists(companyIn('US')));
+    const realCode = String(us.lists.taxCodes[0]!['Id']);
+    expect(mappingProblems(us, 'tax-rates', rate('x', 'Sales tax', 8.25, ['sales']), { type: 'TaxCode', id: realCode })[0]!.message).toMatch(/automated sales tax/);
+    expect(mappingProblems(us, 'tax-rates', rate('x', 'Sales tax', 8.25, ['sales']), { type: 'TaxCode', id: 'NON' })[0]!.code).toBe('rate_differs');
+    expect(mappingProblems(us, 'tax-rates', rate('x', 'Sales tax', 8.25, ['sales']), { type: 'TaxCode', id: 'TAX' })).toEqual([]);
+  });
+});
+
+describe('staff and categories', () => {
+  const company = companyIn('US');
+  const lists = sandboxLists(company);
+  const context = mappingContext(lists);
+  const employees = lists.employees.filter((employee) => employee['Active'] !== false);
+  const [first, second, third] = employees as Record<string, any>[];
+
+  it('maps staff automatically only when name and email both agree', () => {
+    const staff: HostStaff[] = [
+      { id: 's1', name: first!['DisplayName'], email: first!['PrimaryEmailAddr']?.['Address'] },
+      { id: 's2', name: second!['DisplayName'], email: 'someone.else@another.example' },
+      { id: 's3', name: third!['DisplayName'].toUpperCase() + 'x', email: third!['PrimaryEmailAddr']?.['Address'] },
+    ];
+    const plan = planMappings(context, 'staff', staff, new Map());
+    expect(first!['PrimaryEmailAddr']?.['Address']).toBeTruthy();
+    expect(plan.rows[0]!.suggestion).toMatchObject({ target: { id: first!['Id'] }, confidence: 'auto' });
+    expect(plan.rows[1]!.suggestion).toMatchObject({ target: { id: second!['Id'] }, confidence: 'suggested', reasons: ['same name', 'different email'] });
+    expect(plan.rows[2]!.suggestion?.confidence ?? 'suggested').toBe('suggested');
+    expect(plan.rows.every((row) => row.status === 'unmapped')).toBe(true);
+  });
+
+  it('suggests the service a category code names, and flags an account whose type changed', () => {
+    const service = lists.items.find((item) => item['Type'] === 'Service' && item['Active'] !== false)!;
+    const plan = planMappings(context, 'billable-categories', [{ id: 'c1', name: 'Whatever we call it', code: String(service['Name']) }], new Map());
+    expect(plan.rows[0]!.suggestion).toMatchObject({ target: { type: 'Item', id: service['Id'] }, reasons: [expect.stringMatching(/code .* is its name/)] });
+    const income = lists.accounts.find((account) => account['Classification'] === 'Revenue')!;
+    const changed = mappingContext({ ...lists, accounts: lists.accounts.map((account) => (account === income ? { ...account, AccountType: 'Bank', Classification: 'Asset' } : account)) });
+    const host = { id: 'c2', name: 'Consulting' };
+    expect(mappingProblems(context, 'billable-categories', host, { type: 'Account', id: String(income['Id']) })).toEqual([]);
+    expect(mappingProblems(changed, 'billable-categories', host, { type: 'Account', id: String(income['Id']) })[0]).toMatchObject({ code: 'wrong_type', message: expect.stringContaining('Bank') });
+  });
+});

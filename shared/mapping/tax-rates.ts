@@ -1,0 +1,223 @@
+import { isActive, nameOf, nested, percent, plain, text, wordOverlap } from './qbo-fields.ts';
+import type { CompanyLists, HostTaxRate, Problem, QboRecord, Suggestion, Target, TaxMode, TaxUse } from './types.ts';
+
+/** US pseudo codes: a line is taxable or not, and QuickBooks works out the rate. */
+export const PSEUDO_CODES: readonly Target[] = [
+  { type: 'TaxCode', id: 'TAX', name: 'Taxable', active: true, detail: 'QuickBooks works out the rate' },
+  { type: 'TaxCode', id: 'NON', name: 'Non-taxable', active: true, detail: 'No sales tax' },
+];
+
+/** What a rate or code means beyond its percentage: these are different lines on a tax return. */
+type Meaning = 'exempt' | 'zero' | 'reverse' | 'outside' | 'input_taxed';
+
+const MEANINGS: [Meaning, RegExp][] = [
+  ['reverse', /\breverse\b|\brc\b|\bdrc\b/],
+  ['input_taxed', /\binput taxed\b/],
+  ['outside', /\bno vat\b|\bout of scope\b|\boutside\b|\bnot applicable\b|\bbas excluded\b|\bno tax\b|\bnon ?taxable\b/],
+  ['exempt', /\bexempt\b/],
+  ['zero', /\bzero\b|\bgst free\b|\b0(\.0+)?% z\b|\bzero rated\b/],
+];
+
+function meaningOf(name: string): Meaning | null {
+  const folded = plain(name).replace(/-/g, ' ');
+  for (const [meaning, pattern] of MEANINGS) if (pattern.test(folded)) return meaning;
+  return null;
+}
+
+const MEANING_WORDS: Record<Meaning, string> = {
+  exempt: 'exempt',
+  zero: 'zero-rated',
+  reverse: 'reverse charge',
+  outside: 'outside the scope of tax',
+  input_taxed: 'input taxed',
+};
+
+/** Canadian provinces and territories by code and name: "HST ON" and a host rate for "Ontario" agree. */
+const PROVINCES: Record<string, string> = {
+  on: 'ontario', bc: 'british columbia', ab: 'alberta', qc: 'quebec', mb: 'manitoba', sk: 'saskatchewan',
+  ns: 'nova scotia', nb: 'new brunswick', nl: 'newfoundland', pe: 'prince edward island', yt: 'yukon', nt: 'northwest territories', nu: 'nunavut',
+};
+
+/** A province named in full, or by its code in capitals ("HST ON", "GST/PST BC"; "on" in "tax on sales" is no province). */
+function provinceOf(value: string, anyCase = false): string | null {
+  const folded = plain(value);
+  const tokens = value.split(/[^A-Za-z]+/).map((token) => (anyCase ? token.toLowerCase() : token));
+  for (const [code, name] of Object.entries(PROVINCES)) {
+    if (folded.includes(name) || tokens.includes(anyCase ? code : code.toUpperCase())) return code;
+  }
+  return null;
+}
+
+/** A tax code with the combined rate of each of its lists. */
+export interface TaxCodeFacts {
+  id: string;
+  name: string;
+  active: boolean;
+  sales: number | null;
+  purchases: number | null;
+  rateCount: { sales: number; purchases: number };
+  meaning: Meaning | null;
+  province: string | null;
+}
+
+function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; count: number; special: string[] } | null {
+  const details = nested(code, key)?.['TaxRateDetail'];
+  if (!Array.isArray(details) || details.length === 0) return null;
+  let total = 0;
+  const special: string[] = [];
+  for (const detail of details) {
+    const rate = rates.get(text(nested(detail as QboRecord, 'TaxRateRef'), 'value'));
+    total += Number(rate?.['RateValue'] ?? 0) || 0;
+    if (rate) special.push(text(rate, 'SpecialTaxType'));
+  }
+  return { total: Math.round(total * 10_000) / 10_000, count: details.length, special };
+}
+
+export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>): TaxCodeFacts[] {
+  const rates = new Map(lists.taxRates.map((rate) => [text(rate, 'Id'), rate]));
+  return lists.taxCodes.map((code) => {
+    const sales = rateList(code, 'SalesTaxRateList', rates);
+    const purchases = rateList(code, 'PurchaseTaxRateList', rates);
+    const special = [...(sales?.special ?? []), ...(purchases?.special ?? [])];
+    const name = nameOf(code);
+    let meaning = meaningOf(`${name} ${text(code, 'Description')}`);
+    if (!meaning && special.includes('REVERSE_CHARGE')) meaning = 'reverse';
+    if (!meaning && special.length > 0 && special.every((type) => type === 'ZERO_RATE')) meaning = 'zero';
+    if (!meaning && !sales && !purchases) meaning = 'outside';
+    return {
+      id: text(code, 'Id'),
+      name,
+      active: isActive(code),
+      sales: sales?.total ?? null,
+      purchases: purchases?.total ?? null,
+      rateCount: { sales: sales?.count ?? 0, purchases: purchases?.count ?? 0 },
+      meaning,
+      province: provinceOf(name),
+    };
+  });
+}
+
+const USE_WORDS: Record<TaxUse, { list: string; forms: string }> = {
+  sales: { list: 'sales', forms: 'invoices and sales receipts' },
+  purchases: { list: 'purchase', forms: 'bills, expenses and purchase orders' },
+};
+
+/** A code with no rates on either side ("No VAT", "Out of scope") goes on any line at 0%. */
+function rateFor(code: TaxCodeFacts, use: TaxUse): number | null {
+  const rate = use === 'sales' ? code.sales : code.purchases;
+  if (rate !== null) return rate;
+  return code.sales === null && code.purchases === null ? 0 : null;
+}
+
+const sameRate = (a: number, b: number) => Math.abs(a - b) < 0.0005;
+
+function describeCode(code: TaxCodeFacts): string {
+  if (code.sales === null && code.purchases === null) return 'No tax (any line)';
+  const parts: string[] = [];
+  if (code.sales !== null && code.purchases !== null && code.sales === code.purchases) parts.push(`${percent(code.sales)} on sales and purchases`);
+  else {
+    if (code.sales !== null) parts.push(`${percent(code.sales)} on sales`);
+    if (code.purchases !== null) parts.push(`${percent(code.purchases)} on purchases`);
+  }
+  return parts.join(', ');
+}
+
+/** Which uses of a host rate the company taxes: US purchases carry no sales tax, so only sales count there. */
+function usesIn(mode: TaxMode, host: HostTaxRate): TaxUse[] {
+  return mode.kind === 'per_line' ? host.applies_to : host.applies_to.filter((use) => use === 'sales');
+}
+
+/** Every tax target of the company: TAX/NON in the US with automated sales tax, sales codes (+ NON) with manual, else every code. */
+export function taxTargets(mode: TaxMode, codes: TaxCodeFacts[]): Target[] {
+  if (mode.kind === 'automated') return [...PSEUDO_CODES];
+  const real = codes
+    .filter((code) => mode.kind === 'per_line' || code.sales !== null)
+    .map((code): Target => ({ type: 'TaxCode', id: code.id, name: code.name, active: code.active, sales_rate: code.sales, purchase_rate: code.purchases, detail: describeCode(code) }));
+  return mode.kind === 'manual' ? [...real, PSEUDO_CODES[1]!] : real;
+}
+
+/** Everything wrong with mapping `host` to the tax code `targetId` (empty when it is fine). */
+export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxRate, targetId: string | null): Problem[] {
+  const rate = percent(host.rate);
+  if (targetId === null) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to a QuickBooks tax code.` }];
+  if (targetId === 'TAX' || targetId === 'NON') {
+    if (mode.kind === 'per_line') return [{ code: 'not_allowed', message: `"${targetId}" is for US sales tax; this company needs a real tax code on every line.` }];
+    if (targetId === 'TAX' && mode.kind === 'manual') return [{ code: 'not_allowed', message: `With manual sales tax, pick the sales tax code whose rate is ${rate}, not "Taxable".` }];
+    const taxable = targetId === 'TAX';
+    if (usesIn(mode, host).length > 0 && taxable !== host.rate > 0) {
+      return [{ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${taxable ? 'Taxable' : 'Non-taxable'}" marks lines ${taxable ? 'taxable' : 'not taxable'}.` }];
+    }
+    return [];
+  }
+  if (mode.kind === 'automated') {
+    return [{ code: 'not_allowed', message: 'This company uses automated sales tax: QuickBooks computes the tax, so only Taxable or Non-taxable can be mapped.' }];
+  }
+  const code = codes.find((candidate) => candidate.id === targetId);
+  if (!code) return [{ code: 'not_found', message: `Tax code ${targetId} does not exist in QuickBooks (any more).` }];
+  if (!code.active) return [{ code: 'inactive', message: `"${code.name}" is inactive in QuickBooks, so lines can't use it.` }];
+  const problems: Problem[] = [];
+  for (const use of usesIn(mode, host)) {
+    const codeRate = rateFor(code, use);
+    if (codeRate === null) {
+      problems.push({ code: 'wrong_use', message: `"${code.name}" has no ${USE_WORDS[use].list} rates, so it can't go on ${USE_WORDS[use].forms}.` });
+    } else if (!sameRate(codeRate, host.rate)) {
+      problems.push({ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${code.name}" charges ${percent(codeRate)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` });
+    }
+  }
+  return problems;
+}
+
+/**
+ * The best code for a host rate, with why: the same rate for every use it has, then what the rate means (exempt,
+ * zero-rated, reverse charge, outside the scope: different lines on a return, so a code meaning something else is
+ * never suggested), the province (Ontario HST, BC GST + PST) and shared name words. Ties are reported, not guessed.
+ */
+export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxRate): { suggestion: Suggestion | null; problem: Problem | null } {
+  const uses = usesIn(mode, host);
+  if (mode.kind === 'automated' || (mode.kind === 'manual' && (host.rate === 0 || uses.length === 0))) {
+    const taxable = host.rate > 0 && uses.length > 0;
+    const reasons = mode.kind === 'automated'
+      ? [taxable ? `${percent(host.rate)}: taxable` : uses.length === 0 ? 'US purchases carry no sales tax' : '0%: not taxable', 'QuickBooks computes the tax from the address']
+      : [uses.length === 0 ? 'US purchases carry no sales tax' : '0%: not taxable'];
+    return { suggestion: { target: { type: 'TaxCode', id: taxable ? 'TAX' : 'NON' }, confidence: 'suggested', reasons }, problem: null };
+  }
+  const meaning = meaningOf(host.name);
+  const province = provinceOf(host.region ?? '', true) ?? provinceOf(host.name);
+  const scored: { code: TaxCodeFacts; score: number; reasons: string[] }[] = [];
+  for (const code of codes) {
+    if (mode.kind === 'manual' && code.sales === null) continue;
+    if (taxProblems(mode, codes, host, code.id).length > 0) continue;
+    // A rate that says what it is needs a code that means the same; a plain positive rate never takes a special code.
+    if (meaning ? code.meaning !== meaning : host.rate > 0 && code.meaning !== null) continue;
+    const reasons = [`${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}`];
+    let score = 0;
+    if (meaning && code.meaning === meaning) {
+      score += 3;
+      reasons.push(MEANING_WORDS[meaning]);
+    }
+    if (province && code.province) {
+      if (code.province !== province) continue;
+      score += 2;
+      reasons.push(`${PROVINCES[province]!.replace(/\b\w/g, (letter) => letter.toUpperCase())}`);
+    } else if (!province && code.province) score -= 1;
+    if (uses.includes('sales') && code.rateCount.sales > 1) reasons.push('combined rates in one code');
+    const overlap = wordOverlap(host.name, code.name);
+    if (overlap >= 0.5) reasons.push('similar name');
+    score += overlap;
+    scored.push({ code, score, reasons });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const [best, second] = scored;
+  if (!best) {
+    const what = meaning ? `${MEANING_WORDS[meaning]} ` : '';
+    return { suggestion: null, problem: { code: 'unmapped', message: `No active QuickBooks ${what}tax code charges ${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}; create one or pick another.` } };
+  }
+  if (second && second.score > best.score - 0.5) {
+    const tied = scored.filter((entry) => entry.score > best.score - 0.5).map((entry) => `"${entry.code.name}"`);
+    return { suggestion: null, problem: { code: 'ambiguous', message: `${tied.join(' and ')} all charge ${percent(host.rate)}; they mean different things on a tax return, so pick one.` } };
+  }
+  return { suggestion: { target: { type: 'TaxCode', id: best.code.id }, confidence: 'suggested', reasons: best.reasons }, problem: null };
+}
+
+/** The host rate's uses as words, for the row: "sales and purchases". */
+export const usesText = (host: HostTaxRate): string => host.applies_to.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ');

@@ -1,0 +1,162 @@
+import { describe, expect, test } from 'vitest';
+import { resolveMappings } from '../bff/mapping/resolve.ts';
+import type { MappingState } from '../shared/api/mappings.ts';
+import { testApp, type TestTenant } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { raceTest } from './support/database.ts';
+import { syncOnce } from './support/sync.ts';
+
+const sandbox = await startSandbox();
+const t = testApp(sandboxDeps(sandbox.url));
+
+/** A connected, imported sandbox company; `put` and `get` speak the server API as the host does. */
+async function company(spec: Record<string, unknown>) {
+  const tenant: TestTenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size: 'small', plan: 'Plus', ...spec });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  await syncOnce(t, id);
+  const call = (path: string, method = 'GET', json?: unknown) => t.request(path, { method, token: tenant.secretKey, ...(json === undefined ? {} : { json }) });
+  const state = async (kind: string) => {
+    const response = await call(`/v1/connections/${id}/mappings/${kind}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as MappingState;
+  };
+  const codeId = async (name: string) => {
+    const [row] = await t.deps.sql<{ external_id: string }[]>`select external_id from records where connection_id = ${id} and type = 'TaxCode' and data->>'Name' = ${name}`;
+    return row!.external_id;
+  };
+  return { tenant, realm, id, call, state, codeId };
+}
+
+const ukRates = [
+  { id: 'r-std', name: '20% VAT', rate: 20, applies_to: ['sales', 'purchases'] },
+  { id: 'r-zero', name: 'Zero rated', rate: 0, applies_to: ['sales'] },
+  { id: 'r-odd', name: 'Odd rate', rate: 9.375, applies_to: ['sales'] },
+];
+
+// Each test connects and imports a sandbox company of its own: slow on a busy machine, so a longer timeout.
+describe('mapping through the API', { timeout: 90_000 }, () => {
+  test('host rates get suggestions with reasons; an invalid choice is a 400 naming the rate and the reason, and nothing is saved', async () => {
+    const uk = await company({ country: 'GB' });
+    expect((await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates })).status).toBe(200);
+    const before = await uk.state('tax-rates');
+    expect(before.mode).toMatchObject({ country: 'GB', kind: 'per_line', has_agencies: true });
+    const names = new Map(before.targets.map((target) => [target.id, target.name]));
+    expect(before.rows.map((row) => [row.host['id'], row.status, row.suggestion ? names.get(row.suggestion.target.id) : null])).toEqual([
+      ['r-odd', 'unmapped', null],
+      ['r-std', 'unmapped', '20.0% S'],
+      ['r-zero', 'unmapped', '0.0% Z'],
+    ]);
+    expect(before.rows[0]!.problems[0]!.message).toMatch(/9\.375%/);
+
+    const standard = await uk.codeId('20.0% S');
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', {
+      mappings: [
+        { host_id: 'r-std', target: { type: 'TaxCode', id: standard }, method: 'confirmed' },
+        { host_id: 'r-odd', target: { type: 'TaxCode', id: standard } },
+      ],
+    });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { message: string; details: { issues: { field: string; host_id: string }[] } } }).error;
+    expect(error.message).toMatch(/^mappings\[1\]\.target: "Odd rate": "Odd rate" is 9\.375%, but "20\.0% S" charges 20% on sales/);
+    expect(error.details.issues.map((issue) => issue.host_id)).toEqual(['r-odd']);
+    expect((await uk.state('tax-rates')).rows.every((row) => row.mapping === null)).toBe(true);
+
+    const pseudo = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-std', target: { type: 'TaxCode', id: 'TAX' } }] });
+    expect(pseudo.status).toBe(400);
+    expect(((await pseudo.json()) as { error: { message: string } }).error.message).toMatch(/"20% VAT".*real tax code on every line/);
+    const unknownHost = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'nope', target: null }] });
+    expect(((await unknownHost.json()) as { error: { message: string } }).error.message).toMatch(/^mappings\[0\]\.host_id: no tax rate nope/);
+    const badRecord = await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'x', name: 'X', rate: 'twenty', applies_to: ['sales'] }] });
+    expect(badRecord.status).toBe(400);
+    expect(((await badRecord.json()) as { error: { message: string } }).error.message).toMatch(/records\.0\.rate|records\[0\]\.rate/);
+  });
+
+  test('deactivating a mapped code in QuickBooks flags the mapping after the next sync, with a mapping.invalidated event', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const standard = await uk.codeId('20.0% S');
+    const saved = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-std', target: { type: 'TaxCode', id: standard }, method: 'confirmed' }] });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ data: [{ host_id: 'r-std', target: { type: 'TaxCode', id: standard, name: '20.0% S' }, version: 1 }] });
+    expect((await resolveMappings(t.deps.sql, uk.id))['tax-rates'].get('r-std')).toEqual({ type: 'TaxCode', value: standard, name: '20.0% S' });
+
+    await sandbox.control('POST', `/qbo/companies/${uk.realm}/tax-codes/${standard}/active`, { active: false });
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, uk.id);
+    const row = (await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-std')!;
+    expect(row.status).toBe('needs_attention');
+    expect(row.problems).toEqual([{ code: 'inactive', message: '"20.0% S" is inactive in QuickBooks, so lines can\'t use it.' }]);
+    const events = await t.deps.sql<{ data: Record<string, unknown> }[]>`select data from events where connection_id = ${uk.id} and type = 'mapping.invalidated'`;
+    expect(events.map((event) => event.data)).toEqual([{ kind: 'tax-rates', host_id: 'r-std', target: { type: 'TaxCode', id: standard, name: '20.0% S' }, problems: row.problems }]);
+    const resolved = await resolveMappings(t.deps.sql, uk.id);
+    expect(resolved['tax-rates'].has('r-std')).toBe(false);
+    expect(resolved.needs_attention).toEqual([{ kind: 'tax-rates', host_id: 'r-std' }]);
+
+    // Another sync with nothing new sends no second event; switching the code back on maps it again.
+    await syncOnce(t, uk.id);
+    await sandbox.control('POST', `/qbo/companies/${uk.realm}/tax-codes/${standard}/active`, { active: true });
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, uk.id);
+    expect((await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-std')!.status).toBe('mapped');
+    expect((await t.deps.sql`select 1 from events where connection_id = ${uk.id} and type = 'mapping.invalidated'`).length).toBe(1);
+  });
+
+  test('staff with a matching name but another email are suggested, not mapped; name and email both matching are mapped', async () => {
+    const us = await company({ country: 'US' });
+    const employees = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records where connection_id = ${us.id} and type = 'Employee' and coalesce(active, true) and data->'PrimaryEmailAddr' is not null order by external_id::int limit 2`;
+    const [same, other] = employees;
+    const staff = [
+      { id: 'st-1', name: same!.data.DisplayName, email: same!.data.PrimaryEmailAddr.Address },
+      { id: 'st-2', name: other!.data.DisplayName, email: 'not.them@elsewhere.example' },
+    ];
+    expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records: staff })).status).toBe(200);
+    await syncOnce(t, us.id);
+    const resolved = await resolveMappings(t.deps.sql, us.id);
+    expect([...resolved.staff.entries()]).toEqual([['st-1', { type: 'Employee', value: same!.external_id, name: same!.data.DisplayName }]]);
+    const rows = (await us.state('staff')).rows;
+    expect(rows.map((row) => [row.host['id'], row.status, row.mapping?.method ?? null, row.suggestion?.confidence])).toEqual([
+      ['st-1', 'mapped', 'auto', 'auto'],
+      ['st-2', 'unmapped', null, 'suggested'],
+    ]);
+    expect(rows[1]!.suggestion).toMatchObject({ target: { id: other!.external_id }, reasons: ['same name', 'different email'] });
+  });
+
+  test('US automated sales tax: only Taxable/Non-taxable; defaults refuse an agency; a missing UK code is created and mapped', async () => {
+    const us = await company({ country: 'US' });
+    await us.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'ca', name: 'CA sales tax', rate: 8.25, applies_to: ['sales'] }] });
+    const state = await us.state('tax-rates');
+    expect(state.mode.kind).toBe('automated');
+    expect(state.targets.map((target) => target.id)).toEqual(['TAX', 'NON']);
+    expect(state.rows[0]!.suggestion).toMatchObject({ target: { id: 'TAX' }, reasons: expect.arrayContaining(['QuickBooks computes the tax from the address']) });
+    const agency = await t.deps.sql<{ external_id: string }[]>`select external_id from records where connection_id = ${us.id} and type = 'TaxAgency' limit 1`;
+    const refused = await us.call(`/v1/connections/${us.id}/mapping-defaults`, 'PUT', { tax_agency: agency[0]!.external_id });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/^tax_agency: .*QuickBooks computes the tax/);
+
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const ukAgency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: ukAgency })).status).toBe(200);
+    const created = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`, 'POST', {});
+    expect(created.status).toBe(201);
+    const row = (await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-odd')!;
+    expect(row).toMatchObject({ status: 'mapped', mapping: { method: 'created', target: { name: 'Odd rate' } } });
+    expect((await uk.state('tax-rates')).targets.find((target) => target.name === 'Odd rate')).toMatchObject({ sales_rate: 9.375, purchase_rate: null });
+  });
+
+  raceTest('two people saving the same rate at once each get a version; neither fails', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const [standard, zero] = [await uk.codeId('20.0% S'), await uk.codeId('0.0% Z')];
+    const sends = [standard, zero, standard, zero].map((id) => uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-zero', target: { type: 'TaxCode', id } }] }));
+    const answers = await Promise.all(sends);
+    // 20.0% S is refused for a 0% rate (400); every save of 0.0% Z is stored or found unchanged, never a 5xx.
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 400, 400]);
+    const versions = await t.deps.sql<{ version: number }[]>`select version from mapping_versions where connection_id = ${uk.id} and host_id = 'r-zero' order by version`;
+    expect(versions.map((row) => row.version)).toEqual([1]);
+  });
+});

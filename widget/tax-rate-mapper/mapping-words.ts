@@ -1,0 +1,26 @@
+import type { MappingState } from '../../shared/api/mappings.ts';
+
+export type MapperKind = MappingState['kind'];
+type Row = MappingState['rows'][number];
+
+/** What each kind is called on screen: the host's records, and what they map to in QuickBooks. */
+export const KIND_WORDS: Record<MapperKind, { title: string; one: string; target: string }> = {
+  'tax-rates': { title: 'Tax rates', one: 'tax rate', target: 'QuickBooks tax code' },
+  'billable-categories': { title: 'Billable categories', one: 'category', target: 'QuickBooks product, service or account' },
+  staff: { title: 'Staff', one: 'staff member', target: 'QuickBooks employee' },
+};
+
+export const STATUS_WORDS: Record<Row['status'], string> = { mapped: 'Mapped', needs_attention: 'Needs attention', unmapped: 'Unmapped' };
+
+/** The line under a host record's name: its rate and uses, its code, or its email. */
+export function hostDetail(kind: MapperKind, host: Record<string, unknown>): string {
+  if (kind === 'tax-rates') {
+    const uses = (host['applies_to'] as string[] | undefined) ?? [];
+    return [`${Number(host['rate'])}%`, uses.join(' and '), host['region']].filter(Boolean).join(' · ');
+  }
+  return String((kind === 'staff' ? host['email'] : host['code']) ?? '');
+}
+
+/** For US automated sales tax: why only taxable/non-taxable is mapped. */
+export const AUTOMATED_TAX_NOTE =
+  'This company uses automated sales tax: QuickBooks works out the rate from each customer\u2019s address. Each of your rates is mapped only as taxable or non-taxable.';

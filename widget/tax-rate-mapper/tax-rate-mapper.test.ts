@@ -1,0 +1,169 @@
+import { expect, fixture } from '@open-wc/testing';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
+import type { MappingState } from '../../shared/api/mappings.ts';
+import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
+import { $, $$, requestsTo, waitFor } from '../test-support/queries.ts';
+import { testSettings } from '../test-support/settings.ts';
+import { TaxRateMapper, type MappingChangedEventDetail } from './tax-rate-mapper.ts';
+
+const BFF = 'http://bff.test';
+const CONNECTION = 'con_00000000000000000002';
+const BASE = `/v1/widget/connections/${CONNECTION}`;
+
+const code = (id: string, name: string, sales: number | null, purchases: number | null, active = true) => ({ type: 'TaxCode', id, name, active, sales_rate: sales, purchase_rate: purchases, detail: '' });
+const host = (id: string, name: string, rate: number, applies_to = ['sales', 'purchases']) => ({ id, name, rate, applies_to });
+const mapping = (id: string, name: string) => ({ target: { type: 'TaxCode', id, name }, method: 'manual' as const, version: 1, updated_by: 'ada', updated_at: '2026-11-30T10:00:00.000Z' });
+
+function ukState(): MappingState {
+  return {
+    kind: 'tax-rates',
+    mode: { country: 'GB', kind: 'per_line', has_agencies: true, class_tracking: false, department_tracking: false },
+    targets: [code('10', '20.0% S', 20, 20), code('11', '5.0% R', 5, 5, false), code('12', '0.0% Z', 0, 0), code('13', 'Exempt', 0, 0), code('14', '20.0% ECG', null, 20)],
+    rows: [
+      { host: host('r1', '20% VAT', 20), mapping: mapping('10', '20.0% S'), status: 'mapped', problems: [], suggestion: { target: { type: 'TaxCode', id: '10' }, confidence: 'suggested', reasons: ['20% on sales and purchases'] }, choices: ['10'] },
+      { host: host('r2', 'Reduced', 5), mapping: mapping('11', '5.0% R'), status: 'needs_attention', problems: [{ code: 'inactive', message: '"5.0% R" is inactive in QuickBooks, so lines can\'t use it.' }], suggestion: null, choices: [] },
+      { host: host('r3', 'Zero rated', 0, ['sales']), mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'TaxCode', id: '12' }, confidence: 'suggested', reasons: ['0% on sales', 'zero-rated'] }, choices: ['12', '13'] },
+      { host: host('r4', 'Odd rate', 9.375, ['sales']), mapping: null, status: 'unmapped', problems: [{ code: 'unmapped', message: 'No active QuickBooks tax code charges 9.375% on sales; create one or pick another.' }], suggestion: null, choices: [] },
+    ],
+    defaults: {
+      tax_agency: { enabled: true, value: null, problems: [], targets: [{ type: 'TaxAgency', id: '3', name: 'HM Revenue & Customs (VAT)', active: true, detail: '' }] },
+      class: { enabled: false, value: null, problems: [], targets: [] },
+      department: { enabled: false, value: null, problems: [], targets: [] },
+      fallback_item: { enabled: true, value: null, problems: [], targets: [] },
+      fallback_account: { enabled: true, value: null, problems: [], targets: [] },
+    },
+  };
+}
+
+let restore: (() => void) | undefined;
+afterEach(() => {
+  restore?.();
+  restore = undefined;
+});
+
+async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string } = {}) {
+  let state = options.state ?? ukState();
+  const bff = installFakeBff(BFF, (request: RecordedRequest) => {
+    const { method, path } = request;
+    if (path === '/v1/widget/session') return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: options.role ?? 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
+    if (path === '/v1/widget/settings') return { body: testSettings() };
+    if (method === 'GET' && path === `${BASE}/mappings/${state.kind}`) return { body: state };
+    if (method === 'PUT' && path === `${BASE}/mappings/tax-rates`) {
+      const body = request.body as { mappings: { host_id: string; target: { type: string; id: string } | null }[] };
+      state = { ...state, rows: state.rows.map((row) => {
+        const change = body.mappings.find((entry) => entry.host_id === row.host['id']);
+        return change ? { ...row, status: change.target ? 'mapped' : 'unmapped', mapping: change.target ? mapping(change.target.id, change.target.id) : null } : row;
+      }) };
+      return { body: { data: body.mappings.map((entry) => ({ host_id: entry.host_id, target: entry.target ? { ...entry.target, name: entry.target.id } : null, version: 2 })) } };
+    }
+    if (method === 'GET' && path.startsWith('/v1/widget/connections/')) return { body: { id: CONNECTION } };
+    return { status: 404, body: { error: { code: 'not_found', message: `Unexpected ${method} ${path}` } } };
+  });
+  restore = bff.restore;
+  const tag = uniqueTag('tax-rate-mapper');
+  customElements.define(tag, class extends TaxRateMapper {});
+  const t = unsafeStatic(tag);
+  const el = await fixture<TaxRateMapper>(staticHtml`<${t} bff-url=${BFF} session-token=${fakeToken(900)} connection-id=${CONNECTION} kind=${options.kind ?? 'tax-rates'} theme=${options.theme ?? 'light'}></${t}>`);
+  await waitFor(() => $(el, '[role="grid"]') ?? $(el, '.empty'), 'the mapper');
+  await el.updateComplete;
+  return { el, bff };
+}
+
+const rowOf = (el: TaxRateMapper, name: string) => $$(el, '.body [role="row"]').find((row) => row.querySelector('.name')?.textContent === name)!;
+
+describe('<tax-rate-mapper>', () => {
+  it('is accessible: every status, light and dark', async () => {
+    const { el } = await setup();
+    await expect(el).to.be.accessible();
+    expect(rowOf(el, 'Reduced').querySelector('[part="status"]')!.textContent).to.equal('Needs attention');
+    expect(rowOf(el, 'Reduced').querySelector('[part="reasons"]')!.textContent).to.contain('inactive in QuickBooks');
+    expect(rowOf(el, 'Zero rated').querySelector('[part="reasons"]')!.textContent).to.contain('Suggested 0.0% Z: 0% on sales, zero-rated');
+    const dark = await setup({ theme: 'dark' });
+    await expect(dark.el).to.be.accessible();
+  });
+
+  it('is accessible as cards at 390px', async () => {
+    const { el } = await setup();
+    await setViewport({ width: 390, height: 800 });
+    try {
+      await el.updateComplete;
+      expect(getComputedStyle($(el, '.header')!).display).to.equal('none');
+      await expect(el).to.be.accessible();
+    } finally {
+      await setViewport({ width: 1280, height: 800 });
+    }
+  });
+
+  it('offers in each picker only the codes valid for that rate (and its current one)', async () => {
+    const { el } = await setup();
+    const options = (name: string) => [...rowOf(el, name).querySelectorAll('option')].map((option) => option.value);
+    expect(options('Zero rated')).to.deep.equal(['', '12', '13']);
+    expect(options('20% VAT')).to.deep.equal(['', '10']);
+    expect(options('Reduced')).to.deep.equal(['', '11']);
+    expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.exist;
+    // A rate with valid codes to choose from is mapped by picking one, not by creating another.
+    expect(rowOf(el, 'Zero rated').querySelector('[part="create-button"]')).to.equal(null);
+  });
+
+  it('accepts all suggestions after a confirmation, tells the host, and can undo', async () => {
+    const { el, bff } = await setup();
+    const seen: MappingChangedEventDetail[] = [];
+    document.addEventListener('ledgerlink-mapping-changed', (event) => seen.push((event as CustomEvent<MappingChangedEventDetail>).detail));
+    $<HTMLButtonElement>(el, '[part="accept-all-button"]')!.click();
+    await el.updateComplete;
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
+    await expect(el).to.be.accessible();
+    $$<HTMLButtonElement>(el, '[role="group"] button').find((button) => button.textContent === 'Map 1')!.click();
+    await waitFor(() => $(el, '[part="notice"]'), 'the notice');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '12' }, method: 'confirmed' }] });
+    expect(seen.at(-1)).to.deep.include({ connection_id: CONNECTION, kind: 'tax-rates' });
+    await waitFor(() => rowOf(el, 'Zero rated').querySelector('[part="status"]')!.textContent === 'Mapped', 'mapped');
+    $$<HTMLButtonElement>(el, '[part="notice"] button')[0]!.click();
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 2, 'the undo');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[1]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: null }] });
+  });
+
+  it('keyboard: arrows move between rows, Enter accepts the row\'s suggestion', async () => {
+    const { el, bff } = await setup();
+    rowOf(el, '20% VAT').focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(rowOf(el, 'Zero rated'));
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 1, 'the save');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '12' }, method: 'confirmed' }] });
+  });
+
+  it('US automated sales tax is explained; a role that may not manage sees why and cannot save', async () => {
+    const state = ukState();
+    state.mode = { country: 'US', kind: 'automated', has_agencies: false, class_tracking: false, department_tracking: false };
+    const { el, bff } = await setup({ state, role: 'member' });
+    expect($(el, '[part="note"]')!.textContent).to.contain('QuickBooks works out the rate');
+    expect($(el, '[part="defaults"]')).to.equal(null);
+    expect($(el, '[part="permission-note"]')!.textContent).to.contain('Only admins can change mappings');
+    expect($(el, '[part="accept-all-button"]')!.getAttribute('aria-disabled')).to.equal('true');
+    $<HTMLButtonElement>(el, '[part="accept-all-button"]')!.click();
+    await el.updateComplete;
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('kind="staff": the same element maps people to employees, a name-only match shown as a suggestion to confirm', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [{ host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null }],
+    };
+    const { el } = await setup({ state, kind: 'staff' });
+    const row = rowOf(el, 'Ada Okafor');
+    expect(row.querySelector('.small')!.textContent).to.equal('ada.o@elsewhere.example');
+    expect(row.querySelector('[part="reasons"]')!.textContent).to.contain('same name, different email');
+    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', '55', '56']);
+    expect($(el, '[role="columnheader"]')!.textContent).to.equal('Your staff member');
+    expect(row.querySelector('[part="create-button"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+});

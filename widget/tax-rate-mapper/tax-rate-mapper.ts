@@ -1,0 +1,327 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
+import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/permission-note.ts';
+import { themeStyles } from '../base/theme.ts';
+import { WindowedRows } from '../base/windowed-rows.ts';
+import type { MappingState } from '../../shared/api/mappings.ts';
+import type { ConnectionsState } from '../base/connection-store.ts';
+import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
+import { taxRateMapperStyles } from './tax-rate-mapper.styles.ts';
+
+type Row = MappingState['rows'][number];
+type Target = MappingState['targets'][number];
+type Change = { host_id: string; target: { type: string; id: string } | null; method?: 'confirmed' | 'manual' };
+
+/** `ledgerlink-mapping-changed`: mappings were saved on the server (a pick, accepted suggestions, an undo, a created code). */
+export interface MappingChangedEventDetail {
+  connection_id: string;
+  kind: MapperKind;
+  changes: { host_id: string; target: { type: string; id: string; name: string } | null; version: number }[];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tax-rate-mapper': TaxRateMapper;
+  }
+  interface HTMLElementEventMap {
+    'ledgerlink-mapping-changed': CustomEvent<MappingChangedEventDetail>;
+  }
+}
+
+const ROW_HEIGHT = 64;
+
+/**
+ * Maps the host's tax rates (or, with `kind`, its billable categories or staff) to QuickBooks, one row per host
+ * record: the suggested target and why, a picker holding only the choices valid for that record (a purchase rate
+ * sees only codes with purchase rates at its rate), and its status: mapped, needs attention (with what broke, e.g.
+ * the code was switched off in QuickBooks) or unmapped. "Accept all suggestions" asks first and can be undone.
+ * Where the company has tax agencies a default agency can be chosen; a US company on automated sales tax is told
+ * that QuickBooks computes the tax and only taxable / non-taxable is mapped. A missing tax code or service can be
+ * created in QuickBooks from the row.
+ *
+ * Keyboard: Tab into the grid, Up/Down/Home/End move between rows (only rows in view are rendered), Enter on a row
+ * accepts its suggestion, Tab reaches the row's picker and buttons. Roles outside `connect_roles` see everything
+ * with the controls disabled and the reason. Below 560px of its own width rows become cards.
+ *
+ * @summary Map host tax rates, billable categories or staff to QuickBooks.
+ *
+ * @attr connection-id - Required. The QuickBooks connection to map against.
+ * @attr kind - `tax-rates` (default), `billable-categories` or `staff`.
+ *
+ * @event {CustomEvent<MappingChangedEventDetail>} ledgerlink-mapping-changed - Mappings were saved.
+ * @event {CustomEvent<{code: string, message: string}>} ledgerlink-error - Loading or saving failed.
+ *
+ * @csspart note - The automated sales tax explanation.
+ * @csspart defaults - The default tax agency line.
+ * @csspart accept-all-button - "Accept all suggestions".
+ * @csspart grid - The scrolling grid.
+ * @csspart row - One host record.
+ * @csspart status - Its status.
+ * @csspart picker - Its choice of QuickBooks record (a select).
+ * @csspart reasons - Why the suggestion was made, or what is wrong.
+ * @csspart accept-button - "Accept" on one row.
+ * @csspart create-button - "Create in QuickBooks".
+ * @csspart notice - The last action's result, with Undo.
+ * @csspart permission-note - Why the controls are unavailable to this role.
+ *
+ * @cssproperty --ll-mapper-max-height - Height of the grid before it scrolls. Default `480px`.
+ * @cssproperty --ll-mapper-row-height - Height of one row. Default `64px`.
+ * @cssproperty --ll-mapper-card-height - Height of one row shown as a card, below 560px. Default `112px`.
+ * @cssproperty --ll-mapper-row-hover - Background of the row holding focus.
+ * @cssproperty --ll-mapper-background - The element's background.
+ */
+export class TaxRateMapper extends LedgerlinkElement {
+  static override styles = [themeStyles, buttonStyles, controlStyles, permissionNoteStyles, taxRateMapperStyles];
+
+  static override properties = {
+    ...LedgerlinkElement.properties,
+    connectionId: { type: String, attribute: 'connection-id' },
+    kind: { type: String },
+    _state: { state: true },
+    _error: { state: true },
+    _busy: { state: true },
+    _confirm: { state: true },
+    _notice: { state: true },
+    _active: { state: true },
+  };
+
+  declare connectionId: string | undefined;
+  declare kind: MapperKind;
+  declare private _state: MappingState | undefined;
+  declare private _error: string;
+  declare private _busy: boolean;
+  declare private _confirm: boolean;
+  declare private _notice: { text: string; undo?: Change[] } | undefined;
+  declare private _active: number;
+
+  #store: ConnectionsState | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #forbidden: string | undefined;
+  #seq = 0;
+  #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body .row', header: '.header', rowHeight: ROW_HEIGHT, headerHeight: 34 });
+
+  constructor() {
+    super();
+    this.kind = 'tax-rates';
+    this._error = '';
+    this._busy = false;
+    this._confirm = false;
+    this._active = 0;
+  }
+
+  /** The mapping state as last loaded. */
+  get state(): Readonly<MappingState> | undefined {
+    return this._state;
+  }
+
+  /** Loads the state from the server again. */
+  refresh(): void {
+    void this.#load();
+  }
+
+  protected override sessionChanged(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = this.connectionStore()?.subscribe((state) => {
+      this.#store = state;
+      this.requestUpdate();
+    }, { connections: this.connectionId ?? 'all', sync: false });
+    void this.#load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.hasUpdated && (changed.has('connectionId') || changed.has('kind')) && this.hasSession) void this.#load();
+    this.#windowed.setCount(this._state?.rows.length ?? 0);
+  }
+
+  get #denied(): string | undefined {
+    const { session, settings } = this.#store ?? {};
+    if (this.#forbidden) return this.#forbidden;
+    if (session && settings && !settings.connect_roles.includes(session.user.role)) return onlyRolesCan(settings.connect_roles, 'change mappings');
+    return undefined;
+  }
+
+  get #path(): string {
+    return `/v1/widget/connections/${encodeURIComponent(this.connectionId ?? '')}`;
+  }
+
+  async #load(): Promise<void> {
+    if (!this.connectionId) return;
+    const seq = ++this.#seq;
+    try {
+      const state = await this.client.request<MappingState>('GET', `${this.#path}/mappings/${this.kind}`);
+      if (seq === this.#seq) [this._state, this._error] = [state, ''];
+    } catch (error) {
+      if (seq === this.#seq) this.#fail(error, true);
+    }
+  }
+
+  #fail(error: unknown, loading = false): void {
+    const { code = 'internal', message = String(error), status = 0 } = error as LedgerlinkApiError;
+    if (status === 403) this.#forbidden = message;
+    if (loading) this._error = message;
+    else this._notice = { text: message };
+    this.emit('ledgerlink-error', { code, message });
+  }
+
+  /** Saves changes, tells the host, reloads; `undo` is what reverses them, offered in the notice. */
+  async #save(changes: Change[], undo?: Change[], words?: string): Promise<void> {
+    if (this.#denied || changes.length === 0) return;
+    this._busy = true;
+    try {
+      const { data } = await this.client.request<{ data: MappingChangedEventDetail['changes'] }>('PUT', `${this.#path}/mappings/${this.kind}`, { body: { mappings: changes } });
+      this.#changed(data);
+      this._notice = words ? { text: words, ...(undo ? { undo } : {}) } : undefined;
+      await this.#load();
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this._busy = false;
+      this._confirm = false;
+    }
+  }
+
+  #changed(changes: MappingChangedEventDetail['changes']): void {
+    this.emit<MappingChangedEventDetail>('ledgerlink-mapping-changed', { connection_id: this.connectionId ?? '', kind: this.kind, changes });
+  }
+
+  /** Rows whose suggestion is not yet their mapping, and valid where the row limits choices. */
+  get #acceptable(): Row[] {
+    return (this._state?.rows ?? []).filter((row) => row.suggestion && row.mapping?.target.id !== row.suggestion.target.id && (row.choices?.includes(row.suggestion.target.id) ?? true));
+  }
+
+  #acceptAll(): void {
+    const rows = this.#acceptable;
+    const undo = rows.map((row) => ({ host_id: String(row.host['id']), target: row.mapping ? { type: row.mapping.target.type, id: row.mapping.target.id } : null }));
+    void this.#save(rows.map((row) => ({ host_id: String(row.host['id']), target: row.suggestion!.target, method: 'confirmed' as const })), undo, `Mapped ${rows.length} to their suggestions.`);
+  }
+
+  #pick(row: Row, id: string): void {
+    const target = this._state?.targets.find((candidate) => candidate.id === id);
+    const hostId = String(row.host['id']);
+    void this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion?.target.id === id ? 'confirmed' : 'manual' }]);
+  }
+
+  async #create(row: Row): Promise<void> {
+    if (this.#denied) return;
+    this._busy = true;
+    try {
+      const made = await this.client.request<MappingChangedEventDetail['changes'][number]>('POST', `${this.#path}/mappings/${this.kind}/${encodeURIComponent(String(row.host['id']))}/create`, { body: this.kind === 'tax-rates' ? {} : undefined });
+      this.#changed([made]);
+      this._notice = { text: `Created "${made.target?.name}" in QuickBooks and mapped ${row.host['name']} to it.` };
+      await this.#load();
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this._busy = false;
+    }
+  }
+
+  async #setAgency(id: string): Promise<void> {
+    try {
+      await this.client.request('PUT', `${this.#path}/mapping-defaults`, { body: { tax_agency: id || null } });
+      await this.#load();
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  #onKey(event: KeyboardEvent): void {
+    const rows = this._state?.rows ?? [];
+    if ((event.target as HTMLElement).getAttribute('role') !== 'row') return;
+    const moves: Record<string, number> = { ArrowDown: this._active + 1, ArrowUp: this._active - 1, Home: 0, End: rows.length - 1, PageDown: this._active + this.#windowed.page, PageUp: this._active - this.#windowed.page };
+    if (event.key === 'Enter') {
+      const row = rows[this._active];
+      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) this.#pick(row, row.suggestion.target.id);
+      return;
+    }
+    const next = moves[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    this._active = Math.max(0, Math.min(rows.length - 1, next));
+    this.#windowed.reveal(this._active);
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[aria-rowindex="${this._active + 2}"]`)?.focus());
+  }
+
+  protected override render() {
+    const words = KIND_WORDS[this.kind] ?? KIND_WORDS['tax-rates'];
+    if (this._error) {
+      return html`<div class="load-error" part="error" role="alert"><p>${this._error}</p><button class="button" @click=${() => this.refresh()}>Retry</button></div>`;
+    }
+    const state = this._state;
+    if (!state) return html`<div class="scroller" aria-busy="true" aria-label="Loading ${words.title.toLowerCase()}"><span class="bone"></span></div>`;
+    const denied = this.#denied;
+    const off = denied ? 'true' : this._busy ? 'true' : 'false';
+    const count = (status: Row['status']) => state.rows.filter((row) => row.status === status).length;
+    const acceptable = this.#acceptable.length;
+    const agency = state.defaults.tax_agency;
+    return html`
+      ${state.mode.kind === 'automated' && this.kind === 'tax-rates' ? html`<p class="note" part="note">${AUTOMATED_TAX_NOTE}</p>` : nothing}
+      ${denied ? permissionNote('mapper-permission', denied) : nothing}
+      <div class="toolbar">
+        <span class="count muted">${(['mapped', 'needs_attention', 'unmapped'] as const).map((status) => `${count(status)} ${STATUS_WORDS[status].toLowerCase()}`).join(' · ')}</span>
+        ${this.kind === 'tax-rates' && state.mode.has_agencies && agency
+          ? html`<label part="defaults">Default tax agency
+              <select .value=${agency.value?.id ?? ''} aria-disabled=${off} ?disabled=${Boolean(denied)} @change=${(event: Event) => void this.#setAgency((event.target as HTMLSelectElement).value)}>
+                <option value="">None</option>
+                ${agency.targets.map((target) => html`<option value=${target.id} ?selected=${agency.value?.id === target.id}>${target.name}</option>`)}
+              </select></label>`
+          : nothing}
+        <span class="spacer"></span>
+        ${this._confirm
+          ? html`<span role="group" aria-label="Confirm accepting suggestions">Map ${acceptable} to the suggestion?
+              <button class="button small primary" @click=${() => this.#acceptAll()}>Map ${acceptable}</button>
+              <button class="button small" @click=${() => (this._confirm = false)}>Cancel</button></span>`
+          : html`<button class="button small" part="accept-all-button" aria-disabled=${acceptable === 0 ? 'true' : off} aria-describedby=${denied ? 'mapper-permission' : nothing}
+              @click=${() => acceptable > 0 && !denied && !this._busy && (this._confirm = true)}>Accept all suggestions (${acceptable})</button>`}
+      </div>
+      ${this._notice
+        ? html`<p class="note" part="notice" role="status">${this._notice.text}
+            ${this._notice.undo ? html` <button class="button small" @click=${() => void this.#save(this._notice!.undo!, undefined, 'Undone.')}>Undo</button>` : nothing}</p>`
+        : nothing}
+      ${state.rows.length === 0
+        ? html`<div class="empty" part="empty"><p class="empty-title">No ${words.title.toLowerCase()} to map yet</p><p class="muted">Your product sends them to Ledgerlink; they appear here with a suggested ${words.target}.</p><slot name="empty"></slot></div>`
+        : html`<div class="scroller" part="grid" role="grid" aria-label=${`${words.title} mapped to QuickBooks`} aria-rowcount=${state.rows.length + 1} @scroll=${this.#windowed.onScroll} @keydown=${this.#onKey}>
+            <div class="header row" role="row" aria-rowindex="1">
+              <span class="cell" role="columnheader">Your ${words.one}</span><span class="cell" role="columnheader">Status</span><span class="cell" role="columnheader">${words.target}</span>
+            </div>
+            <div class="body" role="rowgroup" style="height:${state.rows.length * this.#windowed.rowHeight}px">
+              ${this.#windowed.indexes(this._active).map((index) => this.#row(state, state.rows[index]!, index, off))}
+            </div>
+          </div>`}
+    `;
+  }
+
+  #row(state: MappingState, row: Row, index: number, off: string) {
+    const name = String(row.host['name']);
+    const choices = state.targets.filter((target) => (row.choices ? row.choices.includes(target.id) : target.active) || target.id === row.mapping?.target.id);
+    const suggested = row.suggestion && state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type);
+    const pending = suggested && row.mapping?.target.id !== suggested.id;
+    const why = row.problems.length > 0 ? row.problems.map((problem) => problem.message).join(' ') : pending ? `Suggested ${suggested.name}: ${row.suggestion!.reasons.join(', ')}` : '';
+    const pickerId = `pick-${index}`;
+    return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style="transform:translateY(${index * this.#windowed.rowHeight}px)" @focusin=${() => (this._active = index)}>
+      <span class="cell" role="gridcell"><span class="name">${name}</span><span class="small">${hostDetail(this.kind, row.host)}</span></span>
+      <span class="cell" role="gridcell"><span class="status ${row.status}" part="status">${STATUS_WORDS[row.status]}</span></span>
+      <span class="cell target" role="gridcell">
+        <span class="pick">
+          <select id=${pickerId} part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} ?disabled=${off === 'true'} @change=${(event: Event) => this.#pick(row, (event.target as HTMLSelectElement).value)}>
+            <option value="" ?selected=${!row.mapping}>Not mapped</option>
+            ${choices.map((target: Target) => html`<option value=${target.id} ?selected=${row.mapping?.target.id === target.id}>${target.name}${target.detail ? ` (${target.detail})` : ''}</option>`)}
+          </select>
+          ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, suggested.id)}>Accept</button>` : nothing}
+          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind !== 'staff' && !suggested)
+            ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
+            : nothing}
+        </span>
+        <span class="small ${row.problems.length > 0 ? 'problem' : ''}" part="reasons" title=${why}>${why}</span>
+      </span>
+    </div>`;
+  }
+}
