@@ -17,7 +17,8 @@ export type EventType =
   | 'list.updated'
   | 'sync.started'
   | 'sync.completed'
-  | 'sync.failed';
+  | 'sync.failed'
+  | 'metric.updated';
 
 export interface EventInput {
   tenantId: string;
