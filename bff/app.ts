@@ -14,6 +14,7 @@ import { opsRoutes } from './ops/routes.ts';
 import { securityHeaders } from './ops/security-headers.ts';
 import { listRoutes } from './lists/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
+import { metricRoutes } from './metrics/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
 import { recordRoutes } from './records/routes.ts';
@@ -67,6 +68,7 @@ export function createApp(deps: Deps): App {
   app.route('/', webhookEndpointRoutes);
   app.route('/', matchingRoutes);
   app.route('/', listRoutes);
+  app.route('/', metricRoutes);
 
   documentLimits(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {
