@@ -4,6 +4,7 @@ import { announceBundle, defineElement } from './base/define.ts';
 import { QboConnect } from './qbo-connect/qbo-connect.ts';
 import { ClientSyncStatus } from './client-sync-status/client-sync-status.ts';
 import { SupplierMatcher } from './supplier-matcher/supplier-matcher.ts';
+import { MetricPicker } from './metric-picker/metric-picker.ts';
 
 export { configure } from './base/configure.ts';
 export { LedgerlinkApiError } from './base/bff-client.ts';
@@ -11,6 +12,8 @@ export { LedgerlinkElement } from './base/ledgerlink-element.ts';
 export { QboConnect };
 export { ClientSyncStatus };
 export { SupplierMatcher };
+export { MetricPicker };
+export type { MetricDefinition, MetricSelectEventDetail } from './metric-picker/metric-picker.ts';
 export type {
   ConnectionSelectedEventDetail,
   LinkCreatedEventDetail,
@@ -38,3 +41,4 @@ announceBundle(version);
 defineElement('qbo-connect', QboConnect);
 defineElement('client-sync-status', ClientSyncStatus);
 defineElement('supplier-matcher', SupplierMatcher);
+defineElement('metric-picker', MetricPicker);
