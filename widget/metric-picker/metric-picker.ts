@@ -111,6 +111,8 @@ export class MetricPicker extends LedgerlinkElement {
     try {
       this.data = await this.client.metricData(this.connectionId);
       this.error = '';
+      // The first figures arrive shortly after the first sync: look again until they do.
+      if (this.data.status === 'not_imported') setTimeout(() => this.isConnected && void this.load(), 5000);
       await this.refreshPreview();
     } catch (error) {
       this.error = (error as Error).message;
