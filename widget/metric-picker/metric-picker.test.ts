@@ -122,6 +122,20 @@ describe('<metric-picker>', () => {
     await expect(element).to.be.accessible();
   });
 
+  it('reflows to one column at 390 px (container query) and two when wide', async () => {
+    fake = install(data());
+    const element = await picker();
+    const columns = () => getComputedStyle(element.shadowRoot!.querySelector('form')!).gridTemplateColumns.split(' ').length;
+    element.style.width = '390px';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(columns()).to.equal(1);
+    element.style.width = '800px';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(columns()).to.equal(2);
+    element.setAttribute('theme', 'dark');
+    await expect(element).to.be.accessible();
+  });
+
   it('a save the server refuses shows its reason and emits nothing', async () => {
     fake = install(data(), {}, () => ({ status: 403, body: { error: { code: 'forbidden', message: 'Your role (member) cannot define metrics; ask someone with the admin role.' } } }));
     const element = await picker('save');
