@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { jobHistory } from '../bff/jobs/queue.ts';
-import { METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
+import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
 import { testApp, type TestTenant } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { uniqueCompany } from './support/realms.ts';
-import { qboCall, syncOnce } from './support/sync.ts';
+import { qboCall, runReactions, syncOnce } from './support/sync.ts';
 
 /**
  * Acceptance for issue #16 on sandbox companies of every region: metric values equal the sandbox's own
@@ -192,7 +192,7 @@ describe('metrics from QuickBooks reports', () => {
     await expectValuesEqualReports(c, metrics);
   }, 300_000);
 
-  test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale', async () => {
+  test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes', async () => {
     const c = await company('US');
     const metric = await define(c, 'Expense', 'profit_and_loss', c.parentAccount, 'accrual');
     const account = await qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', `account/${c.parentAccount}`);
@@ -205,9 +205,40 @@ describe('metrics from QuickBooks reports', () => {
     const data = await api(c, `/v1/connections/${c.id}/metrics/data`);
     expect(data.body.accounts.find((row: Json) => row.id === c.parentAccount).name).toBe('Renamed expense');
 
+    // Bad input: a 400 naming the field, and nothing stored.
+    const valid = { name: 'X', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'month', accounting_method: 'cash' };
+    const refused = async (json: Json, field: string) => {
+      const answer = await api(c, `/v1/connections/${c.id}/metrics`, { method: 'POST', json });
+      expect([answer.status, answer.body.error?.message]).toEqual([400, expect.stringContaining(field)]);
+    };
+    await refused({ ...valid, aggregation: 'median' }, 'aggregation');
+    await refused({ ...valid, line: 'Sales' }, 'line');
+    await refused({ ...valid, line: 'total:cash' }, 'body.line');
+    await refused({ ...valid, currency: 'EUR' }, 'body.currency');
+    await refused({ ...valid, accounting_method: undefined }, 'accounting_method');
+    await refused({ ...valid, colour: 'red' }, 'colour');
+    expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
+    const other = await t.createTenant();
+    expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);
+
     expect((await t.request(`/v1/connections/${c.id}`, { method: 'DELETE', token: c.tenant.secretKey })).status).toBe(200);
     const stale = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
     expect(stale.body.status).toBe('stale');
     expect(stale.body.values).toEqual(metric.values);
-  }, 120_000);
+    // A refresh of a disconnected connection fetches nothing and changes nothing.
+    await enqueueMetricsRefreshAfterRun(t.deps.sql, { id: c.id, provider: 'qbo' }, new Date(0));
+    expect(await runReactions(t, c.id, [METRICS_REFRESH_JOB])).toMatchObject([{ outcome: 'succeeded', value: { skipped: 'connection disconnected' } }]);
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values).toEqual(metric.values);
+
+    // Reconnected and synced: updates resume, including what changed meanwhile.
+    const again = await connectThroughPopup(t, sandbox, c.tenant, 'org-1', c.realm, { connectionId: c.id });
+    expect(again.result.connection).toMatchObject({ id: c.id, status: 'connected' });
+    await purchase(c, c.parentAccount, `${monthKey(0)}-01`, 99.99);
+    await sandbox.control('POST', '/clock', { advance_seconds: 30 });
+    await syncOnce(t, c.id);
+    const resumed = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
+    expect(resumed.body.status).toBe('current');
+    const current = (values: Json[]) => values.find((value) => value.period === monthKey(0))?.value ?? 0;
+    expect(current(resumed.body.values)).toBeCloseTo(current(metric.values) + 99.99, 2);
+  }, 180_000);
 });
