@@ -1,5 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import type { ConnectionRow } from '../bff/connections/store.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
+import { refreshDatasets } from '../bff/metrics/datasets.ts';
+import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
 import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
 import { testApp, type TestTenant } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
@@ -192,7 +195,7 @@ describe('metrics from QuickBooks reports', () => {
     await expectValuesEqualReports(c, metrics);
   }, 300_000);
 
-  test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes', async () => {
+  test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes; a report that does not add up is unverified', async () => {
     const c = await company('US');
     const metric = await define(c, 'Expense', 'profit_and_loss', c.parentAccount, 'accrual');
     const account = await qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', `account/${c.parentAccount}`);
@@ -240,5 +243,31 @@ describe('metrics from QuickBooks reports', () => {
     expect(resumed.body.status).toBe('current');
     const current = (values: Json[]) => values.find((value) => value.period === monthKey(0))?.value ?? 0;
     expect(current(resumed.body.values)).toBeCloseTo(current(metric.values) + 99.99, 2);
+
+    // A report whose lines do not add up to its own total (here the month before the window, fetched once the
+    // window grows) is stored as unverified, saying where, and the metric says so.
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const tampering = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({
+          async get(path: string, query: Record<string, string>) {
+            const body = await qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query);
+            const bump = (row: Json) => (row.Summary.ColData[1].value = (Number(row.Summary.ColData[1].value) + 1).toFixed(2));
+            const walk = (rows: Json[]) => rows.forEach((row) => (row.group === 'Income' || row.group === 'BankAccounts' ? bump(row) : row.Rows && walk(row.Rows.Row)));
+            walk(body.Rows.Row);
+            return body;
+          },
+        }),
+    } as unknown as ProviderCaller;
+    const grown = await refreshDatasets(t.deps.sql, connection!, tampering, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    expect(grown.calls).toBe(4);
+    const month = monthKey(-WINDOW);
+    const available = (await api(c, `/v1/connections/${c.id}/metrics/data`)).body;
+    const pnl = available.datasets.find((set: Json) => set.dataset === 'profit_and_loss' && set.accounting_method === 'accrual');
+    expect(pnl.verified).toBe(false);
+    expect(pnl.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Income' }));
+    const cashSet = available.datasets.find((set: Json) => set.dataset === 'balance_sheet' && set.accounting_method === 'cash');
+    expect(cashSet.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Bank Accounts' }));
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.verified).toBe(false);
   }, 180_000);
 });
