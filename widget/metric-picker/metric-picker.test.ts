@@ -122,6 +122,20 @@ describe('<metric-picker>', () => {
     await expect(element).to.be.accessible();
   });
 
+  it('loads when connection-id is set after the element is on the page, and again when it changes', async () => {
+    fake = install(data());
+    const tag = uniqueTag('metric-picker');
+    defineElement(tag, class extends MetricPicker {});
+    const element = await fixture<MetricPicker>(staticHtml`<${unsafeStatic(tag)} bff-url=${BFF} session-token=${fakeToken(600)}></${unsafeStatic(tag)}>`);
+    expect(fake.requests).to.deep.equal([]);
+    element.setAttribute('connection-id', ID);
+    await waitUntil(() => element.preview !== undefined, 'loaded');
+    const other = 'con_fedcba9876543210fedc';
+    element.setAttribute('connection-id', other);
+    await waitUntil(() => fake!.requests.some((request) => request.path.includes(other)), 'loaded the other');
+    expect(fake.requests.filter((request) => request.path.endsWith(`${ID}/metrics/data`)).length).to.equal(1);
+  });
+
   it('reflows to one column at 390 px (container query) and two when wide', async () => {
     fake = install(data());
     const element = await picker();

@@ -88,6 +88,7 @@ export class MetricPicker extends LedgerlinkElement {
   declare query: string;
   declare error: string;
   #abort: AbortController | undefined;
+  #loadedFor: string | undefined;
 
   constructor() {
     super();
@@ -103,11 +104,13 @@ export class MetricPicker extends LedgerlinkElement {
   }
 
   override updated(changed: Map<string, unknown>): void {
-    if (changed.has('connectionId') && this.hasUpdated && changed.get('connectionId') !== undefined) void this.load();
+    if (changed.has('connectionId') && this.connectionId !== this.#loadedFor) void this.load();
   }
 
+  /** Reads the datasets and the preview again (hosts call it after a sync, say). */
   async load(): Promise<void> {
     if (!this.connectionId || !this.hasSession) return;
+    this.#loadedFor = this.connectionId;
     try {
       this.data = await this.client.metricData(this.connectionId);
       this.error = '';
