@@ -16,6 +16,7 @@ import { securityHeaders } from './ops/security-headers.ts';
 import { listRoutes } from './lists/routes.ts';
 import { mappingRoutes } from './mapping/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
+import { metricRoutes } from './metrics/routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { organizationRoutes } from './organizations/routes.ts';
 import { recordRoutes } from './records/routes.ts';
@@ -71,6 +72,7 @@ export function createApp(deps: Deps): App {
   app.route('/', mappingRoutes);
   app.route('/', matchingRoutes);
   app.route('/', listRoutes);
+  app.route('/', metricRoutes);
 
   documentLimits(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {

@@ -81,6 +81,15 @@ describe('events', () => {
     expect((await post(`/v1/connections/${id}/lists/customers/import-new?limit=500`)).status).toBe(200);
     const { Vendor: current } = await quickbooks(realm, id, 'GET', `vendor/${vendor!.external_id}`);
     await quickbooks(realm, id, 'POST', 'vendor', { Id: current.Id, SyncToken: current.SyncToken, sparse: true, PrimaryPhone: { FreeFormNumber: '0113 496 0202' } });
+    // metric.updated: a metric on total expenses, then an expense booked this month moves it.
+    expect((await post(`/v1/connections/${id}/metrics`, { name: 'Expenses', dataset: 'profit_and_loss', line: 'total:expenses', aggregation: 'sum', period: 'month', accounting_method: 'accrual' })).status).toBe(201);
+    const accountOf = async (type: string) =>
+      (await t.deps.sql<{ external_id: string }[]>`select external_id from records where connection_id = ${id} and type = 'Account' and data->>'AccountType' = ${type} order by external_id::int limit 1`)[0]!.external_id;
+    await quickbooks(realm, id, 'POST', 'purchase', {
+      PaymentType: 'Cash',
+      AccountRef: { value: await accountOf('Bank') },
+      Line: [{ Amount: 42.5, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: await accountOf('Expense') } } }],
+    });
     await sandbox.control('POST', '/clock', { advance_seconds: 60 });
     await sandbox.control('POST', `/qbo/companies/${realm}/mutations`, { update: 3, entities: ['Customer'] });
     const incremental = await syncOnce(t, id);

@@ -11,7 +11,10 @@ const patterns = patternsOf(document);
  * until someone writes down what a valid value looks like: that is the point.
  */
 const validExamples: Record<string, string[]> = {
-  id: ['con_0123456789abcdef0123', 'whe_0123456789abcdef0123', 'ten_0123456789abcdef0123', 'user-42'],
+  id: ['con_0123456789abcdef0123', 'whe_0123456789abcdef0123', 'ten_0123456789abcdef0123', 'met_0123456789abcdef0123', 'user-42'],
+  metric_id: ['met_0123456789abcdef0123'],
+  line: ['42', 'total:revenue'],
+  currency: ['USD', 'GBP'],
   user_id: ['user-42', 'ada@example.com'],
   connection_id: ['con_0123456789abcdef0123'],
   connection_ids: ['con_0123456789abcdef0123'],

@@ -51,6 +51,15 @@ async function hostRecord(org: Org, id: string): Promise<string> {
   return id;
 }
 
+const metricBody = { name: 'Revenue', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'month', accounting_method: 'accrual', currency: 'USD' };
+
+/** A metric defined through the server API, for the widget routes that read or delete one. */
+async function serverMetric(org: Org): Promise<string> {
+  const response = await server(org, `/v1/connections/${org.id}/metrics`, 'POST', metricBody);
+  expect(response.status).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
 const table: Record<string, Case> = {
   'GET /v1/widget/session': { rule: 'read', success: 200, request: () => ({ path: '/v1/widget/session' }) },
   'GET /v1/widget/settings': { rule: 'read', success: 200, request: () => ({ path: '/v1/widget/settings' }) },
@@ -168,6 +177,16 @@ const table: Record<string, Case> = {
     },
   },
   'GET /v1/widget/connections/{id}/lists/{list}/status': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/lists/accounts/status` }) },
+  'GET /v1/widget/connections/{id}/metrics/data': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/data` }) },
+  'GET /v1/widget/connections/{id}/metrics/preview': {
+    rule: 'read',
+    success: 200,
+    request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/preview?dataset=profit_and_loss&line=total:revenue&aggregation=sum&period=month&accounting_method=cash` }),
+  },
+  'GET /v1/widget/connections/{id}/metrics': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics` }) },
+  'POST /v1/widget/connections/{id}/metrics': { rule: 'manage', success: 201, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics`, method: 'POST', json: metricBody }) },
+  'GET /v1/widget/connections/{id}/metrics/{metric_id}': { rule: 'read', success: 200, request: async (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/${await serverMetric(org)}` }) },
+  'DELETE /v1/widget/connections/{id}/metrics/{metric_id}': { rule: 'manage', success: 200, request: async (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/${await serverMetric(org)}`, method: 'DELETE' }) },
 };
 
 const spec = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };

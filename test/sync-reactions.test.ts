@@ -91,7 +91,7 @@ describe('reactions to a committed sync run', () => {
 
     await sandbox.control('PUT', '/qbo/settings', { fault_rate: 1, fault_kinds: ['503'] });
     try {
-      await runReactions(t, id);
+      await runReactions(t, id, [FIELD_SYNC_JOB]);
     } finally {
       await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0 });
     }
@@ -100,9 +100,9 @@ describe('reactions to a committed sync run', () => {
     expect(failing!.last_error).toBeTruthy();
     expect(await t.deps.sql`select 1 from events where connection_id = ${id} and type = 'supplier.updated'`).toHaveLength(0);
 
-    expect(await runReactions(t, id)).toEqual([]); // not due yet
+    expect(await runReactions(t, id, [FIELD_SYNC_JOB])).toEqual([]); // not due yet
     t.advanceClock(120);
-    const [outcome] = await runReactions(t, id);
+    const [outcome] = await runReactions(t, id, [FIELD_SYNC_JOB]);
     expect(outcome).toMatchObject({ outcome: 'succeeded', value: { suppliers: 1, pushed: 1, reported: 1, failed: 0 } });
     const [done] = await jobHistory(t.deps.sql, FIELD_SYNC_JOB, id);
     expect(done).toMatchObject({ id: failing!.id, status: 'succeeded', attempts: 2, last_error: null });
@@ -121,7 +121,7 @@ describe('reactions to a committed sync run', () => {
     expect(second.status).toBe('succeeded');
     const [next] = (await jobHistory(t.deps.sql, FIELD_SYNC_JOB, id)).filter((job) => job.status === 'queued');
     expect(next).toMatchObject({ payload: { connection_id: id, since: first.started_at!.toISOString() } });
-    await runReactions(t, id);
+    await runReactions(t, id, [FIELD_SYNC_JOB]);
     expect(await t.deps.sql`select 1 from events where connection_id = ${id} and type = 'supplier.updated'`).toHaveLength(1);
   });
 

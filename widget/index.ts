@@ -5,6 +5,7 @@ import { QboConnect } from './qbo-connect/qbo-connect.ts';
 import { ClientSyncStatus } from './client-sync-status/client-sync-status.ts';
 import { SupplierMatcher } from './supplier-matcher/supplier-matcher.ts';
 import { TaxRateMapper } from './tax-rate-mapper/tax-rate-mapper.ts';
+import { MetricPicker } from './metric-picker/metric-picker.ts';
 
 export { configure } from './base/configure.ts';
 export { LedgerlinkApiError } from './base/bff-client.ts';
@@ -14,6 +15,8 @@ export { ClientSyncStatus };
 export { SupplierMatcher };
 export { TaxRateMapper };
 export type { MappingChangedEventDetail } from './tax-rate-mapper/tax-rate-mapper.ts';
+export { MetricPicker };
+export type { MetricDefinition, MetricSelectEventDetail } from './metric-picker/metric-picker.ts';
 export type {
   ConnectionSelectedEventDetail,
   LinkCreatedEventDetail,
@@ -42,3 +45,4 @@ defineElement('qbo-connect', QboConnect);
 defineElement('client-sync-status', ClientSyncStatus);
 defineElement('supplier-matcher', SupplierMatcher);
 defineElement('tax-rate-mapper', TaxRateMapper);
+defineElement('metric-picker', MetricPicker);

@@ -18,7 +18,8 @@ export type EventType =
   | 'sync.started'
   | 'sync.completed'
   | 'sync.failed'
-  | 'mapping.invalidated';
+  | 'mapping.invalidated'
+  | 'metric.updated';
 
 export interface EventInput {
   tenantId: string;

@@ -9,6 +9,12 @@ export interface BudgetLimits {
 /** QuickBooks: 500 requests per minute and 10 in flight per company (QBO-FACTS). */
 export const qboLimits: BudgetLimits = { perMinute: 500, concurrent: 10 };
 
+/**
+ * QuickBooks' report limit: 200 report requests per minute per company (QBO-FACTS). A report call runs inside
+ * this budget and the company's general one, as Intuit counts it against both.
+ */
+export const qboReportLimits: BudgetLimits = { perMinute: 200, concurrent: 10 };
+
 /** A window a little longer than the provider's, so clock skew between us and it never tips us over. */
 const WINDOW_MS = 61_000;
 /** Slots are kept alive by their process's heartbeat; a dead process's slots free up this soon. */

@@ -6,6 +6,7 @@ import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
 import { recordSyncCompleted, recordSyncFailed, recordSyncStarted, summariseRun } from '../events/sync-events.ts';
 import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
+import { enqueueMetricsRefreshAfterRun } from '../jobs/metrics-refresh.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
@@ -123,6 +124,8 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
     await revalidateMappings(tx, connection);
     // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
     if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
+    // Financial datasets and metrics follow every successful run, in their own job (report calls never slow the import).
+    if (run.started_at) await enqueueMetricsRefreshAfterRun(tx, connection, run.started_at);
     return true;
   });
   if (!finished) return;

@@ -59,3 +59,6 @@ export function budgetedApi(caller: ProviderCaller): Pick<QboApi, 'get' | 'post'
 
 /** A company's budget key: shared by every connection (any tenant) of the same QuickBooks company. */
 export const qboBudgetKey = (realmId: string) => `qbo:${realmId}`;
+
+/** A company's report budget key (reports also count against qboBudgetKey). */
+export const qboReportBudgetKey = (realmId: string) => `qbo-reports:${realmId}`;

@@ -39,6 +39,12 @@ export const OrganizationSettings = z
     field_conflict_policy: z
       .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
       .meta({ description: 'When a linked supplier field changed on both sides: the newer change wins, or always one side.' }),
+    metric_window_months: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .meta({ description: 'Months of QuickBooks Profit and Loss and Balance Sheet kept for metrics, ending with the current month (default 24).' }),
   })
   .meta({ id: 'OrganizationSettings' });
 
@@ -54,6 +60,7 @@ export const defaultOrganizationSettings: OrganizationSettings = {
   sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
   default_visibility: 'organization',
   field_conflict_policy: 'newest_wins',
+  metric_window_months: 24,
 };
 
 /** Writes are partial; unknown keys are refused so a typo never silently does nothing. */

@@ -27,6 +27,7 @@ export const webhookEventTypes = [
   'sync.completed',
   'sync.failed',
   'mapping.invalidated',
+  'metric.updated',
 ] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -207,6 +208,17 @@ export const webhookEventData = {
     description:
       'The run failed for good: once per run, never for an attempt that is re-queued (rate limits and outages retry the same run automatically, and only the last failure is reported). counts and records_read cover what was stored before it stopped.',
   }),
+  'metric.updated': z
+    .object({
+      metric_id: z.string(),
+      name: z.string(),
+      period_type: z.enum(['month', 'quarter', 'year', 'trailing_12_months']),
+      currency: z.string(),
+      changes: z
+        .array(z.object({ period: z.string(), old: z.number().nullable(), new: z.number() }))
+        .meta({ description: 'Each period whose value changed: YYYY-MM (month, trailing 12 months ending that month), YYYY-Qn, YYYY; old is null for a new period.' }),
+    })
+    .meta({ description: 'A metric\'s values changed after a sync brought new QuickBooks figures: one event per metric, with the old and new value of every changed period.' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 export type WebhookEventData<T extends WebhookEventType> = z.input<(typeof webhookEventData)[T]>;

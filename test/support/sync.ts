@@ -25,9 +25,13 @@ export async function syncOnce(t: TestApp, connectionId: string, options: Partia
   return after ?? finished;
 }
 
-/** Runs the connection's due reaction jobs (those a run queued, keyed by connection), as the worker would. */
-export async function runReactions(t: TestApp, connectionId: string) {
-  const due = await t.deps.sql<{ id: string }[]>`select id::text from jobs where dedupe_key = ${connectionId} and status = 'queued'`;
+/**
+ * Runs the connection's due reaction jobs (those a run queued, keyed by connection), as the worker would; `kinds`
+ * narrows them (a test about one reaction need not wait on the others, e.g. the metrics refresh).
+ */
+export async function runReactions(t: TestApp, connectionId: string, kinds?: readonly string[]) {
+  const only = kinds ? t.deps.sql`and kind in ${t.deps.sql(kinds as string[])}` : t.deps.sql``;
+  const due = await t.deps.sql<{ id: string }[]>`select id::text from jobs where dedupe_key = ${connectionId} and status = 'queued' ${only}`;
   return due.length === 0 ? [] : runDueJobs(t.deps, jobHandlers, { ids: due.map((row) => row.id) });
 }
 

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Connection } from '../../shared/api/connections.ts';
 import type { ErrorBody } from '../../shared/api/errors.ts';
 import type { Candidate, CreateLinksBody, Link, MatchingState, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
+import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
 import type { StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
@@ -213,6 +214,25 @@ export class BffClient {
   }
 
   // ── End of matching ─────────────────────────────────────────────────────────────────────────────────
+
+  // ── Metrics (<metric-picker>) ──────────────────────────────────────────────────────────────────────
+
+  /** Datasets, months, last fetched, whether they add up, and the account tree of one connection. */
+  metricData(connectionId: string): Promise<AvailableData> {
+    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metrics/data`);
+  }
+
+  /** The latest values a definition would have, without saving it. */
+  metricPreview(connectionId: string, query: Record<string, string>, signal?: AbortSignal): Promise<MetricPreview> {
+    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metrics/preview?${new URLSearchParams(query)}`, signal ? { signal } : {});
+  }
+
+  /** Saves a metric definition (403 `forbidden` for roles outside `connect_roles`). */
+  createMetric(connectionId: string, body: CreateMetric): Promise<Metric> {
+    return this.request('POST', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metrics`, { body });
+  }
+
+  // ── End of metrics ──────────────────────────────────────────────────────────────────────────────────
 
   /** One request; on 401 it renews the session once (when the host gave a fetchSessionToken) and retries. */
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {

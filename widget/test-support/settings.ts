@@ -12,6 +12,7 @@ export function testSettings(overrides: Partial<OrganizationSettings> = {}): Org
     sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
     default_visibility: 'organization',
     field_conflict_policy: 'newest_wins',
+    metric_window_months: 24,
     ...overrides,
   };
 }

@@ -7,7 +7,14 @@ interface AccountInfo {
   name: string;
   type: string;
   classification: string;
+  /** ParentRef of a sub-account: QuickBooks nests it under its parent in every report. */
+  parentId: number | null;
 }
+
+const parentOf = (entity: Json | null | undefined): number | null => {
+  const value = Number((entity?.['ParentRef'] as Json | undefined)?.['value']);
+  return Number.isInteger(value) ? value : null;
+};
 
 type Row = Json;
 
@@ -22,11 +29,11 @@ function accounts(company: Company): AccountInfo[] {
     const current = company.entry('Account', id);
     if (current && !current.entity) continue;
     const entity = current?.entity;
-    if (template) list.push({ id, name: String(entity?.['Name'] ?? template.name), type: String(entity?.['AccountType'] ?? template.type), classification: String(entity?.['Classification'] ?? template.classification) });
+    if (template) list.push({ id, name: String(entity?.['Name'] ?? template.name), type: String(entity?.['AccountType'] ?? template.type), classification: String(entity?.['Classification'] ?? template.classification), parentId: parentOf(entity) });
   }
   for (const [id, entry] of company.overlayOf('Account')) {
     if (company.indexOf('Account', id) >= 0 || !entry.entity) continue;
-    list.push({ id, name: String(entry.entity['Name'] ?? ''), type: String(entry.entity['AccountType'] ?? ''), classification: String(entry.entity['Classification'] ?? '') });
+    list.push({ id, name: String(entry.entity['Name'] ?? ''), type: String(entry.entity['AccountType'] ?? ''), classification: String(entry.entity['Classification'] ?? ''), parentId: parentOf(entry.entity) });
   }
   return list;
 }
@@ -167,7 +174,39 @@ function columns(list: Period[]): Json {
   };
 }
 
-/** Net income (revenue minus expense, credit-positive) per period from the ledger. */
+/**
+ * The rows of one report section with sub-accounts nested as QuickBooks nests them: a parent with sub-accounts
+ * becomes a Section (no group) whose Header names the parent with its id, whose Rows hold the parent's own amounts
+ * as a Data row (when not zero) then its sub-accounts, and whose Summary is "Total <parent>". Accounts with nothing
+ * in any column are left out. Returns the rows and the section's total per column.
+ */
+function accountRows(members: AccountInfo[], value: (account: AccountInfo, column: number) => number, columnCount: number): { rows: Row[]; totals: number[] } {
+  const ids = new Set(members.map((account) => account.id));
+  const childrenOf = new Map<number | null, AccountInfo[]>();
+  for (const account of members) {
+    const parent = account.parentId !== null && ids.has(account.parentId) ? account.parentId : null;
+    childrenOf.set(parent, [...(childrenOf.get(parent) ?? []), account]);
+  }
+  const indexes = Array.from({ length: columnCount }, (_, column) => column);
+  const node = (account: AccountInfo, depth: number): { row: Row; totals: number[] } | null => {
+    const own = indexes.map((column) => value(account, column));
+    const kids = depth > 20 ? [] : (childrenOf.get(account.id) ?? []).map((child) => node(child, depth + 1)).filter((kid) => kid !== null);
+    const ownRow = own.some((cents) => cents !== 0) ? dataRow(account, own) : null;
+    if (kids.length === 0) return ownRow ? { row: ownRow, totals: own } : null;
+    const totals = indexes.map((column) => kids.reduce((sum, kid) => sum + (kid.totals[column] ?? 0), own[column] ?? 0));
+    const row: Row = {
+      Header: { ColData: [{ value: account.name, id: String(account.id) }, ...indexes.map(() => ({ value: '' }))] },
+      Rows: { Row: [...(ownRow ? [ownRow] : []), ...kids.map((kid) => kid.row)] },
+      Summary: { ColData: [{ value: `Total ${account.name}` }, ...totals.map((total) => ({ value: fmt(total) }))] },
+      type: 'Section',
+    };
+    return { row, totals };
+  };
+  const roots = (childrenOf.get(null) ?? []).map((account) => node(account, 0)).filter((root) => root !== null);
+  return { rows: roots.map((root) => root.row), totals: indexes.map((column) => roots.reduce((sum, root) => sum + (root.totals[column] ?? 0), 0)) };
+}
+
+/** Revenue and expense (credit-positive for revenue, debit-positive for expense) per account over a period. */
 function profitAndLossTotals(company: Company, list: AccountInfo[], from: number, to: number, basis: 'Accrual' | 'Cash'): Map<number, number> {
   const totals = company.ledger.totalsBetween(from, to, basis);
   const result = new Map<number, number>();
@@ -181,108 +220,107 @@ function profitAndLossTotals(company: Company, list: AccountInfo[], from: number
 
 /**
  * ProfitAndLoss from the company's own postings, in QuickBooks' section layout (Income, COGS, GrossProfit, Expenses,
- * NetOperatingIncome, OtherIncome, OtherExpenses, NetOtherIncome, NetIncome).
+ * NetOperatingIncome, OtherIncome, OtherExpenses, NetOtherIncome, NetIncome), sub-accounts nested under parents.
  */
 export function profitAndLoss(company: Company, query: Record<string, string>, nowMs: number): Json {
   const p = params(company, query);
   const list = accounts(company);
   const cols = periods(p.start, p.end, p.summarize);
   const byPeriod = cols.map((period) => profitAndLossTotals(company, list, period.from, period.to, p.basis));
-  const group = (types: string[]) => list.filter((account) => types.includes(account.type) && byPeriod.some((totals) => (totals.get(account.id) ?? 0) !== 0));
-  const sum = (accountsInGroup: AccountInfo[]) => byPeriod.map((totals) => accountsInGroup.reduce((total, account) => total + (totals.get(account.id) ?? 0), 0));
-  const rowsOf = (accountsInGroup: AccountInfo[]) => accountsInGroup.map((account) => dataRow(account, byPeriod.map((totals) => totals.get(account.id) ?? 0)));
+  const group = (types: string[]) => accountRows(list.filter((account) => types.includes(account.type)), (account, column) => byPeriod[column]?.get(account.id) ?? 0, cols.length);
 
   const income = group(['Income']);
   const cogs = group(['Cost of Goods Sold']);
   const expenses = group(['Expense']);
   const otherIncome = group(['Other Income']);
   const otherExpenses = group(['Other Expense']);
-  const gross = sum(income).map((value, i) => value - (sum(cogs)[i] ?? 0));
-  const operating = gross.map((value, i) => value - (sum(expenses)[i] ?? 0));
-  const other = sum(otherIncome).map((value, i) => value - (sum(otherExpenses)[i] ?? 0));
+  const gross = income.totals.map((value, i) => value - (cogs.totals[i] ?? 0));
+  const operating = gross.map((value, i) => value - (expenses.totals[i] ?? 0));
+  const other = otherIncome.totals.map((value, i) => value - (otherExpenses.totals[i] ?? 0));
   const net = operating.map((value, i) => value + (other[i] ?? 0));
 
-  const rows: Row[] = [section('Income', 'Income', rowsOf(income), sum(income))];
-  if (cogs.length > 0) rows.push(section('COGS', 'Cost of Goods Sold', rowsOf(cogs), sum(cogs)));
+  const rows: Row[] = [section('Income', 'Income', income.rows, income.totals)];
+  if (cogs.rows.length > 0) rows.push(section('COGS', 'Cost of Goods Sold', cogs.rows, cogs.totals));
   rows.push(summaryOnly('GrossProfit', 'Gross Profit', gross));
-  rows.push(section('Expenses', 'Expenses', rowsOf(expenses), sum(expenses)));
+  rows.push(section('Expenses', 'Expenses', expenses.rows, expenses.totals));
   rows.push(summaryOnly('NetOperatingIncome', 'Net Operating Income', operating));
-  if (otherIncome.length > 0) rows.push(section('OtherIncome', 'Other Income', rowsOf(otherIncome), sum(otherIncome)));
-  if (otherExpenses.length > 0) rows.push(section('OtherExpenses', 'Other Expenses', rowsOf(otherExpenses), sum(otherExpenses)));
+  if (otherIncome.rows.length > 0) rows.push(section('OtherIncome', 'Other Income', otherIncome.rows, otherIncome.totals));
+  if (otherExpenses.rows.length > 0) rows.push(section('OtherExpenses', 'Other Expenses', otherExpenses.rows, otherExpenses.totals));
   rows.push(summaryOnly('NetOtherIncome', 'Net Other Income', other));
   rows.push(summaryOnly('NetIncome', 'Net Income', net));
   return { Header: header(company, 'ProfitAndLoss', p, nowMs), Columns: columns(cols), Rows: { Row: rows } };
 }
 
-/** BalanceSheet as of end_date: every posting up to then, with Retained Earnings and Net Income derived. */
+/** Balance-sheet columns: one "as of" date each (month ends with summarize_column_by=Month, else end_date). */
+function balanceColumns(p: ReportParams): Period[] {
+  if (p.summarize !== 'Month') return [{ title: 'Total', from: p.start, to: p.end }];
+  return periods(p.start, p.end, 'Month').filter((period) => period.title !== 'Total');
+}
+
+/**
+ * BalanceSheet as of end_date (or as of each month end with summarize_column_by=Month: balances do not add up over
+ * time, so there is no Total column), with Retained Earnings and Net Income derived. On cash basis, income and
+ * expense count when paid and Accounts Receivable / Accounts Payable drop out, as in QuickBooks.
+ */
 export function balanceSheet(company: Company, query: Record<string, string>, nowMs: number): Json {
   const p = params(company, query);
-  // Cash-basis balance sheets (AR/AP removed) are not modelled; say so in the header rather than mislabel figures.
-  const p2 = { ...p, summarize: 'Total', basis: 'Accrual' as const };
   const list = accounts(company);
-  const totals = company.ledger.totalsBetween(-1e9, p.end);
-  const endDate = new Date(p.end * 86_400_000);
+  const cols = balanceColumns(p);
   const fiscalMonth = company.fiscalYearStartMonth();
-  const fiscalYear = endDate.getUTCMonth() >= fiscalMonth ? endDate.getUTCFullYear() : endDate.getUTCFullYear() - 1;
-  const fiscalStart = Math.floor(Date.UTC(fiscalYear, fiscalMonth, 1) / 86_400_000);
+  const onCash = p.basis === 'Cash';
   const incomeMinusExpense = (from: number, to: number) => {
-    const t = company.ledger.totalsBetween(from, to);
-    return list.reduce((sum, account) => sum + (account.classification === 'Revenue' ? -(t.get(account.id) ?? 0) : account.classification === 'Expense' ? -(t.get(account.id) ?? 0) : 0), 0);
+    const t = company.ledger.totalsBetween(from, to, p.basis);
+    return list.reduce((sum, account) => sum + (account.classification === 'Revenue' || account.classification === 'Expense' ? -(t.get(account.id) ?? 0) : 0), 0);
   };
-  const netIncome = incomeMinusExpense(fiscalStart, p.end);
-  const retained = incomeMinusExpense(-1e9, fiscalStart - 1);
-  const value = (account: AccountInfo) => (account.classification === 'Asset' ? 1 : -1) * (totals.get(account.id) ?? 0);
-  const pick = (types: string[]) => list.filter((account) => types.includes(account.type) && value(account) !== 0);
-  const total = (items: AccountInfo[]) => items.reduce((sum, account) => sum + value(account), 0);
-  const sectionOf = (group: string, title: string, items: AccountInfo[]) => section(group, title, items.map((account) => dataRow(account, [value(account)])), [total(items)]);
+  const perColumn = cols.map((column) => {
+    const endDate = new Date(column.to * 86_400_000);
+    const fiscalYear = endDate.getUTCMonth() >= fiscalMonth ? endDate.getUTCFullYear() : endDate.getUTCFullYear() - 1;
+    const fiscalStart = Math.floor(Date.UTC(fiscalYear, fiscalMonth, 1) / 86_400_000);
+    return { totals: company.ledger.totalsBetween(-1e9, column.to), netIncome: incomeMinusExpense(fiscalStart, column.to), retained: incomeMinusExpense(-1e9, fiscalStart - 1) };
+  });
+  const value = (account: AccountInfo, column: number) => (account.classification === 'Asset' ? 1 : -1) * (perColumn[column]?.totals.get(account.id) ?? 0);
+  const cashDrops = new Set(onCash ? ['Accounts Receivable', 'Accounts Payable'] : []);
+  const pick = (types: string[]) => accountRows(list.filter((account) => types.includes(account.type) && !cashDrops.has(account.type)), value, cols.length);
+  const add = (...parts: number[][]) => cols.map((_, column) => parts.reduce((sum, part) => sum + (part[column] ?? 0), 0));
+  const sectionOf = (group: string, title: string, part: { rows: Row[]; totals: number[] }) => section(group, title, part.rows, part.totals);
 
   const bank = pick(['Bank']);
   const ar = pick(['Accounts Receivable']);
   const otherCurrent = pick(['Other Current Asset']);
   const fixed = pick(['Fixed Asset', 'Other Asset']);
-  const currentAssets = total(bank) + total(ar) + total(otherCurrent);
-  const assets = currentAssets + total(fixed);
+  const currentAssets = add(bank.totals, ar.totals, otherCurrent.totals);
+  const assets = add(currentAssets, fixed.totals);
   const ap = pick(['Accounts Payable']);
   const cards = pick(['Credit Card']);
   const otherLiabilities = pick(['Other Current Liability']);
   const longTerm = pick(['Long Term Liability']);
-  const currentLiabilities = total(ap) + total(cards) + total(otherLiabilities);
-  const liabilities = currentLiabilities + total(longTerm);
+  const currentLiabilities = add(ap.totals, cards.totals, otherLiabilities.totals);
+  const liabilities = add(currentLiabilities, longTerm.totals);
   const equityAccounts = pick(['Equity']);
-  const equity = total(equityAccounts) + retained + netIncome;
+  const retained = perColumn.map((column) => column.retained);
+  const netIncome = perColumn.map((column) => column.netIncome);
+  const equity = add(equityAccounts.totals, retained, netIncome);
+  const money = (values: number[]) => values.map((cents) => ({ value: fmt(cents) }));
 
-  const assetRows: Row[] = [
-    section('CurrentAssets', 'Current Assets', [sectionOf('BankAccounts', 'Bank Accounts', bank), sectionOf('AR', 'Accounts Receivable', ar), sectionOf('OtherCurrentAssets', 'Other Current Assets', otherCurrent)], [currentAssets]),
-    sectionOf('FixedAssets', 'Fixed Assets', fixed),
-  ];
+  const currentAssetRows = [sectionOf('BankAccounts', 'Bank Accounts', bank), ...(onCash ? [] : [sectionOf('AR', 'Accounts Receivable', ar)]), sectionOf('OtherCurrentAssets', 'Other Current Assets', otherCurrent)];
+  const currentLiabilityRows = [...(onCash ? [] : [sectionOf('AP', 'Accounts Payable', ap)]), sectionOf('CreditCards', 'Credit Cards', cards), sectionOf('OtherCurrentLiabilities', 'Other Current Liabilities', otherLiabilities)];
+  const assetRows: Row[] = [section('CurrentAssets', 'Current Assets', currentAssetRows, currentAssets), sectionOf('FixedAssets', 'Fixed Assets', fixed)];
   const liabilityRows: Row[] = [
-    section(
-      'Liabilities',
-      'Liabilities',
-      [
-        section('CurrentLiabilities', 'Current Liabilities', [sectionOf('AP', 'Accounts Payable', ap), sectionOf('CreditCards', 'Credit Cards', cards), sectionOf('OtherCurrentLiabilities', 'Other Current Liabilities', otherLiabilities)], [currentLiabilities]),
-        sectionOf('LongTermLiabilities', 'Long-Term Liabilities', longTerm),
-      ],
-      [liabilities],
-    ),
+    section('Liabilities', 'Liabilities', [section('CurrentLiabilities', 'Current Liabilities', currentLiabilityRows, currentLiabilities), sectionOf('LongTermLiabilities', 'Long-Term Liabilities', longTerm)], liabilities),
     section(
       'Equity',
       'Equity',
-      [
-        ...equityAccounts.map((account) => dataRow(account, [value(account)])),
-        { ColData: [{ value: 'Retained Earnings' }, { value: fmt(retained) }], type: 'Data' },
-        { ColData: [{ value: 'Net Income' }, { value: fmt(netIncome) }], type: 'Data', group: 'NetIncome' },
-      ],
-      [equity],
+      [...equityAccounts.rows, { ColData: [{ value: 'Retained Earnings' }, ...money(retained)], type: 'Data' }, { ColData: [{ value: 'Net Income' }, ...money(netIncome)], type: 'Data', group: 'NetIncome' }],
+      equity,
     ),
   ];
   return {
-    Header: header(company, 'BalanceSheet', p2, nowMs),
-    Columns: columns([{ title: 'Total', from: p.start, to: p.end }]),
+    Header: header(company, 'BalanceSheet', p, nowMs),
+    Columns: columns(cols),
     Rows: {
       Row: [
-        section('TotalAssets', 'ASSETS', assetRows, [assets], 'TOTAL ASSETS'),
-        section('TotalLiabilitiesAndEquity', 'LIABILITIES AND EQUITY', liabilityRows, [liabilities + equity], 'TOTAL LIABILITIES AND EQUITY'),
+        section('TotalAssets', 'ASSETS', assetRows, assets, 'TOTAL ASSETS'),
+        section('TotalLiabilitiesAndEquity', 'LIABILITIES AND EQUITY', liabilityRows, add(liabilities, equity), 'TOTAL LIABILITIES AND EQUITY'),
       ],
     },
   };

@@ -1,0 +1,273 @@
+import { describe, expect, test } from 'vitest';
+import type { ConnectionRow } from '../bff/connections/store.ts';
+import { jobHistory } from '../bff/jobs/queue.ts';
+import { refreshDatasets } from '../bff/metrics/datasets.ts';
+import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
+import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
+import { testApp, type TestTenant } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { uniqueCompany } from './support/realms.ts';
+import { qboCall, runReactions, syncOnce } from './support/sync.ts';
+
+/**
+ * Acceptance for issue #16 on sandbox companies of every region: metric values equal the sandbox's own
+ * ProfitAndLoss / BalanceSheet, read here month by month with summarize_column_by=Total (a request shape the
+ * datasets never use), for every month of the window on both bases; a sync after mutations updates exactly
+ * the values they touch and reports them; a rename keeps the metric; a disconnect marks values stale.
+ */
+const sandbox = await startSandbox();
+const t = testApp(sandboxDeps(sandbox.url));
+
+type Json = Record<string, any>;
+const WINDOW = 24;
+
+const monthKey = (offset: number) => {
+  const now = new Date();
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
+};
+const windowKeys = Array.from({ length: WINDOW }, (_, index) => monthKey(index - WINDOW + 1));
+const lastDay = (key: string) => {
+  const [year, month] = key.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+};
+
+/** The amount of one line in a Total-column report: an account's Section summary (with its sub-accounts) or Data row; a group's Summary. */
+function figure(report: Json, find: { group?: string; account?: string }): number {
+  let found: number | undefined;
+  const walk = (rows: Json[]) => {
+    for (const row of rows) {
+      if (found !== undefined) return;
+      if (find.group && row.group === find.group && row.Summary) found = Number(row.Summary.ColData[1].value);
+      else if (find.account && row.type === 'Section' && row.Header?.ColData?.[0]?.id === find.account) found = Number(row.Summary.ColData[1].value);
+      else if (find.account && row.type === 'Data' && row.ColData[0].id === find.account) found = Number(row.ColData[1].value);
+      else if (row.Rows?.Row) walk(row.Rows.Row);
+    }
+  };
+  walk(report.Rows.Row);
+  return found ?? 0;
+}
+
+interface Company {
+  tenant: TestTenant;
+  realm: string;
+  id: string;
+  parentAccount: string;
+  bank: string;
+}
+
+async function api(company: Company, path: string, init: { method?: string; json?: unknown } = {}) {
+  const response = await t.request(path, { ...init, token: company.tenant.secretKey });
+  return { status: response.status, body: (await response.json()) as Json };
+}
+
+async function accountOf(company: Company, type: string): Promise<string> {
+  const [row] = await t.deps.sql<{ external_id: string }[]>`
+    select external_id from records where connection_id = ${company.id} and type = 'Account' and data->>'AccountType' = ${type} and coalesce(active, true)
+    order by external_id::int limit 1`;
+  return row!.external_id;
+}
+
+/** An expense paid from the bank, booked to one account on one day. */
+async function purchase(company: Company, account: string, day: string, amount: number) {
+  return qboCall(t, sandbox.url, company.realm, company.id, 'POST', 'purchase', {
+    PaymentType: 'Cash',
+    AccountRef: { value: company.bank },
+    TxnDate: day,
+    Line: [{ Amount: amount, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: account } } }],
+  });
+}
+
+/** A connected, synced company whose first expense account has two sub-accounts with amounts in several months. */
+async function company(country: string): Promise<Company> {
+  const tenant = await t.createTenant();
+  const realm = uniqueCompany(sandbox, { size: 'small', country });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  const id = result.connection!.id;
+  await syncOnce(t, id, { reactions: false });
+  const partial: Company = { tenant, realm, id, parentAccount: '', bank: '' };
+  partial.parentAccount = await accountOf(partial, 'Expense');
+  partial.bank = await accountOf(partial, 'Bank');
+  for (const [name, months] of [['Sub one', [-1, -7, -20]], ['Sub two', [-3, 0]]] as const) {
+    const created = await qboCall(t, sandbox.url, realm, id, 'POST', 'account', { Name: `${name} ${country}`, AccountType: 'Expense', SubAccount: true, ParentRef: { value: partial.parentAccount } });
+    for (const offset of months) await purchase(partial, created.Account.Id, `${monthKey(offset)}-10`, 123.45 + Math.abs(offset));
+  }
+  await syncOnce(t, id);
+  return partial;
+}
+
+async function define(company: Company, name: string, dataset: string, line: string, basis: string, aggregation = 'sum') {
+  const { status, body } = await api(company, `/v1/connections/${company.id}/metrics`, {
+    method: 'POST',
+    json: { name, dataset, line, include_sub_accounts: true, aggregation, period: 'month', accounting_method: basis },
+  });
+  expect(status, JSON.stringify(body)).toBe(201);
+  return body as Json;
+}
+
+async function sandboxReport(company: Company, report: string, basis: string, key: string) {
+  const start = report === 'BalanceSheet' ? '2000-01-01' : `${key}-01`;
+  return qboCall<Json>(t, sandbox.url, company.realm, company.id, 'GET', `reports/${report}`, undefined, {
+    start_date: start,
+    end_date: lastDay(key),
+    accounting_method: basis === 'cash' ? 'Cash' : 'Accrual',
+  });
+}
+
+/** Every month of the window: metric values equal the sandbox's own report figures. */
+async function expectValuesEqualReports(company: Company, metrics: Record<string, Json>) {
+  for (const basis of ['accrual', 'cash']) {
+    // 48 report reads per basis: a fresh rolling minute for them, so this check never meets the report limit itself.
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    const values = async (metric: Json) => new Map(((await api(company, `/v1/connections/${company.id}/metrics/${metric.id}`)).body.values as Json[]).map((value) => [value.period, value.value]));
+    const revenue = await values(metrics[`revenue-${basis}`]!);
+    const expense = await values(metrics[`expense-${basis}`]!);
+    const cash = await values(metrics[`cash-${basis}`]!);
+    for (const key of windowKeys) {
+      const pnl = await sandboxReport(company, 'ProfitAndLoss', basis, key);
+      const balance = await sandboxReport(company, 'BalanceSheet', basis, key);
+      expect([key, basis, revenue.get(key)]).toEqual([key, basis, figure(pnl, { group: 'Income' })]);
+      expect([key, basis, expense.get(key)]).toEqual([key, basis, figure(pnl, { account: company.parentAccount })]);
+      expect([key, basis, cash.get(key)]).toEqual([key, basis, figure(balance, { group: 'BankAccounts' })]);
+    }
+  }
+}
+
+async function metricsOf(company: Company) {
+  const metrics: Record<string, Json> = {};
+  for (const basis of ['accrual', 'cash']) {
+    metrics[`revenue-${basis}`] = await define(company, `Revenue ${basis}`, 'profit_and_loss', 'total:revenue', basis);
+    metrics[`expense-${basis}`] = await define(company, `Expense ${basis}`, 'profit_and_loss', company.parentAccount, basis);
+    metrics[`cash-${basis}`] = await define(company, `Cash ${basis}`, 'balance_sheet', 'total:cash', basis, 'last');
+  }
+  return metrics;
+}
+
+async function metricEvents(company: Company, after: Date) {
+  const rows = await t.deps.sql<{ data: Json }[]>`
+    select data from events where connection_id = ${company.id} and type = 'metric.updated' and created_at >= ${after} order by created_at, id`;
+  return new Map(rows.map((row) => [row.data.metric_id as string, (row.data.changes as Json[]).map((change) => change.period as string)]));
+}
+
+describe('metrics from QuickBooks reports', () => {
+  test.each(['US', 'GB', 'CA', 'AU'])('%s: values equal the reports for every month, both bases; a sync updates exactly what changed', async (country) => {
+    const c = await company(country);
+    // The 24-month refresh: four datasets of four six-month ranges each, within the report limit.
+    const [first] = await jobHistory(t.deps.sql, METRICS_REFRESH_JOB, c.id);
+    expect(first!.status).toBe('succeeded');
+    const stats = await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`);
+    expect(stats.requests_refused_by.report_per_minute).toBe(0);
+    expect(first!.outcome!['report_calls']).toBe(16);
+
+    const data = await api(c, `/v1/connections/${c.id}/metrics/data`);
+    expect(data.body.status).toBe('current');
+    for (const dataset of data.body.datasets) {
+      expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], last_period: windowKeys[WINDOW - 1], verified: true, differences: [] });
+    }
+    const subs = data.body.accounts.filter((account: Json) => account.parent_id === c.parentAccount);
+    expect(subs.length).toBe(2);
+
+    const metrics = await metricsOf(c);
+    await expectValuesEqualReports(c, metrics);
+
+    // Mutations: an unpaid invoice five months ago (accrual revenue, not cash), an expense on a sub-account two months ago.
+    const [invoice] = await t.deps.sql<{ data: Json }[]>`select data from records where connection_id = ${c.id} and type = 'Invoice' and deleted_at is null order by external_id::int limit 1`;
+    const lines = (invoice!.data.Line as Json[]).filter((line) => line.DetailType === 'SalesItemLineDetail').map(({ Id: _id, LineNum: _n, ...line }) => line);
+    await qboCall(t, sandbox.url, c.realm, c.id, 'POST', 'invoice', { CustomerRef: invoice!.data.CustomerRef, TxnDate: `${monthKey(-5)}-15`, Line: lines });
+    const [sub] = subs;
+    await purchase(c, sub.id, `${monthKey(-2)}-15`, 77.7);
+    await sandbox.control('POST', '/clock', { advance_seconds: 30 });
+    const before = new Date(Date.now() - 1000);
+    await syncOnce(t, c.id);
+
+    const [second] = await jobHistory(t.deps.sql, METRICS_REFRESH_JOB, c.id);
+    expect(second!.status).toBe('succeeded');
+    // Only the touched months: two P&L months per basis, and each balance sheet from the earliest on (one or two ranges).
+    expect(second!.outcome!['report_calls']).toBeLessThanOrEqual(2 + 2 + 2 + 2);
+    const changed = await metricEvents(c, before);
+    const fromTwoMonthsAgo = windowKeys.filter((key) => key >= monthKey(-2));
+    expect(changed.get(metrics['revenue-accrual']!.id)).toEqual([monthKey(-5)]);
+    expect(changed.has(metrics['revenue-cash']!.id)).toBe(false);
+    expect(changed.get(metrics['expense-accrual']!.id)).toEqual([monthKey(-2)]);
+    expect(changed.get(metrics['expense-cash']!.id)).toEqual([monthKey(-2)]);
+    expect(changed.get(metrics['cash-accrual']!.id)).toEqual(fromTwoMonthsAgo);
+    expect(changed.get(metrics['cash-cash']!.id)).toEqual(fromTwoMonthsAgo);
+    await expectValuesEqualReports(c, metrics);
+  }, 300_000);
+
+  test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes; a report that does not add up is unverified', async () => {
+    const c = await company('US');
+    const metric = await define(c, 'Expense', 'profit_and_loss', c.parentAccount, 'accrual');
+    const account = await qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', `account/${c.parentAccount}`);
+    await qboCall(t, sandbox.url, c.realm, c.id, 'POST', 'account', { Id: c.parentAccount, SyncToken: account.Account.SyncToken, sparse: true, Name: 'Renamed expense' });
+    await sandbox.control('POST', '/clock', { advance_seconds: 30 });
+    await syncOnce(t, c.id);
+    const after = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
+    expect(after.body.values).toEqual(metric.values);
+    expect(after.body.line).toBe(c.parentAccount);
+    const data = await api(c, `/v1/connections/${c.id}/metrics/data`);
+    expect(data.body.accounts.find((row: Json) => row.id === c.parentAccount).name).toBe('Renamed expense');
+
+    // Bad input: a 400 naming the field, and nothing stored.
+    const valid = { name: 'X', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'month', accounting_method: 'cash' };
+    const refused = async (json: Json, field: string) => {
+      const answer = await api(c, `/v1/connections/${c.id}/metrics`, { method: 'POST', json });
+      expect([answer.status, answer.body.error?.message]).toEqual([400, expect.stringContaining(field)]);
+    };
+    await refused({ ...valid, aggregation: 'median' }, 'aggregation');
+    await refused({ ...valid, line: 'Sales' }, 'line');
+    await refused({ ...valid, line: 'total:cash' }, 'body.line');
+    await refused({ ...valid, currency: 'EUR' }, 'body.currency');
+    await refused({ ...valid, accounting_method: undefined }, 'accounting_method');
+    await refused({ ...valid, colour: 'red' }, 'colour');
+    expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
+    const other = await t.createTenant();
+    expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);
+
+    expect((await t.request(`/v1/connections/${c.id}`, { method: 'DELETE', token: c.tenant.secretKey })).status).toBe(200);
+    const stale = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
+    expect(stale.body.status).toBe('stale');
+    expect(stale.body.values).toEqual(metric.values);
+    // A refresh of a disconnected connection fetches nothing and changes nothing.
+    await enqueueMetricsRefreshAfterRun(t.deps.sql, { id: c.id, provider: 'qbo' }, new Date(0));
+    expect(await runReactions(t, c.id, [METRICS_REFRESH_JOB])).toMatchObject([{ outcome: 'succeeded', value: { skipped: 'connection disconnected' } }]);
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values).toEqual(metric.values);
+
+    // Reconnected and synced: updates resume, including what changed meanwhile.
+    const again = await connectThroughPopup(t, sandbox, c.tenant, 'org-1', c.realm, { connectionId: c.id });
+    expect(again.result.connection).toMatchObject({ id: c.id, status: 'connected' });
+    await purchase(c, c.parentAccount, `${monthKey(0)}-01`, 99.99);
+    await sandbox.control('POST', '/clock', { advance_seconds: 30 });
+    await syncOnce(t, c.id);
+    const resumed = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
+    expect(resumed.body.status).toBe('current');
+    const current = (values: Json[]) => values.find((value) => value.period === monthKey(0))?.value ?? 0;
+    expect(current(resumed.body.values)).toBeCloseTo(current(metric.values) + 99.99, 2);
+
+    // A report whose lines do not add up to its own total (here the month before the window, fetched once the
+    // window grows) is stored as unverified, saying where, and the metric says so.
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const tampering = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({
+          async get(path: string, query: Record<string, string>) {
+            const body = await qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query);
+            const bump = (row: Json) => (row.Summary.ColData[1].value = (Number(row.Summary.ColData[1].value) + 1).toFixed(2));
+            const walk = (rows: Json[]) => rows.forEach((row) => (row.group === 'Income' || row.group === 'BankAccounts' ? bump(row) : row.Rows && walk(row.Rows.Row)));
+            walk(body.Rows.Row);
+            return body;
+          },
+        }),
+    } as unknown as ProviderCaller;
+    const grown = await refreshDatasets(t.deps.sql, connection!, tampering, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    expect(grown.calls).toBe(4);
+    const month = monthKey(-WINDOW);
+    const available = (await api(c, `/v1/connections/${c.id}/metrics/data`)).body;
+    const pnl = available.datasets.find((set: Json) => set.dataset === 'profit_and_loss' && set.accounting_method === 'accrual');
+    expect(pnl.verified).toBe(false);
+    expect(pnl.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Income' }));
+    const cashSet = available.datasets.find((set: Json) => set.dataset === 'balance_sheet' && set.accounting_method === 'cash');
+    expect(cashSet.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Bank Accounts' }));
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.verified).toBe(false);
+  }, 180_000);
+});
