@@ -17,7 +17,12 @@ export type EventType =
   | 'list.updated'
   | 'sync.started'
   | 'sync.completed'
-  | 'sync.failed';
+  | 'sync.failed'
+  | 'document.pushed'
+  | 'document.rejected'
+  | 'document.needs_mapping'
+  | 'document.cancelled'
+  | 'document.paid';
 
 export interface EventInput {
   tenantId: string;

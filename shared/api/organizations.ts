@@ -39,6 +39,13 @@ export const OrganizationSettings = z
     field_conflict_policy: z
       .enum(['newest_wins', 'quickbooks_wins', 'host_wins'])
       .meta({ description: 'When a linked supplier field changed on both sides: the newer change wins, or always one side.' }),
+    writeback_schedule: z
+      .enum(['immediate', 'hourly'])
+      .meta({ description: 'When submitted documents are pushed to QuickBooks: at once, or in an hourly batch ("push now" pushes at once either way).' }),
+    allow_invoice_revisions: z
+      .boolean()
+      .meta({ description: 'false (default): an invoice once pushed is processed externally and further versions are refused; true: revisions update it.' }),
+    import_payments: z.boolean().meta({ description: 'Report payments and bill payments made in QuickBooks against pushed documents (document.paid).' }),
   })
   .meta({ id: 'OrganizationSettings' });
 
@@ -54,6 +61,9 @@ export const defaultOrganizationSettings: OrganizationSettings = {
   sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
   default_visibility: 'organization',
   field_conflict_policy: 'newest_wins',
+  writeback_schedule: 'immediate',
+  allow_invoice_revisions: false,
+  import_payments: false,
 };
 
 /** Writes are partial; unknown keys are refused so a typo never silently does nothing. */

@@ -12,6 +12,9 @@ export function testSettings(overrides: Partial<OrganizationSettings> = {}): Org
     sync_schedule: { cron: '0 2 * * *', timezone: 'UTC' },
     default_visibility: 'organization',
     field_conflict_policy: 'newest_wins',
+    writeback_schedule: 'immediate',
+    allow_invoice_revisions: false,
+    import_payments: false,
     ...overrides,
   };
 }
