@@ -9,6 +9,7 @@ import { DOCUMENT_PUSH_JOB } from '../bff/writeback/store.ts';
 import type { Document } from '../shared/api/documents.ts';
 import { testApp } from './support/app.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { syncOnce } from './support/sync.ts';
 import { sampleDocument, writebackCompany } from './support/writeback.ts';
 
 const sandbox = await startSandbox();
@@ -219,4 +220,25 @@ describe('write-back: revisions, cancellations, deletions', () => {
     expect(rejected.fault!.message).toMatch(/QuickBooks refused the invoice/);
     expect((await eventsOf(c.id, 'document.rejected')).length).toBe(1);
   });
+
+  test('payments made in QuickBooks against a pushed invoice are imported by sync and reported (document.paid) when the organization imports payments', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const doc = (await (await c.submit(sampleDocument('invoice', 1, 'paid'))).json()) as Document;
+    await c.push();
+    const invoice = await c.get(doc.id);
+    const [row] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const pay = (amount: number) =>
+      qboApiFor(t.deps, row!).post('payment', { CustomerRef: { value: c.refs.customers[1]! }, TotalAmt: amount, TxnDate: '2026-11-20', Line: [{ Amount: amount, LinkedTxn: [{ TxnId: invoice.quickbooks_id, TxnType: 'Invoice' }] }] });
+    await pay(40);
+    await syncOnce(t, c.id);
+    expect((await c.get(doc.id)).payments).toBeNull();
+    await c.settings({ import_payments: true });
+    await pay(10);
+    await syncOnce(t, c.id);
+    expect((await c.get(doc.id)).payments).toMatchObject({ paid: 50, balance: 50, full: false, payments: [{ amount: 40 }, { amount: 10, date: '2026-11-20' }] });
+    await pay(50);
+    await syncOnce(t, c.id);
+    expect((await c.get(doc.id)).payments).toMatchObject({ paid: 100, balance: 0, full: true });
+    expect((await eventsOf(c.id, 'document.paid')).map((event) => event.data.payments.paid)).toEqual([50, 100]);
+  }, 180_000);
 });

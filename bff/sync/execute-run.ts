@@ -5,6 +5,7 @@ import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
 import { recordSyncCompleted, recordSyncFailed, recordSyncStarted, summariseRun } from '../events/sync-events.ts';
 import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
+import { enqueuePaymentImportAfterRun } from '../writeback/payments.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
@@ -119,6 +120,8 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
     await recordSyncCompleted(tx, connection, summary);
     // Queued only when the run changed a linked supplier's vendor (a full re-import can too).
     if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
+    // Payments of pushed invoices and bills, reported when the organization imports them.
+    await enqueuePaymentImportAfterRun(tx, connection);
     return true;
   });
   if (!finished) return;
