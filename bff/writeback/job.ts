@@ -89,7 +89,9 @@ export async function pushDueDocuments(deps: Deps, connectionId: string, owner: 
     }
   };
   for (;;) {
-    await Promise.all(Array.from({ length: Math.max(1, deps.qboLimits.concurrent) }, worker));
+    // Twice the company's in-flight limit: while some wait on QuickBooks, others do their database work, so
+    // the budget (not our own bookkeeping) is what bounds the calls in flight.
+    await Promise.all(Array.from({ length: Math.max(1, deps.qboLimits.concurrent * 2) }, worker));
     const next = await nextDue(deps.sql, connection.id);
     if (!next) return { pushed, next_due_at: null };
     const wait = next.getTime() - deps.now().getTime();

@@ -129,8 +129,8 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
   const type = translated.type;
   for (let round = 0; round < 3; round++) {
     // Before a create that may repeat an earlier one (its answer was lost, the worker died, the requestid
-    // window may have passed), and before every vendor or customer (duplicate check), look for the record.
-    if (row.create_attempts > 0 || isPartyKind(row.kind)) {
+    // window may have passed), look for the record it may have made.
+    if (row.create_attempts > 0) {
       const found = await findExisting(env, row, translated);
       if (found) return adopt(env, row, translated, found);
     }
@@ -146,6 +146,12 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
       if (error instanceof QboError && error.kind === 'unavailable') {
         // No answer, or a 5xx: QuickBooks may have saved it. Look now; if it is not there, the retry sends
         // the same requestid (a late commit is replayed, not duplicated) after searching again.
+        const found = await findExisting(env, row, translated);
+        if (found) return adopt(env, row, translated, found);
+      }
+      if (error instanceof QboError && error.normalCode === '6240' && isPartyKind(row.kind)) {
+        // The duplicate check, done by QuickBooks itself (names are unique there, so no race): a record of the
+        // same kind and name is linked instead of a second one created; a name held by another kind is refused.
         const found = await findExisting(env, row, translated);
         if (found) return adopt(env, row, translated, found);
       }
