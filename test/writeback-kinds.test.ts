@@ -8,6 +8,8 @@ import { tableResolver, type MappingTables } from '../bff/writeback/mapping-look
 import { DOCUMENT_PUSH_JOB } from '../bff/writeback/store.ts';
 import type { Document } from '../shared/api/documents.ts';
 import { testApp } from './support/app.ts';
+import { raceTest } from './support/database.ts';
+import { pushDueDocuments } from '../bff/writeback/job.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { syncOnce } from './support/sync.ts';
 import { sampleDocument, writebackCompany } from './support/writeback.ts';
@@ -106,14 +108,25 @@ describe('write-back: the outbox API', () => {
     expect(activity!.CustomerRef.value).toBe(link!.provider_id);
   });
 
-  test('a customer whose name QuickBooks already has is linked, not created twice', async () => {
+  test('a customer whose name QuickBooks already has is linked, not created twice; one linked to another of your records is refused', async () => {
     const c = await writebackCompany(t, sandbox, mappings);
-    const existing = await quickbooks(c.id, 'Customer', c.refs.customers[0]!);
-    const doc = (await (await c.submit({ kind: 'customer', host_id: 'dup-1', version: 1, data: { name: existing!.DisplayName } })).json()) as Document;
+    const [free] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records r where connection_id = ${c.id} and type = 'Customer' and deleted_at is null and coalesce(active, true) and not coalesce((data->>'Job')::boolean, false)
+        and not exists (select 1 from party_links l where l.connection_id = r.connection_id and l.kind = 'customers' and l.provider_id = r.external_id)
+      order by external_id::int limit 1`;
+    const doc = (await (await c.submit({ kind: 'customer', host_id: 'dup-1', version: 1, data: { name: free!.data.DisplayName } })).json()) as Document;
+    const linked = await quickbooks(c.id, 'Customer', c.refs.customers[0]!);
+    const taken = (await (await c.submit({ kind: 'customer', host_id: 'dup-2', version: 1, data: { name: linked!.DisplayName } })).json()) as Document;
+    const before = (await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).entity_counts.Customer;
     await c.push();
-    const pushed = await c.get(doc.id);
-    expect(pushed).toMatchObject({ status: 'pushed', quickbooks_id: c.refs.customers[0] });
+    expect(await c.get(doc.id)).toMatchObject({ status: 'pushed', quickbooks_id: free!.external_id });
     expect((await eventsOf(c.id, 'document.pushed')).at(-1)!.data.how).toBe('linked_existing');
+    const [link] = await t.deps.sql`select provider_id, method from party_links where connection_id = ${c.id} and kind = 'customers' and host_id = 'dup-1' and removed_at is null`;
+    expect(link).toMatchObject({ provider_id: free!.external_id, method: 'confirmed' });
+    const refused = await c.get(taken.id);
+    expect(refused.status).toBe('rejected');
+    expect(refused.fault!.message).toContain('linked to your record cust-0');
+    expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).entity_counts.Customer).toBe(before);
   });
 });
 
@@ -241,4 +254,15 @@ describe('write-back: revisions, cancellations, deletions', () => {
     expect((await c.get(doc.id)).payments).toMatchObject({ paid: 100, balance: 0, full: true });
     expect((await eventsOf(c.id, 'document.paid')).map((event) => event.data.payments.paid)).toEqual([50, 100]);
   }, 180_000);
+
+  raceTest('two replicas pushing one connection at once claim each document once (SKIP LOCKED): one record per document', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const docs = await Promise.all(Array.from({ length: 40 }, (_, n) => c.submit(sampleDocument(n % 2 ? 'bill' : 'invoice', n, 'race')).then(async (response) => ((await response.json()) as Document).id)));
+    await Promise.all([pushDueDocuments(t.deps, c.id, 'replica-a'), pushDueDocuments(t.deps, c.id, 'replica-b')]);
+    const rows = await t.deps.sql<{ status: string; provider_id: string }[]>`select status, provider_id from documents where id in ${t.deps.sql(docs)}`;
+    expect(rows.every((row) => row.status === 'pushed')).toBe(true);
+    expect(new Set(rows.map((row) => row.provider_id)).size).toBe(40);
+    const pushedEvents = await t.deps.sql`select data->>'document_id' as id from events where connection_id = ${c.id} and type = 'document.pushed'`;
+    expect(pushedEvents.length).toBe(40);
+  }, 120_000);
 });

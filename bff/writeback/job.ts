@@ -2,6 +2,7 @@ import type { ConnectionRow } from '../connections/store.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { Deps } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { JobHandler } from '../jobs/run-job.ts';
 import { activeLinks } from '../matching/store.ts';
 import { getSettings } from '../organizations/store.ts';
@@ -27,12 +28,14 @@ const HOLD_MS = 20_000;
  * side, never the same document). Vendors and customers first, so the documents naming them find their links.
  * A document whose holder died (claim expired while pushing) is due again.
  */
-export async function claimDocument(sql: Queryable, connectionId: string, owner: string, now: Date): Promise<DocumentRow | undefined> {
+export async function claimDocument(sql: Queryable, connectionId: string, owner: string, now: Date, documentId?: string): Promise<DocumentRow | undefined> {
+  // One named document (pushed at once for a person waiting on it) is claimed whenever it is not being pushed.
+  const due = documentId ? sql`and id = ${documentId} and status in ('queued', 'failed_retrying')` : sql`and status in ('queued', 'failed_retrying') and due_at <= ${now}`;
   const [row] = await sql<DocumentRow[]>`
     with due as (
       select id from documents
       where connection_id = ${connectionId}
-        and ((status in ('queued', 'failed_retrying') and due_at <= ${now}) or (status = 'pushing' and claim_until < ${now}))
+        and ((true ${due}) or (status = 'pushing' and claim_until < ${now} ${documentId ? sql`and id = ${documentId}` : sql``}))
       order by (kind in ('customer', 'vendor')) desc, due_at, id
       limit 1
       for update skip locked)
@@ -47,6 +50,22 @@ async function nextDue(sql: Queryable, connectionId: string): Promise<Date | nul
     select min(case when status = 'pushing' then claim_until else due_at end) as due_at from documents
     where connection_id = ${connectionId} and status in ('queued', 'failed_retrying', 'pushing')`;
   return row?.due_at ?? null;
+}
+
+/** What pushes of one connection share: settings, mappings and links read once, the company's budget. */
+export async function pushEnvFor(deps: Deps, connection: ConnectionRow, settings: OrganizationSettings, owner: string, signal?: AbortSignal): Promise<PushEnv> {
+  const lookup = await (deps.writebackMappings ?? noMappings)(deps.sql, connection.id);
+  const [suppliers, customers] = await Promise.all([activeLinks(deps.sql, connection.id, 'suppliers'), activeLinks(deps.sql, connection.id, 'customers')]);
+  const budget = new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits);
+  return {
+    deps,
+    connection,
+    settings,
+    lookup,
+    links: { suppliers: new Map(suppliers.map((link) => [link.host_id, link.provider_id])), customers: new Map(customers.map((link) => [link.host_id, link.provider_id])) },
+    caller: new ProviderCaller(qboApiFor(deps, connection), budget, writePolicy, signal),
+    owner,
+  };
 }
 
 export interface PushBatchResult {
@@ -66,18 +85,7 @@ export async function pushDueDocuments(deps: Deps, connectionId: string, owner: 
   if (connection.status !== 'connected') return { pushed: 0, skipped: `connection ${connection.status}`, next_due_at: null };
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   if (settings.read_only) return { pushed: 0, skipped: 'organization is read-only', next_due_at: null };
-  const lookup = await (deps.writebackMappings ?? noMappings)(deps.sql, connection.id);
-  const [suppliers, customers] = await Promise.all([activeLinks(deps.sql, connection.id, 'suppliers'), activeLinks(deps.sql, connection.id, 'customers')]);
-  const budget = new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits);
-  const env: PushEnv = {
-    deps,
-    connection,
-    settings,
-    lookup,
-    links: { suppliers: new Map(suppliers.map((link) => [link.host_id, link.provider_id])), customers: new Map(customers.map((link) => [link.host_id, link.provider_id])) },
-    caller: new ProviderCaller(qboApiFor(deps, connection), budget, writePolicy, signal),
-    owner,
-  };
+  const env = await pushEnvFor(deps, connection, settings, owner, signal);
   let pushed = 0;
   const worker = async () => {
     for (;;) {

@@ -188,6 +188,24 @@ async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, fou
     const adopted = await write(env, row, { provider_id: String(found['Id']), sync_token: String(found['SyncToken']), pushed_version: held, create_attempts: 0 }, false);
     return adopted && update(env, adopted, translated, false);
   }
+  if (!field) {
+    // A vendor or customer of that name, already linked to another of the host's records: linking it twice
+    // would merge two of theirs into one; the person decides (link, or rename one).
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    const [other] = await env.deps.sql<{ host_id: string }[]>`
+      select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${String(found['Id'])} and host_id <> ${row.host_id} and removed_at is null`;
+    if (other) {
+      const fault: ProviderFault = {
+        category: 'validation',
+        action: 'fix_record',
+        field: 'name',
+        quickbooks_field: 'DisplayName',
+        quickbooks_code: '6240',
+        message: `QuickBooks already has a ${type.toLowerCase()} named "${String(found['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
+      };
+      return write(env, row, { status: 'rejected', fault, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+    }
+  }
   return recordPushed(env, row, translated, found, field ? 'adopted' : 'linked_existing');
 }
 
@@ -260,7 +278,7 @@ async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translat
     true,
     async (tx, updated) => {
       await upsertRecords(tx, env.connection.id, translated.type, [entity as never]);
-      if (isPartyKind(row.kind)) await linkParty(env, tx, row, id);
+      if (isPartyKind(row.kind)) await linkParty(env, tx, row, id, how);
       await recordDocumentEvent(tx, updated, 'document.pushed', { how, variance });
     },
   );
@@ -270,13 +288,13 @@ async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translat
  * A pushed vendor or customer is linked to the host's record (the matcher shows it, invoices and bills name
  * it), and documents that waited for this link are tried again.
  */
-async function linkParty(env: PushEnv, tx: any, row: DocumentRow, providerId: string): Promise<void> {
+async function linkParty(env: PushEnv, tx: any, row: DocumentRow, providerId: string, how: string): Promise<void> {
   const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
   const map = kind === 'suppliers' ? env.links.suppliers : env.links.customers;
   const [existing] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
   if (!existing) {
     const [taken] = await tx`select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${providerId} and removed_at is null`;
-    if (!taken) await createLinks(tx, env.connection.id, kind, [{ host_id: row.host_id, provider_id: providerId, method: 'created' }], 'write-back');
+    if (!taken) await createLinks(tx, env.connection.id, kind, [{ host_id: row.host_id, provider_id: providerId, method: how === 'created' ? 'created' : 'confirmed' }], 'write-back');
   }
   map.set(row.host_id, existing?.provider_id ?? providerId);
   const what = row.kind === 'vendor' ? 'supplier' : 'customer';
