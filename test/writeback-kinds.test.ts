@@ -48,6 +48,9 @@ describe('write-back: the outbox API', () => {
     const bad = await c.submit({ ...body, host_id: 'inv-bad', data: { ...body.data, lines: [{ amount: 'ten' }] } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.message).toMatch(/data\.lines\.0\.amount/);
+    const badKind = await c.submit({ ...body, kind: 'receipt' });
+    expect(badKind.status).toBe(400);
+    expect(((await badKind.json()) as any).error.message).toMatch(/kind/);
     const list = await t.request(`/v1/connections/${c.id}/documents?status=pushed`, { token: c.tenant.secretKey });
     expect(((await list.json()) as any).data.map((doc: Document) => doc.id)).toEqual([firstBody.id]);
     const badFilter = await t.request(`/v1/connections/${c.id}/documents?status=done`, { token: c.tenant.secretKey });

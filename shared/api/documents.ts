@@ -105,7 +105,10 @@ export const SubmitDocumentBody = z
   })
   .strict()
   .superRefine((body, ctx) => {
-    const parsed = documentDataSchemas[body.kind].safeParse(body.data);
+    // Refinements can run after other fields failed (zod 4): a kind that is not one of ours has no schema.
+    const schema = Object.hasOwn(documentDataSchemas, String(body.kind)) ? documentDataSchemas[body.kind] : undefined;
+    if (!schema) return;
+    const parsed = schema.safeParse(body.data);
     if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: ['data', ...issue.path.map(String)], message: issue.message });
   })
   .meta({ id: 'SubmitDocument' });
