@@ -201,7 +201,8 @@ export interface ListFilter {
 /** Newest first; the cursor is the last row's (created_at, id). */
 export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter): Promise<{ data: Document[]; next_cursor: string | null }> {
   const [ms, id] = filter.cursor ? filter.cursor.split('.', 2) : [];
-  const after = filter.cursor && Number.isFinite(Number(ms)) && id ? sql`and (created_at, id) < (${new Date(Number(ms))}, ${id})` : sql``;
+  const at = new Date(Number(ms));
+  const after = filter.cursor && id && Number.isFinite(at.getTime()) ? sql`and (created_at, id) < (${at}, ${id})` : sql``;
   const rows = await sql<DocumentRow[]>`
     select * from documents where connection_id = ${connectionId}
       ${filter.statuses?.length ? sql`and status in ${sql(filter.statuses)}` : sql``}

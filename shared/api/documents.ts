@@ -186,7 +186,12 @@ export const DocumentListQuery = z.object({
     .meta({ description: 'Comma-separated statuses, e.g. needs_mapping,rejected,failed_retrying.' }),
   kind: z.enum(documentKinds).optional(),
   host_id: HostId.optional(),
-  cursor: z.string().max(200).regex(/^[A-Za-z0-9_.:-]+$/, 'must be a cursor from next_cursor').optional(),
+  cursor: z
+    .string()
+    .max(80)
+    .regex(/^[0-9]{1,15}\.doc_[0-9a-f]{1,40}$/, 'must be a cursor from next_cursor')
+    .refine((value) => Number(value.split('.')[0]) <= 8.64e15, 'must be a cursor from next_cursor')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
