@@ -81,7 +81,7 @@ describe('events', () => {
     expect((await post(`/v1/connections/${id}/links`, { kind: 'suppliers', links: [{ host_id: 'host-1', provider_id: vendor!.external_id, method: 'manual' }] })).status).toBe(201);
 
     // document.pushed (a customer, then an invoice naming it), document.needs_mapping (a bill whose category is
-    // not mapped), document.rejected (a customer named as a vendor: 6240), document.cancelled (the customer made
+    // not mapped), document.rejected (a customer named as a vendor: 6240), document.cancelled (a vendor made
     // inactive); document.paid comes from the incremental sync below, after a payment in QuickBooks.
     await t.request('/v1/organizations/org-1/settings', { method: 'PUT', token: tenant.secretKey, json: { import_payments: true } });
     const submit = async (json: unknown) => ((await (await post(`/v1/connections/${id}/documents`, json)).json()) as { id: string });
@@ -89,8 +89,9 @@ describe('events', () => {
     const invoice = await submit({ kind: 'invoice', host_id: 'inv-1', version: 1, data: { customer_id: 'client-1', date: '2026-11-02', lines: [{ amount: 120 }], totals: { total: 120 } } });
     await submit({ kind: 'bill', host_id: 'bill-1', version: 1, data: { supplier_id: 'host-1', date: '2026-11-02', lines: [{ amount: 10, category_id: 'unmapped' }], totals: { total: 10 } } });
     await submit({ kind: 'customer', host_id: 'client-2', version: 1, data: { name: String(vendor!.data.DisplayName) } });
+    const leaving = await submit({ kind: 'vendor', host_id: 'vendor-1', version: 1, data: { name: 'Events Vendor Leaving Ltd' } });
     await pushDueDocuments(t.deps, id, 'events-test');
-    expect((await post(`/v1/connections/${id}/documents/${client.id}/cancel`)).status).toBe(202);
+    expect((await post(`/v1/connections/${id}/documents/${leaving.id}/cancel`)).status).toBe(202);
     await pushDueDocuments(t.deps, id, 'events-test');
     const [pushedInvoice] = await t.deps.sql<{ provider_id: string }[]>`select provider_id from documents where id = ${invoice.id}`;
     const [payer] = await t.deps.sql<{ provider_id: string }[]>`select provider_id from documents where id = ${client.id}`;
@@ -120,7 +121,7 @@ describe('events', () => {
     expect((await t.request(`/v1/connections/${id}`, { method: 'DELETE', token: tenant.secretKey })).status).toBeLessThan(300);
     expect((await t.request(`/v1/connections/${id}?purge=true`, { method: 'DELETE', token: tenant.secretKey })).status).toBeLessThan(300);
 
-    for (let round = 0; round < 10 && (await deliverDueWebhooks(t.deps, { owner: 'events-test', tenantIds: [tenant.id] })).length > 0; round++);
+    for (let round = 0; round < 40 && (await deliverDueWebhooks(t.deps, { owner: 'events-test', tenantIds: [tenant.id] })).length > 0; round++);
 
     // Deliveries go out in parallel: put them back in the order they happened.
     const received = [...host.received].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
@@ -146,7 +147,8 @@ describe('events', () => {
     expect(importDone!.counts.Vendor).toBeGreaterThan(0);
     expect(Object.values(importDone!.counts as Record<string, number>).reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(initial.records_done + 2);
     expect(incrementalDone).toMatchObject({ kind: 'incremental', trigger: 'manual', started_at: incremental.started_at!.toISOString() });
-    expect(incrementalDone!.counts).toMatchObject({ Vendor: 1, Customer: expect.any(Number) });
+    // The vendor edited in QuickBooks, and the write-back vendor made inactive by its cancellation.
+    expect(incrementalDone!.counts).toMatchObject({ Vendor: 2, Customer: expect.any(Number) });
     // The run's own times, not just any non-negative number.
     expect(incrementalDone).toMatchObject({ finished_at: incremental.finished_at!.toISOString(), duration_ms: incremental.finished_at!.getTime() - incremental.started_at!.getTime() });
     expect(byType.get('sync.failed')![0]!.data).toMatchObject({
