@@ -21,7 +21,7 @@ const validExamples: Record<string, string[]> = {
   connect_roles: ['admin', 'Accountant', 'billing.viewer:eu-1'],
   sync_roles: ['admin', 'Accountant', 'billing.viewer:eu-1'],
   allowed_countries: ['US', 'GB'],
-  cursor: [Buffer.from('42').toString('base64url'), '1764518400000.doc_0123456789abcdef0123'],
+  cursor: [Buffer.from('42').toString('base64url')],
   host_id: ['INV-1042', 'client:eu/42'],
   'idempotency-key': ['a1b2c3d4-5e6f-7a8b-9c0d-e1f2a3b4c5d6', 'order-42:v2'],
   doc: ['doc_0123456789abcdef0123'],

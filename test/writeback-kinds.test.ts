@@ -55,6 +55,12 @@ describe('write-back: the outbox API', () => {
     expect(((await list.json()) as any).data.map((doc: Document) => doc.id)).toEqual([firstBody.id]);
     const badFilter = await t.request(`/v1/connections/${c.id}/documents?status=done`, { token: c.tenant.secretKey });
     expect(badFilter.status).toBe(400);
+    const second = (await (await c.submit(sampleDocument('bill', 2, 'idem'))).json()) as Document;
+    const page = (await (await t.request(`/v1/connections/${c.id}/documents?limit=1`, { token: c.tenant.secretKey })).json()) as any;
+    expect(page.data.map((doc: Document) => doc.id)).toEqual([second.id]);
+    const rest = (await (await t.request(`/v1/connections/${c.id}/documents?limit=1&cursor=${page.next_cursor}`, { token: c.tenant.secretKey })).json()) as any;
+    expect([rest.data.map((doc: Document) => doc.id), rest.next_cursor]).toEqual([[firstBody.id], null]);
+    expect((await t.request(`/v1/connections/${c.id}/documents?cursor=${Buffer.from('abc').toString('base64url')}`, { token: c.tenant.secretKey })).status).toBe(400);
   });
 
   test('a read-only organization cannot push: submits and push-now are refused, and queued documents are not sent', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Document, DocumentKind, DocumentStatus, MissingMapping, SubmitDocumentBody } from '../../shared/api/documents.ts';
+import { parseDocumentCursor, type Document, type DocumentKind, type DocumentStatus, type MissingMapping, type SubmitDocumentBody } from '../../shared/api/documents.ts';
 import type { ProviderFault } from '../../shared/api/errors.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -200,9 +200,8 @@ export interface ListFilter {
 
 /** Newest first; the cursor is the last row's (created_at, id). */
 export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter): Promise<{ data: Document[]; next_cursor: string | null }> {
-  const [ms, id] = filter.cursor ? filter.cursor.split('.', 2) : [];
-  const at = new Date(Number(ms));
-  const after = filter.cursor && id && Number.isFinite(at.getTime()) ? sql`and (created_at, id) < (${at}, ${id})` : sql``;
+  const cursor = filter.cursor ? parseDocumentCursor(filter.cursor) : null;
+  const after = !cursor ? sql`` : cursor.id ? sql`and (created_at, id) < (${new Date(cursor.ms)}, ${cursor.id})` : sql`and created_at < ${new Date(cursor.ms)}`;
   const rows = await sql<DocumentRow[]>`
     select * from documents where connection_id = ${connectionId}
       ${filter.statuses?.length ? sql`and status in ${sql(filter.statuses)}` : sql``}
@@ -212,7 +211,8 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
     order by created_at desc, id desc limit ${filter.limit + 1}`;
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
-  return { data: page.map(presentDocument), next_cursor: rows.length > filter.limit && last ? `${last.created_at.getTime()}.${last.id}` : null };
+  const next = rows.length > filter.limit && last ? Buffer.from(`${last.created_at.getTime()}.${last.id}`).toString('base64url') : null;
+  return { data: page.map(presentDocument), next_cursor: next };
 }
 
 /** "Push now": the document (or every unfinished one) due at once, a refused or unmapped one tried again. */

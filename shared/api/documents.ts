@@ -188,12 +188,28 @@ export const DocumentListQuery = z.object({
   host_id: HostId.optional(),
   cursor: z
     .string()
-    .max(80)
-    .regex(/^[0-9]{1,15}\.doc_[0-9a-f]{1,40}$/, 'must be a cursor from next_cursor')
-    .refine((value) => Number(value.split('.')[0]) <= 8.64e15, 'must be a cursor from next_cursor')
+    .max(120)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from next_cursor')
+    .refine((value) => parseDocumentCursor(value) !== null, 'must be a cursor from next_cursor')
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+/**
+ * A list cursor: base64url of "<created_at ms>.<document id>" (the last row of a page), or of "<ms>" alone
+ * (everything created before that instant). Null when it is neither.
+ */
+export function parseDocumentCursor(cursor: string): { ms: number; id: string | null } | null {
+  let text: string;
+  try {
+    text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return null;
+  }
+  const match = /^([0-9]{1,16})(?:\.(doc_[0-9a-f]{1,40}))?$/.exec(text);
+  if (!match || Number(match[1]) > 8.64e15) return null;
+  return { ms: Number(match[1]), id: match[2] ?? null };
+}
 
 export const PushResult = z.object({ queued: z.number().int().meta({ description: 'Documents due now.' }) }).meta({ id: 'PushResult' });
 
