@@ -25,6 +25,7 @@ import { syncRoutes } from './sync/routes.ts';
 import { webhookRoutes } from './sync/webhook-routes.ts';
 import { tenantRoutes } from './tenants/routes.ts';
 import { webhookEndpointRoutes } from './webhooks/routes.ts';
+import { documentRoutes } from './writeback/routes.ts';
 
 export interface App {
   app: OpenAPIHono<AppEnv>;
@@ -73,6 +74,7 @@ export function createApp(deps: Deps): App {
   app.route('/', matchingRoutes);
   app.route('/', listRoutes);
   app.route('/', metricRoutes);
+  app.route('/', documentRoutes);
 
   documentLimits(app);
   app.openAPIRegistry.registerComponent('securitySchemes', 'secretKey', {

@@ -7,6 +7,7 @@ import type { QboOAuth } from './providers/qbo/oauth-client.ts';
 import type { BudgetLimits } from './sync/budget.ts';
 import type { RateDecision, SharedRateLimiter } from './http/rate-limiter.ts';
 import type { SessionUser } from '../shared/api/sessions.ts';
+import type { MappingResolver } from './writeback/mapping-lookup.ts';
 
 /** What every handler can reach: built once at start-up, shared by all requests. */
 export interface Deps {
@@ -23,6 +24,11 @@ export interface Deps {
   qboLimits: BudgetLimits;
   /** Nudges this process's sync worker (after "Sync now"), so a run starts without waiting for the next tick. */
   wakeWorker?: () => void;
+  /**
+   * The mappings write-back translates through (tax codes, items, accounts, employees, classes, locations,
+   * defaults). Unset: nothing is mapped, and documents that need a mapping wait in needs_mapping.
+   */
+  writebackMappings?: MappingResolver;
 }
 
 /** The caller, resolved once by the auth middleware; handlers never re-derive it. */

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { open } from '../bff/crypto/vault.ts';
 import { pruneEvents, recordEvent } from '../bff/events/record.ts';
 import { deliverDueWebhooks } from '../bff/webhooks/deliver.ts';
+import { pushDueDocuments } from '../bff/writeback/job.ts';
+import { tableLookup } from '../bff/writeback/mapping-lookup.ts';
 import { webhookEventData, webhookEventTypes, type WebhookEvent, type WebhookEventType } from '../shared/api/webhooks.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
@@ -12,7 +14,15 @@ import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { syncOnce } from './support/sync.ts';
 
 const sandbox = await startSandbox();
-const t = testApp(sandboxDeps(sandbox.url));
+const t = testApp({
+  ...sandboxDeps(sandbox.url),
+  // Write-back maps sales lines to the company's first service item; everything else stays unmapped.
+  writebackMappings: async (sql, connectionId) => {
+    const [item] = await sql<{ external_id: string }[]>`
+      select external_id from records where connection_id = ${connectionId} and type = 'Item' and data->>'Type' = 'Service' and coalesce(active, true) order by external_id::int limit 1`;
+    return tableLookup({ defaults: item ? { salesItem: { value: item.external_id } } : {} });
+  },
+});
 
 /** A real receiver on 127.0.0.1 that keeps every event body it is sent and answers 200. */
 async function receiver() {
@@ -76,6 +86,22 @@ describe('events', () => {
     const mapped = await t.request(`/v1/connections/${id}/mappings/tax-rates`, { method: 'PUT', token: tenant.secretKey, json: { mappings: [{ host_id: 'vat-20', target: { type: 'TaxCode', id: code!.external_id } }] } });
     expect(mapped.status).toBe(200);
     await sandbox.control('POST', `/qbo/companies/${realm}/tax-codes/${code!.external_id}/active`, { active: false });
+    // document.pushed (a customer, then an invoice naming it), document.needs_mapping (a bill whose category is
+    // not mapped), document.rejected (a customer named as a vendor: 6240), document.cancelled (a vendor made
+    // inactive); document.paid comes from the incremental sync below, after a payment in QuickBooks.
+    await t.request('/v1/organizations/org-1/settings', { method: 'PUT', token: tenant.secretKey, json: { import_payments: true } });
+    const submit = async (json: unknown) => ((await (await post(`/v1/connections/${id}/documents`, json)).json()) as { id: string });
+    const client = await submit({ kind: 'customer', host_id: 'client-1', version: 1, data: { name: 'Events Client Ltd' } });
+    const invoice = await submit({ kind: 'invoice', host_id: 'inv-1', version: 1, data: { customer_id: 'client-1', date: '2026-11-02', lines: [{ amount: 120 }], totals: { total: 120 } } });
+    await submit({ kind: 'bill', host_id: 'bill-1', version: 1, data: { supplier_id: 'host-1', date: '2026-11-02', lines: [{ amount: 10, category_id: 'unmapped' }], totals: { total: 10 } } });
+    await submit({ kind: 'customer', host_id: 'client-2', version: 1, data: { name: String(vendor!.data.DisplayName) } });
+    const leaving = await submit({ kind: 'vendor', host_id: 'vendor-1', version: 1, data: { name: 'Events Vendor Leaving Ltd' } });
+    await pushDueDocuments(t.deps, id, 'events-test');
+    expect((await post(`/v1/connections/${id}/documents/${leaving.id}/cancel`)).status).toBe(202);
+    await pushDueDocuments(t.deps, id, 'events-test');
+    const [pushedInvoice] = await t.deps.sql<{ provider_id: string }[]>`select provider_id from documents where id = ${invoice.id}`;
+    const [payer] = await t.deps.sql<{ provider_id: string }[]>`select provider_id from documents where id = ${client.id}`;
+    await quickbooks(realm, id, 'POST', 'payment', { CustomerRef: { value: payer!.provider_id }, TotalAmt: 20, Line: [{ Amount: 20, LinkedTxn: [{ TxnId: pushedInvoice!.provider_id, TxnType: 'Invoice' }] }] });
 
     // list.imported now; list.updated after QuickBooks changes some customers.
     expect((await post(`/v1/connections/${id}/lists/customers/import-new?limit=500`)).status).toBe(200);
@@ -110,7 +136,7 @@ describe('events', () => {
     expect((await t.request(`/v1/connections/${id}`, { method: 'DELETE', token: tenant.secretKey })).status).toBeLessThan(300);
     expect((await t.request(`/v1/connections/${id}?purge=true`, { method: 'DELETE', token: tenant.secretKey })).status).toBeLessThan(300);
 
-    for (let round = 0; round < 10 && (await deliverDueWebhooks(t.deps, { owner: 'events-test', tenantIds: [tenant.id] })).length > 0; round++);
+    for (let round = 0; round < 40 && (await deliverDueWebhooks(t.deps, { owner: 'events-test', tenantIds: [tenant.id] })).length > 0; round++);
 
     // Deliveries go out in parallel: put them back in the order they happened.
     const received = [...host.received].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at));
@@ -136,7 +162,8 @@ describe('events', () => {
     expect(importDone!.counts.Vendor).toBeGreaterThan(0);
     expect(Object.values(importDone!.counts as Record<string, number>).reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(initial.records_done + 2);
     expect(incrementalDone).toMatchObject({ kind: 'incremental', trigger: 'manual', started_at: incremental.started_at!.toISOString() });
-    expect(incrementalDone!.counts).toMatchObject({ Vendor: 1, Customer: expect.any(Number) });
+    // The vendor edited in QuickBooks, and the write-back vendor made inactive by its cancellation.
+    expect(incrementalDone!.counts).toMatchObject({ Vendor: 2, Customer: expect.any(Number) });
     // The run's own times, not just any non-negative number.
     expect(incrementalDone).toMatchObject({ finished_at: incremental.finished_at!.toISOString(), duration_ms: incremental.finished_at!.getTime() - incremental.started_at!.getTime() });
     expect(byType.get('sync.failed')![0]!.data).toMatchObject({

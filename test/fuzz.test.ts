@@ -201,6 +201,7 @@ const validByName: Record<string, unknown> = {
   role: 'admin',
   metric_id: a.metricId,
   line: 'total:revenue',
+  status: 'needs_mapping,rejected',
 };
 
 function validId(path: string): string {
@@ -211,8 +212,10 @@ function validId(path: string): string {
 
 /** A value the schema accepts, preferring the named value above. */
 function exampleOf(schema: JsonSchema, name: string): unknown {
-  if (name in validByName) return validByName[name];
   const resolved = resolve(document, schema);
+  // A named value is only valid where the field's enum (if any) has it: `kind` is a party kind on the matcher's
+  // routes and a document kind on write-back's.
+  if (name in validByName && (!resolved.enum || resolved.enum.includes(validByName[name]))) return validByName[name];
   const alternative = resolved.anyOf?.[0] ?? resolved.oneOf?.[0] ?? resolved.allOf?.[0];
   if (alternative) return exampleOf(alternative, name);
   if (resolved.const !== undefined) return resolved.const;

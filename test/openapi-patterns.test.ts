@@ -25,6 +25,9 @@ const validExamples: Record<string, string[]> = {
   sync_roles: ['admin', 'Accountant', 'billing.viewer:eu-1'],
   allowed_countries: ['US', 'GB'],
   cursor: [Buffer.from('42').toString('base64url')],
+  host_id: ['INV-1042', 'client:eu/42'],
+  'idempotency-key': ['a1b2c3d4-5e6f-7a8b-9c0d-e1f2a3b4c5d6', 'order-42:v2'],
+  doc: ['doc_0123456789abcdef0123'],
 };
 
 describe('published patterns are ECMA-262 regexes a generated client can use', () => {

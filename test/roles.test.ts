@@ -187,7 +187,31 @@ const table: Record<string, Case> = {
   'POST /v1/widget/connections/{id}/metrics': { rule: 'manage', success: 201, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics`, method: 'POST', json: metricBody }) },
   'GET /v1/widget/connections/{id}/metrics/{metric_id}': { rule: 'read', success: 200, request: async (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/${await serverMetric(org)}` }) },
   'DELETE /v1/widget/connections/{id}/metrics/{metric_id}': { rule: 'manage', success: 200, request: async (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/${await serverMetric(org)}`, method: 'DELETE' }) },
+  'GET /v1/widget/connections/{id}/documents': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/documents?status=needs_mapping` }) },
+  'GET /v1/widget/connections/{id}/documents/{doc}': {
+    rule: 'read',
+    success: 200,
+    request: async (org) => ({ path: `/v1/widget/connections/${org.id}/documents/${await rolesDocument(org)}` }),
+  },
+  'POST /v1/widget/connections/{id}/documents/{doc}/push': {
+    rule: 'write',
+    success: 202,
+    request: async (org) => ({ path: `/v1/widget/connections/${org.id}/documents/${await rolesDocument(org)}/push`, method: 'POST' }),
+  },
+  'POST /v1/widget/connections/{id}/documents/push': { rule: 'write', success: 202, request: (org) => ({ path: `/v1/widget/connections/${org.id}/documents/push`, method: 'POST' }) },
 };
+
+/**
+ * A document of the organization's connection, put straight into the outbox (a read-only organization's
+ * submit is refused, and the route must still answer with its own rule, not a 404).
+ */
+async function rolesDocument(org: Org): Promise<string> {
+  const id = `doc_${org.next().toString(16).padStart(8, '0')}${Math.random().toString(16).slice(2, 10)}`;
+  await t.deps.sql`
+    insert into documents (id, tenant_id, organization_id, connection_id, kind, host_id, version, data)
+    select ${id}, tenant_id, organization_id, id, 'vendor', ${id}, 1, ${t.deps.sql.json({ name: `Roles vendor ${id}` })} from connections where id = ${org.id}`;
+  return id;
+}
 
 const spec = (await (await t.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
 const methods = new Set(['get', 'put', 'post', 'delete', 'patch']);

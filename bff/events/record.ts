@@ -19,7 +19,12 @@ export type EventType =
   | 'sync.completed'
   | 'sync.failed'
   | 'mapping.invalidated'
-  | 'metric.updated';
+  | 'metric.updated'
+  | 'document.pushed'
+  | 'document.rejected'
+  | 'document.needs_mapping'
+  | 'document.cancelled'
+  | 'document.paid';
 
 export interface EventInput {
   tenantId: string;

@@ -27,6 +27,8 @@ export const bodyLimits: Record<string, number> = {
   'POST /v1/widget/connections/:id/links': 4 * MB,
   'PUT /v1/widget/connections/visibility': 256 * KB,
   'POST /v1/webhooks/qbo': 1 * MB,
+  // A document of up to 250 lines with long descriptions.
+  'POST /v1/connections/:id/documents': 1 * MB,
 };
 
 /** The body limit of a route, by method and Hono path. */

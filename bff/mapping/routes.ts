@@ -13,11 +13,11 @@ import type { AppEnv } from '../context.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
-import { apiErrorOf } from '../matching/create-party.ts';
+import { apiErrorForFault } from '../matching/create-party.ts';
 import { connectionFor, sessionActor } from '../matching/routes.ts';
 import { putHostRecords } from '../matching/store.ts';
 import { ensureOrganization, getSettings } from '../organizations/store.ts';
-import { QboError } from '../providers/qbo/faults.ts';
+import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
 import { upsertRecords } from '../records/store.ts';
 import { ProviderBudget } from '../sync/budget.ts';
 import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
@@ -158,7 +158,10 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
       target = { type: 'Item', id: String(made.Item['Id']), name: String(made.Item['Name']) };
     }
   } catch (error) {
-    if (error instanceof QboError) throw apiErrorOf(error, kind === 'tax-rates' ? 'the tax code' : 'the item');
+    if (error instanceof QboError) {
+      const what = kind === 'tax-rates' ? 'the tax code' : 'the item';
+      throw apiErrorForFault({ category: error.category, action: error.action, field: null, quickbooks_field: error.field, quickbooks_code: error.normalCode ?? null, message: describeQboFault(error, what) });
+    }
     throw error;
   }
   const [saved] = await deps.sql.begin((tx) => saveMappings(tx, connection.id, kind, [{ host_id: hostId, target, method: 'created' }], by));

@@ -1,26 +1,27 @@
-import { createHash } from 'node:crypto';
 import type { HostRecord, Link, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
-import { qboApiFor } from '../connections/provider.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
-import { recordEvent } from '../events/record.ts';
 import { ApiError } from '../http/api-error.ts';
-import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
+import type { PartyDocumentData } from '../../shared/api/documents.ts';
+import type { ProviderFault } from '../../shared/api/errors.ts';
+import { getSettings } from '../organizations/store.ts';
+import { claimDocument, pushEnvFor } from '../writeback/job.ts';
+import { pushDocument } from '../writeback/push.ts';
+import { pushNow, submitDocument, type DocumentRow } from '../writeback/store.ts';
 import { checkOutgoing } from '../providers/qbo/field-limits.ts';
-import { upsertRecords } from '../records/store.ts';
-import { ProviderBudget } from '../sync/budget.ts';
-import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { canonicalJson } from '../records/canonical-json.ts';
 import { hostFieldOf, providerBodyFrom, providerParty, providerTypeOf } from './parties.ts';
-import { createLinks } from './store.ts';
+import { activeLinks } from './store.ts';
 
 export type CreateOutcome = { created: true; link: Link; provider: ProviderParty } | { created: false; duplicate: ProviderParty | null; message: string };
 
 /**
- * Creates the missing vendor (or customer) in QuickBooks from a host record, mirrors it and links it
- * (method "created"). The request id is derived from the record's content, so a retried or doubled click
- * replays QuickBooks' first answer instead of creating a second vendor. A name QuickBooks already has
- * (fault 6240) is answered with that record, so the person can link to it instead.
+ * Creates the missing vendor (or customer) in QuickBooks from a host record, through the write-back outbox:
+ * the record becomes a `vendor` / `customer` document, pushed at once for the person waiting on it, exactly
+ * once (one requestid per push, the record found and adopted after a lost answer), then mirrored and linked
+ * (method "created"). A name QuickBooks already holds is answered with that record, so the person can link it.
+ * When QuickBooks is down or limiting, the document stays queued and the worker creates it later (link.created
+ * is sent then); the person is told so.
  */
 export async function createInProvider(deps: Deps, connection: ConnectionRow, kind: PartyKind, host: HostRecord, by: string): Promise<CreateOutcome> {
   const type = providerTypeOf[kind];
@@ -31,52 +32,63 @@ export async function createInProvider(deps: Deps, connection: ConnectionRow, ki
     const named = issues.map((issue) => ({ field: `host_record.${hostFieldOf(issue.path)}`, quickbooks_field: issue.path, message: issue.message }));
     throw new ApiError('invalid_request', `${named[0]!.field}: ${named[0]!.message}${named.length > 1 ? ` (and ${named.length - 1} more)` : ''}`, { host_id: host.id, issues: named });
   }
-  const requestId = createHash('sha256').update(`${connection.id}|${kind}|${host.id}|${canonicalJson(body)}`).digest('hex').slice(0, 40);
-  const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
-  let answer: Record<string, Record<string, unknown>>;
-  try {
-    answer = await caller.call((api) => api.post<Record<string, Record<string, unknown>>>(type.toLowerCase(), body, { requestid: requestId }));
-  } catch (error) {
-    if (!(error instanceof QboError)) throw error;
-    const what = `the ${type.toLowerCase()}`;
-    if (error.normalCode === '6240') {
-      const [row] = await deps.sql<{ external_id: string; data: Record<string, unknown> }[]>`
-        select external_id, data from records where connection_id = ${connection.id} and type = ${type} and deleted_at is null
-          and lower(regexp_replace(name, ' \\(deleted\\)$', '')) = lower(${host.name}) limit 1`;
-      return {
-        created: false,
-        duplicate: row ? providerParty(row.external_id, row.data) : null,
-        message: row ? `QuickBooks already has a record named "${host.name}"; link to it instead.` : describeQboFault(error, what),
-      };
-    }
-    throw apiErrorOf(error, what);
+  const documentKind = kind === 'suppliers' ? 'vendor' : 'customer';
+  const data = partyDocumentData(host, kind);
+  const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
+  const [existing] = await deps.sql<DocumentRow[]>`select * from documents where connection_id = ${connection.id} and kind = ${documentKind} and host_id = ${host.id}`;
+  const version = !existing ? 1 : canonicalJson(existing.data) === canonicalJson(data) ? existing.version : existing.version + 1;
+  const { body: submitted } = await submitDocument(deps.sql, connection, { ...settings, writeback_schedule: 'immediate' }, { kind: documentKind, host_id: host.id, version, data }, deps.now());
+  await pushNow(deps.sql, connection.id, deps.now(), submitted.id);
+  const owner = `create-${submitted.id}-${Date.now()}`;
+  const claimed = await claimDocument(deps.sql, connection.id, owner, deps.now(), submitted.id);
+  if (!claimed) throw new ApiError('conflict', `This ${type.toLowerCase()} is being created in QuickBooks right now; it appears here once QuickBooks answers.`);
+  const done = await pushDocument(await pushEnvFor(deps, connection, settings, owner), claimed);
+  if (done && (done.status === 'pushed' || done.status === 'pushed_with_variance')) {
+    const [row] = await deps.sql<{ data: Record<string, unknown> }[]>`
+      select data from records where connection_id = ${connection.id} and type = ${type} and external_id = ${done.provider_id}`;
+    const link = (await activeLinks(deps.sql, connection.id, kind)).find((candidate) => candidate.host_id === host.id);
+    if (link) return { created: true, link, provider: providerParty(done.provider_id!, row?.data ?? {}) };
   }
-  const created = answer[type]!;
-  const id = String(created.Id);
-  const link = await deps.sql.begin(async (tx) => {
-    await upsertRecords(tx, connection.id, type, [created]);
-    const [made] = await createLinks(tx, connection.id, kind, [{ host_id: host.id, provider_id: id, method: 'created' }], by);
-    await recordEvent(tx, {
-      tenantId: connection.tenant_id,
-      organizationId: connection.organization_id,
-      connectionId: connection.id,
-      type: 'link.created',
-      data: { kind, links: [made] },
-    });
-    return made!;
-  });
-  return { created: true, link, provider: providerParty(id, created) };
+  const fault = done?.fault;
+  if (done?.status === 'rejected' && fault?.quickbooks_code === '6240') {
+    const [row] = await deps.sql<{ external_id: string; data: Record<string, unknown> }[]>`
+      select external_id, data from records where connection_id = ${connection.id} and type = ${type} and deleted_at is null
+        and lower(regexp_replace(name, ' \\(deleted\\)$', '')) = lower(${host.name}) limit 1`;
+    return {
+      created: false,
+      duplicate: row ? providerParty(row.external_id, row.data) : null,
+      message: row ? `QuickBooks already has a record named "${host.name}"; link to it instead.` : fault.message,
+    };
+  }
+  throw apiErrorOf(fault, `the ${type.toLowerCase()}`);
+}
+
+/** A host supplier or customer as a write-back party document. */
+function partyDocumentData(host: HostRecord, kind: PartyKind): PartyDocumentData {
+  const data: PartyDocumentData = { name: host.name };
+  for (const field of ['email', 'phone', 'address_line1', 'address_line2', 'city', 'region', 'postal_code', 'country'] as const) {
+    if (host[field]) data[field] = host[field];
+  }
+  if (host.account_number && kind === 'suppliers') data.account_number = host.account_number;
+  return data;
 }
 
 /**
  * A QuickBooks refusal of a create, as the API answers it: the record's fault is a 400 naming the field,
  * the plan's a 403, a dead connection a 409 asking for a reconnect (as starting a sync does), and only
- * QuickBooks itself being down or limiting us a 502 or 429.
+ * QuickBooks itself being down or limiting us a 502 or 429 (the document stays queued and is created later).
  */
-export function apiErrorOf(error: QboError, what: string): ApiError {
-  const details = { category: error.category, action: error.action, quickbooks_code: error.normalCode ?? null, quickbooks_field: error.field };
-  const message = describeQboFault(error, what);
-  switch (error.category) {
+function apiErrorOf(fault: ProviderFault | null | undefined, what: string): ApiError {
+  if (!fault) return new ApiError('internal', `Creating ${what} did not finish; it will be tried again.`);
+  const message = fault.category === 'provider_down' || fault.category === 'rate_limited' ? `${fault.message} It will be created then, and linked.` : fault.message;
+  return apiErrorForFault({ ...fault, message });
+}
+
+/** A provider fault as the API answers it (see apiErrorOf for the statuses). */
+export function apiErrorForFault(fault: ProviderFault): ApiError {
+  const details = { category: fault.category, action: fault.action, quickbooks_code: fault.quickbooks_code, quickbooks_field: fault.quickbooks_field };
+  const message = fault.message;
+  switch (fault.category) {
     case 'needs_reconnect':
       return new ApiError('conflict', message, details);
     case 'rate_limited':

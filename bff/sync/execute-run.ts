@@ -7,6 +7,7 @@ import type { Deps } from '../context.ts';
 import { recordSyncCompleted, recordSyncFailed, recordSyncStarted, summariseRun } from '../events/sync-events.ts';
 import { enqueueFieldSyncAfterRun } from '../jobs/field-sync.ts';
 import { enqueueMetricsRefreshAfterRun } from '../jobs/metrics-refresh.ts';
+import { enqueuePaymentImportAfterRun } from '../writeback/payments.ts';
 import { qboEntityTypes } from '../providers/qbo/entities.ts';
 import { ProviderBudget, qboLimits, type BudgetLimits } from './budget.ts';
 import { classifySyncError, retryDelaySeconds } from './classify.ts';
@@ -126,6 +127,8 @@ async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, water
     if (run.started_at) await enqueueFieldSyncAfterRun(tx, connection.id, run.started_at);
     // Financial datasets and metrics follow every successful run, in their own job (report calls never slow the import).
     if (run.started_at) await enqueueMetricsRefreshAfterRun(tx, connection, run.started_at);
+    // Payments of pushed invoices and bills, reported when the organization imports them.
+    await enqueuePaymentImportAfterRun(tx, connection);
     return true;
   });
   if (!finished) return;

@@ -2,9 +2,11 @@ import { z } from 'zod';
 
 /**
  * Kinds of injectable failure on Accounting API calls. `throttle` answers Intuit's 429 (XML, code 3001) as if
- * a limit had been reached; it counts as an injected fault, not as a refusal the client earned.
+ * a limit had been reached; it counts as an injected fault, not as a refusal the client earned. `lost` lets the
+ * call run (a write is committed, and its requestid reply remembered) and then loses the answer: the client
+ * gets a gateway's 504, as when a response dies between Intuit and the caller.
  */
-export const FAULT_KINDS = ['500', '503', 'timeout', 'slow', 'reset', 'throttle'] as const;
+export const FAULT_KINDS = ['500', '503', 'timeout', 'slow', 'reset', 'throttle', 'lost'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const WEBHOOK_FORMATS = ['cloudevents', 'legacy'] as const;
@@ -47,6 +49,12 @@ export interface SandboxSettings {
   webhook_batch_ms: number;
   /** Scales Intuit's retry back-off (1 s … 1 h) so tests can watch retries happen. */
   webhook_retry_scale: number;
+  /**
+   * How long a requestid replays its first answer. Intuit promises idempotency by requestid but documents no
+   * duration (QBO-FACTS says only "replays the first response"); the real service forgets them after a while,
+   * so the sandbox does too, after this many seconds of its clock (advance the clock to pass it).
+   */
+  request_id_window_seconds: number;
 }
 
 export const DEFAULT_SETTINGS: SandboxSettings = {
@@ -66,6 +74,7 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   webhook_format: 'cloudevents',
   webhook_batch_ms: 250,
   webhook_retry_scale: 1,
+  request_id_window_seconds: 86_400,
 };
 
 /** Strict schema of a settings patch: unknown fields are refused so typos do not pass silently. */
@@ -87,6 +96,7 @@ export const settingsPatchSchema = z
     webhook_format: z.enum(WEBHOOK_FORMATS),
     webhook_batch_ms: z.number().int().min(0),
     webhook_retry_scale: z.number().min(0),
+    request_id_window_seconds: z.number().int().min(0),
   })
   .partial()
   .strict();

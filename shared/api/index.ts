@@ -9,3 +9,4 @@ export * from './sync.ts';
 export * from './matching.ts';
 export * from './webhooks.ts';
 export * from './lists.ts';
+export * from './documents.ts';

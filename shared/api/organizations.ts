@@ -45,6 +45,13 @@ export const OrganizationSettings = z
       .min(1)
       .max(60)
       .meta({ description: 'Months of QuickBooks Profit and Loss and Balance Sheet kept for metrics, ending with the current month (default 24).' }),
+    writeback_schedule: z
+      .enum(['immediate', 'hourly'])
+      .meta({ description: 'When submitted documents are pushed to QuickBooks: at once, or in an hourly batch ("push now" pushes at once either way).' }),
+    allow_invoice_revisions: z
+      .boolean()
+      .meta({ description: 'false (default): an invoice once pushed is processed externally and further versions are refused; true: revisions update it.' }),
+    import_payments: z.boolean().meta({ description: 'Report payments and bill payments made in QuickBooks against pushed documents (document.paid).' }),
   })
   .meta({ id: 'OrganizationSettings' });
 
@@ -61,6 +68,9 @@ export const defaultOrganizationSettings: OrganizationSettings = {
   default_visibility: 'organization',
   field_conflict_policy: 'newest_wins',
   metric_window_months: 24,
+  writeback_schedule: 'immediate',
+  allow_invoice_revisions: false,
+  import_payments: false,
 };
 
 /** Writes are partial; unknown keys are refused so a typo never silently does nothing. */

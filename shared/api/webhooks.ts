@@ -3,6 +3,8 @@ import { Timestamp } from './common.ts';
 import { DeletedListRecord, ListRecord, MirrorListName } from './lists.ts';
 import { Link, ProviderParty } from './matching.ts';
 import { SyncError } from './sync.ts';
+import { documentKinds, documentStatuses, DocumentPayments, DocumentVariance, MissingMapping } from './documents.ts';
+import { ProviderFault } from './errors.ts';
 
 /**
  * Event types a webhook endpoint can subscribe to. Stable names: hosts key their handlers on them.
@@ -28,6 +30,11 @@ export const webhookEventTypes = [
   'sync.failed',
   'mapping.invalidated',
   'metric.updated',
+  'document.pushed',
+  'document.rejected',
+  'document.needs_mapping',
+  'document.cancelled',
+  'document.paid',
 ] as const;
 
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -161,6 +168,18 @@ const SyncRunEnd = SyncRunFacts.extend({
   }),
 });
 
+/** What every document event says about its document. */
+const DocumentFacts = z.object({
+  document_id: z.string(),
+  kind: z.enum(documentKinds),
+  host_id: z.string(),
+  version: z.number().int(),
+  status: z.enum(documentStatuses),
+  quickbooks_type: z.string().nullable(),
+  quickbooks_id: z.string().nullable(),
+  quickbooks_doc_number: z.string().nullable(),
+});
+
 /**
  * The `data` of each event type: the documented payloads. Sync events are recorded in the transaction that
  * gives the run its status, so a host sees sync.completed exactly when the run's data is committed.
@@ -219,6 +238,22 @@ export const webhookEventData = {
         .meta({ description: 'Each period whose value changed: YYYY-MM (month, trailing 12 months ending that month), YYYY-Qn, YYYY; old is null for a new period.' }),
     })
     .meta({ description: 'A metric\'s values changed after a sync brought new QuickBooks figures: one event per metric, with the old and new value of every changed period.' }),
+  'document.pushed': DocumentFacts.extend({
+    how: z.enum(['created', 'adopted', 'linked_existing', 'updated']).meta({
+      description: 'created: a new QuickBooks record; adopted: the record an earlier attempt made, found by its marker; linked_existing: a vendor or customer of the same name already there, linked instead of created twice; updated: a revision applied.',
+    }),
+    variance: DocumentVariance.nullable().meta({ description: 'Set when QuickBooks\' total or tax differs from yours by more than 0.01 (status pushed_with_variance).' }),
+  }).meta({ description: 'QuickBooks holds this version of the document.' }),
+  'document.rejected': DocumentFacts.extend({
+    fault: ProviderFault,
+    operation: z.literal('cancel').optional().meta({ description: 'Present when it was the cancellation that QuickBooks refused; the record stays in QuickBooks.' }),
+  }).meta({ description: 'QuickBooks refused the document for good (or refused to void or delete it); fault says why and what to do.' }),
+  'document.needs_mapping': DocumentFacts.extend({ missing: z.array(MissingMapping) }).meta({ description: 'Nothing was sent: links or mappings are missing, each named.' }),
+  'document.cancelled': DocumentFacts.extend({
+    action: z.enum(['voided', 'deleted', 'deactivated', 'withdrawn']).meta({ description: 'voided (invoices), deleted (bills, purchase orders, time), deactivated (vendors, customers: QuickBooks never deletes names), withdrawn (never reached QuickBooks).' }),
+    message: z.string(),
+  }).meta({ description: 'The document is cancelled, in QuickBooks as it allows for its kind.' }),
+  'document.paid': DocumentFacts.extend({ payments: DocumentPayments }).meta({ description: 'A payment or bill payment in QuickBooks changed what is paid of a pushed document (partial or full), when the organization imports payments.' }),
 } as const satisfies Record<WebhookEventType, z.ZodType>;
 
 export type WebhookEventData<T extends WebhookEventType> = z.input<(typeof webhookEventData)[T]>;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Connection } from '../../shared/api/connections.ts';
+import type { Document } from '../../shared/api/documents.ts';
 import type { ErrorBody } from '../../shared/api/errors.ts';
 import type { Candidate, CreateLinksBody, Link, MatchingState, PartyKind, ProviderParty } from '../../shared/api/matching.ts';
 import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
@@ -169,6 +170,16 @@ export class BffClient {
   /** The same visibility for many connections at once. Admin only. */
   setConnectionsVisibility(body: z.input<typeof BulkVisibilityBody>): Promise<{ updated: number }> {
     return this.request('PUT', '/v1/widget/connections/visibility', { body });
+  }
+
+  /** Documents of a connection waiting for QuickBooks or for a person (comma-separated statuses), newest first. */
+  async documents(connectionId: string, status = 'queued,pushing,failed_retrying,needs_mapping,rejected'): Promise<Document[]> {
+    return (await this.request<{ data: Document[] }>('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/documents?status=${status}&limit=100`)).data;
+  }
+
+  /** "Retry": the document is pushed again now (after a mapping or the record was fixed). Write role only. */
+  pushDocument(connectionId: string, documentId: string): Promise<{ queued: number }> {
+    return this.request('POST', `/v1/widget/connections/${encodeURIComponent(connectionId)}/documents/${encodeURIComponent(documentId)}/push`);
   }
 
   // ── End of sync status ──────────────────────────────────────────────────────────────────────────────

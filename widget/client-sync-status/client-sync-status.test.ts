@@ -73,6 +73,8 @@ async function setup(world: Partial<World> = {}, attributes: { connectionId?: st
       const id = path.split('/')[4] ?? '';
       return { body: { data: [data.run({ connection_id: id }), data.run({ connection_id: id, status: 'failed', error: data.syncError('internal') })] } };
     }
+    if (request.method === 'GET' && path.split('?')[0]!.endsWith('/documents')) return { body: { data: documentsOf(path.split('/')[4] ?? ''), next_cursor: null } };
+    if (request.method === 'POST' && /\/documents\/[^/]+\/push$/.test(path)) return { status: 202, body: { queued: 1 } };
     if (request.method === 'PUT' && path === '/v1/widget/connections/visibility') {
       return { body: { updated: (request.body as { connection_ids: string[] }).connection_ids.length } };
     }
@@ -96,6 +98,15 @@ async function setup(world: Partial<World> = {}, attributes: { connectionId?: st
     { id: 'u_2', name: 'Ben Carter' },
   ];
   return { el, bff, world: w };
+}
+
+/** Two documents waiting on a person: one unmapped tax rate, one QuickBooks refusal. */
+function documentsOf(connectionId: string) {
+  const base = { connection_id: connectionId, version: 1, cancel_requested: false, quickbooks_type: null, quickbooks_id: null, quickbooks_doc_number: null, pushed_version: null, attempts: 1, variance: null, payments: null, data: {}, due_at: '2026-11-20T10:00:00.000Z', created_at: '2026-11-20T10:00:00.000Z', updated_at: '2026-11-20T10:00:00.000Z', pushed_at: null };
+  return [
+    { ...base, id: 'doc_1', kind: 'bill', host_id: 'B-17', status: 'needs_mapping', fault: null, missing: [{ what: 'tax_rate', host_id: 'vat-5', use: 'purchase', message: 'Your tax rate vat-5 has no QuickBooks purchase tax code mapped: map it in the tax-rate mapping.' }] },
+    { ...base, id: 'doc_2', kind: 'invoice', host_id: 'INV-9', status: 'rejected', missing: null, fault: { category: 'validation', action: 'fix_record', field: null, quickbooks_field: 'TxnDate', quickbooks_code: '6210', message: 'The books are closed on this date in QuickBooks.' } },
+  ];
 }
 
 async function ready(el: ClientSyncStatus): Promise<void> {
@@ -482,6 +493,26 @@ describe('<client-sync-status>', () => {
     expect(checks.open).to.equal(true);
     expect(checks.textContent).to.contain('Overdue invoices');
     expect(checks.textContent).to.contain('INV-1042');
+  });
+
+  it('lists the documents waiting for QuickBooks with the reason and the fix, and Retry pushes one again', async () => {
+    const { el, bff, world } = await setup();
+    await ready(el);
+    const acme = world.list[0]!;
+    rowOf(el, 'Acme Landscaping LLC').querySelector<HTMLButtonElement>('[part="details-button"]')!.click();
+    await el.updateComplete;
+    const section = $<HTMLDetailsElement>(el, 'details.documents')!;
+    const documentReads = () => bff.requests.filter((request) => request.method === 'GET' && request.path.startsWith(`/v1/widget/connections/${acme.connection.id}/documents?`));
+    expect(documentReads()).to.have.length(0);
+    section.open = true;
+    await waitFor(() => section.querySelectorAll('li').length === 2, 'document rows');
+    expect(section.textContent).to.contain('Needs mapping');
+    expect(section.textContent).to.contain('tax rate vat-5');
+    expect(section.textContent).to.contain('books are closed');
+    await expect(el).to.be.accessible();
+    section.querySelector<HTMLButtonElement>('li:last-child button')!.click();
+    await waitFor(() => requestsTo(bff, 'POST', `/v1/widget/connections/${acme.connection.id}/documents/doc_2/push`).length === 1, 'the retry');
+    await waitFor(() => documentReads().length === 2, 'the list read again');
   });
 
   it('stops polling while the page is hidden and after removal', async () => {

@@ -16,7 +16,7 @@ import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
-import { entityTable, healthChecks, runHistory, runSummary, type RunsState } from './detail-sections.ts';
+import { documentQueue, entityTable, healthChecks, runHistory, runSummary, type DocumentsState, type RunsState } from './detail-sections.ts';
 import { entityProgress } from './progress-text.ts';
 import { healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
 import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
@@ -164,6 +164,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     _draft: { state: true },
     _pending: { state: true },
     _runs: { state: true },
+    _documents: { state: true },
     _notice: { state: true },
     _refreshFailed: { state: true },
     _reconnecting: { state: true },
@@ -189,6 +190,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   /** Syncs started here and not yet seen by a poll: connection id → run id ('' while the POST is in flight). */
   declare private _pending: ReadonlyMap<string, { runId: string; at: number }>;
   declare private _runs: ReadonlyMap<string, RunsState>;
+  /** Write-back documents needing attention, per connection, loaded when their section is opened. */
+  declare private _documents: ReadonlyMap<string, DocumentsState>;
   declare private _notice: string | undefined;
   declare private _refreshFailed: boolean;
   declare private _reconnecting: string | undefined;
@@ -242,6 +245,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._selected = new Set();
     this._pending = new Map();
     this._runs = new Map();
+    this._documents = new Map();
     this._refreshFailed = false;
   }
 
@@ -554,6 +558,29 @@ export class ClientSyncStatus extends LedgerlinkElement {
     } catch (error) {
       if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
     }
+  }
+
+  async #loadDocuments(id: string): Promise<void> {
+    if (this._documents.get(id)?.kind === 'loading') return;
+    this._documents = new Map(this._documents).set(id, { kind: 'loading' });
+    try {
+      const documents = await this.client.documents(id);
+      this._documents = new Map(this._documents).set(id, { kind: 'ready', documents });
+    } catch (error) {
+      this._documents = new Map(this._documents).set(id, { kind: 'error', message: describeError(error).message });
+    }
+  }
+
+  /** Retry of one document after its cause was fixed; the list is read again to show where it stands. */
+  async #retryDocument(id: string, documentId: string): Promise<void> {
+    try {
+      await this.client.pushDocument(id, documentId);
+      this.#announcer.say('Sent again.');
+    } catch (error) {
+      this.#actionFailed(error, 'Retry failed', this.#byId.get(id));
+      return;
+    }
+    await this.#loadDocuments(id);
   }
 
   #openVisibility(target: VisibilityDraft['target']): void {
@@ -1136,6 +1163,19 @@ export class ClientSyncStatus extends LedgerlinkElement {
       >
         <summary>Sync history</summary>
         ${runHistory(runs, locale, () => void this.#loadRuns(id))}
+      </details>
+      <details
+        class="disclosure documents"
+        @toggle=${(event: Event) => {
+          if ((event.target as HTMLDetailsElement).open) void this.#loadDocuments(id);
+        }}
+      >
+        <summary>Documents to QuickBooks</summary>
+        ${documentQueue(
+          this._documents.get(id),
+          this.#canAdmin && !this.#settings?.read_only ? (document) => void this.#retryDocument(id, document.id) : undefined,
+          () => void this.#loadDocuments(id),
+        )}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}
       ${this.#renderDetailActions(row, status)}

@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import type { Document } from '../../shared/api/documents.ts';
 import type { Health, SyncRun } from '../../shared/api/sync.ts';
 import { formatDateTime, formatRelativeTime } from '../format/relative-time.ts';
 import { runDuration, type EntityView } from './progress-text.ts';
@@ -98,6 +99,58 @@ export function runHistory(state: RunsState | undefined, locale: string | undefi
       })}
     </tbody>
   </table>`;
+}
+
+/** A connection's write-back documents that need attention, as loaded for its details. */
+export type DocumentsState = { kind: 'loading' } | { kind: 'ready'; documents: Document[] } | { kind: 'error'; message: string };
+
+const documentWords: Record<Document['kind'], string> = {
+  purchase_order: 'Purchase order',
+  bill: 'Bill',
+  invoice: 'Invoice',
+  customer: 'Customer',
+  vendor: 'Vendor',
+  time_activity: 'Time',
+};
+
+const documentStatusWords: Partial<Record<Document['status'], string>> = {
+  queued: 'Waiting',
+  pushing: 'Sending',
+  failed_retrying: 'Will retry',
+  needs_mapping: 'Needs mapping',
+  rejected: 'Refused',
+};
+
+/** The reason in words, and the fix: what is missing (map it), or what QuickBooks said (fix, then retry). */
+function documentReason(document: Document): string {
+  if (document.missing?.length) return document.missing.map((entry) => entry.message).join(' ');
+  if (document.fault) return document.fault.message;
+  return document.status === 'pushing' ? 'Being written to QuickBooks now.' : 'Waiting for its turn to be sent.';
+}
+
+/**
+ * Documents going to QuickBooks that are pending, failed or need a mapping, each with the reason and the fix.
+ * `retry` is offered (to those who may write) for refused and unmapped ones, after the person fixed the cause.
+ */
+export function documentQueue(state: DocumentsState | undefined, retry: ((document: Document) => void) | undefined, reload: () => void): TemplateResult {
+  if (!state || state.kind === 'loading') return html`<p class="muted" aria-busy="true">Loading documents…</p>`;
+  if (state.kind === 'error') {
+    return html`<p class="muted">Documents could not be loaded: ${state.message}
+      <button type="button" class="button quiet small" @click=${reload}>Retry</button></p>`;
+  }
+  if (state.documents.length === 0) return html`<p class="muted">Nothing waiting: every document is in QuickBooks.</p>`;
+  return html`<ul class="checks documents">
+    ${state.documents.map(
+      (document) => html`<li class=${document.status === 'rejected' || document.status === 'needs_mapping' ? 'has-issues' : 'clean'}>
+        <span class="check-label">${documentWords[document.kind]} ${document.host_id}</span>
+        <span class="check-count">${documentStatusWords[document.status] ?? document.status}</span>
+        <span class="examples muted">${documentReason(document)}</span>
+        ${retry && (document.status === 'rejected' || document.status === 'needs_mapping' || document.status === 'failed_retrying')
+          ? html`<button type="button" class="button quiet small" @click=${() => retry(document)}>Retry ${documentWords[document.kind].toLowerCase()} ${document.host_id}</button>`
+          : nothing}
+      </li>`,
+    )}
+  </ul>`;
 }
 
 /** "Succeeded · 1,204 records · took 12 min · 2 hours ago". */

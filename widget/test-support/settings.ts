@@ -13,6 +13,9 @@ export function testSettings(overrides: Partial<OrganizationSettings> = {}): Org
     default_visibility: 'organization',
     field_conflict_policy: 'newest_wins',
     metric_window_months: 24,
+    writeback_schedule: 'immediate',
+    allow_invoice_revisions: false,
+    import_payments: false,
     ...overrides,
   };
 }

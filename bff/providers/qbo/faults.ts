@@ -67,6 +67,7 @@ export const qboFaultCodes: Readonly<Record<string, CodeRule>> = {
   '6070': { ...fixRecord, field: 'Amount' }, // amount is not quantity × unit price
   '6140': { ...fixRecord, field: 'DocNumber' }, // duplicate document number
   '6190': upgrade, // invalid company status: subscription ended or unpaid
+  '6200': { ...fixRecord, field: 'TxnDate' }, // closed period: the books are closed on the transaction's date
   '6210': { ...fixRecord, field: 'TxnDate' }, // account period closed
   '6240': { ...fixRecord, field: 'DisplayName' }, // duplicate name across vendors, customers, employees
   '6520': fixRecord, // business rule on the transaction's state
@@ -230,4 +231,33 @@ export function describeQboFault(error: QboError, what = 'the record'): string {
     return `The name is already used by ${holder ? withArticle(holder) : 'another record'} in QuickBooks (names are shared by vendors, customers and employees). Rename ${what} or link it to that record.`;
   }
   return `QuickBooks refused ${what}${error.field ? ` (field ${error.field})` : ''}${said ? `: ${said}` : ''}.`;
+}
+
+/**
+ * Whether a write that failed this way may succeed unchanged later: throttles, QuickBooks down (5xx, timeouts,
+ * lost answers) and stale SyncTokens (5010: re-read and re-apply). Everything else is permanent until someone
+ * changes the record, a mapping or the connection: retrying it would only repeat the refusal.
+ */
+export function isRetryableWrite(error: QboError): boolean {
+  return error.kind === 'throttled' || error.kind === 'unavailable' || error.kind === 'stale_object';
+}
+
+/** Words for write faults whose generic wording would not say what to do. */
+const writeAdvice: Readonly<Record<string, string>> = {
+  '6140': 'QuickBooks already has a document with this number: give it another number in your product, then retry.',
+  '6200': 'The books are closed on this date in QuickBooks: change the date to an open period, or ask the accountant to reopen the period.',
+  '6210': 'The books are closed on this date in QuickBooks: change the date to an open period, or ask the accountant to reopen the period.',
+  '6190': 'This QuickBooks company\'s subscription has ended or is unpaid, so QuickBooks accepts no changes: renew it in QuickBooks, then retry.',
+  '610': 'Something the document refers to was deleted or made inactive in QuickBooks (a customer, vendor, item, account or tax code): restore it there or change the mapping, then retry.',
+  '2500': 'Something the document refers to no longer exists in QuickBooks (a customer, vendor, item, account or tax code): restore it there or change the mapping, then retry.',
+};
+
+/**
+ * A write fault as a person reads it on a document: the QuickBooks words, plus what to do where the code
+ * has a known remedy. `what` names the document ("the invoice").
+ */
+export function describeWriteFault(error: QboError, what: string): string {
+  const advice = error.normalCode ? writeAdvice[error.normalCode] : undefined;
+  const base = describeQboFault(error, what);
+  return advice ? `${base} ${advice}` : base;
 }

@@ -82,7 +82,18 @@ export class Company {
   readonly billSettlement: Settlement;
   readonly ledger = new Ledger();
   /** requestid → first response, replayed for repeats. */
-  readonly replies = new Map<string, { status: number; body: unknown }>();
+  readonly replies = new Map<string, { status: number; body: unknown; atMs: number }>();
+
+  /** The remembered answer to a requestid, while it is younger than `windowMs` (the real service forgets them too). */
+  replyFor(requestId: string, nowMs: number, windowMs: number): { status: number; body: unknown } | undefined {
+    const reply = this.replies.get(requestId);
+    if (!reply) return undefined;
+    if (nowMs - reply.atMs > windowMs) {
+      this.replies.delete(requestId);
+      return undefined;
+    }
+    return reply;
+  }
   readonly blocks = new Map<EntityName, Block>();
   singletons: { CompanyInfo: Json | null; Preferences: Json | null } = { CompanyInfo: null, Preferences: null };
   onChange: ((change: Change) => void) | null = null;

@@ -66,6 +66,6 @@ export function applyWrite(company: Company, record: WriteRecord): WriteResult {
       result = { status: 200, body: { changes: mutate(company, record.request, record.call, company.nowMs) } };
       break;
   }
-  if ((record.op === 'entity' || record.op === 'batch') && record.requestId) company.replies.set(record.requestId, result);
+  if ((record.op === 'entity' || record.op === 'batch') && record.requestId) company.replies.set(record.requestId, { ...result, atMs: company.nowMs });
   return result;
 }

@@ -79,7 +79,7 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
       c.set('company', company);
       c.set('grant', grant);
       c.set('kind', kind);
-      const injected = await injectFault(state, c, company, () => stats.faultsInjected++);
+      const injected = await injectFault(state, c, company, () => stats.faultsInjected++, next);
       if (injected) {
         stats.status(injected.status);
         return injected;
@@ -105,7 +105,7 @@ function throttleResponse(c: Context<ApiEnv>, state: QboState, company: Company)
 }
 
 /** A fault the control API scheduled for this company's next call, else one drawn at `fault_rate`. */
-async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company, counted: () => void): Promise<Response | null> {
+async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company, counted: () => void, next: () => Promise<void>): Promise<Response | null> {
   const settings = state.settings();
   const scheduled = state.stats(company.realmId).scheduledFaults.shift();
   if (!scheduled && (settings.fault_rate <= 0 || Math.random() >= settings.fault_rate)) return null;
@@ -134,5 +134,11 @@ async function injectFault(state: QboState, c: Context<ApiEnv>, company: Company
     }
     case 'throttle':
       return throttleResponse(c, state, company);
+    case 'lost':
+      // The call runs to the end (a write is committed and its requestid remembered); only the answer is lost.
+      // Hono keeps a finished response unless it is replaced, so the 504 is set on the context, not just returned.
+      await next();
+      c.res = new Response('<html><body><h1>504 Gateway Time-out</h1></body></html>', { status: 504, headers: { 'content-type': 'text/html' } });
+      return c.res;
   }
 }

@@ -146,6 +146,39 @@ describe('Accounting API: reads, queries and writes', () => {
     expect((count.body['QueryResponse'] as Json)['totalCount']).toBe(1);
   });
 
+  it('forgets a requestid after request_id_window_seconds: the same id then writes again', async () => {
+    const { call } = await setup({ request_id_window_seconds: 60 });
+    const first = await call('vendor?requestid=window-1', { DisplayName: 'Window Supplies LLC' });
+    await h.control('POST', '/clock', { advance_seconds: 30 });
+    expect(await call('vendor?requestid=window-1', { DisplayName: 'Window Supplies LLC' })).toEqual(first);
+    await h.control('POST', '/clock', { advance_seconds: 31 });
+    // Replayed no longer: the write runs again, and QuickBooks' unique names refuse the second vendor.
+    expect(code((await call('vendor?requestid=window-1', { DisplayName: 'Window Supplies LLC' })).body)).toBe('6240');
+  });
+
+  it('a lost answer (fault "lost") commits the write and answers 504; the requestid then replays the saved record', async () => {
+    const { call } = await setup();
+    await h.control('POST', `/qbo/companies/${US}/faults`, { kinds: ['lost'] });
+    const lost = await call('vendor?requestid=lost-1', { DisplayName: 'Lost Answer Supplies' });
+    expect(lost.status).toBe(504);
+    const replay = await call('vendor?requestid=lost-1', { DisplayName: 'Lost Answer Supplies' });
+    expect(replay.status).toBe(200);
+    const count = await call(q("SELECT COUNT(*) FROM Vendor WHERE DisplayName = 'Lost Answer Supplies'"));
+    expect((count.body['QueryResponse'] as Json)['totalCount']).toBe(1);
+  });
+
+  it('the control API edits a record as a person in QuickBooks would (the SyncToken moves on) and deletes one', async () => {
+    const { call, first } = await setup();
+    const bill = (await first('Bill'))[0] as Json;
+    const edited = await h.control('POST', `/qbo/companies/${US}/entities/bill/${String(bill['Id'])}`, { changes: { PrivateNote: 'edited in QuickBooks' } });
+    expect(edited.status).toBe(200);
+    const stale = await call('bill?operation=update', { Id: bill['Id'], SyncToken: bill['SyncToken'], sparse: true, VendorRef: bill['VendorRef'], PrivateNote: 'ours' });
+    expect(code(stale.body)).toBe('5010');
+    expect((await h.control('DELETE', `/qbo/companies/${US}/entities/bill/${String(bill['Id'])}`)).status).toBe(200);
+    expect(code((await call(`bill/${String(bill['Id'])}`)).body)).toBe('610');
+    expect((await h.control('POST', `/qbo/companies/${US}/entities/bill/999999999`, { changes: {} })).status).toBe(404);
+  });
+
   it('settles an invoice when a payment links to it, and reopens it when the payment is deleted', async () => {
     const { call, first } = await setup();
     const invoice = (await first('Invoice', 'WHERE Balance > 0'))[0] as Json;

@@ -124,7 +124,7 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     const company = c.get('company');
     // A batch with a requestid is idempotent as a whole: a repeat replays the first answer, item faults included.
     const requestId = c.req.query('requestid');
-    const replay = requestId ? company.replies.get(requestId) : undefined;
+    const replay = requestId ? company.replyFor(requestId, company.nowMs, state.settings().request_id_window_seconds * 1000) : undefined;
     if (replay) return c.json(replay.body as object, replay.status as 200);
     const payload = await jsonBody(c);
     return c.json(write(company, requestId ? { op: 'batch', payload, requestId } : { op: 'batch', payload }).body as object);
@@ -144,7 +144,7 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     if (!type) throw faults.unknownPath(c.req.param('entity'));
     const company = c.get('company');
     const requestId = c.req.query('requestid');
-    const replay = requestId ? company.replies.get(requestId) : undefined;
+    const replay = requestId ? company.replyFor(requestId, company.nowMs, state.settings().request_id_window_seconds * 1000) : undefined;
     if (replay) return c.json(replay.body as object, replay.status as 200);
     let payload: Json;
     try {
@@ -152,7 +152,7 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
     } catch (error) {
       if (!(error instanceof QboFault)) throw error;
       const body = faultBody(error, time(c));
-      if (requestId) company.replies.set(requestId, { status: error.status, body });
+      if (requestId) company.replies.set(requestId, { status: error.status, body, atMs: company.nowMs });
       return c.json(body as object, error.status as 400);
     }
     const record: WriteRecord = { op: 'entity', type, payload };

@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PLANS, SIZE_FIELDS, type CompanySpec } from '../company-spec.ts';
-import { ENTITY_NAMES, type EntityName } from '../entity-kinds.ts';
+import { ENTITY_NAMES, TRANSACTIONS, entityNameOf, isSingleton, type EntityName } from '../entity-kinds.ts';
+import { SPARSE_REQUIRED } from '../api/payload-checks.ts';
 import { applyWrite, type WriteRecord } from '../api/apply.ts';
 import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
@@ -55,6 +56,9 @@ const scheduledFaultsSchema = z
   .strict();
 
 const clockSchema = z.object({ advance_seconds: z.number().min(0) }).strict();
+
+/** A person's edit inside QuickBooks: these fields set on the record (a sparse update with its current SyncToken). */
+const entityEditSchema = z.object({ changes: z.record(z.string(), z.unknown()) }).strict();
 
 export interface ControlHooks {
   createCompany: (spec: CompanySpec) => { realm_id: string; name: string };
@@ -149,6 +153,53 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
     state.stats(company.realmId).scheduledFaults.length = 0;
     return c.json({ realm_id: company.realmId, faults_scheduled: 0 });
+  });
+
+  /**
+   * What a person does inside QuickBooks to one record: edit it (the SyncToken moves on, so a client holding the
+   * old one meets 5010) or delete it (transactions are removed; name lists are made inactive, QuickBooks' delete).
+   */
+  const entityTarget = (c: { req: { param: (name: string) => string } }) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return { error: `realm: no company ${c.req.param('realm')}` } as const;
+    const type = entityNameOf(c.req.param('type'));
+    if (!type || isSingleton(type)) return { error: `type: no entity type ${c.req.param('type')}` } as const;
+    const id = Number(c.req.param('id'));
+    const existing = Number.isInteger(id) ? company.get(type, id) : null;
+    if (!existing) return { error: `id: no ${type} ${c.req.param('id')}` } as const;
+    company.nowMs = state.clock.nowMs();
+    return { company, type, existing } as const;
+  };
+  const applyControlWrite = (company: NonNullable<ReturnType<typeof state.companies.get>>, record: WriteRecord) => {
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return result;
+  };
+
+  app.post('/qbo/companies/:realm/entities/:type/:id', async (c) => {
+    const target = entityTarget(c);
+    if ('error' in target) return c.json({ error: target.error }, 404);
+    const parsed = await parse(c, entityEditSchema);
+    if (!parsed.ok) return c.json({ error: parsed.error }, 400);
+    const { company, type, existing } = target;
+    const payload: Record<string, unknown> = { Id: existing['Id'], SyncToken: existing['SyncToken'], sparse: true };
+    for (const field of SPARSE_REQUIRED[type] ?? []) payload[field] = existing[field];
+    const result = applyControlWrite(company, { op: 'entity', type, operation: 'update', payload: { ...payload, ...parsed.value.changes } });
+    return c.json(result.body as object, result.status as 200);
+  });
+
+  app.delete('/qbo/companies/:realm/entities/:type/:id', (c) => {
+    const target = entityTarget(c);
+    if ('error' in target) return c.json({ error: target.error }, 404);
+    const { company, type, existing } = target;
+    const payload: Record<string, unknown> = { Id: existing['Id'], SyncToken: existing['SyncToken'] };
+    if (!TRANSACTIONS.has(type)) {
+      for (const field of SPARSE_REQUIRED[type] ?? []) payload[field] = existing[field];
+      Object.assign(payload, { sparse: true, Active: false });
+    }
+    const record: WriteRecord = TRANSACTIONS.has(type) ? { op: 'entity', type, operation: 'delete', payload } : { op: 'entity', type, operation: 'update', payload };
+    const result = applyControlWrite(company, record);
+    return c.json(result.body as object, result.status as 200);
   });
 
   app.post('/qbo/companies/:realm/disconnect', (c) => {

@@ -1,0 +1,411 @@
+import { createHash } from 'node:crypto';
+import type { MissingMapping } from '../../shared/api/documents.ts';
+import type { ProviderFault } from '../../shared/api/errors.ts';
+import type { OrganizationSettings } from '../../shared/api/organizations.ts';
+import type { ConnectionRow } from '../connections/store.ts';
+import { NeedsReconnectError } from '../connections/tokens.ts';
+import type { Deps } from '../context.ts';
+import { createLinks } from '../matching/store.ts';
+import { describeWriteFault, isRetryableWrite, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
+import { upsertRecords } from '../records/store.ts';
+import type { ProviderCaller } from '../sync/provider-caller.ts';
+import type { MappingLookup } from './mapping-lookup.ts';
+import { recordDocumentEvent, type DocumentRow } from './store.ts';
+import { isPartyKind, markedVersion, markerField, providerTypeOfKind, translateDocument, type PartyLinks, type ProviderType, type Translation } from './translate.ts';
+
+type Qbo = Record<string, any>;
+type Translated = Extract<Translation, { ok: true }>;
+
+/** Everything one connection's pushes share within a batch. */
+export interface PushEnv {
+  deps: Deps;
+  connection: ConnectionRow;
+  settings: OrganizationSettings;
+  lookup: MappingLookup;
+  /** Party links, kept current as vendor and customer documents are pushed in the batch. */
+  links: { suppliers: Map<string, string>; customers: Map<string, string> } & PartyLinks;
+  /** Budgeted; throttles honoured; QuickBooks being down is NOT retried here (the outcome is unknown: see below). */
+  caller: ProviderCaller;
+  owner: string;
+}
+
+/**
+ * The QuickBooks requestid of one write: derived from the connection, the document, its version, the push
+ * generation and the operation, so every retry of the same push (after a lost answer, a restart or a token
+ * refresh) sends the same id and QuickBooks replays its first answer instead of writing twice. 40 hex
+ * characters (QuickBooks takes at most 50). An update's id includes the SyncToken it sends: after a 5010 the
+ * re-applied update is a new request, not a replay of the refusal.
+ */
+export function requestIdFor(connectionId: string, documentId: string, version: number, generation: number, operation: string): string {
+  return createHash('sha256').update(`${connectionId}|${documentId}|${version}|${generation}|${operation}`).digest('hex').slice(0, 40);
+}
+
+const cents = (value: unknown) => Math.round(Number(value ?? 0) * 100);
+const DAY_MS = 86_400_000;
+
+/** QuickBooks query text: a quoted literal with `\` and `'` escaped by backslash. */
+const literal = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+
+const entityPath = (type: ProviderType) => type.toLowerCase();
+
+const JSON_COLUMNS = new Set(['fault', 'missing', 'variance', 'payments']);
+
+type Patch = Partial<Omit<DocumentRow, 'id' | 'tenant_id' | 'organization_id' | 'connection_id' | 'kind' | 'host_id' | 'data' | 'version' | 'created_at'>>;
+
+/** Writes a patch to a document this worker still holds; undefined when its claim was taken over. */
+async function write(env: PushEnv, row: DocumentRow, patch: Patch, release: boolean, then?: (tx: any, updated: DocumentRow) => Promise<void>): Promise<DocumentRow | undefined> {
+  const { sql } = env.deps;
+  const values: Record<string, unknown> = { ...patch, updated_at: env.deps.now() };
+  if (release) Object.assign(values, { claimed_by: null, claim_until: null });
+  for (const key of Object.keys(values)) if (JSON_COLUMNS.has(key) && values[key] !== null && values[key] !== undefined) values[key] = sql.json(values[key] as never);
+  return sql.begin(async (tx) => {
+    const [updated] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
+    if (updated && then) await then(tx, updated);
+    return updated;
+  });
+}
+
+/** Pushes one claimed document to an outcome, recorded on its row; never throws for a QuickBooks answer. */
+export async function pushDocument(env: PushEnv, row: DocumentRow): Promise<DocumentRow | undefined> {
+  try {
+    if (row.cancel_requested) return await cancel(env, row);
+    const translation = translateDocument(row, env.lookup, env.links);
+    if (!translation.ok) return await needsMapping(env, row, translation.missing);
+    if (row.provider_id === null) return await create(env, row, translation);
+    if ((row.pushed_version ?? 0) < row.version) return await update(env, row, translation, false);
+    return await write(env, row, { status: row.variance ? 'pushed_with_variance' : 'pushed' }, true);
+  } catch (error) {
+    return failed(env, row, error);
+  }
+}
+
+async function needsMapping(env: PushEnv, row: DocumentRow, missing: MissingMapping[]): Promise<DocumentRow | undefined> {
+  const announce = row.status !== 'needs_mapping' || JSON.stringify(row.missing) !== JSON.stringify(missing);
+  return write(env, row, { status: 'needs_mapping', missing, fault: null, attempts: 0 }, true, async (tx, updated) => {
+    if (announce) await recordDocumentEvent(tx, updated, 'document.needs_mapping', { missing });
+  });
+}
+
+/** Reads a record by id; null when QuickBooks says it does not exist (deleted there). */
+async function readRecord(env: PushEnv, type: ProviderType, id: string): Promise<Qbo | null> {
+  try {
+    const answer = await env.caller.call((api) => api.get<Qbo>(`${entityPath(type)}/${encodeURIComponent(id)}`));
+    return (answer[type] as Qbo) ?? null;
+  } catch (error) {
+    if (error instanceof QboError && error.kind === 'not_found') return null;
+    throw error;
+  }
+}
+
+/**
+ * The record an earlier create of this document may have made. Transactions and time carry the document's
+ * marker (id and version) in their note; they are looked up by date (and number) among records created since
+ * the document arrived, then matched on the marker. A vendor or customer is found by its display name (unique
+ * in QuickBooks): the duplicate check, so a name already there is linked rather than created twice.
+ */
+async function findExisting(env: PushEnv, row: DocumentRow, translated: Translated): Promise<Qbo | null> {
+  const type = translated.type;
+  if (type === 'Customer' || type === 'Vendor') {
+    const name = String(translated.body['DisplayName']);
+    const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE DisplayName = ${literal(name)}`));
+    const found = ((page[type] as Qbo[] | undefined) ?? []).find((entity) => String(entity['DisplayName']).trim().toLowerCase() === name.toLowerCase());
+    return found ?? null;
+  }
+  const field = markerField(type)!;
+  const since = new Date(row.created_at.getTime() - DAY_MS).toISOString();
+  const conditions = [`MetaData.CreateTime >= ${literal(since)}`, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
+  if (translated.body['DocNumber']) conditions.push(`DocNumber = ${literal(String(translated.body['DocNumber']))}`);
+  for (let start = 1; ; start += 1000) {
+    const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE ${conditions.join(' AND ')} STARTPOSITION ${start} MAXRESULTS 1000`));
+    const entities = (page[type] as Qbo[] | undefined) ?? [];
+    const found = entities.find((entity) => markedVersion(row.id, entity[field]) !== null);
+    if (found) return found;
+    if (entities.length < 1000) return null;
+  }
+}
+
+async function create(env: PushEnv, start: DocumentRow, translated: Translated): Promise<DocumentRow | undefined> {
+  let row = start;
+  const type = translated.type;
+  for (let round = 0; round < 3; round++) {
+    // Before a create that may repeat an earlier one (its answer was lost, the worker died, the requestid
+    // window may have passed), look for the record it may have made.
+    if (row.create_attempts > 0) {
+      const found = await findExisting(env, row, translated);
+      if (found) return adopt(env, row, translated, found);
+    }
+    // Counted before sending: a crash after the send leaves the count, and the next attempt searches first.
+    const counted = await write(env, row, { create_attempts: row.create_attempts + 1, provider_type: type }, false);
+    if (!counted) return undefined;
+    row = counted;
+    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, 'create');
+    let created: Qbo;
+    try {
+      created = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), translated.body, { requestid })))[type] as Qbo;
+    } catch (error) {
+      if (error instanceof QboError && error.kind === 'unavailable') {
+        // No answer, or a 5xx: QuickBooks may have saved it. Look now; if it is not there, the retry sends
+        // the same requestid (a late commit is replayed, not duplicated) after searching again.
+        const found = await findExisting(env, row, translated);
+        if (found) return adopt(env, row, translated, found);
+      }
+      if (error instanceof QboError && error.normalCode === '6240' && isPartyKind(row.kind)) {
+        // The duplicate check, done by QuickBooks itself (names are unique there, so no race): a record of the
+        // same kind and name is linked instead of a second one created; a name held by another kind is refused.
+        const found = await findExisting(env, row, translated);
+        if (found) return adopt(env, row, translated, found);
+      }
+      throw error;
+    }
+    if (row.create_attempts > 1) {
+      // A repeated requestid replays the first answer even when that record was deleted since: confirm it exists.
+      const current = await readRecord(env, type, String(created['Id']));
+      if (!current) {
+        const next = await nextGeneration(env, row);
+        if (!next) return undefined;
+        row = next;
+        continue;
+      }
+      created = current;
+    }
+    return recordPushed(env, row, translated, created, 'created');
+  }
+  throw new Error('QuickBooks kept answering with records that no longer exist');
+}
+
+/** The record was deleted in QuickBooks: a new generation, so new requestids, and no id to update. */
+async function nextGeneration(env: PushEnv, row: DocumentRow): Promise<DocumentRow | undefined> {
+  return write(env, row, { generation: row.generation + 1, create_attempts: 0, provider_id: null, sync_token: null, pushed_version: null }, false);
+}
+
+/** Takes over a record found in QuickBooks (an earlier create of ours, or a party of the same name). */
+async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, found: Qbo): Promise<DocumentRow | undefined> {
+  const type = translated.type;
+  const field = markerField(type);
+  const held = field ? markedVersion(row.id, found[field]) : null;
+  if (field && held !== null && held < row.version) {
+    // An earlier version was created; this one is a revision of it.
+    const adopted = await write(env, row, { provider_id: String(found['Id']), sync_token: String(found['SyncToken']), pushed_version: held, create_attempts: 0 }, false);
+    return adopted && update(env, adopted, translated, false);
+  }
+  if (!field) {
+    // A vendor or customer of that name, already linked to another of the host's records: linking it twice
+    // would merge two of theirs into one; the person decides (link, or rename one).
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    const [other] = await env.deps.sql<{ host_id: string }[]>`
+      select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${String(found['Id'])} and host_id <> ${row.host_id} and removed_at is null`;
+    if (other) {
+      const fault: ProviderFault = {
+        category: 'validation',
+        action: 'fix_record',
+        field: 'name',
+        quickbooks_field: 'DisplayName',
+        quickbooks_code: '6240',
+        message: `QuickBooks already has a ${type.toLowerCase()} named "${String(found['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
+      };
+      return write(env, row, { status: 'rejected', fault, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+    }
+  }
+  return recordPushed(env, row, translated, found, field ? 'adopted' : 'linked_existing');
+}
+
+async function update(env: PushEnv, row: DocumentRow, translated: Translated, reapplied: boolean): Promise<DocumentRow | undefined> {
+  const type = translated.type;
+  const full = type === 'TimeActivity';
+  const body = { ...translated.body, Id: row.provider_id, SyncToken: row.sync_token, sparse: !full };
+  const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${row.sync_token}`);
+  let updated: Qbo;
+  try {
+    updated = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), body, { requestid, operation: 'update' })))[type] as Qbo;
+  } catch (error) {
+    if (!(error instanceof QboError)) throw error;
+    if (error.kind === 'stale_object' && !reapplied) {
+      // Someone saved it in QuickBooks meanwhile: read it once and apply this version over it.
+      const current = await readRecord(env, type, row.provider_id!);
+      if (!current) return recreate(env, row, translated);
+      const fresh = await write(env, row, { sync_token: String(current['SyncToken']) }, false);
+      return fresh && update(env, fresh, translated, true);
+    }
+    if (error.kind === 'not_found' || error.kind === 'unavailable') {
+      const current = await readRecord(env, type, row.provider_id!);
+      if (!current) return recreate(env, row, translated);
+      const field = markerField(type);
+      // The answer was lost but the update landed: the record carries this version's marker.
+      if (error.kind === 'unavailable' && field && markedVersion(row.id, current[field]) === row.version) return recordPushed(env, row, translated, current, 'updated');
+    }
+    throw error;
+  }
+  return recordPushed(env, row, translated, updated, 'updated');
+}
+
+/** The record was deleted in QuickBooks and the host revised the document: created again, once, under a new generation. */
+async function recreate(env: PushEnv, row: DocumentRow, translated: Translated): Promise<DocumentRow | undefined> {
+  const next = await nextGeneration(env, row);
+  return next && create(env, next, translated);
+}
+
+function varianceOf(translated: Translated, entity: Qbo): DocumentRow['variance'] {
+  if (!translated.totals) return null;
+  const quickbooksTotal = Number(entity['TotalAmt'] ?? 0);
+  const quickbooksTax = entity['TxnTaxDetail']?.['TotalTax'] !== undefined ? Number(entity['TxnTaxDetail']['TotalTax']) : null;
+  const totalOff = Math.abs(cents(translated.totals.total) - cents(quickbooksTotal)) > 1;
+  const taxOff = translated.totals.tax !== null && Math.abs(cents(translated.totals.tax) - cents(quickbooksTax ?? 0)) > 1;
+  if (!totalOff && !taxOff) return null;
+  return { host_total: translated.totals.total, quickbooks_total: quickbooksTotal, host_tax: translated.totals.tax, quickbooks_tax: quickbooksTax };
+}
+
+async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translated, entity: Qbo, how: 'created' | 'adopted' | 'linked_existing' | 'updated'): Promise<DocumentRow | undefined> {
+  const variance = varianceOf(translated, entity);
+  const id = String(entity['Id']);
+  const now = env.deps.now();
+  return write(
+    env,
+    row,
+    {
+      status: variance ? 'pushed_with_variance' : 'pushed',
+      provider_type: translated.type,
+      provider_id: id,
+      provider_doc_number: entity['DocNumber'] ? String(entity['DocNumber']) : null,
+      sync_token: String(entity['SyncToken'] ?? '0'),
+      pushed_version: row.version,
+      create_attempts: 0,
+      attempts: 0,
+      fault: null,
+      missing: null,
+      variance,
+      pushed_at: now,
+    },
+    true,
+    async (tx, updated) => {
+      await upsertRecords(tx, env.connection.id, translated.type, [entity as never]);
+      if (isPartyKind(row.kind)) await linkParty(env, tx, row, id, how);
+      await recordDocumentEvent(tx, updated, 'document.pushed', { how, variance });
+    },
+  );
+}
+
+/**
+ * A pushed vendor or customer is linked to the host's record (the matcher shows it, invoices and bills name
+ * it), and documents that waited for this link are tried again.
+ */
+async function linkParty(env: PushEnv, tx: any, row: DocumentRow, providerId: string, how: string): Promise<void> {
+  const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+  const map = kind === 'suppliers' ? env.links.suppliers : env.links.customers;
+  const [existing] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
+  if (!existing) {
+    const [taken] = await tx`select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${providerId} and removed_at is null`;
+    if (!taken) await createLinks(tx, env.connection.id, kind, [{ host_id: row.host_id, provider_id: providerId, method: how === 'created' ? 'created' : 'confirmed' }], 'write-back');
+  }
+  map.set(row.host_id, existing?.provider_id ?? providerId);
+  const what = row.kind === 'vendor' ? 'supplier' : 'customer';
+  await tx`
+    update documents set status = 'queued', due_at = ${env.deps.now()}, updated_at = ${env.deps.now()}
+    where connection_id = ${env.connection.id} and status = 'needs_mapping' and missing @> ${tx.json([{ what, host_id: row.host_id }] as never)}`;
+}
+
+/** Voids or deletes what QuickBooks holds, as QuickBooks allows per kind; name lists are made inactive. */
+async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | undefined> {
+  let row = start;
+  const type = providerTypeOfKind[row.kind];
+  if (row.provider_id === null && row.create_attempts > 0) {
+    const translation = translateDocument(row, env.lookup, env.links);
+    // A vendor or customer of that name may be someone else's: only our marked transactions are taken over here.
+    const found = translation.ok && !isPartyKind(row.kind) ? await findExisting(env, row, translation) : null;
+    if (found) {
+      const adopted = await write(env, row, { provider_id: String(found['Id']), sync_token: String(found['SyncToken']), create_attempts: 0 }, false);
+      if (!adopted) return undefined;
+      row = adopted;
+    }
+  }
+  if (row.provider_id === null) {
+    return write(env, row, { status: 'cancelled', fault: null }, true, (tx, updated) =>
+      recordDocumentEvent(tx, updated, 'document.cancelled', { action: 'withdrawn', message: 'Cancelled before anything was written to QuickBooks.' }),
+    );
+  }
+  const operation = type === 'Invoice' ? 'void' : type === 'Customer' || type === 'Vendor' ? 'deactivate' : 'delete';
+  for (let round = 0; ; round++) {
+    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `${operation}:${row.sync_token}`);
+    try {
+      const body =
+        operation === 'deactivate'
+          ? { Id: row.provider_id, SyncToken: row.sync_token, sparse: true, Active: false }
+          : { Id: row.provider_id, SyncToken: row.sync_token };
+      const query: Record<string, string> = operation === 'deactivate' ? { requestid } : { requestid, operation };
+      await env.caller.call((api) => api.post<Qbo>(entityPath(type), body, query));
+      break;
+    } catch (error) {
+      if (!(error instanceof QboError)) throw error;
+      if (error.kind === 'stale_object' && round === 0) {
+        const current = await readRecord(env, type, row.provider_id!);
+        if (!current) break;
+        const fresh = await write(env, row, { sync_token: String(current['SyncToken']) }, false);
+        if (!fresh) return undefined;
+        row = fresh;
+        continue;
+      }
+      if (error.kind === 'not_found' || error.kind === 'unavailable') {
+        const current = await readRecord(env, type, row.provider_id!);
+        // Already gone (deleted there, or our lost delete landed), or our lost void landed.
+        if (!current || (operation === 'void' && cents(current['TotalAmt']) === 0 && String(current['SyncToken']) !== row.sync_token)) break;
+        if (operation === 'deactivate' && current['Active'] === false) break;
+      }
+      if (isRetryableWrite(error) || error.category === 'needs_reconnect') throw error;
+      // QuickBooks refuses (an invoice with payments applied, a closed period): the record stays, and we say so.
+      const fault = faultOf(error, `the ${type === 'PurchaseOrder' ? 'purchase order' : type === 'TimeActivity' ? 'time entry' : type.toLowerCase()}`);
+      const message = `QuickBooks refused to ${operation === 'deactivate' ? 'make inactive' : operation} it, so it stays in QuickBooks: ${fault.message}`;
+      return write(env, row, { status: 'rejected', fault: { ...fault, message }, attempts: 0 }, true, (tx, updated) =>
+        recordDocumentEvent(tx, updated, 'document.rejected', { operation: 'cancel', fault: { ...fault, message } }),
+      );
+    }
+  }
+  const action = operation === 'void' ? 'voided' : operation === 'deactivate' ? 'deactivated' : 'deleted';
+  return write(env, row, { status: 'cancelled', fault: null }, true, (tx, updated) =>
+    recordDocumentEvent(tx, updated, 'document.cancelled', { action, message: `${action[0]!.toUpperCase()}${action.slice(1)} in QuickBooks.` }),
+  );
+}
+
+function faultOf(error: QboError, what: string): ProviderFault {
+  return {
+    category: error.category,
+    action: error.action,
+    field: null,
+    quickbooks_field: error.field,
+    quickbooks_code: error.normalCode ?? null,
+    message: describeWriteFault(error, what),
+  };
+}
+
+const noun: Record<DocumentRow['kind'], string> = {
+  purchase_order: 'the purchase order',
+  bill: 'the bill',
+  invoice: 'the invoice',
+  customer: 'the customer',
+  vendor: 'the vendor',
+  time_activity: 'the time entry',
+};
+
+/** Milliseconds before a retryable failure is tried again: 1 s doubling to 5 min, ±20 %; a throttle's own wait when longer. */
+export function retryDelayMs(attempts: number, retryAfterSeconds?: number): number {
+  const base = Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.max(Math.round(base * (0.8 + 0.4 * Math.random())), (retryAfterSeconds ?? 0) * 1000);
+}
+
+/** A failure as the document's outcome: retryable ones come back later, permanent ones are rejected with the fault. */
+async function failed(env: PushEnv, row: DocumentRow, error: unknown): Promise<DocumentRow | undefined> {
+  const [current] = await env.deps.sql<DocumentRow[]>`select * from documents where id = ${row.id}`;
+  const base = current ?? row;
+  const attempts = base.attempts + 1;
+  const now = env.deps.now().getTime();
+  if (error instanceof NeedsReconnectError || (error instanceof QboError && error.category === 'needs_reconnect')) {
+    const fault: ProviderFault = { category: 'needs_reconnect', action: 'reconnect', field: null, quickbooks_field: null, quickbooks_code: error instanceof QboError ? (error.normalCode ?? null) : null, message: reconnectMessage };
+    return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + 3_600_000) }, true);
+  }
+  if (error instanceof QboError) {
+    const fault = faultOf(error, noun[row.kind]);
+    if (isRetryableWrite(error)) return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts, error.retryAfterSeconds)) }, true);
+    return write(env, base, { status: 'rejected', fault, attempts }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+  }
+  env.deps.logger.error('document push crashed', { document_id: row.id, error: (error as Error)?.message });
+  const fault: ProviderFault = { category: 'internal', action: 'contact_support', field: null, quickbooks_field: null, quickbooks_code: null, message: 'Something went wrong on our side while pushing this document; it will be tried again.' };
+  return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts)) }, true);
+}

@@ -1,0 +1,69 @@
+import { expect, test } from 'vitest';
+import { tableLookup } from './mapping-lookup.ts';
+import { requestIdFor, retryDelayMs } from './push.ts';
+import { markedText, markedVersion, translateDocument } from './translate.ts';
+
+const links = { suppliers: new Map([['s1', '56']]), customers: new Map([['c1', '7']]) };
+const lookup = tableLookup({
+  products: { p1: { value: '11' } },
+  categories: { purchase: { office: { account: { value: '80' } } }, sales: { consulting: { item: { value: '12' } } } },
+  taxCodes: { purchase: { std: { value: '3' } } },
+});
+
+test('the requestid is stable per (connection, document, version, generation, operation), hex, at most 50 characters', () => {
+  const id = requestIdFor('con_1', 'doc_1', 1, 0, 'create');
+  expect(id).toMatch(/^[0-9a-f]{40}$/);
+  expect(requestIdFor('con_1', 'doc_1', 1, 0, 'create')).toBe(id);
+  for (const other of [requestIdFor('con_2', 'doc_1', 1, 0, 'create'), requestIdFor('con_1', 'doc_1', 2, 0, 'create'), requestIdFor('con_1', 'doc_1', 1, 1, 'create'), requestIdFor('con_1', 'doc_1', 1, 0, 'update:3')]) {
+    expect(other).not.toBe(id);
+  }
+});
+
+test('the marker names the document and version and is found again after the host memo', () => {
+  const text = markedText('doc_ab12', 3, 'Deliver to dock 4');
+  expect(text).toBe('Deliver to dock 4\n[ledgerlink doc_ab12 v3]');
+  expect(markedVersion('doc_ab12', text)).toBe(3);
+  expect(markedVersion('doc_ab1', text)).toBeNull();
+  expect(markedVersion('doc_ab12', 'edited in QuickBooks')).toBeNull();
+});
+
+test('a bill: products become item lines, categories account lines, tax rates tax codes; the vendor through its link', () => {
+  const result = translateDocument(
+    {
+      id: 'doc_1',
+      kind: 'bill',
+      version: 1,
+      data: { supplier_id: 's1', date: '2026-11-02', lines: [{ amount: 20, quantity: 2, unit_price: 10, product_id: 'p1', tax_rate_id: 'std' }, { amount: 5, category_id: 'office' }], totals: { total: 25 } },
+    },
+    lookup,
+    links,
+  );
+  expect(result.ok).toBe(true);
+  if (!result.ok) return;
+  expect(result.body).toMatchObject({
+    VendorRef: { value: '56' },
+    TxnDate: '2026-11-02',
+    Line: [
+      { DetailType: 'ItemBasedExpenseLineDetail', Amount: 20, ItemBasedExpenseLineDetail: { ItemRef: { value: '11' }, Qty: 2, UnitPrice: 10, TaxCodeRef: { value: '3' } } },
+      { DetailType: 'AccountBasedExpenseLineDetail', Amount: 5, AccountBasedExpenseLineDetail: { AccountRef: { value: '80' } } },
+    ],
+  });
+});
+
+test('everything missing is named at once, and nothing is translated', () => {
+  const result = translateDocument(
+    { id: 'doc_2', kind: 'invoice', version: 1, data: { customer_id: 'c9', date: '2026-11-02', lines: [{ amount: 5, category_id: 'travel', tax_rate_id: 'vat-5' }, { amount: 1 }], totals: { total: 6 } } },
+    lookup,
+    links,
+  );
+  expect(result.ok).toBe(false);
+  if (result.ok) return;
+  expect(result.missing.map((entry) => `${entry.what}:${entry.host_id}:${entry.use}`)).toEqual(['customer:c9:null', 'tax_rate:vat-5:sales', 'category:travel:sales', 'default:null:sales']);
+});
+
+test('retries back off from about a second to five minutes, and wait at least as long as a throttle asks', () => {
+  expect(retryDelayMs(1)).toBeGreaterThanOrEqual(800);
+  expect(retryDelayMs(1)).toBeLessThanOrEqual(1200);
+  expect(retryDelayMs(30)).toBeLessThanOrEqual(360_000);
+  expect(retryDelayMs(1, 30)).toBe(30_000);
+});
