@@ -92,9 +92,10 @@ export async function upsertQueryPage(sql: Queryable, connectionId: string, type
 
 /**
  * Stores one page of an import inside the caller's transaction (which commits it with its checkpoint).
- * With `expectNew` (a first import's pages are new records) it tries a plain INSERT: Postgres does about half
- * the work of INSERT … ON CONFLICT for the same rows (speculative insertion, the per-page de-duplication sort),
- * which made the upsert the import's largest cost. A record that is already stored, an Id twice in the page, or
+ * With `expectNew` (a first import's pages are new records) it tries a plain INSERT, which skips ON CONFLICT's
+ * speculative insertion and the per-page de-duplication sort: for vendor-sized records the statement runs in about
+ * half the time (EXPLAIN ANALYZE) and the server spends about a quarter less CPU per record; for transactions
+ * (1.5 KB and more) parsing and storing the jsonb dominates and the gain is small. A record that is already stored, an Id twice in the page, or
  * another writer storing the same record meanwhile makes that INSERT fail on the primary key; it is rolled back
  * to a savepoint and the page goes through upsertQueryPage, so the rows stored are the same either way and a
  * page stored twice stores no record twice. `allNew` is the hint for the next page: every record of this one was
