@@ -1,4 +1,5 @@
-// The BFF on its own, as operators run it: `node --import tsx bff/main.ts` with DATABASE_URL and secrets set.
+// The BFF on its own, as operators run it: `npm run serve` (`node dist/bff/main.js`, built from this file by
+// `npm run build` with bff/vite.config.ts) with DATABASE_URL and secrets set.
 // `npm start` (demo/start.ts) runs the same server with the sandboxes and the demo host added.
 import { ConfigError, loadConfig } from './config.ts';
 import { startServer } from './server.ts';

@@ -1,6 +1,6 @@
 import type { Deps } from '../context.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
-import { upsertQueryPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
+import { storeImportPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import { loadProgress, type ProgressRow, type RunRow } from './runs.ts';
 
@@ -93,6 +93,9 @@ async function importType(ctx: RunContext, type: string, checkpoint: ProgressRow
 async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint): Promise<void> {
   const { deps, run } = ctx;
   let after = range.after_id;
+  // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read) switches the
+  // range to the upsert until a page is all new or changed again (see storeImportPage).
+  let expectNew = true;
   for (;;) {
     ctx.signal.throwIfAborted();
     const answer = await ctx.caller.call((api) => api.getText('query', { query: rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id) }));
@@ -102,7 +105,8 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
       // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
       // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
       await tx`set local synchronous_commit = off`;
-      const { received, lastId } = await upsertQueryPage(tx, ctx.connectionId, type, answer);
+      const { received, lastId, allNew } = await storeImportPage(tx, ctx.connectionId, type, answer, expectNew);
+      expectNew = allNew;
       // QuickBooks may answer one more than asked; only a short page ends the range.
       const done = received < QBO_PAGE_SIZE || lastId === null;
       const [moved] = await tx`

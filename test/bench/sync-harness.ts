@@ -26,7 +26,16 @@ export function benchApp(sql: Sql, sandboxUrl: string) {
   const config = loadConfig({ NODE_ENV: 'test', LEDGERLINK_SANDBOX_URL: sandboxUrl, QBO_CLIENT_ID: 'ledgerlink-dev', QBO_CLIENT_SECRET: 'ledgerlink-dev-secret', LEDGERLINK_DATA_DIR: '/nonexistent' });
   const deps: Deps = { sql, config, keys: deriveKeys(ENCRYPTION_KEY, ADMIN), logger: createLogger((process.env.BENCH_LOG_LEVEL as 'debug' | undefined) ?? 'warn'), now: () => new Date(), origins: new AllowedOrigins(sql, 0), qbo: new QboOAuth(qboEndpoints(config)!), qboLimits: { perMinute: 500, concurrent: 10 } };
   const { app } = createApp(deps);
-  // Connecting is bound to the browser that opened the start link: the bench plays one browser.
+  return { deps, ...apiClient((path, init) => app.request(path, init), ADMIN) };
+}
+
+/** The same client for a BFF running in another process (a spawned `npm run serve`), over HTTP. */
+export function remoteApp(baseUrl: string, adminToken: string) {
+  return apiClient((path, init) => fetch(baseUrl + path, { ...init, redirect: 'manual' }), adminToken);
+}
+
+/** Requests as one browser (connecting is bound to the browser that opened the start link), tenants and sessions. */
+function apiClient(send: (path: string, init: RequestInit) => Response | Promise<Response>, adminToken: string) {
   const browser = new BrowserCookies();
   const request = async (path: string, init: RequestInit & { json?: unknown; token?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -34,16 +43,16 @@ export function benchApp(sql: Sql, sandboxUrl: string) {
     if (init.json !== undefined) headers.set('content-type', 'application/json');
     const cookie = browser.for(path);
     if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
-    const response = await app.request(path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const { json, token: _, ...rest } = init;
+    const response = await send(path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : init.body });
     browser.remember(response);
     return response;
   };
   return {
-    deps,
     request,
     async tenant() {
       const origin = 'https://bench.example';
-      const answer = (await (await request('/v1/admin/tenants', { method: 'POST', token: ADMIN, json: { name: 'bench', allowed_origins: [origin] } })).json()) as { id: string; secret_key: string };
+      const answer = (await (await request('/v1/admin/tenants', { method: 'POST', token: adminToken, json: { name: 'bench', allowed_origins: [origin] } })).json()) as { id: string; secret_key: string };
       return { id: answer.id, secretKey: answer.secret_key, origin };
     },
     async session(tenant: { secretKey: string }, organizationId: string, user: { id?: string; role?: string } = {}) {
@@ -55,7 +64,7 @@ export function benchApp(sql: Sql, sandboxUrl: string) {
 
 export type BenchApp = ReturnType<typeof benchApp>;
 
-export async function connectCompany(app: BenchApp, sandbox: Awaited<ReturnType<typeof sandboxProcess>>, size: Record<string, number>) {
+export async function connectCompany(app: Pick<BenchApp, 'request' | 'tenant' | 'session'>, sandbox: Awaited<ReturnType<typeof sandboxProcess>>, size: Record<string, number>) {
   const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { country: 'US', plan: 'Advanced', seed: 7, size });
   const tenant = await app.tenant();
   const { result } = await connectThroughPopup(app as never, { control: sandbox.control } as never, tenant as never, 'org', realm);
@@ -73,26 +82,31 @@ export async function runSync(app: BenchApp, connectionId: string, options: Part
   return done!;
 }
 
-/** Counts and content hash per type: ours (live records) against the sandbox's, read with plain fetch. */
-export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string): Promise<boolean> {
+/** Every record of a type as the sandbox serves it, paged with plain fetch and the connection's own access token. */
+export async function providerRecords(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string, type: string): Promise<Record<string, unknown>[]> {
   const [tokens] = await app.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
   const token = open(tokens!.access_token, app.deps.keys.keyring);
+  const records: Record<string, unknown>[] = [];
+  const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
+  for (let position = 1; ; position += 1000) {
+    const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
+    const url = `${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`;
+    const init = { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } };
+    // The socket may have idled past the server's keep-alive while we read our side: one retry.
+    const response = await fetch(url, init).catch(() => fetch(url, init));
+    const page = ((await response.json()) as { QueryResponse: Record<string, Record<string, unknown>[]> }).QueryResponse[type] ?? [];
+    records.push(...page);
+    if (page.length < 1000) return records;
+  }
+}
+
+/** Counts and content hash per type: ours (live records) against the sandbox's, read with plain fetch. */
+export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string): Promise<boolean> {
   let equal = true;
   for (const type of qboEntityTypes) {
     const rows = await app.deps.sql<{ data: Record<string, unknown> }[]>`select data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null`;
     const ours = contentHash(rows.map((row) => row.data));
-    const theirs: Record<string, unknown>[] = [];
-    const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
-    for (let position = 1; ; position += 1000) {
-      const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
-      const url = `${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`;
-      const init = { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } };
-      // The socket may have idled past the server's keep-alive while we read our side: one retry.
-      const response = await fetch(url, init).catch(() => fetch(url, init));
-      const page = ((await response.json()) as { QueryResponse: Record<string, Record<string, unknown>[]> }).QueryResponse[type] ?? [];
-      theirs.push(...page);
-      if (page.length < 1000) break;
-    }
+    const theirs = await providerRecords(app, sandboxUrl, realm, connectionId, type);
     if (rows.length !== theirs.length || ours !== contentHash(theirs)) {
       console.log(`  mismatch in ${type}: ours ${rows.length}, sandbox ${theirs.length}`);
       equal = false;
@@ -100,4 +114,3 @@ export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: str
   }
   return equal;
 }
-

@@ -47,9 +47,12 @@ export interface Spawned {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry point of this repo as its own Node process, collecting its output. */
+/**
+ * Runs an entry point of this repo as its own Node process, collecting its output: TypeScript through tsx, or a
+ * built JavaScript file (`dist/…`) with plain Node, as operators run it.
+ */
 export function spawnEntry(entry: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -62,7 +65,8 @@ export function spawnEntry(entry: string, env: Record<string, string>): Spawned 
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Already gone (exited, or killed by a signal: then exitCode stays null): stopping again is a no-op.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();

@@ -1,0 +1,63 @@
+import type { Sql } from '../../bff/db/client.ts';
+
+/** Records the ceiling copies at least, so a run lasts long enough to time (the set is repeated under new keys). */
+const CEILING_RECORDS = 200_000;
+
+/**
+ * The raw COPY ceiling: records/s that this Postgres takes when nothing but COPY stands between it and the
+ * provider's JSON. The same records go over one connection with COPY FROM STDIN into an unlogged jsonb table
+ * keyed by a primary key: no transaction per page, no checkpoint, no columns extracted, no WAL. The COPY text is
+ * prepared before the clock starts, so what is timed is the database's intake, not our formatting. The import
+ * bench compares its rate with this, measured in the same run on the same machine.
+ *
+ * Postgres only: PGlite's socket server does not take COPY FROM STDIN (the stream never completes).
+ */
+export async function rawCopyCeiling(sql: Sql, records: readonly Record<string, unknown>[]): Promise<number> {
+  if (records.length === 0) throw new Error('rawCopyCeiling needs records');
+  const table = `copy_ceiling_${process.pid}`;
+  const rounds = Math.ceil(CEILING_RECORDS / records.length);
+  const json = records.map((record) => copyText(JSON.stringify(record)));
+  const ids = records.map((record) => copyText(String(record.Id ?? '')));
+  // About 1 MB per write, as a client streaming pages would send them.
+  const chunks: string[] = [];
+  let chunk = '';
+  for (let round = 0; round < rounds; round++) {
+    for (let index = 0; index < json.length; index++) {
+      chunk += `${round}-${index}-${ids[index]}\t${json[index]}\n`;
+      if (chunk.length >= 1 << 20) {
+        chunks.push(chunk);
+        chunk = '';
+      }
+    }
+  }
+  if (chunk) chunks.push(chunk);
+
+  await sql.unsafe(`drop table if exists ${table}`);
+  await sql.unsafe(`create unlogged table ${table} (id text primary key, data jsonb not null)`);
+  try {
+    const started = performance.now();
+    const stream = await sql.unsafe(`copy ${table} (id, data) from stdin`).writable();
+    await new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      let at = 0;
+      const write = () => {
+        while (at < chunks.length) {
+          if (!stream.write(chunks[at++]!)) return void stream.once('drain', write);
+        }
+        stream.end(() => resolve());
+      };
+      write();
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const [copied] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`);
+    if (copied!.n !== rounds * records.length) throw new Error(`COPY stored ${copied!.n} of ${rounds * records.length} rows`);
+    return (rounds * records.length) / seconds;
+  } finally {
+    await sql.unsafe(`drop table if exists ${table}`);
+  }
+}
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
