@@ -1,4 +1,5 @@
 import type { Deps } from '../context.ts';
+import type { Queryable } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
 import { upsertQueryPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
@@ -11,8 +12,11 @@ export interface RunContext {
   realmId: string;
   types: readonly string[];
   caller: ProviderCaller;
-  /** How many entity types are paged at the same time (the budget still caps calls in flight). */
-  typeConcurrency: number;
+  /**
+   * Pages one run holds between fetch and commit at most, over all its types and ranges (the budget still caps
+   * calls in flight). A little above the budget's in-flight limit, so a page's commit overlaps the next calls.
+   */
+  pagesInFlight: number;
   signal: AbortSignal;
 }
 
@@ -22,17 +26,27 @@ interface QueryAnswer {
 }
 
 /**
- * The first import: every enabled type, paged at QuickBooks' maximum by Id keyset, several types at once. Each
- * page's records and its checkpoint (the last Id read) commit in one short transaction, so a crash resumes
- * after the last committed page with nothing lost or doubled. The watermark is the provider's clock before the
- * first page, so whatever changes during the import is caught by the first incremental sync.
+ * Parties: their stored balances count transactions, so they are paged after the last transaction page has
+ * committed; then every balance is at least as new as every stored transaction (no second read of them).
+ */
+export const PARTY_TYPES: ReadonlySet<string> = new Set(['Customer', 'Vendor', 'Account']);
+
+/**
+ * The first import: every enabled type, paged at QuickBooks' maximum by Id keyset. A type of more than a page
+ * is split into Id ranges paged in parallel (see planRanges), so a company made of one big type still keeps the
+ * budget's calls in flight. Each page's records and its range's checkpoint (the last Id read) commit in one
+ * short transaction, so a crash resumes after the last committed page of every range, nothing lost or doubled.
+ * The watermark is the provider's clock before the first page, so whatever changes during the import is
+ * caught by the first incremental sync. Parties are paged last (PARTY_TYPES).
  */
 export async function runImport(ctx: RunContext): Promise<void> {
   const { deps, run } = ctx;
   if (!run.watermark) {
-    const info = await ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`));
+    const [info, prefs] = await Promise.all([
+      ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`)),
+      ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences')),
+    ]);
     const watermark = info.time ? new Date(info.time) : deps.now();
-    const prefs = await ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences'));
     await deps.sql.begin(async (tx) => {
       await upsertRecords(tx, ctx.connectionId, 'CompanyInfo', [info.CompanyInfo]);
       await upsertRecords(tx, ctx.connectionId, 'Preferences', [{ Id: '1', ...prefs.Preferences }]);
@@ -43,14 +57,14 @@ export async function runImport(ctx: RunContext): Promise<void> {
 
   const progress = new Map((await loadProgress(deps.sql, run.id)).map((row) => [row.type, row]));
   const pending = ctx.types.filter((type) => !progress.get(type)?.finished);
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const type = pending[next++]!;
-      await importType(ctx, type, progress.get(type));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.typeConcurrency, pending.length) }, worker));
+  const pager = new Pager(ctx);
+  const parties = pending.filter((type) => PARTY_TYPES.has(type));
+  // The parties are counted (not read) at once, so their paging later starts with no round trip of its own.
+  await Promise.all([
+    ...pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => pager.importType(type, progress.get(type))),
+    ...parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type)))),
+  ]);
+  await Promise.all(parties.map((type) => pager.importType(type, progress.get(type))));
 }
 
 /** One Id range of a type and how far its pages have committed (a row of sync_ranges). */
@@ -61,56 +75,172 @@ interface RangeCheckpoint {
   finished: boolean;
 }
 
-async function importType(ctx: RunContext, type: string, checkpoint: ProgressRow | undefined): Promise<void> {
-  const { deps, run } = ctx;
-  if (!checkpoint) {
-    const counted = await ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
+/** A query page as fetched: its text for the store, and what planning needs to know of it. */
+interface FetchedPage {
+  text: string;
+  asked: number;
+  received: number;
+  firstId: string | null;
+  lastId: string | null;
+}
+
+/**
+ * Pages fetched and not yet committed, one run at most `pagesInFlight` of them: taken before a call, given back
+ * after its commit (FIFO; a plan takes one per probe at once, so plans never hold a part each and wait forever).
+ */
+class Permits {
+  #free: number;
+  readonly #waiting: { n: number; resolve: () => void }[] = [];
+
+  constructor(readonly size: number) {
+    this.#free = size;
+  }
+
+  async take(n: number, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#waiting.length === 0 && this.#free >= n) {
+      this.#free -= n;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        n,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+        reject(signal.reason);
+        this.#grant();
+      };
+      this.#waiting.push(entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  give(n: number): void {
+    this.#free += n;
+    this.#grant();
+  }
+
+  #grant(): void {
+    while (this.#waiting.length > 0 && this.#free >= this.#waiting[0]!.n) {
+      const next = this.#waiting.shift()!;
+      this.#free -= next.n;
+      next.resolve();
+    }
+  }
+}
+
+class Pager {
+  readonly #permits: Permits;
+
+  constructor(private readonly ctx: RunContext) {
+    this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
+  }
+
+  /** The type's record count, asked once per run and kept in its progress row. */
+  async count(type: string, checkpoint: ProgressRow | undefined): Promise<ProgressRow> {
+    if (checkpoint) return checkpoint;
+    const { deps, run } = this.ctx;
+    const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
     const total = Number(counted.QueryResponse.totalCount ?? 0);
     await deps.sql`
       insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
       on conflict (run_id, type) do nothing`;
+    return { run_id: run.id, type, total, done: 0, next_position: 0, finished: false };
   }
-  let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
-    select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
-  if (ranges.length === 0) {
-    // The whole type as one range. A run checkpointed by position before ranges existed restarts the type:
-    // re-reading is harmless (unchanged records are not touched), and its count starts over with it.
-    await deps.sql.begin(async (tx) => {
-      await tx`insert into sync_ranges (run_id, type) values (${run.id}, ${type}) on conflict do nothing`;
-      await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type} and done > 0`;
-    });
-    ranges = [{ lower_id: '', upper_id: null, after_id: null, finished: false }];
-  }
-  for (const range of ranges) if (!range.finished) await importRange(ctx, type, range);
-}
 
-/**
- * Pages one Id range by keyset (`Id > last ORDERBY Id`): what QuickBooks creates or deletes between two pages
- * cannot shift a record past a page boundary, as it does with STARTPOSITION. Each page's records and its
- * checkpoint (the last Id read) commit together, so a resumed run starts right after the last committed
- * page: nothing missed, nothing counted twice.
- */
-async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint): Promise<void> {
-  const { deps, run } = ctx;
-  let after = range.after_id;
-  for (;;) {
-    ctx.signal.throwIfAborted();
-    const answer = await ctx.caller.call((api) => api.getText('query', { query: rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id) }));
-    ctx.signal.throwIfAborted();
-    const from = after;
-    const finished = await deps.sql.begin(async (tx) => {
+  async importType(type: string, checkpoint: ProgressRow | undefined): Promise<void> {
+    const { deps, run } = this.ctx;
+    const progress = await this.count(type, checkpoint);
+    let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
+      select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
+    if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
+    await Promise.all(ranges.filter((range) => !range.finished).map((range) => this.#pageRange(type, range)));
+  }
+
+  /**
+   * Splits a type into Id ranges of about equal size, found by position: the count is known, so the record at
+   * position j × S (S = 1000·m − 1) closes range j − 1 and opens range j. Each boundary is learnt from a full
+   * page that starts at it (STARTPOSITION), and that page is also range j's first page: it holds the boundary
+   * (range j − 1's last record, stored but counted there) and range j's next 999 records. With S = 1000·m − 1
+   * every range then ends on a full page whose last Id is its upper bound: no call is spent on an empty tail.
+   * Range 0's first page is fetched at the same time. Ranges and first pages commit together; a plan that
+   * crashes commits nothing and is made again. Ids are compared only to check the pages agree (the company may
+   * change between two of them): QuickBooks Ids are integers in strings, compared as numbers; any other Id
+   * leaves the type as one range.
+   */
+  async #plan(type: string, total: number): Promise<RangeCheckpoint[]> {
+    const { deps, run } = this.ctx;
+    const maxRanges = Math.max(1, this.#permits.size);
+    let perRange = 1;
+    while (Math.ceil(total / (QBO_PAGE_SIZE * perRange - 1)) > maxRanges) perRange++;
+    const size = QBO_PAGE_SIZE * perRange - 1;
+    const count = total <= QBO_PAGE_SIZE ? 1 : Math.ceil(total / size);
+    const whole: RangeCheckpoint = { lower_id: '', upper_id: null, after_id: null, finished: false };
+    if (count <= 1) {
+      // The whole type as one range. A run checkpointed by position before ranges existed restarts the type:
+      // re-reading is harmless (unchanged records are not touched), and its count starts over with it.
+      await deps.sql.begin(async (tx) => {
+        await tx`insert into sync_ranges (run_id, type) values (${run.id}, ${type}) on conflict do nothing`;
+        await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type} and done > 0`;
+      });
+      return [whole];
+    }
+    await this.#permits.take(count, this.ctx.signal);
+    try {
+      const pages = await Promise.all(
+        Array.from({ length: count }, (_, j) =>
+          this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
+        ),
+      );
+      const ranges = arrangeRanges(pages);
+      const stored = ranges.flatMap((range) => (range.page ? [range] : []));
+      await this.#commit(type, async (tx) => {
+        let received = 0;
+        for (const range of ranges) {
+          const [inserted] = await tx`
+            insert into sync_ranges (run_id, type, lower_id, upper_id, after_id, finished, pages)
+            values (${run.id}, ${type}, ${range.lower_id}, ${range.upper_id}, ${range.after_id}, ${range.finished}, ${range.page ? 1 : 0})
+            on conflict do nothing returning 1`;
+          // Another worker took this run over and planned the type first: roll back, write nothing twice.
+          if (!inserted) throw new LeaseLostError(run.id);
+        }
+        for (const range of stored) {
+          await upsertQueryPage(tx, this.ctx.connectionId, type, range.page!.text);
+          received += range.counted;
+        }
+        await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type}`;
+        return received;
+      });
+      return ranges;
+    } finally {
+      this.#permits.give(count);
+    }
+  }
+
+  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+    this.ctx.signal.throwIfAborted();
+    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }));
+    this.ctx.signal.throwIfAborted();
+    const items = ((JSON.parse(text) as QueryAnswer).QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
+    return { text, asked, received: items.length, firstId: items.length > 0 ? String(items[0]!.Id) : null, lastId: items.length > 0 ? String(items[items.length - 1]!.Id) : null };
+  }
+
+  /**
+   * Commits `write` (which returns the records it counted) with the type's progress and the run's count, only
+   * while this worker holds the run's lease.
+   */
+  async #commit(type: string, write: (tx: Queryable) => Promise<number>): Promise<void> {
+    const { deps, run } = this.ctx;
+    await deps.sql.begin(async (tx) => {
       // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
       // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
       await tx`set local synchronous_commit = off`;
-      const { received, lastId } = await upsertQueryPage(tx, ctx.connectionId, type, answer);
-      // QuickBooks may answer one more than asked; only a short page ends the range.
-      const done = received < QBO_PAGE_SIZE || lastId === null;
-      const [moved] = await tx`
-        update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${done}
-        where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
-        returning 1`;
-      // Another worker took this run over and already committed this page: roll back, write nothing twice.
-      if (!moved) throw new LeaseLostError(run.id);
+      const received = await write(tx);
       await tx`
         update sync_progress set done = done + ${received},
           finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
@@ -122,11 +252,93 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
         update sync_runs set records_done = records_done + ${received}
         where id = ${run.id} and lease_owner = ${run.lease_owner} and status = 'running' returning 1`;
       if (!held) throw new LeaseLostError(run.id);
-      after = lastId ?? after;
-      return done;
     });
-    if (finished) return;
   }
+
+  /**
+   * Pages one Id range by keyset (`Id > last AND Id <= upper ORDERBY Id`): what QuickBooks creates or deletes
+   * between two pages cannot shift a record past a page boundary, as it does with STARTPOSITION. Each page's
+   * records and its checkpoint (the last Id read) commit together, so a resumed run starts right after the last
+   * committed page: nothing missed, nothing counted twice. The range ends on a short page or on its upper bound.
+   */
+  async #pageRange(type: string, range: RangeCheckpoint): Promise<void> {
+    const { run } = this.ctx;
+    let after = range.after_id;
+    for (;;) {
+      await this.#permits.take(1, this.ctx.signal);
+      try {
+        const page = await this.#fetch(type, rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
+        const from = after;
+        // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+        const done = page.received < QBO_PAGE_SIZE || page.lastId === null || (range.upper_id !== null && page.lastId === range.upper_id);
+        await this.#commit(type, async (tx) => {
+          const { received, lastId } = await upsertQueryPage(tx, this.ctx.connectionId, type, page.text);
+          const [moved] = await tx`
+            update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${done}, pages = pages + 1
+            where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
+            returning 1`;
+          // Another worker took this run over and already committed this page: roll back, write nothing twice.
+          if (!moved) throw new LeaseLostError(run.id);
+          return received;
+        });
+        after = page.lastId ?? after;
+        if (done) return;
+      } finally {
+        this.#permits.give(1);
+      }
+    }
+  }
+}
+
+interface PlannedRange extends RangeCheckpoint {
+  /** The range's first page, stored with the plan; null when it disagrees with its neighbours (fetched again). */
+  page: FetchedPage | null;
+  /** Records of that page the range counts (a probe's first record is the previous range's last). */
+  counted: number;
+}
+
+/**
+ * Ranges from the plan's pages: page 0 from the first record, page j ≥ 1 from the boundary record b_j. Range
+ * j is (b_j, b_{j+1}]; range 0 starts at '' (the first record), the last is open-ended. Boundaries that are
+ * empty (the company shrank), not numeric, or out of order are dropped, their range merged into the one
+ * before; a page whose records reach past the next boundary is not stored, its range is paged from its start.
+ */
+export function arrangeRanges(pages: readonly FetchedPage[]): PlannedRange[] {
+  const numeric = pages.every((page) => page.firstId === null || (isIntegerId(page.firstId) && isIntegerId(page.lastId!)));
+  const starts: { lower: string; page: FetchedPage }[] = [{ lower: '', page: pages[0]! }];
+  if (numeric) {
+    for (const page of pages.slice(1)) {
+      const previous = starts[starts.length - 1]!;
+      if (page.firstId === null || (previous.lower !== '' && compareIntegerIds(page.firstId, previous.lower) <= 0)) continue;
+      starts.push({ lower: page.firstId, page });
+    }
+  }
+  return starts.map((start, index) => {
+    const upper = starts[index + 1]?.lower ?? null;
+    const page = start.page;
+    const first = index === 0 ? 0 : 1;
+    const fits = upper === null || page.lastId === null || compareIntegerIds(page.lastId, upper) <= 0;
+    if (!fits) return { lower_id: start.lower, upper_id: upper, after_id: null, finished: false, page: null, counted: 0 };
+    // A page fetched without the upper bound is short at the end of the type only; a range before another ends
+    // on its upper bound alone (a short page there means the company changed between the plan's pages).
+    const finished = upper === null ? page.received < page.asked : page.lastId === upper;
+    const after = page.received > first ? page.lastId : null;
+    return { lower_id: start.lower, upper_id: upper, after_id: after, finished, page, counted: Math.max(0, page.received - first) };
+  });
+}
+
+const isIntegerId = (id: string) => /^\d+$/.test(id);
+
+/** Two QuickBooks Ids (integers in strings) in numeric order. */
+export function compareIntegerIds(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/** A full page of a type in Id order from a 1-based position: how a plan finds its range boundaries. */
+export function positionPageQuery(type: string, position: number): string {
+  return `SELECT * FROM ${type}${everyRecordOf(type)} ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}`;
 }
 
 /**
@@ -135,12 +347,12 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
  * Ids go back to QuickBooks exactly as it sent them, so its own Id comparison decides the order (numeric in
  * QuickBooks and the sandbox; text compare would put '10' before '9').
  */
-export function rangePageQuery(type: string, after: string | null, upper: string | null, filters: readonly string[] = []): string {
+export function rangePageQuery(type: string, after: string | null, upper: string | null, filters: readonly string[] = [], maxResults: number = QBO_PAGE_SIZE): string {
   const conditions = [...filters, ...(everyRecordOf(type) ? ['Active IN (true, false)'] : [])];
   if (after !== null) conditions.push(`Id > '${quoteId(after)}'`);
   if (upper !== null) conditions.push(`Id <= '${quoteId(upper)}'`);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return `SELECT * FROM ${type}${where} ORDERBY Id MAXRESULTS ${QBO_PAGE_SIZE}`;
+  return `SELECT * FROM ${type}${where} ORDERBY Id MAXRESULTS ${maxResults}`;
 }
 
 const quoteId = (id: string) => id.replace(/\\/g, '\\\\').replace(/'/g, "\\'");

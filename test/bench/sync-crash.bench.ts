@@ -19,7 +19,7 @@ const checks: [string, boolean][] = [];
 const sandbox = await sandboxProcess();
 const db = await benchDatabase('ll_bench_sync_crash');
 /** Pages a worker can hold fetched but not committed: one per type it pages at once (the server's default). */
-const inFlightBound = defaultEngineOptions.typeConcurrency;
+const inFlightBound = defaultEngineOptions.pagesInFlight;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 try {
