@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Deps } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
@@ -60,11 +61,11 @@ export async function runImport(ctx: RunContext): Promise<void> {
   const pager = new Pager(ctx);
   const parties = pending.filter((type) => PARTY_TYPES.has(type));
   // The parties are counted (not read) at once, so their paging later starts with no round trip of its own.
-  await Promise.all([
+  await pager.all([
     ...pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => pager.importType(type, progress.get(type))),
     ...parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type)))),
   ]);
-  await Promise.all(parties.map((type) => pager.importType(type, progress.get(type))));
+  await pager.all(parties.map((type) => pager.importType(type, progress.get(type))));
 }
 
 /** One Id range of a type and how far its pages have committed (a row of sync_ranges). */
@@ -136,16 +137,37 @@ class Permits {
 
 class Pager {
   readonly #permits: Permits;
+  /** Aborts with the run, or as soon as one range fails: the others stop at their next wait or page. */
+  readonly #stop = new AbortController();
+  readonly signal: AbortSignal;
 
   constructor(private readonly ctx: RunContext) {
     this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
+    this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
+    setMaxListeners(0, this.signal);
+  }
+
+  /**
+   * Waits for every task, even after one fails (which stops the others), so no page is still being fetched or
+   * committed once the import returns or throws; then throws the first failure.
+   */
+  async all(tasks: Promise<unknown>[]): Promise<void> {
+    const failures: unknown[] = [];
+    const watched = tasks.map((task) =>
+      task.catch((error: unknown) => {
+        failures.push(error);
+        this.#stop.abort(error);
+      }),
+    );
+    await Promise.all(watched);
+    if (failures.length > 0) throw failures[0];
   }
 
   /** The type's record count, asked once per run and kept in its progress row. */
   async count(type: string, checkpoint: ProgressRow | undefined): Promise<ProgressRow> {
     if (checkpoint) return checkpoint;
     const { deps, run } = this.ctx;
-    const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
+    const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal);
     const total = Number(counted.QueryResponse.totalCount ?? 0);
     await deps.sql`
       insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
@@ -159,7 +181,7 @@ class Pager {
     let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
       select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
     if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
-    await Promise.all(ranges.filter((range) => !range.finished).map((range) => this.#pageRange(type, range)));
+    await this.all(ranges.filter((range) => !range.finished).map((range) => this.#pageRange(type, range)));
   }
 
   /**
@@ -190,13 +212,17 @@ class Pager {
       });
       return [whole];
     }
-    await this.#permits.take(count, this.ctx.signal);
+    await this.#permits.take(count, this.signal);
     try {
-      const pages = await Promise.all(
+      // Every plan page settles before the permits go back, so none is still in flight once they do.
+      const settled = await Promise.allSettled(
         Array.from({ length: count }, (_, j) =>
           this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
         ),
       );
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const pages = settled.map((result) => (result as PromiseFulfilledResult<FetchedPage>).value);
       const ranges = arrangeRanges(pages);
       const stored = ranges.flatMap((range) => (range.page ? [range] : []));
       await this.#commit(type, async (tx) => {
@@ -223,9 +249,9 @@ class Pager {
   }
 
   async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
-    this.ctx.signal.throwIfAborted();
-    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }));
-    this.ctx.signal.throwIfAborted();
+    this.signal.throwIfAborted();
+    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal);
+    this.signal.throwIfAborted();
     const items = ((JSON.parse(text) as QueryAnswer).QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
     return { text, asked, received: items.length, firstId: items.length > 0 ? String(items[0]!.Id) : null, lastId: items.length > 0 ? String(items[items.length - 1]!.Id) : null };
   }
@@ -265,7 +291,7 @@ class Pager {
     const { run } = this.ctx;
     let after = range.after_id;
     for (;;) {
-      await this.#permits.take(1, this.ctx.signal);
+      await this.#permits.take(1, this.signal);
       try {
         const page = await this.#fetch(type, rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
         const from = after;
