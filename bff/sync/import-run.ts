@@ -167,12 +167,18 @@ class Pager {
   async count(type: string, checkpoint: ProgressRow | undefined): Promise<ProgressRow> {
     if (checkpoint) return checkpoint;
     const { deps, run } = this.ctx;
-    const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal);
-    const total = Number(counted.QueryResponse.totalCount ?? 0);
-    await deps.sql`
-      insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
-      on conflict (run_id, type) do nothing`;
-    return { run_id: run.id, type, total, done: 0, next_position: 0, finished: false };
+    // An answer held until its commit like a page: what a crash can lose stays within pagesInFlight.
+    await this.#permits.take(1, this.signal);
+    try {
+      const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal);
+      const total = Number(counted.QueryResponse.totalCount ?? 0);
+      await deps.sql`
+        insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
+        on conflict (run_id, type) do nothing`;
+      return { run_id: run.id, type, total, done: 0, next_position: 0, finished: false };
+    } finally {
+      this.#permits.give(1);
+    }
   }
 
   async importType(type: string, checkpoint: ProgressRow | undefined): Promise<void> {
@@ -240,7 +246,7 @@ class Pager {
           received += range.counted;
         }
         await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type}`;
-        return received;
+        return { received, result: undefined };
       });
       return ranges;
     } finally {
@@ -248,25 +254,31 @@ class Pager {
     }
   }
 
-  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+  async #fetchText(statement: string): Promise<string> {
     this.signal.throwIfAborted();
     const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal);
     this.signal.throwIfAborted();
+    return text;
+  }
+
+  /** A plan page, read here too: its first and last Ids place the range boundaries. */
+  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+    const text = await this.#fetchText(statement);
     const items = ((JSON.parse(text) as QueryAnswer).QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
     return { text, asked, received: items.length, firstId: items.length > 0 ? String(items[0]!.Id) : null, lastId: items.length > 0 ? String(items[items.length - 1]!.Id) : null };
   }
 
   /**
-   * Commits `write` (which returns the records it counted) with the type's progress and the run's count, only
-   * while this worker holds the run's lease.
+   * Commits `write` (which returns the records it counted, and a result) with the type's progress and the run's
+   * count, only while this worker holds the run's lease.
    */
-  async #commit(type: string, write: (tx: Queryable) => Promise<number>): Promise<void> {
+  async #commit<T>(type: string, write: (tx: Queryable) => Promise<{ received: number; result: T }>): Promise<T> {
     const { deps, run } = this.ctx;
-    await deps.sql.begin(async (tx) => {
+    return deps.sql.begin(async (tx) => {
       // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
       // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
       await tx`set local synchronous_commit = off`;
-      const received = await write(tx);
+      const { received, result } = await write(tx);
       await tx`
         update sync_progress set done = done + ${received},
           finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
@@ -278,7 +290,8 @@ class Pager {
         update sync_runs set records_done = records_done + ${received}
         where id = ${run.id} and lease_owner = ${run.lease_owner} and status = 'running' returning 1`;
       if (!held) throw new LeaseLostError(run.id);
-    });
+      return result;
+    }) as Promise<T>;
   }
 
   /**
@@ -293,21 +306,23 @@ class Pager {
     for (;;) {
       await this.#permits.take(1, this.signal);
       try {
-        const page = await this.#fetch(type, rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
+        const text = await this.#fetchText(rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id));
         const from = after;
-        // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
-        const done = page.received < QBO_PAGE_SIZE || page.lastId === null || (range.upper_id !== null && page.lastId === range.upper_id);
-        await this.#commit(type, async (tx) => {
-          const { received, lastId } = await upsertQueryPage(tx, this.ctx.connectionId, type, page.text);
+        // The page is read once, by Postgres as it stores it: parsing it here too would cost the event loop as
+        // much again as the whole network read.
+        const done = await this.#commit(type, async (tx) => {
+          const { received, lastId } = await upsertQueryPage(tx, this.ctx.connectionId, type, text);
+          // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+          const finished = received < QBO_PAGE_SIZE || lastId === null || (range.upper_id !== null && lastId === range.upper_id);
           const [moved] = await tx`
-            update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${done}, pages = pages + 1
+            update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${finished}, pages = pages + 1
             where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
             returning 1`;
           // Another worker took this run over and already committed this page: roll back, write nothing twice.
           if (!moved) throw new LeaseLostError(run.id);
-          return received;
+          after = lastId ?? after;
+          return { received, result: finished };
         });
-        after = page.lastId ?? after;
         if (done) return;
       } finally {
         this.#permits.give(1);
