@@ -41,7 +41,7 @@ function watchInvoicePagesInFlight() {
 }
 
 describe('one type paged in parallel ranges', () => {
-  test('a company made of invoices gets several Invoice pages in flight, never more than the budget allows', async () => {
+  test('a company made of invoices gets several Invoice pages in flight, never more than the budget allows', { timeout: 120_000 }, async () => {
     const { realm, id } = await connected({ invoices: 6_000 });
     await sandbox.control('PUT', '/qbo/settings', { latency_ms: 40, max_concurrent: 10 });
     const watch = watchInvoicePagesInFlight();
@@ -69,7 +69,24 @@ describe('one type paged in parallel ranges', () => {
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
 
-  test('a crash between ranges: the resumed run fetches exactly the pages not committed, no gap, none counted twice', async () => {
+  test('parallel ranges stay inside a small budget: never more in flight, never more a minute, no 429', { timeout: 180_000 }, async () => {
+    // 30 calls a minute and 4 in flight, on both sides: an import of ~35 calls must wait out one minute.
+    const { realm, id } = await connected({ invoices: 8_000 });
+    await sandbox.control('PUT', '/qbo/settings', { latency_ms: 20, max_concurrent: 4, rate_limit_per_minute: 30 });
+    let run;
+    try {
+      run = await syncOnce(t, id, { limits: { perMinute: 30, concurrent: 4 } });
+    } finally {
+      await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, max_concurrent: 10, rate_limit_per_minute: 500 });
+    }
+    succeeded(run);
+    const stats = await sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+    expect(stats.requests_attempted, 'the import needed more than a minute of calls').toBeGreaterThan(30);
+    expect({ refused: stats.requests_refused, inFlight: stats.max_attempted_in_flight <= 4, perMinute: stats.max_attempted_per_minute <= 30 }).toEqual({ refused: 0, inFlight: true, perMinute: true });
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
+  test('a crash between ranges: the resumed run fetches exactly the pages not committed, no gap, none counted twice', { timeout: 120_000 }, async () => {
     const { realm, id } = await connected({ invoices: 6_000 });
     // Four pages in flight: Invoice is four ranges of two pages each (the last one short). The crash comes with
     // the first answer of a second round, so some ranges have both pages committed and others one.

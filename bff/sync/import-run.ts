@@ -34,7 +34,7 @@ export const PARTY_TYPES: ReadonlySet<string> = new Set(['Customer', 'Vendor', '
 
 /**
  * The first import: every enabled type, paged at QuickBooks' maximum by Id keyset. A type of more than a page
- * is split into Id ranges paged in parallel (see planRanges), so a company made of one big type still keeps the
+ * is split into Id ranges paged in parallel (see Pager.#plan), so a company made of one big type still keeps the
  * budget's calls in flight. Each page's records and its range's checkpoint (the last Id read) commit in one
  * short transaction, so a crash resumes after the last committed page of every range, nothing lost or doubled.
  * The watermark is the provider's clock before the first page, so whatever changes during the import is
@@ -42,30 +42,34 @@ export const PARTY_TYPES: ReadonlySet<string> = new Set(['Customer', 'Vendor', '
  */
 export async function runImport(ctx: RunContext): Promise<void> {
   const { deps, run } = ctx;
-  if (!run.watermark) {
-    const [info, prefs] = await Promise.all([
-      ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`)),
-      ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences')),
-    ]);
-    const watermark = info.time ? new Date(info.time) : deps.now();
-    await deps.sql.begin(async (tx) => {
-      await upsertRecords(tx, ctx.connectionId, 'CompanyInfo', [info.CompanyInfo]);
-      await upsertRecords(tx, ctx.connectionId, 'Preferences', [{ Id: '1', ...prefs.Preferences }]);
-      await tx`update sync_runs set watermark = ${watermark} where id = ${run.id}`;
-    });
-    run.watermark = watermark;
-  }
-
   const progress = new Map((await loadProgress(deps.sql, run.id)).map((row) => [row.type, row]));
   const pending = ctx.types.filter((type) => !progress.get(type)?.finished);
-  const pager = new Pager(ctx);
+  // The types are counted meanwhile (a count is no page); no page is read before the watermark is stored.
+  const pager = new Pager(ctx, run.watermark ? Promise.resolve() : takeWatermark(ctx));
   const parties = pending.filter((type) => PARTY_TYPES.has(type));
   // The parties are counted (not read) at once, so their paging later starts with no round trip of its own.
   await pager.all([
+    pager.ready,
     ...pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => pager.importType(type, progress.get(type))),
     ...parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type)))),
   ]);
   await pager.all(parties.map((type) => pager.importType(type, progress.get(type))));
+}
+
+/** CompanyInfo and Preferences, and the provider's clock before any page as the run's watermark. */
+async function takeWatermark(ctx: RunContext): Promise<void> {
+  const { deps, run } = ctx;
+  const [info, prefs] = await Promise.all([
+    ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`)),
+    ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences')),
+  ]);
+  const watermark = info.time ? new Date(info.time) : deps.now();
+  await deps.sql.begin(async (tx) => {
+    await upsertRecords(tx, ctx.connectionId, 'CompanyInfo', [info.CompanyInfo]);
+    await upsertRecords(tx, ctx.connectionId, 'Preferences', [{ Id: '1', ...prefs.Preferences }]);
+    await tx`update sync_runs set watermark = ${watermark} where id = ${run.id}`;
+  });
+  run.watermark = watermark;
 }
 
 /** One Id range of a type and how far its pages have committed (a row of sync_ranges). */
@@ -141,7 +145,12 @@ class Pager {
   readonly #stop = new AbortController();
   readonly signal: AbortSignal;
 
-  constructor(private readonly ctx: RunContext) {
+  constructor(
+    private readonly ctx: RunContext,
+    /** Resolves once the run's watermark is stored: no page is fetched before. */
+    readonly ready: Promise<void>,
+  ) {
+    ready.catch(() => {}); // awaited by every type and by runImport: a failure surfaces there
     this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
     this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
     setMaxListeners(0, this.signal);
@@ -184,6 +193,7 @@ class Pager {
   async importType(type: string, checkpoint: ProgressRow | undefined): Promise<void> {
     const { deps, run } = this.ctx;
     const progress = await this.count(type, checkpoint);
+    await this.ready;
     let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
       select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
     if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
