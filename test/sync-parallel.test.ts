@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
+import { raceTest } from './support/database.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
@@ -125,4 +126,37 @@ describe('one type paged in parallel ranges', () => {
     expect(run!.records_done).toBe(stored!.n);
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
+
+  raceTest('ranges of one type finishing at the same moment: the type is marked finished', async () => {
+    const { id } = await connected({ invoices: 12_000 });
+    // Four pages in flight: Invoice is four ranges, three of four pages. The last page of each of those three is
+    // held until all three are in hand, then all commit at once.
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    const watch = watchQboCalls(async ({ statement, records }) => {
+      const upper = /Id <= '(\d+)'/.exec(statement)?.[1];
+      if (!isInvoicePage(statement) || !upper || String(records[records.length - 1]?.Id) !== upper) return;
+      if (++held === 3) release();
+      await together;
+    });
+    // Each page commit then holds the run's row a moment before it commits, so the other two commits reach the
+    // type's progress row while the first still holds it: the moment two finishing ranges must both be seen.
+    await t.deps.sql.unsafe(`
+      create or replace function test_slow_commit() returns trigger language plpgsql as $$
+      begin if new.records_done > old.records_done then perform pg_sleep(0.3); end if; return new; end $$;
+      create trigger test_slow_commit before update on sync_runs for each row execute function test_slow_commit()`);
+    let run;
+    try {
+      run = await syncOnce(t, id, { pagesInFlight: 4 });
+    } finally {
+      watch.restore();
+      await t.deps.sql.unsafe('drop trigger test_slow_commit on sync_runs; drop function test_slow_commit()');
+    }
+    succeeded(run);
+    expect(held).toBe(3);
+    const [progress] = await t.deps.sql<{ done: number; total: number; finished: boolean }[]>`
+      select done, total, finished from sync_progress where run_id = ${run.id} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 12_000, total: 12_000, finished: true });
+  }, 120_000);
 });

@@ -197,7 +197,19 @@ class Pager {
     let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
       select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
     if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
-    await this.all(ranges.filter((range) => !range.finished).map((range) => this.#pageRange(type, range)));
+    const open = ranges.filter((range) => !range.finished);
+    // Every range committed already: a run checkpointed before the two-statement rule of #commit could leave
+    // such a type unfinished.
+    if (open.length === 0) await this.#markFinished(deps.sql, type);
+    await this.all(open.map((range) => this.#pageRange(type, range)));
+  }
+
+  /** The type is finished once none of its ranges is open. */
+  async #markFinished(sql: Queryable, type: string): Promise<void> {
+    const { run } = this.ctx;
+    await sql`
+      update sync_progress set finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
+      where run_id = ${run.id} and type = ${type}`;
   }
 
   /**
@@ -289,10 +301,12 @@ class Pager {
       // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
       await tx`set local synchronous_commit = off`;
       const { received, result } = await write(tx);
-      await tx`
-        update sync_progress set done = done + ${received},
-          finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
-        where run_id = ${run.id} and type = ${type}`;
+      // Two statements, not one: the first waits for the type's other range commits (the row lock), so the
+      // second, with a snapshot taken after they committed, sees whether every range is now finished. One
+      // statement would judge from a snapshot older than the commit it waited for, and two ranges finishing
+      // at once would each leave the type unfinished.
+      await tx`update sync_progress set done = done + ${received} where run_id = ${run.id} and type = ${type}`;
+      await this.#markFinished(tx, type);
       // Only the lease holder commits. A worker whose run was taken over while it sat between fetching this
       // page and committing it would otherwise commit it under the new holder, whose checkpoint check then
       // fails: the new holder stops, and the run waits out a whole lease before anyone resumes it.
