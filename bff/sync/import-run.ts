@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Deps } from '../context.ts';
-import type { Queryable } from '../db/client.ts';
+import type { Queryable, Sql } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
 import { upsertQueryPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
@@ -137,6 +137,25 @@ class Permits {
       next.resolve();
     }
   }
+}
+
+/** Pool connections kept free of import commits, for budget slots, lease heartbeats and the API. */
+const POOL_RESERVE = 4;
+const commitGates = new WeakMap<object, Permits>();
+
+/**
+ * Import commits at once in this process, over every run on one pool: at most the pool's size less a reserve.
+ * Without it, twenty imports' page commits take every connection, and each run's next provider call waits
+ * for one to take its budget slot: the imports then run one call at a time between commits, and a lease
+ * heartbeat can starve. FIFO, so the runs share the commits fairly.
+ */
+function commitGate(sql: Sql): Permits {
+  let gate = commitGates.get(sql);
+  if (!gate) {
+    const poolSize = (sql as unknown as { options?: { max?: number } }).options?.max ?? 10;
+    commitGates.set(sql, (gate = new Permits(Math.max(1, poolSize - POOL_RESERVE))));
+  }
+  return gate;
 }
 
 class Pager {
@@ -295,6 +314,16 @@ class Pager {
    * count, only while this worker holds the run's lease.
    */
   async #commit<T>(type: string, write: (tx: Queryable) => Promise<{ received: number; result: T }>): Promise<T> {
+    const gate = commitGate(this.ctx.deps.sql);
+    await gate.take(1, this.signal);
+    try {
+      return await this.#commitNow(type, write);
+    } finally {
+      gate.give(1);
+    }
+  }
+
+  async #commitNow<T>(type: string, write: (tx: Queryable) => Promise<{ received: number; result: T }>): Promise<T> {
     const { deps, run } = this.ctx;
     return deps.sql.begin(async (tx) => {
       // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
