@@ -237,8 +237,8 @@ class Pager {
    * page that starts at it (STARTPOSITION), and that page is also range j's first page: it holds the boundary
    * (range j − 1's last record, stored but counted there) and range j's next 999 records. With S = 1000·m − 1
    * every range then ends on a full page whose last Id is its upper bound: no call is spent on an empty tail.
-   * Range 0's first page is fetched at the same time. Ranges and first pages commit together; a plan that
-   * crashes commits nothing and is made again. Ids are compared only to check the pages agree (the company may
+   * Range 0's first page is fetched at the same time. The ranges commit first (a plan lost in a crash is made
+   * again), then each first page in its own commit, in parallel like any page. Ids are compared only to check the pages agree (the company may
    * change between two of them): QuickBooks Ids are integers in strings, compared as numbers; any other Id
    * leaves the type as one range.
    */
@@ -260,6 +260,11 @@ class Pager {
       return [whole];
     }
     await this.#permits.take(count, this.signal);
+    let held = count;
+    const giveBack = (n: number) => {
+      held -= n;
+      this.#permits.give(n);
+    };
     try {
       // Every plan page settles before the permits go back, so none is still in flight once they do.
       const settled = await Promise.allSettled(
@@ -270,29 +275,60 @@ class Pager {
       const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
       const pages = settled.map((result) => (result as PromiseFulfilledResult<FetchedPage>).value);
-      const ranges = arrangeRanges(pages);
-      const stored = ranges.flatMap((range) => (range.page ? [range] : []));
+      const planned = arrangeRanges(pages);
+      // The ranges first, none read yet, in one short commit; then each plan page commits as its range's first
+      // page, in parallel like any other page. A crash in between leaves ranges paged from their start.
       await this.#commit(type, async (tx) => {
-        let received = 0;
-        for (const range of ranges) {
+        for (const range of planned) {
           const [inserted] = await tx`
-            insert into sync_ranges (run_id, type, lower_id, upper_id, after_id, finished, pages)
-            values (${run.id}, ${type}, ${range.lower_id}, ${range.upper_id}, ${range.after_id}, ${range.finished}, ${range.page ? 1 : 0})
+            insert into sync_ranges (run_id, type, lower_id, upper_id) values (${run.id}, ${type}, ${range.lower_id}, ${range.upper_id})
             on conflict do nothing returning 1`;
           // Another worker took this run over and planned the type first: roll back, write nothing twice.
           if (!inserted) throw new LeaseLostError(run.id);
         }
-        for (const range of stored) {
-          await upsertQueryPage(tx, this.ctx.connectionId, type, range.page!.text);
-          received += range.counted;
-        }
         await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type}`;
-        return { received, result: undefined };
+        return { received: 0, result: undefined };
       });
+      const ranges: RangeCheckpoint[] = planned.map((range) => ({ lower_id: range.lower_id, upper_id: range.upper_id, after_id: null, finished: false }));
+      giveBack(count - planned.filter((range) => range.page).length);
+      await this.all(
+        planned.map(async (range, index) => {
+          if (!range.page) return;
+          try {
+            // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
+            const page = range.page;
+            const committed = await this.#commitPage(type, ranges[index]!, page.text, range.lower_id === '' ? 0 : 1, () => range.finished);
+            ranges[index] = { ...ranges[index]!, ...committed };
+          } finally {
+            giveBack(1);
+          }
+        }),
+      );
       return ranges;
     } finally {
-      this.#permits.give(count);
+      if (held > 0) this.#permits.give(held);
     }
+  }
+
+  /**
+   * Commits one page of a range with the range's checkpoint (compare-and-set from the last Id the range held),
+   * counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
+   * range's new checkpoint.
+   */
+  async #commitPage(type: string, range: RangeCheckpoint, text: string, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
+    const { run } = this.ctx;
+    const from = range.after_id;
+    return this.#commit(type, async (tx) => {
+      const { received, lastId } = await upsertQueryPage(tx, this.ctx.connectionId, type, text);
+      const finished = ends(received, lastId);
+      const [moved] = await tx`
+        update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${finished}, pages = pages + 1
+        where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
+        returning 1`;
+      // Another worker took this run over and already committed this page: roll back, write nothing twice.
+      if (!moved) throw new LeaseLostError(run.id);
+      return { received: Math.max(0, received - boundary), result: { after_id: lastId ?? from, finished } };
+    });
   }
 
   async #fetchText(statement: string): Promise<string> {
@@ -353,30 +389,19 @@ class Pager {
    * records and its checkpoint (the last Id read) commit together, so a resumed run starts right after the last
    * committed page: nothing missed, nothing counted twice. The range ends on a short page or on its upper bound.
    */
-  async #pageRange(type: string, range: RangeCheckpoint): Promise<void> {
-    const { run } = this.ctx;
-    let after = range.after_id;
+  async #pageRange(type: string, start: RangeCheckpoint): Promise<void> {
+    let range = start;
     for (;;) {
       await this.#permits.take(1, this.signal);
       try {
-        const text = await this.#fetchText(rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id));
-        const from = after;
+        const text = await this.#fetchText(rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id));
         // The page is read once, by Postgres as it stores it: parsing it here too would cost the event loop as
-        // much again as the whole network read.
-        const done = await this.#commit(type, async (tx) => {
-          const { received, lastId } = await upsertQueryPage(tx, this.ctx.connectionId, type, text);
-          // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
-          const finished = received < QBO_PAGE_SIZE || lastId === null || (range.upper_id !== null && lastId === range.upper_id);
-          const [moved] = await tx`
-            update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${finished}, pages = pages + 1
-            where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
-            returning 1`;
-          // Another worker took this run over and already committed this page: roll back, write nothing twice.
-          if (!moved) throw new LeaseLostError(run.id);
-          after = lastId ?? after;
-          return { received, result: finished };
-        });
-        if (done) return;
+        // much again as the whole network read. QuickBooks may answer one more than asked; only a short page
+        // ends the range, or its upper bound.
+        const upper = range.upper_id;
+        const committed = await this.#commitPage(type, range, text, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
+        range = { ...range, ...committed };
+        if (committed.finished) return;
       } finally {
         this.#permits.give(1);
       }
