@@ -269,7 +269,7 @@ class Pager {
       // Every plan page settles before the permits go back, so none is still in flight once they do.
       const settled = await Promise.allSettled(
         Array.from({ length: count }, (_, j) =>
-          this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
+          this.#fetch(j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
         ),
       );
       const failed = settled.find((result) => result.status === 'rejected');
@@ -338,11 +338,10 @@ class Pager {
     return text;
   }
 
-  /** A plan page, read here too: its first and last Ids place the range boundaries. */
-  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+  /** A plan page, scanned here too: its first and last Ids place the range boundaries. */
+  async #fetch(statement: string, asked: number): Promise<FetchedPage> {
     const text = await this.#fetchText(statement);
-    const items = ((JSON.parse(text) as QueryAnswer).QueryResponse[type] as ProviderRecord[] | undefined) ?? [];
-    return { text, asked, received: items.length, firstId: items.length > 0 ? String(items[0]!.Id) : null, lastId: items.length > 0 ? String(items[items.length - 1]!.Id) : null };
+    return { text, asked, ...scanQueryPage(text) };
   }
 
   /**
@@ -444,6 +443,52 @@ export function arrangeRanges(pages: readonly FetchedPage[]): PlannedRange[] {
     const after = page.received > first ? page.lastId : null;
     return { lower_id: start.lower, upper_id: upper, after_id: after, finished, page, counted: Math.max(0, page.received - first) };
   });
+}
+
+/**
+ * The entities of a query answer (`{"QueryResponse":{"Type":[{...},…]}}`) and the first and last entity's Id,
+ * read by one pass over the text with no objects built: a plan holds up to pagesInFlight pages at once, and
+ * parsing them whole would cost tens of MB each. Only top-level `"Id"` keys of the entities count (their lines
+ * have Ids too).
+ */
+export function scanQueryPage(text: string): { received: number; firstId: string | null; lastId: string | null } {
+  let depth = 0;
+  let received = 0;
+  let firstId: string | null = null;
+  let lastId: string | null = null;
+  let currentId: string | null = null;
+  let idNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 /* \\ */ ? 2 : 1;
+      if (depth === 4) {
+        if (idNext) {
+          currentId = JSON.parse(text.slice(i, end + 1)) as string;
+          idNext = false;
+        } else {
+          let after = end + 1;
+          while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 10 || text.charCodeAt(after) === 13 || text.charCodeAt(after) === 9)) after++;
+          idNext = text.charCodeAt(after) === 58 /* : */ && text.slice(i + 1, end) === 'Id';
+        }
+      }
+      i = end;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth === 4 && c === 123) {
+        received++;
+        currentId = null;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (depth === 4 && c === 125) {
+        if (received === 1) firstId = currentId;
+        lastId = currentId;
+      }
+      depth--;
+    }
+  }
+  return { received, firstId, lastId };
 }
 
 const isIntegerId = (id: string) => /^\d+$/.test(id);

@@ -6,7 +6,10 @@ import { defaultEngineOptions } from '../../bff/sync/execute-run.ts';
 import { benchApp, connectCompany, importBound, LATENCY_300MS, mirrorEquals, realmStats, runSync } from './sync-harness.ts';
 import { benchDatabase, report, sandboxProcess, verdict } from './support.ts';
 
-const size = { invoices: 800_000, customers: 20_000, vendors: 10_000, items: 5_000, bills: 60_000, payments: 50_000, purchase_orders: 20_000, journal_entries: 20_000, time_activities: 15_000 };
+const full = { invoices: 800_000, customers: 20_000, vendors: 10_000, items: 5_000, bills: 60_000, payments: 50_000, purchase_orders: 20_000, journal_entries: 20_000, time_activities: 15_000 };
+/** BENCH_SCALE < 1 shrinks the company for a quick look (the targets are for the full size). */
+const scale = Number(process.env.BENCH_SCALE ?? 1);
+const size = Object.fromEntries(Object.entries(full).map(([key, n]) => [key, Math.round(n * scale)]));
 const limits = { perMinute: 500, concurrent: 10 };
 
 const checks: [string, boolean][] = [];
@@ -25,7 +28,7 @@ try {
   const seconds = (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
   const bound = importBound(before, after, limits);
   const equal = await mirrorEquals(app, sandbox.url, realm, id);
-  console.log(`\n1,000,000-entity company, 80 % invoices, at QuickBooks' limits and ~300 ms a page (${db.kind})`);
+  console.log(`\n${scale === 1 ? '1,000,000' : entities}-entity company, 80 % invoices, at QuickBooks' limits and ~300 ms a page (${db.kind})`);
   report([
     ['status', run.status],
     ['entities in the company / records imported', `${entities} / ${run.records_done}`],
