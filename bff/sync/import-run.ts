@@ -139,7 +139,7 @@ class Permits {
   }
 }
 
-/** Pool connections kept free of import commits, for budget slots, lease heartbeats and the API. */
+/** Pool connections kept free of import commits (half of a small pool), for budget slots, heartbeats and the API. */
 const POOL_RESERVE = 4;
 const commitGates = new WeakMap<object, Permits>();
 
@@ -153,7 +153,7 @@ function commitGate(sql: Sql): Permits {
   let gate = commitGates.get(sql);
   if (!gate) {
     const poolSize = (sql as unknown as { options?: { max?: number } }).options?.max ?? 10;
-    commitGates.set(sql, (gate = new Permits(Math.max(1, poolSize - POOL_RESERVE))));
+    commitGates.set(sql, (gate = new Permits(Math.max(1, poolSize - Math.min(POOL_RESERVE, Math.floor(poolSize / 2))))));
   }
   return gate;
 }
