@@ -50,7 +50,7 @@ export const EnvSchema = z.object({
   XERO_CLIENT_SECRET: z.string().min(1).optional(),
   LEDGERLINK_WORKER: booleanFlag.default(true),
   /** Sync runs one process works on at once. */
-  LEDGERLINK_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  LEDGERLINK_SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** A run whose worker stops heartbeating for this long is taken over by another. */
   LEDGERLINK_SYNC_LEASE_SECONDS: z.coerce.number().int().min(2).max(600).default(30),
   /** The per-company QuickBooks budget; Intuit's limits by default. Lower them to share a company with other apps. */

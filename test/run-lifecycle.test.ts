@@ -114,7 +114,9 @@ describe('429 throttles', () => {
   test('429s that keep coming without Retry-After: after its attempts the call gives up and the run waits a minute as rate_limited', async () => {
     const realm = await company();
     const id = await connect(realm);
-    await scheduleFaults(realm, ['throttle'], 2);
+    // The import's first calls go out together (CompanyInfo, Preferences, a COUNT per type), so enough 429s
+    // that some call meets a second one on its retry, whichever calls they land on.
+    await scheduleFaults(realm, ['throttle'], 60);
     const before = t.deps.now().getTime();
     const waiting = await syncOnce(t, id, { retryPolicy: { ...quickRetries, maxAttempts: 1 } });
     expect(waiting.status).toBe('queued');

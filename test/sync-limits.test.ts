@@ -25,9 +25,9 @@ describe('QuickBooks limits, judged on what we attempted', () => {
     const { realm, id } = await connected({ size: 'medium' });
     await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0.1, fault_kinds: ['500', '503', 'timeout'], timeout_ms: 300, latency_ms: 50 });
     try {
-      // More types paged at once than QuickBooks allows calls in flight: only the budget keeps us within 10.
+      // More pages in flight than QuickBooks allows calls: only the budget keeps us within 10.
       // The import alone: the metrics refresh it queues (report calls, own retries) is test/metrics.test.ts's.
-      const run = await syncOnce(t, id, { typeConcurrency: 16, retryPolicy: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 200, maxThrottleWaitSeconds: 120 }, reactions: false });
+      const run = await syncOnce(t, id, { pagesInFlight: 16, retryPolicy: { maxAttempts: 10, baseDelayMs: 20, maxDelayMs: 200, maxThrottleWaitSeconds: 120 }, reactions: false });
       expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
     } finally {
       await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0, latency_ms: 0 });

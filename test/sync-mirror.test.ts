@@ -68,7 +68,8 @@ describe('import while QuickBooks changes', () => {
 
   test('a crash after page 1, a deletion, then another worker resumes: nothing skipped, nothing counted twice', async () => {
     const { realm, id } = await connected({ invoices: 2_500 });
-    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement, 2));
+    // Two pages in flight: Invoice is two ranges, and the first one's second page comes after the plan committed.
+    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement, 2), { pagesInFlight: 2 });
     expect(crashed.status).toBe('running');
     const [firstPage] = await t.deps.sql<{ external_id: string }[]>`
       select external_id from records where connection_id = ${id} and type = 'Invoice' order by external_id::int offset 100 limit 1`;
@@ -111,7 +112,7 @@ describe('import while QuickBooks changes', () => {
     });
     try {
       const stalled = await claimRun(t, runId);
-      await executeRun(t.deps, stalled, { ...defaultEngineOptions, leaseMs: 60_000, typeConcurrency: 1, owner: stalled.lease_owner! }, new AbortController().signal);
+      await executeRun(t.deps, stalled, { ...defaultEngineOptions, leaseMs: 60_000, pagesInFlight: 1, owner: stalled.lease_owner! }, new AbortController().signal);
       oldHolderStopped();
       await takeover;
     } finally {
@@ -278,7 +279,7 @@ describe('derived balances after an import that ran while the company changed', 
         }
       });
       try {
-        succeeded(await syncOnce(t, id, { typeConcurrency: 1 }));
+        succeeded(await syncOnce(t, id, { pagesInFlight: 1 }));
       } finally {
         watch.restore();
       }

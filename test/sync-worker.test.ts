@@ -26,7 +26,7 @@ const t = testApp({ ...sandboxDeps(sandbox.url), sql, origins: new AllowedOrigin
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LEASE_MS = 2_000;
 const worker = (owner: string) =>
-  new SyncWorker(t.deps, { owner, leaseMs: LEASE_MS, concurrency: 1, typeConcurrency: 1, retryPolicy: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxThrottleWaitSeconds: 120 } });
+  new SyncWorker(t.deps, { owner, leaseMs: LEASE_MS, concurrency: 1, pagesInFlight: 1, retryPolicy: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxThrottleWaitSeconds: 120 } });
 
 /**
  * Holds the answer of the next query page the engine receives (after the sandbox answered, before our code

@@ -22,7 +22,8 @@ export interface EngineOptions {
   leaseMs: number;
   limits: BudgetLimits;
   retryPolicy: RetryPolicy;
-  typeConcurrency: number;
+  /** Pages one run holds between fetch and commit (RunContext.pagesInFlight). */
+  pagesInFlight: number;
   /** Automatic re-queues for rate limits and outages before a run is marked failed. */
   maxAttempts: number;
   types: readonly string[];
@@ -32,7 +33,8 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
   leaseMs: 30_000,
   limits: qboLimits,
   retryPolicy: defaultRetryPolicy,
-  typeConcurrency: 6,
+  // QuickBooks' 10 calls in flight, and a few pages committing meanwhile.
+  pagesInFlight: 16,
   maxAttempts: 8,
   types: qboEntityTypes,
 };
@@ -50,9 +52,10 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
   if (!connection) return;
   const lease = new AbortController();
   const signal = AbortSignal.any([lease.signal, stop]);
-  // Every call the run has under way listens to this signal (its budget wait, a back-off, the request):
-  // up to a few per type paged at once. Node's default of 10 would warn about a leak that is not one.
-  setMaxListeners(Math.max(10, options.typeConcurrency * 4), signal);
+  // Every call the run has under way listens to this signal (its budget wait, a back-off, the request), and so
+  // does every range waiting for a page of its own: up to a few per page in flight and one per range (at most
+  // pagesInFlight per type). Node's default of 10 would warn about a leak that is not one.
+  setMaxListeners(Math.max(10, (options.types.length + 4) * options.pagesInFlight), signal);
   const beat = setInterval(() => {
     heartbeat(deps.sql, run.id, options.owner, options.leaseMs).then(
       (held) => held || lease.abort(new LeaseLostError(run.id)),
@@ -70,7 +73,7 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
       realmId: connection.external_id,
       types: options.types,
       caller,
-      typeConcurrency: options.typeConcurrency,
+      pagesInFlight: options.pagesInFlight,
       signal,
     };
     let watermark: Date;
@@ -78,8 +81,9 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
     if (run.kind === 'initial' || !connection.watermark) {
       await runImport(ctx);
       watermark = run.watermark!;
-      await dropWhatQboDeleted(ctx);
-      await rereadAllParties(ctx);
+      // The import paged parties after every transaction, so their balances are as new as the stored
+      // transactions; only transactions the deletion check changed afterwards call for a second read of them.
+      if (await dropWhatQboDeleted(ctx)) await rereadAllParties(ctx);
     } else {
       ({ watermark, slowListsChecked } = await runIncremental(ctx, connection.watermark, connection.slow_lists_checked_at));
     }
@@ -96,14 +100,15 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
 /**
  * An import reads what exists, so over a mirror that predates it (a full refresh, or a first import retried
  * after a failed one) it never learns what QuickBooks deleted meanwhile. Types with such older records get
- * a deletion check; a fresh mirror has nothing to check.
+ * a deletion check; a fresh mirror has nothing to check. True when some type was checked.
  */
-async function dropWhatQboDeleted(ctx: RunContext): Promise<void> {
+async function dropWhatQboDeleted(ctx: RunContext): Promise<boolean> {
   const rows = await ctx.deps.sql<{ type: string }[]>`
     select distinct type from records
     where connection_id = ${ctx.connectionId} and type in ${ctx.deps.sql(ctx.types as string[])} and deleted_at is null
       and updated_at < (select started_at from sync_runs where id = ${ctx.run.id})`;
   for (const { type } of rows) await reconcileDeletions(ctx, type, ctx.run.watermark!);
+  return rows.length > 0;
 }
 
 async function succeed(deps: Deps, run: RunRow, connection: ConnectionRow, watermark: Date, owner: string, slowListsChecked: boolean): Promise<void> {

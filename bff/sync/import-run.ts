@@ -1,4 +1,6 @@
+import { setMaxListeners } from 'node:events';
 import type { Deps } from '../context.ts';
+import type { Queryable, Sql, Tx } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
 import { storeImportPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
@@ -11,8 +13,11 @@ export interface RunContext {
   realmId: string;
   types: readonly string[];
   caller: ProviderCaller;
-  /** How many entity types are paged at the same time (the budget still caps calls in flight). */
-  typeConcurrency: number;
+  /**
+   * Pages one run holds between fetch and commit at most, over all its types and ranges (the budget still caps
+   * calls in flight). A little above the budget's in-flight limit, so a page's commit overlaps the next calls.
+   */
+  pagesInFlight: number;
   signal: AbortSignal;
 }
 
@@ -22,35 +27,49 @@ interface QueryAnswer {
 }
 
 /**
- * The first import: every enabled type, paged at QuickBooks' maximum by Id keyset, several types at once. Each
- * page's records and its checkpoint (the last Id read) commit in one short transaction, so a crash resumes
- * after the last committed page with nothing lost or doubled. The watermark is the provider's clock before the
- * first page, so whatever changes during the import is caught by the first incremental sync.
+ * Parties: their stored balances count transactions, so they are paged after the last transaction page has
+ * committed; then every balance is at least as new as every stored transaction (no second read of them).
+ */
+export const PARTY_TYPES: ReadonlySet<string> = new Set(['Customer', 'Vendor', 'Account']);
+
+/**
+ * The first import: every enabled type, paged at QuickBooks' maximum by Id keyset. A type of more than a page
+ * is split into Id ranges paged in parallel (see Pager.#plan), so a company made of one big type still keeps the
+ * budget's calls in flight. Each page's records and its range's checkpoint (the last Id read) commit in one
+ * short transaction, so a crash resumes after the last committed page of every range, nothing lost or doubled.
+ * The watermark is the provider's clock before the first page, so whatever changes during the import is
+ * caught by the first incremental sync. Parties are paged last (PARTY_TYPES).
  */
 export async function runImport(ctx: RunContext): Promise<void> {
   const { deps, run } = ctx;
-  if (!run.watermark) {
-    const info = await ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`));
-    const watermark = info.time ? new Date(info.time) : deps.now();
-    const prefs = await ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences'));
-    await deps.sql.begin(async (tx) => {
-      await upsertRecords(tx, ctx.connectionId, 'CompanyInfo', [info.CompanyInfo]);
-      await upsertRecords(tx, ctx.connectionId, 'Preferences', [{ Id: '1', ...prefs.Preferences }]);
-      await tx`update sync_runs set watermark = ${watermark} where id = ${run.id}`;
-    });
-    run.watermark = watermark;
-  }
-
   const progress = new Map((await loadProgress(deps.sql, run.id)).map((row) => [row.type, row]));
   const pending = ctx.types.filter((type) => !progress.get(type)?.finished);
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const type = pending[next++]!;
-      await importType(ctx, type, progress.get(type));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(ctx.typeConcurrency, pending.length) }, worker));
+  // The types are counted meanwhile (a count is no page); no page is read before the watermark is stored.
+  const pager = new Pager(ctx, run.watermark ? Promise.resolve() : takeWatermark(ctx));
+  const parties = pending.filter((type) => PARTY_TYPES.has(type));
+  // The parties are counted (not read) at once, so their paging later starts with no round trip of its own.
+  await pager.all([
+    pager.ready,
+    ...pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => pager.importType(type, progress.get(type))),
+    ...parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type)))),
+  ]);
+  await pager.all(parties.map((type) => pager.importType(type, progress.get(type))));
+}
+
+/** CompanyInfo and Preferences, and the provider's clock before any page as the run's watermark. */
+async function takeWatermark(ctx: RunContext): Promise<void> {
+  const { deps, run } = ctx;
+  const [info, prefs] = await Promise.all([
+    ctx.caller.call((api) => api.get<{ CompanyInfo: ProviderRecord; time?: string }>(`companyinfo/${encodeURIComponent(ctx.realmId)}`)),
+    ctx.caller.call((api) => api.get<{ Preferences: ProviderRecord }>('preferences')),
+  ]);
+  const watermark = info.time ? new Date(info.time) : deps.now();
+  await deps.sql.begin(async (tx) => {
+    await upsertRecords(tx, ctx.connectionId, 'CompanyInfo', [info.CompanyInfo]);
+    await upsertRecords(tx, ctx.connectionId, 'Preferences', [{ Id: '1', ...prefs.Preferences }]);
+    await tx`update sync_runs set watermark = ${watermark} where id = ${run.id}`;
+  });
+  run.watermark = watermark;
 }
 
 /** One Id range of a type and how far its pages have committed (a row of sync_ranges). */
@@ -61,64 +80,304 @@ interface RangeCheckpoint {
   finished: boolean;
 }
 
-async function importType(ctx: RunContext, type: string, checkpoint: ProgressRow | undefined): Promise<void> {
-  const { deps, run } = ctx;
-  if (!checkpoint) {
-    const counted = await ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }));
-    const total = Number(counted.QueryResponse.totalCount ?? 0);
-    await deps.sql`
-      insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
-      on conflict (run_id, type) do nothing`;
-  }
-  let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
-    select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
-  if (ranges.length === 0) {
-    // The whole type as one range. A run checkpointed by position before ranges existed restarts the type:
-    // re-reading is harmless (unchanged records are not touched), and its count starts over with it.
-    await deps.sql.begin(async (tx) => {
-      await tx`insert into sync_ranges (run_id, type) values (${run.id}, ${type}) on conflict do nothing`;
-      await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type} and done > 0`;
-    });
-    ranges = [{ lower_id: '', upper_id: null, after_id: null, finished: false }];
-  }
-  for (const range of ranges) if (!range.finished) await importRange(ctx, type, range);
+/** A query page as fetched: its text for the store, and what planning needs to know of it. */
+interface FetchedPage {
+  text: string;
+  asked: number;
+  received: number;
+  firstId: string | null;
+  lastId: string | null;
 }
 
 /**
- * Pages one Id range by keyset (`Id > last ORDERBY Id`): what QuickBooks creates or deletes between two pages
- * cannot shift a record past a page boundary, as it does with STARTPOSITION. Each page's records and its
- * checkpoint (the last Id read) commit together, so a resumed run starts right after the last committed
- * page: nothing missed, nothing counted twice.
+ * Pages fetched and not yet committed, one run at most `pagesInFlight` of them: taken before a call, given back
+ * after its commit (FIFO; a plan takes one per probe at once, so plans never hold a part each and wait forever).
  */
-async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint): Promise<void> {
-  const { deps, run } = ctx;
-  let after = range.after_id;
-  // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read) switches the
-  // range to the upsert until a page is all new or changed again (see storeImportPage).
-  let expectNew = true;
-  for (;;) {
-    ctx.signal.throwIfAborted();
-    const answer = await ctx.caller.call((api) => api.getText('query', { query: rangePageQuery(type, after ?? (range.lower_id || null), range.upper_id) }));
-    ctx.signal.throwIfAborted();
-    const from = after;
-    const finished = await deps.sql.begin(async (tx) => {
-      // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
-      // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
-      await tx`set local synchronous_commit = off`;
-      const { received, lastId, allNew } = await storeImportPage(tx, ctx.connectionId, type, answer, expectNew);
-      expectNew = allNew;
-      // QuickBooks may answer one more than asked; only a short page ends the range.
-      const done = received < QBO_PAGE_SIZE || lastId === null;
+class Permits {
+  #free: number;
+  readonly #waiting: { n: number; resolve: () => void }[] = [];
+
+  constructor(readonly size: number) {
+    this.#free = size;
+  }
+
+  async take(n: number, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#waiting.length === 0 && this.#free >= n) {
+      this.#free -= n;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        n,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+        reject(signal.reason);
+        this.#grant();
+      };
+      this.#waiting.push(entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  give(n: number): void {
+    this.#free += n;
+    this.#grant();
+  }
+
+  #grant(): void {
+    while (this.#waiting.length > 0 && this.#free >= this.#waiting[0]!.n) {
+      const next = this.#waiting.shift()!;
+      this.#free -= next.n;
+      next.resolve();
+    }
+  }
+}
+
+/** Pool connections kept free of import commits (half of a small pool), for budget slots, heartbeats and the API. */
+const POOL_RESERVE = 4;
+const commitGates = new WeakMap<object, Permits>();
+
+/**
+ * Import commits at once in this process, over every run on one pool: at most the pool's size less a reserve.
+ * Without it, twenty imports' page commits take every connection, and each run's next provider call waits
+ * for one to take its budget slot: the imports then run one call at a time between commits, and a lease
+ * heartbeat can starve. FIFO, so the runs share the commits fairly.
+ */
+function commitGate(sql: Sql): Permits {
+  let gate = commitGates.get(sql);
+  if (!gate) {
+    const poolSize = (sql as unknown as { options?: { max?: number } }).options?.max ?? 10;
+    commitGates.set(sql, (gate = new Permits(Math.max(1, poolSize - Math.min(POOL_RESERVE, Math.floor(poolSize / 2))))));
+  }
+  return gate;
+}
+
+class Pager {
+  readonly #permits: Permits;
+  /** Per range: whether its next page is expected to hold only new records (see #commitPage). */
+  readonly #expectNew = new Map<string, boolean>();
+  /** Aborts with the run, or as soon as one range fails: the others stop at their next wait or page. */
+  readonly #stop = new AbortController();
+  readonly signal: AbortSignal;
+
+  constructor(
+    private readonly ctx: RunContext,
+    /** Resolves once the run's watermark is stored: no page is fetched before. */
+    readonly ready: Promise<void>,
+  ) {
+    ready.catch(() => {}); // awaited by every type and by runImport: a failure surfaces there
+    this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
+    this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
+    setMaxListeners(0, this.signal);
+  }
+
+  /**
+   * Waits for every task, even after one fails (which stops the others), so no page is still being fetched or
+   * committed once the import returns or throws; then throws the first failure.
+   */
+  async all(tasks: Promise<unknown>[]): Promise<void> {
+    const failures: unknown[] = [];
+    const watched = tasks.map((task) =>
+      task.catch((error: unknown) => {
+        failures.push(error);
+        this.#stop.abort(error);
+      }),
+    );
+    await Promise.all(watched);
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /** The type's record count, asked once per run and kept in its progress row. */
+  async count(type: string, checkpoint: ProgressRow | undefined): Promise<ProgressRow> {
+    if (checkpoint) return checkpoint;
+    const { deps, run } = this.ctx;
+    // An answer held until its commit like a page: what a crash can lose stays within pagesInFlight.
+    await this.#permits.take(1, this.signal);
+    try {
+      const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal);
+      const total = Number(counted.QueryResponse.totalCount ?? 0);
+      await deps.sql`
+        insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
+        on conflict (run_id, type) do nothing`;
+      return { run_id: run.id, type, total, done: 0, next_position: 0, finished: false };
+    } finally {
+      this.#permits.give(1);
+    }
+  }
+
+  async importType(type: string, checkpoint: ProgressRow | undefined): Promise<void> {
+    const { deps, run } = this.ctx;
+    const progress = await this.count(type, checkpoint);
+    await this.ready;
+    let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
+      select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
+    if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
+    const open = ranges.filter((range) => !range.finished);
+    // Every range committed already: a run checkpointed before the two-statement rule of #commit could leave
+    // such a type unfinished.
+    if (open.length === 0) await this.#markFinished(deps.sql, type);
+    await this.all(open.map((range) => this.#pageRange(type, range)));
+  }
+
+  /** The type is finished once none of its ranges is open. */
+  async #markFinished(sql: Queryable, type: string): Promise<void> {
+    const { run } = this.ctx;
+    await sql`
+      update sync_progress set finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
+      where run_id = ${run.id} and type = ${type}`;
+  }
+
+  /**
+   * Splits a type into Id ranges of about equal size, found by position: the count is known, so the record at
+   * position j × S (S = 1000·m − 1) closes range j − 1 and opens range j. Each boundary is learnt from a full
+   * page that starts at it (STARTPOSITION), and that page is also range j's first page: it holds the boundary
+   * (range j − 1's last record, stored but counted there) and range j's next 999 records. With S = 1000·m − 1
+   * every range then ends on a full page whose last Id is its upper bound: no call is spent on an empty tail.
+   * Range 0's first page is fetched at the same time. The ranges commit first (a plan lost in a crash is made
+   * again), then each first page in its own commit, in parallel like any page. Ids are compared only to check the pages agree (the company may
+   * change between two of them): QuickBooks Ids are integers in strings, compared as numbers; any other Id
+   * leaves the type as one range.
+   */
+  async #plan(type: string, total: number): Promise<RangeCheckpoint[]> {
+    const { deps, run } = this.ctx;
+    const maxRanges = Math.max(1, this.#permits.size);
+    let perRange = 1;
+    while (Math.ceil(total / (QBO_PAGE_SIZE * perRange - 1)) > maxRanges) perRange++;
+    const size = QBO_PAGE_SIZE * perRange - 1;
+    const count = total <= QBO_PAGE_SIZE ? 1 : Math.ceil(total / size);
+    const whole: RangeCheckpoint = { lower_id: '', upper_id: null, after_id: null, finished: false };
+    if (count <= 1) {
+      // The whole type as one range. A run checkpointed by position before ranges existed restarts the type:
+      // re-reading is harmless (unchanged records are not touched), and its count starts over with it.
+      await deps.sql.begin(async (tx) => {
+        await tx`insert into sync_ranges (run_id, type) values (${run.id}, ${type}) on conflict do nothing`;
+        await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type} and done > 0`;
+      });
+      return [whole];
+    }
+    await this.#permits.take(count, this.signal);
+    let held = count;
+    const giveBack = (n: number) => {
+      held -= n;
+      this.#permits.give(n);
+    };
+    try {
+      // Every plan page settles before the permits go back, so none is still in flight once they do.
+      const settled = await Promise.allSettled(
+        Array.from({ length: count }, (_, j) =>
+          this.#fetch(j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
+        ),
+      );
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const pages = settled.map((result) => (result as PromiseFulfilledResult<FetchedPage>).value);
+      const planned = arrangeRanges(pages);
+      // The ranges first, none read yet, in one short commit; then each plan page commits as its range's first
+      // page, in parallel like any other page. A crash in between leaves ranges paged from their start.
+      await this.#commit(type, async (tx) => {
+        for (const range of planned) {
+          const [inserted] = await tx`
+            insert into sync_ranges (run_id, type, lower_id, upper_id) values (${run.id}, ${type}, ${range.lower_id}, ${range.upper_id})
+            on conflict do nothing returning 1`;
+          // Another worker took this run over and planned the type first: roll back, write nothing twice.
+          if (!inserted) throw new LeaseLostError(run.id);
+        }
+        await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type}`;
+        return { received: 0, result: undefined };
+      });
+      const ranges: RangeCheckpoint[] = planned.map((range) => ({ lower_id: range.lower_id, upper_id: range.upper_id, after_id: null, finished: false }));
+      giveBack(count - planned.filter((range) => range.page).length);
+      await this.all(
+        planned.map(async (range, index) => {
+          if (!range.page) return;
+          try {
+            // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
+            const page = range.page;
+            const committed = await this.#commitPage(type, ranges[index]!, page.text, range.lower_id === '' ? 0 : 1, () => range.finished);
+            ranges[index] = { ...ranges[index]!, ...committed };
+          } finally {
+            giveBack(1);
+          }
+        }),
+      );
+      return ranges;
+    } finally {
+      if (held > 0) this.#permits.give(held);
+    }
+  }
+
+  /**
+   * Commits one page of a range with the range's checkpoint (compare-and-set from the last Id the range held),
+   * counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
+   * range's new checkpoint.
+   */
+  async #commitPage(type: string, range: RangeCheckpoint, text: string, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
+    const { run } = this.ctx;
+    const from = range.after_id;
+    // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read after a
+    // resume, a plan page's boundary record) switches the range to the upsert until a page is all new again.
+    const key = `${type}\u0000${range.lower_id}`;
+    const expectNew = boundary === 0 && this.#expectNew.get(key) !== false;
+    return this.#commit(type, async (tx) => {
+      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, text, expectNew);
+      this.#expectNew.set(key, allNew);
+      const finished = ends(received, lastId);
       const [moved] = await tx`
-        update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${done}
+        update sync_ranges set after_id = coalesce(${lastId}::text, after_id), finished = ${finished}, pages = pages + 1
         where run_id = ${run.id} and type = ${type} and lower_id = ${range.lower_id} and after_id is not distinct from ${from}::text and not finished
         returning 1`;
       // Another worker took this run over and already committed this page: roll back, write nothing twice.
       if (!moved) throw new LeaseLostError(run.id);
-      await tx`
-        update sync_progress set done = done + ${received},
-          finished = not exists (select 1 from sync_ranges where run_id = ${run.id} and type = ${type} and not finished)
-        where run_id = ${run.id} and type = ${type}`;
+      return { received: Math.max(0, received - boundary), result: { after_id: lastId ?? from, finished } };
+    });
+  }
+
+  async #fetchText(statement: string): Promise<string> {
+    this.signal.throwIfAborted();
+    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal);
+    this.signal.throwIfAborted();
+    return text;
+  }
+
+  /** A plan page, scanned here too: its first and last Ids place the range boundaries. */
+  async #fetch(statement: string, asked: number): Promise<FetchedPage> {
+    const text = await this.#fetchText(statement);
+    return { text, asked, ...scanQueryPage(text) };
+  }
+
+  /**
+   * Commits `write` (which returns the records it counted, and a result) with the type's progress and the run's
+   * count, only while this worker holds the run's lease.
+   */
+  async #commit<T>(type: string, write: (tx: Tx) => Promise<{ received: number; result: T }>): Promise<T> {
+    const gate = commitGate(this.ctx.deps.sql);
+    await gate.take(1, this.signal);
+    try {
+      return await this.#commitNow(type, write);
+    } finally {
+      gate.give(1);
+    }
+  }
+
+  async #commitNow<T>(type: string, write: (tx: Tx) => Promise<{ received: number; result: T }>): Promise<T> {
+    const { deps, run } = this.ctx;
+    return deps.sql.begin(async (tx) => {
+      // A page and its checkpoint commit together, so a commit lost in a crash loses its checkpoint too and
+      // the page is simply fetched again: waiting for each page's WAL flush buys nothing.
+      await tx`set local synchronous_commit = off`;
+      const { received, result } = await write(tx);
+      // Two statements, not one: the first waits for the type's other range commits (the row lock), so the
+      // second, with a snapshot taken after they committed, sees whether every range is now finished. One
+      // statement would judge from a snapshot older than the commit it waited for, and two ranges finishing
+      // at once would each leave the type unfinished.
+      await tx`update sync_progress set done = done + ${received} where run_id = ${run.id} and type = ${type}`;
+      await this.#markFinished(tx, type);
       // Only the lease holder commits. A worker whose run was taken over while it sat between fetching this
       // page and committing it would otherwise commit it under the new holder, whose checkpoint check then
       // fails: the new holder stops, and the run waits out a whole lease before anyone resumes it.
@@ -126,11 +385,131 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
         update sync_runs set records_done = records_done + ${received}
         where id = ${run.id} and lease_owner = ${run.lease_owner} and status = 'running' returning 1`;
       if (!held) throw new LeaseLostError(run.id);
-      after = lastId ?? after;
-      return done;
-    });
-    if (finished) return;
+      return result;
+    }) as Promise<T>;
   }
+
+  /**
+   * Pages one Id range by keyset (`Id > last AND Id <= upper ORDERBY Id`): what QuickBooks creates or deletes
+   * between two pages cannot shift a record past a page boundary, as it does with STARTPOSITION. Each page's
+   * records and its checkpoint (the last Id read) commit together, so a resumed run starts right after the last
+   * committed page: nothing missed, nothing counted twice. The range ends on a short page or on its upper bound.
+   */
+  async #pageRange(type: string, start: RangeCheckpoint): Promise<void> {
+    let range = start;
+    for (;;) {
+      await this.#permits.take(1, this.signal);
+      try {
+        const text = await this.#fetchText(rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id));
+        // The page is read once, by Postgres as it stores it: parsing it here too would cost the event loop as
+        // much again as the whole network read. QuickBooks may answer one more than asked; only a short page
+        // ends the range, or its upper bound.
+        const upper = range.upper_id;
+        const committed = await this.#commitPage(type, range, text, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
+        range = { ...range, ...committed };
+        if (committed.finished) return;
+      } finally {
+        this.#permits.give(1);
+      }
+    }
+  }
+}
+
+interface PlannedRange extends RangeCheckpoint {
+  /** The range's first page, stored with the plan; null when it disagrees with its neighbours (fetched again). */
+  page: FetchedPage | null;
+  /** Records of that page the range counts (a probe's first record is the previous range's last). */
+  counted: number;
+}
+
+/**
+ * Ranges from the plan's pages: page 0 from the first record, page j ≥ 1 from the boundary record b_j. Range
+ * j is (b_j, b_{j+1}]; range 0 starts at '' (the first record), the last is open-ended. Boundaries that are
+ * empty (the company shrank), not numeric, or out of order are dropped, their range merged into the one
+ * before; a page whose records reach past the next boundary is not stored, its range is paged from its start.
+ */
+export function arrangeRanges(pages: readonly FetchedPage[]): PlannedRange[] {
+  const numeric = pages.every((page) => page.firstId === null || (isIntegerId(page.firstId) && isIntegerId(page.lastId!)));
+  const starts: { lower: string; page: FetchedPage }[] = [{ lower: '', page: pages[0]! }];
+  if (numeric) {
+    for (const page of pages.slice(1)) {
+      const previous = starts[starts.length - 1]!;
+      if (page.firstId === null || (previous.lower !== '' && compareIntegerIds(page.firstId, previous.lower) <= 0)) continue;
+      starts.push({ lower: page.firstId, page });
+    }
+  }
+  return starts.map((start, index) => {
+    const upper = starts[index + 1]?.lower ?? null;
+    const page = start.page;
+    const first = index === 0 ? 0 : 1;
+    const fits = upper === null || page.lastId === null || compareIntegerIds(page.lastId, upper) <= 0;
+    if (!fits) return { lower_id: start.lower, upper_id: upper, after_id: null, finished: false, page: null, counted: 0 };
+    // A page fetched without the upper bound is short at the end of the type only; a range before another ends
+    // on its upper bound alone (a short page there means the company changed between the plan's pages).
+    const finished = upper === null ? page.received < page.asked : page.lastId === upper;
+    const after = page.received > first ? page.lastId : null;
+    return { lower_id: start.lower, upper_id: upper, after_id: after, finished, page, counted: Math.max(0, page.received - first) };
+  });
+}
+
+/**
+ * The entities of a query answer (`{"QueryResponse":{"Type":[{...},…]}}`) and the first and last entity's Id,
+ * read by one pass over the text with no objects built: a plan holds up to pagesInFlight pages at once, and
+ * parsing them whole would cost tens of MB each. Only top-level `"Id"` keys of the entities count (their lines
+ * have Ids too).
+ */
+export function scanQueryPage(text: string): { received: number; firstId: string | null; lastId: string | null } {
+  let depth = 0;
+  let received = 0;
+  let firstId: string | null = null;
+  let lastId: string | null = null;
+  let currentId: string | null = null;
+  let idNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 /* \\ */ ? 2 : 1;
+      if (depth === 4) {
+        if (idNext) {
+          currentId = JSON.parse(text.slice(i, end + 1)) as string;
+          idNext = false;
+        } else {
+          let after = end + 1;
+          while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 10 || text.charCodeAt(after) === 13 || text.charCodeAt(after) === 9)) after++;
+          idNext = text.charCodeAt(after) === 58 /* : */ && text.slice(i + 1, end) === 'Id';
+        }
+      }
+      i = end;
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth === 4 && c === 123) {
+        received++;
+        currentId = null;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      if (depth === 4 && c === 125) {
+        if (received === 1) firstId = currentId;
+        lastId = currentId;
+      }
+      depth--;
+    }
+  }
+  return { received, firstId, lastId };
+}
+
+const isIntegerId = (id: string) => /^\d+$/.test(id);
+
+/** Two QuickBooks Ids (integers in strings) in numeric order. */
+export function compareIntegerIds(a: string, b: string): number {
+  const x = a.replace(/^0+(?=\d)/, '');
+  const y = b.replace(/^0+(?=\d)/, '');
+  return x.length - y.length || (x < y ? -1 : x > y ? 1 : 0);
+}
+
+/** A full page of a type in Id order from a 1-based position: how a plan finds its range boundaries. */
+export function positionPageQuery(type: string, position: number): string {
+  return `SELECT * FROM ${type}${everyRecordOf(type)} ORDERBY Id STARTPOSITION ${position} MAXRESULTS ${QBO_PAGE_SIZE}`;
 }
 
 /**
@@ -139,12 +518,12 @@ async function importRange(ctx: RunContext, type: string, range: RangeCheckpoint
  * Ids go back to QuickBooks exactly as it sent them, so its own Id comparison decides the order (numeric in
  * QuickBooks and the sandbox; text compare would put '10' before '9').
  */
-export function rangePageQuery(type: string, after: string | null, upper: string | null, filters: readonly string[] = []): string {
+export function rangePageQuery(type: string, after: string | null, upper: string | null, filters: readonly string[] = [], maxResults: number = QBO_PAGE_SIZE): string {
   const conditions = [...filters, ...(everyRecordOf(type) ? ['Active IN (true, false)'] : [])];
   if (after !== null) conditions.push(`Id > '${quoteId(after)}'`);
   if (upper !== null) conditions.push(`Id <= '${quoteId(upper)}'`);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return `SELECT * FROM ${type}${where} ORDERBY Id MAXRESULTS ${QBO_PAGE_SIZE}`;
+  return `SELECT * FROM ${type}${where} ORDERBY Id MAXRESULTS ${maxResults}`;
 }
 
 const quoteId = (id: string) => id.replace(/\\/g, '\\\\').replace(/'/g, "\\'");

@@ -28,11 +28,12 @@ export class ProviderCaller {
     private readonly signal?: AbortSignal,
   ) {}
 
-  async call<T>(request: (api: QboApi) => Promise<T>): Promise<T> {
+  /** `signal` (default: the run's) ends the waits of this call: for its budget slot and its back-offs. */
+  async call<T>(request: (api: QboApi) => Promise<T>, signal: AbortSignal | undefined = this.signal): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         this.calls += 1;
-        return await this.budget.run(() => request(this.api), this.signal);
+        return await this.budget.run(() => request(this.api), signal);
       } catch (error) {
         if (!(error instanceof QboError)) throw error;
         if (error.kind === 'throttled') {
@@ -43,7 +44,7 @@ export class ProviderCaller {
         }
         if (error.kind !== 'unavailable' || attempt >= this.policy.maxAttempts) throw error;
         const cap = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        await sleep(Math.random() * cap, this.signal);
+        await sleep(Math.random() * cap, signal);
       }
     }
   }

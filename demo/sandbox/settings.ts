@@ -28,8 +28,15 @@ export interface SandboxSettings {
   /** Share (0..1) of Accounting API calls that fail with one of `fault_kinds`. */
   fault_rate: number;
   fault_kinds: FaultKind[];
-  /** Added to every Accounting API response. */
+  /**
+   * The latency model of Accounting API calls: each answer is held `latency_ms` (the base), plus
+   * `latency_per_entity_ms` for every entity it carries (a query page, a CDC answer; one for a single read or
+   * write, none for a COUNT), plus a uniform jitter of ±`latency_jitter_ms` (never more than the base, so the
+   * mean stays base + per-entity cost). What was really applied is in the realm's stats (`latency_mean_ms`).
+   */
   latency_ms: number;
+  latency_per_entity_ms: number;
+  latency_jitter_ms: number;
   /** How long a `slow` fault holds the response. */
   slow_ms: number;
   /** How long a `timeout` fault holds the connection before answering 504 (clients usually give up first). */
@@ -65,6 +72,8 @@ export const DEFAULT_SETTINGS: SandboxSettings = {
   fault_rate: 0,
   fault_kinds: ['500', '503'],
   latency_ms: 0,
+  latency_per_entity_ms: 0,
+  latency_jitter_ms: 0,
   slow_ms: 5_000,
   timeout_ms: 120_000,
   throttle_retry_after_seconds: null,
@@ -86,7 +95,9 @@ export const settingsPatchSchema = z
     batch_limit_per_minute: z.number().int().positive(),
     fault_rate: z.number().min(0).max(1),
     fault_kinds: z.array(z.enum(FAULT_KINDS)).min(1),
-    latency_ms: z.number().int().min(0),
+    latency_ms: z.number().int().min(0).max(600_000),
+    latency_per_entity_ms: z.number().min(0).max(1_000),
+    latency_jitter_ms: z.number().int().min(0).max(600_000),
     slow_ms: z.number().int().min(0),
     timeout_ms: z.number().int().min(0),
     throttle_retry_after_seconds: z.number().int().min(0).nullable(),
@@ -100,6 +111,21 @@ export const settingsPatchSchema = z
   })
   .partial()
   .strict();
+
+/**
+ * Rules across fields, checked on the settings a patch would produce: "field: problem", or null when they hold.
+ * The jitter is symmetric around the base, so more jitter than base would clip at zero and move the mean.
+ */
+export function settingsConflict(next: SandboxSettings): string | null {
+  if (next.latency_jitter_ms > next.latency_ms) return `latency_jitter_ms: must not exceed latency_ms (${next.latency_ms}), or the jitter would move the mean`;
+  return null;
+}
+
+/** The hold of one answer carrying `entities` entities under the latency model (`random` in [0, 1)). */
+export function latencyFor(settings: Pick<SandboxSettings, 'latency_ms' | 'latency_per_entity_ms' | 'latency_jitter_ms'>, entities: number, random: number = Math.random()): number {
+  const jitter = settings.latency_jitter_ms * (2 * random - 1);
+  return Math.max(0, settings.latency_ms + settings.latency_per_entity_ms * entities + jitter);
+}
 
 export function applySettings(current: SandboxSettings, patch: Partial<SandboxSettings>): SandboxSettings {
   const next = { ...current };

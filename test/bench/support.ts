@@ -12,7 +12,9 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * Unset, the local Postgres is used when it accepts connections, else embedded PGlite (slower than the
  * targets assume); either way the bench prints which one ran. A failed migration always stops the bench.
  */
-export async function benchDatabase(name: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
+export async function benchDatabase(base: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
+  // One database per bench process: two checkouts running the same bench on one server must not drop each other's.
+  const name = `${base}_${process.pid}`;
   const asked = process.env.BENCH_DATABASE_URL;
   const server = asked ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = connect(server, { max: 1 });

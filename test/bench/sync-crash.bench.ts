@@ -4,8 +4,9 @@
 // must guarantee is checked instead: every kill landed mid-import (some pages committed, not all); the records
 // counted equal the sum of the types' totals (a page committed twice would count twice); and the queries the
 // sandbox answered but we never committed, the pages fetched again after a kill, never exceed what a worker
-// can have between fetch and commit (one page per type paged at once) at each kill, and are nothing at all
-// without a kill.
+// can have between fetch and commit (its pages in flight) at each kill, and are nothing at all without a kill.
+// Issue 13: one type's pages go out in parallel Id ranges; each range counts its committed pages, so the
+// accounting stays exact.
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,8 @@ import { benchDatabase, freePort, repoRoot, report, sandboxProcess, verdict } fr
 const checks: [string, boolean][] = [];
 const sandbox = await sandboxProcess();
 const db = await benchDatabase('ll_bench_sync_crash');
-/** Pages a worker can hold fetched but not committed: one per type it pages at once (the server's default). */
-const inFlightBound = defaultEngineOptions.typeConcurrency;
+/** Answers a worker can hold fetched but not committed: its pages in flight (the server's default). */
+const inFlightBound = defaultEngineOptions.pagesInFlight;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 try {
@@ -29,12 +30,14 @@ try {
   const queries = async () => ((await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).requests_by_kind.query ?? 0) as number;
   const latestRun = async () => (await db.sql<{ id: string; status: string; records_done: number }[]>`select id, status, records_done from sync_runs where connection_id = ${id} order by queued_at desc limit 1`)[0];
   /**
-   * Queries whose answers committed: a COUNT per type with a progress row, and per type the pages its records
-   * fill (every page but a range's last holds exactly a page size) plus, once finished, the short last page.
+   * Queries whose answers committed: a COUNT per type with a progress row, and the pages each Id range of a
+   * type counts as committed (sync_ranges.pages, written in the commit that stores them; a range's plan page
+   * included).
    */
   const committedQueries = async (runId: string) => {
-    const rows = await db.sql<{ total: number; done: number; finished: boolean }[]>`select total, done, finished from sync_progress where run_id = ${runId}`;
-    return rows.reduce((sum, row) => sum + 1 + (row.finished ? Math.floor(row.total / QBO_PAGE_SIZE) + 1 : row.done / QBO_PAGE_SIZE), 0);
+    const [row] = await db.sql<{ n: number }[]>`
+      select ((select count(*) from sync_progress where run_id = ${runId}) + coalesce((select sum(pages) from sync_ranges where run_id = ${runId}), 0))::int as n`;
+    return row!.n;
   };
   const queriesBefore = await queries();
   const env = {
@@ -87,15 +90,12 @@ try {
     from sync_progress where run_id = ${final.id}`;
   const [attempts] = await db.sql<{ attempts: number }[]>`select attempts from sync_runs where id = ${final.id}`;
   const issued = (await queries()) - queriesBefore;
-  // An import ends by re-reading every party once (balances as new as the transactions): whole pages of
-  // Customer, Vendor and Account, the last one short.
-  const [partyPages] = await db.sql<{ n: number }[]>`
-    select coalesce(sum(1 + floor(n / ${QBO_PAGE_SIZE})), 0)::int as n from (
-      select count(*) as n from records where connection_id = ${id} and type in ('Customer', 'Vendor', 'Account') group by type) parties`;
-  const wasted = issued - (await committedQueries(final.id)) - partyPages!.n;
-  // What an import with no kill asks: a COUNT per type, then its pages, the last one short (maybe empty).
-  const [typePages] = await db.sql<{ n: number }[]>`select coalesce(sum(2 + floor(total / ${QBO_PAGE_SIZE})), 0)::int as n from sync_progress where run_id = ${final.id}`;
-  const needed = { n: typePages!.n + partyPages!.n };
+  // The import pages the parties last, so a fresh mirror needs no second read of them: every query the run
+  // needed is a committed one, and the rest were answered but lost at a kill.
+  const wasted = issued - (await committedQueries(final.id));
+  const [ranges] = await db.sql<{ n: number; split: number }[]>`
+    select count(*)::int as n, count(distinct type) filter (where lower_id <> '')::int as split from sync_ranges where run_id = ${final.id}`;
+  const needed = { n: await committedQueries(final.id) };
   const inFlightAtKills = kills.reduce((sum, kill) => sum + kill.uncommitted, 0);
   const equal = await mirrorEquals(app, sandbox.url, realm, id);
   console.log(`\nkill -9 of the worker at random moments (${db.kind})`);
@@ -104,6 +104,7 @@ try {
     ['kills: run status at each', kills.map((kill) => kill.status).join(', ')],
     ['pages fetched, never committed, per kill', `${kills.map((kill) => kill.uncommitted).join(', ')} (bound ${inFlightBound} each)`],
     ['queries: issued / needed without kills / in flight at the kills', `${issued} / ${needed!.n} / ${inFlightAtKills}`],
+    ['Id ranges (types split into parallel ranges)', `${ranges!.n} (${ranges!.split})`],
     ['queries answered but never committed after the last kill', wasted - uncommittedBefore],
     ['final status', final.status],
     ['claims of the run', attempts?.attempts ?? 0],

@@ -114,3 +114,46 @@ export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: str
   }
   return equal;
 }
+
+
+/**
+ * QuickBooks' pace as the benches model it: ~300 ms for a full page (250 ms + 0.05 ms per entity), ±50 ms.
+ * Every import bench sets this; the bound is then taken from the latency the sandbox reports it applied.
+ */
+export const LATENCY_300MS = { latency_ms: 250, latency_per_entity_ms: 0.05, latency_jitter_ms: 50 };
+
+/** What the sandbox counted for one realm (GET /_sandbox/qbo/companies/{realm}/stats), the fields the bound needs. */
+export interface RealmStats {
+  requests_total: number;
+  requests_refused: number;
+  max_attempted_in_flight: number;
+  max_attempted_per_minute: number;
+  latency_applied_ms_total: number;
+  latency_applied_calls: number;
+  service_ms_total: number;
+  service_calls: number;
+  [key: string]: unknown;
+}
+
+export const realmStats = (sandbox: Awaited<ReturnType<typeof sandboxProcess>>, realm: string) => sandbox.control<RealmStats>('GET', `/qbo/companies/${realm}/stats`);
+
+/**
+ * The least time `calls` provider calls can take within a company's limits, from the latency the sandbox really
+ * applied to them (two reads of its stats, before and after), never from the setting:
+ * - T_bound = max(calls × mean latency ÷ max in flight, 60 s × (calls − 500) ÷ 500), as issue 13 defines it;
+ * - the rolling-minute bound, stricter: call k and call k + 500 can never be in the same minute, so N calls
+ *   span at least 60 s × ⌊(N − 1) ÷ 500⌋ plus one call's latency. Beyond 500 calls it exceeds the smooth
+ *   60 s × (N − 500) ÷ 500 by up to a minute, and no client can close that gap.
+ */
+export function importBound(before: RealmStats, after: RealmStats, limits: { perMinute: number; concurrent: number }) {
+  const calls = after.requests_total - before.requests_total;
+  const latencyCalls = after.latency_applied_calls - before.latency_applied_calls;
+  const meanLatencyMs = latencyCalls === 0 ? 0 : (after.latency_applied_ms_total - before.latency_applied_ms_total) / latencyCalls;
+  const serviceCalls = after.service_calls - before.service_calls;
+  const meanServiceMs = serviceCalls === 0 ? 0 : (after.service_ms_total - before.service_ms_total) / serviceCalls;
+  const latencyBound = (calls * meanLatencyMs) / 1000 / limits.concurrent;
+  const smoothRate = (60 * (calls - limits.perMinute)) / limits.perMinute;
+  const tBound = Math.max(latencyBound, smoothRate);
+  const windowBound = Math.max(latencyBound, 60 * Math.floor(Math.max(0, calls - 1) / limits.perMinute) + meanLatencyMs / 1000);
+  return { calls, meanLatencyMs, meanServiceMs, latencyBound, tBound, windowBound };
+}

@@ -28,7 +28,7 @@ try {
   const app = benchApp(db.sql, sandbox.url);
   await sandbox.control('PUT', '/qbo/settings', { rate_limit_per_minute: 1_000_000, max_concurrent: 100, latency_ms: 0 });
   const { id, realm } = await connectCompany(app, sandbox, size1m);
-  const run = await runSync(app, id, { limits: { perMinute: 1_000_000, concurrent: 6 }, typeConcurrency: 6 });
+  const run = await runSync(app, id, { limits: { perMinute: 1_000_000, concurrent: 6 }, pagesInFlight: 12 });
   const seconds = (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
   const peakMb = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
   const rate = run.records_done / seconds;

@@ -60,7 +60,7 @@ export class QboApi {
       response = await this.#send(method, path, query, token, body);
       if (response.status === 401) await this.options.tokens.grantRefused?.('QuickBooks refused a freshly renewed authorization; the app may have been disconnected inside QuickBooks.');
     }
-    const text = await response.text();
+    const text = await readBody(response);
     if (response.ok) return text;
     const fault = parseFault(response.status, text, response.headers.get('retry-after'));
     if (response.status !== 401 && fault.category === 'needs_reconnect') {
@@ -85,8 +85,25 @@ export class QboApi {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new QboError('unavailable', 0, [{ code: timedOut ? 'timeout' : 'network', message: (error as Error).message, detail: '' }]);
+      throw unreachable(error);
     }
+  }
+}
+
+/** A timeout or a network failure as the retryable fault it is. */
+function unreachable(error: unknown): QboError {
+  const timedOut = (error as Error).name === 'TimeoutError';
+  return new QboError('unavailable', 0, [{ code: timedOut ? 'timeout' : 'network', message: (error as Error).message, detail: '' }]);
+}
+
+/**
+ * The answer's body. The request's deadline covers reading it too: a page whose body is still arriving when it
+ * passes (a slow or overloaded server) is a timeout to retry, not an internal error that fails the run.
+ */
+async function readBody(response: Response): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    throw unreachable(error);
   }
 }

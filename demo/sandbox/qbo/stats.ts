@@ -31,6 +31,13 @@ export class RealmStats {
   readonly attemptsInFlight = new InFlight();
   /** In flight per app: the limit Intuit enforces. */
   readonly inFlightByApp = new Map<string, InFlight>();
+  /** Latency the model really applied to admitted calls (ms, summed) and over how many calls. */
+  latencyMsTotal = 0;
+  latencyCalls = 0;
+  /** Admission to answer of admitted, unfaulted calls (ms, summed): latency plus the sandbox's own work. */
+  serviceMsTotal = 0;
+  serviceCalls = 0;
+  entitiesReturned = 0;
   /** Faults the control API scheduled for this company's next admitted calls, in order (before `fault_rate`). */
   scheduledFaults: FaultKind[] = [];
 
@@ -52,6 +59,16 @@ export class RealmStats {
       left = true;
       this.attemptsInFlight.leave();
     };
+  }
+
+  latencyApplied(ms: number): void {
+    this.latencyMsTotal += ms;
+    this.latencyCalls++;
+  }
+
+  served(ms: number): void {
+    this.serviceMsTotal += ms;
+    this.serviceCalls++;
   }
 
   refuse(reason: ThrottleReason): void {
@@ -95,6 +112,14 @@ export class RealmStats {
       max_attempted_in_flight: this.attemptsInFlight.peak,
       max_attempted_per_minute: this.attemptWindow.peak,
       faults_scheduled: this.scheduledFaults.length,
+      // The latency model as applied: totals let a bench take the mean over just its own calls (difference of two reads).
+      latency_applied_ms_total: Math.round(this.latencyMsTotal),
+      latency_applied_calls: this.latencyCalls,
+      latency_mean_ms: this.latencyCalls === 0 ? null : Math.round((this.latencyMsTotal / this.latencyCalls) * 10) / 10,
+      service_ms_total: Math.round(this.serviceMsTotal),
+      service_calls: this.serviceCalls,
+      service_mean_ms: this.serviceCalls === 0 ? null : Math.round((this.serviceMsTotal / this.serviceCalls) * 10) / 10,
+      entities_returned: this.entitiesReturned,
     };
   }
 }

@@ -4,9 +4,14 @@ import type { Grant } from '../oauth/grants.ts';
 import { formatResponseTime } from '../qbo-time.ts';
 import type { QboState } from '../state.ts';
 import type { ThrottleReason } from '../stats.ts';
+import { latencyFor } from '../../settings.ts';
 import { authenticationFailedBody, authorizationFailedBody, faultBody, faults, throttleXml } from './faults.ts';
 
-export type ApiEnv = { Variables: { company: Company; grant: Grant; kind: string } };
+/** `entities`: how many entities the answer carries, set by routes that answer lists (the latency model's per-entity cost). */
+export type ApiEnv = { Variables: { company: Company; grant: Grant; kind: string; entities?: number } };
+
+/** Entities in an answer whose route did not say: one for a read or write of one record, none for anything else. */
+const defaultEntities = (kind: string) => (kind === 'read' || kind === 'write' || kind === 'update' || kind === 'delete' || kind === 'void' || kind === 'companyinfo' || kind === 'preferences' ? 1 : 0);
 
 /** What kind of call a path under /v3/company/{realm}/ is, for limits and stats. */
 export function pathKind(method: string, rest: string, operation: string | undefined): string {
@@ -38,7 +43,8 @@ function hold(state: QboState, ms: number, signal?: AbortSignal): Promise<void> 
 /**
  * Runs before every Accounting API call, in Intuit's order: authenticate the bearer token (401 with the
  * lower-case fault body), check it is for this company (403), throttle per realm and minute, reports per minute
- * and concurrent requests per app (429, XML), then inject configured faults and latency.
+ * and concurrent requests per app (429, XML), then inject configured faults, answer, and hold the answer for the
+ * latency model (settings.ts).
  */
 export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
   return async function accountingGuard(c, next) {
@@ -74,6 +80,7 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
     if (!appFlight.tryEnter(settings.max_concurrent)) return throttled('concurrent');
     stats.inFlight.tryEnter(Number.MAX_SAFE_INTEGER);
     stats.admitted++;
+    const admittedAt = performance.now();
     try {
       company.nowMs = nowMs;
       c.set('company', company);
@@ -84,9 +91,21 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
         stats.status(injected.status);
         return injected;
       }
-      if (settings.latency_ms > 0) await hold(state, settings.latency_ms, c.req.raw.signal);
       await next();
+      // The latency model holds the finished answer: base + per entity it carries ± jitter. The hold really
+      // applied (timers run late on a busy loop) is what the stats keep, so benches read it, not assume it.
+      const entities = c.get('entities') ?? defaultEntities(kind);
+      const wanted = latencyFor(settings, entities);
+      if (wanted > 0) {
+        const heldFrom = performance.now();
+        await hold(state, wanted, c.req.raw.signal);
+        stats.latencyApplied(performance.now() - heldFrom);
+      } else {
+        stats.latencyApplied(0);
+      }
+      stats.entitiesReturned += entities;
       stats.status(c.res.status);
+      stats.served(performance.now() - admittedAt);
     } finally {
       appFlight.leave();
       stats.inFlight.leave();

@@ -52,6 +52,7 @@ function query(c: ApiContext, text: string): Response {
   if (!name) throw faults.query('4000', 'Error parsing query', `QueryParserError: Invalid content. Entity '${parsed.entity}' is not supported.`);
   if (isSingleton(name)) {
     const item = singleton(company, name);
+    c.set('entities', parsed.count ? 0 : 1);
     return c.json({ QueryResponse: parsed.count ? { totalCount: 1 } : { [name]: [item], startPosition: 1, maxResults: 1 }, time: time(c) });
   }
   let result;
@@ -62,6 +63,7 @@ function query(c: ApiContext, text: string): Response {
     if (error instanceof QueryError) throw faults.query(error.code, error.message, error.detail);
     throw error;
   }
+  c.set('entities', result.kind === 'count' ? 0 : result.items.length);
   if (result.kind === 'count') return c.json({ QueryResponse: { totalCount: result.total }, time: time(c) });
   // An empty page has no entity key at all, as in QuickBooks.
   const body = result.items.length === 0 ? {} : { [name]: result.items, startPosition: result.startPosition, maxResults: result.items.length };
@@ -93,6 +95,8 @@ export function accountingRoutes(state: QboState): Hono<ApiEnv> {
   api.get('/v3/company/:realmId/cdc', (c) => {
     const company = c.get('company');
     const body = changeDataCapture(company, c.req.query('entities'), c.req.query('changedSince'), company.nowMs);
+    const parts = (body as { CDCResponse: { QueryResponse: Record<string, unknown>[] }[] }).CDCResponse[0]?.QueryResponse ?? [];
+    c.set('entities', parts.reduce((sum, part) => sum + Object.values(part).reduce<number>((n, value) => n + (Array.isArray(value) ? value.length : 0), 0), 0));
     return c.json({ ...body, time: time(c) });
   });
 

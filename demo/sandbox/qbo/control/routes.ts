@@ -7,7 +7,7 @@ import { applyWrite, type WriteRecord } from '../api/apply.ts';
 import type { MutationRequest } from '../mutations.ts';
 import { COUNTRIES, parseCountry } from '../regions.ts';
 import { clearTokenFault, setTokenFault, tokenFaultOf, tokenFaultSchema } from '../oauth/token-faults.ts';
-import { FAULT_KINDS, WEBHOOK_FORMATS, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
+import { applySettings, FAULT_KINDS, WEBHOOK_FORMATS, settingsConflict, settingsPatchSchema, type SandboxSettings } from '../../settings.ts';
 import { describeZodError } from '../../zod-message.ts';
 import { loopbackOnly } from '../../loopback-only.ts';
 import type { QboState } from '../state.ts';
@@ -228,6 +228,8 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const patch = parsed.value as Partial<SandboxSettings>;
     if (patch.auto_approve_realm && !state.companies.has(patch.auto_approve_realm)) return c.json({ error: `auto_approve_realm: no company ${patch.auto_approve_realm}` }, 400);
+    const conflict = settingsConflict(applySettings(hooks.getSettings(), patch));
+    if (conflict) return c.json({ error: conflict }, 400);
     return c.json(hooks.putSettings(patch));
   });
 

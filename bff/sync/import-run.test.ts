@@ -1,0 +1,72 @@
+import { describe, expect, test } from 'vitest';
+import { arrangeRanges, compareIntegerIds, scanQueryPage } from './import-run.ts';
+
+/** A plan page as fetched: `ids` in the order QuickBooks answered them, `asked` its MAXRESULTS. */
+const page = (ids: number[] | string[], asked = 1000) => ({
+  text: '',
+  asked,
+  received: ids.length,
+  firstId: ids.length > 0 ? String(ids[0]) : null,
+  lastId: ids.length > 0 ? String(ids[ids.length - 1]) : null,
+});
+const span = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const shape = (ranges: ReturnType<typeof arrangeRanges>) =>
+  ranges.map(({ lower_id, upper_id, after_id, finished, counted, page: stored }) => ({ lower_id, upper_id, after_id, finished, counted, stored: stored !== null }));
+
+describe('a type split into Id ranges from its plan pages', () => {
+  test('Ids compare as the integers QuickBooks makes them, not as text', () => {
+    expect(compareIntegerIds('9', '10')).toBeLessThan(0);
+    expect(compareIntegerIds('100', '99')).toBeGreaterThan(0);
+    expect(compareIntegerIds('0042', '42')).toBe(0);
+  });
+
+  test('2,500 records in ranges of 999: every range is its first page, each boundary counted once', () => {
+    // Ids 1..2500 with gaps would do the same; plain ones keep the arithmetic readable.
+    const ranges = arrangeRanges([page(span(1, 999), 999), page(span(999, 1998)), page(span(1998, 2500))]);
+    expect(shape(ranges)).toEqual([
+      { lower_id: '', upper_id: '999', after_id: '999', finished: true, counted: 999, stored: true },
+      { lower_id: '999', upper_id: '1998', after_id: '1998', finished: true, counted: 999, stored: true },
+      { lower_id: '1998', upper_id: null, after_id: '2500', finished: true, counted: 502, stored: true },
+    ]);
+    expect(ranges.reduce((sum, range) => sum + range.counted, 0)).toBe(2500);
+  });
+
+  test('ranges of two pages: each first page commits, the rest is paged from its last Id up to the bound', () => {
+    const ranges = arrangeRanges([page(span(1, 1000)), page(span(1999, 2998)), page(span(3998, 4100))]);
+    expect(shape(ranges)).toEqual([
+      { lower_id: '', upper_id: '1999', after_id: '1000', finished: false, counted: 1000, stored: true },
+      { lower_id: '1999', upper_id: '3998', after_id: '2998', finished: false, counted: 999, stored: true },
+      { lower_id: '3998', upper_id: null, after_id: '4100', finished: true, counted: 102, stored: true },
+    ]);
+  });
+
+  test('a company that changed between the plan pages: no range overlaps another, none is left with a gap', () => {
+    // The second boundary came back below the first (records deleted in between): it is dropped, its range
+    // merged into the one before, and its page (which overlaps) is not stored.
+    const shuffled = arrangeRanges([page(span(1, 1000)), page(span(2500, 3499)), page(span(2000, 2999)), page(span(4000, 4200))]);
+    expect(shape(shuffled).map(({ lower_id, upper_id }) => [lower_id, upper_id])).toEqual([['', '2500'], ['2500', '4000'], ['4000', null]]);
+    // A page reaching past the next boundary is not stored: its range is paged from its lower bound.
+    const overreach = arrangeRanges([page(span(1, 1000)), page(span(1500, 2499)), page(span(2200, 2300))]);
+    expect(shape(overreach)[1]).toEqual({ lower_id: '1500', upper_id: '2200', after_id: null, finished: false, counted: 0, stored: false });
+    // A short page before another range does not end its range: only its upper bound does.
+    const short = arrangeRanges([page(span(1, 1000)), page(span(1999, 2500)), page(span(3000, 3100))]);
+    expect(shape(short)[1]).toMatchObject({ lower_id: '1999', upper_id: '3000', after_id: '2500', finished: false });
+    // An empty plan page (the company shrank) opens no range.
+    const shrunk = arrangeRanges([page(span(1, 1000)), page(span(1999, 2100)), page([])]);
+    expect(shape(shrunk).map(({ lower_id, upper_id, finished }) => [lower_id, upper_id, finished])).toEqual([['', '1999', false], ['1999', null, true]]);
+  });
+
+  test('Ids that are not integers leave the type one range, its first page kept', () => {
+    const ranges = arrangeRanges([page(['a', 'b']), page(['x', 'y'])]);
+    expect(shape(ranges)).toEqual([{ lower_id: '', upper_id: null, after_id: 'b', finished: true, counted: 2, stored: true }]);
+  });
+
+  test('a plan page is scanned for its size and first and last Ids without parsing it: entity Ids only, never a line Id', () => {
+    const invoice = (id: string) => ({ Id: id, DocNumber: `say "hi" \\ {not json} [${id}]`, Line: [{ Id: '1', Amount: 5 }, { Id: '2', DetailType: 'x' }], CustomerRef: { value: '77', name: 'A "B"' } });
+    const page = { QueryResponse: { Invoice: ['12', '13', '140'].map(invoice), startPosition: 1, maxResults: 3 }, time: '2026-01-01T00:00:00Z' };
+    expect(scanQueryPage(JSON.stringify(page))).toEqual({ received: 3, firstId: '12', lastId: '140' });
+    expect(scanQueryPage(JSON.stringify(page, null, 2))).toEqual({ received: 3, firstId: '12', lastId: '140' });
+    expect(scanQueryPage(JSON.stringify({ QueryResponse: { Invoice: [{ Line: [{ Id: '9' }], Id: '5' }] } }))).toEqual({ received: 1, firstId: '5', lastId: '5' });
+    expect(scanQueryPage('{"QueryResponse":{},"time":"2026-01-01T00:00:00Z"}')).toEqual({ received: 0, firstId: null, lastId: null });
+  });
+});

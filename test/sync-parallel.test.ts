@@ -1,0 +1,162 @@
+import { describe, expect, test, vi } from 'vitest';
+import { raceTest } from './support/database.ts';
+import { testApp } from './support/app.ts';
+import { connectThroughPopup } from './support/connect-flow.ts';
+import { sandboxDeps, startSandbox } from './support/sandbox.ts';
+import { crashingSync, expectMirrorEqualsProvider, resumeRun, storedIds, syncOnce, watchQboCalls } from './support/sync.ts';
+
+/**
+ * Issue 13: the pages of one type are fetched in parallel Id ranges inside the company's budget, and their
+ * checkpoints say exactly which ranges and pages are committed, so a crash between ranges resumes with no gap
+ * and no page fetched or counted twice.
+ */
+const sandbox = await startSandbox();
+const t = testApp(sandboxDeps(sandbox.url));
+
+async function connected(size: Record<string, number>) {
+  const tenant = await t.createTenant();
+  const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size, country: 'US', plan: 'Plus' });
+  const { result } = await connectThroughPopup(t, sandbox, tenant, 'org-1', realm);
+  return { realm, id: result.connection!.id };
+}
+
+const isInvoicePage = (statement: string) => /^SELECT \* FROM Invoice\b/.test(statement);
+const succeeded = (run: { status: string; error: unknown }) => expect(run.status, JSON.stringify(run.error)).toBe('succeeded');
+
+/** The most Invoice pages the sandbox was asked for at the same time, seen from our side of the wire. */
+function watchInvoicePagesInFlight() {
+  const realFetch = globalThis.fetch;
+  let current = 0;
+  let peak = 0;
+  const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const page = /\/query$/.test(url.pathname) && isInvoicePage(url.searchParams.get('query') ?? '');
+    if (page) peak = Math.max(peak, ++current);
+    try {
+      return await realFetch(input, init);
+    } finally {
+      if (page) current--;
+    }
+  });
+  return { peak: () => peak, restore: () => spy.mockRestore() };
+}
+
+describe('one type paged in parallel ranges', () => {
+  test('a company made of invoices gets several Invoice pages in flight, never more than the budget allows', { timeout: 120_000 }, async () => {
+    const { realm, id } = await connected({ invoices: 6_000 });
+    await sandbox.control('PUT', '/qbo/settings', { latency_ms: 40, max_concurrent: 10 });
+    const watch = watchInvoicePagesInFlight();
+    let run;
+    try {
+      run = await syncOnce(t, id);
+    } finally {
+      watch.restore();
+      await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0 });
+    }
+    succeeded(run);
+    // One range at a time would make this 1.
+    expect(watch.peak()).toBeGreaterThan(1);
+    const stats = await sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+    expect(stats.requests_refused).toBe(0);
+    expect(stats.max_attempted_in_flight).toBeLessThanOrEqual(10);
+    const [progress] = await t.deps.sql<{ done: number; total: number; finished: boolean }[]>`
+      select done, total, finished from sync_progress where run_id = ${run.id} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 6_000, total: 6_000, finished: true });
+    const ranges = await t.deps.sql<{ pages: number }[]>`select pages from sync_ranges where run_id = ${run.id} and type = 'Invoice'`;
+    expect(ranges.length).toBeGreaterThan(1);
+    // No more pages than one range needs (6 full ones and the short one that ends the type): the ranges end on
+    // their upper bounds, never on an extra short page each.
+    expect(ranges.reduce((sum, range) => sum + range.pages, 0)).toBe(7);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
+  test('parallel ranges stay inside a small budget: never more in flight, never more a minute, no 429', { timeout: 180_000 }, async () => {
+    // 30 calls a minute and 4 in flight, on both sides: an import of ~35 calls must wait out one minute.
+    const { realm, id } = await connected({ invoices: 8_000 });
+    await sandbox.control('PUT', '/qbo/settings', { latency_ms: 20, max_concurrent: 4, rate_limit_per_minute: 30 });
+    let run;
+    try {
+      run = await syncOnce(t, id, { limits: { perMinute: 30, concurrent: 4 } });
+    } finally {
+      await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, max_concurrent: 10, rate_limit_per_minute: 500 });
+    }
+    succeeded(run);
+    const stats = await sandbox.control('GET', `/qbo/companies/${realm}/stats`);
+    expect(stats.requests_attempted, 'the import needed more than a minute of calls').toBeGreaterThan(30);
+    expect({ refused: stats.requests_refused, inFlight: stats.max_attempted_in_flight <= 4, perMinute: stats.max_attempted_per_minute <= 30 }).toEqual({ refused: 0, inFlight: true, perMinute: true });
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
+  test('a crash between ranges: the resumed run fetches exactly the pages not committed, no gap, none counted twice', { timeout: 120_000 }, async () => {
+    const { realm, id } = await connected({ invoices: 6_000 });
+    // Four pages in flight: Invoice is four ranges of two pages each (the last one short). The crash comes with
+    // the first answer of a second round, so some ranges have both pages committed and others one.
+    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement) && /Id > /.test(statement), { pagesInFlight: 4 });
+    expect(crashed.status).toBe('running');
+    const atCrash = await t.deps.sql<{ lower_id: string; upper_id: string | null; after_id: string | null; finished: boolean; pages: number }[]>`
+      select lower_id, upper_id, after_id, finished, pages from sync_ranges where run_id = ${crashed.id} and type = 'Invoice' order by pages, lower_id`;
+    expect(atCrash.length).toBe(4);
+    expect(atCrash.some((range) => !range.finished), 'the crash left a range open').toBe(true);
+    const [before] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from records where connection_id = ${id} and type = 'Invoice'`;
+    const [doneAtCrash] = await t.deps.sql<{ done: number }[]>`select done from sync_progress where run_id = ${crashed.id} and type = 'Invoice'`;
+    // Every committed record counted once (the plan's boundary records are stored twice but counted once).
+    expect(doneAtCrash!.done).toBeLessThanOrEqual(before!.n);
+
+    const watch = watchQboCalls();
+    let resumed;
+    try {
+      resumed = await resumeRun(t, crashed.id, { pagesInFlight: 4 });
+    } finally {
+      watch.restore();
+    }
+    succeeded(resumed);
+    // Each open range asked once more, from its own checkpoint up to its bound; no committed page again.
+    const asked = watch.seen.map((call) => call.statement).filter(isInvoicePage).sort();
+    const expected = atCrash
+      .filter((range) => !range.finished)
+      .map((range) => `SELECT * FROM Invoice WHERE Id > '${range.after_id ?? range.lower_id}'${range.upper_id === null ? '' : ` AND Id <= '${range.upper_id}'`} ORDERBY Id MAXRESULTS 1000`)
+      .sort();
+    expect(asked).toEqual(expected);
+    const [progress] = await t.deps.sql<{ done: number; total: number; finished: boolean }[]>`
+      select done, total, finished from sync_progress where run_id = ${crashed.id} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 6_000, total: 6_000, finished: true });
+    expect(await storedIds(t, id, 'Invoice')).toHaveLength(6_000);
+    const [run] = await t.deps.sql<{ records_done: number }[]>`select records_done from sync_runs where id = ${crashed.id}`;
+    const [stored] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from records where connection_id = ${id} and type not in ('CompanyInfo', 'Preferences')`;
+    expect(run!.records_done).toBe(stored!.n);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
+  raceTest('ranges of one type finishing at the same moment: the type is marked finished', async () => {
+    const { id } = await connected({ invoices: 12_000 });
+    // Four pages in flight: Invoice is four ranges, three of four pages. The last page of each of those three is
+    // held until all three are in hand, then all commit at once.
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    const watch = watchQboCalls(async ({ statement, records }) => {
+      const upper = /Id <= '(\d+)'/.exec(statement)?.[1];
+      if (!isInvoicePage(statement) || !upper || String(records[records.length - 1]?.Id) !== upper) return;
+      if (++held === 3) release();
+      await together;
+    });
+    // Each page commit then holds the run's row a moment before it commits, so the other two commits reach the
+    // type's progress row while the first still holds it: the moment two finishing ranges must both be seen.
+    await t.deps.sql.unsafe(`
+      create or replace function test_slow_commit() returns trigger language plpgsql as $$
+      begin if new.records_done > old.records_done then perform pg_sleep(0.3); end if; return new; end $$;
+      create trigger test_slow_commit before update on sync_runs for each row execute function test_slow_commit()`);
+    let run;
+    try {
+      run = await syncOnce(t, id, { pagesInFlight: 4 });
+    } finally {
+      watch.restore();
+      await t.deps.sql.unsafe('drop trigger test_slow_commit on sync_runs; drop function test_slow_commit()');
+    }
+    succeeded(run);
+    expect(held).toBe(3);
+    const [progress] = await t.deps.sql<{ done: number; total: number; finished: boolean }[]>`
+      select done, total, finished from sync_progress where run_id = ${run.id} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 12_000, total: 12_000, finished: true });
+  }, 120_000);
+});
