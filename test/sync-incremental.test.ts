@@ -39,7 +39,7 @@ describe('incremental sync after 100 changes and 10 deletions', () => {
   test('parties spread over several pages: four provider calls (CDC, one batch, one query, the settling CDC), and the mirror equals QuickBooks', async () => {
     // More customers and vendors than one page holds, so re-reading them all would cost pages, not one batch.
     const { realm, id } = await connected({ vendors: 1200, customers: 2100, items: 40, invoices: 500, bills: 400, payments: 150, purchases: 150, time_activities: 60 }, 'incremental-calls');
-    succeeded(await syncOnce(t, id));
+    succeeded(await syncOnce(t, id, { reactions: false }));
     await sandbox.control('POST', '/clock', { advance_seconds: 60 });
     const { changes } = await sandbox.control<{ changes: { entity: string; id: string; operation: string }[] }>('POST', `/qbo/companies/${realm}/mutations`, { update: 90, create: 10, delete: 10 });
     // The mutations leave transaction versions the mirror never sees (edited twice, or created then edited or
@@ -52,7 +52,7 @@ describe('incremental sync after 100 changes and 10 deletions', () => {
     const before = await byKind(realm);
     const watch = watchQboCalls();
     try {
-      succeeded(await syncOnce(t, id));
+      succeeded(await syncOnce(t, id, { reactions: false }));
     } finally {
       watch.restore();
     }
@@ -67,7 +67,7 @@ describe('incremental sync after 100 changes and 10 deletions', () => {
 describe('derived balances', () => {
   test('a new bill, edited before the sync, refreshes its vendor; a bill moved twice refreshes the vendors it left and joined', async () => {
     const { realm, id } = await connected({ vendors: 80, customers: 10, bills: 40 }, 'incremental-balances');
-    succeeded(await syncOnce(t, id));
+    succeeded(await syncOnce(t, id, { reactions: false }));
     const bills = (await qboCall(t, sandbox.url, realm, id, 'GET', 'query', undefined, { query: 'SELECT * FROM Bill MAXRESULTS 1000' })).QueryResponse.Bill as Entity[];
     const vendors = (await qboCall(t, sandbox.url, realm, id, 'GET', 'query', undefined, { query: 'SELECT * FROM Vendor MAXRESULTS 1000' })).QueryResponse.Vendor as Entity[];
     const open = bills.filter((bill) => bill.Balance > 0 && (bill.LinkedTxn ?? []).length === 0);
@@ -87,7 +87,7 @@ describe('derived balances', () => {
     await writeQbo(realm, id, 'Bill', { Id: moved.Id, SyncToken: once.SyncToken, sparse: true, VendorRef: { value: third!.Id } });
     const balanceBefore = Number((await stored(id, 'Vendor', fresh!.Id)).Balance ?? 0);
 
-    succeeded(await syncOnce(t, id));
+    succeeded(await syncOnce(t, id, { reactions: false }));
     for (const vendor of [fresh!.Id, third!.Id, left, second!.Id]) {
       expect(Number((await stored(id, 'Vendor', vendor)).Balance ?? 0), `vendor ${vendor}`).toBe(Number((await readQbo(realm, id, 'Vendor', vendor)).Balance ?? 0));
     }
@@ -98,7 +98,7 @@ describe('derived balances', () => {
 
   test('a bill created after CDC answered, before its vendor is re-read, is settled in that run; moving it later refreshes both vendors', async () => {
     const { realm, id } = await connected({ vendors: 80, customers: 10, bills: 40 }, 'incremental-settle');
-    succeeded(await syncOnce(t, id));
+    succeeded(await syncOnce(t, id, { reactions: false }));
     const bills = (await qboCall(t, sandbox.url, realm, id, 'GET', 'query', undefined, { query: 'SELECT * FROM Bill MAXRESULTS 1000' })).QueryResponse.Bill as Entity[];
     const vendors = (await qboCall(t, sandbox.url, realm, id, 'GET', 'query', undefined, { query: 'SELECT * FROM Vendor MAXRESULTS 1000' })).QueryResponse.Vendor as Entity[];
     const template = bills.find((bill) => bill.Balance > 0 && (bill.LinkedTxn ?? []).length === 0)!;
@@ -116,7 +116,7 @@ describe('derived balances', () => {
       created = await newBill(realm, id, template, vendor);
     });
     try {
-      succeeded(await syncOnce(t, id));
+      succeeded(await syncOnce(t, id, { reactions: false }));
     } finally {
       watch.restore();
     }
@@ -129,7 +129,7 @@ describe('derived balances', () => {
     await sandbox.control('POST', '/clock', { advance_seconds: 600 });
     const moved = await writeQbo(realm, id, 'Bill', { Id: created!.Id, SyncToken: created!.SyncToken, sparse: true, VendorRef: { value: quiet.Id } });
     await writeQbo(realm, id, 'Bill', { Id: moved.Id, SyncToken: moved.SyncToken, sparse: true, VendorRef: moved.VendorRef, PrivateNote: 'moved' });
-    succeeded(await syncOnce(t, id));
+    succeeded(await syncOnce(t, id, { reactions: false }));
     for (const party of [vendor.Id, quiet.Id]) {
       expect(Number((await stored(id, 'Vendor', party)).Balance ?? 0), `vendor ${party}`).toBe(Number((await readQbo(realm, id, 'Vendor', party)).Balance ?? 0));
     }

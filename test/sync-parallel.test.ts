@@ -48,7 +48,7 @@ describe('one type paged in parallel ranges', () => {
     const watch = watchInvoicePagesInFlight();
     let run;
     try {
-      run = await syncOnce(t, id);
+      run = await syncOnce(t, id, { reactions: false });
     } finally {
       watch.restore();
       await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0 });
@@ -76,7 +76,7 @@ describe('one type paged in parallel ranges', () => {
     await sandbox.control('PUT', '/qbo/settings', { latency_ms: 20, max_concurrent: 4, rate_limit_per_minute: 30 });
     let run;
     try {
-      run = await syncOnce(t, id, { limits: { perMinute: 30, concurrent: 4 } });
+      run = await syncOnce(t, id, { limits: { perMinute: 30, concurrent: 4 }, reactions: false });
     } finally {
       await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, max_concurrent: 10, rate_limit_per_minute: 500 });
     }
@@ -148,7 +148,7 @@ describe('one type paged in parallel ranges', () => {
       create trigger test_slow_commit before update on sync_runs for each row execute function test_slow_commit()`);
     let run;
     try {
-      run = await syncOnce(t, id, { pagesInFlight: 4 });
+      run = await syncOnce(t, id, { pagesInFlight: 4, reactions: false });
     } finally {
       watch.restore();
       await t.deps.sql.unsafe('drop trigger test_slow_commit on sync_runs; drop function test_slow_commit()');
