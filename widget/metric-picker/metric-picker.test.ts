@@ -140,11 +140,11 @@ describe('<metric-picker>', () => {
     fake = install(data());
     const element = await picker();
     const columns = () => getComputedStyle(element.shadowRoot!.querySelector('form')!).gridTemplateColumns.split(' ').length;
+    // getComputedStyle forces style and layout, so container queries resolve at once (requestAnimationFrame
+    // never fires in a background tab, where the runner's parallel pages sit).
     element.style.width = '390px';
-    await new Promise((resolve) => requestAnimationFrame(resolve));
     expect(columns()).to.equal(1);
     element.style.width = '800px';
-    await new Promise((resolve) => requestAnimationFrame(resolve));
     expect(columns()).to.equal(2);
     element.setAttribute('theme', 'dark');
     await expect(element).to.be.accessible();
