@@ -39,6 +39,9 @@ describe('write-back through stored mappings', () => {
     });
     const mapped = (await (await c.submit(invoice('vat-20', 1))).json()) as Document;
     const unmapped = (await (await c.submit(invoice('vat-5', 2))).json()) as Document;
+    // A UK company needs a code on every line: a line with no rate (and no default) is held, never sent for a 6000.
+    const bare = invoice('vat-20', 4);
+    const noRate = (await (await c.submit({ ...bare, data: { ...bare.data, lines: [{ amount: 100, category_id: 'consulting' }] } })).json()) as Document;
     await c.push();
 
     const pushed = await c.get(mapped.id);
@@ -53,6 +56,10 @@ describe('write-back through stored mappings', () => {
     expect(held.status).toBe('needs_mapping');
     expect(JSON.stringify(held.missing)).toContain('vat-5');
     expect(held.quickbooks_id).toBeNull();
+
+    const lineless = await c.get(noRate.id);
+    expect(lineless.status).toBe('needs_mapping');
+    expect(JSON.stringify(lineless.missing)).toContain('tax code on every line');
 
     // The code is switched off in QuickBooks; the next sync flags the mapping, and a new document waits for it.
     await sandbox.control('POST', `/qbo/companies/${c.realm}/tax-codes/${standard!.external_id}/active`, { active: false });

@@ -1,4 +1,5 @@
 import type { Sql } from '../db/client.ts';
+import { taxModeOf } from '../../shared/mapping/tax-mode.ts';
 import { resolveMappings } from '../mapping/resolve.ts';
 
 /** A QuickBooks reference as a document line carries it. */
@@ -39,6 +40,8 @@ export interface MappingLookup {
   classRef(hostClassId: string): QboRef | null;
   location(hostLocationId: string): QboRef | null;
   defaults: WritebackDefaults;
+  /** The company needs a tax code on every line (UK, CA, AU…): a line with no rate and no default is held. */
+  lineTaxRequired?: boolean;
 }
 
 /** Resolves a connection's mappings once per push batch. */
@@ -76,6 +79,10 @@ export function tableLookup(tables: MappingTables): MappingLookup {
  */
 export const storedMappings: MappingResolver = async (sql, connectionId) => {
   const resolved = await resolveMappings(sql, connectionId);
+  const company = await sql<{ type: string; data: Record<string, unknown> }[]>`
+    select type, data from records where connection_id = ${connectionId} and type in ('CompanyInfo', 'Preferences') and deleted_at is null`;
+  const of = (type: string) => company.find((row) => row.type === type)?.data ?? null;
+  const mode = taxModeOf({ companyInfo: of('CompanyInfo'), preferences: of('Preferences'), taxAgencies: [] });
   const ref = (target: QboRef | undefined): QboRef | undefined => (target ? { value: target.value, name: target.name } : undefined);
   const lookup = tableLookup({
     employees: Object.fromEntries([...resolved.staff].map(([id, target]) => [id, ref(target)!])),
@@ -84,6 +91,7 @@ export const storedMappings: MappingResolver = async (sql, connectionId) => {
   const own = <T>(map: Map<string, T>, id: string): T | null => map.get(id) ?? null;
   return {
     ...lookup,
+    lineTaxRequired: mode.kind === 'per_line',
     taxCode: (id) => {
       const target = own(resolved['tax-rates'], id);
       return target ? { value: target.value, name: target.name } : null;

@@ -86,7 +86,10 @@ function party(links: PartyLinks, kind: 'supplier' | 'customer', hostId: string,
 function taxCode(lookup: MappingLookup, rateId: string | undefined, use: 'sales' | 'purchase', missing: Missing): QboRef | null | undefined {
   if (rateId === undefined) {
     const fallback = use === 'sales' ? lookup.defaults.salesTaxCode : lookup.defaults.purchaseTaxCode;
-    return fallback ?? undefined;
+    if (fallback) return fallback;
+    // QuickBooks refuses such a line (6000) in companies that tax per line: hold it here, saying what to do.
+    if (lookup.lineTaxRequired) return missing.add('tax_rate', null, use, `This QuickBooks company needs a ${use} tax code on every line: give each line one of your tax rates (mapped in the tax-rate mapping).`);
+    return undefined;
   }
   return lookup.taxCode(rateId, use) ?? missing.add('tax_rate', rateId, use, `Your tax rate ${rateId} has no QuickBooks ${use} tax code mapped: map it in the tax-rate mapping.`);
 }

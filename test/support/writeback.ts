@@ -19,6 +19,9 @@ export interface CompanyRefs {
   serviceItem: QboRef;
   salesTaxCode: QboRef;
   purchaseTaxCode: QboRef;
+  /** Codes with a non-zero rate, for host rates such as 20 % VAT. */
+  standardSalesTaxCode: QboRef;
+  standardPurchaseTaxCode: QboRef;
   employee: QboRef;
   customers: string[];
   vendors: string[];
@@ -28,11 +31,21 @@ async function refsOf(t: TestApp, connectionId: string): Promise<CompanyRefs> {
   const rows = (type: string) =>
     t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
       select external_id, data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null and coalesce(active, true) order by external_id::int`;
-  const [accounts, items, codes, employees, customers, vendors] = await Promise.all(['Account', 'Item', 'TaxCode', 'Employee', 'Customer', 'Vendor'].map(rows));
+  const [accounts, items, codes, employees, customers, vendors, rates] = await Promise.all(['Account', 'Item', 'TaxCode', 'Employee', 'Customer', 'Vendor', 'TaxRate'].map(rows));
   const expense = accounts!.find((row) => row.data.AccountType === 'Expense');
   const service = items!.find((row) => row.data.Type === 'Service');
-  const sales = codes!.find((row) => (row.data.SalesTaxRateList?.TaxRateDetail ?? []).length > 0);
-  const purchase = codes!.find((row) => (row.data.PurchaseTaxRateList?.TaxRateDetail ?? []).length > 0);
+  // Zero-rated codes where the company has them, so the host's totals (no tax) stay QuickBooks' totals.
+  const rateOf = new Map(rates!.map((row) => [row.external_id, Number(row.data.RateValue ?? 0)]));
+  const details = (row: { data: Record<string, any> }, list: string): { TaxRateRef: { value: string } }[] => row.data[list]?.TaxRateDetail ?? [];
+  const codeFor = (list: string) => {
+    const usable = codes!.filter((row) => details(row, list).length > 0);
+    return usable.find((row) => details(row, list).every((detail) => rateOf.get(String(detail.TaxRateRef.value)) === 0)) ?? usable[0];
+  };
+  const taxed = (list: string) => codes!.find((row) => details(row, list).some((detail) => (rateOf.get(String(detail.TaxRateRef.value)) ?? 0) > 0)) ?? codeFor(list);
+  const sales = codeFor('SalesTaxRateList');
+  const purchase = codeFor('PurchaseTaxRateList');
+  const standardSales = taxed('SalesTaxRateList');
+  const standardPurchase = taxed('PurchaseTaxRateList');
   for (const [name, found] of Object.entries({ expense, service, sales, purchase, employee: employees![0] })) expect(found, name).toBeTruthy();
   return {
     expenseAccount: { value: expense!.external_id },
@@ -40,6 +53,8 @@ async function refsOf(t: TestApp, connectionId: string): Promise<CompanyRefs> {
     serviceItem: { value: service!.external_id },
     salesTaxCode: { value: sales!.external_id },
     purchaseTaxCode: { value: purchase!.external_id },
+    standardSalesTaxCode: { value: standardSales!.external_id },
+    standardPurchaseTaxCode: { value: standardPurchase!.external_id },
     employee: { value: employees![0]!.external_id },
     customers: customers!.filter((row) => !row.data.Job).slice(0, 5).map((row) => row.external_id),
     vendors: vendors!.slice(0, 5).map((row) => row.external_id),
@@ -63,11 +78,11 @@ export async function writebackCompany(t: TestApp, sandbox: RunningSandbox, mapp
     await createLinks(tx, id, 'suppliers', refs.vendors.map((provider, i) => ({ host_id: `supp-${i}`, provider_id: provider, method: 'manual' as const })), 'test');
   });
   const tables: MappingTables = {
-    taxCodes: { sales: { 'vat-20': refs.salesTaxCode }, purchase: { 'vat-20': refs.purchaseTaxCode } },
+    taxCodes: { sales: { 'vat-20': refs.standardSalesTaxCode }, purchase: { 'vat-20': refs.standardPurchaseTaxCode } },
     categories: { purchase: { office: { account: refs.expenseAccount } }, sales: { consulting: { item: refs.serviceItem } } },
     products: { 'prod-1': refs.salesItem },
     employees: { 'staff-1': refs.employee },
-    defaults: { expenseAccount: refs.expenseAccount, salesItem: refs.salesItem, serviceItem: refs.serviceItem },
+    defaults: { expenseAccount: refs.expenseAccount, salesItem: refs.salesItem, serviceItem: refs.serviceItem, salesTaxCode: refs.salesTaxCode, purchaseTaxCode: refs.purchaseTaxCode },
   };
   mappings.set(id, tables);
   const submit = (body: unknown, key?: string) =>
