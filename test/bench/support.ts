@@ -14,6 +14,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  */
 export async function benchDatabase(name: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
   const asked = process.env.BENCH_DATABASE_URL;
+  // BENCH_DATABASE_NAME: a database name of one's own, where several people bench against one Postgres server.
+  name = process.env.BENCH_DATABASE_NAME ?? name;
   const server = asked ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = connect(server, { max: 1 });
   try {
