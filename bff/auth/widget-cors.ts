@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler, Next } from 'hono';
+import type { Context, Next } from 'hono';
 import { cors } from 'hono/cors';
 import type { Sql } from '../db/client.ts';
 import type { AppEnv } from '../context.ts';
@@ -25,6 +25,18 @@ export class AllowedOrigins {
       this.#any = { origins: new Set(rows.map((row) => row.origin)), at: Date.now() };
     }
     return this.#any.origins.has(origin);
+  }
+
+  /** allowedForTenant's answer while its cached list is fresh; undefined when the list must be read. */
+  knownForTenant(tenantId: string, origin: string): boolean | undefined {
+    const entry = this.#byTenant.get(tenantId);
+    return entry && Date.now() - entry.at <= this.ttlMs ? entry.origins.has(origin) : undefined;
+  }
+
+  /** allowedForAnyTenant's answer while the cached list is fresh; undefined when it must be read. */
+  knownForAnyTenant(origin: string): boolean | undefined {
+    const any = this.#any;
+    return any && Date.now() - any.at <= this.ttlMs ? any.origins.has(origin) : undefined;
   }
 
   async allowedForTenant(tenantId: string, origin: string): Promise<boolean> {
@@ -65,31 +77,48 @@ export function widgetCorsPreflight(c: Context<AppEnv>, next: Next): Promise<Res
   return preflight(c, next);
 }
 
-/** An actual request under /v1/widget: the grant for an origin some tenant allows, and Vary: Origin. */
-export async function corsForRequest(c: Context<AppEnv>, answer: Answer): Promise<void> {
+/** An actual request under /v1/widget: the grant for an origin some tenant allows, and Vary: Origin (synchronous when cached). */
+export function corsForRequest(c: Context<AppEnv>, answer: Answer): Promise<void> | undefined {
+  answer.headers['vary'] = 'Origin';
   const origin = c.req.header('origin');
-  if (origin && (await c.get('deps').origins.allowedForAnyTenant(origin))) {
+  if (!origin) return undefined;
+  const grant = (allowed: boolean) => {
+    if (!allowed) return;
     answer.headers['access-control-allow-origin'] = origin;
     answer.headers['access-control-expose-headers'] = exposeHeaders;
+  };
+  const origins = c.get('deps').origins;
+  const known = origins.knownForAnyTenant(origin);
+  if (known !== undefined) {
+    grant(known);
+    return undefined;
   }
-  answer.headers['vary'] = 'Origin';
+  return origins.allowedForAnyTenant(origin).then(grant);
 }
 
 /**
  * After the session is known: a browser origin must be one of *that* tenant's. Otherwise the grant given
  * by `corsForRequest` is withdrawn and the call refused, so tenant A's page cannot use tenant B's token.
+ * Synchronous (undefined) when the tenant's origins are cached.
  */
-export function requireTenantOrigin(): MiddlewareHandler<AppEnv> {
-  return async function requireTenantOrigin(c, next) {
-    const origin = c.req.header('origin');
-    if (origin && !(await c.get('deps').origins.allowedForTenant(c.get('session').tenantId, origin))) {
-      const answer = Answer.of(c);
-      answer?.drop('Access-Control-Allow-Origin');
-      answer?.drop('Access-Control-Expose-Headers');
-      c.header('Access-Control-Allow-Origin', undefined);
-      c.header('Access-Control-Allow-Credentials', undefined);
-      throw forbidden(`The origin ${origin} is not in this tenant's allowed origins`);
-    }
-    await next();
-  };
+export function checkTenantOrigin(c: Context<AppEnv>): Promise<void> | undefined {
+  const origin = c.req.header('origin');
+  if (!origin) return undefined;
+  const origins = c.get('deps').origins;
+  const tenantId = c.get('session').tenantId;
+  const known = origins.knownForTenant(tenantId, origin);
+  if (known === true) return undefined;
+  if (known === false) refuseOrigin(c, origin);
+  return origins.allowedForTenant(tenantId, origin).then((allowed) => {
+    if (!allowed) refuseOrigin(c, origin);
+  });
+}
+
+function refuseOrigin(c: Context<AppEnv>, origin: string): never {
+  const answer = Answer.of(c);
+  answer?.drop('Access-Control-Allow-Origin');
+  answer?.drop('Access-Control-Expose-Headers');
+  c.header('Access-Control-Allow-Origin', undefined);
+  c.header('Access-Control-Allow-Credentials', undefined);
+  throw forbidden(`The origin ${origin} is not in this tenant's allowed origins`);
 }

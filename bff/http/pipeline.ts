@@ -64,7 +64,8 @@ export function requestPipeline(options: {
         const preflight = await widgetCorsPreflight(c, () => afterLimits(c, next, path));
         if (preflight && !c.finalized) c.res = preflight;
       } else {
-        if (widget) await corsForRequest(c, answer);
+        const granting = widget ? corsForRequest(c, answer) : undefined;
+        if (granting) await granting;
         const refusing = checkAddress(c);
         if (refusing) await refusing;
         await afterLimits(c, next, path);

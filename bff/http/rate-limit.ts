@@ -94,6 +94,12 @@ export function limitAnonymous(): MiddlewareHandler<AppEnv> {
  * spend the tenant's allowance, so one storming user cannot lock out the rest of their tenant.
  */
 export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller(c, next) {
+  limitCallerNow(c);
+  await next();
+};
+
+/** limitCaller's counting, without a layer of its own (widget routes run it inside requireWidgetCaller). */
+export function limitCallerNow(c: Context<AppEnv>): void {
   const { rateLimits } = c.get('deps').config;
   const session = c.get('session');
   try {
@@ -105,8 +111,7 @@ export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller
     if (refused && !refused.allowed && credential) c.get('rateLimiter').rememberRefusal(credential, refused);
     throw error;
   }
-  await next();
-};
+}
 
 /**
  * One provider action (a check, a Sync now, a disconnect check) actually started on a connection. Called by
