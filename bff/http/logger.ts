@@ -106,13 +106,13 @@ class JsonLogger implements Logger {
     if (rank[at] < this.threshold) return;
     const base = this.#safe();
     if (fields && overlaps(fields, base)) {
-      this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
+      this.write(JSON.stringify({ time: isoNow(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
       return;
     }
     // The same object as above, built as text: the base is serialised once per logger, not once per line.
     const members = this.#members();
     const own = fields ? JSON.stringify(redact(fields)).slice(1, -1) : '';
-    let line = `{"time":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(message)}`;
+    let line = `{"time":"${isoNow()}","level":"${at}","msg":${JSON.stringify(message)}`;
     if (members) line += `,${members}`;
     if (own) line += `,${own}`;
     this.write(line + '}\n');
@@ -128,9 +128,37 @@ function overlaps(fields: Record<string, unknown>, base: Record<string, unknown>
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const value = fields[key];
     if (value instanceof Error) out[key] = { name: value.name, message: value.message, stack: value.stack };
-    else out[key] = secretFields.test(key) && key !== 'status_code' ? '[redacted]' : value;
+    else out[key] = isSecretField(key) ? '[redacted]' : value;
   }
   return out;
+}
+
+/** Field names are few (they are written in code): each name's verdict is remembered, not tested per line. */
+const secretVerdicts = new Map<string, boolean>();
+
+function isSecretField(key: string): boolean {
+  let secret = secretVerdicts.get(key);
+  if (secret === undefined) {
+    secret = secretFields.test(key) && key !== 'status_code';
+    if (secretVerdicts.size < 1_000) secretVerdicts.set(key, secret);
+  }
+  return secret;
+}
+
+/** The current time as ISO 8601 (what Date#toISOString gives), its date and time to the second built once per second. */
+let isoSecond = -1;
+let isoPrefix = '';
+
+export function isoNow(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
