@@ -79,13 +79,13 @@ export function widgetCorsPreflight(c: Context<AppEnv>, next: Next): Promise<Res
 
 /** An actual request under /v1/widget: the grant for an origin some tenant allows, and Vary: Origin (synchronous when cached). */
 export function corsForRequest(c: Context<AppEnv>, answer: Answer): Promise<void> | undefined {
-  answer.headers['vary'] = 'Origin';
+  answer.set('vary', 'Origin');
   const origin = c.req.header('origin');
   if (!origin) return undefined;
   const grant = (allowed: boolean) => {
     if (!allowed) return;
-    answer.headers['access-control-allow-origin'] = origin;
-    answer.headers['access-control-expose-headers'] = exposeHeaders;
+    answer.set('access-control-allow-origin', origin);
+    answer.set('access-control-expose-headers', exposeHeaders);
   };
   const origins = c.get('deps').origins;
   const known = origins.knownForAnyTenant(origin);

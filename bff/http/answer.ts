@@ -5,6 +5,8 @@ import type { RateDecision } from './rate-limiter.ts';
 /** The security headers of one app: those that never change, and the policy for this request's answer. */
 export interface SecurityValues {
   fixed: [string, string][];
+  /** `fixed` as an object with lower-case names. */
+  fixedObject: Record<string, string>;
   policyFor(c: Context): string;
 }
 
@@ -22,8 +24,9 @@ const ANSWER = 'answer' as never;
  * same headers set onto it afterwards (`writeOnto`).
  */
 export class Answer {
-  /** Lower-case names. */
+  /** Lower-case names; written through set() and drop(). */
   readonly headers: Record<string, string> = {};
+  #count = 0;
   /** The response built with every header already in it: nothing to add afterwards. */
   built: Response | undefined;
   /** Whether anything called `c.header` on this request: then Hono builds the answer, with those headers. */
@@ -45,15 +48,49 @@ export class Answer {
     c.set(ANSWER, this as never);
   }
 
+  /** A header for the answer (lower-case name). */
+  set(name: string, value: string): void {
+    if (!(name in this.headers)) this.#count++;
+    this.headers[name] = value;
+  }
+
   /** A header the pipeline decided earlier is withdrawn (a CORS grant, once the tenant's origins are known). */
   drop(name: string): void {
-    delete this.headers[name.toLowerCase()];
+    const lower = name.toLowerCase();
+    if (!(lower in this.headers)) return;
+    this.#count--;
+    delete this.headers[lower];
   }
 
   /** Every header for an answer built here, as one object for the response's init. */
   complete(contentType: string): Record<string, string> {
-    const out: Record<string, string> = { ...this.headers, 'content-type': contentType };
+    const h = this.headers;
     const decision = this.c.get('rateLimit');
+    const id = h['x-request-id'];
+    const origin = h['access-control-allow-origin'];
+    const expose = h['access-control-expose-headers'];
+    const vary = h['vary'];
+    // A widget answer to a granted origin, the common case, as one literal: an object of constant shape is
+    // built in well under a microsecond, one grown key by key takes V8 many times that.
+    if (this.ownPath && decision && this.#count === 4 && id !== undefined && origin !== undefined && expose !== undefined && vary !== undefined) {
+      const out: Record<string, string> = {
+        'x-request-id': id,
+        'access-control-allow-origin': origin,
+        'access-control-expose-headers': expose,
+        vary,
+        'content-type': contentType,
+        'ratelimit-limit': String(decision.limit),
+        'ratelimit-remaining': String(decision.remaining),
+        'ratelimit-reset': String(decision.resetSeconds),
+        'ratelimit-policy': `${decision.limit};w=60;policy="${decision.policy}"`,
+        'content-security-policy': this.security.policyFor(this.c),
+        ...this.security.fixedObject,
+      };
+      return out;
+    }
+    const out: Record<string, string> = {};
+    for (const name in h) out[name] = h[name]!;
+    out['content-type'] = contentType;
     if (decision) for (const [name, value] of this.rateLimitHeaders(decision)) out[name.toLowerCase()] = value;
     if (this.ownPath) {
       out['content-security-policy'] = this.security.policyFor(this.c);

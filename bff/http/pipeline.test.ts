@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { newId } from '../db/ids.ts';
 import { loadConfig } from '../config.ts';
+import { securityValues } from '../ops/security-headers.ts';
 import { testApp } from '../../test/support/app.ts';
 
 /**
@@ -27,6 +28,7 @@ function expectPipelineHeaders(response: Response, origin: string) {
   expect(response.headers.get('ratelimit-limit')).toBe('3');
   expect(response.headers.get('ratelimit-policy')).toBe('3;w=60;policy="session"');
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  for (const [name, value] of securityValues(config).fixed) expect(response.headers.get(name), name).toBe(value);
 }
 
 describe('request pipeline headers', () => {

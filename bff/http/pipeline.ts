@@ -51,7 +51,7 @@ export function requestPipeline(options: {
     // The caller's request id when it is a plain token, else a new one.
     let id = c.req.header('x-request-id');
     if (!id || id.length > 255 || /[^\w\-=]/.test(id)) id = crypto.randomUUID();
-    answer.headers['x-request-id'] = id;
+    answer.set('x-request-id', id);
     c.set('requestId', id);
     c.set('deps', deps);
     c.set('rateLimiter', rateLimiter);

@@ -33,6 +33,7 @@ export function securityValues(config: Pick<Config, 'publicUrl'>): SecurityValue
   ];
   return {
     fixed,
+    fixedObject: Object.fromEntries(fixed.map(([name, value]) => [name.toLowerCase(), value])),
     // A page that asked for a nonce may run its own inline script and style; any other answer (JSON above
     // all) may run none: one random nonce per page, none spent on the answers no browser renders.
     policyFor(c) {
