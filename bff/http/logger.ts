@@ -89,10 +89,31 @@ class JsonLogger implements Logger {
     return (this.#safeBase ??= this.parent ? { ...this.parent.#safe(), ...redact(this.fields) } : redact(this.fields));
   }
 
+  /** Whether a line's fields would replace a field of this logger's base or one of time, level and msg (then the slow path keeps one). */
+  #overlaps(fields: Record<string, unknown>): boolean {
+    if (this.#reserved()) return true;
+    for (const key in fields) {
+      if (key === 'time' || key === 'level' || key === 'msg') return true;
+      for (let logger: JsonLogger | undefined = this; logger; logger = logger.parent) if (key in logger.fields) return true;
+    }
+    return false;
+  }
+
+  #reservedInBase: boolean | undefined;
+
+  /** Whether this logger's base (its fields or an ancestor's) holds time, level or msg. */
+  #reserved(): boolean {
+    if (this.#reservedInBase === undefined) {
+      const fields = this.fields;
+      this.#reservedInBase = 'time' in fields || 'level' in fields || 'msg' in fields || (this.parent !== undefined && this.parent.#reserved());
+    }
+    return this.#reservedInBase;
+  }
+
   #members(): string {
     if (this.#baseMembers !== undefined) return this.#baseMembers;
     const parent = this.parent;
-    if (parent && !overlaps(this.fields, parent.#safe())) {
+    if (parent && !parent.#overlaps(this.fields)) {
       const inherited = parent.#members();
       const own = JSON.stringify(redact(this.fields)).slice(1, -1);
       this.#baseMembers = inherited && own ? `${inherited},${own}` : inherited || own;
@@ -104,9 +125,8 @@ class JsonLogger implements Logger {
 
   #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (rank[at] < this.threshold) return;
-    const base = this.#safe();
-    if (fields && overlaps(fields, base)) {
-      this.write(JSON.stringify({ time: isoNow(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
+    if (fields && this.#overlaps(fields)) {
+      this.write(JSON.stringify({ time: isoNow(), level: at, msg: message, ...this.#safe(), ...redact(fields) }) + '\n');
       return;
     }
     // The same object as above, built as text: the base is serialised once per logger, not once per line.
@@ -117,13 +137,6 @@ class JsonLogger implements Logger {
     if (own) line += `,${own}`;
     this.write(line + '}\n');
   }
-}
-
-/** Whether a line's fields would replace a base field or one of time, level and msg (then the slow path keeps one). */
-function overlaps(fields: Record<string, unknown>, base: Record<string, unknown>): boolean {
-  for (const key in fields) if (key in base || key === 'time' || key === 'level' || key === 'msg') return true;
-  for (const key in base) if (key === 'time' || key === 'level' || key === 'msg') return true;
-  return false;
 }
 
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
