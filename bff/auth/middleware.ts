@@ -60,14 +60,22 @@ function establishSession(c: Context<AppEnv>): Promise<void> | undefined {
   })();
 }
 
+/** Per verified session (the scope object is cached per token), so a request builds none. */
+const origins = new WeakMap<SessionScope, SessionOrigin>();
+
 function originOf(session: SessionScope): SessionOrigin {
-  return {
-    tenantId: session.tenantId,
-    organizationId: session.organizationId,
-    userId: session.user.id,
-    keyId: session.keyId,
-    issuedAtMs: session.issuedAt.getTime(),
-  };
+  let origin = origins.get(session);
+  if (!origin) {
+    origin = {
+      tenantId: session.tenantId,
+      organizationId: session.organizationId,
+      userId: session.user.id,
+      keyId: session.keyId,
+      issuedAtMs: session.issuedAt.getTime(),
+    };
+    origins.set(session, origin);
+  }
+  return origin;
 }
 
 function adoptSession(c: Context<AppEnv>, session: SessionScope, stands: boolean): undefined {

@@ -125,8 +125,16 @@ export function knownSessionStanding(sql: Sql, origin: SessionOrigin): boolean |
   return standing.keyLive && origin.issuedAtMs >= standing.revokedBeforeMs;
 }
 
+const standingKeys = new WeakMap<SessionOrigin, string>();
+
+/** The cache key of a session's standing; remembered per origin object (the widget middleware reuses one per session). */
 function standingKey(origin: SessionOrigin): string {
-  return `${origin.keyId}\u0000${origin.tenantId}\u0000${origin.organizationId}\u0000${origin.userId}`;
+  let key = standingKeys.get(origin);
+  if (key === undefined) {
+    key = `${origin.keyId}\u0000${origin.tenantId}\u0000${origin.organizationId}\u0000${origin.userId}`;
+    standingKeys.set(origin, key);
+  }
+  return key;
 }
 
 /**

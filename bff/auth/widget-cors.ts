@@ -82,18 +82,20 @@ export function corsForRequest(c: Context<AppEnv>, answer: Answer): Promise<void
   answer.set('vary', 'Origin');
   const origin = c.req.header('origin');
   if (!origin) return undefined;
-  const grant = (allowed: boolean) => {
-    if (!allowed) return;
-    answer.set('access-control-allow-origin', origin);
-    answer.set('access-control-expose-headers', exposeHeaders);
-  };
   const origins = c.get('deps').origins;
   const known = origins.knownForAnyTenant(origin);
   if (known !== undefined) {
-    grant(known);
+    if (known) grant(answer, origin);
     return undefined;
   }
-  return origins.allowedForAnyTenant(origin).then(grant);
+  return origins.allowedForAnyTenant(origin).then((allowed) => {
+    if (allowed) grant(answer, origin);
+  });
+}
+
+function grant(answer: Answer, origin: string): void {
+  answer.set('access-control-allow-origin', origin);
+  answer.set('access-control-expose-headers', exposeHeaders);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../context.ts';
+import type { AppEnv, SessionScope } from '../context.ts';
 import { ApiError } from './api-error.ts';
 import { clientAddress } from './client-address.ts';
 import type { RateDecision } from './rate-limiter.ts';
@@ -103,7 +103,7 @@ export function limitCallerNow(c: Context<AppEnv>): void {
   const { rateLimits } = c.get('deps').config;
   const session = c.get('session');
   try {
-    if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
+    if (session) take(c, 'session', sessionBucket(session), rateLimits.session);
     take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
   } catch (error) {
     const refused = c.get('rateLimit');
@@ -111,6 +111,15 @@ export function limitCallerNow(c: Context<AppEnv>): void {
     if (refused && !refused.allowed && credential) c.get('rateLimiter').rememberRefusal(credential, refused);
     throw error;
   }
+}
+
+/** A session's bucket name, remembered per verified session (its scope object is cached per token). */
+const sessionBuckets = new WeakMap<SessionScope, string>();
+
+function sessionBucket(session: SessionScope): string {
+  let bucket = sessionBuckets.get(session);
+  if (bucket === undefined) sessionBuckets.set(session, (bucket = `session:${session.tenantId}:${session.organizationId}:${session.user.id}`));
+  return bucket;
 }
 
 /**
