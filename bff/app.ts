@@ -1,18 +1,15 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { requestId } from 'hono/request-id';
-import { widgetCors } from './auth/widget-cors.ts';
 import { connectionRoutes } from './connections/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { renderError, renderNotFound, validationHook } from './http/errors.ts';
 import { documentLimits } from './http/document-limits.ts';
 import { limitBodies } from './http/body-limit.ts';
-import { limitAnonymous, limitByAddress } from './http/rate-limit.ts';
+import { requestPipeline } from './http/pipeline.ts';
 import { SharedRateLimiter } from './http/rate-limiter.ts';
 import { PerMethodRouter } from './http/router.ts';
 import { storableText } from './http/storable-text.ts';
-import { createMetrics, observeRequests, type Metrics } from './ops/metrics.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/routes.ts';
-import { securityHeaders } from './ops/security-headers.ts';
 import { listRoutes } from './lists/routes.ts';
 import { mappingRoutes } from './mapping/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
@@ -40,22 +37,11 @@ export function createApp(deps: Deps): App {
 
   const rateLimiter = new SharedRateLimiter(deps.sql);
 
-  app.use(requestId({ headerName: 'X-Request-Id' }), async function bindDeps(c, next) {
-    c.set('deps', deps);
-    c.set('rateLimiter', rateLimiter);
-    c.set('logger', deps.logger.child({ request_id: c.get('requestId') }));
-    await next();
-  });
-  app.use(observeRequests(metrics));
-  app.use(securityHeaders(deps.config));
-  app.use('/v1/widget/*', widgetCors());
-  // Limits before any work: per address here, per user and tenant once authenticated (bff/http/routes.ts).
-  app.use(limitByAddress());
-  app.use('/v1/oauth/*', limitAnonymous());
-  // Before anything reads a body: a body larger than its route takes is refused unread.
-  app.use(limitBodies());
-  // Before any route's own middleware (auth included): text no column can store never reaches a query.
-  app.use(storableText());
+  // One layer ahead of every route: request id, deps, CORS for /v1/widget, the per-address limits (per user
+  // and tenant once authenticated, bff/http/routes.ts), then, before anything reads a body, the body limit
+  // (a body larger than its route takes is refused unread) and storable text (text no column can store never
+  // reaches a query); on the way out the security and RateLimit-* headers, metrics and the access log.
+  app.use(requestPipeline({ deps, metrics, rateLimiter, onError: renderError, bodyChecks: [limitBodies(), storableText()] }));
   app.onError(renderError);
   app.notFound(renderNotFound);
 

@@ -93,7 +93,7 @@ function standingsOf(sql: Sql): Standings {
 export async function sessionStands(sql: Sql, origin: SessionOrigin): Promise<boolean> {
   const state = standingsOf(sql);
   state.schedulePoll();
-  const key = `${origin.keyId}\u0000${origin.tenantId}\u0000${origin.organizationId}\u0000${origin.userId}`;
+  const key = standingKey(origin);
   let standing = state.cache.get(key);
   if (!state.usable(standing)) {
     const startedAt = Date.now();
@@ -111,6 +111,30 @@ export async function sessionStands(sql: Sql, origin: SessionOrigin): Promise<bo
     }
   }
   return standing.keyLive && origin.issuedAtMs >= standing.revokedBeforeMs;
+}
+
+/**
+ * Whether a session stands, when this process's standing for it is current (as sessionStands uses it);
+ * undefined when it must be read (then call sessionStands). Synchronous: the common case needs no promise.
+ */
+export function knownSessionStanding(sql: Sql, origin: SessionOrigin): boolean | undefined {
+  const state = standingsOf(sql);
+  state.schedulePoll();
+  const standing = state.cache.get(standingKey(origin));
+  if (!state.usable(standing)) return undefined;
+  return standing.keyLive && origin.issuedAtMs >= standing.revokedBeforeMs;
+}
+
+const standingKeys = new WeakMap<SessionOrigin, string>();
+
+/** The cache key of a session's standing; remembered per origin object (the widget middleware reuses one per session). */
+function standingKey(origin: SessionOrigin): string {
+  let key = standingKeys.get(origin);
+  if (key === undefined) {
+    key = `${origin.keyId}\u0000${origin.tenantId}\u0000${origin.organizationId}\u0000${origin.userId}`;
+    standingKeys.set(origin, key);
+  }
+  return key;
 }
 
 /**

@@ -51,6 +51,15 @@ export async function signSessionToken(
 const verified = new WeakMap<Uint8Array, Map<string, SessionScope>>();
 const MAX_VERIFIED = 20_000;
 
+/**
+ * The session a token proves when this process already verified its signature and it has not expired;
+ * undefined otherwise (then verifySessionToken decides). Synchronous: a cached read needs no promise.
+ */
+export function knownSessionToken(key: Uint8Array, token: string, now: Date): SessionScope | undefined {
+  const known = verified.get(key)?.get(token);
+  return known && known.expiresAt.getTime() > now.getTime() ? known : undefined;
+}
+
 /** The session a token proves, or undefined when it is malformed, tampered, expired or not a session token. */
 export async function verifySessionToken(key: Uint8Array, token: string, now: Date): Promise<SessionScope | undefined> {
   let byToken = verified.get(key);

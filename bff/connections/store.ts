@@ -47,6 +47,12 @@ function visibleTo(sql: Sql, viewer: Viewer | undefined) {
 
 /** Every read names the tenant: a connection id alone never reaches another tenant's row. */
 export async function listConnections(sql: Sql, tenantId: string, organizationId?: string, viewer?: Viewer): Promise<ConnectionRow[]> {
+  // The widget's read (one organization, every row, filtered by the caller): one static query, no fragments
+  // (each is a query object of its own, built per call).
+  if (organizationId !== undefined && (!viewer || viewer.seesAll)) {
+    return sql<ConnectionRow[]>`
+      select * from connections where tenant_id = ${tenantId} and organization_id = ${organizationId} order by created_at, id`;
+  }
   return sql<ConnectionRow[]>`
     select * from connections
     where tenant_id = ${tenantId} ${organizationId === undefined ? sql`` : sql`and organization_id = ${organizationId}`}
@@ -60,6 +66,12 @@ export async function findConnection(
   id: string,
   viewer?: Viewer,
 ): Promise<ConnectionRow | undefined> {
+  if (scope.organizationId !== undefined && (!viewer || viewer.seesAll)) {
+    // The widget's read, as listConnections: one static query.
+    const [row] = await sql<ConnectionRow[]>`
+      select * from connections where id = ${id} and tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId}`;
+    return row;
+  }
   const [row] = await sql<ConnectionRow[]>`
     select * from connections
     where id = ${id} and tenant_id = ${scope.tenantId}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { createLogger } from './logger.ts';
+import { createLogger, isoNow } from './logger.ts';
 
 describe('createLogger', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -42,5 +42,14 @@ describe('child loggers', () => {
       { time: expect.any(String), level: 'info', msg: 'empty child', service: 'bff', secret: '[redacted]' },
       { time: expect.any(String), level: 'info', msg: 'replaced', service: 'other', secret: '[redacted]' },
     ]);
+  });
+
+  test('a line\'s time is what Date#toISOString gives, across milliseconds, seconds and days', () => {
+    const start = Date.UTC(2026, 10, 30, 23, 59, 58, 990);
+    for (const now of [0, 5, 42, 999, 1000, start, start + 9, start + 10, start + 1010, start + 2011, start + 86_400_123]) {
+      expect(isoNow(now)).toBe(new Date(now).toISOString());
+    }
+    // Back in time (a clock step): still right.
+    expect(isoNow(start)).toBe(new Date(start).toISOString());
   });
 });

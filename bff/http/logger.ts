@@ -89,10 +89,31 @@ class JsonLogger implements Logger {
     return (this.#safeBase ??= this.parent ? { ...this.parent.#safe(), ...redact(this.fields) } : redact(this.fields));
   }
 
+  /** Whether a line's fields would replace a field of this logger's base or one of time, level and msg (then the slow path keeps one). */
+  #overlaps(fields: Record<string, unknown>): boolean {
+    if (this.#reserved()) return true;
+    for (const key in fields) {
+      if (key === 'time' || key === 'level' || key === 'msg') return true;
+      for (let logger: JsonLogger | undefined = this; logger; logger = logger.parent) if (key in logger.fields) return true;
+    }
+    return false;
+  }
+
+  #reservedInBase: boolean | undefined;
+
+  /** Whether this logger's base (its fields or an ancestor's) holds time, level or msg. */
+  #reserved(): boolean {
+    if (this.#reservedInBase === undefined) {
+      const fields = this.fields;
+      this.#reservedInBase = 'time' in fields || 'level' in fields || 'msg' in fields || (this.parent !== undefined && this.parent.#reserved());
+    }
+    return this.#reservedInBase;
+  }
+
   #members(): string {
     if (this.#baseMembers !== undefined) return this.#baseMembers;
     const parent = this.parent;
-    if (parent && !overlaps(this.fields, parent.#safe())) {
+    if (parent && !parent.#overlaps(this.fields)) {
       const inherited = parent.#members();
       const own = JSON.stringify(redact(this.fields)).slice(1, -1);
       this.#baseMembers = inherited && own ? `${inherited},${own}` : inherited || own;
@@ -104,33 +125,53 @@ class JsonLogger implements Logger {
 
   #log(at: LogLevel, message: string, fields: Record<string, unknown> | undefined): void {
     if (rank[at] < this.threshold) return;
-    const base = this.#safe();
-    if (fields && overlaps(fields, base)) {
-      this.write(JSON.stringify({ time: new Date().toISOString(), level: at, msg: message, ...base, ...redact(fields) }) + '\n');
+    if (fields && this.#overlaps(fields)) {
+      this.write(JSON.stringify({ time: isoNow(), level: at, msg: message, ...this.#safe(), ...redact(fields) }) + '\n');
       return;
     }
     // The same object as above, built as text: the base is serialised once per logger, not once per line.
     const members = this.#members();
     const own = fields ? JSON.stringify(redact(fields)).slice(1, -1) : '';
-    let line = `{"time":"${new Date().toISOString()}","level":"${at}","msg":${JSON.stringify(message)}`;
+    let line = `{"time":"${isoNow()}","level":"${at}","msg":${JSON.stringify(message)}`;
     if (members) line += `,${members}`;
     if (own) line += `,${own}`;
     this.write(line + '}\n');
   }
 }
 
-/** Whether a line's fields would replace a base field or one of time, level and msg (then the slow path keeps one). */
-function overlaps(fields: Record<string, unknown>, base: Record<string, unknown>): boolean {
-  for (const key in fields) if (key in base || key === 'time' || key === 'level' || key === 'msg') return true;
-  for (const key in base) if (key === 'time' || key === 'level' || key === 'msg') return true;
-  return false;
-}
-
 function redact(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
+  for (const key in fields) {
+    if (!Object.hasOwn(fields, key)) continue;
+    const value = fields[key];
     if (value instanceof Error) out[key] = { name: value.name, message: value.message, stack: value.stack };
-    else out[key] = secretFields.test(key) && key !== 'status_code' ? '[redacted]' : value;
+    else out[key] = isSecretField(key) ? '[redacted]' : value;
   }
   return out;
+}
+
+/** Field names are few (they are written in code): each name's verdict is remembered, not tested per line. */
+const secretVerdicts = new Map<string, boolean>();
+
+function isSecretField(key: string): boolean {
+  let secret = secretVerdicts.get(key);
+  if (secret === undefined) {
+    secret = secretFields.test(key) && key !== 'status_code';
+    if (secretVerdicts.size < 1_000) secretVerdicts.set(key, secret);
+  }
+  return secret;
+}
+
+/** The current time as ISO 8601 (what Date#toISOString gives), its date and time to the second built once per second. */
+let isoSecond = -1;
+let isoPrefix = '';
+
+export function isoNow(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }

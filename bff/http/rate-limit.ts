@@ -1,12 +1,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../context.ts';
+import type { AppEnv, SessionScope } from '../context.ts';
 import { ApiError } from './api-error.ts';
 import { clientAddress } from './client-address.ts';
 import type { RateDecision } from './rate-limiter.ts';
 
 /**
  * Records a decision: the RateLimit-* headers describe the limit met so far on this request with the fewest
- * requests remaining (written once, by limitByAddress, when the answer is ready), and a refusal is a 429
+ * requests remaining (written with the answer, bff/http/answer.ts), and a refusal is a 429
  * `rate_limited` with Retry-After, before any work is done.
  */
 function apply(c: Context<AppEnv>, decision: RateDecision): void {
@@ -24,26 +24,13 @@ function apply(c: Context<AppEnv>, decision: RateDecision): void {
   }
 }
 
-function rateLimitHeaders(decision: RateDecision): [string, string][] {
+export function rateLimitHeaders(decision: RateDecision): [string, string][] {
   return [
     ['RateLimit-Limit', String(decision.limit)],
     ['RateLimit-Remaining', String(decision.remaining)],
     ['RateLimit-Reset', String(decision.resetSeconds)],
     ['RateLimit-Policy', `${decision.limit};w=60;policy="${decision.policy}"`],
   ];
-}
-
-/** The tightest decision's headers onto the finished answer (any route, any status). */
-function writeRateLimitHeaders(c: Context<AppEnv>): void {
-  const decision = c.get('rateLimit');
-  if (!decision) return;
-  const headers = rateLimitHeaders(decision);
-  try {
-    for (const [name, value] of headers) c.res.headers.set(name, value);
-  } catch {
-    // An answer with immutable headers (a proxied fetch): Hono copies it into one that takes them.
-    for (const [name, value] of headers) c.header(name, value);
-  }
 }
 
 const describe: Record<string, string> = {
@@ -68,24 +55,23 @@ function take(c: Context<AppEnv>, policy: string, bucket: string, limit: number)
 export const REPEAT_REFUSAL_DELAY_MS = 1_000;
 
 /**
- * Every request, before anything else: a credential refused moments ago is refused again (no token check, no
- * parsing) after REPEAT_REFUSAL_DELAY_MS, and so is an address past its limit; then the per-address limit
- * (LEDGERLINK_RATE_LIMIT_IP) counts the request.
+ * Every request, before anything else (the request pipeline calls it): a credential refused moments ago is
+ * refused again (no token check, no parsing) after REPEAT_REFUSAL_DELAY_MS, and so is an address past its
+ * limit; then the per-address limit (LEDGERLINK_RATE_LIMIT_IP) counts the request. The RateLimit-* headers
+ * of the tightest limit met are written with the answer (bff/http/answer.ts).
  */
-export function limitByAddress(): MiddlewareHandler<AppEnv> {
-  return async function limitByAddress(c, next) {
-    const { config } = c.get('deps');
-    const credential = c.req.header('authorization');
-    const refused = credential ? c.get('rateLimiter').refusalOf(credential) : undefined;
-    if (refused) await refuseSlowly(c, refused);
-    if (config.rateLimits.ip > 0) {
-      const decision = c.get('rateLimiter').take('ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
-      if (!decision.allowed) await refuseSlowly(c, decision);
-      apply(c, decision);
-    }
-    await next();
-    writeRateLimitHeaders(c);
-  };
+export function checkAddress(c: Context<AppEnv>): Promise<void> | undefined {
+  const { config } = c.get('deps');
+  const limiter = c.get('rateLimiter');
+  const credential = c.req.header('authorization');
+  const refused = credential ? limiter.refusalOf(credential) : undefined;
+  if (refused) return refuseSlowly(c, refused);
+  if (config.rateLimits.ip > 0) {
+    const decision = limiter.take('ip', `ip:${clientAddress(c, config.trustedProxies)}`, config.rateLimits.ip);
+    if (!decision.allowed) return refuseSlowly(c, decision);
+    apply(c, decision);
+  }
+  return undefined;
 }
 
 async function refuseSlowly(c: Context<AppEnv>, decision: RateDecision): Promise<never> {
@@ -108,10 +94,16 @@ export function limitAnonymous(): MiddlewareHandler<AppEnv> {
  * spend the tenant's allowance, so one storming user cannot lock out the rest of their tenant.
  */
 export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller(c, next) {
+  limitCallerNow(c);
+  await next();
+};
+
+/** limitCaller's counting, without a layer of its own (widget routes run it inside requireWidgetCaller). */
+export function limitCallerNow(c: Context<AppEnv>): void {
   const { rateLimits } = c.get('deps').config;
   const session = c.get('session');
   try {
-    if (session) take(c, 'session', `session:${session.tenantId}:${session.organizationId}:${session.user.id}`, rateLimits.session);
+    if (session) take(c, 'session', sessionBucket(session), rateLimits.session);
     take(c, 'tenant', `tenant:${c.get('tenant').tenantId}`, rateLimits.tenant);
   } catch (error) {
     const refused = c.get('rateLimit');
@@ -119,8 +111,16 @@ export const limitCaller: MiddlewareHandler<AppEnv> = async function limitCaller
     if (refused && !refused.allowed && credential) c.get('rateLimiter').rememberRefusal(credential, refused);
     throw error;
   }
-  await next();
-};
+}
+
+/** A session's bucket name, remembered per verified session (its scope object is cached per token). */
+const sessionBuckets = new WeakMap<SessionScope, string>();
+
+function sessionBucket(session: SessionScope): string {
+  let bucket = sessionBuckets.get(session);
+  if (bucket === undefined) sessionBuckets.set(session, (bucket = `session:${session.tenantId}:${session.organizationId}:${session.user.id}`));
+  return bucket;
+}
 
 /**
  * One provider action (a check, a Sync now, a disconnect check) actually started on a connection. Called by

@@ -1,7 +1,6 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import { ErrorBody } from '../../shared/api/errors.ts';
-import { requireAdmin, requireSecretKey, requireSession } from '../auth/middleware.ts';
-import { requireTenantOrigin } from '../auth/widget-cors.ts';
+import { requireAdmin, requireSecretKey, requireWidgetCaller } from '../auth/middleware.ts';
 import { limitCaller } from './rate-limit.ts';
 
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
@@ -26,12 +25,12 @@ export function serverRoute<R extends Route>(route: R) {
   });
 }
 
-/** Browser route under /v1/widget: session token, and the caller's origin must be its tenant's. */
+/** Browser route under /v1/widget: session token, the caller's limits, and the caller's origin must be its tenant's. */
 export function widgetRoute<R extends Route>(route: R) {
   return createRoute({
     ...route,
     security: [{ sessionToken: [] }],
-    middleware: [requireSession, limitCaller, requireTenantOrigin()],
+    middleware: [requireWidgetCaller],
     responses: { ...commonErrors, ...route.responses },
   });
 }

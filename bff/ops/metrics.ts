@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from '../context.ts';
 
@@ -30,21 +30,20 @@ export function createMetrics(): Metrics {
   };
 }
 
-/** Counts and times every request, and writes one access-log line (path without the query: it may hold OAuth codes). */
-export function observeRequests(metrics: Metrics): MiddlewareHandler<AppEnv> {
-  return async function observeRequests(c, next) {
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    // The matched pattern, not the raw path, keeps label cardinality bounded.
-    const route = c.req.routePath === '/*' || c.res.status === 404 ? 'unmatched' : c.req.routePath;
-    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.httpDuration.observe({ method: c.req.method, route }, seconds);
-    c.get('logger').info('request', {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      duration_ms: Math.round(seconds * 10_000) / 10,
-    });
-  };
+/**
+ * Counts and times one request, and writes its access-log line (path without the query: it may hold OAuth
+ * codes). Called by the request pipeline (bff/http/pipeline.ts) once the answer is ready.
+ */
+export function recordRequest(metrics: Metrics, c: Context<AppEnv>, status: number, seconds: number): void {
+  const method = c.req.method;
+  // The matched pattern, not the raw path, keeps label cardinality bounded.
+  const route = status === 404 || c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+  metrics.httpRequests.inc({ method, route, status: String(status) });
+  metrics.httpDuration.observe({ method, route }, seconds);
+  c.get('logger').info('request', {
+    method,
+    path: c.req.path,
+    status,
+    duration_ms: Math.round(seconds * 10_000) / 10,
+  });
 }

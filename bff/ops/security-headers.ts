@@ -1,13 +1,14 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
+import type { SecurityValues } from '../http/answer.ts';
 
 /** The paths this server answers for itself; routes an embedding adds (the demo host, the sandboxes) set their own. */
 const ownPaths = /^\/(v1\/|widget\/|healthz$|readyz$|metrics$|openapi\.json$)/;
 
 /**
- * Security headers on every answer of the BFF's own routes, for its HTML pages above all (the OAuth start and
- * callback pages, the Disconnect URL page):
+ * Security headers on every answer of the BFF's own routes (the request pipeline, bff/http/pipeline.ts, writes
+ * them), for its HTML pages above all (the OAuth start and callback pages, the Disconnect URL page):
  * - Content-Security-Policy: nothing loads but the page's own inline script and style, which carry this
  *   response's nonce; `frame-ancestors 'none'` (and X-Frame-Options DENY for old browsers) so no site can
  *   frame a consent or result page to trick a click; no base URI, no form posts.
@@ -17,7 +18,7 @@ const ownPaths = /^\/(v1\/|widget\/|healthz$|readyz$|metrics$|openapi\.json$)/;
  * page on another origin) and Cross-Origin-Resource-Policy (the widget bundle and API are read cross-origin
  * under CORS). HSTS only when the public URL is https.
  */
-export function securityHeaders(config: Pick<Config, 'publicUrl'>): MiddlewareHandler {
+export function securityValues(config: Pick<Config, 'publicUrl'>): SecurityValues {
   // Every header but the policy is the same on every answer: built once, not per request.
   const fixed: [string, string][] = [
     ['Origin-Agent-Cluster', '?1'],
@@ -30,17 +31,21 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): MiddlewareHa
     ['X-Permitted-Cross-Domain-Policies', 'none'],
     ['X-XSS-Protection', '0'],
   ];
-  return async function securityHeadersForOwnRoutes(c, next) {
-    if (!ownPaths.test(c.req.path)) return next();
-    await next();
-    const headers = c.res.headers;
-    // A page that asked for a nonce may run its own inline script and style; any other answer (JSON above all)
-    // may run none: one random nonce per page, none spent on the answers no browser renders.
-    const nonce = (c as Context<NonceEnv>).get(NONCE_KEY);
-    headers.set('Content-Security-Policy', nonce ? policy(`'nonce-${nonce}'`) : NO_SCRIPT_POLICY);
-    for (const [name, value] of fixed) headers.set(name, value);
-    headers.delete('X-Powered-By');
+  return {
+    fixed,
+    fixedObject: Object.fromEntries(fixed.map(([name, value]) => [name.toLowerCase(), value])),
+    // A page that asked for a nonce may run its own inline script and style; any other answer (JSON above
+    // all) may run none: one random nonce per page, none spent on the answers no browser renders.
+    policyFor(c) {
+      const nonce = (c as Context<NonceEnv>).get(NONCE_KEY);
+      return nonce ? policy(`'nonce-${nonce}'`) : NO_SCRIPT_POLICY;
+    },
   };
+}
+
+/** Whether a path is one of this server's own (they get the headers); routes an embedding adds set their own. */
+export function isOwnPath(path: string): boolean {
+  return ownPaths.test(path);
 }
 
 type NonceEnv = { Variables: { [NONCE_KEY]?: string } };
