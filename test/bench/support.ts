@@ -14,10 +14,9 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  */
 export async function benchDatabase(base: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
   // One database per bench process: two checkouts running the same bench on one server must not drop each other's.
-  const name = `${base}_${process.pid}`;
-  const asked = process.env.BENCH_DATABASE_URL;
   // BENCH_DATABASE_NAME: a database name of one's own, where several people bench against one Postgres server.
-  name = process.env.BENCH_DATABASE_NAME ?? name;
+  const name = process.env.BENCH_DATABASE_NAME ?? `${base}_${process.pid}`;
+  const asked = process.env.BENCH_DATABASE_URL;
   const server = asked ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const admin = connect(server, { max: 1 });
   try {
