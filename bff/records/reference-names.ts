@@ -82,7 +82,7 @@ type Renamed = { type: string; id: string; name: string };
  * reads only these candidates instead of every record of the connection. Values only: callers check the
  * key and the type the reference points at.
  */
-const holdsReferenceTo = (tx: Tx, ids: string[]) => tx`jsonb_path_query_array(data, 'lax $.** ? (exists(@.name)).value') ?| ${ids}::text[]`;
+export const holdsReferenceTo = (tx: Tx, ids: string[]) => tx`jsonb_path_query_array(data, 'lax $.** ? (exists(@.name)).value') ?| ${ids}::text[]`;
 
 /**
  * A renamed parent renames its children (a customer's projects, a sub-account): QuickBooks derives their
