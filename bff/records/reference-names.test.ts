@@ -108,7 +108,7 @@ test('renames of several records of several types rewrite every referrer once, t
 test('the referrer lookup is answered from the records_references index (the expression matches migration 021)', async () => {
   const plan = await t.deps.sql.begin(async (tx) => {
     await tx`set local enable_seqscan = off`;
-    return tx<{ 'QUERY PLAN': string }[]>`explain select external_id from records where ${holdsReferenceTo(tx, ['5', '6'])}`;
+    return tx<{ 'QUERY PLAN': string }[]>`explain select external_id from records where ${holdsReferenceTo(tx, 'con_x', ['5', '6'])} and deleted_at is null and (type || '') = 'Customer'`;
   });
   expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('records_references');
 });

@@ -77,12 +77,16 @@ const keysFor = (type: string): string[] => [
 type Renamed = { type: string; id: string; name: string };
 
 /**
- * Records holding a named reference (at any depth) whose value is one of `ids`: the expression of the GIN
- * index records_references (migration 021), written out identically so the planner answers from it and
- * reads only these candidates instead of every record of the connection. Values only: callers check the
- * key and the type the reference points at.
+ * Records of this connection holding a named reference (at any depth) whose value is one of `ids`: the
+ * expression of the GIN index records_references (migration 021), written out identically so the planner
+ * answers from it and reads only these candidates instead of every record of the company. The connection is
+ * part of each index entry, so this condition alone is exact about the connection: callers leave out
+ * `connection_id = …`, which would let a planner misled by stale statistics (a company just imported)
+ * prefer walking the primary key through the whole company; likewise the type is compared in a form no
+ * index can serve. Values only: callers check key and type.
  */
-export const holdsReferenceTo = (tx: Tx, ids: string[]) => tx`jsonb_path_query_array(data, 'lax $.** ? (exists(@.name)).value') ?| ${ids}::text[]`;
+export const holdsReferenceTo = (tx: Tx, connectionId: string, ids: string[]) =>
+  tx`jsonb_set('{}'::jsonb, array[connection_id], jsonb_path_query_array(data, 'lax $.** ? (exists(@.name)).value')) @> any(${ids.map((id) => JSON.stringify({ [connectionId]: [id] }))}::text[]::jsonb[])`;
 
 /**
  * A renamed parent renames its children (a customer's projects, a sub-account): QuickBooks derives their
@@ -97,8 +101,7 @@ async function renameDescendants(tx: Tx, connectionId: string, renamed: Renamed[
     // A child's ParentRef carries its parent's name, so the index finds it.
     const children = await tx<{ external_id: string; data: Record<string, unknown> }[]>`
       select external_id, data from records
-      where connection_id = ${connectionId} and type = ${type} and deleted_at is null and ${holdsReferenceTo(tx, [id])}
-        and data->'ParentRef'->>'value' = ${id}`;
+      where ${holdsReferenceTo(tx, connectionId, [id])} and deleted_at is null and data->'ParentRef'->>'value' = ${id} and (type || '') = ${type}`;
     for (const child of children) {
       const own = type === 'Customer' ? child.data.DisplayName : child.data.Name;
       if (typeof own !== 'string' || !('FullyQualifiedName' in child.data)) continue;
@@ -135,10 +138,12 @@ export async function propagateRenames(tx: Tx, connectionId: string, direct: Ren
     const match = keysFor(type).map((key, index) => tx`${index === 0 ? tx`` : tx`or`} jsonb_path_exists(data, ${`$.**.${key} ? (@.value == $ids[*] && exists(@.name))`}::jsonpath, ${vars})`);
     const found = await tx<{ type: string; external_id: string; data: Record<string, unknown> }[]>`
       select type, external_id, data from records
-      where connection_id = ${connectionId} and type in ${tx(referrers[type] ?? [])} and deleted_at is null
-        and ${holdsReferenceTo(tx, ids)} and (${match})`;
-    // A record naming renamed records of two types comes back twice: the first copy takes every rename.
-    for (const row of found) if (!rows.has(`${row.type}:${row.external_id}`)) rows.set(`${row.type}:${row.external_id}`, row);
+      where ${holdsReferenceTo(tx, connectionId, ids)} and deleted_at is null and (${match})`;
+    // Only the types that can refer to this one (filtered here: a `type in (…)` in the query is one more
+    // way for the planner to walk a whole index). A record naming renamed records of two types comes back
+    // twice: the first copy takes every rename.
+    const referring = new Set(referrers[type] ?? []);
+    for (const row of found) if (referring.has(row.type) && !rows.has(`${row.type}:${row.external_id}`)) rows.set(`${row.type}:${row.external_id}`, row);
   }
   const changed = [...rows.values()].filter((row) => {
     let changed = false;
