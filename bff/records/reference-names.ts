@@ -73,19 +73,35 @@ const keysFor = (type: string): string[] => [
   ...(nested.has(type) ? ['ParentRef'] : []),
 ];
 
+/** A name-list record whose reference name changed, and that name. */
+type Renamed = { type: string; id: string; name: string };
+
+/**
+ * Records of this connection holding a named reference (at any depth) whose value is one of `ids`: the
+ * expression of the GIN index records_references (migration 021), written out identically so the planner
+ * answers from it and reads only these candidates instead of every record of the company. The connection is
+ * part of each index entry, so this condition alone is exact about the connection: callers leave out
+ * `connection_id = …`, which would let a planner misled by stale statistics (a company just imported)
+ * prefer walking the primary key through the whole company; likewise the type is compared in a form no
+ * index can serve. Values only: callers check key and type.
+ */
+export const holdsReferenceTo = (tx: Tx, connectionId: string, ids: string[]) =>
+  tx`jsonb_set('{}'::jsonb, array[connection_id], jsonb_path_query_array(data, 'lax $.** ? (exists(@.name)).value')) @> any(${ids.map((id) => JSON.stringify({ [connectionId]: [id] }))}::text[]::jsonb[])`;
+
 /**
  * A renamed parent renames its children (a customer's projects, a sub-account): QuickBooks derives their
  * FullyQualifiedName from the parent's, without their LastUpdatedTime moving. Rewrites the stored children
  * (and theirs, down the tree) and returns them as renamed too.
  */
-async function renameDescendants(tx: Tx, connectionId: string, renamed: { type: string; id: string; name: string }[]): Promise<{ type: string; id: string; name: string }[]> {
+async function renameDescendants(tx: Tx, connectionId: string, renamed: Renamed[]): Promise<Renamed[]> {
   const all = [...renamed];
   for (let at = 0; at < all.length; at++) {
     const { type, id, name } = all[at]!;
     if (!nested.has(type)) continue;
+    // A child's ParentRef carries its parent's name, so the index finds it.
     const children = await tx<{ external_id: string; data: Record<string, unknown> }[]>`
       select external_id, data from records
-      where connection_id = ${connectionId} and type = ${type} and deleted_at is null and data->'ParentRef'->>'value' = ${id}`;
+      where ${holdsReferenceTo(tx, connectionId, [id])} and deleted_at is null and data->'ParentRef'->>'value' = ${id} and (type || '') = ${type}`;
     for (const child of children) {
       const own = type === 'Customer' ? child.data.DisplayName : child.data.Name;
       if (typeof own !== 'string' || !('FullyQualifiedName' in child.data)) continue;
@@ -107,38 +123,41 @@ async function renameDescendants(tx: Tx, connectionId: string, renamed: { type: 
  * only the vendor. The mirror follows by rewriting those references locally, with no provider calls: at any
  * depth (a bill payment's CheckPayment.BankAccountRef), and only where a name is present, as QuickBooks
  * answers. A renamed parent renames its children's full names, and so their references, too.
- * The candidates are found over the types that can refer to the renamed one; the rewrite here then checks
- * key, type and id.
+ * One query per renamed type finds the candidates for all its renamed ids through the references index,
+ * narrowed to the types that can refer to it and to the reference keys that point at it; the rewrite here
+ * then checks key, type and id. The rewritten records are stored in one statement.
  */
-export async function propagateRenames(tx: Tx, connectionId: string, direct: { type: string; id: string; name: string }[]): Promise<number> {
+export async function propagateRenames(tx: Tx, connectionId: string, direct: Renamed[]): Promise<number> {
   if (direct.length === 0) return 0;
   const renamed = await renameDescendants(tx, connectionId, direct);
-  let rewritten = renamed.length - direct.length;
-  const rows: { type: string; external_id: string; data: Record<string, unknown> }[] = [];
-  for (const { type, id } of renamed) {
-    const paths = keysFor(type).map((key) => `$.**.${key} ? (@.value == $id && exists(@.name))`);
-    const vars = tx.json({ id } as never);
-    const match = paths.map((path, index) => tx`${index === 0 ? tx`` : tx`or`} jsonb_path_exists(data, ${path}::jsonpath, ${vars})`);
-    rows.push(
-      ...(await tx<{ type: string; external_id: string; data: Record<string, unknown> }[]>`
-        select type, external_id, data from records
-        where connection_id = ${connectionId} and type in ${tx(referrers[type] ?? [])} and deleted_at is null and (${match})`),
-    );
+  const idsByType = new Map<string, string[]>();
+  for (const { type, id } of renamed) idsByType.set(type, [...(idsByType.get(type) ?? []), id]);
+  const rows = new Map<string, { type: string; external_id: string; data: Record<string, unknown> }>();
+  for (const [type, ids] of idsByType) {
+    const vars = tx.json({ ids } as never);
+    const match = keysFor(type).map((key, index) => tx`${index === 0 ? tx`` : tx`or`} jsonb_path_exists(data, ${`$.**.${key} ? (@.value == $ids[*] && exists(@.name))`}::jsonpath, ${vars})`);
+    const found = await tx<{ type: string; external_id: string; data: Record<string, unknown> }[]>`
+      select type, external_id, data from records
+      where ${holdsReferenceTo(tx, connectionId, ids)} and deleted_at is null and (${match})`;
+    // Only the types that can refer to this one (filtered here: a `type in (…)` in the query is one more
+    // way for the planner to walk a whole index). A record naming renamed records of two types comes back
+    // twice: the first copy takes every rename.
+    const referring = new Set(referrers[type] ?? []);
+    for (const row of found) if (referring.has(row.type) && !rows.has(`${row.type}:${row.external_id}`)) rows.set(`${row.type}:${row.external_id}`, row);
   }
-  const seen = new Set<string>();
-  for (const row of rows) {
-    if (seen.has(`${row.type}:${row.external_id}`)) continue;
-    seen.add(`${row.type}:${row.external_id}`);
+  const changed = [...rows.values()].filter((row) => {
     let changed = false;
     for (const { type, id, name } of renamed) {
       if (row.type === type && row.external_id === id) continue;
       changed = renameReferences(row.data, row.type, type, id, name) || changed;
     }
-    if (!changed) continue;
+    return changed;
+  });
+  if (changed.length > 0) {
     await tx`
-      update records set data = ${tx.json(row.data as never)}, updated_at = now(), change_seq = nextval('record_change_seq')
-      where connection_id = ${connectionId} and type = ${row.type} and external_id = ${row.external_id}`;
-    rewritten += 1;
+      update records set data = v.data::jsonb, updated_at = now(), change_seq = nextval('record_change_seq')
+      from unnest(${changed.map((row) => row.type)}::text[], ${changed.map((row) => row.external_id)}::text[], ${changed.map((row) => JSON.stringify(row.data))}::text[]) as v(type, external_id, data)
+      where records.connection_id = ${connectionId} and records.type = v.type and records.external_id = v.external_id`;
   }
-  return rewritten;
+  return renamed.length - direct.length + changed.length;
 }
