@@ -8,6 +8,7 @@ import { deliverDueWebhooks } from '../bff/webhooks/deliver.ts';
 import { pushDueDocuments } from '../bff/writeback/job.ts';
 import { tableLookup } from '../bff/writeback/mapping-lookup.ts';
 import { webhookEventData, webhookEventTypes, type WebhookEvent, type WebhookEventType } from '../shared/api/webhooks.ts';
+import { lineTaxCode } from './support/tax-codes.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
@@ -20,7 +21,8 @@ const t = testApp({
   writebackMappings: async (sql, connectionId) => {
     const [item] = await sql<{ external_id: string }[]>`
       select external_id from records where connection_id = ${connectionId} and type = 'Item' and data->>'Type' = 'Service' and coalesce(active, true) order by external_id::int limit 1`;
-    return tableLookup({ defaults: item ? { salesItem: { value: item.external_id } } : {} });
+    const salesTaxCode = await lineTaxCode(sql as never, connectionId, 'sales');
+    return tableLookup({ defaults: { ...(item ? { salesItem: { value: item.external_id } } : {}), ...(salesTaxCode ? { salesTaxCode } : {}) } });
   },
 });
 
@@ -114,7 +116,7 @@ describe('events', () => {
     await quickbooks(realm, id, 'POST', 'purchase', {
       PaymentType: 'Cash',
       AccountRef: { value: await accountOf('Bank') },
-      Line: [{ Amount: 42.5, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: await accountOf('Expense') } } }],
+      Line: [{ Amount: 42.5, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: await accountOf('Expense') }, TaxCodeRef: await lineTaxCode(t.deps.sql, id, 'purchase') } }],
     });
     await sandbox.control('POST', '/clock', { advance_seconds: 60 });
     await sandbox.control('POST', `/qbo/companies/${realm}/mutations`, { update: 3, entities: ['Customer'] });

@@ -1,3 +1,4 @@
+import { lineTaxCode } from './support/tax-codes.ts';
 import { describe, expect, test } from 'vitest';
 import type { ConnectionRow } from '../bff/connections/store.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
@@ -74,7 +75,7 @@ async function purchase(company: Company, account: string, day: string, amount: 
     PaymentType: 'Cash',
     AccountRef: { value: company.bank },
     TxnDate: day,
-    Line: [{ Amount: amount, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: account } } }],
+    Line: [{ Amount: amount, DetailType: 'AccountBasedExpenseLineDetail', AccountBasedExpenseLineDetail: { AccountRef: { value: account }, TaxCodeRef: await lineTaxCode(t.deps.sql, company.id, 'purchase') } }],
   });
 }
 

@@ -63,10 +63,16 @@ describe('node-quickbooks against the sandbox', () => {
   it('deletes an invoice and sees the deletion in CDC', async () => {
     const customers = await call<{ QueryResponse: { Customer: { Id: string }[] } }>((cb) => qbo.findCustomers({ limit: 1 } as never, cb as never));
     const items = await call<{ QueryResponse: { Item: { Id: string }[] } }>((cb) => qbo.findItems({ limit: 1 } as never, cb as never));
+    // A UK company: every line needs a VAT code (6000 otherwise), one with sales rates.
+    const codes = await call<{ QueryResponse: { TaxCode: { Id: string; Active?: boolean; SalesTaxRateList?: { TaxRateDetail?: unknown[] } }[] } }>((cb) => qbo.findTaxCodes({} as never, cb as never));
+    const vat = codes.QueryResponse.TaxCode.find((code) => code.Active !== false && (code.SalesTaxRateList?.TaxRateDetail ?? []).length > 0);
     const since = new Date(Date.now() - 60_000).toISOString();
     const invoice = await call<{ Id: string; SyncToken: string; TotalAmt: number }>((cb) =>
       qbo.createInvoice(
-        { CustomerRef: { value: customers.QueryResponse.Customer[0]?.Id }, Line: [{ Amount: 100, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: items.QueryResponse.Item[0]?.Id }, Qty: 1, UnitPrice: 100 } }] } as never,
+        {
+          CustomerRef: { value: customers.QueryResponse.Customer[0]?.Id },
+          Line: [{ Amount: 100, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { value: items.QueryResponse.Item[0]?.Id }, Qty: 1, UnitPrice: 100, TaxCodeRef: { value: vat?.Id } } }],
+        } as never,
         cb as never,
       ),
     );
