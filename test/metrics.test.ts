@@ -221,6 +221,10 @@ describe('metrics from QuickBooks reports', () => {
     await refused({ ...valid, currency: 'EUR' }, 'body.currency');
     await refused({ ...valid, accounting_method: undefined }, 'accounting_method');
     await refused({ ...valid, colour: 'red' }, 'colour');
+    // An account line must be an account of the company that the report lists: never a metric of silent zeros.
+    await refused({ ...valid, line: '99999' }, 'body.line');
+    await refused({ ...valid, line: c.bank }, 'body.line');
+    await refused({ ...valid, line: `000${c.parentAccount}` }, 'body.line');
     expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
     const other = await t.createTenant();
     expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);
@@ -270,5 +274,22 @@ describe('metrics from QuickBooks reports', () => {
     const cashSet = available.datasets.find((set: Json) => set.dataset === 'balance_sheet' && set.accounting_method === 'cash');
     expect(cashSet.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Bank Accounts' }));
     expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.verified).toBe(false);
+
+    // A window that shrinks drops the months it no longer keeps current (never served as if current); one that
+    // grows again fetches them afresh.
+    const plain = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, query: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: 6, since: null });
+    for (const dataset of (await api(c, `/v1/connections/${c.id}/metrics/data`)).body.datasets) {
+      expect(dataset).toMatchObject({ periods: 6, first_period: windowKeys[WINDOW - 6], verified: true });
+    }
+    const regrown = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW, since: null });
+    expect(regrown.calls).toBe(4 * Math.ceil((WINDOW - 6) / 6));
+    for (const dataset of (await api(c, `/v1/connections/${c.id}/metrics/data`)).body.datasets) {
+      expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], verified: true });
+    }
   }, 180_000);
 });

@@ -158,6 +158,18 @@ async function store(sql: Sql, connectionId: string, dataset: Dataset, basis: Ba
   });
 }
 
+/**
+ * Months outside the window are no longer kept up to date, so they are dropped, never served as current: a
+ * window that shrinks (or rolls into a new month) loses them, and one that grows again fetches them afresh.
+ */
+export async function dropOutsideWindow(sql: Queryable, connectionId: string, window: readonly string[]): Promise<void> {
+  if (window.length === 0) return;
+  const first = window[0]!;
+  const last = window[window.length - 1]!;
+  await sql`delete from report_cells where connection_id = ${connectionId} and (period < ${first}::date or period > ${last}::date)`;
+  await sql`delete from report_periods where connection_id = ${connectionId} and (period < ${first}::date or period > ${last}::date)`;
+}
+
 export interface RefreshResult {
   calls: number;
   fetched: { dataset: Dataset; basis: Basis; months: string[] }[];
@@ -174,6 +186,7 @@ export async function refreshDatasets(
   options: { now: Date; windowMonths: number; since: Date | null; reportLimits?: BudgetLimits; signal?: AbortSignal },
 ): Promise<RefreshResult> {
   const window = windowMonths(options.now, options.windowMonths);
+  await dropOutsideWindow(sql, connection.id, window);
   const { plans, first } = await planRefresh(sql, connection.id, window, options.since);
   const reportBudget = new ProviderBudget(sql, qboReportBudgetKey(connection.external_id), options.reportLimits ?? qboReportLimits);
   const result: RefreshResult = { calls: 0, fetched: [] };

@@ -38,10 +38,25 @@ const shapeOf = (input: { dataset: Dataset; line: string; include_sub_accounts: 
   basis: input.accounting_method,
 });
 
-/** A total must belong to the dataset; an account line is any QuickBooks id (it may not have moved money yet). */
-function checkLine(dataset: Dataset, line: string): void {
-  if (line.startsWith('total:') && !(line in reportTotals[dataset])) {
-    throw new ApiError('invalid_request', `body.line: ${line} is not a total of ${dataset} (one of ${Object.keys(reportTotals[dataset]).join(', ')})`, { field: 'body.line' });
+/** Which account classifications each report lists. */
+const classificationsOf: Record<Dataset, readonly string[]> = { profit_and_loss: ['Revenue', 'Expense'], balance_sheet: ['Asset', 'Liability', 'Equity'] };
+
+/**
+ * A total must belong to the dataset; an account line must be an account of the company's chart (as last
+ * synced: it may not have moved money yet) that the dataset's report lists. Anything else would read as zeros.
+ */
+async function checkLine(sql: Queryable, connectionId: string, dataset: Dataset, line: string, field = 'body.line'): Promise<void> {
+  if (line.startsWith('total:')) {
+    if (!(line in reportTotals[dataset])) throw new ApiError('invalid_request', `${field}: ${line} is not a total of ${dataset} (one of ${Object.keys(reportTotals[dataset]).join(', ')})`, { field });
+    return;
+  }
+  if (!/^[1-9][0-9]{0,19}$/.test(line)) throw new ApiError('invalid_request', `${field}: ${JSON.stringify(line)} is neither a report total nor a QuickBooks account id`, { field });
+  const [account] = await sql<{ classification: string | null }[]>`
+    select data->>'Classification' as classification from records
+    where connection_id = ${connectionId} and type = 'Account' and external_id = ${line} and deleted_at is null`;
+  if (!account) throw new ApiError('invalid_request', `${field}: QuickBooks account ${line} is not in this company's chart of accounts`, { field });
+  if (account.classification && !classificationsOf[dataset].includes(account.classification)) {
+    throw new ApiError('invalid_request', `${field}: account ${line} is a ${account.classification} account, which ${dataset === 'profit_and_loss' ? 'the Profit and Loss' : 'the Balance Sheet'} does not list`, { field });
   }
 }
 
@@ -70,7 +85,7 @@ async function storedValues(sql: Queryable, metricId: string) {
 }
 
 export async function createMetric(sql: Queryable, connection: ConnectionRow, input: CreateMetric, createdBy: string | null, now: Date): Promise<Metric> {
-  checkLine(input.dataset, input.line);
+  await checkLine(sql, connection.id, input.dataset, input.line);
   const known = await facts(sql, connection.id);
   if (input.currency && known.currency && input.currency !== known.currency) {
     throw new ApiError('invalid_request', `body.currency: the company reports in ${known.currency}; amounts are never converted, so a metric in ${input.currency} is refused`, { field: 'body.currency' });
@@ -106,7 +121,7 @@ export async function deleteMetric(sql: Queryable, connection: ConnectionRow, me
 
 /** The values a definition would have now (the component's live preview), without storing anything. */
 export async function previewMetric(sql: Queryable, connection: ConnectionRow, input: Parameters<typeof shapeOf>[0], last: number): Promise<MetricPreview> {
-  checkLine(input.dataset, input.line);
+  await checkLine(sql, connection.id, input.dataset, input.line, 'query.line');
   const known = await facts(sql, connection.id);
   const shape = shapeOf(input);
   const values = await computeMetric(sql, connection.id, shape);

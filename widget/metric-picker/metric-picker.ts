@@ -1,6 +1,7 @@
 import { html, nothing, svg } from 'lit';
 import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
+import { Announcer } from '../base/announcer.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { pickerStyles } from './metric-picker.styles.ts';
 
@@ -76,6 +77,8 @@ export class MetricPicker extends LedgerlinkElement {
     def: { state: true },
     query: { state: true },
     error: { state: true },
+    saving: { state: true },
+    saved: { state: true },
   };
 
   declare connectionId: string | undefined;
@@ -87,7 +90,10 @@ export class MetricPicker extends LedgerlinkElement {
   declare def: Omit<CreateMetric, 'name' | 'currency'>;
   declare query: string;
   declare error: string;
+  declare saving: boolean;
+  declare saved: string;
   #abort: AbortController | undefined;
+  #announcer = new Announcer(this);
   #loadedFor: string | undefined;
 
   constructor() {
@@ -96,6 +102,8 @@ export class MetricPicker extends LedgerlinkElement {
     this.name = '';
     this.query = '';
     this.error = '';
+    this.saving = false;
+    this.saved = '';
     this.def = { dataset: 'profit_and_loss', line: 'total:revenue', include_sub_accounts: true, aggregation: 'sum', period: 'month', accounting_method: 'accrual' };
   }
 
@@ -153,13 +161,23 @@ export class MetricPicker extends LedgerlinkElement {
     event.preventDefault();
     const currency = this.preview?.currency ?? this.data?.currency;
     if (!currency || !this.connectionId) return;
+    // One save at a time: a second Enter while the first is on its way would define the metric twice.
+    if (this.saving) return;
     const definition: MetricDefinition = { ...this.def, name: this.name.trim() || this.#lineName(), currency };
+    this.saving = true;
+    this.saved = '';
     try {
       const metric = this.save ? await this.client.createMetric(this.connectionId, definition) : undefined;
       this.error = '';
+      if (metric) {
+        this.saved = `Saved “${metric.name}”.`;
+        this.#announcer.say(this.saved);
+      }
       this.emit<MetricSelectEventDetail>('ledgerlink-metric-select', { connection_id: this.connectionId, definition, ...(metric ? { metric } : {}) });
     } catch (error) {
       this.error = (error as Error).message;
+    } finally {
+      this.saving = false;
     }
   }
 
@@ -230,7 +248,7 @@ export class MetricPicker extends LedgerlinkElement {
         ${this.#select('aggregation', 'Aggregation', 'aggregation', ['sum', 'last', 'average'])}
         ${this.#select('period', 'Period', 'period', ['month', 'quarter', 'year', 'trailing_12_months'])}
         ${this.#select('method', 'Accounting method', 'accounting_method', ['accrual', 'cash'])}
-        ${this.save ? html`<label for="name">Metric name</label><input id="name" .value=${this.name} placeholder=${this.#lineName()} @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />` : nothing}
+        ${this.save ? html`<label for="name">Metric name</label><input id="name" maxlength="120" .value=${this.name} placeholder=${this.#lineName()} @input=${(e: Event) => (this.name = (e.target as HTMLInputElement).value)} />` : nothing}
       </div>
       <section part="preview" class="preview" aria-live="polite" aria-label="Preview">
         <p class="label">${this.#lineName()}${latest ? ` · ${latest.period}` : ''}</p>
@@ -238,7 +256,8 @@ export class MetricPicker extends LedgerlinkElement {
         ${this.#chart()} ${this.#notes()}
       </section>
       ${this.error ? html`<p class="note" role="alert">${this.error}</p>` : nothing}
-      <button class="button primary" type="submit">${this.save ? 'Save metric' : 'Use this metric'}</button>
+      ${this.saved ? html`<p class="note">${this.saved}</p>` : nothing}${this.#announcer.render()}
+      <button class="button primary" type="submit" aria-disabled=${this.saving ? 'true' : 'false'}>${this.saving ? 'Saving…' : this.save ? 'Save metric' : 'Use this metric'}</button>
     </form>`;
   }
 }
