@@ -225,6 +225,7 @@ describe('metrics from QuickBooks reports', () => {
     await refused({ ...valid, line: '99999' }, 'body.line');
     await refused({ ...valid, line: c.bank }, 'body.line');
     await refused({ ...valid, line: `000${c.parentAccount}` }, 'body.line');
+    await refused({ ...valid, dataset: 'balance_sheet', line: 'total:cash', period: 'year' }, 'body.aggregation');
     expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
     const other = await t.createTenant();
     expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);

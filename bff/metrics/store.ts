@@ -84,7 +84,15 @@ async function storedValues(sql: Queryable, metricId: string) {
   return rows.map((row) => ({ period: row.period, value: Number(row.value), complete: row.complete }));
 }
 
+/** Balances are points in time: adding month-end balances over a quarter or a year means nothing. */
+function checkAggregation(input: { dataset: Dataset; aggregation: string; period: string }, field: string): void {
+  if (input.dataset === 'balance_sheet' && input.aggregation === 'sum' && input.period !== 'month') {
+    throw new ApiError('invalid_request', `${field}: a Balance Sheet line is a balance at each month end; adding them up over a ${input.period.replace(/_/g, ' ')} means nothing: use last or average`, { field });
+  }
+}
+
 export async function createMetric(sql: Queryable, connection: ConnectionRow, input: CreateMetric, createdBy: string | null, now: Date): Promise<Metric> {
+  checkAggregation(input, 'body.aggregation');
   await checkLine(sql, connection.id, input.dataset, input.line);
   const known = await facts(sql, connection.id);
   if (input.currency && known.currency && input.currency !== known.currency) {
@@ -121,6 +129,7 @@ export async function deleteMetric(sql: Queryable, connection: ConnectionRow, me
 
 /** The values a definition would have now (the component's live preview), without storing anything. */
 export async function previewMetric(sql: Queryable, connection: ConnectionRow, input: Parameters<typeof shapeOf>[0], last: number): Promise<MetricPreview> {
+  checkAggregation(input, 'query.aggregation');
   await checkLine(sql, connection.id, input.dataset, input.line, 'query.line');
   const known = await facts(sql, connection.id);
   const shape = shapeOf(input);
