@@ -160,7 +160,7 @@ describe('metrics from QuickBooks reports', () => {
     expect(stats.requests_refused_by.report_per_minute).toBe(0);
     expect(first!.outcome!['report_calls']).toBe(16);
 
-    const data = await api(c, `/v1/connections/${c.id}/metrics/data`);
+    const data = await api(c, `/v1/connections/${c.id}/metric-data`);
     expect(data.body.status).toBe('current');
     for (const dataset of data.body.datasets) {
       expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], last_period: windowKeys[WINDOW - 1], verified: true, differences: [] });
@@ -206,7 +206,7 @@ describe('metrics from QuickBooks reports', () => {
     const after = await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`);
     expect(after.body.values).toEqual(metric.values);
     expect(after.body.line).toBe(c.parentAccount);
-    const data = await api(c, `/v1/connections/${c.id}/metrics/data`);
+    const data = await api(c, `/v1/connections/${c.id}/metric-data`);
     expect(data.body.accounts.find((row: Json) => row.id === c.parentAccount).name).toBe('Renamed expense');
 
     // Bad input: a 400 naming the field, and nothing stored.
@@ -268,7 +268,7 @@ describe('metrics from QuickBooks reports', () => {
     const grown = await refreshDatasets(t.deps.sql, connection!, tampering, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
     expect(grown.calls).toBe(4);
     const month = monthKey(-WINDOW);
-    const available = (await api(c, `/v1/connections/${c.id}/metrics/data`)).body;
+    const available = (await api(c, `/v1/connections/${c.id}/metric-data`)).body;
     const pnl = available.datasets.find((set: Json) => set.dataset === 'profit_and_loss' && set.accounting_method === 'accrual');
     expect(pnl.verified).toBe(false);
     expect(pnl.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Income' }));
@@ -284,12 +284,12 @@ describe('metrics from QuickBooks reports', () => {
     } as unknown as ProviderCaller;
     await sandbox.control('POST', '/clock', { advance_seconds: 61 });
     await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: 6, since: null });
-    for (const dataset of (await api(c, `/v1/connections/${c.id}/metrics/data`)).body.datasets) {
+    for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: 6, first_period: windowKeys[WINDOW - 6], verified: true });
     }
     const regrown = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW, since: null });
     expect(regrown.calls).toBe(4 * Math.ceil((WINDOW - 6) / 6));
-    for (const dataset of (await api(c, `/v1/connections/${c.id}/metrics/data`)).body.datasets) {
+    for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], verified: true });
     }
   }, 180_000);

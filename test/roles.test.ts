@@ -177,11 +177,11 @@ const table: Record<string, Case> = {
     },
   },
   'GET /v1/widget/connections/{id}/lists/{list}/status': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/lists/accounts/status` }) },
-  'GET /v1/widget/connections/{id}/metrics/data': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/data` }) },
-  'GET /v1/widget/connections/{id}/metrics/preview': {
+  'GET /v1/widget/connections/{id}/metric-data': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metric-data` }) },
+  'GET /v1/widget/connections/{id}/metric-preview': {
     rule: 'read',
     success: 200,
-    request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics/preview?dataset=profit_and_loss&line=total:revenue&aggregation=sum&period=month&accounting_method=cash` }),
+    request: (org) => ({ path: `/v1/widget/connections/${org.id}/metric-preview?dataset=profit_and_loss&line=total:revenue&aggregation=sum&period=month&accounting_method=cash` }),
   },
   'GET /v1/widget/connections/{id}/metrics': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics` }) },
   'POST /v1/widget/connections/{id}/metrics': { rule: 'manage', success: 201, request: (org) => ({ path: `/v1/widget/connections/${org.id}/metrics`, method: 'POST', json: metricBody }) },

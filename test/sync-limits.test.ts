@@ -23,7 +23,7 @@ async function connected(spec: Record<string, unknown> = {}) {
 describe('QuickBooks limits, judged on what we attempted', () => {
   test('an import under 10% injected 5xx and timeouts completes and matches, earning no 429: attempts ≤ 10 in flight, ≤ 500 a minute', async () => {
     const { realm, id } = await connected({ size: 'medium' });
-    await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0.1, fault_kinds: ['500', '503', 'timeout'], timeout_ms: 300, latency_ms: 50 });
+    await sandbox.control('PUT', '/qbo/settings', { fault_rate: 0.1, fault_kinds: ['500', '503', 'timeout'], timeout_ms: 300, latency_ms: 200 });
     try {
       // More pages in flight than QuickBooks allows calls: only the budget keeps us within 10.
       // The import alone: the metrics refresh it queues (report calls, own retries) is test/metrics.test.ts's.

@@ -47,7 +47,7 @@ for (const surface of ['server', 'widget'] as const) {
   metricRoutes.openapi(
     route({
       method: 'get',
-      path: `${prefix}/{id}/metrics/data`,
+      path: `${prefix}/{id}/metric-data`,
       summary: 'Available data: datasets, months, when last fetched, whether they add up, and the account tree',
       description: `${about} A dataset whose account lines did not add up to QuickBooks' own totals is verified: false and says where.`,
       tags,
@@ -64,7 +64,7 @@ for (const surface of ['server', 'widget'] as const) {
   metricRoutes.openapi(
     route({
       method: 'get',
-      path: `${prefix}/{id}/metrics/preview`,
+      path: `${prefix}/{id}/metric-preview`,
       summary: 'The latest values a metric definition would have, without saving it',
       description: `${about} Read-only; nothing reaches QuickBooks.`,
       tags,

@@ -230,12 +230,12 @@ export class BffClient {
 
   /** Datasets, months, last fetched, whether they add up, and the account tree of one connection. */
   metricData(connectionId: string): Promise<AvailableData> {
-    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metrics/data`);
+    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metric-data`);
   }
 
   /** The latest values a definition would have, without saving it. */
   metricPreview(connectionId: string, query: Record<string, string>, signal?: AbortSignal): Promise<MetricPreview> {
-    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metrics/preview?${new URLSearchParams(query)}`, signal ? { signal } : {});
+    return this.request('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/metric-preview?${new URLSearchParams(query)}`, signal ? { signal } : {});
   }
 
   /** Saves a metric definition (403 `forbidden` for roles outside `connect_roles`). */

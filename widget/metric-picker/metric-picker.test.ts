@@ -42,8 +42,8 @@ const values = Array.from({ length: 12 }, (_, index) => ({ period: `2026-${Strin
 
 function install(available: AvailableData, preview: Partial<MetricPreview> = {}, save?: (request: RecordedRequest) => { status?: number; body?: unknown }) {
   return installFakeBff(BFF, (request) => {
-    if (request.path.endsWith('/metrics/data')) return { body: available };
-    if (request.path.includes('/metrics/preview')) return { body: { status: available.status, currency: available.currency, verified: true, values, ...preview } };
+    if (request.path.endsWith('/metric-data')) return { body: available };
+    if (request.path.includes('/metric-preview')) return { body: { status: available.status, currency: available.currency, verified: true, values, ...preview } };
     if (request.method === 'POST' && request.path.endsWith('/metrics')) return save?.(request) ?? { status: 201, body: { id: 'met_0123456789abcdef0123', ...(request.body as object) } };
     return { status: 404, body: { error: { code: 'not_found', message: 'no fake' } } };
   });
@@ -133,7 +133,7 @@ describe('<metric-picker>', () => {
     const other = 'con_fedcba9876543210fedc';
     element.setAttribute('connection-id', other);
     await waitUntil(() => fake!.requests.some((request) => request.path.includes(other)), 'loaded the other');
-    expect(fake.requests.filter((request) => request.path.endsWith(`${ID}/metrics/data`)).length).to.equal(1);
+    expect(fake.requests.filter((request) => request.path.endsWith(`${ID}/metric-data`)).length).to.equal(1);
   });
 
   it('reflows to one column at 390 px (container query) and two when wide', async () => {
