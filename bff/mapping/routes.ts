@@ -222,7 +222,7 @@ for (const surface of ['server', 'widget'] as const) {
     route({
       method: 'put',
       path: `${prefix}/{id}/mappings/{kind}`,
-      summary: 'Map (or unmap, target null) host records; all or nothing: one invalid choice is a 400 naming the record and the reason',
+      summary: 'Map (or unmap, target null) host records; all or nothing: one invalid choice is a 400 naming the record and the reason (staff map one-to-one: an employee another staff member has is refused naming both); an unmapping is kept, so automatic staff matching never maps that person again',
       tags,
       request: { params: KindParams, ...jsonBody(PutMappingsBody) },
       responses: { 200: jsonResponse('The mappings that changed, with their new versions', SavedMappings) },
