@@ -125,6 +125,53 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect(rows[1]!.suggestion).toMatchObject({ target: { id: other!.external_id }, reasons: ['same name', 'different email'] });
   });
 
+  test('staff map one-to-one, and a person\'s unmapping sticks: the next sync does not auto-map them again', async () => {
+    const us = await company({ country: 'US' });
+    const [employee] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records where connection_id = ${us.id} and type = 'Employee' and coalesce(active, true) and data->'PrimaryEmailAddr' is not null order by external_id::int limit 1`;
+    const staff = [
+      { id: 'st-1', name: employee!.data.DisplayName, email: employee!.data.PrimaryEmailAddr.Address },
+      { id: 'st-2', name: 'Someone Else', email: 'someone@elsewhere.example' },
+    ];
+    expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records: staff })).status).toBe(200);
+    await syncOnce(t, us.id);
+    expect((await us.state('staff')).rows.find((row) => row.host['id'] === 'st-1')!.mapping?.method).toBe('auto');
+    const put = (mappings: unknown[]) => us.call(`/v1/connections/${us.id}/mappings/staff`, 'PUT', { mappings });
+    const target = { type: 'Employee', id: employee!.external_id };
+
+    const refused = await put([{ host_id: 'st-2', target }]);
+    expect(refused.status).toBe(400);
+    const message = ((await refused.json()) as { error: { message: string } }).error.message;
+    expect(message).toMatch(/^mappings\[0\]\.target: .*st-1.*st-2/);
+    expect((await put([{ host_id: 'st-1', target }, { host_id: 'st-2', target }])).status).toBe(400);
+    expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-1']);
+
+    expect((await put([{ host_id: 'st-1', target: null }])).status).toBe(200);
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, us.id);
+    expect((await resolveMappings(t.deps.sql, us.id)).staff.size).toBe(0);
+    expect((await us.state('staff')).rows.find((row) => row.host['id'] === 'st-1')!.status).toBe('unmapped');
+
+    // Moving the employee to another staff member in one request is allowed; the old holder is not auto-mapped back.
+    expect((await put([{ host_id: 'st-2', target }])).status).toBe(200);
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, us.id);
+    expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-2']);
+  });
+
+  test('auto-mapping never gives a staff member an employee another staff member already has', async () => {
+    const us = await company({ country: 'US' });
+    const [employee] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records where connection_id = ${us.id} and type = 'Employee' and coalesce(active, true) and data->'PrimaryEmailAddr' is not null order by external_id::int limit 1`;
+    expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records: [{ id: 'st-a', name: 'Contractor', email: 'contractor@elsewhere.example' }] })).status).toBe(200);
+    expect((await us.call(`/v1/connections/${us.id}/mappings/staff`, 'PUT', { mappings: [{ host_id: 'st-a', target: { type: 'Employee', id: employee!.external_id } }] })).status).toBe(200);
+    const records = [{ id: 'st-a', name: 'Contractor', email: 'contractor@elsewhere.example' }, { id: 'st-b', name: employee!.data.DisplayName, email: employee!.data.PrimaryEmailAddr.Address }];
+    expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records })).status).toBe(200);
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, us.id);
+    expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-a']);
+  });
+
   test('US automated sales tax: only Taxable/Non-taxable; defaults refuse an agency; a missing UK code is created and mapped', async () => {
     const us = await company({ country: 'US' });
     await us.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'ca', name: 'CA sales tax', rate: 8.25, applies_to: ['sales'] }] });

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/client.ts';
 import { recordEvent } from '../events/record.ts';
 import { loadCompanyLists } from './lists.ts';
 import { hostRecordsOf, type Owner } from './state.ts';
-import { saveMappings, storedMappings } from './store.ts';
+import { decidedHostIds, lockMappings, saveMappings, storedMappings } from './store.ts';
 
 const sameProblems = (a: Problem[], b: Problem[]) => JSON.stringify(a) === JSON.stringify(b);
 
@@ -12,7 +12,8 @@ const sameProblems = (a: Problem[], b: Problem[]) => JSON.stringify(a) === JSON.
  * After a sync: every stored mapping is checked against QuickBooks as the sync left it. One that broke turns
  * "needs attention" (naming its problems) and a `mapping.invalidated` event tells the host, in the caller's
  * transaction; one fixed in QuickBooks (the code switched back on) is mapped again. Staff whose name and email
- * both match an employee are mapped automatically; any weaker match stays a suggestion.
+ * both match an employee are mapped automatically, once: never over a person's decision (an unmapping included)
+ * nor to an employee another staff member has; any weaker match stays a suggestion.
  */
 export async function revalidateMappings(tx: Queryable, connection: Owner): Promise<{ invalidated: number; restored: number; auto: number }> {
   const stored = await storedMappings(tx, connection.id);
@@ -52,10 +53,15 @@ export async function revalidateMappings(tx: Queryable, connection: Owner): Prom
       await tx`update mappings set status = 'mapped', problems = '[]' where connection_id = ${connection.id} and kind = ${record.kind} and host_id = ${record.host_id}`;
     }
   }
-  const mappedStaff = new Set(stored.filter((record) => record.kind === 'staff').map((record) => record.host_id));
+  // Under the staff lock, so a person's save in between is seen: a staff member with any mapping history (mapped,
+  // changed or unmapped by a person) is never auto-mapped, and an employee already taken is never given twice.
+  await lockMappings(tx, connection.id, 'staff');
+  const decided = await decidedHostIds(tx, connection.id, 'staff');
+  const taken = new Set((await storedMappings(tx, connection.id, 'staff')).map((record) => record.target_id));
   const auto = planMappings(context, 'staff', staff, new Map())
-    .rows.filter((row) => !mappedStaff.has(row.host.id) && row.suggestion?.confidence === 'auto')
+    .rows.filter((row) => !decided.has(row.host.id) && row.suggestion?.confidence === 'auto' && !taken.has(row.suggestion.target.id))
     .map((row) => {
+      taken.add(row.suggestion!.target.id);
       const employee = context.lists.employees.find((candidate) => String(candidate['Id']) === row.suggestion!.target.id);
       return { host_id: row.host.id, target: { type: 'Employee', id: row.suggestion!.target.id, name: String(employee?.['DisplayName'] ?? '') }, method: 'auto' as const };
     });

@@ -10,6 +10,7 @@ import type { Capability } from '../auth/roles.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { AppEnv } from '../context.ts';
+import type { Queryable } from '../db/client.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
 import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
@@ -23,7 +24,7 @@ import { ProviderBudget } from '../sync/budget.ts';
 import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { loadCompanyLists } from './lists.ts';
 import { hostRecordsOf, mappingState } from './state.ts';
-import { saveMappings, type MappingWrite } from './store.ts';
+import { lockMappings, saveMappings, storedMappings, type MappingWrite } from './store.ts';
 
 export const mappingRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -89,7 +90,33 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
   });
   const first = issues[0];
   if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });
-  return sql.begin((tx) => saveMappings(tx, connection.id, kind, writes.filter((write) => write !== null), by));
+  const chosen = writes.filter((write) => write !== null);
+  return sql.begin(async (tx) => {
+    if (kind === 'staff') await refuseSharedEmployees(tx, connection.id, chosen);
+    return saveMappings(tx, connection.id, kind, chosen, by);
+  });
+}
+
+/**
+ * Staff map one-to-one: an employee held by another staff member (stored, and not moved away in this request, or
+ * chosen twice in it) is a 400 naming both. Checked under the staff lock, so two concurrent saves cannot both win.
+ */
+async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes: MappingWrite[]): Promise<void> {
+  await lockMappings(tx, connectionId, 'staff');
+  const holder = new Map<string, string>();
+  for (const record of await storedMappings(tx, connectionId, 'staff')) holder.set(record.host_id, record.target_id);
+  for (const write of writes) {
+    if (write.target) holder.set(write.host_id, write.target.id);
+    else holder.delete(write.host_id);
+  }
+  const issues = writes.flatMap((write, index) => {
+    const other = write.target && [...holder].find(([hostId, employeeId]) => hostId !== write.host_id && employeeId === write.target!.id)?.[0];
+    if (!other || !write.target) return [];
+    const message = `employee "${write.target.name}" is already mapped to staff member ${other}; staff member ${write.host_id} can't map to it too (unmap ${other} first)`;
+    return [{ field: `mappings[${index}].target`, host_id: write.host_id, host_name: null, message, problems: [{ code: 'already_mapped', message }] }];
+  });
+  const first = issues[0];
+  if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });
 }
 
 async function putDefaults(c: Context<AppEnv>, connection: ConnectionRow, body: z.infer<typeof PutDefaultsBody>, by: string) {
@@ -195,7 +222,7 @@ for (const surface of ['server', 'widget'] as const) {
     route({
       method: 'put',
       path: `${prefix}/{id}/mappings/{kind}`,
-      summary: 'Map (or unmap, target null) host records; all or nothing: one invalid choice is a 400 naming the record and the reason',
+      summary: 'Map (or unmap, target null) host records; all or nothing: one invalid choice is a 400 naming the record and the reason (staff map one-to-one: an employee another staff member has is refused naming both); an unmapping is kept, so automatic staff matching never maps that person again',
       tags,
       request: { params: KindParams, ...jsonBody(PutMappingsBody) },
       responses: { 200: jsonResponse('The mappings that changed, with their new versions', SavedMappings) },

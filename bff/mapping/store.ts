@@ -36,6 +36,20 @@ export async function hasTaxMappings(sql: Queryable, connectionId: string): Prom
   return row !== undefined;
 }
 
+/** Serialises saves of one connection's mappings of a kind until the transaction ends (re-entrant in it). */
+export async function lockMappings(tx: Queryable, connectionId: string, kind: StoredKind): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtext(${`mappings:${connectionId}:${kind}`}))`;
+}
+
+/**
+ * Host records of a kind someone (or the automatic staff match) decided about before: any version, including an
+ * unmapping, which leaves no current row. Automatic mapping never overrides such a decision.
+ */
+export async function decidedHostIds(tx: Queryable, connectionId: string, kind: StoredKind): Promise<Set<string>> {
+  const rows = await tx<{ host_id: string }[]>`select distinct host_id from mapping_versions where connection_id = ${connectionId} and kind = ${kind}`;
+  return new Set(rows.map((row) => row.host_id));
+}
+
 /**
  * Saves mappings as new versions (who, when, what to what); unmapping deletes the current row and keeps the
  * history. A write that changes nothing is skipped. Two saves of one connection's mappings of a kind queue on a
@@ -43,7 +57,7 @@ export async function hasTaxMappings(sql: Queryable, connectionId: string): Prom
  */
 export async function saveMappings(tx: Queryable, connectionId: string, kind: StoredKind, writes: MappingWrite[], by: string): Promise<{ host_id: string; target: MappingWrite['target']; version: number }[]> {
   const saved: { host_id: string; target: MappingWrite['target']; version: number }[] = [];
-  await tx`select pg_advisory_xact_lock(hashtext(${`mappings:${connectionId}:${kind}`}))`;
+  await lockMappings(tx, connectionId, kind);
   for (const write of writes) {
     const [last] = await tx<{ version: number }[]>`
       select coalesce(max(version), 0)::int as version from mapping_versions

@@ -13,7 +13,7 @@ export const HostTaxRate = z
     name: z.string().trim().min(1).max(200),
     rate: z.number().min(0).max(100).meta({ description: 'Percent, e.g. 20 or 9.375.' }),
     applies_to: z.array(z.enum(['sales', 'purchases'])).min(1).max(2).refine((uses) => new Set(uses).size === uses.length, 'must not repeat a use'),
-    region: z.string().trim().max(64).optional().meta({ description: 'Country and/or region: "GB", "CA-BC", "Ontario".' }),
+    region: z.string().trim().max(64).optional().meta({ description: 'Country and/or region: "GB", "CA-BC", "US-TX", "Ontario". A rate for another country than the company\'s is never suggested one of its codes; a state or province rate only codes of that state or province.' }),
   })
   .strict()
   .meta({ id: 'HostTaxRate' });
@@ -71,7 +71,7 @@ export const Target = z
 
 export const Problem = z
   .object({
-    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'not_tracked']),
+    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'not_tracked', 'other_region']),
     message: z.string(),
   })
   .meta({ id: 'MappingProblem' });

@@ -49,6 +49,9 @@ const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, str
       [rate('us2', 'Odd county rate', 9.375, ['sales']), 'TAX'],
       [rate('us3', 'Non-taxable', 0, ['sales']), 'NON'],
       [rate('us4', 'Use tax on purchases', 6, ['purchases']), 'NON', /no sales tax/],
+      // Another country's rate is not this company's to suggest; a state is the company's own (QuickBooks computes it).
+      [rate('us5', 'Ontario HST', 13, ['sales'], 'CA-ON'), null, /Canada: not for this company's region \(United States\)/],
+      [rate('us6', 'Texas sales tax', 8.25, ['sales'], 'TX'), 'TAX'],
     ],
   },
   {
@@ -59,6 +62,12 @@ const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, str
       [rate('um2', 'California state', 6, ['sales']), 'California'],
       [rate('um3', 'Resale exempt', 0, ['sales']), 'NON'],
       [rate('um4', 'Odd county rate', 9.375, ['sales']), null, /9\.375% on sales/],
+      // "Santa Clara County" holds the California rate: a Texas rate at 8.25% is not given it, a California one is.
+      [rate('um5', 'Sales tax', 8.25, ['sales'], 'TX'), null, /tax code in Texas charges 8\.25%/],
+      [rate('um6', 'Local rate', 8.25, ['sales'], 'CA'), 'Santa Clara County', /California/],
+      [rate('um7', 'State rate', 6, ['sales'], 'US-TX'), null, /in Texas/],
+      [rate('um8', 'State rate', 6, ['sales'], 'California'), 'California'],
+      [rate('um9', 'Standard', 8.25, ['sales'], 'GB'), null, /United Kingdom: not for this company's region/],
     ],
   },
   {
@@ -73,6 +82,11 @@ const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, str
       [rate('uk6', '0%', 0), null, /pick one/],
       [rate('uk7', 'Reverse charge (construction)', 20), null, /reverse charge/],
       [rate('uk8', 'Odd rate', 9.375), null, /9\.375%/],
+      [rate('uk9', 'Standard', 20, ['sales', 'purchases'], 'DE'), null, /Germany: not for this company's region \(United Kingdom\)/],
+      [rate('uk10', 'Standard', 20, ['sales', 'purchases'], 'Germany'), null, /Germany/],
+      [rate('uk11', 'Standard', 20, ['sales', 'purchases'], 'United Kingdom'), '20.0% S'],
+      [rate('uk12', 'Standard', 20, ['sales', 'purchases'], 'UK'), '20.0% S'],
+      [rate('uk13', 'Standard', 20, ['sales', 'purchases'], 'CA'), null, /Canada/],
     ],
   },
   {
@@ -85,6 +99,8 @@ const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, str
       [rate('ca4', 'Zero-rated', 0), 'Zero-rated'],
       [rate('ca5', 'Exempt', 0), 'Exempt'],
       [rate('ca6', 'HST', 15, ['sales'], 'NS'), null, /15%/],
+      [rate('ca7', 'HST', 13, ['sales', 'purchases'], 'US'), null, /United States: not for this company's region/],
+      [rate('ca8', 'HST', 13, ['sales', 'purchases'], 'CA-ON'), 'HST ON', /Ontario/],
     ],
   },
   {

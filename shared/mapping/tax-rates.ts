@@ -32,20 +32,87 @@ const MEANING_WORDS: Record<Meaning, string> = {
   input_taxed: 'input taxed',
 };
 
-/** Canadian provinces and territories by code and name: "HST ON" and a host rate for "Ontario" agree. */
-const PROVINCES: Record<string, string> = {
-  on: 'ontario', bc: 'british columbia', ab: 'alberta', qc: 'quebec', mb: 'manitoba', sk: 'saskatchewan',
-  ns: 'nova scotia', nb: 'new brunswick', nl: 'newfoundland', pe: 'prince edward island', yt: 'yukon', nt: 'northwest territories', nu: 'nunavut',
+/** Canadian provinces and territories and US states by code and name: "HST ON" and a host rate for "Ontario" agree. */
+const PLACES: Record<'CA' | 'US', Record<string, string>> = {
+  CA: {
+    on: 'ontario', bc: 'british columbia', ab: 'alberta', qc: 'quebec', mb: 'manitoba', sk: 'saskatchewan',
+    ns: 'nova scotia', nb: 'new brunswick', nl: 'newfoundland', pe: 'prince edward island', yt: 'yukon', nt: 'northwest territories', nu: 'nunavut',
+  },
+  US: Object.fromEntries(
+    ('al alabama|ak alaska|az arizona|ar arkansas|ca california|co colorado|ct connecticut|de delaware|dc district of columbia|fl florida|ga georgia|hi hawaii|' +
+      'id idaho|il illinois|in indiana|ia iowa|ks kansas|ky kentucky|la louisiana|me maine|md maryland|ma massachusetts|mi michigan|mn minnesota|' +
+      'ms mississippi|mo missouri|mt montana|ne nebraska|nv nevada|nh new hampshire|nj new jersey|nm new mexico|ny new york|nc north carolina|' +
+      'nd north dakota|oh ohio|ok oklahoma|or oregon|pa pennsylvania|ri rhode island|sc south carolina|sd south dakota|tn tennessee|tx texas|ut utah|' +
+      'vt vermont|va virginia|wa washington|wv west virginia|wi wisconsin|wy wyoming').split('|').map((entry) => [entry.slice(0, 2), entry.slice(3)]),
+  ),
 };
 
-/** A province named in full, or by its code in capitals ("HST ON", "GST/PST BC"; "on" in "tax on sales" is no province). */
-function provinceOf(value: string, anyCase = false): string | null {
-  const folded = plain(value);
+/** A place as "CA-ON" / "US-TX". */
+type Place = string;
+
+const placeName = (place: Place): string => PLACES[place.slice(0, 2) as 'CA' | 'US'][place.slice(3).toLowerCase()]!.replace(/\b\w/g, (letter) => letter.toUpperCase());
+
+/**
+ * A province or state named in full, or by its code in capitals ("HST ON", "GST/PST BC"; "on" in "tax on sales" is
+ * no province); `anyCase` for a field that holds only a region. A longer name wins ("West Virginia" over "Virginia").
+ */
+function placeOf(value: string, anyCase = false, countries: ('CA' | 'US')[] = ['CA', 'US']): Place | null {
+  const folded = ` ${plain(value).replace(/[^a-z]+/g, ' ')} `;
   const tokens = value.split(/[^A-Za-z]+/).map((token) => (anyCase ? token.toLowerCase() : token));
-  for (const [code, name] of Object.entries(PROVINCES)) {
-    if (folded.includes(name) || tokens.includes(anyCase ? code : code.toUpperCase())) return code;
+  let best: { place: Place; length: number } | null = null;
+  for (const country of countries) {
+    for (const [code, name] of Object.entries(PLACES[country])) {
+      const length = folded.includes(` ${name} `) ? name.length : tokens.includes(anyCase ? code : code.toUpperCase()) ? 1 : 0;
+      if (length > (best?.length ?? 0)) best = { place: `${country}-${code.toUpperCase()}`, length };
+    }
   }
-  return null;
+  return best?.place ?? null;
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+const countryCode = (value: string): string | null => {
+  const code = value.toUpperCase() === 'UK' ? 'GB' : value.toUpperCase();
+  const name = /^[A-Z]{2}$/.test(code) ? regionNames.of(code) : undefined;
+  return name && name !== code && name !== 'Unknown Region' ? code : null;
+};
+let countriesByName: Map<string, string> | undefined;
+/** A country by ISO code ("GB", "UK") or English name ("Germany", "United States"). */
+function countryOf(value: string): string | null {
+  const byCode = countryCode(value.trim());
+  if (byCode) return byCode;
+  if (!countriesByName) {
+    countriesByName = new Map();
+    for (let a = 65; a <= 90; a++) for (let b = 65; b <= 90; b++) {
+      const code = String.fromCharCode(a, b);
+      // The first code for a name wins: GB, not its alias UK.
+      if (countryCode(code) === code && !countriesByName.has(plain(regionNames.of(code)!))) countriesByName.set(plain(regionNames.of(code)!), code);
+    }
+    countriesByName.set('usa', 'US').set('uk', 'GB').set('great britain', 'GB').set('england', 'GB').set('scotland', 'GB').set('wales', 'GB');
+  }
+  return countriesByName.get(plain(value).trim()) ?? null;
+}
+
+/**
+ * Where a host rate applies, from its free-form `region` read against the company's country: "CA-BC", "US-TX",
+ * "Ontario", "TX", "Germany". A bare two-letter code is a state or province of the company's own country first
+ * ("CA" is California to a US company, Canada to a UK one).
+ */
+export function regionOf(region: string | undefined, companyCountry: string): { country: string | null; place: Place | null } {
+  const home = countryCode(companyCountry) ?? companyCountry.toUpperCase();
+  const value = (region ?? '').trim();
+  if (!value) return { country: null, place: null };
+  const [first = '', ...rest] = value.split(/[\s,/_-]+/).filter(Boolean);
+  const prefix = rest.length > 0 ? countryCode(first) : null;
+  if (prefix) {
+    const place = prefix === 'CA' || prefix === 'US' ? placeOf(rest.join(' '), true, [prefix]) : null;
+    return { country: prefix, place };
+  }
+  const own = home === 'CA' || home === 'US' ? placeOf(value, true, [home]) : null;
+  if (own) return { country: home, place: own };
+  const country = countryOf(value);
+  if (country) return { country, place: null };
+  const place = placeOf(value, true);
+  return { country: place ? place.slice(0, 2) : null, place };
 }
 
 /** A tax code with the combined rate of each of its lists. */
@@ -57,7 +124,8 @@ export interface TaxCodeFacts {
   purchases: number | null;
   rateCount: { sales: number; purchases: number };
   meaning: Meaning | null;
-  province: string | null;
+  /** The province or state the code is for: named in the code, else in one of its rates ("Santa Clara County" holds "California"). */
+  place: Place | null;
 }
 
 function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; count: number; special: string[] } | null {
@@ -71,6 +139,18 @@ function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): 
     if (rate) special.push(text(rate, 'SpecialTaxType'));
   }
   return { total: Math.round(total * 10_000) / 10_000, count: details.length, special };
+}
+
+function placeOfRates(code: QboRecord, rates: Map<string, QboRecord>): Place | null {
+  for (const key of ['SalesTaxRateList', 'PurchaseTaxRateList']) {
+    const details = nested(code, key)?.['TaxRateDetail'];
+    for (const detail of Array.isArray(details) ? details : []) {
+      const ref = nested(detail as QboRecord, 'TaxRateRef');
+      const place = placeOf(text(rates.get(text(ref, 'value')) ?? {}, 'Name') || text(ref, 'name'));
+      if (place) return place;
+    }
+  }
+  return null;
 }
 
 export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>): TaxCodeFacts[] {
@@ -92,7 +172,7 @@ export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>)
       purchases: purchases?.total ?? null,
       rateCount: { sales: sales?.count ?? 0, purchases: purchases?.count ?? 0 },
       meaning,
-      province: provinceOf(name),
+      place: placeOf(name) ?? placeOfRates(code, rates),
     };
   });
 }
@@ -174,6 +254,12 @@ export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxR
  */
 export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxRate): { suggestion: Suggestion | null; problem: Problem | null } {
   const uses = usesIn(mode, host);
+  const where = regionOf(host.region, mode.country);
+  const home = countryCode(mode.country) ?? mode.country;
+  if (where.country && where.country !== home) {
+    const there = regionNames.of(where.country) ?? where.country;
+    return { suggestion: null, problem: { code: 'other_region', message: `"${host.name}" is for ${there}: not for this company's region (${regionNames.of(home) ?? home}), so none of its codes is suggested.` } };
+  }
   if (mode.kind === 'automated' || (mode.kind === 'manual' && (host.rate === 0 || uses.length === 0))) {
     const taxable = host.rate > 0 && uses.length > 0;
     const reasons = mode.kind === 'automated'
@@ -182,7 +268,9 @@ export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostT
     return { suggestion: { target: { type: 'TaxCode', id: taxable ? 'TAX' : 'NON' }, confidence: 'suggested', reasons }, problem: null };
   }
   const meaning = meaningOf(host.name);
-  const province = provinceOf(host.region ?? '', true) ?? provinceOf(host.name);
+  // Places in names count only in the company's own country: "CA" or "IN" in a UK code's name is no state.
+  const local = (place: Place | null) => (place?.startsWith(`${home}-`) ? place : null);
+  const province = where.place ?? local(placeOf(host.name));
   const scored: { code: TaxCodeFacts; score: number; reasons: string[] }[] = [];
   for (const code of codes) {
     if (mode.kind === 'manual' && code.sales === null) continue;
@@ -195,11 +283,12 @@ export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostT
       score += 3;
       reasons.push(MEANING_WORDS[meaning]);
     }
-    if (province && code.province) {
-      if (code.province !== province) continue;
+    const codePlace = local(code.place);
+    if (province && codePlace) {
+      if (codePlace !== province) continue;
       score += 2;
-      reasons.push(`${PROVINCES[province]!.replace(/\b\w/g, (letter) => letter.toUpperCase())}`);
-    } else if (!province && code.province) score -= 1;
+      reasons.push(placeName(province));
+    } else if (!province && codePlace) score -= 1;
     if (uses.includes('sales') && code.rateCount.sales > 1) reasons.push('combined rates in one code');
     const overlap = wordOverlap(host.name, code.name);
     if (overlap >= 0.5) reasons.push('similar name');
@@ -210,7 +299,8 @@ export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostT
   const [best, second] = scored;
   if (!best) {
     const what = meaning ? `${MEANING_WORDS[meaning]} ` : '';
-    return { suggestion: null, problem: { code: 'unmapped', message: `No active QuickBooks ${what}tax code charges ${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}; create one or pick another.` } };
+    const inPlace = province ? ` in ${placeName(province)}` : '';
+    return { suggestion: null, problem: { code: 'unmapped', message: `No active QuickBooks ${what}tax code${inPlace} charges ${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}; create one or pick another.` } };
   }
   if (second && second.score > best.score - 0.5) {
     const tied = scored.filter((entry) => entry.score > best.score - 0.5).map((entry) => `"${entry.code.name}"`);

@@ -76,7 +76,9 @@ export type ProblemCode =
   | 'not_allowed'
   | 'wrong_type'
   | 'ambiguous'
-  | 'not_tracked';
+  | 'not_tracked'
+  /** A host rate for another country than the company's: nothing of this company is suggested for it. */
+  | 'other_region';
 
 /** One thing wrong with a mapping, in words a person can act on. */
 export interface Problem {

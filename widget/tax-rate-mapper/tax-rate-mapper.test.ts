@@ -136,6 +136,70 @@ describe('<tax-rate-mapper>', () => {
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '12' }, method: 'confirmed' }] });
   });
 
+  it('keyboard on a picker: arrows browse without saving, Enter saves, focus stays on the same picker', async () => {
+    const { el, bff } = await setup();
+    const picker = rowOf(el, 'Zero rated').querySelector<HTMLSelectElement>('[part="picker"]')!;
+    picker.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    expect(picker.value).to.equal('13');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
+    await sendKeys({ press: 'ArrowUp' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => rowOf(el, 'Zero rated').querySelector('[part="status"]')!.textContent === 'Mapped', 'mapped');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).map((request) => request.body)).to.deep.equal([{ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '12' }, method: 'confirmed' }] }]);
+    await el.updateComplete;
+    expect(document.activeElement).to.equal(el);
+    expect(el.shadowRoot!.activeElement).to.equal(picker);
+    expect(rowOf(el, 'Zero rated').querySelector('[part="picker"]')).to.equal(picker);
+    // Browsing then leaving the picker saves what it shows; Escape puts the saved choice back.
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Escape' });
+    expect(picker.value).to.equal('12');
+    await sendKeys({ press: 'ArrowDown' });
+    await sendKeys({ press: 'Tab' });
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 2, 'the save on leaving');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[1]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '13' }, method: 'manual' }] });
+  });
+
+  it('keeps each row\'s controls with its rate when the grid scrolls (rows keyed by host id)', async () => {
+    const state = ukState();
+    state.rows = Array.from({ length: 60 }, (_, i) => ({ host: host(`h${i}`, `Rate ${i}`, 20), mapping: null, status: 'unmapped' as const, problems: [], suggestion: null, choices: ['10'] }));
+    const { el } = await setup({ state });
+    const picker = rowOf(el, 'Rate 3').querySelector<HTMLSelectElement>('[part="picker"]')!;
+    picker.focus();
+    const scroller = $(el, '.scroller')!;
+    const height = rowOf(el, 'Rate 3').offsetHeight;
+    scroller.scrollTop = height * 2;
+    scroller.dispatchEvent(new Event('scroll'));
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(picker.getAttribute('aria-label')).to.match(/ for Rate 3$/);
+    expect(picker.closest('[role="row"]')!.querySelector('.name')!.textContent).to.equal('Rate 3');
+    // Far away, the focused row is still rendered, with its own picker.
+    scroller.scrollTop = height * 40;
+    scroller.dispatchEvent(new Event('scroll'));
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(picker);
+    expect(picker.closest('[role="row"]')!.querySelector('.name')!.textContent).to.equal('Rate 3');
+  });
+
+  it('Tab reaches the picker of every row, even rows not rendered when it starts', async () => {
+    const state = ukState();
+    state.rows = Array.from({ length: 40 }, (_, i) => ({ host: host(`h${i}`, `Rate ${i}`, 20), mapping: null, status: 'unmapped' as const, problems: [], suggestion: null, choices: ['10'] }));
+    const { el } = await setup({ state });
+    rowOf(el, 'Rate 0').querySelector<HTMLSelectElement>('[part="picker"]')!.focus();
+    const reached = new Set<string>();
+    for (let i = 0; i < 45 && reached.size < 40; i += 1) {
+      const name = el.shadowRoot!.activeElement?.closest('[role="row"]')?.querySelector('.name')?.textContent;
+      if (name) reached.add(name);
+      await sendKeys({ press: 'Tab' });
+      await el.updateComplete;
+    }
+    expect(reached.size).to.equal(40);
+  });
+
   it('US automated sales tax is explained; a role that may not manage sees why and cannot save', async () => {
     const state = ukState();
     state.mode = { country: 'US', kind: 'automated', has_agencies: false, class_tracking: false, department_tracking: false };

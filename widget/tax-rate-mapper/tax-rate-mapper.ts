@@ -1,4 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
@@ -42,7 +44,8 @@ const ROW_HEIGHT = 64;
  * created in QuickBooks from the row.
  *
  * Keyboard: Tab into the grid, Up/Down/Home/End move between rows (only rows in view are rendered), Enter on a row
- * accepts its suggestion, Tab reaches the row's picker and buttons. Roles outside `connect_roles` see everything
+ * accepts its suggestion, Tab reaches the row's picker and buttons. In a picker the arrows only browse its options:
+ * Enter or leaving the picker saves what it shows, Escape puts back the saved choice; focus stays where it was. Roles outside `connect_roles` see everything
  * with the controls disabled and the reason. Below 560px of its own width rows become cards.
  *
  * @summary Map host tax rates, billable categories or staff to QuickBooks.
@@ -100,6 +103,8 @@ export class TaxRateMapper extends LedgerlinkElement {
   #unsubscribe: (() => void) | undefined;
   #forbidden: string | undefined;
   #seq = 0;
+  /** The last key pressed on a picker moved through its options (arrows, Home/End, a letter): not yet a choice. */
+  #browsing = false;
   #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body .row', header: '.header', rowHeight: ROW_HEIGHT, headerHeight: 34 });
 
   constructor() {
@@ -204,6 +209,7 @@ export class TaxRateMapper extends LedgerlinkElement {
   }
 
   #pick(row: Row, id: string): void {
+    if (this._busy || (row.mapping?.target.id ?? '') === id) return;
     const target = this._state?.targets.find((candidate) => candidate.id === id);
     const hostId = String(row.host['id']);
     void this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion?.target.id === id ? 'confirmed' : 'manual' }]);
@@ -293,25 +299,53 @@ export class TaxRateMapper extends LedgerlinkElement {
               <span class="cell" role="columnheader">Your ${words.one}</span><span class="cell" role="columnheader">Status</span><span class="cell" role="columnheader">${words.target}</span>
             </div>
             <div class="body" role="rowgroup" style="height:${state.rows.length * this.#windowed.rowHeight}px">
-              ${this.#windowed.indexes(this._active).map((index) => this.#row(state, state.rows[index]!, index, off))}
+              ${repeat(this.#windowed.indexes(this._active), (index) => String(state.rows[index]!.host['id']), (index) => this.#row(state, state.rows[index]!, index, off, Boolean(denied)))}
             </div>
           </div>`}
     `;
   }
 
-  #row(state: MappingState, row: Row, index: number, off: string) {
+  /**
+   * A closed select in Chromium fires `change` on every arrow key: moving through options is not a choice. Keys that
+   * browse mark the picker, and its value is saved on Enter or when focus leaves it (Escape puts the saved one back);
+   * a choice made with the pointer or in the open list saves at once.
+   */
+  #pickerKey(event: KeyboardEvent, row: Row): void {
+    const select = event.target as HTMLSelectElement;
+    if (event.key === 'Enter') {
+      this.#browsing = false;
+      this.#pick(row, select.value);
+    } else if (event.key === 'Escape') {
+      this.#browsing = false;
+      select.value = row.mapping?.target.id ?? '';
+    } else {
+      this.#browsing = event.key.startsWith('Arrow') || event.key.startsWith('Page') || event.key === 'Home' || event.key === 'End' || event.key.length === 1;
+    }
+  }
+
+  #pickerChange(event: Event, row: Row): void {
+    if (!this.#browsing) this.#pick(row, (event.target as HTMLSelectElement).value);
+  }
+
+  #pickerBlur(event: Event, row: Row): void {
+    this.#browsing = false;
+    this.#pick(row, (event.target as HTMLSelectElement).value);
+  }
+
+  #row(state: MappingState, row: Row, index: number, off: string, denied: boolean) {
     const name = String(row.host['name']);
     const choices = state.targets.filter((target) => (row.choices ? row.choices.includes(target.id) : target.active) || target.id === row.mapping?.target.id);
     const suggested = row.suggestion && state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type);
     const pending = suggested && row.mapping?.target.id !== suggested.id;
     const why = row.problems.length > 0 ? row.problems.map((problem) => problem.message).join(' ') : pending ? `Suggested ${suggested.name}: ${row.suggestion!.reasons.join(', ')}` : '';
-    const pickerId = `pick-${index}`;
     return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style="transform:translateY(${index * this.#windowed.rowHeight}px)" @focusin=${() => (this._active = index)}>
       <span class="cell" role="gridcell"><span class="name">${name}</span><span class="small">${hostDetail(this.kind, row.host)}</span></span>
       <span class="cell" role="gridcell"><span class="status ${row.status}" part="status">${STATUS_WORDS[row.status]}</span></span>
       <span class="cell target" role="gridcell">
         <span class="pick">
-          <select id=${pickerId} part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} ?disabled=${off === 'true'} @change=${(event: Event) => this.#pick(row, (event.target as HTMLSelectElement).value)}>
+          <select part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} aria-disabled=${off} ?disabled=${denied} .value=${live(row.mapping?.target.id ?? '')}
+            @keydown=${(event: KeyboardEvent) => this.#pickerKey(event, row)} @pointerdown=${() => (this.#browsing = false)}
+            @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: Event) => this.#pickerBlur(event, row)}>
             <option value="" ?selected=${!row.mapping}>Not mapped</option>
             ${choices.map((target: Target) => html`<option value=${target.id} ?selected=${row.mapping?.target.id === target.id}>${target.name}${target.detail ? ` (${target.detail})` : ''}</option>`)}
           </select>
