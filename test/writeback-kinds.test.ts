@@ -137,6 +137,23 @@ describe('write-back: the outbox API', () => {
     expect(refused.fault!.message).toContain('linked to your record cust-0');
     expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).entity_counts.Customer).toBe(before);
   });
+  test('an impossible calendar date (2026-02-30) is a 400 naming the field; nothing is stored', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const body = sampleDocument('bill', 1, 'day');
+    const bad = await c.submit({ ...body, data: { ...body.data, date: '2026-02-30' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.message).toMatch(/data\.date/);
+    const badDue = await c.submit({ ...body, data: { ...body.data, due_date: '2026-13-01' } });
+    expect(badDue.status).toBe(400);
+    expect(((await badDue.json()) as any).error.message).toMatch(/data\.due_date/);
+    const badTime = sampleDocument('time_activity', 1, 'day');
+    const refused = await c.submit({ ...badTime, data: { ...badTime.data, date: '2025-02-29' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.message).toMatch(/data\.date/);
+    const list = (await (await t.request(`/v1/connections/${c.id}/documents`, { token: c.tenant.secretKey })).json()) as any;
+    expect(list.data).toEqual([]);
+    expect((await c.submit({ ...body, data: { ...body.data, date: '2028-02-29' } })).status).toBe(201);
+  });
 });
 
 describe('write-back: revisions, cancellations, deletions', () => {
