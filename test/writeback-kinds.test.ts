@@ -219,6 +219,26 @@ describe('write-back: revisions, cancellations, deletions', () => {
     expect(((await withdrawn.json()) as Document).status).toBe('cancelled');
   });
 
+  test('cancelling a customer or vendor that was linked to a same-name QuickBooks record only removes our link; it is never made inactive', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const [free] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records r where connection_id = ${c.id} and type = 'Vendor' and deleted_at is null and coalesce(active, true)
+        and not exists (select 1 from party_links l where l.connection_id = r.connection_id and l.kind = 'suppliers' and l.provider_id = r.external_id)
+      order by external_id::int limit 1`;
+    const doc = (await (await c.submit({ kind: 'vendor', host_id: 'theirs-1', version: 1, data: { name: free!.data.DisplayName } })).json()) as Document;
+    await c.push();
+    expect(await c.get(doc.id)).toMatchObject({ status: 'pushed', quickbooks_id: free!.external_id });
+    expect((await t.request(`/v1/connections/${c.id}/documents/${doc.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    expect((await c.get(doc.id)).status).toBe('cancelled');
+    expect(await quickbooks(c.id, 'Vendor', free!.external_id)).toMatchObject({ Active: true });
+    const [event] = (await eventsOf(c.id, 'document.cancelled')).filter((e) => e.data.document_id === doc.id);
+    expect(event!.data.action).toBe('unlinked');
+    expect(event!.data.message).toMatch(/link/);
+    const links = await t.deps.sql`select 1 from party_links where connection_id = ${c.id} and kind = 'suppliers' and host_id = 'theirs-1' and removed_at is null`;
+    expect(links.length).toBe(0);
+  });
+
   test('pushed invoices are read-only unless the organization allows revisions', async () => {
     const c = await writebackCompany(t, sandbox, mappings);
     const body = sampleDocument('invoice', 1, 'rd');

@@ -5,7 +5,7 @@ import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import { NeedsReconnectError } from '../connections/tokens.ts';
 import type { Deps } from '../context.ts';
-import { createLinks } from '../matching/store.ts';
+import { createLinks, removeLink } from '../matching/store.ts';
 import { describeWriteFault, isRetryableWrite, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
@@ -322,6 +322,23 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
       recordDocumentEvent(tx, updated, 'document.cancelled', { action: 'withdrawn', message: 'Cancelled before anything was written to QuickBooks.' }),
     );
   }
+  if (isPartyKind(row.kind) && !(await createdByUs(env, row))) {
+    // The vendor or customer was already in QuickBooks (same name) and only linked: it is not ours to make
+    // inactive. Cancelling removes our link and nothing else.
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    const map = kind === 'suppliers' ? env.links.suppliers : env.links.customers;
+    return write(env, row, { status: 'cancelled', fault: null }, true, async (tx, updated) => {
+      const [link] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
+      if (link && String(link.provider_id) === row.provider_id) {
+        await removeLink(tx, env.connection.id, kind, row.host_id, 'write-back');
+        map.delete(row.host_id);
+      }
+      await recordDocumentEvent(tx, updated, 'document.cancelled', {
+        action: 'unlinked',
+        message: `The ${type.toLowerCase()} was already in QuickBooks and only linked, so it was left as it is there: only the link to your record was removed.`,
+      });
+    });
+  }
   const operation = type === 'Invoice' ? 'void' : type === 'Customer' || type === 'Vendor' ? 'deactivate' : 'delete';
   for (let round = 0; ; round++) {
     const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `${operation}:${row.sync_token}`);
@@ -362,6 +379,21 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
   return write(env, row, { status: 'cancelled', fault: null }, true, (tx, updated) =>
     recordDocumentEvent(tx, updated, 'document.cancelled', { action, message: `${action[0]!.toUpperCase()}${action.slice(1)} in QuickBooks.` }),
   );
+}
+
+/**
+ * Whether this document's vendor or customer record was created by our push (so ours to make inactive), rather
+ * than a same-name record already in QuickBooks that the push linked (linked_existing).
+ */
+async function createdByUs(env: PushEnv, row: DocumentRow): Promise<boolean> {
+  const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+  const [link] = await env.deps.sql`
+    select 1 from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and provider_id = ${row.provider_id} and method = 'created' limit 1`;
+  if (link) return true;
+  const [created] = await env.deps.sql`
+    select 1 from events where connection_id = ${env.connection.id} and type = 'document.pushed'
+      and data->>'document_id' = ${row.id} and data->>'how' = 'created' and data->>'quickbooks_id' = ${row.provider_id} limit 1`;
+  return created !== undefined;
 }
 
 function faultOf(error: QboError, what: string): ProviderFault {
