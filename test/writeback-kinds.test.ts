@@ -9,7 +9,9 @@ import { DOCUMENT_PUSH_JOB } from '../bff/writeback/store.ts';
 import type { Document } from '../shared/api/documents.ts';
 import { testApp } from './support/app.ts';
 import { raceTest } from './support/database.ts';
-import { pushDueDocuments } from '../bff/writeback/job.ts';
+import { claimDocument, pushDueDocuments, pushEnvFor } from '../bff/writeback/job.ts';
+import { pushDocument } from '../bff/writeback/push.ts';
+import { getSettings } from '../bff/organizations/store.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { syncOnce } from './support/sync.ts';
 import { sampleDocument, writebackCompany } from './support/writeback.ts';
@@ -237,6 +239,45 @@ describe('write-back: revisions, cancellations, deletions', () => {
     expect(event!.data.message).toMatch(/link/);
     const links = await t.deps.sql`select 1 from party_links where connection_id = ${c.id} and kind = 'suppliers' and host_id = 'theirs-1' and removed_at is null`;
     expect(links.length).toBe(0);
+  });
+
+  test('a revision or a cancel that arrives while a push is in progress is applied after it; push now queues a pushed document that is behind', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const body = sampleDocument('bill', 1, 'inflight');
+    const doc = (await (await c.submit(body)).json()) as Document;
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const settings = await getSettings(t.deps.sql, connection!.tenant_id, connection!.organization_id);
+    const inFlight = async (id: string, meanwhile: () => Promise<unknown>) => {
+      const env = await pushEnvFor(t.deps, connection!, settings, 'worker-inflight');
+      const claimed = await claimDocument(t.deps.sql, c.id, 'worker-inflight', t.deps.now(), id);
+      expect(claimed!.status).toBe('pushing');
+      await meanwhile();
+      return pushDocument(env, claimed!);
+    };
+    // A revision while version 1 is being created.
+    await inFlight(doc.id, async () => expect((await c.submit({ ...body, version: 2, data: { ...body.data, memo: 'second' } })).status).toBe(200));
+    const between = await c.get(doc.id);
+    expect(between).toMatchObject({ status: 'queued', version: 2, pushed_version: 1 });
+    await c.push();
+    const after = await c.get(doc.id);
+    expect(after).toMatchObject({ status: 'pushed', version: 2, pushed_version: 2 });
+    expect((await quickbooks(c.id, 'Bill', after.quickbooks_id!))!.PrivateNote).toBe(`second\n[ledgerlink ${doc.id} v2]`);
+    // A cancel while it is being created.
+    const other = (await (await c.submit(sampleDocument('bill', 2, 'inflight'))).json()) as Document;
+    await inFlight(other.id, async () => expect((await t.request(`/v1/connections/${c.id}/documents/${other.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202));
+    await c.push();
+    const cancelled = await c.get(other.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(await quickbooks(c.id, 'Bill', cancelled.quickbooks_id!)).toBeNull();
+    // A document left pushed but behind (as the old code left it): push now makes it due and it is applied.
+    const stale = (await (await c.submit(sampleDocument('bill', 3, 'inflight'))).json()) as Document;
+    await c.push();
+    await t.deps.sql`update documents set version = 2, data = ${t.deps.sql.json({ ...sampleDocument('bill', 3, 'inflight').data, memo: 'late' } as never)} where id = ${stale.id}`;
+    expect((await t.request(`/v1/connections/${c.id}/documents/${stale.id}/push`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    const caught = await c.get(stale.id);
+    expect(caught).toMatchObject({ status: 'pushed', pushed_version: 2 });
+    expect((await quickbooks(c.id, 'Bill', caught.quickbooks_id!))!.PrivateNote).toBe(`late\n[ledgerlink ${stale.id} v2]`);
   });
 
   test('pushed invoices are read-only unless the organization allows revisions', async () => {

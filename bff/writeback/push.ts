@@ -59,8 +59,18 @@ async function write(env: PushEnv, row: DocumentRow, patch: Patch, release: bool
   if (release) Object.assign(values, { claimed_by: null, claim_until: null });
   for (const key of Object.keys(values)) if (JSON_COLUMNS.has(key) && values[key] !== null && values[key] !== undefined) values[key] = sql.json(values[key] as never);
   return sql.begin(async (tx) => {
-    const [updated] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
-    if (updated && then) await then(tx, updated);
+    const [stored] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
+    if (!stored) return undefined;
+    // A revision or cancel may arrive while this push runs (status pushing): the push carries on with the
+    // version it claimed, so what it records (pushed_version, events) is that version, never the newer one.
+    const updated: DocumentRow = { ...stored, version: row.version, data: row.data, cancel_requested: row.cancel_requested };
+    if (then) await then(tx, updated);
+    if (release && stored.status !== 'cancelled' && stored.status !== 'queued' && (stored.version !== row.version || stored.cancel_requested !== row.cancel_requested)) {
+      // ...and once it is done, the document is due again so the newer version or the cancel is applied.
+      const [requeued] = await tx<DocumentRow[]>`
+        update documents set status = 'queued', due_at = ${values['updated_at'] as Date}, attempts = 0 where id = ${row.id} returning *`;
+      return requeued;
+    }
     return updated;
   });
 }
@@ -425,7 +435,8 @@ export function retryDelayMs(attempts: number, retryAfterSeconds?: number): numb
 /** A failure as the document's outcome: retryable ones come back later, permanent ones are rejected with the fault. */
 async function failed(env: PushEnv, row: DocumentRow, error: unknown): Promise<DocumentRow | undefined> {
   const [current] = await env.deps.sql<DocumentRow[]>`select * from documents where id = ${row.id}`;
-  const base = current ?? row;
+  // The version this push claimed: a newer one that arrived meanwhile makes the document due again (see write).
+  const base = current ? { ...current, version: row.version, data: row.data, cancel_requested: row.cancel_requested } : row;
   const attempts = base.attempts + 1;
   const now = env.deps.now().getTime();
   if (error instanceof NeedsReconnectError || (error instanceof QboError && error.category === 'needs_reconnect')) {
