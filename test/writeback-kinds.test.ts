@@ -280,6 +280,48 @@ describe('write-back: revisions, cancellations, deletions', () => {
     expect((await quickbooks(c.id, 'Bill', caught.quickbooks_id!))!.PrivateNote).toBe(`late\n[ledgerlink ${stale.id} v2]`);
   });
 
+  test('a revision or a cancel while a create is uncertain (answer lost, then 5xx) finds the record the earlier version made: no second record', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const settings = await getSettings(t.deps.sql, connection!.tenant_id, connection!.organization_id);
+    /** Pushes one document once: its create is committed but the answer lost, and the search after it fails with a 503. */
+    const uncertain = async (id: string) => {
+      await sandbox.control('POST', `/qbo/companies/${c.realm}/faults`, { kinds: ['lost', '503'] });
+      const env = await pushEnvFor(t.deps, connection!, settings, 'worker-uncertain');
+      const claimed = await claimDocument(t.deps.sql, c.id, 'worker-uncertain', t.deps.now(), id);
+      await pushDocument(env, claimed!);
+      expect(await c.get(id)).toMatchObject({ status: 'failed_retrying', quickbooks_id: null });
+    };
+    const marked = async (type: string, id: string) => {
+      const page = await qboApiFor(t.deps, connection!).query<Record<string, any>>(`SELECT * FROM ${type} STARTPOSITION 1 MAXRESULTS 1000`);
+      return ((page[type] as Record<string, any>[]) ?? []).filter((entity) => String(entity.PrivateNote ?? '').includes(`[ledgerlink ${id} `));
+    };
+    const body = sampleDocument('bill', 1, 'doubt');
+    const doc = (await (await c.submit(body)).json()) as Document;
+    await uncertain(doc.id);
+    expect(await marked('Bill', doc.id)).toHaveLength(1);
+    const revised = { ...body, version: 2, data: { ...body.data, date: '2026-11-20', doc_number: 'DOUBT-2', memo: 'second' } };
+    expect((await c.submit(revised)).status).toBe(200);
+    await t.request(`/v1/connections/${c.id}/documents/${doc.id}/push`, { method: 'POST', token: c.tenant.secretKey });
+    await c.push();
+    const after = await c.get(doc.id);
+    expect(after).toMatchObject({ status: 'pushed', pushed_version: 2 });
+    const bills = await marked('Bill', doc.id);
+    expect(bills.map((bill) => bill.Id)).toEqual([after.quickbooks_id]);
+    expect(bills[0]).toMatchObject({ TxnDate: '2026-11-20', DocNumber: 'DOUBT-2', PrivateNote: `second\n[ledgerlink ${doc.id} v2]` });
+    // A cancel of a revised document whose create is in doubt deletes the record rather than reporting it withdrawn.
+    const other = sampleDocument('bill', 2, 'doubt');
+    const second = (await (await c.submit(other)).json()) as Document;
+    await uncertain(second.id);
+    expect((await c.submit({ ...other, version: 2, data: { ...other.data, date: '2026-11-21' } })).status).toBe(200);
+    expect((await t.request(`/v1/connections/${c.id}/documents/${second.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    expect((await c.get(second.id)).status).toBe('cancelled');
+    expect(await marked('Bill', second.id)).toEqual([]);
+    const [event] = (await eventsOf(c.id, 'document.cancelled')).filter((e) => e.data.document_id === second.id);
+    expect(event!.data.action).toBe('deleted');
+  });
+
   test('pushed invoices are read-only unless the organization allows revisions', async () => {
     const c = await writebackCompany(t, sandbox, mappings);
     const body = sampleDocument('invoice', 1, 'rd');

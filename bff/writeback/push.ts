@@ -123,8 +123,18 @@ async function findExisting(env: PushEnv, row: DocumentRow, translated: Translat
   }
   const field = markerField(type)!;
   const since = new Date(row.created_at.getTime() - DAY_MS).toISOString();
-  const conditions = [`MetaData.CreateTime >= ${literal(since)}`, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
+  const created = `MetaData.CreateTime >= ${literal(since)}`;
+  const conditions = [created, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
   if (translated.body['DocNumber']) conditions.push(`DocNumber = ${literal(String(translated.body['DocNumber']))}`);
+  const found = await findMarked(env, row, type, field, conditions);
+  if (found || row.version <= 1) return found;
+  // An earlier version (with another date or number) may be the one whose create is in doubt: its record
+  // carries the same document id in its marker, so everything of the type created since the document arrived
+  // is searched. Only revised documents get here, and only while a create is uncertain.
+  return findMarked(env, row, type, field, [created]);
+}
+
+async function findMarked(env: PushEnv, row: DocumentRow, type: ProviderType, field: string, conditions: string[]): Promise<Qbo | null> {
   for (let start = 1; ; start += 1000) {
     const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE ${conditions.join(' AND ')} STARTPOSITION ${start} MAXRESULTS 1000`));
     const entities = (page[type] as Qbo[] | undefined) ?? [];
