@@ -9,7 +9,9 @@ import { DOCUMENT_PUSH_JOB } from '../bff/writeback/store.ts';
 import type { Document } from '../shared/api/documents.ts';
 import { testApp } from './support/app.ts';
 import { raceTest } from './support/database.ts';
-import { pushDueDocuments } from '../bff/writeback/job.ts';
+import { claimDocument, pushDueDocuments, pushEnvFor } from '../bff/writeback/job.ts';
+import { pushDocument } from '../bff/writeback/push.ts';
+import { getSettings } from '../bff/organizations/store.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { syncOnce } from './support/sync.ts';
 import { sampleDocument, writebackCompany } from './support/writeback.ts';
@@ -137,6 +139,23 @@ describe('write-back: the outbox API', () => {
     expect(refused.fault!.message).toContain('linked to your record cust-0');
     expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).entity_counts.Customer).toBe(before);
   });
+  test('an impossible calendar date (2026-02-30) is a 400 naming the field; nothing is stored', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const body = sampleDocument('bill', 1, 'day');
+    const bad = await c.submit({ ...body, data: { ...body.data, date: '2026-02-30' } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error.message).toMatch(/data\.date/);
+    const badDue = await c.submit({ ...body, data: { ...body.data, due_date: '2026-13-01' } });
+    expect(badDue.status).toBe(400);
+    expect(((await badDue.json()) as any).error.message).toMatch(/data\.due_date/);
+    const badTime = sampleDocument('time_activity', 1, 'day');
+    const refused = await c.submit({ ...badTime, data: { ...badTime.data, date: '2025-02-29' } });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.message).toMatch(/data\.date/);
+    const list = (await (await t.request(`/v1/connections/${c.id}/documents`, { token: c.tenant.secretKey })).json()) as any;
+    expect(list.data).toEqual([]);
+    expect((await c.submit({ ...body, data: { ...body.data, date: '2028-02-29' } })).status).toBe(201);
+  });
 });
 
 describe('write-back: revisions, cancellations, deletions', () => {
@@ -200,6 +219,107 @@ describe('write-back: revisions, cancellations, deletions', () => {
     const later = (await (await c.submit(sampleDocument('bill', 2, 'cx'))).json()) as Document;
     const withdrawn = await t.request(`/v1/connections/${c.id}/documents/${later.id}/cancel`, { method: 'POST', token: c.tenant.secretKey });
     expect(((await withdrawn.json()) as Document).status).toBe('cancelled');
+  });
+
+  test('cancelling a customer or vendor that was linked to a same-name QuickBooks record only removes our link; it is never made inactive', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const [free] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records r where connection_id = ${c.id} and type = 'Vendor' and deleted_at is null and coalesce(active, true)
+        and not exists (select 1 from party_links l where l.connection_id = r.connection_id and l.kind = 'suppliers' and l.provider_id = r.external_id)
+      order by external_id::int limit 1`;
+    const doc = (await (await c.submit({ kind: 'vendor', host_id: 'theirs-1', version: 1, data: { name: free!.data.DisplayName } })).json()) as Document;
+    await c.push();
+    expect(await c.get(doc.id)).toMatchObject({ status: 'pushed', quickbooks_id: free!.external_id });
+    expect((await t.request(`/v1/connections/${c.id}/documents/${doc.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    expect((await c.get(doc.id)).status).toBe('cancelled');
+    expect(await quickbooks(c.id, 'Vendor', free!.external_id)).toMatchObject({ Active: true });
+    const [event] = (await eventsOf(c.id, 'document.cancelled')).filter((e) => e.data.document_id === doc.id);
+    expect(event!.data.action).toBe('unlinked');
+    expect(event!.data.message).toMatch(/link/);
+    const links = await t.deps.sql`select 1 from party_links where connection_id = ${c.id} and kind = 'suppliers' and host_id = 'theirs-1' and removed_at is null`;
+    expect(links.length).toBe(0);
+  });
+
+  test('a revision or a cancel that arrives while a push is in progress is applied after it; push now queues a pushed document that is behind', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const body = sampleDocument('bill', 1, 'inflight');
+    const doc = (await (await c.submit(body)).json()) as Document;
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const settings = await getSettings(t.deps.sql, connection!.tenant_id, connection!.organization_id);
+    const inFlight = async (id: string, meanwhile: () => Promise<unknown>) => {
+      const env = await pushEnvFor(t.deps, connection!, settings, 'worker-inflight');
+      const claimed = await claimDocument(t.deps.sql, c.id, 'worker-inflight', t.deps.now(), id);
+      expect(claimed!.status).toBe('pushing');
+      await meanwhile();
+      return pushDocument(env, claimed!);
+    };
+    // A revision while version 1 is being created.
+    await inFlight(doc.id, async () => expect((await c.submit({ ...body, version: 2, data: { ...body.data, memo: 'second' } })).status).toBe(200));
+    const between = await c.get(doc.id);
+    expect(between).toMatchObject({ status: 'queued', version: 2, pushed_version: 1 });
+    await c.push();
+    const after = await c.get(doc.id);
+    expect(after).toMatchObject({ status: 'pushed', version: 2, pushed_version: 2 });
+    expect((await quickbooks(c.id, 'Bill', after.quickbooks_id!))!.PrivateNote).toBe(`second\n[ledgerlink ${doc.id} v2]`);
+    // A cancel while it is being created.
+    const other = (await (await c.submit(sampleDocument('bill', 2, 'inflight'))).json()) as Document;
+    await inFlight(other.id, async () => expect((await t.request(`/v1/connections/${c.id}/documents/${other.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202));
+    await c.push();
+    const cancelled = await c.get(other.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(await quickbooks(c.id, 'Bill', cancelled.quickbooks_id!)).toBeNull();
+    // A document left pushed but behind (as the old code left it): push now makes it due and it is applied.
+    const stale = (await (await c.submit(sampleDocument('bill', 3, 'inflight'))).json()) as Document;
+    await c.push();
+    await t.deps.sql`update documents set version = 2, data = ${t.deps.sql.json({ ...sampleDocument('bill', 3, 'inflight').data, memo: 'late' } as never)} where id = ${stale.id}`;
+    expect((await t.request(`/v1/connections/${c.id}/documents/${stale.id}/push`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    const caught = await c.get(stale.id);
+    expect(caught).toMatchObject({ status: 'pushed', pushed_version: 2 });
+    expect((await quickbooks(c.id, 'Bill', caught.quickbooks_id!))!.PrivateNote).toBe(`late\n[ledgerlink ${stale.id} v2]`);
+  });
+
+  test('a revision or a cancel while a create is uncertain (answer lost, then 5xx) finds the record the earlier version made: no second record', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const settings = await getSettings(t.deps.sql, connection!.tenant_id, connection!.organization_id);
+    /** Pushes one document once: its create is committed but the answer lost, and the search after it fails with a 503. */
+    const uncertain = async (id: string) => {
+      await sandbox.control('POST', `/qbo/companies/${c.realm}/faults`, { kinds: ['lost', '503'] });
+      const env = await pushEnvFor(t.deps, connection!, settings, 'worker-uncertain');
+      const claimed = await claimDocument(t.deps.sql, c.id, 'worker-uncertain', t.deps.now(), id);
+      await pushDocument(env, claimed!);
+      expect(await c.get(id)).toMatchObject({ status: 'failed_retrying', quickbooks_id: null });
+    };
+    const marked = async (type: string, id: string) => {
+      const page = await qboApiFor(t.deps, connection!).query<Record<string, any>>(`SELECT * FROM ${type} STARTPOSITION 1 MAXRESULTS 1000`);
+      return ((page[type] as Record<string, any>[]) ?? []).filter((entity) => String(entity.PrivateNote ?? '').includes(`[ledgerlink ${id} `));
+    };
+    const body = sampleDocument('bill', 1, 'doubt');
+    const doc = (await (await c.submit(body)).json()) as Document;
+    await uncertain(doc.id);
+    expect(await marked('Bill', doc.id)).toHaveLength(1);
+    const revised = { ...body, version: 2, data: { ...body.data, date: '2026-11-20', doc_number: 'DOUBT-2', memo: 'second' } };
+    expect((await c.submit(revised)).status).toBe(200);
+    await t.request(`/v1/connections/${c.id}/documents/${doc.id}/push`, { method: 'POST', token: c.tenant.secretKey });
+    await c.push();
+    const after = await c.get(doc.id);
+    expect(after).toMatchObject({ status: 'pushed', pushed_version: 2 });
+    const bills = await marked('Bill', doc.id);
+    expect(bills.map((bill) => bill.Id)).toEqual([after.quickbooks_id]);
+    expect(bills[0]).toMatchObject({ TxnDate: '2026-11-20', DocNumber: 'DOUBT-2', PrivateNote: `second\n[ledgerlink ${doc.id} v2]` });
+    // A cancel of a revised document whose create is in doubt deletes the record rather than reporting it withdrawn.
+    const other = sampleDocument('bill', 2, 'doubt');
+    const second = (await (await c.submit(other)).json()) as Document;
+    await uncertain(second.id);
+    expect((await c.submit({ ...other, version: 2, data: { ...other.data, date: '2026-11-21' } })).status).toBe(200);
+    expect((await t.request(`/v1/connections/${c.id}/documents/${second.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    expect((await c.get(second.id)).status).toBe('cancelled');
+    expect(await marked('Bill', second.id)).toEqual([]);
+    const [event] = (await eventsOf(c.id, 'document.cancelled')).filter((e) => e.data.document_id === second.id);
+    expect(event!.data.action).toBe('deleted');
   });
 
   test('pushed invoices are read-only unless the organization allows revisions', async () => {

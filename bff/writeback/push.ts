@@ -5,7 +5,7 @@ import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import { NeedsReconnectError } from '../connections/tokens.ts';
 import type { Deps } from '../context.ts';
-import { createLinks } from '../matching/store.ts';
+import { createLinks, removeLink } from '../matching/store.ts';
 import { describeWriteFault, isRetryableWrite, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
@@ -59,8 +59,18 @@ async function write(env: PushEnv, row: DocumentRow, patch: Patch, release: bool
   if (release) Object.assign(values, { claimed_by: null, claim_until: null });
   for (const key of Object.keys(values)) if (JSON_COLUMNS.has(key) && values[key] !== null && values[key] !== undefined) values[key] = sql.json(values[key] as never);
   return sql.begin(async (tx) => {
-    const [updated] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
-    if (updated && then) await then(tx, updated);
+    const [stored] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
+    if (!stored) return undefined;
+    // A revision or cancel may arrive while this push runs (status pushing): the push carries on with the
+    // version it claimed, so what it records (pushed_version, events) is that version, never the newer one.
+    const updated: DocumentRow = { ...stored, version: row.version, data: row.data, cancel_requested: row.cancel_requested };
+    if (then) await then(tx, updated);
+    if (release && stored.status !== 'cancelled' && stored.status !== 'queued' && (stored.version !== row.version || stored.cancel_requested !== row.cancel_requested)) {
+      // ...and once it is done, the document is due again so the newer version or the cancel is applied.
+      const [requeued] = await tx<DocumentRow[]>`
+        update documents set status = 'queued', due_at = ${values['updated_at'] as Date}, attempts = 0 where id = ${row.id} returning *`;
+      return requeued;
+    }
     return updated;
   });
 }
@@ -113,8 +123,18 @@ async function findExisting(env: PushEnv, row: DocumentRow, translated: Translat
   }
   const field = markerField(type)!;
   const since = new Date(row.created_at.getTime() - DAY_MS).toISOString();
-  const conditions = [`MetaData.CreateTime >= ${literal(since)}`, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
+  const created = `MetaData.CreateTime >= ${literal(since)}`;
+  const conditions = [created, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
   if (translated.body['DocNumber']) conditions.push(`DocNumber = ${literal(String(translated.body['DocNumber']))}`);
+  const found = await findMarked(env, row, type, field, conditions);
+  if (found || row.version <= 1) return found;
+  // An earlier version (with another date or number) may be the one whose create is in doubt: its record
+  // carries the same document id in its marker, so everything of the type created since the document arrived
+  // is searched. Only revised documents get here, and only while a create is uncertain.
+  return findMarked(env, row, type, field, [created]);
+}
+
+async function findMarked(env: PushEnv, row: DocumentRow, type: ProviderType, field: string, conditions: string[]): Promise<Qbo | null> {
   for (let start = 1; ; start += 1000) {
     const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE ${conditions.join(' AND ')} STARTPOSITION ${start} MAXRESULTS 1000`));
     const entities = (page[type] as Qbo[] | undefined) ?? [];
@@ -322,6 +342,23 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
       recordDocumentEvent(tx, updated, 'document.cancelled', { action: 'withdrawn', message: 'Cancelled before anything was written to QuickBooks.' }),
     );
   }
+  if (isPartyKind(row.kind) && !(await createdByUs(env, row))) {
+    // The vendor or customer was already in QuickBooks (same name) and only linked: it is not ours to make
+    // inactive. Cancelling removes our link and nothing else.
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    const map = kind === 'suppliers' ? env.links.suppliers : env.links.customers;
+    return write(env, row, { status: 'cancelled', fault: null }, true, async (tx, updated) => {
+      const [link] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
+      if (link && String(link.provider_id) === row.provider_id) {
+        await removeLink(tx, env.connection.id, kind, row.host_id, 'write-back');
+        map.delete(row.host_id);
+      }
+      await recordDocumentEvent(tx, updated, 'document.cancelled', {
+        action: 'unlinked',
+        message: `The ${type.toLowerCase()} was already in QuickBooks and only linked, so it was left as it is there: only the link to your record was removed.`,
+      });
+    });
+  }
   const operation = type === 'Invoice' ? 'void' : type === 'Customer' || type === 'Vendor' ? 'deactivate' : 'delete';
   for (let round = 0; ; round++) {
     const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `${operation}:${row.sync_token}`);
@@ -364,6 +401,21 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
   );
 }
 
+/**
+ * Whether this document's vendor or customer record was created by our push (so ours to make inactive), rather
+ * than a same-name record already in QuickBooks that the push linked (linked_existing).
+ */
+async function createdByUs(env: PushEnv, row: DocumentRow): Promise<boolean> {
+  const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+  const [link] = await env.deps.sql`
+    select 1 from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and provider_id = ${row.provider_id} and method = 'created' limit 1`;
+  if (link) return true;
+  const [created] = await env.deps.sql`
+    select 1 from events where connection_id = ${env.connection.id} and type = 'document.pushed'
+      and data->>'document_id' = ${row.id} and data->>'how' = 'created' and data->>'quickbooks_id' = ${row.provider_id} limit 1`;
+  return created !== undefined;
+}
+
 function faultOf(error: QboError, what: string): ProviderFault {
   return {
     category: error.category,
@@ -393,7 +445,8 @@ export function retryDelayMs(attempts: number, retryAfterSeconds?: number): numb
 /** A failure as the document's outcome: retryable ones come back later, permanent ones are rejected with the fault. */
 async function failed(env: PushEnv, row: DocumentRow, error: unknown): Promise<DocumentRow | undefined> {
   const [current] = await env.deps.sql<DocumentRow[]>`select * from documents where id = ${row.id}`;
-  const base = current ?? row;
+  // The version this push claimed: a newer one that arrived meanwhile makes the document due again (see write).
+  const base = current ? { ...current, version: row.version, data: row.data, cancel_requested: row.cancel_requested } : row;
   const attempts = base.attempts + 1;
   const now = env.deps.now().getTime();
   if (error instanceof NeedsReconnectError || (error instanceof QboError && error.category === 'needs_reconnect')) {

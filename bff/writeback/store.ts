@@ -219,7 +219,7 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
 export async function pushNow(sql: Sql, connectionId: string, now: Date, documentId?: string): Promise<number> {
   return sql.begin(async (tx) => {
     const rows = await tx`
-      update documents set due_at = ${now}, status = case when status in ('needs_mapping', 'rejected') then 'queued' else status end,
+      update documents set due_at = ${now}, status = case when status in ('needs_mapping', 'rejected', 'pushed', 'pushed_with_variance') then 'queued' else status end,
         attempts = case when status in ('needs_mapping', 'rejected') then 0 else attempts end, updated_at = ${now}
       where connection_id = ${connectionId} ${documentId ? tx`and id = ${documentId}` : tx``}
         and (status in ('queued', 'failed_retrying', 'needs_mapping', 'rejected') or (status in ('pushed', 'pushed_with_variance') and (cancel_requested or pushed_version < version)))

@@ -14,7 +14,16 @@ export const documentStatuses = ['queued', 'pushing', 'pushed', 'pushed_with_var
 export type DocumentStatus = (typeof documentStatuses)[number];
 
 const Money = z.number().finite().min(-1e12).max(1e12);
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+/** A real calendar day: the pattern alone lets 2026-02-30 through, which QuickBooks (and every later step) refuses. */
+const isCalendarDay = (value: string) => {
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+};
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isCalendarDay, 'must be a real calendar date YYYY-MM-DD');
 const Text = (max: number) => z.string().min(1).max(max);
 
 const DocumentLine = z

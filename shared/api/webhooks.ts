@@ -250,7 +250,7 @@ export const webhookEventData = {
   }).meta({ description: 'QuickBooks refused the document for good (or refused to void or delete it); fault says why and what to do.' }),
   'document.needs_mapping': DocumentFacts.extend({ missing: z.array(MissingMapping) }).meta({ description: 'Nothing was sent: links or mappings are missing, each named.' }),
   'document.cancelled': DocumentFacts.extend({
-    action: z.enum(['voided', 'deleted', 'deactivated', 'withdrawn']).meta({ description: 'voided (invoices), deleted (bills, purchase orders, time), deactivated (vendors, customers: QuickBooks never deletes names), withdrawn (never reached QuickBooks).' }),
+    action: z.enum(['voided', 'deleted', 'deactivated', 'unlinked', 'withdrawn']).meta({ description: 'voided (invoices), deleted (bills, purchase orders, time), deactivated (vendors, customers we created: QuickBooks never deletes names), unlinked (a vendor or customer that was already in QuickBooks and only linked: left as it is, only our link removed), withdrawn (never reached QuickBooks).' }),
     message: z.string(),
   }).meta({ description: 'The document is cancelled, in QuickBooks as it allows for its kind.' }),
   'document.paid': DocumentFacts.extend({ payments: DocumentPayments }).meta({ description: 'A payment or bill payment in QuickBooks changed what is paid of a pushed document (partial or full), when the organization imports payments.' }),
