@@ -1,10 +1,9 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { requireRole } from '../auth/roles.ts';
@@ -12,8 +11,9 @@ import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
 import { findConnection, listConnections, presentConnection, type ConnectionRow } from './store.ts';
 import { sessionViewer } from './viewer.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const connectionRoutes = apiRoutes();
 
 /**
  * The rows the session's user may see, as `sessionViewer` rules: everyone sees organization-wide connections
