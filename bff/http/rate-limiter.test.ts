@@ -54,3 +54,29 @@ describe('shared rate limiter flush', () => {
     two.close();
   });
 });
+
+describe('when a bucket is flushed by the timer', () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 350));
+  async function eventually(check: () => Promise<boolean>): Promise<boolean> {
+    for (let i = 0; i < 40; i++) {
+      if (await check()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  }
+
+  test('a bucket far from its limit waits up to a second; one whose unshared hits are an eighth of what is left goes at once', async () => {
+    let now = Date.now();
+    const limiter = new SharedRateLimiter(sql, () => now);
+    const quiet = `test:${randomBytes(6).toString('hex')}`;
+    const busy = `test:${randomBytes(6).toString('hex')}`;
+    limiter.take('session', quiet, 600);
+    for (let i = 0; i < 3; i++) limiter.take('session', busy, 24); // 3 × 8 ≥ 24 − 0
+    expect(await eventually(async () => Object.keys(await stored(busy)).length > 0)).toBe(true);
+    await tick();
+    expect(await stored(quiet)).toEqual({});
+    now += 1_000;
+    expect(await eventually(async () => Object.values(await stored(quiet)).includes(1))).toBe(true);
+    limiter.close();
+  });
+});

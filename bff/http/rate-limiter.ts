@@ -2,8 +2,23 @@ import type { Sql } from '../db/client.ts';
 
 /** Every limit counts requests per minute. */
 export const WINDOW_MS = 60_000;
-/** How often a process adds what it counted to the shared counters and learns the other replicas' counts. */
+/**
+ * How often a process adds what it counted to the shared counters and learns the other replicas' counts, for
+ * a bucket whose hits since its last flush are a notable share of what its limit has left (PROMPT_SHARE).
+ */
 const FLUSH_MS = 200;
+/**
+ * Any other bucket's hits are added within this long: a bucket far from its limit gains nothing from being
+ * shared five times a second, and with a thousand users each flush wrote a row per user (the database's
+ * and this process's largest cost per request after the request itself).
+ */
+const QUIET_FLUSH_MS = 1_000;
+/**
+ * A bucket is flushed at FLUSH_MS once this process's unflushed hits reach 1/PROMPT_SHARE of what is left
+ * of its limit as this process last learned it. Up to PROMPT_SHARE replicas holding back their share together
+ * cannot pass the limit; only what they allow in one FLUSH_MS can, as before.
+ */
+const PROMPT_SHARE = 8;
 /** Counter rows older than this many windows are deleted (by whichever replica flushes first each minute). */
 const KEEP_WINDOWS = 2;
 const MAX_BUCKETS = 100_000;
@@ -34,6 +49,27 @@ interface Count {
   previous: number;
   /** Whether it is in the limiter's list of counts with hits to flush (its `local`, in `window`). */
   dirty: boolean;
+  /** When its oldest unflushed hit was counted (ms). */
+  dirtySince: number;
+  /** The limit its last request was held to. */
+  limit: number;
+}
+
+/** One row of a flush: what it adds, and what its total will be if no other replica counted in it since this one last flushed (-1: unknown). */
+interface Row {
+  bucket: string;
+  window_start: number;
+  hits: number;
+  expected: number;
+}
+
+/** What one count (or late hits) put in a flush's row. */
+interface Sent {
+  count: Count | undefined;
+  bucket: string;
+  window: number;
+  hits: number;
+  row: Row;
 }
 
 /** Hits counted in a window that ended before they were flushed: flushed with the next batch, into that window. */
@@ -87,8 +123,10 @@ export class SharedRateLimiter {
       return { allowed: false, policy, limit, remaining: 0, resetSeconds, retryAfterSeconds: retryAfter(count, limit, elapsed) };
     }
     count.local += 1;
+    count.limit = limit;
     if (!count.dirty) {
       count.dirty = true;
+      count.dirtySince = now;
       this.#dirty.push(count);
     }
     this.#scheduleFlush();
@@ -118,9 +156,14 @@ export class SharedRateLimiter {
 
   /** Adds this process's unflushed counts to the shared ones and learns the totals; at most one at a time. */
   async flush(): Promise<void> {
+    await this.#flush(false);
+  }
+
+  /** `onlyDue`: the timer's flush, of the buckets near their limit or with hits older than QUIET_FLUSH_MS. */
+  async #flush(onlyDue: boolean): Promise<void> {
     while (this.#flushing) await this.#flushing;
     if (this.#dirty.length === 0 && this.#late.length === 0) return;
-    this.#flushing = this.#flushOnce().finally(() => (this.#flushing = undefined));
+    this.#flushing = this.#flushOnce(onlyDue).finally(() => (this.#flushing = undefined));
     await this.#flushing;
   }
 
@@ -134,7 +177,7 @@ export class SharedRateLimiter {
     let count = this.#counts.get(bucket);
     if (!count) {
       if (this.#counts.size >= MAX_BUCKETS) this.#forgetOld(window);
-      count = { bucket, window, shared: 0, local: 0, previous: 0, dirty: false };
+      count = { bucket, window, shared: 0, local: 0, previous: 0, dirty: false, dirtySince: 0, limit: 0 };
       this.#counts.set(bucket, count);
     } else if (count.window !== window) {
       // Hits of the window left behind that are not flushed yet still go to that window's row.
@@ -156,40 +199,62 @@ export class SharedRateLimiter {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.flush().catch(() => {});
+      // Buckets left for later keep the timer going until they are flushed.
+      this.#flush(true).then(() => this.#dirty.length > 0 && this.#scheduleFlush(), () => {});
     }, FLUSH_MS);
     this.#timer.unref?.();
   }
 
-  async #flushOnce(): Promise<void> {
-    const dirty = this.#dirty;
-    const late = this.#late;
+  async #flushOnce(onlyDue: boolean): Promise<void> {
+    const nowMs = this.now();
+    const current = Math.floor(nowMs / WINDOW_MS);
+    let dirty = this.#dirty;
     this.#dirty = [];
+    if (onlyDue) {
+      const due: Count[] = [];
+      for (const count of dirty) {
+        const headroom = count.limit - count.shared - count.previous;
+        if (count.window !== current || nowMs - count.dirtySince >= QUIET_FLUSH_MS || count.local * PROMPT_SHARE >= headroom) due.push(count);
+        else this.#dirty.push(count);
+      }
+      dirty = due;
+    }
+    const late = this.#late;
     this.#late = [];
-    /** What each sent row will total if no other replica counted in it since this one last flushed; -1: unknown. */
-    const sent: { count: Count | undefined; bucket: string; window: number; hits: number; expected: number }[] = [];
-    for (const { bucket, window, hits } of late) sent.push({ count: undefined, bucket, window, hits, expected: -1 });
+    const sent: Sent[] = [];
+    /** One row per bucket and window, as one statement can upsert a row once (a bucket forgotten and counted again has two counts). */
+    const rows = new Map<string, Row[]>();
+    const add = (count: Count | undefined, bucket: string, window: number, hits: number, expected: number) => {
+      let same = rows.get(bucket);
+      if (!same) rows.set(bucket, (same = []));
+      let row = same.find((candidate) => candidate.window_start === window);
+      if (row) {
+        row.hits += hits;
+        row.expected = -1;
+      } else {
+        same.push((row = { bucket, window_start: window, hits, expected }));
+      }
+      sent.push({ count, bucket, window, hits, row });
+    };
+    for (const { bucket, window, hits } of late) add(undefined, bucket, window, hits, -1);
     for (const count of dirty) {
       count.dirty = false;
       // A count that moved to a new window since its first hit here sent those hits as late ones.
-      if (count.local > 0) sent.push({ count, bucket: count.bucket, window: count.window, hits: count.local, expected: count.shared + count.local });
+      if (count.local > 0) add(count, count.bucket, count.window, count.local, count.shared + count.local);
     }
     if (sent.length === 0) return;
-    const current = Math.floor(this.now() / WINDOW_MS);
-    let rows: { bucket: string; window_start: number; hits: number }[];
+    let answered: { bucket: string; window_start: number; hits: number }[];
     try {
-      // One JSON parameter rather than an array per column (and each twice): a flush every 200 ms of every
-      // bucket a busy process served was a fifth of its CPU, mostly spent serialising those arrays. Only the
-      // rows another replica also counted in come back: with one replica, or buckets only one replica serves
+      // One JSON parameter: an array per column (the buckets twice) cost this process about three times as
+      // much to serialise for the same rows. Only the rows another replica also counted in come back: with one replica, or buckets only one replica serves
       // (most: a user's browser talks to one at a time), the answer is empty however many were written.
-      const json = JSON.stringify(sent.map((row) => [row.bucket, row.window, row.hits, row.expected]));
-      rows = await this.sql<{ bucket: string; window_start: number; hits: number }[]>`
+      const json = JSON.stringify([...rows.values()].flat());
+      answered = await this.sql<{ bucket: string; window_start: number; hits: number }[]>`
         with sent as (
-          select e->>0 as bucket, (e->>1)::int as window_start, (e->>2)::int as hits, (e->>3)::int as expected
-          from json_array_elements(${json}::text::json) as e
+          select * from json_to_recordset(${json}::text::json) as sent (bucket text, window_start int, hits int, expected int)
         ), counted as (
           insert into rate_limit_counters (bucket, window_start, hits)
-          select bucket, window_start, sum(hits)::int from sent group by bucket, window_start
+          select bucket, window_start, hits from sent
           on conflict (bucket, window_start) do update set hits = rate_limit_counters.hits + excluded.hits
           returning bucket, window_start, hits
         )
@@ -201,9 +266,9 @@ export class SharedRateLimiter {
       // are not shared; a count's hits in its current window go with its next flush (its `local` keeps them).
       return;
     }
-    const totals = rows.length === 0 ? undefined : new Map(rows.map((row) => [`${row.window_start}:${row.bucket}`, row.hits]));
-    for (const { count: sentCount, bucket, window, hits, expected } of sent) {
-      const total = totals?.get(`${window}:${bucket}`) ?? expected;
+    const totals = answered.length === 0 ? undefined : new Map(answered.map((row) => [`${row.window_start}:${row.bucket}`, row.hits]));
+    for (const { count: sentCount, bucket, window, hits, row } of sent) {
+      const total = totals?.get(`${window}:${bucket}`) ?? row.expected;
       const count = sentCount && this.#counts.get(bucket) === sentCount ? sentCount : this.#counts.get(bucket);
       if (!count || total < 0) continue;
       if (count.window === window) {
