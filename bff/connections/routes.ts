@@ -22,10 +22,14 @@ export const connectionRoutes = apiRoutes();
  */
 async function visibleToSession(c: Context<AppEnv>, rows: (ConnectionRow | undefined)[]): Promise<ConnectionRow[]> {
   const userId = c.get('session').user.id;
-  const open = (row: ConnectionRow) => row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
+  const open = (row: ConnectionRow) => isOpenTo(row, userId);
   const present = rows.filter((row): row is ConnectionRow => row !== undefined);
   if (present.every(open)) return present;
   return (await sessionViewer(c)).seesAll ? present : present.filter(open);
+}
+
+function isOpenTo(row: ConnectionRow, userId: string): boolean {
+  return row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
 }
 
 const ConnectionParams = z.object({ id: z.string().regex(/^con_[0-9a-f]{20}$/, 'must be a connection id such as con_…') });
@@ -87,7 +91,9 @@ connectionRoutes.openapi(
     responses: { 200: jsonResponse('The connection', Connection) },
   }),
   async (c) => {
-    const [row] = await visibleToSession(c, [await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id)]);
+    const found = await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id);
+    // An organization-wide row (the common read) needs no viewer: answered without another promise.
+    const row = found && isOpenTo(found, c.get('session').user.id) ? found : (await visibleToSession(c, [found]))[0];
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
   },
