@@ -82,7 +82,8 @@ interface LateHits {
 /**
  * Per-minute limits shared by all replicas without a database round trip per request. Each process decides
  * from what it knows: the shared total as of its last flush plus what it allowed since. Every 200 ms (only
- * while requests come) one upsert adds its counts to `rate_limit_counters` and returns the new totals. The
+ * while requests come) one upsert adds its counts to `rate_limit_counters` and returns the new totals: those
+ * of buckets near their limit (PROMPT_SHARE), and the others' once their hits are QUIET_FLUSH_MS old. The
  * trade-off: N replicas may together overshoot a limit by what they allow in one flush period (for a
  * session at 600/min, a few requests), in exchange for a limiter that costs a map lookup per request and
  * one statement per process per 200 ms, however many requests or buckets.
