@@ -194,6 +194,8 @@ export interface ListFilter {
   statuses?: DocumentStatus[];
   kind?: DocumentKind;
   hostId?: string;
+  quickbooksId?: string;
+  docNumber?: string;
   cursor?: string;
   limit: number;
 }
@@ -207,6 +209,8 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
       ${filter.statuses?.length ? sql`and status in ${sql(filter.statuses)}` : sql``}
       ${filter.kind ? sql`and kind = ${filter.kind}` : sql``}
       ${filter.hostId ? sql`and host_id = ${filter.hostId}` : sql``}
+      ${filter.quickbooksId ? sql`and provider_id = ${filter.quickbooksId}` : sql``}
+      ${filter.docNumber ? sql`and provider_doc_number = ${filter.docNumber}` : sql``}
       ${after}
     order by created_at desc, id desc limit ${filter.limit + 1}`;
   const page = rows.slice(0, filter.limit);
