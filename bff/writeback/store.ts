@@ -234,6 +234,22 @@ export async function pushNow(sql: Sql, connectionId: string, now: Date, documen
 }
 
 /**
+ * After a reconnect: documents held because QuickBooks stopped accepting the connection (AuthenticationFault,
+ * a dead grant) are due at once instead of an hour later, and the connection's push job is queued, so what waited
+ * through the outage (queued documents included: a connection that needs reconnecting pushes nothing) goes out
+ * without anyone pressing "push now". In the reconnect's own transaction.
+ */
+export async function resumeAfterReconnect(tx: Queryable, connectionId: string, now: Date): Promise<number> {
+  const held = await tx`
+    update documents set status = 'queued', due_at = ${now}, attempts = 0, fault = null, updated_at = ${now}
+    where connection_id = ${connectionId} and status = 'failed_retrying' and fault->>'category' = 'needs_reconnect'
+    returning id`;
+  const [waiting] = await tx`select 1 from documents where connection_id = ${connectionId} and status in ('queued', 'failed_retrying') limit 1`;
+  if (waiting) await enqueuePush(tx, connectionId, now);
+  return held.length;
+}
+
+/**
  * Asks for a document's cancellation. One QuickBooks never saw (no record, no create in doubt) is cancelled at
  * once; otherwise the worker voids or deletes the record as QuickBooks allows for its kind.
  */
