@@ -51,3 +51,37 @@ describe('write-back: a reconnect resumes', () => {
     expect((await c.get(queuedMeanwhile.id)).status).toBe('pushed');
   });
 });
+
+describe('write-back: a cancellation QuickBooks refuses', () => {
+  test('an invoice with a payment applied is not voided: the document says so and what to do; once the payment is gone, the retry voids it', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const doc = (await (await c.submit(sampleDocument('invoice', 1, 'paidvoid'))).json()) as Document;
+    await c.push();
+    const pushed = await c.get(doc.id);
+    const qbo = await api(c.id);
+    const { Payment } = await qbo.post<{ Payment: Record<string, any> }>('payment', {
+      CustomerRef: { value: c.refs.customers[1]! },
+      TotalAmt: 40,
+      TxnDate: '2026-11-20',
+      Line: [{ Amount: 40, LinkedTxn: [{ TxnId: pushed.quickbooks_id, TxnType: 'Invoice' }] }],
+    });
+    expect((await t.request(`/v1/connections/${c.id}/documents/${doc.id}/cancel`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    const refused = await c.get(doc.id);
+    expect(refused.status).toBe('rejected');
+    expect(refused.fault).toMatchObject({ action: 'fix_record', quickbooks_code: '6000' });
+    expect(refused.fault!.message).toContain(`payments are applied to it (payment ${Payment.Id} of 40.00)`);
+    expect(refused.fault!.message).toMatch(/Delete those payments in QuickBooks.*then retry the cancellation/);
+    expect(await quickbooks(c.id, 'Invoice', pushed.quickbooks_id!)).toMatchObject({ TotalAmt: 100, Balance: 60 });
+    const [event] = await t.deps.sql<{ data: Record<string, any> }[]>`
+      select data from events where connection_id = ${c.id} and type = 'document.rejected' and data->>'document_id' = ${doc.id}`;
+    expect(event!.data).toMatchObject({ operation: 'cancel', fault: { message: refused.fault!.message } });
+
+    await qbo.post('payment', { Id: Payment.Id, SyncToken: Payment.SyncToken }, { operation: 'delete' });
+    expect((await t.request(`/v1/connections/${c.id}/documents/${doc.id}/push`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    const retried = await c.get(doc.id);
+    expect([retried.status, retried.fault]).toEqual(['cancelled', null]);
+    expect(await quickbooks(c.id, 'Invoice', pushed.quickbooks_id!)).toMatchObject({ TotalAmt: 0 });
+  });
+});

@@ -360,7 +360,15 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
     });
   }
   const operation = type === 'Invoice' ? 'void' : type === 'Customer' || type === 'Vendor' ? 'deactivate' : 'delete';
-  for (let round = 0; ; round++) {
+  if (row.sync_token === null) {
+    // A cancel QuickBooks refused before: its requestid would replay that refusal, so the record is read for the
+    // SyncToken it has now (the payment deleted, the period reopened), and the retry is a new request.
+    const current = await readRecord(env, type, row.provider_id);
+    const fresh = current && (await write(env, row, { sync_token: String(current['SyncToken']) }, false));
+    if (current && !fresh) return undefined;
+    if (fresh) row = fresh;
+  }
+  for (let round = 0; row.sync_token !== null; round++) {
     const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `${operation}:${row.sync_token}`);
     try {
       const body =
@@ -389,8 +397,14 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
       if (isRetryableWrite(error) || error.category === 'needs_reconnect') throw error;
       // QuickBooks refuses (an invoice with payments applied, a closed period): the record stays, and we say so.
       const fault = faultOf(error, `the ${type === 'PurchaseOrder' ? 'purchase order' : type === 'TimeActivity' ? 'time entry' : type.toLowerCase()}`);
-      const message = `QuickBooks refused to ${operation === 'deactivate' ? 'make inactive' : operation} it, so it stays in QuickBooks: ${fault.message}`;
-      return write(env, row, { status: 'rejected', fault: { ...fault, message }, attempts: 0 }, true, (tx, updated) =>
+      const paid = type === 'Invoice' && error.kind === 'validation' ? await appliedPayments(env, row) : [];
+      const message =
+        paid.length > 0
+          ? `QuickBooks won't void this invoice because payments are applied to it (${paid.map((payment) => `payment ${payment.id}${payment.amount !== null ? ` of ${payment.amount.toFixed(2)}` : ''}`).join(', ')}), so it stays in QuickBooks as it is. ` +
+            'Delete those payments in QuickBooks, or remove this invoice from them, then retry the cancellation (push now). If the money was really received, issue a credit note instead of cancelling.'
+          : `QuickBooks refused to ${operation === 'deactivate' ? 'make inactive' : operation} it, so it stays in QuickBooks: ${fault.message}`;
+      // No SyncToken kept: the next try reads the current one, so it is not a replay of this refusal.
+      return write(env, row, { status: 'rejected', fault: { ...fault, message }, attempts: 0, sync_token: null }, true, (tx, updated) =>
         recordDocumentEvent(tx, updated, 'document.rejected', { operation: 'cancel', fault: { ...fault, message } }),
       );
     }
@@ -399,6 +413,27 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
   return write(env, row, { status: 'cancelled', fault: null }, true, (tx, updated) =>
     recordDocumentEvent(tx, updated, 'document.cancelled', { action, message: `${action[0]!.toUpperCase()}${action.slice(1)} in QuickBooks.` }),
   );
+}
+
+/**
+ * The payments QuickBooks shows applied to a pushed invoice (its LinkedTxn), with the amount each applies to it
+ * when the payment can be read: what a refused void is explained with. Empty when none (or it can't be read).
+ */
+async function appliedPayments(env: PushEnv, row: DocumentRow): Promise<{ id: string; amount: number | null }[]> {
+  try {
+    const invoice = await readRecord(env, 'Invoice', row.provider_id!);
+    const links = ((invoice?.['LinkedTxn'] as Qbo[] | undefined) ?? []).filter((link) => link['TxnType'] === 'Payment');
+    return await Promise.all(
+      links.map(async (link) => {
+        const id = String(link['TxnId']);
+        const payment = (await env.caller.call((api) => api.get<Qbo>(`payment/${encodeURIComponent(id)}`)).catch(() => null))?.['Payment'] as Qbo | undefined;
+        const lines = ((payment?.['Line'] as Qbo[] | undefined) ?? []).filter((line) => ((line['LinkedTxn'] as Qbo[] | undefined) ?? []).some((txn) => String(txn['TxnId']) === row.provider_id));
+        return { id, amount: payment ? lines.reduce((sum, line) => sum + cents(line['Amount']), 0) / 100 : null };
+      }),
+    );
+  } catch {
+    return [];
+  }
 }
 
 /**
