@@ -66,10 +66,13 @@ async function pushThousand(passWindow: boolean) {
   let total = 0;
   for (const kind of kinds) {
     const records = await markedRecords(c.id, typeOf[kind], since);
+    // Time entries carry no marker: every one created since the push began is ours (the company is this test's).
     const mine = records.filter((record) =>
-      kind === 'customer' || kind === 'vendor' ? String(record.DisplayName).startsWith(`WB ${kind === 'customer' ? 'Client' : 'Supplier'} ${tag} `) : /\[ledgerlink doc_/.test(String(record.PrivateNote ?? record.Description ?? '')),
+      kind === 'customer' || kind === 'vendor'
+        ? String(record.DisplayName).startsWith(`WB ${kind === 'customer' ? 'Client' : 'Supplier'} ${tag} `)
+        : kind === 'time_activity' || /\[ledgerlink doc_/.test(String(record.PrivateNote ?? '')),
     );
-    const keys = mine.map((record) => (kind === 'customer' || kind === 'vendor' ? String(record.DisplayName) : /\[ledgerlink (doc_[0-9a-f]+)/.exec(String(record.PrivateNote ?? record.Description))![1]!));
+    const keys = mine.map((record) => (kind === 'customer' || kind === 'vendor' ? String(record.DisplayName) : kind === 'time_activity' ? String(record.Id) : /\[ledgerlink (doc_[0-9a-f]+)/.exec(String(record.PrivateNote))![1]!));
     expect(new Set(keys).size, `${kind}: no duplicates`).toBe(keys.length);
     total += mine.length;
     for (const record of mine) ids.add(`${typeOf[kind]}:${record.Id}`);

@@ -15,8 +15,9 @@ import { findDocument, listDocuments, presentDocument, pushNow, requestCancel, s
 export const documentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 // `data` is checked per kind inside SubmitDocument, so no route names these schemas: registered so the OpenAPI
-// document holds each kind's schema as a component (SubmitDocument.data refers to them).
-for (const kind of documentKinds) documentRoutes.openAPIRegistry.register(documentDataComponent[kind], documentDataSchemas[kind]);
+// document holds each kind's schema as a component (SubmitDocument.data refers to them). Registered as copies made
+// here: a zod schema built before @hono/zod-openapi was first imported lacks the .openapi() the registry calls.
+for (const kind of documentKinds) documentRoutes.openAPIRegistry.register(documentDataComponent[kind], documentDataSchemas[kind].meta({ id: documentDataComponent[kind] }));
 
 const Params = z.object({ id: ConnectionId });
 const DocumentParams = z.object({ id: ConnectionId, doc: z.string().min(1).max(64).regex(/^doc_[0-9a-f]+$/, 'must be a document id (doc_…)') });

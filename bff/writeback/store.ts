@@ -31,6 +31,8 @@ export interface DocumentRow {
   provider_doc_number: string | null;
   sync_token: string | null;
   pushed_version: number | null;
+  /** A time entry's last create in this generation: what it sent, searched for after an uncertain outcome. */
+  create_sent: { version: number; body: Record<string, unknown> } | null;
   fault: ProviderFault | null;
   missing: MissingMapping[] | null;
   variance: Document['variance'];

@@ -35,8 +35,9 @@ export type Translation =
 
 /**
  * The marker a pushed record carries, so the worker can find a record it may have made when QuickBooks' answer
- * was lost (or its requestid window passed): the document id and version, in the transaction's private note
- * (or a time entry's description). Parties are found by their unique display name instead.
+ * was lost (or its requestid window passed): the document id and version, in the transaction's private note.
+ * Parties are found by their unique display name instead, and time entries by what they hold (see time-key.ts):
+ * a TimeActivity has no private field, and its Description is what the employee and the invoice show.
  */
 export function markerOf(documentId: string): string {
   return `[ledgerlink ${documentId}`;
@@ -56,9 +57,8 @@ export function markedVersion(documentId: string, text: unknown): number | null 
   return match ? Number(match[1]) : null;
 }
 
-/** The field a kind's marker lives in. */
-export const markerField = (type: ProviderType): 'PrivateNote' | 'Description' | null =>
-  type === 'TimeActivity' ? 'Description' : type === 'Customer' || type === 'Vendor' ? null : 'PrivateNote';
+/** The field a type's marker lives in; null for types found another way (parties by name, time by content). */
+export const markerField = (type: ProviderType): 'PrivateNote' | null => (type === 'TimeActivity' || type === 'Customer' || type === 'Vendor' ? null : 'PrivateNote');
 
 class Missing {
   readonly list: MissingMapping[] = [];
@@ -211,7 +211,7 @@ export function translateDocument(document: { id: string; kind: DocumentKind; ve
       } else item = lookup.defaults.serviceItem;
       if (item) body['ItemRef'] = ref(item);
       if (data.hourly_rate !== undefined) body['HourlyRate'] = data.hourly_rate;
-      body['Description'] = markedText(document.id, document.version, data.description);
+      if (data.description) body['Description'] = data.description;
       break;
     }
   }
