@@ -201,3 +201,24 @@ describe('write-back: time entries carry no marker', () => {
     }
   });
 });
+
+describe('write-back: what QuickBooks would refuse is never sent', () => {
+  test('a vendor name with a colon and a customer email QuickBooks can\'t read are rejected naming the field; nothing reaches QuickBooks; a new version goes', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const vendor = (await (await c.submit({ kind: 'vendor', host_id: 'colon-1', version: 1, data: { name: `Acme: Holdings ${c.id}` } })).json()) as Document;
+    const customer = (await (await c.submit({ kind: 'customer', host_id: 'email-1', version: 1, data: { name: `Email Client ${c.id}`, email: 'accounts at example' } })).json()) as Document;
+    const before = (await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted;
+    await c.push();
+    const colon = await c.get(vendor.id);
+    expect(colon).toMatchObject({ status: 'rejected', quickbooks_id: null, fault: { field: 'data.name', quickbooks_field: 'DisplayName', quickbooks_code: null, action: 'fix_record' } });
+    expect(colon.fault!.message).toMatch(/data\.name: .*colon/);
+    const email = await c.get(customer.id);
+    expect(email).toMatchObject({ status: 'rejected', fault: { field: 'data.email', quickbooks_field: 'PrimaryEmailAddr.Address', quickbooks_code: null } });
+    expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted).toBe(before);
+    const events = await t.deps.sql<{ data: Record<string, any> }[]>`select data from events where connection_id = ${c.id} and type = 'document.rejected'`;
+    expect(events.map((event) => event.data.fault.field).sort()).toEqual(['data.email', 'data.name']);
+    expect((await c.submit({ kind: 'vendor', host_id: 'colon-1', version: 2, data: { name: `Acme - Holdings ${c.id}` } })).status).toBe(200);
+    await c.push();
+    expect((await c.get(vendor.id)).status).toBe('pushed');
+  });
+});

@@ -11,6 +11,7 @@ import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
 import type { MappingLookup } from './mapping-lookup.ts';
 import { recordDocumentEvent, type DocumentRow } from './store.ts';
+import { outgoingFault } from './outgoing.ts';
 import { revisionBody } from './revision.ts';
 import { sameTimeEntry, timeEntryKey } from './time-key.ts';
 import { isPartyKind, markedVersion, markerField, providerTypeOfKind, translateDocument, type PartyLinks, type ProviderType, type Translation } from './translate.ts';
@@ -83,6 +84,9 @@ export async function pushDocument(env: PushEnv, row: DocumentRow): Promise<Docu
     if (row.cancel_requested) return await cancel(env, row);
     const translation = translateDocument(row, env.lookup, env.links);
     if (!translation.ok) return await needsMapping(env, row, translation.missing);
+    // What QuickBooks would refuse (a colon in a name, an email it can't read) is refused here, naming our field.
+    const refused = outgoingFault(translation.type, translation.body);
+    if (refused) return await write(env, row, { status: 'rejected', fault: refused, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault: refused }));
     if (row.provider_id === null) return await create(env, row, translation);
     if ((row.pushed_version ?? 0) < row.version) return await update(env, row, translation, false);
     return await write(env, row, { status: row.variance ? 'pushed_with_variance' : 'pushed' }, true);
