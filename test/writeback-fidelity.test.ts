@@ -222,3 +222,25 @@ describe('write-back: what QuickBooks would refuse is never sent', () => {
     expect((await c.get(vendor.id)).status).toBe('pushed');
   });
 });
+
+describe('write-back: a retry after a refusal is a new request', () => {
+  test('a bill QuickBooks refused for a mapping that points at a deleted account is pushed once the mapping is fixed (not a replay of the refusal)', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const [broken] = await t.deps.sql<{ external_id: string }[]>`
+      select external_id from records where connection_id = ${c.id} and type = 'Account' and data->>'AccountType' = 'Expense' and external_id <> ${c.refs.expenseAccount.value} order by external_id::int limit 1`;
+    await sandbox.control('DELETE', `/qbo/companies/${c.realm}/entities/account/${broken!.external_id}`);
+    c.tables.categories!.purchase!['office'] = { account: { value: broken!.external_id } };
+    const doc = (await (await c.submit(sampleDocument('bill', 1, 'replay'))).json()) as Document;
+    await c.push();
+    const refused = await c.get(doc.id);
+    expect(refused.status).toBe('rejected');
+    expect(refused.fault!.quickbooks_code).toMatch(/^(610|2500)$/);
+    c.tables.categories!.purchase!['office'] = { account: c.refs.expenseAccount };
+    expect((await t.request(`/v1/connections/${c.id}/documents/${doc.id}/push`, { method: 'POST', token: c.tenant.secretKey })).status).toBe(202);
+    await c.push();
+    const pushed = await c.get(doc.id);
+    expect(pushed.status).toBe('pushed');
+    const bill = await quickbooks(c.id, 'Bill', pushed.quickbooks_id!);
+    expect(bill!.Line[0].AccountBasedExpenseLineDetail.AccountRef.value).toBe(c.refs.expenseAccount.value);
+  });
+});

@@ -7,6 +7,7 @@ import { NeedsReconnectError } from '../connections/tokens.ts';
 import type { Deps } from '../context.ts';
 import { createLinks, removeLink } from '../matching/store.ts';
 import { describeWriteFault, isRetryableWrite, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
+import { canonicalJson } from '../records/canonical-json.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
 import type { MappingLookup } from './mapping-lookup.ts';
@@ -37,11 +38,19 @@ export interface PushEnv {
  * generation and the operation, so every retry of the same push (after a lost answer, a restart or a token
  * refresh) sends the same id and QuickBooks replays its first answer instead of writing twice. 40 hex
  * characters (QuickBooks takes at most 50). An update's id includes the SyncToken it sends: after a 5010 the
- * re-applied update is a new request, not a replay of the refusal.
+ * re-applied update is a new request, not a replay of the refusal. Creates and updates also include a hash of
+ * the body (see bodyHash), cancels the SyncToken they send.
  */
 export function requestIdFor(connectionId: string, documentId: string, version: number, generation: number, operation: string): string {
   return createHash('sha256').update(`${connectionId}|${documentId}|${version}|${generation}|${operation}`).digest('hex').slice(0, 40);
 }
+
+/**
+ * What a write sends, as part of its requestid: every retry of the same body replays QuickBooks' first answer, but
+ * once the body changed (a mapping fixed after QuickBooks refused the document) the write is a new request, not a
+ * replay of the refusal. A create whose earlier attempt may have landed searches for that record before sending.
+ */
+const bodyHash = (body: unknown) => createHash('sha256').update(canonicalJson(body as never)).digest('hex').slice(0, 16);
 
 const cents = (value: unknown) => Math.round(Number(value ?? 0) * 100);
 const DAY_MS = 86_400_000;
@@ -156,7 +165,8 @@ async function findTimeEntry(env: PushEnv, row: DocumentRow, translated: Transla
     (await env.deps.sql<{ provider_id: string }[]>`
       select provider_id from documents where connection_id = ${env.connection.id} and kind = 'time_activity' and provider_id is not null and id <> ${row.id}`).map((other) => other.provider_id),
   );
-  const sent = row.create_sent && row.create_sent.version !== row.version ? row.create_sent : null;
+  // The last create may have sent something else: an earlier version, or this one before a mapping changed.
+  const sent = row.create_sent && timeEntryKey(row.create_sent.body) !== timeEntryKey(translated.body) ? row.create_sent : null;
   const wanted = [{ body: translated.body, version: row.version }, ...(sent ? [sent] : [])];
   for (const { body, version } of wanted) {
     const key = timeEntryKey(body);
@@ -207,7 +217,7 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
     const counted = await write(env, row, { create_attempts: row.create_attempts + 1, provider_type: type, ...sent }, false);
     if (!counted) return undefined;
     row = counted;
-    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, 'create');
+    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `create:${bodyHash(translated.body)}`);
     let created: Qbo;
     try {
       created = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), translated.body, { requestid })))[type] as Qbo;
@@ -288,7 +298,7 @@ async function update(env: PushEnv, row: DocumentRow, translated: Translated, re
   const current = await readRecord(env, type, row.provider_id!);
   if (!current) return recreate(env, row, translated);
   const body = revisionBody(type, current, translated.body);
-  const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${String(current['SyncToken'])}`);
+  const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${String(current['SyncToken'])}:${bodyHash(body)}`);
   let updated: Qbo;
   try {
     updated = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), body, { requestid, operation: 'update' })))[type] as Qbo;
@@ -542,6 +552,12 @@ async function failed(env: PushEnv, row: DocumentRow, error: unknown): Promise<D
     const fault = faultOf(error, noun[row.kind]);
     if (isRetryableWrite(error)) return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts, error.retryAfterSeconds)) }, true);
     return write(env, base, { status: 'rejected', fault, attempts }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+  }
+  if (row.kind === 'time_activity' && error instanceof Error && (error as Error & { code?: unknown }).code === '23505') {
+    // Two time entries holding exactly the same adopted one QuickBooks record at the same moment (the unique
+    // index lets one keep it): this one looks again, and finds its own record or creates it.
+    const fault: ProviderFault = { category: 'conflict', action: 'retry', field: null, quickbooks_field: null, quickbooks_code: null, message: 'Another of your time entries holding exactly the same took this QuickBooks record at the same moment; this one is looked for again.' };
+    return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts)) }, true);
   }
   env.deps.logger.error('document push crashed', { document_id: row.id, error: (error as Error)?.message });
   const fault: ProviderFault = { category: 'internal', action: 'contact_support', field: null, quickbooks_field: null, quickbooks_code: null, message: 'Something went wrong on our side while pushing this document; it will be tried again.' };
