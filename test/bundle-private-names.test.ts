@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { customPropertyTable, quotedPrivateNames, renameCustomProperties, widgetSources } from '../widget/build/private-names.ts';
+
+describe('shortening the bundle-private names (widget/build/private-names.ts)', () => {
+  test('each whole --_ custom property gets its own short name, the same in every module; --ll-* are left alone', () => {
+    const a = ':host { --_surface: var(--ll-color-surface, #fff); --_surface-raised: #eee; } .x { background: var(--_surface-raised); }';
+    const b = '<div style="color: var(--_surface)"></div>';
+    const table = customPropertyTable([a, b]);
+    const shortA = renameCustomProperties(a, table);
+    const shortB = renameCustomProperties(b, table);
+    expect(table.get('--_surface')).not.toBe(table.get('--_surface-raised'));
+    expect(shortA).toContain('--ll-color-surface');
+    expect(shortA).toContain(`${table.get('--_surface')}:`);
+    expect(shortA).toContain(`var(${table.get('--_surface-raised')})`);
+    expect(shortB).toContain(`var(${table.get('--_surface')})`);
+    expect(shortA + shortB).not.toMatch(/--_surface/);
+  });
+
+  test('a custom property name built at run time stops the build rather than being half renamed', () => {
+    expect(() => customPropertyTable(['style="--_${name}: 1px"'])).toThrow(/built at run time/);
+  });
+
+  test('a _member written as a string (Lit changed-properties keys) is found so it keeps its name', () => {
+    const source = "if (changed.has('_rows') || changed.has(\"_query\")) this._other = 1; html`${x._$litType$}`";
+    expect(quotedPrivateNames([source])).toEqual(['_query', '_rows']);
+  });
+});
+
+/** The widget bundle as hosts get it (`npm test` and the e2e walkthroughs build it first). */
+describe('dist/widget/ledgerlink.js', () => {
+  const bundle = readFileSync(new URL('../dist/widget/ledgerlink.js', import.meta.url), 'utf8');
+  const sources = widgetSources(fileURLToPath(new URL('../widget', import.meta.url)));
+
+  test('keeps the name of every _member a source looks up by string, so changed.has(…) still sees it change', () => {
+    for (const name of quotedPrivateNames(sources)) {
+      const kept = new RegExp(`[.,{]${name}\\b`).test(bundle);
+      expect(kept, `${name} was renamed in the bundle but a source looks it up as '${name}'`).toBe(true);
+    }
+  });
+
+  test('shortens the other _members, the --_ custom properties, and drops bundler-only comments', () => {
+    expect(/\b_loadError\b/.test(bundle), '_loadError (state of <client-sync-status>) kept its long name').toBe(false);
+    expect(/--_surface/.test(bundle), '--_surface (a theme token) kept its long name').toBe(false);
+    expect(/--ll-color-surface/.test(bundle), 'the public --ll-color-surface was renamed').toBe(true);
+    expect(bundle.includes('@__PURE__'), 'the bundle still carries /* @__PURE__ */ marks').toBe(false);
+  });
+});
