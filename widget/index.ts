@@ -1,20 +1,7 @@
 // ledgerlink.js: the one ES module hosts load with <script type="module">. Importing it registers every
 // component (guarded against a second copy) and exposes `configure` for page-wide defaults.
-// Import order is byte order in the bundle, and gzip only finds repeats within 32 KB of each other: Lit first, then
-// every style sheet side by side (they share most of their text), then the components with the most alike next to
-// each other. 57.0 → 54.4 KB gzip with the build's name shortening; nothing here runs code early (style sheets only
-// build their css`` values, and components are defined at the end).
-import 'lit';
-import 'lit/directives/keyed.js';
-import 'lit/directives/live.js';
-import 'lit/directives/repeat.js';
-import './base/theme.ts';
-import './supplier-matcher/supplier-matcher.styles.ts';
-import './tax-rate-mapper/tax-rate-mapper.styles.ts';
-import './base/controls.styles.ts';
-import './client-sync-status/client-sync-status.styles.ts';
-import './metric-picker/metric-picker.styles.ts';
-import './qbo-connect/qbo-connect.styles.ts';
+// The build puts Lit, every style sheet and every helper module ahead of these (widget/build/module-order.ts); the
+// components come in this order because neighbours compress against each other and these are the most alike.
 import { announceBundle, defineElement } from './base/define.ts';
 import { MetricPicker } from './metric-picker/metric-picker.ts';
 import { TaxRateMapper } from './tax-rate-mapper/tax-rate-mapper.ts';

@@ -1,9 +1,24 @@
 import { fileURLToPath } from 'node:url';
 import { minifyTemplateLiterals } from 'rollup-plugin-minify-template-literals';
 import { defineConfig, type Plugin } from 'vite';
-import { customPropertyTable, ELEMENT_NAMES, PRIVATE_MEMBER, quotedPrivateNames, renameCustomProperties, widgetSources } from './build/private-names.ts';
+import { orderedImports } from './build/module-order.ts';
+import { customPropertyTable, ELEMENT_NAMES, PRIVATE_MEMBER, quotedPrivateNames, renameCustomProperties, widgetFiles, widgetSources } from './build/private-names.ts';
 
-const sources = widgetSources(fileURLToPath(new URL('.', import.meta.url)));
+const root = fileURLToPath(new URL('.', import.meta.url));
+const sources = widgetSources(root);
+const entry = fileURLToPath(new URL('./index.ts', import.meta.url));
+
+/** Lit, every style sheet, then every helper module, imported ahead of the components (see build/module-order.ts). */
+const likeWithLike = (): Plugin => {
+  const imports = orderedImports(entry, widgetFiles(root));
+  return {
+    name: 'ledgerlink-module-order',
+    transform(code, id) {
+      // On the first line, so the entry's own lines keep their numbers in the source map.
+      return id === entry ? { code: `${imports} ${code}`, map: null } : null;
+    },
+  };
+};
 
 /** `--_surface-raised` → `--_3` in every widget module (see build/private-names.ts); Lit has none. */
 const shortCustomProperties = (): Plugin => {
@@ -28,6 +43,7 @@ export default defineConfig({
   // Lit comes minified.
   plugins: [
     shortCustomProperties(),
+    likeWithLike(),
     minifyTemplateLiterals({ failOnError: true, exclude: ['**/node_modules/**'], options: { shouldMinify: () => false } }),
     minifyTemplateLiterals({
       failOnError: true,
@@ -60,7 +76,7 @@ export default defineConfig({
       },
     },
     lib: {
-      entry: fileURLToPath(new URL('./index.ts', import.meta.url)),
+      entry,
       formats: ['es'],
       fileName: () => 'ledgerlink.js',
     },

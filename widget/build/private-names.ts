@@ -21,19 +21,24 @@ export const ELEMENT_NAMES = ['id', 'dir', 'lang', 'part', 'role', 'slot', 'titl
 
 const CUSTOM_PROPERTY = /--_[a-zA-Z0-9-]*[a-zA-Z0-9]/g;
 
-/** The text of every component source under `root` (tests, test support and this build code are not in the bundle). */
-export function widgetSources(root: string): string[] {
-  const texts: string[] = [];
+/** The path of every component source under `root`, sorted (tests, test support and build code are not in the bundle). */
+export function widgetFiles(root: string): string[] {
+  const paths: string[] = [];
   const visit = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'build' && entry.name !== 'test-support') visit(path);
-      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && entry.name !== 'vite.config.ts') texts.push(readFileSync(path, 'utf8'));
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && entry.name !== 'vite.config.ts') paths.push(path);
     }
   };
   visit(root);
-  return texts;
+  return paths.sort();
+}
+
+/** The text of every component source under `root`. */
+export function widgetSources(root: string): string[] {
+  return widgetFiles(root).map((path) => readFileSync(path, 'utf8'));
 }
 
 /**
