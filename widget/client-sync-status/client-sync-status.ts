@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { errorDetail } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
@@ -12,6 +12,7 @@ import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime } from '../format/relative-time.ts';
 import { endSentence } from '../format/sentence.ts';
+import { fold } from '../format/text.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
@@ -63,9 +64,6 @@ declare global {
     'ledgerlink-sync-failed': CustomEvent<SyncFailedEventDetail>;
   }
 }
-
-
-
 
 const filterLabels: Record<SyncStatusFilter, string> = {
   all: 'All',
@@ -556,7 +554,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const runs = await this.client.syncRuns(id);
       this._runs = new Map(this._runs).set(id, { kind: 'ready', runs });
     } catch (error) {
-      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
+      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: errorDetail(error).message });
     }
   }
 
@@ -567,7 +565,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const documents = await this.client.documents(id);
       this._documents = new Map(this._documents).set(id, { kind: 'ready', documents });
     } catch (error) {
-      this._documents = new Map(this._documents).set(id, { kind: 'error', message: describeError(error).message });
+      this._documents = new Map(this._documents).set(id, { kind: 'error', message: errorDetail(error).message });
     }
   }
 
@@ -622,13 +620,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
       }
       this.#closeVisibility();
     } catch (error) {
-      this._draft = { ...draft, busy: false, error: describeError(error).message };
-      this.emit<ErrorEventDetail>('ledgerlink-error', describeError(error));
+      this._draft = { ...draft, busy: false, error: errorDetail(error).message };
+      this.emit<ErrorEventDetail>('ledgerlink-error', errorDetail(error));
     }
   }
 
   #actionFailed(error: unknown, prefix: string, about?: SyncStatusRow): void {
-    const detail = describeError(error);
+    const detail = errorDetail(error);
     this.#setNotice(endSentence(`${prefix}: ${detail.message}`), undefined, about);
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
@@ -647,7 +645,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._noticeRetry = undefined;
     this.#noticeCause = undefined;
   }
-
 
   // ── Keyboard and windowing ───────────────────────────────────────────────────────────────────────────
 
@@ -1281,15 +1278,6 @@ function waitsForRetry(row: SyncStatusRow): boolean {
 function runSignature(row: SyncStatusRow): string {
   const run = row.sync.current_run;
   return [run?.id, run?.status, run?.error?.retry_at, row.sync.last_run?.id].join('|');
-}
-
-function describeError(error: unknown): ErrorEventDetail {
-  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
-}
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
 function cssEscape(value: string): string {
