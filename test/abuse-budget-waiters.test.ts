@@ -55,3 +55,21 @@ test('20 callers waiting a second for a company\'s only slot cost a handful of t
   // Then each waiter takes the slot in turn, woken by the release before it: about one attempt each.
   expect(transactions()).toBeLessThan(1 + whileWaiting + 20 * 3);
 });
+
+test('callers that start together are granted their slots in one transaction, not one after another (issue 15)', async () => {
+  const key = `test:${randomBytes(6).toString('hex')}`;
+  const limits = { perMinute: 1000, concurrent: 10 };
+  const { sql, transactions } = counting(t.deps.sql);
+  let inFlight = 0;
+  let allIn!: () => void;
+  const together = new Promise<void>((resolve) => (allIn = resolve));
+  const callers = Array.from({ length: 10 }, () =>
+    new ProviderBudget(sql, key, limits).run(async () => {
+      if (++inFlight === 10) allIn();
+      await together;
+    }),
+  );
+  await Promise.all(callers);
+  // One by one, each caller's turn was a transaction of its own: 10 in a row before the tenth call could start.
+  expect(transactions()).toBeLessThanOrEqual(2);
+});
