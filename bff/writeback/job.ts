@@ -60,6 +60,9 @@ export async function claimDocument(sql: Queryable, connectionId: string, owner:
 function claimedSupply(deps: Deps, connectionId: string, owner: string, batch: number) {
   const claimed: DocumentRow[] = [];
   let claiming: Promise<number> | null = null;
+  // Once a claim finds nothing due, the round's workers end as they finish: what becomes due meanwhile (a
+  // document released by a party's link) is claimed by the next round (see pushDueDocuments).
+  let drained = false;
   /** Claimed but not started (the run was stopped): due again now, not when the claim expires. */
   const release = async () => {
     const ids = claimed.splice(0).map((row) => row.id);
@@ -69,9 +72,11 @@ function claimedSupply(deps: Deps, connectionId: string, owner: string, batch: n
     for (;;) {
       const row = claimed.shift();
       if (row) return row;
+      if (drained) return undefined;
       claiming ??= claimDocuments(deps.sql, connectionId, owner, deps.now(), batch).then((rows) => {
         claiming = null;
         claimed.push(...rows);
+        drained = rows.length === 0;
         return rows.length;
       });
       if ((await claiming) === 0) return undefined;
@@ -122,8 +127,7 @@ export async function pushDueDocuments(deps: Deps, connectionId: string, owner: 
   if (settings.read_only) return { pushed: 0, skipped: 'organization is read-only', next_due_at: null };
   const env = await pushEnvFor(deps, connection, settings, owner, signal);
   let pushed = 0;
-  // Claimed a batch at a time: a claim per document was one of the statements every push waited on.
-  const supply = claimedSupply(deps, connection.id, owner, Math.max(1, deps.qboLimits.concurrent));
+  let supply: ReturnType<typeof claimedSupply>;
   const worker = async () => {
     for (;;) {
       signal?.throwIfAborted();
@@ -134,6 +138,8 @@ export async function pushDueDocuments(deps: Deps, connectionId: string, owner: 
     }
   };
   for (;;) {
+    // Claimed a batch at a time: a claim per document was one of the statements every push waited on.
+    supply = claimedSupply(deps, connection.id, owner, Math.max(1, deps.qboLimits.concurrent));
     // Twice the company's in-flight limit: while some wait on QuickBooks, others do their database work, so
     // the budget (not our own bookkeeping) is what bounds the calls in flight.
     try {
