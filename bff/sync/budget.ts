@@ -54,6 +54,12 @@ interface Waiter {
 class WaitingLine {
   pumping = false;
   readonly waiting: Waiter[] = [];
+  /**
+   * Slots this process's callers are done with, freed by the pump's next attempt in the same transaction that
+   * hands them on: a release costs no statement of its own while others wait. Until then they still count as
+   * taken, so the limit holds (a little early, never late).
+   */
+  readonly releasing: string[] = [];
   readonly #onRelease = new Set<() => void>();
 
   /** Joins the line; the promise is the slot's id once granted (rejects when `signal` aborts first). */
@@ -119,6 +125,7 @@ class WaitingLine {
     });
   }
 
+  /** A slot was released (or is waiting to be): the pump stops waiting and asks again. */
   wake(): void {
     for (const listener of [...this.#onRelease]) listener();
   }
@@ -165,8 +172,14 @@ export class ProviderBudget {
     try {
       return await call();
     } finally {
-      await this.sql`delete from provider_slots where id = ${slot}`;
-      lines.get(this.sql)?.get(this.key)?.wake();
+      const line = lines.get(this.sql)?.get(this.key);
+      if (line?.pumping) {
+        line.releasing.push(slot);
+        line.wake();
+      } else {
+        await this.sql`delete from provider_slots where id = ${slot}`;
+        line?.wake();
+      }
     }
   }
 
@@ -191,12 +204,21 @@ export class ProviderBudget {
     line.pumping = true;
     try {
       let backoffMs = FIRST_BACKOFF_MS;
-      while (line.waiting.length > 0) {
+      for (;;) {
+        if (line.waiting.length === 0) {
+          // Nobody waits: the slots released meanwhile are freed, and the pump stops once none is left.
+          const rest = line.releasing.splice(0);
+          if (rest.length === 0) break;
+          await this.sql`delete from provider_slots where id in ${this.sql(rest)}`.catch(() => {});
+          continue;
+        }
         const ids = line.waiting.slice(0, this.limits.concurrent).map((waiter) => waiter.id);
+        const releasing = line.releasing.splice(0);
         let attempt: Attempt;
         try {
-          attempt = await this.#tryAcquire(ids);
+          attempt = await this.#tryAcquire(ids, releasing);
         } catch (error) {
+          line.releasing.push(...releasing);
           line.fail(ids, error);
           continue;
         }
@@ -207,6 +229,8 @@ export class ProviderBudget {
           backoffMs = FIRST_BACKOFF_MS;
           continue;
         }
+        // Released while that attempt ran: ask again at once.
+        if (line.releasing.length > 0) continue;
         if (attempt.waitMs === SLOTS_FULL) {
           if (attempt.granted.length > 0) backoffMs = FIRST_BACKOFF_MS;
           await line.released(backoffMs + Math.random() * 10);
@@ -223,10 +247,14 @@ export class ProviderBudget {
     }
   }
 
-  /** One attempt for `ids`, in order: as many slots as the limits allow taken, and how long the rest wait. */
-  async #tryAcquire(ids: string[]): Promise<Attempt> {
+  /**
+   * One attempt for `ids`, in order, after freeing the `released` slots: as many slots as the limits allow
+   * taken, and how long the rest wait.
+   */
+  async #tryAcquire(ids: string[], released: string[] = []): Promise<Attempt> {
     return this.sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${this.key}))`;
+      if (released.length > 0) await tx`delete from provider_slots where id in ${tx(released)}`;
       const [state] = await tx<{ calls: number; oldest_age_ms: number | null; slots: number; paused_ms: number | null }[]>`
         select
           (select count(*)::int from provider_calls where budget_key = ${this.key} and at > clock_timestamp() - make_interval(secs => ${WINDOW_MS / 1000})) as calls,
