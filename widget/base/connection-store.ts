@@ -345,5 +345,6 @@ function emptySync(connectionId: string): ConnectionSync {
     health: null,
     stale: false,
     visibility: { mode: 'organization', user_ids: [] },
+    documents: { waiting: 0, attention: 0 },
   };
 }

@@ -19,7 +19,7 @@ import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
 import { documentQueue, entityTable, healthChecks, runHistory, runSummary, type DocumentsState, type RunsState } from './detail-sections.ts';
 import { entityProgress } from './progress-text.ts';
-import { healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
+import { documentsButton, healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
 import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
@@ -229,7 +229,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   });
   #typeAhead = new TypeAhead();
   #focusAfterUpdate: string | undefined;
-  #openHealth = false;
+  /** A details section to open (and focus) once details render: the health checks or the documents. */
+  #openSection: 'health-checks' | 'documents' | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -289,13 +290,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this.#focusAfterUpdate = undefined;
       this.renderRoot.querySelector<HTMLElement>(target)?.focus();
     }
-    if (this.#openHealth) {
-      this.#openHealth = false;
-      const health = this.renderRoot.querySelector<HTMLDetailsElement>('details.health-checks');
-      if (health) {
-        health.open = true;
-        health.querySelector('summary')?.focus();
-        health.scrollIntoView?.({ block: 'nearest' });
+    if (this.#openSection) {
+      const section = this.renderRoot.querySelector<HTMLDetailsElement>(`details.${this.#openSection}`);
+      this.#openSection = undefined;
+      if (section) {
+        section.open = true;
+        section.querySelector('summary')?.focus();
+        section.scrollIntoView?.({ block: 'nearest' });
       }
     }
   }
@@ -960,6 +961,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const selected = this._selected.has(id);
     const action = this.#primaryAction(row, status);
     const open = this._detailId === id;
+    const docs = this.#renderDocuments(row, tab);
     const people = sync.visibility.user_ids.length;
     const visibilityLabel =
       sync.visibility.mode === 'organization' ? 'Everyone' : people === 0 ? 'Admins only' : `${people} ${people === 1 ? 'person' : 'people'}`;
@@ -978,8 +980,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <input type="checkbox" tabindex=${tab} aria-label="Select ${name}" .checked=${live(selected)} @change=${() => this.#toggleSelected(id)} />
           </div>`
         : nothing}
-      <div role="gridcell" class="cell client">
-        <span class="name" part="company-name" title=${name}>${name}</span>
+      <div role="gridcell" class="cell client ${docs === nothing ? '' : 'with-docs'}">
+        <span class="name" part="company-name" title=${name}>${name}</span>${docs}
       </div>
       <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
       <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
@@ -1023,20 +1025,23 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
-    return healthButton(row, tab, this.#locale, () => {
-      if (this.connectionId) {
-        this.#openHealth = true;
-        this.requestUpdate();
-        return;
-      }
-      if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
-      this.#focusAfterUpdate = undefined;
-      this.#openHealth = true;
-    });
+    return healthButton(row, tab, this.#locale, () => this.#openDetailSection(row, 'health-checks'));
+  }
+
+  /** Opens the row's details (if not open) at one section, focused there. */
+  #openDetailSection(row: SyncStatusRow, section: 'health-checks' | 'documents'): void {
+    this.#openSection = section;
+    if (this.connectionId) return this.requestUpdate();
+    if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
+    this.#focusAfterUpdate = undefined;
   }
 
   #renderStatus(row: SyncStatusRow, status: RowStatus): TemplateResult {
     return statusCell(row, status, this._pending.has(row.connection.id), this.#locale);
+  }
+
+  #renderDocuments(row: SyncStatusRow, tab?: number): TemplateResult | typeof nothing {
+    return documentsButton(row, tab, () => this.#openDetailSection(row, 'documents'));
   }
 
   #renderNotice(): TemplateResult {
@@ -1092,7 +1097,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           <span class="spacer"></span>
           ${primaryButton(row, action, undefined, () => this.#runPrimary(row))}
         </div>
-        <div class="card-status">${this.#renderStatus(row, status)}</div>
+        <div class="card-status">${this.#renderStatus(row, status)}${this.#renderDocuments(row)}</div>
         <dl class="facts">
           <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${momentOrNever(row.sync.last_successful_sync_at, this.#locale)}</dd></div>
           <div><dt>Health</dt><dd>${this.#renderHealth(row, undefined)}</dd></div>
