@@ -82,10 +82,16 @@ describe('write-back: the outbox API', () => {
     const body = sampleDocument('bill', 1, 'tax');
     (body.data.lines as any[])[0].tax_rate_id = 'vat-5-unmapped';
     const doc = (await (await c.submit(body)).json()) as Document;
+    // The company's row in <client-sync-status> counts it without opening details: waiting, then needing attention.
+    const session = await t.session(c.tenant, c.org, { id: 'ada', role: 'admin' });
+    const rowCounts = async () =>
+      ((await (await t.request('/v1/widget/sync-status', { token: session, headers: { origin: c.tenant.origin } })).json()) as { data: { sync: { documents: unknown } }[] }).data[0]!.sync.documents;
+    expect(await rowCounts()).toEqual({ waiting: 1, attention: 0 });
     const before = (await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted;
     await c.push();
     const waiting = await c.get(doc.id);
     expect(waiting.status).toBe('needs_mapping');
+    expect(await rowCounts()).toEqual({ waiting: 0, attention: 1 });
     expect(waiting.missing).toEqual([expect.objectContaining({ what: 'tax_rate', host_id: 'vat-5-unmapped', use: 'purchase' })]);
     expect(waiting.missing![0]!.message).toContain('vat-5-unmapped');
     expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted).toBe(before);
@@ -95,6 +101,7 @@ describe('write-back: the outbox API', () => {
     await c.push();
     const pushed = await c.get(doc.id);
     expect(pushed.status).toMatch(/^pushed/);
+    expect(await rowCounts()).toEqual({ waiting: 0, attention: 0 });
     const bill = await quickbooks(c.id, 'Bill', pushed.quickbooks_id!);
     expect(bill!.Line[0].AccountBasedExpenseLineDetail.TaxCodeRef.value).toBe(c.refs.purchaseTaxCode.value);
   });

@@ -70,6 +70,11 @@ async function write(env: PushEnv, row: DocumentRow, patch: Patch, release: bool
   const values: Record<string, unknown> = { ...patch, updated_at: env.deps.now() };
   if (release) Object.assign(values, { claimed_by: null, claim_until: null });
   for (const key of Object.keys(values)) if (JSON_COLUMNS.has(key) && values[key] !== null && values[key] !== undefined) values[key] = sql.json(values[key] as never);
+  if (!release && !then) {
+    // Bookkeeping during the push (a count, a token): one statement, no transaction around it.
+    const [stored] = await sql<DocumentRow[]>`update documents set ${sql(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
+    return stored && { ...stored, version: row.version, data: row.data, cancel_requested: row.cancel_requested };
+  }
   return sql.begin(async (tx) => {
     const [stored] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
     if (!stored) return undefined;
