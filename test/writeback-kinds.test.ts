@@ -172,14 +172,15 @@ describe('write-back: revisions, cancellations, deletions', () => {
     const doc = (await (await c.submit(body)).json()) as Document;
     await c.push();
     const first = await c.get(doc.id);
-    await sandbox.control('POST', `/qbo/companies/${c.realm}/entities/bill/${first.quickbooks_id}`, { changes: { DueDate: '2026-12-31' } });
+    // The concurrent edit is to a field the host's bill does not have (a revision replaces only ours), so it stays.
+    await sandbox.control('POST', `/qbo/companies/${c.realm}/entities/bill/${first.quickbooks_id}`, { changes: { VendorAddr: { Line1: 'PO Box 7' } } });
     const revised = { ...body, version: 2, data: { ...body.data, lines: [{ description: 'Revised', amount: 75, category_id: 'office' }], totals: { total: 75 } } };
     expect((await c.submit(revised)).status).toBe(200);
     await c.push();
     const after = await c.get(doc.id);
     expect(after).toMatchObject({ status: 'pushed', pushed_version: 2, quickbooks_id: first.quickbooks_id });
     const bill = await quickbooks(c.id, 'Bill', first.quickbooks_id!);
-    expect(bill).toMatchObject({ TotalAmt: 75, DueDate: '2026-12-31' });
+    expect(bill).toMatchObject({ TotalAmt: 75, VendorAddr: { Line1: 'PO Box 7' } });
     expect(bill!.PrivateNote).toContain(`[ledgerlink ${doc.id} v2]`);
   });
 

@@ -121,7 +121,7 @@ export interface PushBatchResult {
 export async function pushDueDocuments(deps: Deps, connectionId: string, owner: string, signal?: AbortSignal): Promise<PushBatchResult> {
   const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${connectionId}`;
   if (!connection) return { pushed: 0, skipped: 'connection deleted', next_due_at: null };
-  // A connection that needs reconnecting pushes nothing; a reconnect's "push now" (or the next submit) resumes.
+  // A connection that needs reconnecting pushes nothing; the reconnect queues this job again (resumeAfterReconnect).
   if (connection.status !== 'connected') return { pushed: 0, skipped: `connection ${connection.status}`, next_due_at: null };
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   if (settings.read_only) return { pushed: 0, skipped: 'organization is read-only', next_due_at: null };
