@@ -64,31 +64,46 @@ export function startCpuMeter(sql: Sql, database: string, sandboxPid: number | u
   const timer = setInterval(() => {
     polling = polling.then(poll).catch(() => {});
   }, pollMs);
+  const reading = (): CpuSeconds => {
+    const bffUsage = process.cpuUsage(bffStart);
+    let postgres = 0;
+    const postgresByKind: Record<string, number> = {};
+    for (const [pid, end] of last) {
+      const spent = end - (first.get(pid) ?? 0);
+      postgres += spent;
+      const kind = kinds.get(pid) ?? 'unknown';
+      postgresByKind[kind] = (postgresByKind[kind] ?? 0) + spent;
+    }
+    const sandboxEnd = sandboxPid === undefined ? null : processCpuSeconds(sandboxPid);
+    return {
+      bff: (bffUsage.user + bffUsage.system) / 1e6,
+      sandbox: sandboxStart === null || sandboxEnd === null ? null : sandboxEnd - sandboxStart,
+      postgres: readable && last.size > 0 ? postgres : null,
+      backends: last.size,
+      postgresByKind,
+    };
+  };
   return {
     ready,
+    /** The CPU spent so far, the meter still running. */
+    async read(): Promise<CpuSeconds> {
+      polling = polling.then(poll).catch(() => {});
+      await polling;
+      return reading();
+    },
     async stop(): Promise<CpuSeconds> {
       clearInterval(timer);
       await polling;
       await poll();
-      const bffUsage = process.cpuUsage(bffStart);
-      let postgres = 0;
-      const postgresByKind: Record<string, number> = {};
-      for (const [pid, end] of last) {
-        const spent = end - (first.get(pid) ?? 0);
-        postgres += spent;
-        const kind = kinds.get(pid) ?? 'unknown';
-        postgresByKind[kind] = (postgresByKind[kind] ?? 0) + spent;
-      }
-      const sandboxEnd = sandboxPid === undefined ? null : processCpuSeconds(sandboxPid);
-      return {
-        bff: (bffUsage.user + bffUsage.system) / 1e6,
-        sandbox: sandboxStart === null || sandboxEnd === null ? null : sandboxEnd - sandboxStart,
-        postgres: readable && last.size > 0 ? postgres : null,
-        backends: last.size,
-        postgresByKind,
-      };
+      return reading();
     },
   };
+}
+
+/** Reads the meter as soon as `done()` turns true (polled every `pollMs`), the meter still running. */
+export async function readWhen(meter: { read(): Promise<CpuSeconds> }, done: () => Promise<boolean>, pollMs = 100): Promise<CpuSeconds> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  return meter.read();
 }
 
 /** The meter's reading as a report row's value, per record too. */

@@ -13,7 +13,7 @@ import { defaultEngineOptions } from '../../bff/sync/execute-run.ts';
 import type { RunRow } from '../../bff/sync/runs.ts';
 import { benchApp, connectCompany, importBound, LATENCY_300MS, mirrorEquals, realmStats, runSync } from './sync-harness.ts';
 import { benchDatabase, report, sandboxProcess, verdict } from './support.ts';
-import { describeCpu, startCpuMeter } from './cpu-meter.ts';
+import { describeCpu, readWhen, startCpuMeter } from './cpu-meter.ts';
 
 const size200k = { vendors: 8000, customers: 16000, items: 2000, invoices: 60000, bills: 40000, purchase_orders: 20000, payments: 30000, journal_entries: 14000, time_activities: 10000 };
 const seconds = (run: RunRow) => (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
@@ -32,8 +32,12 @@ try {
   const before = await stats();
   const meter = startCpuMeter(db.sql, db.name, sandbox.child.pid);
   await meter.ready;
+  // The import's own CPU ends when the run is marked finished; the health score that runSync computes after it
+  // (over every stored record) is read separately.
+  const atFinish = readWhen(meter, async () => (await db.sql`select 1 from sync_runs where connection_id = ${id} and finished_at is not null`).length > 0);
   const run = await runSync(app, id, { limits: budget });
-  const cpu = await meter.stop();
+  const cpu = await atFinish;
+  const cpuThrough = await meter.stop();
   const after = await stats();
   await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, latency_per_entity_ms: 0, latency_jitter_ms: 0 });
   const bound = importBound(before, after, { perMinute: 500, concurrent: 10 });
@@ -50,7 +54,8 @@ try {
     ['T_bound = max(calls × latency ÷ 10, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],
     ['import time', `${seconds(run).toFixed(1)} s (${(seconds(run) / bound.tBound).toFixed(2)} × T_bound)`],
     ['records/s', Math.round(run.records_done / seconds(run))],
-    ['CPU during the import (per process)', describeCpu(cpu, run.records_done)],
+    ['CPU until the run finished (per process)', describeCpu(cpu, run.records_done)],
+    ['CPU with the health score after it', describeCpu(cpuThrough, run.records_done)],
     ['load average (1 / 5 / 15 min)', loadavg().map((load) => load.toFixed(2)).join(' / ')],
     ['our budget: in flight / per minute; pages in flight', `${budget.concurrent} / ${budget.perMinute}; ${defaultEngineOptions.pagesInFlight}`],
     ['sandbox: attempted / admitted / refused (429)', `${after.requests_attempted} / ${after.requests_admitted} / ${after.requests_refused} ${JSON.stringify(after.requests_refused_by)}`],
