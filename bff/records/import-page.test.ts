@@ -100,6 +100,20 @@ describe('storeImportPage', () => {
     expect(stored.allNew).toBe(false);
   });
 
+  test('skip: the first records are left to the page that owns them, by INSERT and by the upsert alike, and still counted as received', async () => {
+    const vendors = captured('vendors.xml', 'Vendor');
+    const answer = page('Vendor', vendors);
+    const [byInsert, byUpsert] = [await connection(), await connection()];
+    const inserted = await t.deps.sql.begin((tx) => storeImportPage(tx, byInsert, 'Vendor', answer, true, 1));
+    const upserted = await t.deps.sql.begin((tx) => storeImportPage(tx, byUpsert, 'Vendor', answer, false, 1));
+    const lastId = String(vendors[vendors.length - 1]!['Id']);
+    expect(inserted).toEqual({ received: vendors.length, changed: vendors.length - 1, lastId, allNew: true, via: 'insert' });
+    expect(upserted).toEqual({ received: vendors.length, changed: vendors.length - 1, lastId, allNew: true, via: 'upsert' });
+    const rest = vendors.slice(1).map((vendor) => String(vendor['Id'])).sort();
+    expect((await rows(byInsert, 'Vendor')).map((row) => row.external_id)).toEqual(rest);
+    expect(content(await rows(byInsert, 'Vendor'))).toEqual(content(await rows(byUpsert, 'Vendor')));
+  });
+
   test('expectNew false: straight to the upsert, new records included', async () => {
     const id = await connection();
     const stored = await store(id, 'Customer', page('Customer', captured('customers.xml', 'Customer')), false);

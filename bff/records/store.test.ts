@@ -1,7 +1,8 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { testApp } from '../../test/support/app.ts';
+import { raceTest } from '../../test/support/database.ts';
 import { newId } from '../db/ids.ts';
-import { tombstoneRecords, upsertRecords } from './store.ts';
+import { storeImportPage, tombstoneRecords, upsertRecords } from './store.ts';
 
 const t = testApp();
 
@@ -50,4 +51,65 @@ test('deletions become tombstones that keep the data; a reappearing record is al
   expect(row!.name).toBe('1001');
   // Never seen before its deletion: still recorded, as a tombstone.
   expect(await tombstoneRecords(t.deps.sql, id, 'Bill', [{ Id: '77', status: 'Deleted', MetaData: { LastUpdatedTime: '2024-06-01T00:00:00Z' } }])).toBe(1);
+});
+
+/**
+ * Migration 026: records keep their foreign key's meaning, checked once per statement instead of once per row
+ * (an import page inserts a thousand). Each way a record is written must meet the check.
+ */
+describe('a record belongs to an existing connection', () => {
+  const page = (records: Record<string, unknown>[]) => JSON.stringify({ QueryResponse: { Vendor: records } });
+  const fkViolation = { code: '23503' };
+
+  test('no record is stored for a connection that does not exist, by any of the statements that store them', async () => {
+    const missing = newId('con');
+    await expect(upsertRecords(t.deps.sql, missing, 'Vendor', [vendor(1, 'Acme')])).rejects.toMatchObject(fkViolation);
+    await expect(t.deps.sql.begin((tx) => storeImportPage(tx, missing, 'Vendor', page([vendor(1, 'Acme')]), true))).rejects.toMatchObject(fkViolation);
+    await expect(tombstoneRecords(t.deps.sql, missing, 'Vendor', [{ Id: '1', MetaData: { LastUpdatedTime: '2024-06-01T00:00:00Z' } }])).rejects.toMatchObject(fkViolation);
+    // A page naming an existing and a missing connection in one statement fails whole.
+    const id = await connection();
+    await expect(t.deps.sql`
+      insert into records (connection_id, type, external_id, data) values (${id}, 'Vendor', '1', '{}'), (${missing}, 'Vendor', '1', '{}')`).rejects.toMatchObject(fkViolation);
+    const [left] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from records where connection_id in (${id}, ${missing})`;
+    expect(left!.n).toBe(0);
+  });
+
+  test("a record cannot move to another connection", async () => {
+    const [id, other] = [await connection(), await connection()];
+    await upsertRecords(t.deps.sql, id, 'Vendor', [vendor(1, 'Acme')]);
+    await expect(t.deps.sql`update records set connection_id = ${other} where connection_id = ${id}`).rejects.toMatchObject(fkViolation);
+    await t.deps.sql`update records set connection_id = ${id}, name = 'same connection' where connection_id = ${id}`;
+  });
+
+  test("deleting a connection deletes its records, and only its records", async () => {
+    const [id, other] = [await connection(), await connection()];
+    await t.deps.sql.begin((tx) => storeImportPage(tx, id, 'Vendor', page([vendor(1, 'Acme'), vendor(2, 'Beta')]), true));
+    await upsertRecords(t.deps.sql, other, 'Vendor', [vendor(1, 'Acme')]);
+    await t.deps.sql`delete from connections where id = ${id}`;
+    const rows = await t.deps.sql<{ connection_id: string }[]>`select connection_id from records where connection_id in (${id}, ${other})`;
+    expect(rows).toEqual([{ connection_id: other }]);
+  });
+
+  raceTest('a connection deleted while a page is being stored: the delete waits for the page, then deletes it too', async () => {
+    const id = await connection();
+    let stored!: () => void;
+    const pageIn = new Promise<void>((resolve) => (stored = resolve));
+    let commit!: () => void;
+    const release = new Promise<void>((resolve) => (commit = resolve));
+    const importing = t.deps.sql.begin(async (tx) => {
+      await storeImportPage(tx, id, 'Vendor', page([vendor(1, 'Acme'), vendor(2, 'Beta')]), true);
+      stored();
+      await release;
+    });
+    await pageIn;
+    let deleted = false;
+    const deleting = t.deps.sql`delete from connections where id = ${id}`.then(() => (deleted = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(deleted, 'the delete waits for the transaction holding the page').toBe(false);
+    commit();
+    await importing;
+    await deleting;
+    const [left] = await t.deps.sql<{ n: number }[]>`select count(*)::int as n from records where connection_id = ${id}`;
+    expect(left!.n).toBe(0);
+  });
 });

@@ -66,13 +66,14 @@ const pageItems = (sql: Queryable, type: string, answer: string) => sql`
  * re-serialises megabytes in Node. Records without an Id are skipped; a duplicated Id keeps the last one.
  * A record whose JSON is unchanged is not touched, so its change_seq (the hosts' cursor) only moves on real
  * changes and overlapping re-reads cost nothing. `lastId` is the page's last record's Id as the provider sent
- * it: in an `ORDERBY Id` page, where the next keyset page starts.
+ * it: in an `ORDERBY Id` page, where the next keyset page starts. `skip`: the page's first records that another
+ * page stores (an import plan page starts with the previous range's last record); they count in `received`.
  */
-export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<StoredPage> {
+export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string, skip = 0): Promise<StoredPage> {
   const [row] = await sql<StoredPage[]>`
     with page as (${pageItems(sql, type, answer)}), latest as (
       select distinct on (e.value->>'Id') e.value as e from page, jsonb_array_elements(page.items) with ordinality e(value, n)
-      where e.value ? 'Id'
+      where e.value ? 'Id' and e.n > ${skip}
       order by e.value->>'Id', e.n desc
     ), changed as (
       insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
@@ -98,7 +99,7 @@ export async function upsertQueryPage(sql: Queryable, connectionId: string, type
  * (1.5 KB and more) parsing and storing the jsonb dominates and the gain is small. A record that is already stored, an Id twice in the page, or
  * another writer storing the same record meanwhile makes that INSERT fail on the primary key; it is rolled back
  * to a savepoint and the page goes through upsertQueryPage, so the rows stored are the same either way and a
- * page stored twice stores no record twice. `allNew` is the hint for the next page: every record of this one was
+ * page stored twice stores no record twice. `skip` as in upsertQueryPage. `allNew` is the hint for the next page: every record of this one was
  * new (or, through the upsert, new or changed), so a re-read of stored records stops trying the INSERT after its
  * first page. `via` says which statement stored the page.
  *
@@ -106,27 +107,27 @@ export async function upsertQueryPage(sql: Queryable, connectionId: string, type
  * (parsing and re-serialising every record in Node, which cost more than the upsert it replaces) and PGlite's
  * socket server does not take COPY FROM STDIN.
  */
-export async function storeImportPage(tx: Tx, connectionId: string, type: string, answer: string, expectNew: boolean): Promise<StoredPage & { allNew: boolean; via: 'insert' | 'upsert' }> {
+export async function storeImportPage(tx: Tx, connectionId: string, type: string, answer: string, expectNew: boolean, skip = 0): Promise<StoredPage & { allNew: boolean; via: 'insert' | 'upsert' }> {
   if (expectNew) {
     try {
-      const stored = await tx.savepoint((sp) => insertNewPage(sp, connectionId, type, answer));
+      const stored = await tx.savepoint((sp) => insertNewPage(sp, connectionId, type, answer, skip));
       return { ...stored, allNew: true, via: 'insert' };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
   }
-  const stored = await upsertQueryPage(tx, connectionId, type, answer);
-  return { ...stored, allNew: stored.changed === stored.received, via: 'upsert' };
+  const stored = await upsertQueryPage(tx, connectionId, type, answer, skip);
+  return { ...stored, allNew: stored.changed === Math.max(0, stored.received - skip), via: 'upsert' };
 }
 
 /** The page's records as new rows: fails with a unique violation if any is stored already or appears twice. */
-async function insertNewPage(sql: Queryable, connectionId: string, type: string, answer: string): Promise<StoredPage> {
+async function insertNewPage(sql: Queryable, connectionId: string, type: string, answer: string, skip: number): Promise<StoredPage> {
   const [row] = await sql<StoredPage[]>`
     with page as (${pageItems(sql, type, answer)}), inserted as (
       insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
       select ${storedColumns(sql, connectionId, type)}
-      from page, jsonb_array_elements(page.items) e
-      where e ? 'Id'
+      from page, jsonb_array_elements(page.items) with ordinality as item(e, n)
+      where item.n > ${skip} and e ? 'Id'
       returning 1
     )
     select (select jsonb_array_length(items) from page)::int as received, (select count(*) from inserted)::int as changed,

@@ -237,7 +237,7 @@ class Pager {
    * Splits a type into Id ranges of about equal size, found by position: the count is known, so the record at
    * position j × S (S = 1000·m − 1) closes range j − 1 and opens range j. Each boundary is learnt from a full
    * page that starts at it (STARTPOSITION), and that page is also range j's first page: it holds the boundary
-   * (range j − 1's last record, stored but counted there) and range j's next 999 records. With S = 1000·m − 1
+   * (range j − 1's last record, stored and counted there only) and range j's next 999 records. With S = 1000·m − 1
    * every range then ends on a full page whose last Id is its upper bound: no call is spent on an empty tail.
    * Range 0's first page is fetched at the same time. The ranges commit first (a plan lost in a crash is made
    * again), then each first page in its own commit, in parallel like any page. Ids are compared only to check the pages agree (the company may
@@ -314,18 +314,21 @@ class Pager {
 
   /**
    * Commits one page of a range with the range's checkpoint (compare-and-set from the last Id the range held),
-   * counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
+   * storing and counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
    * range's new checkpoint.
    */
   async #commitPage(type: string, range: RangeCheckpoint, text: string, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
     const { run } = this.ctx;
     const from = range.after_id;
     // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read after a
-    // resume, a plan page's boundary record) switches the range to the upsert until a page is all new again.
+    // resume) switches the range to the upsert until a page is all new again. A plan page's boundary record is
+    // the previous range's last, which that range's last page stores (its upper bound is inclusive): stored
+    // here too, one of the two pages would fail its INSERT and be stored again by the upsert, a page's work
+    // thrown away at every range boundary.
     const key = `${type}\u0000${range.lower_id}`;
-    const expectNew = boundary === 0 && this.#expectNew.get(key) !== false;
+    const expectNew = this.#expectNew.get(key) !== false;
     return this.#commit(type, async (tx) => {
-      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, text, expectNew);
+      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, text, expectNew, boundary);
       this.#expectNew.set(key, allNew);
       const finished = ends(received, lastId);
       const [moved] = await tx`

@@ -12,7 +12,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * Unset, the local Postgres is used when it accepts connections, else embedded PGlite (slower than the
  * targets assume); either way the bench prints which one ran. A failed migration always stops the bench.
  */
-export async function benchDatabase(base: string): Promise<{ url: string; sql: Sql; kind: string; drop(): Promise<void> }> {
+export async function benchDatabase(base: string): Promise<{ url: string; name: string; sql: Sql; kind: string; drop(): Promise<void> }> {
   // One database per bench process: two checkouts running the same bench on one server must not drop each other's.
   // BENCH_DATABASE_NAME: a database name of one's own, where several people bench against one Postgres server.
   const name = process.env.BENCH_DATABASE_NAME ?? `${base}_${process.pid}`;
@@ -28,7 +28,7 @@ export async function benchDatabase(base: string): Promise<{ url: string; sql: S
     const embedded = await startEmbeddedPostgres();
     const sql = connect(embedded.url, { max: 10 });
     await migrate(sql);
-    return { url: embedded.url, sql, kind: 'pglite', drop: async () => { await sql.end(); await embedded.stop(); } };
+    return { url: embedded.url, name: 'postgres', sql, kind: 'pglite', drop: async () => { await sql.end(); await embedded.stop(); } };
   }
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
@@ -40,6 +40,7 @@ export async function benchDatabase(base: string): Promise<{ url: string; sql: S
   console.log(`  database: Postgres ${version!.server_version} at ${url.host}/${name}`);
   return {
     url: url.toString(),
+    name,
     sql,
     kind: 'postgres',
     async drop() {

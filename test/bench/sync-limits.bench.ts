@@ -7,11 +7,13 @@
 // Issue 13: the sandbox answers as QuickBooks does, ~300 ms a page (latency model: base + per entity ± jitter),
 // and the import is judged against the honest bound from the calls it made and the latency the sandbox really
 // applied (importBound in sync-harness.ts), not against pages ÷ 500 per minute, which is no bound.
+import { loadavg } from 'node:os';
 import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
 import { defaultEngineOptions } from '../../bff/sync/execute-run.ts';
 import type { RunRow } from '../../bff/sync/runs.ts';
 import { benchApp, connectCompany, importBound, LATENCY_300MS, mirrorEquals, realmStats, runSync } from './sync-harness.ts';
 import { benchDatabase, report, sandboxProcess, verdict } from './support.ts';
+import { describeCpu, readWhen, startCpuMeter } from './cpu-meter.ts';
 
 const size200k = { vendors: 8000, customers: 16000, items: 2000, invoices: 60000, bills: 40000, purchase_orders: 20000, payments: 30000, journal_entries: 14000, time_activities: 10000 };
 const seconds = (run: RunRow) => (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
@@ -28,7 +30,14 @@ try {
   const stats = () => realmStats(sandbox, realm);
   const entities = (await stats()).entity_counts as Record<string, number>;
   const before = await stats();
+  const meter = startCpuMeter(db.sql, db.name, sandbox.child.pid);
+  await meter.ready;
+  // The import's own CPU ends when the run is marked finished; the health score that runSync computes after it
+  // (over every stored record) is read separately.
+  const atFinish = readWhen(meter, async () => (await db.sql`select 1 from sync_runs where connection_id = ${id} and finished_at is not null`).length > 0);
   const run = await runSync(app, id, { limits: budget });
+  const cpu = await atFinish;
+  const cpuThrough = await meter.stop();
   const after = await stats();
   await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, latency_per_entity_ms: 0, latency_jitter_ms: 0 });
   const bound = importBound(before, after, { perMinute: 500, concurrent: 10 });
@@ -45,6 +54,9 @@ try {
     ['T_bound = max(calls × latency ÷ 10, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],
     ['import time', `${seconds(run).toFixed(1)} s (${(seconds(run) / bound.tBound).toFixed(2)} × T_bound)`],
     ['records/s', Math.round(run.records_done / seconds(run))],
+    ['CPU until the run finished (per process)', describeCpu(cpu, run.records_done)],
+    ['CPU with the health score after it', describeCpu(cpuThrough, run.records_done)],
+    ['load average (1 / 5 / 15 min)', loadavg().map((load) => load.toFixed(2)).join(' / ')],
     ['our budget: in flight / per minute; pages in flight', `${budget.concurrent} / ${budget.perMinute}; ${defaultEngineOptions.pagesInFlight}`],
     ['sandbox: attempted / admitted / refused (429)', `${after.requests_attempted} / ${after.requests_admitted} / ${after.requests_refused} ${JSON.stringify(after.requests_refused_by)}`],
     ['sandbox: attempts max in flight / max per minute', `${after.max_attempted_in_flight} / ${after.max_attempted_per_minute}`],
