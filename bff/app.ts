@@ -1,7 +1,8 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { connectionRoutes } from './connections/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
-import { renderError, renderNotFound, validationHook } from './http/errors.ts';
+import { apiRoutes } from './http/api-routes.ts';
+import { renderError, renderNotFound } from './http/errors.ts';
 import { documentLimits } from './http/document-limits.ts';
 import { limitBodies } from './http/body-limit.ts';
 import { requestPipeline } from './http/pipeline.ts';
@@ -33,7 +34,7 @@ export interface App {
 /** The whole HTTP surface, without a listener: tests call `app.request(...)`, main.ts serves it. */
 export function createApp(deps: Deps): App {
   const metrics = createMetrics();
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook, router: new PerMethodRouter() });
+  const app = apiRoutes({ router: new PerMethodRouter() });
 
   const rateLimiter = new SharedRateLimiter(deps.sql);
 

@@ -1,31 +1,37 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { HostId } from '../../shared/api/common.ts';
 import { Connection, ConnectionList } from '../../shared/api/connections.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { requireRole } from '../auth/roles.ts';
 import { checkConnection } from './check.ts';
 import { purgeConnection, unlinkConnection } from './lifecycle.ts';
-import { findConnection, listConnections, presentConnection, type ConnectionRow } from './store.ts';
+import { findConnection, findPresentedConnection, listConnections, listPresentedConnections, presentConnection, type ConnectionRow } from './store.ts';
 import { sessionViewer } from './viewer.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const connectionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const connectionRoutes = apiRoutes();
 
 /**
  * The rows the session's user may see, as `sessionViewer` rules: everyone sees organization-wide connections
  * and those naming them; people who manage connections see all. The organization's settings (who manages)
  * are read only when some row is restricted to others, so the common read is one query.
  */
-async function visibleToSession(c: Context<AppEnv>, rows: (ConnectionRow | undefined)[]): Promise<ConnectionRow[]> {
+async function visibleToSession<Row extends Visibility>(c: Context<AppEnv>, rows: (Row | undefined)[]): Promise<Row[]> {
   const userId = c.get('session').user.id;
-  const open = (row: ConnectionRow) => row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
-  const present = rows.filter((row): row is ConnectionRow => row !== undefined);
+  const open = (row: Row) => isOpenTo(row, userId);
+  const present = rows.filter((row): row is Row => row !== undefined);
   if (present.every(open)) return present;
   return (await sessionViewer(c)).seesAll ? present : present.filter(open);
+}
+
+type Visibility = Pick<ConnectionRow, 'visibility_mode' | 'visible_user_ids'>;
+
+function isOpenTo(row: Visibility, userId: string): boolean {
+  return row.visibility_mode === 'organization' || row.visible_user_ids.includes(userId);
 }
 
 const ConnectionParams = z.object({ id: z.string().regex(/^con_[0-9a-f]{20}$/, 'must be a connection id such as con_…') });
@@ -72,7 +78,7 @@ connectionRoutes.openapi(
   }),
   async (c) => {
     const { tenantId, organizationId } = c.get('session');
-    const rows = await visibleToSession(c, await listConnections(c.get('deps').sql, tenantId, organizationId));
+    const rows = await visibleToSession(c, await listPresentedConnections(c.get('deps').sql, tenantId, organizationId));
     return c.json({ data: rows.map(presentConnection) }, 200);
   },
 );
@@ -87,7 +93,9 @@ connectionRoutes.openapi(
     responses: { 200: jsonResponse('The connection', Connection) },
   }),
   async (c) => {
-    const [row] = await visibleToSession(c, [await findConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id)]);
+    const found = await findPresentedConnection(c.get('deps').sql, c.get('session'), c.req.valid('param').id);
+    // An organization-wide row (the common read) needs no viewer: answered without another promise.
+    const row = found && isOpenTo(found, c.get('session').user.id) ? found : (await visibleToSession(c, [found]))[0];
     if (!row) throw notFound('Connection');
     return c.json(presentConnection(row), 200);
   },

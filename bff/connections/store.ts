@@ -80,9 +80,53 @@ export async function findConnection(
   return row;
 }
 
+/** The columns a connection's presentation and its visibility need: what the widget's reads select. */
+export type PresentedRow = Pick<
+  ConnectionRow,
+  | 'id'
+  | 'organization_id'
+  | 'provider'
+  | 'external_id'
+  | 'company_name'
+  | 'legal_name'
+  | 'country'
+  | 'plan'
+  | 'status'
+  | 'status_reason'
+  | 'connected_by'
+  | 'created_at'
+  | 'connected_at'
+  | 'last_refreshed_at'
+  | 'last_synced_at'
+  | 'visibility_mode'
+  | 'visible_user_ids'
+>;
+
+/**
+ * One connection of an organization as the widget reads it: only the presented columns (not `select *`'s 26,
+ * whose six other timestamps and two jsonb documents the database renders and this process parses into
+ * objects nobody reads, on the most frequent read there is). The column list is written out in both
+ * statements so each stays one static query.
+ */
+export async function findPresentedConnection(sql: Sql, scope: { tenantId: string; organizationId: string }, id: string): Promise<PresentedRow | undefined> {
+  const [row] = await sql<PresentedRow[]>`
+    select id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+      connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+    from connections where id = ${id} and tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId}`;
+  return row;
+}
+
+/** An organization's connections as the widget lists them (see findPresentedConnection). */
+export async function listPresentedConnections(sql: Sql, tenantId: string, organizationId: string): Promise<PresentedRow[]> {
+  return sql<PresentedRow[]>`
+    select id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+      connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+    from connections where tenant_id = ${tenantId} and organization_id = ${organizationId} order by created_at, id`;
+}
+
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function presentConnection(row: ConnectionRow): Connection {
+export function presentConnection(row: PresentedRow): Connection {
   return {
     id: row.id,
     organization_id: row.organization_id,

@@ -2,8 +2,23 @@ import type { Sql } from '../db/client.ts';
 
 /** Every limit counts requests per minute. */
 export const WINDOW_MS = 60_000;
-/** How often a process adds what it counted to the shared counters and learns the other replicas' counts. */
+/**
+ * How often a process adds what it counted to the shared counters and learns the other replicas' counts, for
+ * a bucket whose hits since its last flush are a notable share of what its limit has left (PROMPT_SHARE).
+ */
 const FLUSH_MS = 200;
+/**
+ * Any other bucket's hits are added within this long: a bucket far from its limit gains nothing from being
+ * shared five times a second, and with a thousand users each flush wrote a row per user (the database's
+ * and this process's largest cost per request after the request itself).
+ */
+const QUIET_FLUSH_MS = 1_000;
+/**
+ * A bucket is flushed at FLUSH_MS once this process's unflushed hits reach 1/PROMPT_SHARE of what is left
+ * of its limit as this process last learned it. Up to PROMPT_SHARE replicas holding back their share together
+ * cannot pass the limit; only what they allow in one FLUSH_MS can, as before.
+ */
+const PROMPT_SHARE = 8;
 /** Counter rows older than this many windows are deleted (by whichever replica flushes first each minute). */
 const KEEP_WINDOWS = 2;
 const MAX_BUCKETS = 100_000;
@@ -22,6 +37,8 @@ export interface RateDecision {
 }
 
 interface Count {
+  /** The bucket's name (the key it is kept under). */
+  bucket: string;
   /** Minutes since the epoch. */
   window: number;
   /** Every replica's hits in `window`, as of this process's last flush (its own flushed hits included). */
@@ -30,12 +47,43 @@ interface Count {
   local: number;
   /** Every replica's hits in the window before. */
   previous: number;
+  /** Whether it is in the limiter's list of counts with hits to flush (its `local`, in `window`). */
+  dirty: boolean;
+  /** When its oldest unflushed hit was counted (ms). */
+  dirtySince: number;
+  /** The limit its last request was held to. */
+  limit: number;
+}
+
+/** One row of a flush: what it adds, and what its total will be if no other replica counted in it since this one last flushed (-1: unknown). */
+interface Row {
+  bucket: string;
+  window_start: number;
+  hits: number;
+  expected: number;
+}
+
+/** What one count (or late hits) put in a flush's row. */
+interface Sent {
+  count: Count | undefined;
+  bucket: string;
+  window: number;
+  hits: number;
+  row: Row;
+}
+
+/** Hits counted in a window that ended before they were flushed: flushed with the next batch, into that window. */
+interface LateHits {
+  bucket: string;
+  window: number;
+  hits: number;
 }
 
 /**
  * Per-minute limits shared by all replicas without a database round trip per request. Each process decides
  * from what it knows: the shared total as of its last flush plus what it allowed since. Every 200 ms (only
- * while requests come) one upsert adds its counts to `rate_limit_counters` and returns the new totals. The
+ * while requests come) one upsert adds its counts to `rate_limit_counters` and returns the new totals: those
+ * of buckets near their limit (PROMPT_SHARE), and the others' once their hits are QUIET_FLUSH_MS old. The
  * trade-off: N replicas may together overshoot a limit by what they allow in one flush period (for a
  * session at 600/min, a few requests), in exchange for a limiter that costs a map lookup per request and
  * one statement per process per 200 ms, however many requests or buckets.
@@ -46,8 +94,13 @@ interface Count {
  */
 export class SharedRateLimiter {
   readonly #counts = new Map<string, Count>();
-  /** Unflushed hits by window and bucket. */
-  readonly #pending = new Map<number, Map<string, number>>();
+  /**
+   * The counts with unflushed hits (their `local`): noted on a count's first hit after a flush, so a request
+   * costs no map of its own and a flush visits only what changed.
+   */
+  #dirty: Count[] = [];
+  /** Unflushed hits of windows their counts have since left. */
+  #late: LateHits[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #flushing: Promise<void> | undefined;
   #prunedWindow = 0;
@@ -71,9 +124,12 @@ export class SharedRateLimiter {
       return { allowed: false, policy, limit, remaining: 0, resetSeconds, retryAfterSeconds: retryAfter(count, limit, elapsed) };
     }
     count.local += 1;
-    let pending = this.#pending.get(window);
-    if (!pending) this.#pending.set(window, (pending = new Map()));
-    pending.set(bucket, (pending.get(bucket) ?? 0) + 1);
+    count.limit = limit;
+    if (!count.dirty) {
+      count.dirty = true;
+      count.dirtySince = now;
+      this.#dirty.push(count);
+    }
     this.#scheduleFlush();
     return { allowed: true, policy, limit, remaining: Math.max(0, Math.floor(limit - used - 1)), resetSeconds, retryAfterSeconds: 0 };
   }
@@ -101,9 +157,14 @@ export class SharedRateLimiter {
 
   /** Adds this process's unflushed counts to the shared ones and learns the totals; at most one at a time. */
   async flush(): Promise<void> {
+    await this.#flush(false);
+  }
+
+  /** `onlyDue`: the timer's flush, of the buckets near their limit or with hits older than QUIET_FLUSH_MS. */
+  async #flush(onlyDue: boolean): Promise<void> {
     while (this.#flushing) await this.#flushing;
-    if (this.#pending.size === 0) return;
-    this.#flushing = this.#flushOnce().finally(() => (this.#flushing = undefined));
+    if (this.#dirty.length === 0 && this.#late.length === 0) return;
+    this.#flushing = this.#flushOnce(onlyDue).finally(() => (this.#flushing = undefined));
     await this.#flushing;
   }
 
@@ -117,9 +178,11 @@ export class SharedRateLimiter {
     let count = this.#counts.get(bucket);
     if (!count) {
       if (this.#counts.size >= MAX_BUCKETS) this.#forgetOld(window);
-      count = { window, shared: 0, local: 0, previous: 0 };
+      count = { bucket, window, shared: 0, local: 0, previous: 0, dirty: false, dirtySince: 0, limit: 0 };
       this.#counts.set(bucket, count);
     } else if (count.window !== window) {
+      // Hits of the window left behind that are not flushed yet still go to that window's row.
+      if (count.dirty && count.local > 0) this.#late.push({ bucket, window: count.window, hits: count.local });
       count.previous = count.window === window - 1 ? count.shared + count.local : 0;
       count.window = window;
       count.shared = 0;
@@ -137,62 +200,85 @@ export class SharedRateLimiter {
     if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.flush().catch(() => {});
+      // Buckets left for later keep the timer going until they are flushed.
+      this.#flush(true).then(() => this.#dirty.length > 0 && this.#scheduleFlush(), () => {});
     }, FLUSH_MS);
     this.#timer.unref?.();
   }
 
-  async #flushOnce(): Promise<void> {
-    const batches = [...this.#pending];
-    this.#pending.clear();
-    const buckets: string[] = [];
-    const windows: number[] = [];
-    const hits: number[] = [];
-    /** The total each row will have if no other replica counted in it since this one last flushed; -1: unknown. */
-    const expected: number[] = [];
-    for (const [window, pending] of batches) {
-      for (const [bucket, n] of pending) {
-        buckets.push(bucket);
-        windows.push(window);
-        hits.push(n);
-        const count = this.#counts.get(bucket);
-        expected.push(count && count.window === window ? count.shared + n : -1);
+  async #flushOnce(onlyDue: boolean): Promise<void> {
+    const nowMs = this.now();
+    const current = Math.floor(nowMs / WINDOW_MS);
+    let dirty = this.#dirty;
+    this.#dirty = [];
+    if (onlyDue) {
+      const due: Count[] = [];
+      for (const count of dirty) {
+        const headroom = count.limit - count.shared - count.previous;
+        if (count.window !== current || nowMs - count.dirtySince >= QUIET_FLUSH_MS || count.local * PROMPT_SHARE >= headroom) due.push(count);
+        else this.#dirty.push(count);
       }
+      dirty = due;
     }
-    const current = Math.floor(this.now() / WINDOW_MS);
-    let rows: { bucket: string; window_start: number; hits: number }[];
+    const late = this.#late;
+    this.#late = [];
+    const sent: Sent[] = [];
+    /** One row per bucket and window, as one statement can upsert a row once (a bucket forgotten and counted again has two counts). */
+    const rows = new Map<string, Row[]>();
+    const add = (count: Count | undefined, bucket: string, window: number, hits: number, expected: number) => {
+      let same = rows.get(bucket);
+      if (!same) rows.set(bucket, (same = []));
+      let row = same.find((candidate) => candidate.window_start === window);
+      if (row) {
+        row.hits += hits;
+        row.expected = -1;
+      } else {
+        same.push((row = { bucket, window_start: window, hits, expected }));
+      }
+      sent.push({ count, bucket, window, hits, row });
+    };
+    for (const { bucket, window, hits } of late) add(undefined, bucket, window, hits, -1);
+    for (const count of dirty) {
+      count.dirty = false;
+      // A count that moved to a new window since its first hit here sent those hits as late ones.
+      if (count.local > 0) add(count, count.bucket, count.window, count.local, count.shared + count.local);
+    }
+    if (sent.length === 0) return;
+    let answered: { bucket: string; window_start: number; hits: number }[];
     try {
-      // Only the rows another replica also counted in come back: with one replica, or buckets only one replica
-      // serves (most: a user's browser talks to one at a time), the answer is empty however many were written.
-      rows = await this.sql<{ bucket: string; window_start: number; hits: number }[]>`
-        with counted as (
+      // One JSON parameter: an array per column (the buckets twice) cost this process about three times as
+      // much to serialise for the same rows. Only the rows another replica also counted in come back: with one replica, or buckets only one replica serves
+      // (most: a user's browser talks to one at a time), the answer is empty however many were written.
+      const json = JSON.stringify([...rows.values()].flat());
+      answered = await this.sql<{ bucket: string; window_start: number; hits: number }[]>`
+        with sent as (
+          select * from json_to_recordset(${json}::text::json) as sent (bucket text, window_start int, hits int, expected int)
+        ), counted as (
           insert into rate_limit_counters (bucket, window_start, hits)
-          select * from unnest(${buckets}::text[], ${windows}::int[], ${hits}::int[])
+          select bucket, window_start, hits from sent
           on conflict (bucket, window_start) do update set hits = rate_limit_counters.hits + excluded.hits
           returning bucket, window_start, hits
         )
         select counted.bucket, counted.window_start, counted.hits
-        from counted join unnest(${buckets}::text[], ${windows}::int[], ${expected}::int[]) as sent (bucket, window_start, expected)
-          on sent.bucket = counted.bucket and sent.window_start = counted.window_start
+        from counted join sent on sent.bucket = counted.bucket and sent.window_start = counted.window_start
         where counted.hits <> sent.expected`;
     } catch {
-      // The database is unreachable: limits hold per process until it is back; these hits are not shared.
+      // The database is unreachable: limits hold per process until it is back. Hits of windows already left
+      // are not shared; a count's hits in its current window go with its next flush (its `local` keeps them).
       return;
     }
-    const totals = new Map<string, number>();
-    for (const row of rows) totals.set(`${row.window_start}:${row.bucket}`, row.hits);
-    buckets.forEach((bucket, i) => {
-      const window = windows[i]!;
-      const total = totals.get(`${window}:${bucket}`) ?? expected[i]!;
-      const count = this.#counts.get(bucket);
-      if (!count || total < 0) return;
+    const totals = answered.length === 0 ? undefined : new Map(answered.map((row) => [`${row.window_start}:${row.bucket}`, row.hits]));
+    for (const { count: sentCount, bucket, window, hits, row } of sent) {
+      const total = totals?.get(`${window}:${bucket}`) ?? row.expected;
+      const count = sentCount && this.#counts.get(bucket) === sentCount ? sentCount : this.#counts.get(bucket);
+      if (!count || total < 0) continue;
       if (count.window === window) {
-        count.local = Math.max(0, count.local - hits[i]!);
+        count.local = Math.max(0, count.local - hits);
         count.shared = total;
       } else if (count.window === window + 1) {
         count.previous = Math.max(count.previous, total);
       }
-    });
+    }
     if (current > this.#prunedWindow) {
       this.#prunedWindow = current;
       await this.sql`delete from rate_limit_counters where window_start < ${current - KEEP_WINDOWS}`.catch(() => {});

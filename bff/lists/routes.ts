@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { ImportNewResult, ListBatchQuery, ListMirrorStatus, MirrorListName, mirrorListTypes, UpdateExistingResult } from '../../shared/api/lists.ts';
@@ -8,11 +8,11 @@ import { requireRole } from '../auth/roles.ts';
 import type { AppEnv } from '../context.ts';
 import { recordEvent } from '../events/record.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { importNew, mirrorStatus, updateExisting } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const listRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const listRoutes = apiRoutes();
 
 const ConnectionList = z.object({ id: ConnectionId, list: MirrorListName });
 

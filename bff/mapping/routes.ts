@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createHash } from 'node:crypto';
 import { HostId } from '../../shared/api/common.ts';
@@ -12,7 +12,6 @@ import { qboApiFor } from '../connections/provider.ts';
 import type { AppEnv } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { apiErrorForFault } from '../matching/create-party.ts';
 import { connectionFor, sessionActor } from '../matching/routes.ts';
@@ -25,8 +24,9 @@ import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { loadCompanyLists } from './lists.ts';
 import { hostRecordsOf, mappingState } from './state.ts';
 import { lockMappings, saveMappings, storedMappings, type MappingWrite } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const mappingRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const mappingRoutes = apiRoutes();
 
 const hostSchemas = [
   ['tax-rates', HostTaxRate, 'PutHostTaxRates', 'your tax rates (name, rate %, sales and/or purchases, region)'],

@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { HostId } from '../../shared/api/common.ts';
@@ -11,7 +11,6 @@ import { requireRole, type Capability } from '../auth/roles.ts';
 import type { AppEnv } from '../context.ts';
 import { recordEvent } from '../events/record.ts';
 import { ApiError, forbidden, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { ensureOrganization, getSettings } from '../organizations/store.ts';
 import { qboApiFor } from '../connections/provider.ts';
@@ -23,8 +22,9 @@ import { syncSupplierFields } from './field-sync.ts';
 import { providerParty, providerTypeOf } from './parties.ts';
 import { candidates, matchingState } from './state.ts';
 import { activeLinks, createLinks, hostRecords, LinkConflictError, putHostRecords, removeLink } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const matchingRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const matchingRoutes = apiRoutes();
 
 const Kind = z.enum(partyKinds);
 const ConnectionKind = z.object({ id: ConnectionId, kind: Kind });

@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { AvailableData, CreateMetric, Metric, MetricId, MetricList, MetricPreview, PreviewQuery } from '../../shared/api/metrics.ts';
@@ -7,12 +7,12 @@ import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { getSettings } from '../organizations/store.ts';
 import { availableData, createMetric, deleteMetric, getMetric, listMetrics, previewMetric } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const metricRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const metricRoutes = apiRoutes();
 
 const ConnectionParam = z.object({ id: ConnectionId });
 const MetricParam = z.object({ id: ConnectionId, metric_id: MetricId });

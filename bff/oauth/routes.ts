@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { OAuthResultCode } from '../../shared/api/oauth.ts';
 import { OAuthResultMessage, StartUrl, StartUrlBody } from '../../shared/api/oauth.ts';
@@ -8,7 +8,6 @@ import { SingleFlight } from '../http/single-flight.ts';
 import { qboBudgetKey } from '../sync/provider-caller.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, widgetRoute } from '../http/routes.ts';
 import { QboGrantError } from '../providers/qbo/oauth-client.ts';
 import { QboError } from '../providers/qbo/faults.ts';
@@ -20,8 +19,9 @@ import { redirectBackUrl, resultPage } from './result-page.ts';
 import { signState, verifyState } from './state.ts';
 import { markDisconnectedByProvider } from '../connections/lifecycle.ts';
 import { checkConnection } from '../connections/check.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const oauthRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const oauthRoutes = apiRoutes();
 
 /** Anyone may call the Disconnect URL: its checks of one company run once per this many seconds, across replicas. */
 export const DISCONNECT_PROBE_SECONDS = 60;

@@ -1,12 +1,12 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { HostId } from '../../shared/api/common.ts';
 import { OrganizationSettings, UpdateOrganizationSettings } from '../../shared/api/organizations.ts';
 import type { AppEnv } from '../context.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { getSettings, updateSettings } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const organizationRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const organizationRoutes = apiRoutes();
 
 const OrgParams = z.object({ org: HostId });
 

@@ -1,14 +1,14 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { maxBigint, TimestampInput } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { findConnection } from '../connections/store.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonResponse, serverRoute } from '../http/routes.ts';
 import { qboEntityTypes, qboSingletons } from '../providers/qbo/entities.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const recordRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const recordRoutes = apiRoutes();
 
 const recordTypes = [...qboEntityTypes, ...qboSingletons] as const;
 

@@ -1,13 +1,12 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { CreatedSession, CreateSessionBody, EndedSessions, EndSessionsBody, SessionInfo } from '../../shared/api/sessions.ts';
 import { endUserSessions } from '../auth/session-revocation.ts';
 import { signSessionToken } from '../auth/session-token.ts';
 import type { AppEnv } from '../context.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { ensureOrganization } from '../organizations/store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const sessionRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const sessionRoutes = apiRoutes();
 
 sessionRoutes.openapi(
   serverRoute({

@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { BulkVisibilityBody, ConnectionSync, SetVisibilityBody, StartedSync, StartSyncBody, SyncRun } from '../../shared/api/sync.ts';
@@ -8,14 +8,14 @@ import { sessionViewer } from '../connections/viewer.ts';
 import { requireRole } from '../auth/roles.ts';
 import type { AppEnv, Deps } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { takeProviderAction } from '../http/rate-limit.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { SingleFlight } from '../http/single-flight.ts';
 import { loadProgress, presentRun, requestSync, type RunRow } from './runs.ts';
 import { POLL_ACTIVE_MS, POLL_IDLE_MS, presentActiveRun, syncStatus } from './status.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const syncRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const syncRoutes = apiRoutes();
 
 const Params = z.object({ id: ConnectionId });
 const StatusEntry = z.object({ connection: Connection, sync: ConnectionSync });

@@ -1,14 +1,15 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../context.ts';
 import { ApiError, unauthorized } from '../http/api-error.ts';
-import { validationError, validationHook } from '../http/errors.ts';
+import { validationError } from '../http/errors.ts';
 import { realmsInNotification, validIntuitSignature } from './qbo-webhooks.ts';
 import { requestSync } from './runs.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
 /** Changes arriving together become one sync: the run waits this long for more notifications. */
 export const WEBHOOK_DEBOUNCE_MS = 10_000;
 
-export const webhookRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const webhookRoutes = apiRoutes();
 
 /** A QuickBooks company id: digits (a number in some CloudEvents bodies). */
 const RealmId = z.union([

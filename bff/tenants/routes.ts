@@ -1,12 +1,12 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CreatedTenant, CreateTenantBody, Tenant, TenantSecretKey, UpdateTenantBody } from '../../shared/api/tenants.ts';
 import type { AppEnv } from '../context.ts';
 import { notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { adminRoute, jsonBody, jsonResponse } from '../http/routes.ts';
 import { createSecretKey, createTenant, findTenant, listTenants, revokeSecretKey, updateTenant, type TenantRow } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const tenantRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const tenantRoutes = apiRoutes();
 
 const TenantParams = z.object({ id: z.string().regex(/^ten_[0-9a-f]{20}$/, 'must be a tenant id such as ten_…') });
 

@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import {
   CreatedWebhookEndpoint,
   CreateWebhookEndpointBody,
@@ -12,13 +12,13 @@ import {
 import { ErrorBody } from '../../shared/api/errors.ts';
 import type { AppEnv } from '../context.ts';
 import { ApiError, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute } from '../http/routes.ts';
 import { recentDeliveries } from './deliveries.ts';
 import { addressPolicy, webhookUrlRefusal } from './target.ts';
 import { createEndpoint, deleteEndpoint, findEndpoint, listEndpoints, presentEndpoint, rotateEndpointSecret } from './endpoints.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const webhookEndpointRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const webhookEndpointRoutes = apiRoutes();
 
 const Params = z.object({ id: z.string().regex(/^whe_[0-9a-f]{20}$/, 'must be a webhook endpoint id such as whe_…') });
 const tags = ['Webhooks'];

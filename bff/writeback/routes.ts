@@ -1,4 +1,4 @@
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
 import { Document, documentDataComponent, documentDataSchemas, documentKinds, DocumentList, DocumentListQuery, IdempotencyKey, PushResult, SubmitDocumentBody, type DocumentStatus } from '../../shared/api/documents.ts';
@@ -7,12 +7,12 @@ import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
 import type { AppEnv } from '../context.ts';
 import { forbidden, notFound } from '../http/api-error.ts';
-import { validationHook } from '../http/errors.ts';
 import { jsonBody, jsonResponse, serverRoute, widgetRoute } from '../http/routes.ts';
 import { getSettings } from '../organizations/store.ts';
 import { findDocument, listDocuments, presentDocument, pushNow, requestCancel, submitDocument } from './store.ts';
+import { apiRoutes } from '../http/api-routes.ts';
 
-export const documentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+export const documentRoutes = apiRoutes();
 
 // `data` is checked per kind inside SubmitDocument, so no route names these schemas: registered so the OpenAPI
 // document holds each kind's schema as a component (SubmitDocument.data refers to them). Registered as copies made
