@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { ConnectionRow } from '../bff/connections/store.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
 import { refreshDatasets } from '../bff/metrics/datasets.ts';
+import { recomputeMetrics } from '../bff/metrics/values.ts';
 import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
 import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
 import { testApp, type TestTenant } from './support/app.ts';
@@ -195,6 +196,85 @@ describe('metrics from QuickBooks reports', () => {
     expect(changed.get(metrics['cash-cash']!.id)).toEqual(fromTwoMonthsAgo);
     await expectValuesEqualReports(c, metrics);
   }, 300_000);
+
+  test('an answer in another basis than asked is refused with the reason, never stored as that basis; the next refresh asks again', async () => {
+    const c = await company('GB');
+    const cash = await define(c, 'Revenue cash', 'profit_and_loss', 'total:revenue', 'cash');
+    const accrual = await define(c, 'Revenue accrual', 'profit_and_loss', 'total:revenue', 'accrual');
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    // QuickBooks falls back to the company's default basis (here accrual) when accounting_method does not reach it.
+    const companyDefault = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, { accounting_method: _dropped, ...query }: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    const grown = await refreshDatasets(t.deps.sql, connection!, companyDefault, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    const month = monthKey(-WINDOW);
+    expect(grown.calls).toBe(4);
+    expect(grown.refused.map((range) => [range.dataset, range.basis, range.months])).toEqual([
+      ['profit_and_loss', 'cash', [`${month}-01`]],
+      ['balance_sheet', 'cash', [`${month}-01`]],
+    ]);
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    const available = (await api(c, `/v1/connections/${c.id}/metric-data`)).body;
+    for (const set of available.datasets as Json[]) {
+      if (set.accounting_method === 'accrual') expect(set).toMatchObject({ verified: true, periods: WINDOW + 1 });
+      else expect(set).toMatchObject({ verified: false, periods: WINDOW, differences: [{ period: `${month}-01`, section: 'Header.ReportBasis', expected: 'Cash', found: 'Accrual' }] });
+    }
+    const valueOf = async (metric: Json) => ((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body as Json);
+    const cashNow = await valueOf(cash);
+    expect(cashNow.verified).toBe(false);
+    // The month has no cash figure at all rather than the accrual one under the cash name.
+    expect(cashNow.values.find((value: Json) => value.period === month)).toBeUndefined();
+    expect((await valueOf(accrual)).values.find((value: Json) => value.period === month)).toBeDefined();
+
+    // Asked again (and answered as asked): stored, verified.
+    const plain = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, query: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    const again = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    expect([again.calls, again.refused]).toEqual([2, []]);
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    const fixed = await valueOf(cash);
+    expect(fixed.verified).toBe(true);
+    const pnl = await sandboxReport(c, 'ProfitAndLoss', 'cash', month);
+    expect(fixed.values.find((value: Json) => value.period === month).value).toBe(figure(pnl, { group: 'Income' }));
+  }, 180_000);
+
+  test('the month in progress is "to date" (its balance as of the fetch day), and so is each period that includes it; once over it is fetched again in full', async () => {
+    const c = await company('AU');
+    const revenue = await define(c, 'Revenue', 'profit_and_loss', 'total:revenue', 'accrual');
+    const cash = await define(c, 'Cash', 'balance_sheet', 'total:cash', 'cash', 'last');
+    const quarterly = (await api(c, `/v1/connections/${c.id}/metrics`, {
+      method: 'POST',
+      json: { name: 'Revenue T12M', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'trailing_12_months', accounting_method: 'accrual' },
+    })).body;
+    const today = t.deps.now().toISOString().slice(0, 10);
+    const valuesOf = async (metric: Json) => new Map(((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values as Json[]).map((value) => [value.period, value]));
+    for (const metric of [revenue, cash, quarterly]) {
+      const values = await valuesOf(metric);
+      expect(values.get(monthKey(0))).toMatchObject({ complete: false, to_date: today });
+      expect(values.get(monthKey(-1))).toMatchObject({ complete: true, to_date: null });
+    }
+    const preview = await api(c, `/v1/connections/${c.id}/metric-preview?dataset=balance_sheet&line=total:cash&aggregation=last&period=quarter&accounting_method=cash`);
+    expect(preview.body.values.at(-1)).toMatchObject({ complete: false, to_date: today });
+
+    // The month ends (an injected clock two days into the next month): the month fetched "to date" is fetched again.
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const plain = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, query: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    const later = new Date(`${monthKey(1)}-03T09:00:00Z`);
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    const rolled = await refreshDatasets(t.deps.sql, connection!, plain, { now: later, windowMonths: WINDOW, since: null });
+    expect(rolled.fetched.map((plan) => plan.months)).toEqual(Array.from({ length: 4 }, () => [`${monthKey(0)}-01`, `${monthKey(1)}-01`]));
+    await recomputeMetrics(t.deps.sql, c.id, later);
+    const values = await valuesOf(revenue);
+    expect(values.get(monthKey(0))).toMatchObject({ complete: true, to_date: null });
+    expect(values.get(monthKey(1))).toMatchObject({ complete: false, to_date: `${monthKey(1)}-03` });
+  }, 180_000);
 
   test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes; a report that does not add up is unverified', async () => {
     const c = await company('US');

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { ApiError } from '../http/api-error.ts';
 import { reportTotals, type Dataset } from './report.ts';
-import { computeMetric, storeValues, type MetricDefinitionRow, type MetricShape } from './values.ts';
+import { computeMetric, storeValues, type MetricDefinitionRow, type MetricShape, type PeriodValue } from './values.ts';
 
 type Status = Metric['status'];
 
@@ -19,11 +19,11 @@ async function facts(sql: Queryable, connectionId: string): Promise<DatasetFacts
   const rows = await sql<{ dataset: string; basis: string; verified: boolean; currency: string | null }[]>`
     select dataset, basis, bool_and(verified) as verified, max(currency) as currency from report_periods
     where connection_id = ${connectionId} group by dataset, basis`;
-  return {
-    currency: rows.find((row) => row.currency)?.currency ?? null,
-    fetched: rows.length > 0,
-    verified: new Map(rows.map((row) => [`${row.dataset}|${row.basis}`, row.verified])),
-  };
+  const verified = new Map(rows.map((row) => [`${row.dataset}|${row.basis}`, row.verified]));
+  // A refused answer (another basis, currency or range than asked) leaves its dataset unverified until one is accepted.
+  const refused = await sql<{ dataset: string; basis: string }[]>`select distinct dataset, basis from report_refusals where connection_id = ${connectionId}`;
+  for (const row of refused) verified.set(`${row.dataset}|${row.basis}`, false);
+  return { currency: rows.find((row) => row.currency)?.currency ?? null, fetched: rows.length > 0, verified };
 }
 
 const statusOf = (connection: ConnectionRow, known: DatasetFacts): Status =>
@@ -60,7 +60,7 @@ async function checkLine(sql: Queryable, connectionId: string, dataset: Dataset,
   }
 }
 
-function toMetric(row: MetricDefinitionRow, values: { period: string; value: number; complete: boolean }[], connection: ConnectionRow, known: DatasetFacts): Metric {
+function toMetric(row: MetricDefinitionRow, values: PeriodValue[], connection: ConnectionRow, known: DatasetFacts): Metric {
   return {
     id: row.id,
     name: row.name,
@@ -80,8 +80,9 @@ function toMetric(row: MetricDefinitionRow, values: { period: string; value: num
 }
 
 async function storedValues(sql: Queryable, metricId: string) {
-  const rows = await sql<{ period: string; value: string; complete: boolean }[]>`select period, value, complete from metric_values where metric_id = ${metricId} order by period`;
-  return rows.map((row) => ({ period: row.period, value: Number(row.value), complete: row.complete }));
+  const rows = await sql<{ period: string; value: string; complete: boolean; to_date: string | null }[]>`
+    select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date from metric_values where metric_id = ${metricId} order by period`;
+  return rows.map((row): PeriodValue => ({ period: row.period, value: Number(row.value), complete: row.complete, to_date: row.to_date }));
 }
 
 /** Balances are points in time: adding month-end balances over a quarter or a year means nothing. */
@@ -140,15 +141,22 @@ export async function previewMetric(sql: Queryable, connection: ConnectionRow, i
 /** What the datasets hold: per dataset and basis the months, when fetched, and whether they add up; the account tree. */
 export async function availableData(sql: Queryable, connection: ConnectionRow, windowMonths: number): Promise<AvailableData> {
   const known = await facts(sql, connection.id);
-  const periods = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; first: Date | null; last: Date | null; count: number; fetched: Date | null; verified: boolean; differences: AvailableData['datasets'][number]['differences'] }[]>`
-    select dataset, basis, min(period) as first, max(period) as last, count(*)::int as count, max(fetched_at) as fetched, bool_and(verified) as verified,
+  type Differences = AvailableData['datasets'][number]['differences'];
+  const periods = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; first: Date | null; last: Date | null; count: number; fetched: Date | null; verified: boolean; differences: Differences }[]>`
+    select dataset, basis, min(period) as first, max(period) as last, count(distinct period)::int as count, max(fetched_at) as fetched, bool_and(verified) as verified,
       coalesce(jsonb_agg(d) filter (where d is not null), '[]') as differences
     from report_periods left join lateral jsonb_array_elements(differences) d on true
+    where connection_id = ${connection.id} group by dataset, basis`;
+  const refusals = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; differences: Differences }[]>`
+    select dataset, basis, coalesce(jsonb_agg(d order by period), '[]') as differences
+    from report_refusals, jsonb_array_elements(differences) d
     where connection_id = ${connection.id} group by dataset, basis`;
   const datasets: AvailableData['datasets'] = [];
   for (const dataset of ['profit_and_loss', 'balance_sheet'] as const) {
     for (const basis of ['accrual', 'cash'] as const) {
       const row = periods.find((candidate) => candidate.dataset === dataset && candidate.basis === basis);
+      // Refusals first: why the latest answer was not stored matters more than an old line that did not add up.
+      const refused = refusals.find((candidate) => candidate.dataset === dataset && candidate.basis === basis)?.differences ?? [];
       datasets.push({
         dataset,
         accounting_method: basis,
@@ -156,8 +164,8 @@ export async function availableData(sql: Queryable, connection: ConnectionRow, w
         last_period: row?.last ? row.last.toISOString().slice(0, 7) : null,
         periods: row ? Number(row.count) : 0,
         last_fetched_at: row?.fetched ? row.fetched.toISOString() : null,
-        verified: row?.verified ?? true,
-        differences: (row?.differences ?? []).slice(0, 50),
+        verified: (row?.verified ?? true) && refused.length === 0,
+        differences: [...refused, ...(row?.differences ?? [])].slice(0, 50),
       });
     }
   }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/client.ts';
 import { recordEvent } from '../events/record.ts';
-import type { Basis } from './datasets.ts';
+import { monthEnd, type Basis } from './datasets.ts';
 import type { Dataset } from './report.ts';
 
 export type Aggregation = 'sum' | 'last' | 'average';
@@ -28,8 +28,19 @@ export type MetricShape = Pick<MetricDefinitionRow, 'dataset' | 'line' | 'includ
 export interface PeriodValue {
   period: string;
   value: number;
-  /** false while some month of the period is not fetched yet (or still to come). */
+  /** false while some month of the period is not fetched yet, still to come, or was not over when fetched. */
   complete: boolean;
+  /**
+   * YYYY-MM-DD when the period was not over at the fetch: the value runs to that day (a Balance Sheet line is the
+   * balance as of that day, not at the month end); null when every month was fetched after it ended.
+   */
+  to_date: string | null;
+}
+
+/** One month of a line: its amount, and the day it runs to when the month was not over at the fetch. */
+export interface MonthFigure {
+  cents: number;
+  toDate: string | null;
 }
 
 const month = (day: Date | string) => (typeof day === 'string' ? day : day.toISOString()).slice(0, 7);
@@ -49,15 +60,24 @@ export async function withSubAccounts(sql: Queryable, connectionId: string, acco
   return [...found];
 }
 
-/** The line's value for every fetched month (YYYY-MM → cents), sub-accounts added when asked. */
-export async function monthlySeries(sql: Queryable, connectionId: string, shape: MetricShape): Promise<Map<string, number>> {
+/**
+ * The line's value for every fetched month (YYYY-MM → figure), sub-accounts added when asked. A month fetched
+ * before it was over (the current month) runs to the day of that fetch: QuickBooks had nothing later yet.
+ */
+export async function monthlySeries(sql: Queryable, connectionId: string, shape: MetricShape): Promise<Map<string, MonthFigure>> {
   const lines = !shape.line.startsWith('total:') && shape.include_sub_accounts ? await withSubAccounts(sql, connectionId, shape.line) : [shape.line];
-  const rows = await sql<{ period: Date; cents: string | null }[]>`
-    select p.period, (select sum(c.cents) from report_cells c where c.connection_id = p.connection_id and c.dataset = p.dataset
+  const rows = await sql<{ period: Date; fetched_at: Date; cents: string | null }[]>`
+    select p.period, p.fetched_at, (select sum(c.cents) from report_cells c where c.connection_id = p.connection_id and c.dataset = p.dataset
         and c.basis = p.basis and c.period = p.period and c.line in ${sql(lines)}) as cents
     from report_periods p where p.connection_id = ${connectionId} and p.dataset = ${shape.dataset} and p.basis = ${shape.basis}
     order by p.period`;
-  return new Map(rows.map((row) => [month(row.period), Number(row.cents ?? 0)]));
+  return new Map(
+    rows.map((row) => {
+      const key = month(row.period);
+      const toDate = row.fetched_at < monthEnd(`${key}-01`) ? row.fetched_at.toISOString().slice(0, 10) : null;
+      return [key, { cents: Number(row.cents ?? 0), toDate }];
+    }),
+  );
 }
 
 const addMonths = (key: string, count: number) => {
@@ -72,16 +92,27 @@ function aggregate(values: number[], aggregation: Aggregation): number {
   return aggregation === 'sum' ? sum : Math.round(sum / values.length);
 }
 
-/** Every period's value from the monthly series: calendar months, quarters, years, or trailing twelve months. */
-export function periodValues(series: Map<string, number>, shape: Pick<MetricShape, 'aggregation' | 'period'>): PeriodValue[] {
+/** The latest day any of the months runs to (null when all were fetched after they ended). */
+const toDateOf = (figures: MonthFigure[]) => figures.reduce<string | null>((latest, figure) => (figure.toDate && (!latest || figure.toDate > latest) ? figure.toDate : latest), null);
+
+/**
+ * Every period's value from the monthly series: calendar months, quarters, years, or trailing twelve months. A
+ * period that includes a month not over at its fetch is incomplete and says the day it runs to ("to date").
+ */
+export function periodValues(series: Map<string, MonthFigure>, shape: Pick<MetricShape, 'aggregation' | 'period'>): PeriodValue[] {
   const months = [...series.keys()].sort();
   const result: PeriodValue[] = [];
   const toMoney = (cents: number) => Math.round(cents) / 100;
-  if (shape.period === 'month') return months.map((key) => ({ period: key, value: toMoney(series.get(key)!), complete: true }));
+  const valueOf = (period: string, parts: string[], size: number): PeriodValue => {
+    const figures = parts.map((part) => series.get(part)!);
+    const toDate = toDateOf(figures);
+    return { period, value: toMoney(aggregate(figures.map((figure) => figure.cents), shape.aggregation)), complete: parts.length === size && toDate === null, to_date: toDate };
+  };
+  if (shape.period === 'month') return months.map((key) => valueOf(key, [key], 1));
   if (shape.period === 'trailing_12_months') {
     for (const key of months) {
       const span = Array.from({ length: 12 }, (_, index) => addMonths(key, index - 11));
-      if (span.every((part) => series.has(part))) result.push({ period: key, value: toMoney(aggregate(span.map((part) => series.get(part)!), shape.aggregation)), complete: true });
+      if (span.every((part) => series.has(part))) result.push(valueOf(key, span, 12));
     }
     return result;
   }
@@ -92,9 +123,7 @@ export function periodValues(series: Map<string, number>, shape: Pick<MetricShap
   };
   const groups = new Map<string, string[]>();
   for (const key of months) groups.set(keyOf(key), [...(groups.get(keyOf(key)) ?? []), key]);
-  for (const [period, parts] of groups) {
-    result.push({ period, value: toMoney(aggregate(parts.map((part) => series.get(part)!), shape.aggregation)), complete: parts.length === size });
-  }
+  for (const [period, parts] of groups) result.push(valueOf(period, parts, size));
   return result;
 }
 
@@ -106,6 +135,8 @@ export interface ValueChange {
   period: string;
   old: number | null;
   new: number;
+  /** The day the new value runs to when its period is not over ("to date"), else null. */
+  to_date: string | null;
 }
 
 /**
@@ -132,18 +163,19 @@ export async function recomputeMetrics(sql: Queryable, connectionId: string, now
   return { metrics: definitions.length, updated, events };
 }
 
-/** Upserts the values that differ from what is stored; returns those changes. */
+/** Upserts the values that differ from what is stored (in amount, completeness or the day they run to); returns the amount changes. */
 export async function storeValues(sql: Queryable, definition: Pick<MetricDefinitionRow, 'id'>, values: PeriodValue[], now: Date): Promise<ValueChange[]> {
-  const stored = await sql<{ period: string; value: string; complete: boolean }[]>`select period, value, complete from metric_values where metric_id = ${definition.id}`;
+  const stored = await sql<{ period: string; value: string; complete: boolean; to_date: string | null }[]>`
+    select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date from metric_values where metric_id = ${definition.id}`;
   const old = new Map(stored.map((row) => [row.period, row]));
   const changes: ValueChange[] = [];
   for (const value of values) {
     const before = old.get(value.period);
-    if (before && Number(before.value) === value.value && before.complete === value.complete) continue;
+    if (before && Number(before.value) === value.value && before.complete === value.complete && before.to_date === value.to_date) continue;
     await sql`
-      insert into metric_values (metric_id, period, value, complete, computed_at) values (${definition.id}, ${value.period}, ${value.value.toFixed(2)}, ${value.complete}, ${now})
-      on conflict (metric_id, period) do update set value = excluded.value, complete = excluded.complete, computed_at = excluded.computed_at`;
-    if (!before || Number(before.value) !== value.value) changes.push({ period: value.period, old: before ? Number(before.value) : null, new: value.value });
+      insert into metric_values (metric_id, period, value, complete, to_date, computed_at) values (${definition.id}, ${value.period}, ${value.value.toFixed(2)}, ${value.complete}, ${value.to_date}, ${now})
+      on conflict (metric_id, period) do update set value = excluded.value, complete = excluded.complete, to_date = excluded.to_date, computed_at = excluded.computed_at`;
+    if (!before || Number(before.value) !== value.value) changes.push({ period: value.period, old: before ? Number(before.value) : null, new: value.value, to_date: value.to_date });
   }
   return changes.sort((a, b) => a.period.localeCompare(b.period));
 }

@@ -39,7 +39,11 @@ export const MetricValue = z
   .object({
     period: z.string().meta({ description: 'YYYY-MM (month; trailing 12 months ending that month), YYYY-Qn, or YYYY.' }),
     value: z.number().meta({ description: 'In the metric\'s currency, major units (2 decimals).' }),
-    complete: z.boolean().meta({ description: 'false while some month of the period is still to come or not fetched.' }),
+    complete: z.boolean().meta({ description: 'false while some month of the period is still to come, not fetched, or was not over when fetched (see to_date).' }),
+    to_date: z
+      .string()
+      .nullable()
+      .meta({ description: 'YYYY-MM-DD when the period is not over (the current month, or a quarter, year or trailing 12 months that includes it): the value runs only to that day ("to date"), and a Balance Sheet line is the balance as of that day, not at the month end. null once every month of the period was fetched after it ended.' }),
   })
   .meta({ id: 'MetricValue' });
 
