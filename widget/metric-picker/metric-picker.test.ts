@@ -38,12 +38,15 @@ function data(overrides: Partial<AvailableData> = {}): AvailableData {
   };
 }
 
-const values = Array.from({ length: 12 }, (_, index) => ({ period: `2026-${String(index + 1).padStart(2, '0')}`, value: 1000 + index * 250.5, complete: true }));
+const values = Array.from({ length: 12 }, (_, index) => ({ period: `2026-${String(index + 1).padStart(2, '0')}`, value: 1000 + index * 250.5, complete: true, to_date: null }));
 
-function install(available: AvailableData, preview: Partial<MetricPreview> = {}, save?: (request: RecordedRequest) => { status?: number; body?: unknown }) {
+type Answer = { status?: number; body?: unknown };
+function install(available: AvailableData, preview: Partial<MetricPreview> | ((request: RecordedRequest) => Answer) = {}, save?: (request: RecordedRequest) => Answer) {
   return installFakeBff(BFF, (request) => {
     if (request.path.endsWith('/metric-data')) return { body: available };
-    if (request.path.includes('/metric-preview')) return { body: { status: available.status, currency: available.currency, verified: true, values, ...preview } };
+    if (request.path.includes('/metric-preview')) {
+      return typeof preview === 'function' ? preview(request) : { body: { status: available.status, currency: available.currency, verified: true, values, ...preview } };
+    }
     if (request.method === 'POST' && request.path.endsWith('/metrics')) return save?.(request) ?? { status: 201, body: { id: 'met_0123456789abcdef0123', ...(request.body as object) } };
     return { status: 404, body: { error: { code: 'not_found', message: 'no fake' } } };
   });
@@ -72,28 +75,106 @@ describe('<metric-picker>', () => {
     await expect(element).to.be.accessible();
   });
 
-  it('lists totals and a tree of accounts (sub-accounts under parents) that search narrows', async () => {
+  /** The tree as a screen reader walks it: level, position in set, expanded state, selected state, name. */
+  const treeItems = (root: ShadowRoot) =>
+    [...root.querySelectorAll<HTMLElement>('[role=tree] > [role=treeitem]')].map(
+      (item) =>
+        `${item.getAttribute('aria-level')} ${item.getAttribute('aria-posinset')}/${item.getAttribute('aria-setsize')}` +
+        `${item.hasAttribute('aria-expanded') ? ` expanded=${item.getAttribute('aria-expanded')}` : ''}` +
+        `${item.getAttribute('aria-selected') === 'true' ? ' selected' : ''} ${item.querySelector('.name')!.textContent}`,
+    );
+  const focused = (root: ShadowRoot) => (root.activeElement as HTMLElement | null)?.querySelector('.name')?.textContent;
+  const press = async (element: MetricPicker, key: string) => {
+    await sendKeys({ press: key });
+    await element.updateComplete;
+  };
+
+  it('is an ARIA tree: totals and classifications, sub-accounts under parents, with level, position and expanded state', async () => {
     fake = install(data());
     const element = await picker();
     const root = element.shadowRoot!;
-    const options = () => [...root.querySelectorAll<HTMLOptionElement>('#line option')].map((option) => option.textContent!.replace(/\u00a0/g, '.'));
-    expect(options()).to.deep.equal(['Total revenue', 'Motor Vehicle Expenses', '..Fuel', 'Sales']);
+    const tree = root.querySelector('[role=tree]')!;
+    expect(root.getElementById(tree.getAttribute('aria-labelledby')!)!.textContent).to.equal('Account or total');
+    expect(treeItems(root)).to.deep.equal([
+      '1 1/3 expanded=true Report totals',
+      '2 1/1 selected Total revenue',
+      '1 2/3 expanded=true Expense',
+      '2 1/1 expanded=true Motor Vehicle Expenses',
+      '3 1/1 Fuel',
+      '1 3/3 expanded=true Revenue',
+      '2 1/1 Sales',
+    ]);
+    // One tab stop: the chosen line.
+    expect([...root.querySelectorAll('[role=treeitem][tabindex="0"]')].map((item) => item.textContent!.trim())).to.deep.equal(['Total revenue']);
+    await expect(element).to.be.accessible();
+  });
+
+  it('is keyboard-complete: arrows, Left/Right to close, open and move, Home/End, type-ahead; Enter chooses', async () => {
+    fake = install(data());
+    const element = await picker();
+    const root = element.shadowRoot!;
+    root.querySelector<HTMLElement>('[role=treeitem][tabindex="0"]')!.focus();
+    await press(element, 'ArrowDown');
+    await press(element, 'ArrowDown');
+    expect(focused(root)).to.equal('Motor Vehicle Expenses');
+    await press(element, 'ArrowLeft'); // closes it
+    expect(treeItems(root)).to.include('2 1/1 expanded=false Motor Vehicle Expenses').and.not.include('3 1/1 Fuel');
+    await press(element, 'ArrowDown');
+    expect(focused(root)).to.equal('Revenue');
+    await press(element, 'ArrowUp');
+    await press(element, 'ArrowRight'); // opens it
+    await press(element, 'ArrowRight'); // into its first sub-account
+    expect(focused(root)).to.equal('Fuel');
+    await press(element, 'ArrowLeft'); // back to the parent
+    expect(focused(root)).to.equal('Motor Vehicle Expenses');
+    await press(element, 'End');
+    expect(focused(root)).to.equal('Sales');
+    await press(element, 'Home');
+    expect(focused(root)).to.equal('Report totals');
+    await press(element, 'f');
+    expect(focused(root)).to.equal('Fuel');
+    await press(element, 'Enter');
+    await waitUntil(() => fake!.requests.some((request) => request.path.includes('line=40')), 'previewed the sub-account');
+    expect(treeItems(root)).to.include('3 1/1 selected Fuel');
+    expect(root.querySelector('[role=treeitem][tabindex="0"]')!.textContent).to.contain('Fuel');
+    // A group heading is not a line: Enter closes it instead of choosing it.
+    await press(element, 'Home');
+    await press(element, 'Enter');
+    expect(treeItems(root)[0]).to.equal('1 1/3 expanded=false Report totals');
+    expect(element.def.line).to.equal('40');
+  });
+
+  it('search narrows the tree to matches with their parents, announces the count, and Down enters the tree', async () => {
+    fake = install(data());
+    const element = await picker();
+    const root = element.shadowRoot!;
     const search = root.querySelector<HTMLInputElement>('#search')!;
     search.focus();
     await sendKeys({ type: 'fuel' });
     await element.updateComplete;
-    expect(options()).to.deep.equal(['..Fuel']);
+    expect(treeItems(root)).to.deep.equal(['1 1/1 expanded=true Expense', '2 1/1 expanded=true Motor Vehicle Expenses', '3 1/1 Fuel']);
+    expect(root.querySelector('[role=status][aria-live]')!.textContent).to.contain('1 match');
+    await press(element, 'ArrowDown');
+    expect(focused(root)).to.equal('Expense');
+    search.focus();
+    await sendKeys({ type: 'zzz' });
+    await element.updateComplete;
+    expect(root.querySelector('[role=tree]')).to.equal(null);
+    expect(root.textContent).to.contain('No account or total matches');
+    await expect(element).to.be.accessible();
   });
 
-  it('is keyboard-complete: choose an account with the keys, include its sub-accounts, save, and emit the definition', async () => {
+  it('chooses an account with the keys, includes its sub-accounts, saves, and emits the definition', async () => {
     let saved: unknown;
     fake = install(data(), {}, (request) => ((saved = request.body), { status: 201, body: { id: 'met_0123456789abcdef0123', ...(request.body as object) } }));
     const element = await picker('save name="Motoring"');
     const root = element.shadowRoot!;
-    root.querySelector<HTMLSelectElement>('#line')!.focus();
-    await sendKeys({ press: 'ArrowDown' }); // Total revenue → Motor Vehicle Expenses
-    await element.updateComplete;
+    root.querySelector<HTMLElement>('[role=treeitem][tabindex="0"]')!.focus();
+    await press(element, 'ArrowDown'); // Total revenue → Expense
+    await press(element, 'ArrowDown'); // → Motor Vehicle Expenses
+    await press(element, ' ');
     await waitUntil(() => fake!.requests.some((request) => request.path.includes('line=17')), 'previewed the account');
+    await element.updateComplete;
     expect(root.querySelector('input[type=checkbox]')).to.exist;
     const event = oneEvent(element, 'ledgerlink-metric-select');
     root.querySelector<HTMLButtonElement>('button[type=submit]')!.focus();
@@ -102,6 +183,81 @@ describe('<metric-picker>', () => {
     expect(detail.definition).to.deep.equal({ dataset: 'profit_and_loss', line: '17', include_sub_accounts: true, aggregation: 'sum', period: 'month', accounting_method: 'accrual', name: 'Motoring', currency: 'GBP' });
     expect(saved).to.deep.equal(detail.definition);
     expect(detail.metric?.id).to.equal('met_0123456789abcdef0123');
+  });
+
+  it('marks a period that is not over as "to date" (a balance as of the day), in the value, the chart and a note', async () => {
+    const partial = [...values.slice(0, 11), { period: '2026-12', value: 3755.5, complete: false, to_date: '2026-12-14' }];
+    fake = install(data(), { values: partial });
+    const element = await picker();
+    const root = element.shadowRoot!;
+    expect(root.querySelector('.preview .label')!.textContent).to.contain('2026-12 (to date: to 14 Dec 2026)');
+    expect(root.querySelector('svg')!.getAttribute('aria-label')).to.contain('2026-12: £3,755.50 (to date: to 14 Dec 2026)');
+    expect(root.querySelectorAll('svg rect.partial').length).to.equal(1);
+    expect(root.textContent).to.contain('2026-12 is not over yet');
+    root.querySelector<HTMLSelectElement>('#dataset')!.value = 'balance_sheet';
+    root.querySelector<HTMLSelectElement>('#dataset')!.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    expect(root.querySelector('.preview .label')!.textContent).to.contain('(not over: as of 14 Dec 2026)');
+    await expect(element).to.be.accessible();
+  });
+
+  it('a problem goes when its input is fixed, and a stale server error goes when a preview or save succeeds', async () => {
+    const refuse = (field: string, message: string): Answer => ({ status: 400, body: { error: { code: 'invalid_request', message, details: { field } } } });
+    let saveAnswer: Answer = refuse('body.name', 'body.name: must not be blank');
+    let previewAnswer: Answer | undefined;
+    fake = install(data(), (request) => previewAnswer ?? { body: { status: 'current', currency: 'GBP', verified: true, values, request: request.path } }, () => saveAnswer);
+    const element = await picker('save');
+    const root = element.shadowRoot!;
+    const submit = async () => {
+      root.querySelector<HTMLButtonElement>('button[type=submit]')!.click();
+      await waitUntil(() => !element.saving, 'saved or refused');
+      await element.updateComplete;
+    };
+    const alerts = () => [...root.querySelectorAll('[role=alert]')].map((alert) => alert.textContent!.trim());
+
+    // A refused name shows beside the name input and goes as soon as the name is edited.
+    await submit();
+    expect(alerts()).to.deep.equal(['body.name: must not be blank']);
+    const name = root.querySelector<HTMLInputElement>('#name')!;
+    expect(name.getAttribute('aria-invalid')).to.equal('true');
+    expect(root.getElementById(name.getAttribute('aria-describedby')!)!.textContent).to.contain('must not be blank');
+    name.focus();
+    await sendKeys({ type: 'Cash' });
+    await element.updateComplete;
+    expect(alerts()).to.deep.equal([]);
+    expect(name.hasAttribute('aria-invalid')).to.equal(false);
+
+    // A refused account shows on the tree and goes once another line is chosen.
+    saveAnswer = refuse('body.line', 'body.line: QuickBooks account 17 is not in this company\'s chart of accounts');
+    await submit();
+    expect(root.querySelector('[role=tree]')!.getAttribute('aria-invalid')).to.equal('true');
+    expect(alerts()).to.deep.equal(["body.line: QuickBooks account 17 is not in this company's chart of accounts"]);
+    root.querySelector<HTMLElement>('[role=treeitem][data-key="12"]')!.click();
+    await element.updateComplete;
+    expect(alerts()).to.deep.equal([]);
+    expect(root.querySelector('[role=tree]')!.hasAttribute('aria-invalid')).to.equal(false);
+
+    // A preview the server refuses shows beside its input; fixing the input (a preview that succeeds) clears it.
+    previewAnswer = refuse('query.aggregation', 'query.aggregation: a Balance Sheet line is a balance at each month end; use last or average');
+    const period = root.querySelector<HTMLSelectElement>('#period')!;
+    period.value = 'quarter';
+    period.dispatchEvent(new Event('change'));
+    await waitUntil(() => alerts().length === 1, 'preview refused');
+    expect(root.querySelector('#aggregation')!.getAttribute('aria-invalid')).to.equal('true');
+    previewAnswer = undefined;
+    const aggregation = root.querySelector<HTMLSelectElement>('#aggregation')!;
+    aggregation.value = 'last';
+    aggregation.dispatchEvent(new Event('change'));
+    await element.updateComplete;
+    expect(alerts()).to.deep.equal([]);
+
+    // An error not about one input (a refused save) goes when the next preview succeeds.
+    saveAnswer = { status: 403, body: { error: { code: 'forbidden', message: 'Your role cannot define metrics.' } } };
+    await submit();
+    expect(alerts()).to.deep.equal(['Your role cannot define metrics.']);
+    period.value = 'month';
+    period.dispatchEvent(new Event('change'));
+    await waitUntil(() => alerts().length === 0, 'stale error cleared by a successful preview');
   });
 
   it('says when data is not imported, stale or unverified, and stays accessible', async () => {
@@ -144,6 +300,11 @@ describe('<metric-picker>', () => {
     // never fires in a background tab, where the runner's parallel pages sit).
     element.style.width = '390px';
     expect(columns()).to.equal(1);
+    // The tree fits: no sideways scrolling, and each item is a 32 px target.
+    const tree = element.shadowRoot!.querySelector<HTMLElement>('[role=tree]')!;
+    expect(tree.scrollWidth).to.be.at.most(tree.clientWidth);
+    for (const item of tree.querySelectorAll('[role=treeitem]')) expect(item.getBoundingClientRect().height).to.be.at.least(32);
+    await expect(element).to.be.accessible();
     element.style.width = '800px';
     expect(columns()).to.equal(2);
     element.setAttribute('theme', 'dark');
