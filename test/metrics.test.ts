@@ -351,6 +351,8 @@ describe('metrics from QuickBooks reports', () => {
     const available = (await api(c, `/v1/connections/${c.id}/metric-data`)).body;
     const pnl = available.datasets.find((set: Json) => set.dataset === 'profit_and_loss' && set.accounting_method === 'accrual');
     expect(pnl.verified).toBe(false);
+    // A month with several differences is still one month.
+    expect(pnl.periods).toBe(WINDOW + 1);
     expect(pnl.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Income' }));
     const cashSet = available.datasets.find((set: Json) => set.dataset === 'balance_sheet' && set.accounting_method === 'cash');
     expect(cashSet.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Bank Accounts' }));

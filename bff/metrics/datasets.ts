@@ -26,9 +26,26 @@ export function windowMonths(now: Date, months: number): string[] {
 }
 
 /** The first day of the month after `month` (YYYY-MM-01): the moment the month is over. */
-export function monthEnd(month: string): Date {
+function monthEnd(month: string): Date {
   const [year, m] = month.split('-').map(Number) as [number, number];
   return new Date(Date.UTC(year, m, 1));
+}
+
+/**
+ * When `month` (YYYY-MM-01) is over for every company: QuickBooks dates are the company's local days, and its time
+ * zone is not known here, so the month counts as over only once its last day has ended in the westernmost zone a
+ * supported region uses (Hawaii, UTC-10; 12 hours of margin). Until then a fetch of it is "to date".
+ */
+export function monthOverEverywhere(month: string): Date {
+  return new Date(monthEnd(month).getTime() + 12 * 3_600_000);
+}
+
+/** The day a month's figures run to when fetched at `fetchedAt`, or null when the month was over by then. */
+export function fetchedToDate(month: string, fetchedAt: Date): string | null {
+  if (fetchedAt >= monthOverEverywhere(month)) return null;
+  const day = fetchedAt.toISOString().slice(0, 10);
+  const last = lastDay(month);
+  return day < last ? day : last;
 }
 
 const lastDay = (month: string) => {
@@ -121,8 +138,8 @@ export async function planRefresh(sql: Queryable, connectionId: string, window: 
     select dataset, basis, period from report_refusals where connection_id = ${connectionId}`;
   const again = new Set(refused.map((row) => `${row.dataset}|${row.basis}|${monthOf(row.period)}`));
   for (const row of fetched) {
-    const end = monthEnd(monthOf(row.period));
-    if (row.fetched_at < end && end <= now) again.add(`${row.dataset}|${row.basis}|${monthOf(row.period)}`);
+    const month = monthOf(row.period);
+    if (fetchedToDate(month, row.fetched_at) !== null && monthOverEverywhere(month) <= now) again.add(`${row.dataset}|${row.basis}|${month}`);
   }
   const have = new Set(fetched.map((row) => `${row.dataset}|${row.basis}|${monthOf(row.period)}`));
   const touched = since && fetched.length > 0 ? await touchedMonths(sql, connectionId, since) : { accrual: new Set<string>(), cash: new Set<string>() };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { capturedJson } from '../../test/contracts/key-paths.ts';
 import { describeMismatches, headerMismatches } from './answer-check.ts';
-import { ranges, windowMonths } from './datasets.ts';
+import { fetchedToDate, ranges, windowMonths } from './datasets.ts';
 import { parseReport } from './report.ts';
 import { periodValues } from './values.ts';
 
@@ -110,6 +110,14 @@ describe('ranges and periods', () => {
     const trailing = periodValues(series, { period: 'trailing_12_months', aggregation: 'sum' });
     expect(trailing.map((value) => value.period)).toEqual(['2025-12', '2026-01', '2026-02']);
     expect(trailing[0]!.value).toBe(78);
+  });
+
+  test('a month is over once its last day has ended in every supported time zone; until then a fetch runs to that day', () => {
+    expect(fetchedToDate('2026-11-01', new Date('2026-11-18T10:00:00Z'))).toBe('2026-11-18');
+    // Still the evening of 30 November in Hawaii: not over yet, and never "to" a day after the month.
+    expect(fetchedToDate('2026-11-01', new Date('2026-12-01T05:00:00Z'))).toBe('2026-11-30');
+    expect(fetchedToDate('2026-11-01', new Date('2026-12-01T12:00:00Z'))).toBe(null);
+    expect(fetchedToDate('2026-10-01', new Date('2026-11-18T10:00:00Z'))).toBe(null);
   });
 
   test('a month not over when fetched is "to date", and so is every quarter, year and trailing 12 months that includes it', () => {

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/client.ts';
 import { recordEvent } from '../events/record.ts';
-import { monthEnd, type Basis } from './datasets.ts';
+import { fetchedToDate, type Basis } from './datasets.ts';
 import type { Dataset } from './report.ts';
 
 export type Aggregation = 'sum' | 'last' | 'average';
@@ -74,8 +74,7 @@ export async function monthlySeries(sql: Queryable, connectionId: string, shape:
   return new Map(
     rows.map((row) => {
       const key = month(row.period);
-      const toDate = row.fetched_at < monthEnd(`${key}-01`) ? row.fetched_at.toISOString().slice(0, 10) : null;
-      return [key, { cents: Number(row.cents ?? 0), toDate }];
+      return [key, { cents: Number(row.cents ?? 0), toDate: fetchedToDate(`${key}-01`, row.fetched_at) }];
     }),
   );
 }
