@@ -221,6 +221,15 @@ describe('<metric-picker>', () => {
     const name = root.querySelector<HTMLInputElement>('#name')!;
     expect(name.getAttribute('aria-invalid')).to.equal('true');
     expect(root.getElementById(name.getAttribute('aria-describedby')!)!.textContent).to.contain('must not be blank');
+    // A preview says nothing about the name: the name's problem stays until the name changes.
+    const period = root.querySelector<HTMLSelectElement>('#period')!;
+    const previews = fake.requests.length;
+    period.value = 'quarter';
+    period.dispatchEvent(new Event('change'));
+    await waitUntil(() => fake!.requests.length > previews && !element.shadowRoot!.querySelector('[aria-busy]'), 'previewed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await element.updateComplete;
+    expect(alerts()).to.deep.equal(['body.name: must not be blank']);
     name.focus();
     await sendKeys({ type: 'Cash' });
     await element.updateComplete;
@@ -239,8 +248,7 @@ describe('<metric-picker>', () => {
 
     // A preview the server refuses shows beside its input; fixing the input (a preview that succeeds) clears it.
     previewAnswer = refuse('query.aggregation', 'query.aggregation: a Balance Sheet line is a balance at each month end; use last or average');
-    const period = root.querySelector<HTMLSelectElement>('#period')!;
-    period.value = 'quarter';
+    period.value = 'year';
     period.dispatchEvent(new Event('change'));
     await waitUntil(() => alerts().length === 1, 'preview refused');
     expect(root.querySelector('#aggregation')!.getAttribute('aria-invalid')).to.equal('true');

@@ -174,8 +174,9 @@ export class MetricPicker extends LedgerlinkElement {
     const { include_sub_accounts, ...rest } = this.def;
     try {
       this.preview = await this.client.metricPreview(this.connectionId!, { ...rest, include_sub_accounts: String(include_sub_accounts) }, abort.signal);
-      // The server accepts the definition as it is now: what it refused before (a preview, a save) is out of date.
-      if (!abort.signal.aborted) this.#drop((p) => p.from !== 'check');
+      // The server accepts the definition as it is now: what it refused before about it is out of date. A refused
+      // name or currency stays: a preview does not look at them, only the next save (or editing the name) does.
+      if (!abort.signal.aborted) this.#drop((p) => p.from === 'load' || p.from === 'preview' || (p.from === 'save' && p.field !== 'name' && p.field !== 'currency'));
     } catch (error) {
       if (!abort.signal.aborted) this.#report('preview', error);
     }
