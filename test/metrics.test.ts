@@ -369,6 +369,9 @@ describe('metrics from QuickBooks reports', () => {
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: 6, first_period: windowKeys[WINDOW - 6], verified: true });
     }
+    // The metric's values follow: the months dropped from the window are no longer served.
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values.map((value: Json) => value.period)).toEqual(windowKeys.slice(WINDOW - 6));
     const regrown = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW, since: null });
     expect(regrown.calls).toBe(4 * Math.ceil((WINDOW - 6) / 6));
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {

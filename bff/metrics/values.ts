@@ -162,7 +162,7 @@ export async function recomputeMetrics(sql: Queryable, connectionId: string, now
   return { metrics: definitions.length, updated, events };
 }
 
-/** Upserts the values that differ from what is stored (in amount, completeness or the day they run to); returns the amount changes. */
+/** Upserts the values that differ from what is stored (in amount, completeness or the day they run to), drops the periods no longer computed; returns the amount changes. */
 export async function storeValues(sql: Queryable, definition: Pick<MetricDefinitionRow, 'id'>, values: PeriodValue[], now: Date): Promise<ValueChange[]> {
   const stored = await sql<{ period: string; value: string; complete: boolean; to_date: string | null }[]>`
     select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date from metric_values where metric_id = ${definition.id}`;
@@ -176,5 +176,8 @@ export async function storeValues(sql: Queryable, definition: Pick<MetricDefinit
       on conflict (metric_id, period) do update set value = excluded.value, complete = excluded.complete, to_date = excluded.to_date, computed_at = excluded.computed_at`;
     if (!before || Number(before.value) !== value.value) changes.push({ period: value.period, old: before ? Number(before.value) : null, new: value.value, to_date: value.to_date });
   }
+  // Periods the datasets no longer hold (the window shrank or moved on) are no longer kept current: never served as if they were.
+  const gone = stored.map((row) => row.period).filter((period) => !values.some((value) => value.period === period));
+  if (gone.length > 0) await sql`delete from metric_values where metric_id = ${definition.id} and period in ${sql(gone)}`;
   return changes.sort((a, b) => a.period.localeCompare(b.period));
 }
