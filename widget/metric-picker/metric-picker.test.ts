@@ -107,6 +107,8 @@ describe('<metric-picker>', () => {
     // One tab stop: the chosen line.
     expect([...root.querySelectorAll('[role=treeitem][tabindex="0"]')].map((item) => item.textContent!.trim())).to.deep.equal(['Total revenue']);
     await expect(element).to.be.accessible();
+    element.setAttribute('theme', 'dark');
+    await expect(element).to.be.accessible();
   });
 
   it('is keyboard-complete: arrows, Left/Right to close, open and move, Home/End, type-ahead; Enter chooses', async () => {
@@ -221,6 +223,10 @@ describe('<metric-picker>', () => {
     const name = root.querySelector<HTMLInputElement>('#name')!;
     expect(name.getAttribute('aria-invalid')).to.equal('true');
     expect(root.getElementById(name.getAttribute('aria-describedby')!)!.textContent).to.contain('must not be blank');
+    await expect(element).to.be.accessible();
+    element.setAttribute('theme', 'dark');
+    await expect(element).to.be.accessible();
+    element.removeAttribute('theme');
     // A preview says nothing about the name: the name's problem stays until the name changes.
     const period = root.querySelector<HTMLSelectElement>('#period')!;
     const previews = fake.requests.length;
