@@ -258,7 +258,20 @@ describe('metrics from QuickBooks reports', () => {
       expect(values.get(monthKey(-1))).toMatchObject({ complete: true, to_date: null });
     }
     const preview = await api(c, `/v1/connections/${c.id}/metric-preview?dataset=balance_sheet&line=total:cash&aggregation=last&period=quarter&accounting_method=cash`);
-    expect(preview.body.values.at(-1)).toMatchObject({ complete: false, to_date: today });
+    expect(preview.body.values.at(-1)).toMatchObject({ complete: false, to_date: today, partial: ['to_date'] });
+
+    // The first quarter and year of the window hold only the months from its start, and say so (months, partial).
+    const start = windowKeys[0]!;
+    const startMonth = Number(start.slice(5));
+    const quarters = (await api(c, `/v1/connections/${c.id}/metric-preview?dataset=profit_and_loss&line=total:revenue&aggregation=sum&period=quarter&accounting_method=accrual&last=60`)).body.values as Json[];
+    const quarterEnd = `${start.slice(0, 5)}${String(Math.ceil(startMonth / 3) * 3).padStart(2, '0')}`;
+    expect(quarters[0]).toMatchObject({ months: { from: start, to: quarterEnd }, partial: startMonth % 3 === 1 ? [] : ['window_start'], complete: startMonth % 3 === 1 });
+    const years = (await api(c, `/v1/connections/${c.id}/metrics`, {
+      method: 'POST',
+      json: { name: 'Revenue yearly', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'year', accounting_method: 'accrual' },
+    })).body.values as Json[];
+    expect(years[0]).toMatchObject({ period: start.slice(0, 4), months: { from: start, to: `${start.slice(0, 4)}-12` }, partial: startMonth === 1 ? [] : ['window_start'] });
+    expect(years.at(-1)).toMatchObject({ period: monthKey(0).slice(0, 4), months: { to: monthKey(0) }, partial: ['to_date'], to_date: today });
 
     // The month ends (an injected clock two days into the next month): the month fetched "to date" is fetched again.
     const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
@@ -304,8 +317,13 @@ describe('metrics from QuickBooks reports', () => {
     // An account line must be an account of the company that the report lists: never a metric of silent zeros.
     await refused({ ...valid, line: '99999' }, 'body.line');
     await refused({ ...valid, line: c.bank }, 'body.line');
+    // Said as a person would: "an Asset account", not "a Asset account".
+    expect((await api(c, `/v1/connections/${c.id}/metrics`, { method: 'POST', json: { ...valid, line: c.bank } })).body.error.message).toBe(
+      `body.line: account ${c.bank} is an Asset account, which the Profit and Loss does not list`,
+    );
     await refused({ ...valid, line: `000${c.parentAccount}` }, 'body.line');
     await refused({ ...valid, dataset: 'balance_sheet', line: 'total:cash', period: 'year' }, 'body.aggregation');
+    await refused({ ...valid, dataset: 'balance_sheet', line: 'total:cash', period: 'trailing_12_months' }, 'adding balances up over 12 months means nothing');
     expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
     const other = await t.createTenant();
     expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);
@@ -369,13 +387,25 @@ describe('metrics from QuickBooks reports', () => {
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: 6, first_period: windowKeys[WINDOW - 6], verified: true });
     }
-    // The metric's values follow: the months dropped from the window are no longer served.
-    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    // The metric's values follow: the months dropped from the window are no longer served, and whoever holds them
+    // is told as for any other change (new: null), as months joining the window are (old: null).
+    const held = (await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values as Json[];
+    const dropped = held.filter((value) => !windowKeys.slice(WINDOW - 6).includes(value.period));
+    expect(dropped.length).toBeGreaterThanOrEqual(WINDOW - 6);
+    const lastChanges = async () => {
+      const [event] = await t.deps.sql<{ data: Json }[]>`
+        select data from events where connection_id = ${c.id} and type = 'metric.updated' and data->>'metric_id' = ${metric.id} order by created_at desc, id desc limit 1`;
+      return event!.data.changes as Json[];
+    };
+    expect(await recomputeMetrics(t.deps.sql, c.id, t.deps.now())).toMatchObject({ metrics: 1, updated: dropped.length, events: 1 });
+    expect(await lastChanges()).toEqual(dropped.map((value) => ({ period: value.period, old: value.value, new: null, to_date: null })));
     expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values.map((value: Json) => value.period)).toEqual(windowKeys.slice(WINDOW - 6));
     const regrown = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW, since: null });
     expect(regrown.calls).toBe(4 * Math.ceil((WINDOW - 6) / 6));
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], verified: true });
     }
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    expect((await lastChanges()).map((change) => [change.period, change.old])).toEqual(windowKeys.slice(0, WINDOW - 6).map((key) => [key, null]));
   }, 180_000);
 });

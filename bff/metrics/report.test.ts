@@ -104,9 +104,9 @@ describe('ranges and periods', () => {
 
   test('quarters, years and trailing twelve months aggregate months by sum, last or average', () => {
     const series = new Map(Array.from({ length: 14 }, (_, index) => [new Date(Date.UTC(2025, index, 1)).toISOString().slice(0, 7), { cents: (index + 1) * 100, toDate: null }]));
-    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' })[0]).toEqual({ period: '2025-Q1', value: 6, complete: true, to_date: null });
-    expect(periodValues(series, { period: 'quarter', aggregation: 'last' }).at(-1)).toEqual({ period: '2026-Q1', value: 14, complete: false, to_date: null });
-    expect(periodValues(series, { period: 'year', aggregation: 'average' })[0]).toEqual({ period: '2025', value: 6.5, complete: true, to_date: null });
+    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' })[0]).toEqual({ period: '2025-Q1', value: 6, complete: true, to_date: null, months: { from: '2025-01', to: '2025-03' }, partial: [] });
+    expect(periodValues(series, { period: 'quarter', aggregation: 'last' }).at(-1)).toEqual({ period: '2026-Q1', value: 14, complete: false, to_date: null, months: { from: '2026-01', to: '2026-02' }, partial: ['months_missing'] });
+    expect(periodValues(series, { period: 'year', aggregation: 'average' })[0]).toEqual({ period: '2025', value: 6.5, complete: true, to_date: null, months: { from: '2025-01', to: '2025-12' }, partial: [] });
     const trailing = periodValues(series, { period: 'trailing_12_months', aggregation: 'sum' });
     expect(trailing.map((value) => value.period)).toEqual(['2025-12', '2026-01', '2026-02']);
     expect(trailing[0]!.value).toBe(78);
@@ -129,13 +129,13 @@ describe('ranges and periods', () => {
       }),
     );
     const months = periodValues(series, { period: 'month', aggregation: 'sum' });
-    expect(months.at(-1)).toEqual({ period: '2026-11', value: 100, complete: false, to_date: '2026-11-18' });
-    expect(months.at(-2)).toEqual({ period: '2026-10', value: 100, complete: true, to_date: null });
+    expect(months.at(-1)).toEqual({ period: '2026-11', value: 100, complete: false, to_date: '2026-11-18', months: { from: '2026-11', to: '2026-11' }, partial: ['to_date'] });
+    expect(months.at(-2)).toEqual({ period: '2026-10', value: 100, complete: true, to_date: null, months: { from: '2026-10', to: '2026-10' }, partial: [] });
     expect(periodValues(series, { period: 'quarter', aggregation: 'sum' }).at(-1)).toMatchObject({ period: '2026-Q4', complete: false, to_date: '2026-11-18' });
     expect(periodValues(series, { period: 'quarter', aggregation: 'sum' }).at(-2)).toMatchObject({ period: '2026-Q3', complete: true, to_date: null });
     expect(periodValues(series, { period: 'year', aggregation: 'last' }).at(-1)).toMatchObject({ period: '2026', complete: false, to_date: '2026-11-18' });
     const trailing = periodValues(series, { period: 'trailing_12_months', aggregation: 'sum' });
-    expect(trailing.at(-1)).toEqual({ period: '2026-11', value: 1200, complete: false, to_date: '2026-11-18' });
+    expect(trailing.at(-1)).toEqual({ period: '2026-11', value: 1200, complete: false, to_date: '2026-11-18', months: { from: '2025-12', to: '2026-11' }, partial: ['to_date'] });
     expect(trailing.at(-2)).toMatchObject({ period: '2026-10', complete: true, to_date: null });
   });
 });

@@ -1,10 +1,11 @@
-import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
+import { aggregationProblem, type AvailableData, type CreateMetric, type Metric, type MetricPreview } from '../../shared/api/metrics.ts';
+import { withArticle } from '../../shared/text/article.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Queryable } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { ApiError } from '../http/api-error.ts';
 import { reportTotals, type Dataset } from './report.ts';
-import { computeMetric, storeValues, type MetricDefinitionRow, type MetricShape, type PeriodValue } from './values.ts';
+import { computeMetric, storeValues, wholePeriod, type MetricDefinitionRow, type MetricShape, type PartialReason, type PeriodValue } from './values.ts';
 
 type Status = Metric['status'];
 
@@ -56,7 +57,7 @@ async function checkLine(sql: Queryable, connectionId: string, dataset: Dataset,
     where connection_id = ${connectionId} and type = 'Account' and external_id = ${line} and deleted_at is null`;
   if (!account) throw new ApiError('invalid_request', `${field}: QuickBooks account ${line} is not in this company's chart of accounts`, { field });
   if (account.classification && !classificationsOf[dataset].includes(account.classification)) {
-    throw new ApiError('invalid_request', `${field}: account ${line} is a ${account.classification} account, which ${dataset === 'profit_and_loss' ? 'the Profit and Loss' : 'the Balance Sheet'} does not list`, { field });
+    throw new ApiError('invalid_request', `${field}: account ${line} is ${withArticle(`${account.classification} account`)}, which ${dataset === 'profit_and_loss' ? 'the Profit and Loss' : 'the Balance Sheet'} does not list`, { field });
   }
 }
 
@@ -79,17 +80,29 @@ function toMetric(row: MetricDefinitionRow, values: PeriodValue[], connection: C
   };
 }
 
-async function storedValues(sql: Queryable, metricId: string) {
-  const rows = await sql<{ period: string; value: string; complete: boolean; to_date: string | null }[]>`
-    select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date from metric_values where metric_id = ${metricId} order by period`;
-  return rows.map((row): PeriodValue => ({ period: row.period, value: Number(row.value), complete: row.complete, to_date: row.to_date }));
+async function storedValues(sql: Queryable, definition: Pick<MetricDefinitionRow, 'id' | 'period'>) {
+  const rows = await sql<{ period: string; value: string; complete: boolean; to_date: string | null; months_from: string | null; months_to: string | null; partial: string[] }[]>`
+    select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date, months_from, months_to, partial from metric_values where metric_id = ${definition.id} order by period`;
+  return rows.map((row): PeriodValue => {
+    // A row from before months and reasons were kept (rewritten at the next recompute): the whole period, and
+    // the reason its completeness and to_date already give.
+    const known = row.months_from !== null && row.months_to !== null;
+    const partial = known ? (row.partial as PartialReason[]) : row.complete ? [] : row.to_date ? (['to_date'] as const) : (['months_missing'] as const);
+    return {
+      period: row.period,
+      value: Number(row.value),
+      complete: row.complete,
+      to_date: row.to_date,
+      months: known ? { from: row.months_from!, to: row.months_to! } : wholePeriod(definition.period, row.period),
+      partial: [...partial],
+    };
+  });
 }
 
-/** Balances are points in time: adding month-end balances over a quarter or a year means nothing. */
-function checkAggregation(input: { dataset: Dataset; aggregation: string; period: string }, field: string): void {
-  if (input.dataset === 'balance_sheet' && input.aggregation === 'sum' && input.period !== 'month') {
-    throw new ApiError('invalid_request', `${field}: a Balance Sheet line is a balance at each month end; adding them up over a ${input.period.replace(/_/g, ' ')} means nothing: use last or average`, { field });
-  }
+/** Balances are points in time: adding month-end balances over a quarter or a year means nothing (shared rule). */
+function checkAggregation(input: { dataset: Dataset; aggregation: MetricShape['aggregation']; period: MetricShape['period'] }, field: string): void {
+  const problem = aggregationProblem(input);
+  if (problem) throw new ApiError('invalid_request', `${field}: ${problem}`, { field });
 }
 
 export async function createMetric(sql: Queryable, connection: ConnectionRow, input: CreateMetric, createdBy: string | null, now: Date): Promise<Metric> {
@@ -115,12 +128,12 @@ export async function createMetric(sql: Queryable, connection: ConnectionRow, in
 export async function listMetrics(sql: Queryable, connection: ConnectionRow): Promise<Metric[]> {
   const known = await facts(sql, connection.id);
   const rows = await sql<MetricDefinitionRow[]>`select * from metric_definitions where connection_id = ${connection.id} order by created_at, id`;
-  return Promise.all(rows.map(async (row) => toMetric(row, await storedValues(sql, row.id), connection, known)));
+  return Promise.all(rows.map(async (row) => toMetric(row, await storedValues(sql, row), connection, known)));
 }
 
 export async function getMetric(sql: Queryable, connection: ConnectionRow, metricId: string): Promise<Metric | undefined> {
   const [row] = await sql<MetricDefinitionRow[]>`select * from metric_definitions where connection_id = ${connection.id} and id = ${metricId}`;
-  return row ? toMetric(row, await storedValues(sql, row.id), connection, await facts(sql, connection.id)) : undefined;
+  return row ? toMetric(row, await storedValues(sql, row), connection, await facts(sql, connection.id)) : undefined;
 }
 
 export async function deleteMetric(sql: Queryable, connection: ConnectionRow, metricId: string): Promise<boolean> {
