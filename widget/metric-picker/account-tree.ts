@@ -64,14 +64,16 @@ export function buildTree(data: AvailableData, dataset: MetricDataset): TreeNode
 
 /**
  * The nodes shown, in order: with a search, the matches and their ancestors (so a sub-account keeps its place),
- * all open; without one, the children of the nodes that are expanded.
+ * all open, and the chosen line (`chosen`) even when it does not match, so what is chosen is never out of sight;
+ * without one, the children of the nodes that are expanded.
  */
-export function visibleNodes(roots: TreeNode[], isOpen: (key: string) => boolean, query: string): VisibleNode[] {
+export function visibleNodes(roots: TreeNode[], isOpen: (key: string) => boolean, query: string, chosen: string | null = null): VisibleNode[] {
   const q = query.trim().toLowerCase();
   const keep = (node: TreeNode): TreeNode | null => {
     if (!q) return node;
     const children = node.children.map(keep).filter((child): child is TreeNode => child !== null);
-    return node.line !== null && node.name.toLowerCase().includes(q) ? { ...node, children } : children.length > 0 ? { ...node, children } : null;
+    const shown = node.line !== null && (node.name.toLowerCase().includes(q) || node.line === chosen);
+    return shown || children.length > 0 ? { ...node, children } : null;
   };
   const out: VisibleNode[] = [];
   const walk = (nodes: TreeNode[], level: number, parentKey: string | null) => {

@@ -128,16 +128,31 @@ export const pickerStyles = css`
     stroke: var(--_border);
     stroke-width: 0.3;
   }
-  button {
+  .hint,
+  .legend {
+    margin: calc(var(--_space) * 1) 0 0;
+    color: var(--_text-muted);
+    font-size: 0.93em;
+  }
+  /* A confirmation, not a warning: the success token (AA on the surface in light and dark). */
+  .saved {
     grid-column: 1 / -1;
-    justify-self: start;
+    margin: 0;
+    color: var(--_success);
+    font-weight: 500;
+  }
+  .actions {
+    grid-column: 1 / -1;
+    display: grid;
+    gap: calc(var(--_space) * 2);
+    justify-items: start;
   }
   @container (max-width: 520px) {
     form {
       grid-template-columns: minmax(0, 1fr);
     }
-    button {
-      justify-self: stretch;
+    .actions {
+      justify-items: stretch;
     }
   }
 `;

@@ -1,13 +1,17 @@
 import { html, nothing, svg } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
+import type { PropertyValues } from 'lit';
+import { aggregationProblem, type AvailableData, type CreateMetric, type Metric, type MetricPreview } from '../../shared/api/metrics.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { Announcer } from '../base/announcer.ts';
 import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
+import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { buildTree, typeAhead, visibleNodes, type VisibleNode } from './account-tree.ts';
 import { pickerStyles } from './metric-picker.styles.ts';
+import { partialWords, periodName } from './period-label.ts';
 
 /** What the user chose: the body `POST …/metrics` takes. */
 export type MetricDefinition = CreateMetric & { currency: string };
@@ -63,6 +67,12 @@ function fieldOf(error: unknown): Field | null {
   return (FIELDS as readonly string[]).includes(field) ? (field as Field) : null;
 }
 
+/** The API's message in plain words: "query.aggregation: A Balance Sheet …" reads "A Balance Sheet …" beside its input. */
+function plainMessage(error: unknown): string {
+  const message = (error as Error).message.replace(/^(?:body|query|path)\.[\w.]+: /, '');
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
+
 /**
  * `<metric-picker>`: builds a metric from a QuickBooks company's financial datasets: a dataset, then an account
  * (sub-accounts nested under their parents) or a report total from a searchable tree (the ARIA tree pattern:
@@ -80,7 +90,7 @@ function fieldOf(error: unknown): Field | null {
  * @csspart form - The form. @csspart preview - The value and chart. @csspart chart - The SVG chart. @csspart status - Notes on the data.
  */
 export class MetricPicker extends LedgerlinkElement {
-  static override styles = [...LedgerlinkElement.styles, buttonStyles, controlStyles, pickerStyles];
+  static override styles = [...LedgerlinkElement.styles, buttonStyles, controlStyles, permissionNoteStyles, pickerStyles];
 
   static override properties = {
     ...LedgerlinkElement.properties,
@@ -97,6 +107,7 @@ export class MetricPicker extends LedgerlinkElement {
     focusKey: { state: true },
     saving: { state: true },
     saved: { state: true },
+    adjusted: { state: true },
   };
 
   declare connectionId: string | undefined;
@@ -114,6 +125,21 @@ export class MetricPicker extends LedgerlinkElement {
   declare focusKey: string | undefined;
   declare saving: boolean;
   declare saved: string;
+  /** Why the picker changed a choice by itself (a period that a Balance Sheet sum does not fit), until the next change. */
+  declare adjusted: string;
+  /** The period type the shown preview was computed for (its labels), which may trail `def` while a preview loads. */
+  #previewPeriod: MetricDefinition['period'] = 'month';
+  /**
+   * The page's shared connection state (with <qbo-connect> and <client-sync-status>): a disconnect or reconnect
+   * anywhere on the page shows here at once, and the role decides Save by the BFF's own rule.
+   */
+  #connections = new ConnectionsController(
+    this,
+    // Only once there is a connection to show: the page's state is read for it alone.
+    () => (this.connectionId ? this.connectionStore() : undefined),
+    (previous, next) => this.#stateChanged(previous, next),
+    () => ({ connections: this.connectionId ?? 'all', sync: false }),
+  );
   #abort: AbortController | undefined;
   #announcer = new Announcer(this);
   #loadedFor: string | undefined;
@@ -129,11 +155,44 @@ export class MetricPicker extends LedgerlinkElement {
     this.collapsed = new Set();
     this.saving = false;
     this.saved = '';
+    this.adjusted = '';
     this.def = { dataset: 'profit_and_loss', line: 'total:revenue', include_sub_accounts: true, aggregation: 'sum', period: 'month', accounting_method: 'accrual' };
   }
 
   protected override sessionChanged(): void {
+    this.#connections.rebind();
     void this.load();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.hasUpdated && changed.has('connectionId')) this.#connections.rebind();
+  }
+
+  /** The connection's status as the page knows it now (undefined until the shared state has it). */
+  get #pageStatus(): string | undefined {
+    return this.connectionId ? this.#connections.state.entries.find((entry) => entry.connection.id === this.connectionId)?.connection.status : undefined;
+  }
+
+  /**
+   * not_imported, current or stale: the page's connection state first (a Disconnect in <qbo-connect> makes the
+   * figures stale at once, a reconnect current again), else what the BFF last answered.
+   */
+  get #status(): AvailableData['status'] | undefined {
+    const answered = this.preview?.status ?? this.data?.status;
+    const page = this.#pageStatus;
+    if (page === undefined) return answered;
+    if (page !== 'connected') return 'stale';
+    return answered === 'stale' ? 'current' : answered;
+  }
+
+  /** A change of the connection anywhere on the page: read the figures again (stale while disconnected, fresh after a reconnect). */
+  #stateChanged(previous: ConnectionsState, next: ConnectionsState): void {
+    const id = this.connectionId;
+    if (!id || !this.data) return;
+    const before = previous.entries.find((entry) => entry.connection.id === id)?.connection.status;
+    const after = next.entries.find((entry) => entry.connection.id === id)?.connection.status;
+    if (before !== undefined && before !== after) void this.load();
   }
 
   override updated(changed: Map<string, unknown>): void {
@@ -157,7 +216,7 @@ export class MetricPicker extends LedgerlinkElement {
 
   /** The error an API call answered, replacing the earlier one from the same step. */
   #report(from: Problem['from'], error: unknown): void {
-    this.problems = [...this.problems.filter((p) => p.from !== from), { from, field: fieldOf(error), message: (error as Error).message }];
+    this.problems = [...this.problems.filter((p) => p.from !== from), { from, field: fieldOf(error), message: plainMessage(error) }];
   }
 
   #drop(gone: (problem: Problem) => boolean): void {
@@ -173,12 +232,18 @@ export class MetricPicker extends LedgerlinkElement {
     const abort = (this.#abort = new AbortController());
     const { include_sub_accounts, ...rest } = this.def;
     try {
-      this.preview = await this.client.metricPreview(this.connectionId!, { ...rest, include_sub_accounts: String(include_sub_accounts) }, abort.signal);
+      const preview = await this.client.metricPreview(this.connectionId!, { ...rest, include_sub_accounts: String(include_sub_accounts) }, abort.signal);
+      if (abort.signal.aborted) return;
+      this.#previewPeriod = rest.period;
+      this.preview = preview;
       // The server accepts the definition as it is now: what it refused before about it is out of date. A refused
       // name or currency stays: a preview does not look at them, only the next save (or editing the name) does.
       if (!abort.signal.aborted) this.#drop((p) => p.from === 'load' || p.from === 'preview' || (p.from === 'save' && p.field !== 'name' && p.field !== 'currency'));
     } catch (error) {
-      if (!abort.signal.aborted) this.#report('preview', error);
+      if (abort.signal.aborted) return;
+      // The figures shown were for another choice: never leave them beside one the server refused.
+      this.preview = undefined;
+      this.#report('preview', error);
     }
   }
 
@@ -189,6 +254,15 @@ export class MetricPicker extends LedgerlinkElement {
       this.def = { ...this.def, line: change.dataset === 'balance_sheet' ? 'total:cash' : 'total:revenue', aggregation: change.dataset === 'balance_sheet' ? 'last' : 'sum' };
       changed.add('line').add('aggregation');
       this.focusKey = undefined;
+    }
+    // A choice the API refuses is never sent: a period a Balance Sheet sum does not fit switches to Last, saying so.
+    this.adjusted = '';
+    const problem = aggregationProblem(this.def);
+    if (problem && !change.aggregation) {
+      this.def = { ...this.def, aggregation: 'last' };
+      changed.add('aggregation');
+      this.adjusted = `Aggregation is now ${LABELS['last']}. ${problem}`;
+      this.#announcer.say(this.adjusted);
     }
     // A problem with an input is gone once that input changes.
     this.#drop((p) => p.field !== null && changed.has(p.field));
@@ -210,7 +284,7 @@ export class MetricPicker extends LedgerlinkElement {
     const currency = this.preview?.currency ?? this.data?.currency;
     if (!currency || !this.connectionId) return;
     // One save at a time: a second Enter while the first is on its way would define the metric twice.
-    if (this.saving) return;
+    if (this.saving || this.#blocked) return;
     if (!this.#lineExists()) {
       this.problems = [...this.problems.filter((p) => p.from !== 'check'), { from: 'check', field: 'line', message: 'Choose an account or a report total.' }];
       await this.updateComplete;
@@ -235,6 +309,22 @@ export class MetricPicker extends LedgerlinkElement {
     }
   }
 
+  /**
+   * Why the button does nothing now, with the id of the text that says so: a role outside connect_roles cannot
+   * save (the BFF's rule, shown as the lock note every component uses), and a disconnected company's figures no
+   * longer update, so no metric is taken from it until it is reconnected.
+   */
+  get #blocked(): { id: string; reason: string; lock: boolean } | undefined {
+    if (this.#status === 'stale') {
+      return { id: 'stale-note', lock: false, reason: `Reconnect this company to ${this.save ? 'save' : 'use'} a metric from it: while it is disconnected its figures do not update.` };
+    }
+    const state = this.#connections.state;
+    if (this.save && state.session && state.settings && !roleCan(state, 'manage')) {
+      return { id: 'permission-save', lock: true, reason: capabilityNote(state.settings, 'manage', 'define metrics', this.locale) };
+    }
+    return undefined;
+  }
+
   /** The chosen line is a total or account of the chosen dataset (a reload may have dropped it). */
   #lineExists(): boolean {
     const d = this.data;
@@ -242,7 +332,8 @@ export class MetricPicker extends LedgerlinkElement {
   }
 
   #shown(): VisibleNode[] {
-    return visibleNodes(buildTree(this.data!, this.def.dataset), (key) => !this.collapsed.has(key), this.query);
+    // The chosen line stays shown (and selected) while a search would hide it: what the preview and Save use is in view.
+    return visibleNodes(buildTree(this.data!, this.def.dataset), (key) => !this.collapsed.has(key), this.query, this.def.line);
   }
 
   #toggle(key: string, open: boolean): void {
@@ -314,6 +405,9 @@ export class MetricPicker extends LedgerlinkElement {
     const problem = this.#problem('line');
     if (shown.length === 0) return html`<p id="line" class="empty" role="status">No account or total matches “${this.query.trim()}”.</p>`;
     const selected = shown.find((item) => item.node.line === this.def.line);
+    const q = this.query.trim().toLowerCase();
+    const hidden = q && selected && !selected.node.name.toLowerCase().includes(q);
+    const matches = q ? shown.filter((item) => item.node.line !== null && item.node.name.toLowerCase().includes(q)).length : 1;
     const tabStop = shown.find((item) => item.node.key === this.focusKey) ?? selected ?? shown[0]!;
     return html`<ul id="line" role="tree" class="tree" aria-labelledby="line-label" aria-invalid=${problem ? 'true' : nothing} aria-describedby=${problem ? 'line-error' : nothing} @keydown=${this.#treeKey}>
       ${repeat(
@@ -342,7 +436,8 @@ export class MetricPicker extends LedgerlinkElement {
           ><span class="twisty" aria-hidden="true">${item.branch ? (open ? '▾' : '▸') : ''}</span><span class="name">${item.node.name}${item.node.inactive ? ' (inactive)' : ''}</span></li>`;
         },
       )}
-    </ul>`;
+    </ul>
+    ${hidden ? html`<p class="hint" id="line-hint">${matches === 0 ? `No account or total matches “${this.query.trim()}”. ` : ''}“${selected.node.name}” stays chosen though it does not match the search.</p>` : nothing}`;
   }
 
   /** An input's problem, beside it (the input points at it with aria-describedby). */
@@ -353,18 +448,21 @@ export class MetricPicker extends LedgerlinkElement {
 
   #select(id: string, label: string, key: 'dataset' | 'aggregation' | 'period' | 'accounting_method', values: string[]) {
     const problem = this.#problem(key);
+    // Aggregations the API refuses for this dataset and period are shown disabled, with the reason beside the list.
+    const refused = key === 'aggregation' ? values.map((v) => [v, aggregationProblem({ ...this.def, aggregation: v as MetricDefinition['aggregation'] })] as const).filter(([, why]) => why) : [];
+    const note = this.adjusted && key === 'aggregation' ? this.adjusted : refused.length > 0 ? `${refused.map(([v]) => LABELS[v]).join(', ')} is not offered. ${refused[0]![1]}` : '';
+    const describedBy = [problem ? `${key}-error` : '', note ? `${key}-hint` : ''].filter(Boolean).join(' ');
     return html`<label for=${id}>${label}</label>
-      <select id=${id} aria-invalid=${problem ? 'true' : nothing} aria-describedby=${problem ? `${key}-error` : nothing} @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value })}>
-        ${values.map((v) => html`<option value=${v} ?selected=${this.def[key] === v}>${LABELS[v]}</option>`)}
+      <select id=${id} aria-invalid=${problem ? 'true' : nothing} aria-describedby=${describedBy || nothing} @change=${(e: Event) => this.#set({ [key]: (e.target as HTMLSelectElement).value })}>
+        ${values.map((v) => html`<option value=${v} ?selected=${this.def[key] === v} ?disabled=${refused.some(([r]) => r === v)}>${LABELS[v]}</option>`)}
       </select>
-      ${this.#fieldProblem(key)}`;
+      ${note ? html`<p class="hint" id=${`${key}-hint`}>${note}</p>` : nothing} ${this.#fieldProblem(key)}`;
   }
 
-  /** "to date" wording for a period not over at the fetch: a flow runs to that day, a balance is as of it. */
-  #partial(value: { to_date: string | null }): string {
-    if (!value.to_date) return '';
-    const day = new Intl.DateTimeFormat(this.locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${value.to_date}T00:00:00Z`));
-    return this.def.dataset === 'balance_sheet' ? ` (not over: as of ${day})` : ` (to date: to ${day})`;
+  /** A value's period in the user's locale, with why it is partial: "Q4 2024 (Dec only: the window starts in Dec 2024)". */
+  #periodLabel(value: MetricPreview['values'][number]): string {
+    const why = partialWords(value, this.def.dataset, this.locale);
+    return `${periodName(value.period, this.#previewPeriod, this.locale)}${why ? ` (${why})` : ''}`;
   }
 
   #chart() {
@@ -372,20 +470,22 @@ export class MetricPicker extends LedgerlinkElement {
     if (values.length === 0) return nothing;
     const max = Math.max(...values.map((v) => Math.abs(v.value)), 1);
     const w = 100 / values.length;
-    const label = values.map((v) => `${v.period}: ${this.#money(v.value)}${this.#partial(v)}`).join(', ');
-    return svg`<svg part="chart" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${`Last ${values.length} periods: ${label}`}>
+    const label = values.map((v) => `${this.#periodLabel(v)}: ${this.#money(v.value)}`).join(', ');
+    const partial = values.filter((v) => v.partial.length > 0);
+    return html`${svg`<svg part="chart" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${`Last ${values.length} periods: ${label}`}>
       <line x1="0" x2="100" y1="20" y2="20" class="axis"></line>
       ${values.map((v, i) => {
         const h = (Math.abs(v.value) / max) * 19;
-        return svg`<rect x=${i * w + w * 0.15} width=${w * 0.7} y=${v.value >= 0 ? 20 - h : 20} height=${h} class=${`${v.value < 0 ? 'neg' : ''} ${v.to_date ? 'partial' : ''}`}></rect>`;
+        return svg`<rect x=${i * w + w * 0.15} width=${w * 0.7} y=${v.value >= 0 ? 20 - h : 20} height=${h} class=${`${v.value < 0 ? 'neg' : ''} ${v.partial.length > 0 ? 'partial' : ''}`}></rect>`;
       })}
-    </svg>`;
+    </svg>`}
+    ${partial.length > 0 ? html`<p class="legend" aria-hidden="true">Lighter bars are partial periods: ${partial.map((v) => this.#periodLabel(v)).join('; ')}.</p>` : nothing}`;
   }
 
   #notes() {
     const d = this.data!;
     const notes: string[] = [];
-    const status = this.preview?.status ?? d.status;
+    const status = this.#status;
     if (status === 'not_imported') notes.push('QuickBooks figures are not imported yet: they appear after the first sync.');
     if (status === 'stale') notes.push('This company is disconnected: these are its last figures and they no longer update. Reconnect to resume.');
     const set = d.datasets.find((s) => s.dataset === this.def.dataset && s.accounting_method === this.def.accounting_method);
@@ -399,8 +499,9 @@ export class MetricPicker extends LedgerlinkElement {
           : `: report lines do not add up in ${diff.section} for ${diff.period.slice(0, 7)} (total ${diff.expected}, lines ${diff.found})`;
       notes.push(`Unverified${where}. Figures may not be exact.`);
     }
+    // Only figures that still update "will change": a disconnected company's stay as they are until a reconnect.
     const latest = this.preview?.values.at(-1);
-    if (latest?.to_date) notes.push(`${latest.period} is not over yet: its figure${this.#partial(latest)} will change.`);
+    if (latest?.to_date && status !== 'stale') notes.push(`${periodName(latest.period, this.#previewPeriod, this.locale)} is not over yet: its figure (${partialWords(latest, this.def.dataset, this.locale)}) will change.`);
     return notes.map((n) => html`<p part="status" class="note" role="status">${n}</p>`);
   }
 
@@ -412,6 +513,7 @@ export class MetricPicker extends LedgerlinkElement {
     const latest = this.preview?.values.at(-1);
     const shown: Field[] = ['dataset', 'line', 'aggregation', 'period', 'accounting_method', ...(hasSubs ? (['include_sub_accounts'] as const) : []), ...(this.save ? (['name'] as const) : [])];
     const nameProblem = this.#problem('name');
+    const blocked = this.#blocked;
     return html`<form part="form" @submit=${this.#submit}>
       <div class="fields">
         ${this.#select('dataset', 'Dataset', 'dataset', ['profit_and_loss', 'balance_sheet'])}
@@ -433,13 +535,17 @@ export class MetricPicker extends LedgerlinkElement {
           : nothing}
       </div>
       <section part="preview" class="preview" aria-live="polite" aria-label="Preview">
-        <p class="label">${this.#lineName()}${latest ? ` · ${latest.period}${this.#partial(latest)}` : ''}</p>
+        <p class="label">${this.#lineName()}${latest ? ` · ${this.#periodLabel(latest)}` : ''}</p>
         <p class="value">${latest ? this.#money(latest.value) : '—'}</p>
+        ${this.preview ? nothing : html`<p class="hint">No figures for this choice: see the problem above.</p>`}
         ${this.#chart()} ${this.#notes()}
       </section>
       ${general(shown)}
-      ${this.saved ? html`<p class="note">${this.saved}</p>` : nothing}${this.#announcer.render()}
-      <button class="button primary" type="submit" aria-disabled=${this.saving ? 'true' : 'false'}>${this.saving ? 'Saving…' : this.save ? 'Save metric' : 'Use this metric'}</button>
+      ${this.saved ? html`<p class="saved">${this.saved}</p>` : nothing}${this.#announcer.render()}
+      <div class="actions">
+        ${blocked ? (blocked.lock ? permissionNote(blocked.id, blocked.reason) : html`<p class="hint" id=${blocked.id}>${blocked.reason}</p>`) : nothing}
+        <button class="button primary" type="submit" aria-disabled=${this.saving || blocked ? 'true' : 'false'} aria-describedby=${blocked?.id ?? nothing}>${this.saving ? 'Saving…' : this.save ? 'Save metric' : 'Use this metric'}</button>
+      </div>
     </form>`;
   }
 
