@@ -280,6 +280,7 @@ describe('<metric-picker>', () => {
     expect(alerts()).to.deep.equal(['A Balance Sheet line is a balance at each month end; use last or average']);
     expect(root.querySelector('.value')!.textContent).to.equal('—');
     expect(root.querySelector('svg')).to.equal(null);
+    expect(root.querySelector('.preview')!.textContent).to.contain('No figures for this choice');
     previewAnswer = undefined;
     const aggregation = root.querySelector<HTMLSelectElement>('#aggregation')!;
     aggregation.value = 'last';

@@ -537,7 +537,7 @@ export class MetricPicker extends LedgerlinkElement {
       <section part="preview" class="preview" aria-live="polite" aria-label="Preview">
         <p class="label">${this.#lineName()}${latest ? ` · ${this.#periodLabel(latest)}` : ''}</p>
         <p class="value">${latest ? this.#money(latest.value) : '—'}</p>
-        ${this.preview ? nothing : html`<p class="hint">No figures for this choice: see the problem above.</p>`}
+        ${!this.preview && this.problems.some((p) => p.from === 'preview') ? html`<p class="hint">No figures for this choice: what is wrong is shown beside the field.</p>` : nothing}
         ${this.#chart()} ${this.#notes()}
       </section>
       ${general(shown)}
