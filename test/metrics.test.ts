@@ -272,6 +272,11 @@ describe('metrics from QuickBooks reports', () => {
     })).body.values as Json[];
     expect(years[0]).toMatchObject({ period: start.slice(0, 4), months: { from: start, to: `${start.slice(0, 4)}-12` }, partial: startMonth === 1 ? [] : ['window_start'] });
     expect(years.at(-1)).toMatchObject({ period: monthKey(0).slice(0, 4), months: { to: monthKey(0) }, partial: ['to_date'], to_date: today });
+    // Values stored before months and reasons were kept read as the whole period, with the reason to_date gives.
+    await t.deps.sql`update metric_values set months_from = null, months_to = null, partial = '{}' where metric_id = ${revenue.id}`;
+    const old = await valuesOf(revenue);
+    expect(old.get(monthKey(0))).toMatchObject({ months: { from: monthKey(0), to: monthKey(0) }, partial: ['to_date'] });
+    expect(old.get(monthKey(-1))).toMatchObject({ months: { from: monthKey(-1), to: monthKey(-1) }, partial: [] });
 
     // The month ends (an injected clock two days into the next month): the month fetched "to date" is fetched again.
     const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
