@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import type { ConnectionRow } from '../bff/connections/store.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
 import { refreshDatasets } from '../bff/metrics/datasets.ts';
+import { recomputeMetrics } from '../bff/metrics/values.ts';
 import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
 import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
 import { testApp, type TestTenant } from './support/app.ts';
@@ -196,6 +197,103 @@ describe('metrics from QuickBooks reports', () => {
     await expectValuesEqualReports(c, metrics);
   }, 300_000);
 
+  test('an answer in another basis than asked is refused with the reason, never stored as that basis; the next refresh asks again', async () => {
+    const c = await company('GB');
+    const cash = await define(c, 'Revenue cash', 'profit_and_loss', 'total:revenue', 'cash');
+    const accrual = await define(c, 'Revenue accrual', 'profit_and_loss', 'total:revenue', 'accrual');
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    // QuickBooks falls back to the company's default basis (here accrual) when accounting_method does not reach it.
+    const companyDefault = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, { accounting_method: _dropped, ...query }: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    const grown = await refreshDatasets(t.deps.sql, connection!, companyDefault, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    const month = monthKey(-WINDOW);
+    expect(grown.calls).toBe(4);
+    expect(grown.refused.map((range) => [range.dataset, range.basis, range.months])).toEqual([
+      ['profit_and_loss', 'cash', [`${month}-01`]],
+      ['balance_sheet', 'cash', [`${month}-01`]],
+    ]);
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    const available = (await api(c, `/v1/connections/${c.id}/metric-data`)).body;
+    for (const set of available.datasets as Json[]) {
+      if (set.accounting_method === 'accrual') expect(set).toMatchObject({ verified: true, periods: WINDOW + 1 });
+      else expect(set).toMatchObject({ verified: false, periods: WINDOW, differences: [{ period: `${month}-01`, section: 'Header.ReportBasis', expected: 'Cash', found: 'Accrual' }] });
+    }
+    const valueOf = async (metric: Json) => ((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body as Json);
+    const cashNow = await valueOf(cash);
+    expect(cashNow.verified).toBe(false);
+    // The month has no cash figure at all rather than the accrual one under the cash name.
+    expect(cashNow.values.find((value: Json) => value.period === month)).toBeUndefined();
+    expect((await valueOf(accrual)).values.find((value: Json) => value.period === month)).toBeDefined();
+
+    // Asked again (and answered as asked): stored, verified.
+    const plain = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, query: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    const again = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW + 1, since: null });
+    expect([again.calls, again.refused]).toEqual([2, []]);
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    const fixed = await valueOf(cash);
+    expect(fixed.verified).toBe(true);
+    const pnl = await sandboxReport(c, 'ProfitAndLoss', 'cash', month);
+    expect(fixed.values.find((value: Json) => value.period === month).value).toBe(figure(pnl, { group: 'Income' }));
+  }, 180_000);
+
+  test('the month in progress is "to date" (its balance as of the fetch day), and so is each period that includes it; once over it is fetched again in full', async () => {
+    const c = await company('AU');
+    const revenue = await define(c, 'Revenue', 'profit_and_loss', 'total:revenue', 'accrual');
+    const cash = await define(c, 'Cash', 'balance_sheet', 'total:cash', 'cash', 'last');
+    const quarterly = (await api(c, `/v1/connections/${c.id}/metrics`, {
+      method: 'POST',
+      json: { name: 'Revenue T12M', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'trailing_12_months', accounting_method: 'accrual' },
+    })).body;
+    const today = t.deps.now().toISOString().slice(0, 10);
+    const valuesOf = async (metric: Json) => new Map(((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values as Json[]).map((value) => [value.period, value]));
+    for (const metric of [revenue, cash, quarterly]) {
+      const values = await valuesOf(metric);
+      expect(values.get(monthKey(0))).toMatchObject({ complete: false, to_date: today });
+      expect(values.get(monthKey(-1))).toMatchObject({ complete: true, to_date: null });
+    }
+    const preview = await api(c, `/v1/connections/${c.id}/metric-preview?dataset=balance_sheet&line=total:cash&aggregation=last&period=quarter&accounting_method=cash`);
+    expect(preview.body.values.at(-1)).toMatchObject({ complete: false, to_date: today, partial: ['to_date'] });
+
+    // The first quarter and year of the window hold only the months from its start, and say so (months, partial).
+    const start = windowKeys[0]!;
+    const startMonth = Number(start.slice(5));
+    const quarters = (await api(c, `/v1/connections/${c.id}/metric-preview?dataset=profit_and_loss&line=total:revenue&aggregation=sum&period=quarter&accounting_method=accrual&last=60`)).body.values as Json[];
+    const quarterEnd = `${start.slice(0, 5)}${String(Math.ceil(startMonth / 3) * 3).padStart(2, '0')}`;
+    expect(quarters[0]).toMatchObject({ months: { from: start, to: quarterEnd }, partial: startMonth % 3 === 1 ? [] : ['window_start'], complete: startMonth % 3 === 1 });
+    const years = (await api(c, `/v1/connections/${c.id}/metrics`, {
+      method: 'POST',
+      json: { name: 'Revenue yearly', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'year', accounting_method: 'accrual' },
+    })).body.values as Json[];
+    expect(years[0]).toMatchObject({ period: start.slice(0, 4), months: { from: start, to: `${start.slice(0, 4)}-12` }, partial: startMonth === 1 ? [] : ['window_start'] });
+    expect(years.at(-1)).toMatchObject({ period: monthKey(0).slice(0, 4), months: { to: monthKey(0) }, partial: ['to_date'], to_date: today });
+    // Values stored before months and reasons were kept read as the whole period, with the reason to_date gives.
+    await t.deps.sql`update metric_values set months_from = null, months_to = null, partial = '{}' where metric_id = ${revenue.id}`;
+    const old = await valuesOf(revenue);
+    expect(old.get(monthKey(0))).toMatchObject({ months: { from: monthKey(0), to: monthKey(0) }, partial: ['to_date'] });
+    expect(old.get(monthKey(-1))).toMatchObject({ months: { from: monthKey(-1), to: monthKey(-1) }, partial: [] });
+
+    // The month ends (an injected clock two days into the next month): the month fetched "to date" is fetched again.
+    const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
+    const plain = {
+      call: (request: (api: unknown) => Promise<unknown>) =>
+        request({ get: (path: string, query: Record<string, string>) => qboCall<Json>(t, sandbox.url, c.realm, c.id, 'GET', path, undefined, query) }),
+    } as unknown as ProviderCaller;
+    const later = new Date(`${monthKey(1)}-03T09:00:00Z`);
+    await sandbox.control('POST', '/clock', { advance_seconds: 61 });
+    const rolled = await refreshDatasets(t.deps.sql, connection!, plain, { now: later, windowMonths: WINDOW, since: null });
+    expect(rolled.fetched.map((plan) => plan.months)).toEqual(Array.from({ length: 4 }, () => [`${monthKey(0)}-01`, `${monthKey(1)}-01`]));
+    await recomputeMetrics(t.deps.sql, c.id, later);
+    const values = await valuesOf(revenue);
+    expect(values.get(monthKey(0))).toMatchObject({ complete: true, to_date: null });
+    expect(values.get(monthKey(1))).toMatchObject({ complete: false, to_date: `${monthKey(1)}-03` });
+  }, 180_000);
+
   test('a renamed account keeps its metric; a disconnect keeps the values and marks them stale; a reconnect resumes; a report that does not add up is unverified', async () => {
     const c = await company('US');
     const metric = await define(c, 'Expense', 'profit_and_loss', c.parentAccount, 'accrual');
@@ -224,8 +322,13 @@ describe('metrics from QuickBooks reports', () => {
     // An account line must be an account of the company that the report lists: never a metric of silent zeros.
     await refused({ ...valid, line: '99999' }, 'body.line');
     await refused({ ...valid, line: c.bank }, 'body.line');
+    // Said as a person would: "an Asset account", not "a Asset account".
+    expect((await api(c, `/v1/connections/${c.id}/metrics`, { method: 'POST', json: { ...valid, line: c.bank } })).body.error.message).toBe(
+      `body.line: account ${c.bank} is an Asset account, which the Profit and Loss does not list`,
+    );
     await refused({ ...valid, line: `000${c.parentAccount}` }, 'body.line');
     await refused({ ...valid, dataset: 'balance_sheet', line: 'total:cash', period: 'year' }, 'body.aggregation');
+    await refused({ ...valid, dataset: 'balance_sheet', line: 'total:cash', period: 'trailing_12_months' }, 'adding balances up over 12 months means nothing');
     expect((await api(c, `/v1/connections/${c.id}/metrics`)).body.data.map((row: Json) => row.id)).toEqual([metric.id]);
     const other = await t.createTenant();
     expect((await t.request(`/v1/connections/${c.id}/metrics/${metric.id}`, { method: 'DELETE', token: other.secretKey })).status).toBe(404);
@@ -271,6 +374,8 @@ describe('metrics from QuickBooks reports', () => {
     const available = (await api(c, `/v1/connections/${c.id}/metric-data`)).body;
     const pnl = available.datasets.find((set: Json) => set.dataset === 'profit_and_loss' && set.accounting_method === 'accrual');
     expect(pnl.verified).toBe(false);
+    // A month with several differences is still one month.
+    expect(pnl.periods).toBe(WINDOW + 1);
     expect(pnl.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Income' }));
     const cashSet = available.datasets.find((set: Json) => set.dataset === 'balance_sheet' && set.accounting_method === 'cash');
     expect(cashSet.differences).toContainEqual(expect.objectContaining({ period: `${month}-01`, section: 'Total Bank Accounts' }));
@@ -287,10 +392,25 @@ describe('metrics from QuickBooks reports', () => {
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: 6, first_period: windowKeys[WINDOW - 6], verified: true });
     }
+    // The metric's values follow: the months dropped from the window are no longer served, and whoever holds them
+    // is told as for any other change (new: null), as months joining the window are (old: null).
+    const held = (await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values as Json[];
+    const dropped = held.filter((value) => !windowKeys.slice(WINDOW - 6).includes(value.period));
+    expect(dropped.length).toBeGreaterThanOrEqual(WINDOW - 6);
+    const lastChanges = async () => {
+      const [event] = await t.deps.sql<{ data: Json }[]>`
+        select data from events where connection_id = ${c.id} and type = 'metric.updated' and data->>'metric_id' = ${metric.id} order by created_at desc, id desc limit 1`;
+      return event!.data.changes as Json[];
+    };
+    expect(await recomputeMetrics(t.deps.sql, c.id, t.deps.now())).toMatchObject({ metrics: 1, updated: dropped.length, events: 1 });
+    expect(await lastChanges()).toEqual(dropped.map((value) => ({ period: value.period, old: value.value, new: null, to_date: null })));
+    expect((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values.map((value: Json) => value.period)).toEqual(windowKeys.slice(WINDOW - 6));
     const regrown = await refreshDatasets(t.deps.sql, connection!, plain, { now: t.deps.now(), windowMonths: WINDOW, since: null });
     expect(regrown.calls).toBe(4 * Math.ceil((WINDOW - 6) / 6));
     for (const dataset of (await api(c, `/v1/connections/${c.id}/metric-data`)).body.datasets) {
       expect(dataset).toMatchObject({ periods: WINDOW, first_period: windowKeys[0], verified: true });
     }
+    await recomputeMetrics(t.deps.sql, c.id, t.deps.now());
+    expect((await lastChanges()).map((change) => [change.period, change.old])).toEqual(windowKeys.slice(0, WINDOW - 6).map((key) => [key, null]));
   }, 180_000);
 });

@@ -50,6 +50,6 @@ export const metricsRefreshJob: JobHandler = {
       signal,
     });
     const metrics = await deps.sql.begin((tx) => recomputeMetrics(tx, connection.id, deps.now()));
-    return { report_calls: refreshed.calls, fetched: refreshed.fetched.map((plan) => ({ ...plan })), ...metrics };
+    return { report_calls: refreshed.calls, fetched: refreshed.fetched.map((plan) => ({ ...plan })), refused: refreshed.refused.map((range) => ({ ...range })), ...metrics };
   },
 };

@@ -2,7 +2,8 @@ import type { ConnectionRow } from '../connections/store.ts';
 import type { Queryable, Sql } from '../db/client.ts';
 import { ProviderBudget, qboReportLimits, type BudgetLimits } from '../sync/budget.ts';
 import { qboReportBudgetKey, type ProviderCaller } from '../sync/provider-caller.ts';
-import { monthsBetween, parseReport, type Dataset, type ParsedReport } from './report.ts';
+import { describeMismatches, headerMismatches, type Mismatch } from './answer-check.ts';
+import { monthsBetween, parseReport, ReportShapeError, type Dataset, type ParsedReport } from './report.ts';
 
 export type Basis = 'accrual' | 'cash';
 export const datasets: readonly Dataset[] = ['profit_and_loss', 'balance_sheet'];
@@ -22,6 +23,29 @@ export function windowMonths(now: Date, months: number): string[] {
   const [year, month] = end.split('-').map(Number) as [number, number];
   const start = new Date(Date.UTC(year, month - 1 - (months - 1), 1)).toISOString().slice(0, 10);
   return monthsBetween(start, end);
+}
+
+/** The first day of the month after `month` (YYYY-MM-01): the moment the month is over. */
+function monthEnd(month: string): Date {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, m, 1));
+}
+
+/**
+ * When `month` (YYYY-MM-01) is over for every company: QuickBooks dates are the company's local days, and its time
+ * zone is not known here, so the month counts as over only once its last day has ended in the westernmost zone a
+ * supported region uses (Hawaii, UTC-10; 12 hours of margin). Until then a fetch of it is "to date".
+ */
+export function monthOverEverywhere(month: string): Date {
+  return new Date(monthEnd(month).getTime() + 12 * 3_600_000);
+}
+
+/** The day a month's figures run to when fetched at `fetchedAt`, or null when the month was over by then. */
+export function fetchedToDate(month: string, fetchedAt: Date): string | null {
+  if (fetchedAt >= monthOverEverywhere(month)) return null;
+  const day = fetchedAt.toISOString().slice(0, 10);
+  const last = lastDay(month);
+  return day < last ? day : last;
 }
 
 const lastDay = (month: string) => {
@@ -102,18 +126,27 @@ export interface RefreshPlan {
 }
 
 /**
- * What to fetch: months of the window never fetched, plus the months the changes since `since` can touch (a
- * P&L month only itself; a balance sheet every month end from the earliest touched month on).
+ * What to fetch: months of the window never fetched (or whose last answer was refused), months fetched before they
+ * were over (their figures were "to date"; once over they are fetched once more, in full), plus the months the
+ * changes since `since` can touch (a P&L month only itself; a balance sheet every month end from the earliest
+ * touched month on).
  */
-export async function planRefresh(sql: Queryable, connectionId: string, window: readonly string[], since: Date | null): Promise<{ plans: RefreshPlan[]; first: boolean }> {
-  const fetched = await sql<{ dataset: Dataset; basis: Basis; period: Date }[]>`
-    select dataset, basis, period from report_periods where connection_id = ${connectionId}`;
+export async function planRefresh(sql: Queryable, connectionId: string, window: readonly string[], since: Date | null, now: Date): Promise<{ plans: RefreshPlan[]; first: boolean }> {
+  const fetched = await sql<{ dataset: Dataset; basis: Basis; period: Date; fetched_at: Date }[]>`
+    select dataset, basis, period, fetched_at from report_periods where connection_id = ${connectionId}`;
+  const refused = await sql<{ dataset: Dataset; basis: Basis; period: Date }[]>`
+    select dataset, basis, period from report_refusals where connection_id = ${connectionId}`;
+  const again = new Set(refused.map((row) => `${row.dataset}|${row.basis}|${monthOf(row.period)}`));
+  for (const row of fetched) {
+    const month = monthOf(row.period);
+    if (fetchedToDate(month, row.fetched_at) !== null && monthOverEverywhere(month) <= now) again.add(`${row.dataset}|${row.basis}|${month}`);
+  }
   const have = new Set(fetched.map((row) => `${row.dataset}|${row.basis}|${monthOf(row.period)}`));
   const touched = since && fetched.length > 0 ? await touchedMonths(sql, connectionId, since) : { accrual: new Set<string>(), cash: new Set<string>() };
   const plans: RefreshPlan[] = [];
   for (const dataset of datasets) {
     for (const basis of bases) {
-      const months = new Set(window.filter((month) => !have.has(`${dataset}|${basis}|${month}`)));
+      const months = new Set(window.filter((month) => !have.has(`${dataset}|${basis}|${month}`) || again.has(`${dataset}|${basis}|${month}`)));
       const hit = [...touched[basis]].sort();
       if (dataset === 'profit_and_loss') for (const month of hit) if (window.includes(month)) months.add(month);
       // A change moves every later balance: from the earliest touched month (or the window's start) on.
@@ -128,6 +161,7 @@ export async function planRefresh(sql: Queryable, connectionId: string, window: 
 async function store(sql: Sql, connectionId: string, dataset: Dataset, basis: Basis, report: ParsedReport, now: Date): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`delete from report_cells where connection_id = ${connectionId} and dataset = ${dataset} and basis = ${basis} and period in ${tx(report.periods)}`;
+    await tx`delete from report_refusals where connection_id = ${connectionId} and dataset = ${dataset} and basis = ${basis} and period in ${tx(report.periods)}`;
     const rows: { period: string; line: string; cents: string }[] = [];
     for (const [line, values] of report.lines) {
       values.forEach((cents, index) => {
@@ -159,6 +193,27 @@ async function store(sql: Sql, connectionId: string, dataset: Dataset, basis: Ba
 }
 
 /**
+ * Records an answer that is not the report asked for: nothing of it is stored as figures (the months keep what was
+ * last accepted, if anything), each month says why, and the next refresh asks again.
+ */
+async function refuse(sql: Queryable, connectionId: string, dataset: Dataset, basis: Basis, months: readonly string[], mismatches: readonly Mismatch[], now: Date): Promise<void> {
+  const reason = describeMismatches(mismatches);
+  for (const period of months) {
+    const differences = mismatches.map((m) => ({ period, section: m.field, expected: m.expected, found: m.found }));
+    await sql`
+      insert into report_refusals (connection_id, dataset, basis, period, refused_at, reason, differences)
+      values (${connectionId}, ${dataset}, ${basis}, ${period}, ${now}, ${reason}, ${sql.json(differences as never)})
+      on conflict (connection_id, dataset, basis, period) do update set refused_at = excluded.refused_at, reason = excluded.reason, differences = excluded.differences`;
+  }
+}
+
+/** The company's reporting currency as its accepted answers gave it (null before the first). */
+async function knownCurrency(sql: Queryable, connectionId: string): Promise<string | null> {
+  const [row] = await sql<{ currency: string | null }[]>`select max(currency) as currency from report_periods where connection_id = ${connectionId}`;
+  return row?.currency ?? null;
+}
+
+/**
  * Months outside the window are no longer kept up to date, so they are dropped, never served as current: a
  * window that shrinks (or rolls into a new month) loses them, and one that grows again fetches them afresh.
  */
@@ -168,11 +223,14 @@ export async function dropOutsideWindow(sql: Queryable, connectionId: string, wi
   const last = window[window.length - 1]!;
   await sql`delete from report_cells where connection_id = ${connectionId} and (period < ${first}::date or period > ${last}::date)`;
   await sql`delete from report_periods where connection_id = ${connectionId} and (period < ${first}::date or period > ${last}::date)`;
+  await sql`delete from report_refusals where connection_id = ${connectionId} and (period < ${first}::date or period > ${last}::date)`;
 }
 
 export interface RefreshResult {
   calls: number;
   fetched: { dataset: Dataset; basis: Basis; months: string[] }[];
+  /** Ranges whose answer was not the report asked for, with why. */
+  refused: { dataset: Dataset; basis: Basis; months: string[]; reason: string }[];
 }
 
 /**
@@ -187,21 +245,40 @@ export async function refreshDatasets(
 ): Promise<RefreshResult> {
   const window = windowMonths(options.now, options.windowMonths);
   await dropOutsideWindow(sql, connection.id, window);
-  const { plans, first } = await planRefresh(sql, connection.id, window, options.since);
+  const { plans, first } = await planRefresh(sql, connection.id, window, options.since, options.now);
   const reportBudget = new ProviderBudget(sql, qboReportBudgetKey(connection.external_id), options.reportLimits ?? qboReportLimits);
-  const result: RefreshResult = { calls: 0, fetched: [] };
+  const result: RefreshResult = { calls: 0, fetched: [], refused: [] };
+  let currency = await knownCurrency(sql, connection.id);
   for (const plan of plans) {
     for (const [first, last] of ranges(plan.months)) {
       options.signal?.throwIfAborted();
       const query = {
         start_date: first,
         end_date: lastDay(last),
-        accounting_method: plan.basis === 'cash' ? 'Cash' : 'Accrual',
+        accounting_method: plan.basis === 'cash' ? ('Cash' as const) : ('Accrual' as const),
         summarize_column_by: 'Month',
       };
       const body = await caller.call((api) => reportBudget.run(() => api.get<unknown>(`reports/${plan.dataset === 'profit_and_loss' ? 'ProfitAndLoss' : 'BalanceSheet'}`, query), options.signal));
       result.calls += 1;
-      await store(sql, connection.id, plan.dataset, plan.basis, parseReport(plan.dataset, body), options.now);
+      const mismatches = headerMismatches(body, { dataset: plan.dataset, start: query.start_date, end: query.end_date, method: query.accounting_method }, currency);
+      let parsed: ParsedReport | undefined;
+      if (mismatches.length === 0) {
+        try {
+          parsed = parseReport(plan.dataset, body);
+        } catch (error) {
+          // Columns that are not the months asked for (or rows in a shape QuickBooks does not send): refused, never misread.
+          if (!(error instanceof ReportShapeError)) throw error;
+          mismatches.push({ field: 'Columns', expected: `${monthsBetween(first, last).length} month columns`, found: error.message });
+        }
+      }
+      if (parsed) {
+        await store(sql, connection.id, plan.dataset, plan.basis, parsed, options.now);
+        currency ??= parsed.currency;
+      } else {
+        const months = monthsBetween(first, last);
+        await refuse(sql, connection.id, plan.dataset, plan.basis, months, mismatches, options.now);
+        result.refused.push({ dataset: plan.dataset, basis: plan.basis, months, reason: describeMismatches(mismatches) });
+      }
     }
     result.fetched.push(plan);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { capturedJson } from '../../test/contracts/key-paths.ts';
-import { ranges, windowMonths } from './datasets.ts';
+import { describeMismatches, headerMismatches } from './answer-check.ts';
+import { fetchedToDate, ranges, windowMonths } from './datasets.ts';
 import { parseReport } from './report.ts';
 import { periodValues } from './values.ts';
 
@@ -102,12 +103,66 @@ describe('ranges and periods', () => {
   });
 
   test('quarters, years and trailing twelve months aggregate months by sum, last or average', () => {
-    const series = new Map(Array.from({ length: 14 }, (_, index) => [new Date(Date.UTC(2025, index, 1)).toISOString().slice(0, 7), (index + 1) * 100]));
-    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' })[0]).toEqual({ period: '2025-Q1', value: 6, complete: true });
-    expect(periodValues(series, { period: 'quarter', aggregation: 'last' }).at(-1)).toEqual({ period: '2026-Q1', value: 14, complete: false });
-    expect(periodValues(series, { period: 'year', aggregation: 'average' })[0]).toEqual({ period: '2025', value: 6.5, complete: true });
+    const series = new Map(Array.from({ length: 14 }, (_, index) => [new Date(Date.UTC(2025, index, 1)).toISOString().slice(0, 7), { cents: (index + 1) * 100, toDate: null }]));
+    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' })[0]).toEqual({ period: '2025-Q1', value: 6, complete: true, to_date: null, months: { from: '2025-01', to: '2025-03' }, partial: [] });
+    expect(periodValues(series, { period: 'quarter', aggregation: 'last' }).at(-1)).toEqual({ period: '2026-Q1', value: 14, complete: false, to_date: null, months: { from: '2026-01', to: '2026-02' }, partial: ['months_missing'] });
+    expect(periodValues(series, { period: 'year', aggregation: 'average' })[0]).toEqual({ period: '2025', value: 6.5, complete: true, to_date: null, months: { from: '2025-01', to: '2025-12' }, partial: [] });
     const trailing = periodValues(series, { period: 'trailing_12_months', aggregation: 'sum' });
     expect(trailing.map((value) => value.period)).toEqual(['2025-12', '2026-01', '2026-02']);
     expect(trailing[0]!.value).toBe(78);
+  });
+
+  test('a month is over once its last day has ended in every supported time zone; until then a fetch runs to that day', () => {
+    expect(fetchedToDate('2026-11-01', new Date('2026-11-18T10:00:00Z'))).toBe('2026-11-18');
+    // Still the evening of 30 November in Hawaii: not over yet, and never "to" a day after the month.
+    expect(fetchedToDate('2026-11-01', new Date('2026-12-01T05:00:00Z'))).toBe('2026-11-30');
+    expect(fetchedToDate('2026-11-01', new Date('2026-12-01T12:00:00Z'))).toBe(null);
+    expect(fetchedToDate('2026-10-01', new Date('2026-11-18T10:00:00Z'))).toBe(null);
+  });
+
+  test('a month not over when fetched is "to date", and so is every quarter, year and trailing 12 months that includes it', () => {
+    // Fetched 2026-11-18: November is in progress; October was fetched after it ended.
+    const series = new Map(
+      Array.from({ length: 23 }, (_, index) => {
+        const key = new Date(Date.UTC(2025, index, 1)).toISOString().slice(0, 7);
+        return [key, { cents: 10_000, toDate: key === '2026-11' ? '2026-11-18' : null }] as const;
+      }),
+    );
+    const months = periodValues(series, { period: 'month', aggregation: 'sum' });
+    expect(months.at(-1)).toEqual({ period: '2026-11', value: 100, complete: false, to_date: '2026-11-18', months: { from: '2026-11', to: '2026-11' }, partial: ['to_date'] });
+    expect(months.at(-2)).toEqual({ period: '2026-10', value: 100, complete: true, to_date: null, months: { from: '2026-10', to: '2026-10' }, partial: [] });
+    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' }).at(-1)).toMatchObject({ period: '2026-Q4', complete: false, to_date: '2026-11-18' });
+    expect(periodValues(series, { period: 'quarter', aggregation: 'sum' }).at(-2)).toMatchObject({ period: '2026-Q3', complete: true, to_date: null });
+    expect(periodValues(series, { period: 'year', aggregation: 'last' }).at(-1)).toMatchObject({ period: '2026', complete: false, to_date: '2026-11-18' });
+    const trailing = periodValues(series, { period: 'trailing_12_months', aggregation: 'sum' });
+    expect(trailing.at(-1)).toEqual({ period: '2026-11', value: 1200, complete: false, to_date: '2026-11-18', months: { from: '2025-12', to: '2026-11' }, partial: ['to_date'] });
+    expect(trailing.at(-2)).toMatchObject({ period: '2026-10', complete: true, to_date: null });
+  });
+});
+
+describe('a report answered otherwise than asked', () => {
+  const asked = { dataset: 'profit_and_loss' as const, start: '2026-01-01', end: '2026-02-28', method: 'Cash' as const };
+  const answer = (header: Json = {}) => {
+    const body = monthly();
+    Object.assign(body.Header, { ReportBasis: 'Cash' }, header);
+    return body;
+  };
+
+  test('the answer asked for passes', () => {
+    expect(headerMismatches(answer(), asked, 'GBP')).toEqual([]);
+    expect(headerMismatches(answer(), asked, null)).toEqual([]);
+  });
+
+  test('another basis (the company default), a missing basis, another currency, range or column summary are each named', () => {
+    expect(headerMismatches(answer({ ReportBasis: 'Accrual' }), asked, 'GBP')).toEqual([{ field: 'Header.ReportBasis', expected: 'Cash', found: 'Accrual' }]);
+    expect(headerMismatches(answer({ ReportBasis: undefined }), asked, 'GBP')).toEqual([{ field: 'Header.ReportBasis', expected: 'Cash', found: '(missing)' }]);
+    expect(headerMismatches(answer({ Currency: 'USD' }), asked, 'GBP')).toEqual([{ field: 'Header.Currency', expected: 'GBP', found: 'USD' }]);
+    expect(headerMismatches(answer({ Currency: undefined }), asked, null)).toEqual([{ field: 'Header.Currency', expected: 'an ISO 4217 code', found: '(missing)' }]);
+    expect(headerMismatches(answer({ StartPeriod: '2026-01-02' }), asked, 'GBP')).toEqual([{ field: 'Header.StartPeriod', expected: '2026-01-01', found: '2026-01-02' }]);
+    expect(headerMismatches(answer({ EndPeriod: '2026-02-15' }), asked, 'GBP')).toEqual([{ field: 'Header.EndPeriod', expected: '2026-02-28', found: '2026-02-15' }]);
+    // A Total-column answer to a by-month request would be read as its first month holding the whole range.
+    expect(headerMismatches(answer({ SummarizeColumnsBy: 'Total' }), asked, 'GBP')).toEqual([{ field: 'Header.SummarizeColumnsBy', expected: 'Month', found: 'Total' }]);
+    expect(headerMismatches(answer(), { ...asked, dataset: 'balance_sheet' }, 'GBP')).toEqual([{ field: 'Header.ReportName', expected: 'BalanceSheet', found: 'ProfitAndLoss' }]);
+    expect(describeMismatches(headerMismatches(answer({ ReportBasis: 'Accrual' }), asked, 'GBP'))).toBe('QuickBooks answered ReportBasis Accrual where Cash was asked');
   });
 });

@@ -21,7 +21,10 @@ const about =
   'Metrics track one line of a QuickBooks report dataset: Profit and Loss by month or Balance Sheet at each month end, fetched ' +
   'read-only after every sync for the organization\'s window (settings.metric_window_months, default 24), in accrual and cash basis. ' +
   'A line is a QuickBooks account id (a rename keeps the metric) or a report total. Values are recomputed after each sync; ' +
-  'changed values are sent as metric.updated. A disconnected connection keeps its last values, shown as stale.';
+  'changed values are sent as metric.updated. A period not over when fetched (the current month, and any quarter, year or trailing ' +
+  '12 months including it) is complete: false with to_date, the day its value runs to (a balance: as of that day). A report ' +
+  'QuickBooks answered in another basis, currency or range than asked is refused, never stored: its dataset is verified: false ' +
+  'with a Header.* difference until the next refresh asks again. A disconnected connection keeps its last values, shown as stale.';
 
 /** Widget callers: anyone who sees the connection reads; defining or deleting a metric needs the manage role. */
 async function connectionFor(c: Context<AppEnv>, id: string, viaSession: boolean, action?: string): Promise<ConnectionRow> {

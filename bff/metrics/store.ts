@@ -1,10 +1,11 @@
-import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
+import { aggregationProblem, type AvailableData, type CreateMetric, type Metric, type MetricPreview } from '../../shared/api/metrics.ts';
+import { withArticle } from '../../shared/text/article.ts';
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Queryable } from '../db/client.ts';
 import { newId } from '../db/ids.ts';
 import { ApiError } from '../http/api-error.ts';
 import { reportTotals, type Dataset } from './report.ts';
-import { computeMetric, storeValues, type MetricDefinitionRow, type MetricShape } from './values.ts';
+import { computeMetric, storeValues, wholePeriod, type MetricDefinitionRow, type MetricShape, type PartialReason, type PeriodValue } from './values.ts';
 
 type Status = Metric['status'];
 
@@ -19,11 +20,11 @@ async function facts(sql: Queryable, connectionId: string): Promise<DatasetFacts
   const rows = await sql<{ dataset: string; basis: string; verified: boolean; currency: string | null }[]>`
     select dataset, basis, bool_and(verified) as verified, max(currency) as currency from report_periods
     where connection_id = ${connectionId} group by dataset, basis`;
-  return {
-    currency: rows.find((row) => row.currency)?.currency ?? null,
-    fetched: rows.length > 0,
-    verified: new Map(rows.map((row) => [`${row.dataset}|${row.basis}`, row.verified])),
-  };
+  const verified = new Map(rows.map((row) => [`${row.dataset}|${row.basis}`, row.verified]));
+  // A refused answer (another basis, currency or range than asked) leaves its dataset unverified until one is accepted.
+  const refused = await sql<{ dataset: string; basis: string }[]>`select distinct dataset, basis from report_refusals where connection_id = ${connectionId}`;
+  for (const row of refused) verified.set(`${row.dataset}|${row.basis}`, false);
+  return { currency: rows.find((row) => row.currency)?.currency ?? null, fetched: rows.length > 0, verified };
 }
 
 const statusOf = (connection: ConnectionRow, known: DatasetFacts): Status =>
@@ -56,11 +57,11 @@ async function checkLine(sql: Queryable, connectionId: string, dataset: Dataset,
     where connection_id = ${connectionId} and type = 'Account' and external_id = ${line} and deleted_at is null`;
   if (!account) throw new ApiError('invalid_request', `${field}: QuickBooks account ${line} is not in this company's chart of accounts`, { field });
   if (account.classification && !classificationsOf[dataset].includes(account.classification)) {
-    throw new ApiError('invalid_request', `${field}: account ${line} is a ${account.classification} account, which ${dataset === 'profit_and_loss' ? 'the Profit and Loss' : 'the Balance Sheet'} does not list`, { field });
+    throw new ApiError('invalid_request', `${field}: account ${line} is ${withArticle(`${account.classification} account`)}, which ${dataset === 'profit_and_loss' ? 'the Profit and Loss' : 'the Balance Sheet'} does not list`, { field });
   }
 }
 
-function toMetric(row: MetricDefinitionRow, values: { period: string; value: number; complete: boolean }[], connection: ConnectionRow, known: DatasetFacts): Metric {
+function toMetric(row: MetricDefinitionRow, values: PeriodValue[], connection: ConnectionRow, known: DatasetFacts): Metric {
   return {
     id: row.id,
     name: row.name,
@@ -79,16 +80,29 @@ function toMetric(row: MetricDefinitionRow, values: { period: string; value: num
   };
 }
 
-async function storedValues(sql: Queryable, metricId: string) {
-  const rows = await sql<{ period: string; value: string; complete: boolean }[]>`select period, value, complete from metric_values where metric_id = ${metricId} order by period`;
-  return rows.map((row) => ({ period: row.period, value: Number(row.value), complete: row.complete }));
+async function storedValues(sql: Queryable, definition: Pick<MetricDefinitionRow, 'id' | 'period'>) {
+  const rows = await sql<{ period: string; value: string; complete: boolean; to_date: string | null; months_from: string | null; months_to: string | null; partial: string[] }[]>`
+    select period, value, complete, to_char(to_date, 'YYYY-MM-DD') as to_date, months_from, months_to, partial from metric_values where metric_id = ${definition.id} order by period`;
+  return rows.map((row): PeriodValue => {
+    // A row from before months and reasons were kept (rewritten at the next recompute): the whole period, and
+    // the reason its completeness and to_date already give.
+    const known = row.months_from !== null && row.months_to !== null;
+    const partial = known ? (row.partial as PartialReason[]) : row.complete ? [] : row.to_date ? (['to_date'] as const) : (['months_missing'] as const);
+    return {
+      period: row.period,
+      value: Number(row.value),
+      complete: row.complete,
+      to_date: row.to_date,
+      months: known ? { from: row.months_from!, to: row.months_to! } : wholePeriod(definition.period, row.period),
+      partial: [...partial],
+    };
+  });
 }
 
-/** Balances are points in time: adding month-end balances over a quarter or a year means nothing. */
-function checkAggregation(input: { dataset: Dataset; aggregation: string; period: string }, field: string): void {
-  if (input.dataset === 'balance_sheet' && input.aggregation === 'sum' && input.period !== 'month') {
-    throw new ApiError('invalid_request', `${field}: a Balance Sheet line is a balance at each month end; adding them up over a ${input.period.replace(/_/g, ' ')} means nothing: use last or average`, { field });
-  }
+/** Balances are points in time: adding month-end balances over a quarter or a year means nothing (shared rule). */
+function checkAggregation(input: { dataset: Dataset; aggregation: MetricShape['aggregation']; period: MetricShape['period'] }, field: string): void {
+  const problem = aggregationProblem(input);
+  if (problem) throw new ApiError('invalid_request', `${field}: ${problem}`, { field });
 }
 
 export async function createMetric(sql: Queryable, connection: ConnectionRow, input: CreateMetric, createdBy: string | null, now: Date): Promise<Metric> {
@@ -114,12 +128,12 @@ export async function createMetric(sql: Queryable, connection: ConnectionRow, in
 export async function listMetrics(sql: Queryable, connection: ConnectionRow): Promise<Metric[]> {
   const known = await facts(sql, connection.id);
   const rows = await sql<MetricDefinitionRow[]>`select * from metric_definitions where connection_id = ${connection.id} order by created_at, id`;
-  return Promise.all(rows.map(async (row) => toMetric(row, await storedValues(sql, row.id), connection, known)));
+  return Promise.all(rows.map(async (row) => toMetric(row, await storedValues(sql, row), connection, known)));
 }
 
 export async function getMetric(sql: Queryable, connection: ConnectionRow, metricId: string): Promise<Metric | undefined> {
   const [row] = await sql<MetricDefinitionRow[]>`select * from metric_definitions where connection_id = ${connection.id} and id = ${metricId}`;
-  return row ? toMetric(row, await storedValues(sql, row.id), connection, await facts(sql, connection.id)) : undefined;
+  return row ? toMetric(row, await storedValues(sql, row), connection, await facts(sql, connection.id)) : undefined;
 }
 
 export async function deleteMetric(sql: Queryable, connection: ConnectionRow, metricId: string): Promise<boolean> {
@@ -140,15 +154,22 @@ export async function previewMetric(sql: Queryable, connection: ConnectionRow, i
 /** What the datasets hold: per dataset and basis the months, when fetched, and whether they add up; the account tree. */
 export async function availableData(sql: Queryable, connection: ConnectionRow, windowMonths: number): Promise<AvailableData> {
   const known = await facts(sql, connection.id);
-  const periods = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; first: Date | null; last: Date | null; count: number; fetched: Date | null; verified: boolean; differences: AvailableData['datasets'][number]['differences'] }[]>`
-    select dataset, basis, min(period) as first, max(period) as last, count(*)::int as count, max(fetched_at) as fetched, bool_and(verified) as verified,
+  type Differences = AvailableData['datasets'][number]['differences'];
+  const periods = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; first: Date | null; last: Date | null; count: number; fetched: Date | null; verified: boolean; differences: Differences }[]>`
+    select dataset, basis, min(period) as first, max(period) as last, count(distinct period)::int as count, max(fetched_at) as fetched, bool_and(verified) as verified,
       coalesce(jsonb_agg(d) filter (where d is not null), '[]') as differences
     from report_periods left join lateral jsonb_array_elements(differences) d on true
+    where connection_id = ${connection.id} group by dataset, basis`;
+  const refusals = await sql<{ dataset: Dataset; basis: 'accrual' | 'cash'; differences: Differences }[]>`
+    select dataset, basis, coalesce(jsonb_agg(d order by period), '[]') as differences
+    from report_refusals, jsonb_array_elements(differences) d
     where connection_id = ${connection.id} group by dataset, basis`;
   const datasets: AvailableData['datasets'] = [];
   for (const dataset of ['profit_and_loss', 'balance_sheet'] as const) {
     for (const basis of ['accrual', 'cash'] as const) {
       const row = periods.find((candidate) => candidate.dataset === dataset && candidate.basis === basis);
+      // Refusals first: why the latest answer was not stored matters more than an old line that did not add up.
+      const refused = refusals.find((candidate) => candidate.dataset === dataset && candidate.basis === basis)?.differences ?? [];
       datasets.push({
         dataset,
         accounting_method: basis,
@@ -156,8 +177,8 @@ export async function availableData(sql: Queryable, connection: ConnectionRow, w
         last_period: row?.last ? row.last.toISOString().slice(0, 7) : null,
         periods: row ? Number(row.count) : 0,
         last_fetched_at: row?.fetched ? row.fetched.toISOString() : null,
-        verified: row?.verified ?? true,
-        differences: (row?.differences ?? []).slice(0, 50),
+        verified: (row?.verified ?? true) && refused.length === 0,
+        differences: [...refused, ...(row?.differences ?? [])].slice(0, 50),
       });
     }
   }

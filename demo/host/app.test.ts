@@ -27,4 +27,16 @@ describe('Brightside Practice (demo host)', () => {
     expect(page).toMatch(/<select id="theme">[\s\S]*value="dark"/);
     expect(page).toMatch(/async function fetchSessionToken\(\) \{[\s\S]*showExpiry\(session\.expires_at\)/);
   });
+
+  test('Goals shows the picker for an imported company even when it is disconnected (its figures then read as stale)', async () => {
+    const page = await (await host.request('/')).text();
+    const source = /function metricConnection\(connections\) \{[\s\S]*?\n      \}/.exec(page)?.[0];
+    expect(source).toBeDefined();
+    type Row = { id: string; status: string; last_synced_at: string | null };
+    const choose = new Function(`${source}; return metricConnection;`)() as (connections: Row[]) => Row | undefined;
+    const row = (id: string, status: string, synced = true): Row => ({ id, status, last_synced_at: synced ? '2026-11-30T10:00:00Z' : null });
+    expect(choose([row('a', 'disconnected')])?.id).toBe('a');
+    expect(choose([row('a', 'needs_reconnect'), row('b', 'connected')])?.id).toBe('b');
+    expect(choose([row('a', 'connected', false)])).toBeUndefined();
+  });
 });

@@ -5,6 +5,21 @@ export const metricDatasets = ['profit_and_loss', 'balance_sheet'] as const;
 export const metricBases = ['accrual', 'cash'] as const;
 export const metricAggregations = ['sum', 'last', 'average'] as const;
 export const metricPeriods = ['month', 'quarter', 'year', 'trailing_12_months'] as const;
+export const metricPartialReasons = ['window_start', 'to_date', 'months_missing'] as const;
+
+type AggregationChoice = { dataset: (typeof metricDatasets)[number]; aggregation: (typeof metricAggregations)[number]; period: (typeof metricPeriods)[number] };
+const spanWords: Record<(typeof metricPeriods)[number], string> = { month: 'a month', quarter: 'a quarter', year: 'a year', trailing_12_months: '12 months' };
+
+/**
+ * Why an aggregation does not fit the dataset and period, in plain words (null when it fits). Isomorphic: the BFF
+ * refuses by it and <metric-picker> disables the choice by it, so what the picker offers is what the API accepts.
+ */
+export function aggregationProblem(choice: AggregationChoice): string | null {
+  if (choice.dataset === 'balance_sheet' && choice.aggregation === 'sum' && choice.period !== 'month') {
+    return `A Balance Sheet line is a balance at each month end: adding balances up over ${spanWords[choice.period]} means nothing. Use Last (closing balance) or Average.`;
+  }
+  return null;
+}
 
 export const MetricId = z.string().regex(/^met_[0-9a-f]{20}$/, 'must be a metric id such as met_…');
 
@@ -39,7 +54,17 @@ export const MetricValue = z
   .object({
     period: z.string().meta({ description: 'YYYY-MM (month; trailing 12 months ending that month), YYYY-Qn, or YYYY.' }),
     value: z.number().meta({ description: 'In the metric\'s currency, major units (2 decimals).' }),
-    complete: z.boolean().meta({ description: 'false while some month of the period is still to come or not fetched.' }),
+    complete: z.boolean().meta({ description: 'false while some month of the period is still to come, not fetched, or was not over when fetched (see to_date).' }),
+    to_date: z
+      .string()
+      .nullable()
+      .meta({ description: 'YYYY-MM-DD when the period is not over (the current month, or a quarter, year or trailing 12 months that includes it): the value runs only to that day ("to date"), and a Balance Sheet line is the balance as of that day, not at the month end. null once every month of the period was fetched after it ended.' }),
+    months: z
+      .object({ from: z.string(), to: z.string() })
+      .meta({ description: 'The first and last month (YYYY-MM) the value is made of. Less than the whole period when partial says why: a first quarter of the window may hold only its last month (from = to = YYYY-12: "Dec only").' }),
+    partial: z
+      .array(z.enum(metricPartialReasons))
+      .meta({ description: 'Why the value is not the whole period; empty when complete. window_start: the period began before the first month of the organization\'s window, so its earlier months are not in it (see months). to_date: a month was not over when fetched, or months of the period are still to come (see to_date). months_missing: months inside the window are not fetched yet.' }),
   })
   .meta({ id: 'MetricValue' });
 

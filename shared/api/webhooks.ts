@@ -234,8 +234,8 @@ export const webhookEventData = {
       period_type: z.enum(['month', 'quarter', 'year', 'trailing_12_months']),
       currency: z.string(),
       changes: z
-        .array(z.object({ period: z.string(), old: z.number().nullable(), new: z.number() }))
-        .meta({ description: 'Each period whose value changed: YYYY-MM (month, trailing 12 months ending that month), YYYY-Qn, YYYY; old is null for a new period.' }),
+        .array(z.object({ period: z.string(), old: z.number().nullable(), new: z.number().nullable(), to_date: z.string().nullable() }))
+        .meta({ description: 'Each period whose value changed: YYYY-MM (month, trailing 12 months ending that month), YYYY-Qn, YYYY; old is null for a new period (the window grew or moved on), new is null for a period dropped (its months left the window: it shrank or moved on); to_date (YYYY-MM-DD) is set when the period is not over yet and the new value runs only to that day.' }),
     })
     .meta({ description: 'A metric\'s values changed after a sync brought new QuickBooks figures: one event per metric, with the old and new value of every changed period.' }),
   'document.pushed': DocumentFacts.extend({

@@ -2,6 +2,7 @@ import { testSettings } from '../test-support/settings.ts';
 import { aTimeout, expect } from '@open-wc/testing';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { ClientSyncStatus } from '../client-sync-status/client-sync-status.ts';
+import { MetricPicker } from '../metric-picker/metric-picker.ts';
 import { QboConnect } from '../qbo-connect/qbo-connect.ts';
 import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
 import { $, $$, attach, requestsTo, waitFor } from '../test-support/queries.ts';
@@ -33,10 +34,15 @@ afterEach(() => {
 });
 
 /** A fake BFF over a list of entries the test can change, as the server's state changes. */
-function server(entries: data.SyncStatusEntryData[], answers: { sync?: (request: RecordedRequest) => { status?: number; body?: unknown } } = {}) {
+function server(
+  entries: data.SyncStatusEntryData[],
+  answers: { sync?: (request: RecordedRequest) => { status?: number; body?: unknown }; other?: (request: RecordedRequest) => { status?: number; body?: unknown } | undefined } = {},
+) {
   const byId = (id: string) => entries.find((entry) => entry.connection.id === id);
   const bff = installFakeBff(BFF, (request) => {
     const { method, path } = request;
+    const other = answers.other?.(request);
+    if (other) return other;
     if (path === '/v1/widget/session') {
       return { body: { tenant_id: 't', organization_id: 'org_1', user: { id: 'u_1', role: 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
     }
@@ -117,6 +123,54 @@ describe('one page, one truth (issue 12)', () => {
     expect(row.querySelector('[part="sync-button"]')).to.equal(null);
     expect(row.querySelector('[part="reconnect-button"]')?.textContent?.trim()).to.equal('Reconnect');
     expect(row.querySelector('[part="reconnect-button"]')?.getAttribute('aria-disabled')).to.equal(null);
+  });
+
+  it('Disconnect in <qbo-connect> makes <metric-picker> stale at once (no "will change", Save waits); a reconnect brings it back', async () => {
+    const acme = data.entry({ connection: { company_name: 'Acme Landscaping LLC' } });
+    const id = acme.connection.id;
+    const day = (n: number) => `2026-${String(n).padStart(2, '0')}`;
+    const values = Array.from({ length: 12 }, (_, index) => ({ period: day(index + 1), value: 100 * (index + 1), complete: index < 11, to_date: index < 11 ? null : '2026-12-14', months: { from: day(index + 1), to: day(index + 1) }, partial: index < 11 ? [] : ['to_date'] }));
+    const status = () => (acme.connection.status === 'connected' ? 'current' : 'stale');
+    const available = () => ({
+      status: status(),
+      currency: 'USD',
+      window_months: 24,
+      datasets: [],
+      totals: [{ line: 'total:revenue', name: 'Total revenue', dataset: 'profit_and_loss' }],
+      accounts: [],
+    });
+    const bff = server([acme], {
+      other: ({ path }) =>
+        path.endsWith('/metric-data') ? { body: available() } : path.includes('/metric-preview') ? { body: { status: status(), currency: 'USD', verified: true, values } } : undefined,
+    });
+    const picker = uniqueTag('metric-picker-page');
+    customElements.define(picker, class extends MetricPicker {});
+    const { connect } = await page(
+      ({ connect }, token) =>
+        `<${connect} bff-url="${BFF}" session-token="${token}" connection-id="${id}"></${connect}><${picker} bff-url="${BFF}" session-token="${token}" connection-id="${id}" save></${picker}>`,
+    );
+    const metrics = document.querySelector<MetricPicker>(picker)!;
+    const save = () => metrics.shadowRoot!.querySelector('button[type=submit]')!;
+    await waitFor(() => text(metrics).includes('will change'), 'the picker, current');
+    expect(save().getAttribute('aria-disabled')).to.equal('false');
+    await waitFor(() => connect.shadowRoot!.querySelector('[part="disconnect-button"]'), 'the card');
+    connect.shadowRoot!.querySelector<HTMLElement>('[part="disconnect-button"]')!.click();
+    await waitFor(() => connect.shadowRoot!.querySelector('[part="confirm"] [part="disconnect-button"]'), 'the confirmation');
+    const reads = requestsTo(bff, 'GET', `/v1/widget/connections/${id}/metric-data`).length;
+    connect.shadowRoot!.querySelector<HTMLElement>('[part="confirm"] [part="disconnect-button"]')!.click();
+    // No poll and no input change brings this: only the page's shared state can (the next poll is 30 s away).
+    await waitFor(() => text(metrics).includes('no longer update'), 'the picker to say stale', 5000);
+    expect(text(metrics)).to.not.contain('will change');
+    expect(save().getAttribute('aria-disabled')).to.equal('true');
+    expect(metrics.shadowRoot!.getElementById(save().getAttribute('aria-describedby')!)!.textContent).to.contain('Reconnect this company');
+
+    // Reconnected (as the page learns at its next answer): current again, its figures read afresh.
+    acme.connection = { ...acme.connection, status: 'connected', status_reason: null };
+    void connect.refresh();
+    await waitFor(() => text(metrics).includes('will change'), 'the picker, current again', 5000);
+    expect(text(metrics)).to.not.contain('no longer update');
+    expect(save().getAttribute('aria-disabled')).to.equal('false');
+    await waitFor(() => requestsTo(bff, 'GET', `/v1/widget/connections/${id}/metric-data`).length > reads, 'figures read again');
   });
 
   it('one poll serves every element of the page', async () => {

@@ -280,7 +280,8 @@ export class ConnectionsController implements ReactiveController {
     this.#unsubscribe = undefined;
     const previous = this.state;
     this.#store = next;
-    if (this.#connected) this.#subscribe();
+    // No store (an element that needs none yet, e.g. before it knows its connection): nothing to listen to.
+    if (this.#connected && next) this.#subscribe();
     this.onChange(previous, this.state);
     this.host.requestUpdate();
   }

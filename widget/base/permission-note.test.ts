@@ -30,4 +30,9 @@ describe('roleCan (the BFF\'s rule, applied before anyone clicks)', () => {
   it('names who can, from the same rule', () => {
     expect(capabilityNote(settings, 'check', 'check the connection')).to.equal('Only admins and accountants can check the connection. Ask an admin in your organization.');
   });
+
+  it('asks for one of them with the article as the role is said ("a user", "an owner")', () => {
+    expect(capabilityNote(testSettings({ connect_roles: ['user'] }), 'manage', 'define metrics')).to.equal('Only users can define metrics. Ask a user in your organization.');
+    expect(capabilityNote(testSettings({ connect_roles: ['owner'] }), 'manage', 'define metrics')).to.equal('Only owners can define metrics. Ask an owner in your organization.');
+  });
 });

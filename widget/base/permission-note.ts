@@ -2,6 +2,7 @@ import { css, html, type TemplateResult } from 'lit';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import { rolesWith, type Capability } from '../../shared/api/roles.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
+import { withArticle } from '../../shared/text/article.ts';
 
 export type { Capability };
 
@@ -59,8 +60,7 @@ export function onlyRolesCan(roles: readonly string[], action: string, locale?: 
   const plural = words.map((role) => (role.endsWith('s') ? role : `${role}s`));
   const list = new Intl.ListFormat(locale ?? 'en', { type: 'conjunction' }).format(plural);
   const first = words[0] ?? 'admin';
-  const article = /^[aeiou]/i.test(first) ? 'an' : 'a';
-  return `Only ${list} can ${action}. Ask ${article} ${first} in your organization.`;
+  return `Only ${list} can ${action}. Ask ${withArticle(first)} in your organization.`;
 }
 
 /** The note's look, the same in every component: a quiet line with a lock, on the raised surface. */

@@ -1,4 +1,5 @@
 import type { ProviderFaultAction, ProviderFaultCategory } from '../../../shared/api/errors.ts';
+import { withArticle } from '../../../shared/text/article.ts';
 
 /**
  * How a QuickBooks call failed, in the terms the product acts on. Faults come as JSON (`Fault.Error[]`),
@@ -195,11 +196,6 @@ function xmlFaults(body: string): QboFaultDetail[] {
   return faults;
 }
 
-/** "a vendor", "an employee", "an item", "a user": the article as the word is said, not just spelled. */
-export function withArticle(noun: string): string {
-  const vowelSound = /^[aeiou]/i.test(noun) && !/^(?:u[nrs][aeiou]|use|eu|one)/i.test(noun);
-  return `${vowelSound ? 'an' : 'a'} ${noun}`;
-}
 
 const nameHolder = /Another \$*(customer|vendor|employee|tax rate|tax code|[a-z ]+?)\$* is already using this name/i;
 
