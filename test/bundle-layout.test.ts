@@ -34,6 +34,10 @@ describe('dist/widget/ledgerlink.js', () => {
   const bundle = readFileSync(new URL('../dist/widget/ledgerlink.js', import.meta.url), 'utf8');
   const sources = widgetSources(fileURLToPath(new URL('../widget', import.meta.url)));
 
+  test('holds Lit and our sources only: no zod pulled in by a value import from shared/api (it broke every component once)', () => {
+    expect(bundle).not.toMatch(/ZodString|_zod\b/);
+  });
+
   test('keeps the name of every _member a source looks up by string, so changed.has(…) still sees it change', () => {
     for (const name of quotedPrivateNames(sources)) {
       const kept = new RegExp(`[.,{]${name}\\b`).test(bundle);

@@ -20,6 +20,24 @@ const likeWithLike = (): Plugin => {
   };
 };
 
+/**
+ * The bundle holds our sources and Lit, nothing else: a value imported from a module that builds zod schemas
+ * (shared/api/*) would pull zod in (its top-level schema calls are kept as possible side effects), adding kilobytes
+ * and handing zod's `_zod` members to the private-name mangler below, which breaks it at run time. Pure rules the
+ * components share with the server live in zod-free modules (shared/metrics, shared/mapping, shared/text).
+ */
+const onlyLit = (): Plugin => ({
+  name: 'ledgerlink-only-lit',
+  enforce: 'pre',
+  transform(_code, id) {
+    const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+    if (pkg !== undefined && !/^(lit|lit-html|lit-element|@lit\/[^/]+)$/.test(pkg)) {
+      throw new Error(`the widget bundle would include ${pkg} (${id}); components may import only Lit and zod-free modules (types from shared/api are fine: import type)`);
+    }
+    return null;
+  },
+});
+
 /** `--_surface-raised` → `--_3` in every widget module (see build/private-names.ts); Lit has none. */
 const shortCustomProperties = (): Plugin => {
   const table = customPropertyTable(sources);
@@ -42,6 +60,7 @@ export default defineConfig({
   // expression (style="height: ${n}px" became style="height:${n}", a grid with no height).
   // Lit comes minified.
   plugins: [
+    onlyLit(),
     shortCustomProperties(),
     likeWithLike(),
     minifyTemplateLiterals({ failOnError: true, exclude: ['**/node_modules/**'], options: { shouldMinify: () => false } }),
