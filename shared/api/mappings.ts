@@ -71,7 +71,7 @@ export const Target = z
 
 export const Problem = z
   .object({
-    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'not_tracked', 'other_region']),
+    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'meaning_differs', 'not_tracked', 'other_region']),
     message: z.string(),
   })
   .meta({ id: 'MappingProblem' });

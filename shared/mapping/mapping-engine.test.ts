@@ -214,3 +214,50 @@ describe('staff and categories', () => {
     expect(mappingProblems(changed, 'billable-categories', host, { type: 'Account', id: String(income['Id']) })[0]).toMatchObject({ code: 'wrong_type', message: expect.stringContaining('Bank') });
   });
 });
+
+describe('tax-rate validation checks what a rate means, not only its percentage', () => {
+  const messages = (context: MappingContext, host: HostTaxRate, target: TargetRef) => mappingProblems(context, 'tax-rates', host, target).map((problem) => `${problem.code}: ${problem.message}`);
+  const codeIn = (context: MappingContext, name: string): TargetRef => ({ type: 'TaxCode', id: String(context.lists.taxCodes.find((entry) => entry['Name'] === name)!['Id']) });
+
+  it('exempt, zero-rated and outside the scope are different codes even at 0%; a plain 0% may take any of them', () => {
+    const uk = mappingContext(sandboxLists(companyIn('UK')));
+    expect(messages(uk, rate('x', 'Exempt', 0), codeIn(uk, '0.0% Z'))).toEqual(['meaning_differs: "Exempt" is exempt, but "0.0% Z" is zero-rated: they are different lines on a tax return.']);
+    expect(messages(uk, rate('x', 'Zero rated', 0), codeIn(uk, 'Exempt'))).toEqual(['meaning_differs: "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.']);
+    expect(messages(uk, rate('x', 'Zero rated', 0), codeIn(uk, 'No VAT'))[0]).toMatch(/^meaning_differs: .*outside the scope of tax/);
+    for (const name of ['0.0% Z', 'Exempt', 'No VAT']) expect(messages(uk, rate('x', '0%', 0), codeIn(uk, name))).toEqual([]);
+    expect(messages(uk, rate('x', 'Zero-rated exports', 0), codeIn(uk, '0.0% Z'))).toEqual([]);
+  });
+
+  it('reverse charge is never an ordinary code, and matches its code at the gross rate or at 0%', () => {
+    const base = sandboxLists(companyIn('UK'));
+    const agency = { value: String(base.taxAgencies[0]!['Id']) };
+    const rc = (id: string, value: number) => ({ Id: id, Name: `${value}% RC`, RateValue: value, AgencyRef: agency, SpecialTaxType: 'REVERSE_CHARGE', Active: true });
+    const lists: CompanyLists = {
+      ...base,
+      taxRates: [...base.taxRates, rc('901', 20), rc('902', -20)],
+      taxCodes: [...base.taxCodes, { Id: '900', Name: '20.0% RC CIS', Active: true, PurchaseTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '901' } }, { TaxRateRef: { value: '902' } }] } }],
+    };
+    const uk = mappingContext(lists);
+    const rcCode = { type: 'TaxCode' as const, id: '900' };
+    expect(messages(uk, rate('x', 'Reverse charge (construction)', 20, ['purchases']), rcCode)).toEqual([]);
+    expect(messages(uk, rate('x', 'Reverse charge (construction)', 0, ['purchases']), rcCode)).toEqual([]);
+    expect(messages(uk, rate('x', 'Reverse charge (construction)', 5, ['purchases']), rcCode)[0]).toMatch(/^rate_differs: /);
+    expect(messages(uk, rate('x', '20% VAT', 20, ['purchases']), rcCode)).toEqual(['rate_differs: "20% VAT" is 20%, but "20.0% RC CIS" charges 0% on purchases.', 'meaning_differs: "20% VAT" is an ordinary rate, but "20.0% RC CIS" is reverse charge: the buyer would account for tax the seller charged.']);
+    // A 0% rate lands on the code's net 0% but the code is not a 0% code.
+    expect(messages(uk, rate('x', '0%', 0, ['purchases']), rcCode)).toEqual(['meaning_differs: "0%" is an ordinary rate, but "20.0% RC CIS" is reverse charge: the buyer would account for tax the seller charged.']);
+    expect(messages(uk, rate('x', 'Reverse charge', 20, ['purchases']), codeIn(uk, '20.0% S'))).toEqual(['meaning_differs: "Reverse charge" is reverse charge, but "20.0% S" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.']);
+  });
+
+  it('a combined Canadian GST + PST rate needs a combined code of its province', () => {
+    const company = companyIn('CA');
+    createTaxCode(company, { TaxCode: 'Flat 12', TaxRateDetails: [{ TaxRateName: 'Flat 12', RateValue: 12, TaxAgencyId: String(company.idOf('TaxAgency', 0)), TaxApplicableOn: 'Sales' }] }, NOW);
+    const ca = mappingContext(sandboxLists(company));
+    const combined = rate('x', 'GST + PST', 12, ['sales'], 'BC');
+    expect(messages(ca, combined, codeIn(ca, 'GST/PST BC'))).toEqual([]);
+    expect(messages(ca, combined, codeIn(ca, 'Flat 12'))).toEqual(['meaning_differs: "GST + PST" combines GST and PST, but "Flat 12" holds one rate on sales: each tax goes to its own agency, so pick a code combining them.']);
+    expect(messages(ca, rate('x', 'GST', 12, ['sales']), codeIn(ca, 'GST/PST BC'))).toEqual(['meaning_differs: "GST" is GST alone, but "GST/PST BC" combines 2 rates on sales.']);
+    expect(messages(ca, rate('x', 'GST + PST', 12, ['sales'], 'Manitoba'), codeIn(ca, 'GST/PST BC'))).toEqual(['other_region: "GST + PST" is for Manitoba, but "GST/PST BC" is for British Columbia.']);
+    expect(messages(ca, rate('x', 'HST', 13, ['sales', 'purchases'], 'ON'), codeIn(ca, 'HST ON'))).toEqual([]);
+    expect(messages(ca, rate('x', 'HST', 13, ['sales'], 'US'), codeIn(ca, 'HST ON'))[0]).toMatch(/^other_region: "HST" is for United States/);
+  });
+});

@@ -122,23 +122,30 @@ export interface TaxCodeFacts {
   active: boolean;
   sales: number | null;
   purchases: number | null;
+  /** The positive rates only: a reverse-charge code books +20% and -20%, so it nets 0% yet is a 20% code. */
+  gross: { sales: number | null; purchases: number | null };
   rateCount: { sales: number; purchases: number };
   meaning: Meaning | null;
   /** The province or state the code is for: named in the code, else in one of its rates ("Santa Clara County" holds "California"). */
   place: Place | null;
 }
 
-function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; count: number; special: string[] } | null {
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; gross: number; count: number; special: string[] } | null {
   const details = nested(code, key)?.['TaxRateDetail'];
   if (!Array.isArray(details) || details.length === 0) return null;
   let total = 0;
+  let gross = 0;
   const special: string[] = [];
   for (const detail of details) {
     const rate = rates.get(text(nested(detail as QboRecord, 'TaxRateRef'), 'value'));
-    total += Number(rate?.['RateValue'] ?? 0) || 0;
+    const value = Number(rate?.['RateValue'] ?? 0) || 0;
+    total += value;
+    if (value > 0) gross += value;
     if (rate) special.push(text(rate, 'SpecialTaxType'));
   }
-  return { total: Math.round(total * 10_000) / 10_000, count: details.length, special };
+  return { total: round(total), gross: round(gross), count: details.length, special };
 }
 
 function placeOfRates(code: QboRecord, rates: Map<string, QboRecord>): Place | null {
@@ -170,6 +177,7 @@ export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>)
       active: isActive(code),
       sales: sales?.total ?? null,
       purchases: purchases?.total ?? null,
+      gross: { sales: sales?.gross ?? null, purchases: purchases?.gross ?? null },
       rateCount: { sales: sales?.count ?? 0, purchases: purchases?.count ?? 0 },
       meaning,
       place: placeOf(name) ?? placeOfRates(code, rates),
@@ -216,10 +224,70 @@ export function taxTargets(mode: TaxMode, codes: TaxCodeFacts[]): Target[] {
   return mode.kind === 'manual' ? [...real, PSEUDO_CODES[1]!] : real;
 }
 
+/** Canadian tax components a name can hold: "GST + PST", "GST/QST" combine two; "HST" is one harmonized tax. */
+const COMPONENTS = /\b(gst|pst|qst|rst|hst)\b/g;
+
+function componentsOf(name: string): string[] {
+  return [...new Set(plain(name).replace(/[^a-z0-9]+/g, ' ').match(COMPONENTS) ?? [])];
+}
+
+/** Where a host rate applies within the company's country (a province or state), from its region, else its name. */
+function hostPlace(mode: TaxMode, host: HostTaxRate): Place | null {
+  const home = countryCode(mode.country) ?? mode.country;
+  const local = (place: Place | null) => (place?.startsWith(`${home}-`) ? place : null);
+  return local(regionOf(host.region, mode.country).place) ?? local(placeOf(host.name));
+}
+
+/** The code's rate on one use, as the host's rate compares to it: a reverse-charge code also at its gross rate. */
+function ratesMatch(code: TaxCodeFacts, use: TaxUse, hostRate: number, reverse: boolean): boolean {
+  const net = rateFor(code, use);
+  if (net !== null && sameRate(net, hostRate)) return true;
+  const gross = use === 'sales' ? code.gross.sales : code.gross.purchases;
+  // A reverse-charge rate is kept by hosts at its gross rate (20%) or at what the seller charges (0%); both are that code.
+  return reverse && code.meaning === 'reverse' && gross !== null && sameRate(gross, hostRate);
+}
+
+/**
+ * What the rate means against what the code means: exempt, zero-rated, reverse charge, outside the scope and input
+ * taxed are different boxes on a return even at the same 0%, so a rate that says one of them needs a code that
+ * means the same; an ordinary rate never goes on a reverse-charge code (the buyer would account for tax it paid)
+ * nor a taxed rate on a special code. A plain 0% rate may go on any 0% code: it does not say which it is.
+ */
+function meaningProblem(host: HostTaxRate, code: TaxCodeFacts): Problem | null {
+  const says = meaningOf(host.name);
+  const is = code.meaning;
+  if (says === is) return null;
+  const what = (meaning: Meaning | null) => (meaning ? MEANING_WORDS[meaning] : 'an ordinary rate');
+  if (says && is) return { code: 'meaning_differs', message: `"${host.name}" is ${what(says)}, but "${code.name}" is ${what(is)}: they are different lines on a tax return.` };
+  if (says === 'reverse') return { code: 'meaning_differs', message: `"${host.name}" is reverse charge, but "${code.name}" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.` };
+  if (is === 'reverse') return { code: 'meaning_differs', message: `"${host.name}" is an ordinary rate, but "${code.name}" is reverse charge: the buyer would account for tax the seller charged.` };
+  if (!says && host.rate > 0 && is) return { code: 'meaning_differs', message: `"${host.name}" charges ${percent(host.rate)}, but "${code.name}" is ${what(is)}.` };
+  return null;
+}
+
+/** A rate naming two taxes (GST + PST) needs a code combining them on that use, and one naming a single tax a single-rate code. */
+function combinationProblem(host: HostTaxRate, code: TaxCodeFacts, use: TaxUse): Problem | null {
+  const parts = componentsOf(host.name).filter((part) => part !== 'hst');
+  const count = use === 'sales' ? code.rateCount.sales : code.rateCount.purchases;
+  const named = parts.map((part) => part.toUpperCase()).join(' and ');
+  if (parts.length > 1 && count === 1) {
+    return { code: 'meaning_differs', message: `"${host.name}" combines ${named}, but "${code.name}" holds one rate on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}: each tax goes to its own agency, so pick a code combining them.` };
+  }
+  if (parts.length === 1 && componentsOf(host.name).length === 1 && count > 1) {
+    return { code: 'meaning_differs', message: `"${host.name}" is ${named} alone, but "${code.name}" combines ${count} rates on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` };
+  }
+  return null;
+}
+
 /** Everything wrong with mapping `host` to the tax code `targetId` (empty when it is fine). */
 export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxRate, targetId: string | null): Problem[] {
   const rate = percent(host.rate);
   if (targetId === null) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to a QuickBooks tax code.` }];
+  const home = countryCode(mode.country) ?? mode.country;
+  const country = regionOf(host.region, mode.country).country;
+  if (country && country !== home) {
+    return [{ code: 'other_region', message: `"${host.name}" is for ${regionNames.of(country) ?? country}, not this company's region (${regionNames.of(home) ?? home}).` }];
+  }
   if (targetId === 'TAX' || targetId === 'NON') {
     if (mode.kind === 'per_line') return [{ code: 'not_allowed', message: `"${targetId}" is for US sales tax; this company needs a real tax code on every line.` }];
     if (targetId === 'TAX' && mode.kind === 'manual') return [{ code: 'not_allowed', message: `With manual sales tax, pick the sales tax code whose rate is ${rate}, not "Taxable".` }];
@@ -236,13 +304,23 @@ export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxR
   if (!code) return [{ code: 'not_found', message: `Tax code ${targetId} does not exist in QuickBooks (any more).` }];
   if (!code.active) return [{ code: 'inactive', message: `"${code.name}" is inactive in QuickBooks, so lines can't use it.` }];
   const problems: Problem[] = [];
+  const reverse = meaningOf(host.name) === 'reverse';
   for (const use of usesIn(mode, host)) {
     const codeRate = rateFor(code, use);
     if (codeRate === null) {
       problems.push({ code: 'wrong_use', message: `"${code.name}" has no ${USE_WORDS[use].list} rates, so it can't go on ${USE_WORDS[use].forms}.` });
-    } else if (!sameRate(codeRate, host.rate)) {
+    } else if (!ratesMatch(code, use, host.rate, reverse)) {
       problems.push({ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${code.name}" charges ${percent(codeRate)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` });
+    } else {
+      const combination = combinationProblem(host, code, use);
+      if (combination && !problems.some((problem) => problem.message === combination.message)) problems.push(combination);
     }
+  }
+  const meaning = meaningProblem(host, code);
+  if (meaning) problems.push(meaning);
+  const place = hostPlace(mode, host);
+  if (place && code.place?.startsWith(`${home}-`) && code.place !== place) {
+    problems.push({ code: 'other_region', message: `"${host.name}" is for ${placeName(place)}, but "${code.name}" is for ${placeName(code.place)}.` });
   }
   return problems;
 }

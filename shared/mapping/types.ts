@@ -76,6 +76,8 @@ export type ProblemCode =
   | 'not_allowed'
   | 'wrong_type'
   | 'ambiguous'
+  /** The rate and the code mean different things on a tax return: exempt vs zero-rated, reverse charge vs normal, combined vs single. */
+  | 'meaning_differs'
   | 'not_tracked'
   /** A host rate for another country than the company's: nothing of this company is suggested for it. */
   | 'other_region';
