@@ -12,7 +12,7 @@ const ITEM_WORDS: Record<string, string> = { Service: 'Service', NonInventory: '
 export function categoryTargets(lists: Pick<CompanyLists, 'items' | 'accounts'>): Target[] {
   const items = lists.items
     .filter((item) => LINE_ITEM_TYPES.has(text(item, 'Type')))
-    .map((item): Target => ({ type: 'Item', id: text(item, 'Id'), name: text(item, 'FullyQualifiedName') || nameOf(item), active: isActive(item), detail: ITEM_WORDS[text(item, 'Type')] ?? 'Item' }));
+    .map((item): Target => ({ type: 'Item', id: text(item, 'Id'), name: text(item, 'FullyQualifiedName') || nameOf(item), active: isActive(item), detail: [ITEM_WORDS[text(item, 'Type')] ?? 'Item', text(item, 'Sku')].filter(Boolean).join(' · ') }));
   const accounts = lists.accounts
     .filter((account) => LINE_ACCOUNT_CLASSES.has(text(account, 'Classification')))
     .map((account): Target => ({ type: 'Account', id: text(account, 'Id'), name: text(account, 'FullyQualifiedName') || nameOf(account), active: isActive(account), detail: `${text(account, 'AccountType') || 'Account'} account` }));
@@ -36,14 +36,19 @@ export function categoryProblems(lists: Pick<CompanyLists, 'items' | 'accounts'>
   return [];
 }
 
+/** How a target is told apart from another of the same name: its full name (parent:child), kind and QuickBooks id. */
+export const distinguish = (target: Target) => `"${target.name}" (${target.detail}, id ${target.id})`;
+
 /**
  * A code equal to a service's name or SKU first (hosts that make users type the QuickBooks service name), then the
- * same name, then mostly the same words; items before accounts. Never certain enough to map on its own.
+ * same name, then mostly the same words; items before accounts. Never certain enough to map on its own. Two
+ * records matching equally well (two "Design" services under different parents, an item and an account of one
+ * name) are not guessed between: the row says which they are, so a person picks.
  */
-export function suggestCategory(targets: Target[], skus: Map<string, string>, host: HostCategory): Suggestion | null {
+export function suggestCategory(targets: Target[], skus: Map<string, string>, host: HostCategory): { suggestion: Suggestion | null; problem: Problem | null } {
   const code = host.code ? plain(host.code) : '';
   const name = plain(host.name);
-  let best: { target: Target; score: number; reason: string } | null = null;
+  const scored: { target: Target; score: number; reason: string }[] = [];
   for (const target of targets) {
     if (!target.active) continue;
     const targetName = plain(target.name.split(':').at(-1) ?? target.name);
@@ -55,10 +60,17 @@ export function suggestCategory(targets: Target[], skus: Map<string, string>, ho
       const overlap = wordOverlap(host.name, targetName);
       if (overlap >= 0.6) [score, reason] = [1 + overlap, 'similar name'];
     }
-    if (score > 0 && target.type === 'Item') score += 0.1;
-    if (score > (best?.score ?? 0)) best = { target, score, reason };
+    if (score > 0) scored.push({ target, score, reason });
   }
-  return best ? { target: { type: best.target.type, id: best.target.id }, confidence: 'suggested', reasons: [best.reason] } : null;
+  // Items first only among matches of different strength; an item and an account matching alike are a tie.
+  scored.sort((a, b) => b.score - a.score || Number(b.target.type === 'Item') - Number(a.target.type === 'Item'));
+  const [best] = scored;
+  if (!best) return { suggestion: null, problem: null };
+  const tied = scored.filter((entry) => entry.score === best.score);
+  if (tied.length > 1) {
+    return { suggestion: null, problem: { code: 'ambiguous', message: `"${host.name}" matches ${tied.length} QuickBooks records alike (${best.reason}): ${tied.map((entry) => distinguish(entry.target)).join(', ')}; pick one.` } };
+  }
+  return { suggestion: { target: { type: best.target.type, id: best.target.id }, confidence: 'suggested', reasons: [best.reason] }, problem: null };
 }
 
 export function skusOf(lists: Pick<CompanyLists, 'items'>): Map<string, string> {

@@ -67,8 +67,8 @@ export function planMappings<K extends MappingKind>(context: MappingContext, kin
     let suggestion: Suggestion | null = null;
     let why: Problem | null = null;
     if (kind === 'tax-rates') ({ suggestion, problem: why } = suggestTaxCode(context.mode, context.codes, host as HostTaxRate));
-    else if (kind === 'billable-categories') suggestion = suggestCategory(targets, skus!, host as HostCategory);
-    else suggestion = staffSuggestions!.get(host.id) ?? null;
+    else if (kind === 'billable-categories') ({ suggestion, problem: why } = suggestCategory(targets, skus!, host as HostCategory));
+    else [suggestion, why] = [staffSuggestions!.suggestions.get(host.id) ?? null, staffSuggestions!.problems.get(host.id) ?? null];
     const choices = kind === 'tax-rates'
       ? targets.filter((candidate) => candidate.active && mappingProblems(context, kind, host, candidate).length === 0).map((candidate) => candidate.id)
       : null;
