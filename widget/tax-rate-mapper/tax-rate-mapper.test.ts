@@ -42,10 +42,12 @@ afterEach(() => {
   restore = undefined;
 });
 
-async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string } = {}) {
+async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string; handle?: (request: RecordedRequest) => { status?: number; body: unknown } | undefined } = {}) {
   let state = options.state ?? ukState();
   const bff = installFakeBff(BFF, (request: RecordedRequest) => {
     const { method, path } = request;
+    const handled = options.handle?.(request);
+    if (handled) return handled;
     if (path === '/v1/widget/session') return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: options.role ?? 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
     if (path === '/v1/widget/settings') return { body: testSettings() };
     if (method === 'GET' && path === `${BASE}/mappings/${state.kind}`) return { body: state };
@@ -98,9 +100,9 @@ describe('<tax-rate-mapper>', () => {
   it('offers in each picker only the codes valid for that rate (and its current one)', async () => {
     const { el } = await setup();
     const options = (name: string) => [...rowOf(el, name).querySelectorAll('option')].map((option) => option.value);
-    expect(options('Zero rated')).to.deep.equal(['', '12', '13']);
-    expect(options('20% VAT')).to.deep.equal(['', '10']);
-    expect(options('Reduced')).to.deep.equal(['', '11']);
+    expect(options('Zero rated')).to.deep.equal(['', 'TaxCode:12', 'TaxCode:13']);
+    expect(options('20% VAT')).to.deep.equal(['', 'TaxCode:10']);
+    expect(options('Reduced')).to.deep.equal(['', 'TaxCode:11']);
     expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.exist;
     // A rate with valid codes to choose from is mapped by picking one, not by creating another.
     expect(rowOf(el, 'Zero rated').querySelector('[part="create-button"]')).to.equal(null);
@@ -143,7 +145,7 @@ describe('<tax-rate-mapper>', () => {
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'ArrowDown' });
     await el.updateComplete;
-    expect(picker.value).to.equal('13');
+    expect(picker.value).to.equal('TaxCode:13');
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
     await sendKeys({ press: 'ArrowUp' });
     await sendKeys({ press: 'Enter' });
@@ -156,7 +158,7 @@ describe('<tax-rate-mapper>', () => {
     // Browsing then leaving the picker saves what it shows; Escape puts the saved choice back.
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Escape' });
-    expect(picker.value).to.equal('12');
+    expect(picker.value).to.equal('TaxCode:12');
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Tab' });
     await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 2, 'the save on leaving');
@@ -225,9 +227,90 @@ describe('<tax-rate-mapper>', () => {
     const row = rowOf(el, 'Ada Okafor');
     expect(row.querySelector('.small')!.textContent).to.equal('ada.o@elsewhere.example');
     expect(row.querySelector('[part="reasons"]')!.textContent).to.contain('same name, different email');
-    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', '55', '56']);
+    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', 'Employee:55', 'Employee:56']);
     expect($(el, '[role="columnheader"]')!.textContent).to.equal('Your staff member');
     expect(row.querySelector('[part="create-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('at 390px rows stack and a long reason wraps whole: no horizontal overflow, nothing ellipsized or clipped, light and dark', async () => {
+    const long = 'No active QuickBooks zero-rated tax code in British Columbia charges 0% on sales and purchases; create one or pick another. "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.';
+    for (const theme of ['light', 'dark']) {
+      const state = ukState();
+      state.rows[3] = { ...state.rows[3]!, problems: [{ code: 'unmapped', message: long }] };
+      const { el } = await setup({ state, theme });
+      await setViewport({ width: 390, height: 800 });
+      try {
+        await waitFor(() => getComputedStyle($(el, '.header')!).display === 'none', 'the card layout');
+        const boxes = () => $$(el, '.body [role="row"]').map((entry) => entry.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        // The cards are re-measured a frame after the resize; then no card runs into the next.
+        await waitFor(() => boxes().every((box, i, all) => i === 0 || box.top >= all[i - 1]!.bottom - 0.5), 'cards laid out without overlap');
+        const scroller = $(el, '.scroller')!;
+        expect(el.scrollWidth, 'the element').to.be.at.most(el.clientWidth);
+        expect(scroller.scrollWidth, 'the grid').to.be.at.most(scroller.clientWidth);
+        const row = rowOf(el, 'Odd rate');
+        const reason = row.querySelector<HTMLElement>('[part="reasons"]')!;
+        expect(reason.textContent).to.equal(long);
+        const style = getComputedStyle(reason);
+        expect(style.textOverflow).to.not.equal('ellipsis');
+        expect(style.whiteSpace).to.equal('normal');
+        expect(reason.scrollWidth).to.be.at.most(reason.clientWidth);
+        expect(reason.scrollHeight).to.be.at.most(reason.clientHeight + 1);
+        // It wraps onto several lines, all inside its card, and the cards do not overlap.
+        expect(reason.getBoundingClientRect().height).to.be.greaterThan(parseFloat(style.lineHeight) * 2 || 30);
+        expect(reason.getBoundingClientRect().bottom).to.be.at.most(row.getBoundingClientRect().bottom);
+        const rows = boxes();
+        for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.top).to.be.at.least(rows[i - 1]!.bottom - 0.5);
+        for (const picker of $$<HTMLSelectElement>(el, '[part="picker"]')) expect(picker.getBoundingClientRect().right).to.be.at.most(scroller.getBoundingClientRect().right);
+        await expect(el).to.be.accessible();
+      } finally {
+        await setViewport({ width: 1280, height: 800 });
+      }
+    }
+  });
+
+  it('"Create in QuickBooks" without a default tax agency points at the agency picker; a code that exists is linked, not duplicated', async () => {
+    let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'invalid_request', message: 'default_tax_agency: no default tax agency is set; choose the default tax agency', details: { issues: [{ field: 'default_tax_agency', message: 'no default tax agency is set' }] } } } };
+    const { el, bff } = await setup({ handle: (request) => (request.method === 'POST' && request.path === `${BASE}/mappings/tax-rates/r4/create` ? answer : undefined) });
+    const errors: string[] = [];
+    el.addEventListener('ledgerlink-error', (event) => errors.push((event as CustomEvent<{ message: string }>).detail.message));
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]'), 'the notice');
+    await el.updateComplete;
+    const agency = $<HTMLSelectElement>(el, '[part="defaults"] select')!;
+    expect($(el, '[part="notice"]')!.textContent).to.contain('A new tax code needs a tax agency').and.contain('Choose the default tax agency above');
+    expect(agency.getAttribute('aria-invalid')).to.equal('true');
+    expect(agency.getAttribute('aria-describedby')).to.equal('mapper-notice');
+    expect(el.shadowRoot!.activeElement).to.equal(agency);
+    expect(errors).to.have.length(1);
+    await expect(el).to.be.accessible();
+
+    answer = { status: 200, body: { host_id: 'r4', target: { type: 'TaxCode', id: '40', name: 'Odd rate' }, version: 1, outcome: 'linked' } };
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]')?.textContent?.includes('already has'), 'the linked notice');
+    expect($(el, '[part="notice"]')!.textContent).to.contain('QuickBooks already has "Odd rate": mapped Odd rate to it instead of creating a duplicate.');
+    expect(requestsTo(bff, 'POST', `${BASE}/mappings/tax-rates/r4/create`)).to.have.length(2);
+  });
+
+  it('two QuickBooks records of one name read apart in the picker, and an item and an account sharing an id are separate choices', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'billable-categories',
+      targets: [
+        { type: 'Item', id: '52', name: 'Standard Consulting Hour', active: true, detail: 'Service' },
+        { type: 'Item', id: '55', name: 'Standard Consulting Hour', active: true, detail: 'Service' },
+        { type: 'Account', id: '52', name: 'Consulting Income', active: true, detail: 'Income account' },
+      ],
+      rows: [{ host: { id: 'c1', name: 'Consulting', code: 'Standard Consulting Hour' }, mapping: null, status: 'unmapped', problems: [{ code: 'ambiguous', message: '"Consulting" matches 2 QuickBooks records alike: pick one.' }], suggestion: null, choices: null }],
+    };
+    const { el, bff } = await setup({ state, kind: 'billable-categories', handle: (request) => (request.method === 'PUT' && request.path === `${BASE}/mappings/billable-categories` ? { body: { data: [] } } : undefined) });
+    const options = [...rowOf(el, 'Consulting').querySelectorAll('option')];
+    expect(options.map((option) => option.value)).to.deep.equal(['', 'Item:52', 'Item:55', 'Account:52']);
+    expect(options.map((option) => option.textContent)).to.deep.equal(['Not mapped', 'Standard Consulting Hour (Service) · id 52', 'Standard Consulting Hour (Service) · id 55', 'Consulting Income (Income account)']);
+    const picker = rowOf(el, 'Consulting').querySelector<HTMLSelectElement>('[part="picker"]')!;
+    picker.value = 'Account:52';
+    picker.dispatchEvent(new Event('change'));
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`).length === 1, 'the save');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'c1', target: { type: 'Account', id: '52' }, method: 'manual' }] });
   });
 });
