@@ -187,9 +187,17 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     const uk = await company({ country: 'GB' });
     await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
     const ukAgency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    // No default agency yet: a 400 naming default_tax_agency, and nothing is created.
+    const noAgency = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`, 'POST', {});
+    expect(noAgency.status).toBe(400);
+    const noAgencyError = ((await noAgency.json()) as { error: { message: string; details: { issues: { field: string }[] } } }).error;
+    expect(noAgencyError.message).toMatch(/^default_tax_agency: no default tax agency is set/);
+    expect(noAgencyError.details.issues[0]!.field).toBe('default_tax_agency');
+    expect((await uk.state('tax-rates')).targets.some((target) => target.name === 'Odd rate')).toBe(false);
     expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: ukAgency })).status).toBe(200);
     const created = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`, 'POST', {});
     expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ host_id: 'r-odd', outcome: 'created', target: { type: 'TaxCode', name: 'Odd rate' } });
     const row = (await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-odd')!;
     expect(row).toMatchObject({ status: 'mapped', mapping: { method: 'created', target: { name: 'Odd rate' } } });
     expect((await uk.state('tax-rates')).targets.find((target) => target.name === 'Odd rate')).toMatchObject({ sales_rate: 9.375, purchase_rate: null });
@@ -205,5 +213,84 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 400, 400]);
     const versions = await t.deps.sql<{ version: number }[]>`select version from mapping_versions where connection_id = ${uk.id} and host_id = 'r-zero' order by version`;
     expect(versions.map((row) => row.version)).toEqual([1]);
+  });
+
+  test('a code or item that exists is linked instead of duplicated; what a rate means is checked on save', async () => {
+    const uk = await company({ country: 'GB' });
+    const rates = [
+      { id: 'r-exempt', name: 'Exempt', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'r-named', name: '20.0% s', rate: 20, applies_to: ['sales', 'purchases'] },
+      { id: 'r-twenty', name: 'Standard', rate: 20, applies_to: ['sales'] },
+      { id: 'r-zero', name: '0%', rate: 0, applies_to: ['sales'] },
+    ];
+    expect((await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: rates })).status).toBe(200);
+    const zeroRated = await uk.codeId('0.0% Z');
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-exempt', target: { type: 'TaxCode', id: zeroRated } }] });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { message: string; details: { issues: { host_id: string; problems: { code: string }[] }[] } } }).error;
+    expect(error.message).toBe('mappings[0].target: "Exempt": "Exempt" is exempt, but "0.0% Z" is zero-rated: they are different lines on a tax return.');
+    expect(error.details.issues[0]!.problems.map((problem) => problem.code)).toEqual(['meaning_differs']);
+    expect((await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-exempt', target: { type: 'TaxCode', id: await uk.codeId('Exempt') } }] })).status).toBe(200);
+
+    // No agency is needed to link: a code of the same name, or the one valid code at the rate.
+    const named = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-named/create`, 'POST', {});
+    expect(named.status).toBe(200);
+    expect(await named.json()).toEqual({ host_id: 'r-named', target: { type: 'TaxCode', id: await uk.codeId('20.0% S'), name: '20.0% S' }, version: 1, outcome: 'linked' });
+    const atRate = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-twenty/create`, 'POST', {});
+    expect(atRate.status).toBe(200);
+    expect(await atRate.json()).toMatchObject({ outcome: 'linked', target: { name: '20.0% S' } });
+    const several = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-zero/create`, 'POST', {});
+    expect(several.status).toBe(409);
+    expect(((await several.json()) as { error: { message: string } }).error.message).toMatch(/3 tax codes "0%" can use: "0\.0% Z" \(id \d+\), "Exempt" \(id \d+\), "No VAT" \(id \d+\)/);
+    const codes = await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`;
+    expect(codes.length).toBe(5);
+
+    const [item] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records r where connection_id = ${uk.id} and type = 'Item' and data->>'Type' = 'Service' and coalesce(active, true)
+        and (select count(*) from records o where o.connection_id = r.connection_id and o.type = 'Item' and o.data->>'Name' = r.data->>'Name') = 1
+      order by external_id::int limit 1`;
+    await uk.call('/v1/organizations/org-1/host-records/billable-categories', 'PUT', { records: [{ id: 'c-1', name: 'Our consulting', code: String(item!.data.Name).toUpperCase() }] });
+    const linkedItem = await uk.call(`/v1/connections/${uk.id}/mappings/billable-categories/c-1/create`, 'POST');
+    expect(linkedItem.status).toBe(200);
+    expect(await linkedItem.json()).toEqual({ host_id: 'c-1', target: { type: 'Item', id: item!.external_id, name: item!.data.Name }, version: 1, outcome: 'linked' });
+  });
+
+  test('a mapping\'s history lists every version with who and when; bad input is a 400 and another tenant\'s connection a 404', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const [standard, zero] = [await uk.codeId('20.0% S'), await uk.codeId('0.0% Z')];
+    const put = (target: unknown) => uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-zero', target }] });
+    expect((await put({ type: 'TaxCode', id: zero })).status).toBe(200);
+    expect((await put(null)).status).toBe(200);
+    expect((await put({ type: 'TaxCode', id: zero })).status).toBe(200);
+    expect((await put({ type: 'TaxCode', id: standard })).status).toBe(400);
+
+    const history = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=r-zero`);
+    expect(history.status).toBe(200);
+    const body = (await history.json()) as { kind: string; host_id: string; data: { version: number; target: unknown; method: string | null; changed_by: string; changed_at: string }[] };
+    expect(body).toMatchObject({ kind: 'tax-rates', host_id: 'r-zero' });
+    expect(body.data.map((entry) => [entry.version, entry.target, entry.method, entry.changed_by])).toEqual([
+      [3, { type: 'TaxCode', id: zero, name: '0.0% Z' }, 'manual', 'the host'],
+      [2, null, null, 'the host'],
+      [1, { type: 'TaxCode', id: zero, name: '0.0% Z' }, 'manual', 'the host'],
+    ]);
+    expect(Date.parse(body.data[0]!.changed_at)).toBeGreaterThanOrEqual(Date.parse(body.data[2]!.changed_at));
+    const none = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=never-mapped`);
+    expect(((await none.json()) as { data: unknown[] }).data).toEqual([]);
+
+    const missing = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/host_id/);
+    const tooLong = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=${'x'.repeat(129)}`);
+    expect(tooLong.status).toBe(400);
+    const badKind = await uk.call(`/v1/connections/${uk.id}/mappings/suppliers/history?host_id=r-zero`);
+    expect(badKind.status).toBe(400);
+    expect(((await badKind.json()) as { error: { message: string } }).error.message).toMatch(/kind/);
+
+    const stranger = await t.createTenant();
+    const foreign = await t.request(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=r-zero`, { token: stranger.secretKey });
+    expect(foreign.status).toBe(404);
+    const spec = await t.request('/openapi.json');
+    expect(Object.keys(((await spec.json()) as { paths: Record<string, unknown> }).paths)).toEqual(expect.arrayContaining(['/v1/connections/{id}/mappings/{kind}/history', '/v1/widget/connections/{id}/mappings/{kind}/history']));
   });
 });

@@ -154,3 +154,27 @@ export const PutDefaultsBody = z
 export const MappingChange = z
   .object({ host_id: z.string(), target: z.object({ type: z.string(), id: z.string(), name: z.string() }).nullable(), version: z.number().int() })
   .meta({ id: 'MappingChange' });
+
+export const CreatedMapping = MappingChange.extend({
+  outcome: z.enum(['created', 'linked']).meta({ description: 'created: a new record was made in QuickBooks; linked: an active one of the same name (or, for tax codes, a single valid one at the same rate) existed and was mapped instead of a duplicate.' }),
+}).meta({ id: 'CreatedMapping' });
+
+export const MappingHistoryQuery = z
+  .object({ host_id: HostRecordId.meta({ description: 'Your record id (for kind defaults: tax_agency, class, department, fallback_item, fallback_account).' }) })
+  .strict();
+
+export const MappingHistory = z
+  .object({
+    kind: z.enum([...mappingKinds, 'defaults']),
+    host_id: z.string(),
+    data: z.array(
+      z.object({
+        version: z.number().int(),
+        target: z.object({ type: z.string(), id: z.string(), name: z.string() }).nullable().meta({ description: 'null: unmapped in this version.' }),
+        method: z.enum(['auto', 'confirmed', 'manual', 'created']).nullable(),
+        changed_by: z.string(),
+        changed_at: Timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'MappingHistory' });
