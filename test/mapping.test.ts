@@ -293,4 +293,36 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     const spec = await t.request('/openapi.json');
     expect(Object.keys(((await spec.json()) as { paths: Record<string, unknown> }).paths)).toEqual(expect.arrayContaining(['/v1/connections/{id}/mappings/{kind}/history', '/v1/widget/connections/{id}/mappings/{kind}/history']));
   });
+
+  // The engine's table (shared/mapping/mapping-engine.test.ts) again, end to end: synced from the sandbox, through the API.
+  const regions: [string, Record<string, unknown>, { id: string; name: string; rate: number; applies_to: string[]; region?: string }[], (string | null)[]][] = [
+    ['US, manual sales tax', { country: 'US', automated_sales_tax: false }, [
+      { id: 'a', name: 'Santa Clara County', rate: 8.25, applies_to: ['sales'] },
+      { id: 'b', name: 'Resale exempt', rate: 0, applies_to: ['sales'] },
+      { id: 'c', name: 'Sales tax', rate: 8.25, applies_to: ['sales'], region: 'TX' },
+    ], ['Santa Clara County', 'Non-taxable', null]],
+    ['Canada, Ontario HST and British Columbia GST + PST', { country: 'CA' }, [
+      { id: 'a', name: 'HST', rate: 13, applies_to: ['sales', 'purchases'], region: 'ON' },
+      { id: 'b', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'British Columbia' },
+      { id: 'c', name: 'Zero-rated', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'd', name: 'Exempt', rate: 0, applies_to: ['sales', 'purchases'] },
+    ], ['HST ON', 'GST/PST BC', 'Zero-rated', 'Exempt']],
+    ['Australia', { country: 'AU' }, [
+      { id: 'a', name: 'GST', rate: 10, applies_to: ['sales', 'purchases'] },
+      { id: 'b', name: 'GST free', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'c', name: 'Input taxed', rate: 0, applies_to: ['sales'] },
+    ], ['GST', 'GST free', 'Input taxed']],
+  ];
+  for (const [label, spec, rates, expected] of regions) {
+    test(`${label}: synced codes get the expected suggestions, and accepting them all saves`, async () => {
+      const org = await company(spec);
+      expect((await org.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: rates })).status).toBe(200);
+      const state = await org.state('tax-rates');
+      const names = new Map(state.targets.map((target) => [target.id, target.name]));
+      expect(state.rows.map((row) => (row.suggestion ? names.get(row.suggestion.target.id) : null))).toEqual(expected);
+      const accepted = state.rows.filter((row) => row.suggestion).map((row) => ({ host_id: String(row.host['id']), target: row.suggestion!.target, method: 'confirmed' }));
+      expect((await org.call(`/v1/connections/${org.id}/mappings/tax-rates`, 'PUT', { mappings: accepted })).status).toBe(200);
+      expect((await org.state('tax-rates')).rows.filter((row) => row.status === 'mapped').length).toBe(accepted.length);
+    });
+  }
 });
