@@ -247,6 +247,10 @@ describe('tax-rate validation checks what a rate means, not only its percentage'
     expect(messages(uk, rate('x', '20% VAT', 20, ['purchases']), rcCode)).toEqual(['rate_differs: "20% VAT" is 20%, but "20.0% RC CIS" charges 0% on purchases.', 'meaning_differs: "20% VAT" is an ordinary rate, but "20.0% RC CIS" is reverse charge: the buyer would account for tax the seller charged.']);
     // A 0% rate lands on the code's net 0% but the code is not a 0% code.
     expect(messages(uk, rate('x', '0%', 0, ['purchases']), rcCode)).toEqual(['meaning_differs: "0%" is an ordinary rate, but "20.0% RC CIS" is reverse charge: the buyer would account for tax the seller charged.']);
+    // The same +20/-20 code without the reverse-charge flag (an EC acquisitions code) is still no 0% code.
+    const plainRates = lists.taxRates.map((entry) => (String(entry['Id']).startsWith('90') ? { ...entry, SpecialTaxType: 'NONE', Name: 'ECG' } : entry));
+    const ecg = mappingContext({ ...lists, taxRates: plainRates, taxCodes: lists.taxCodes.map((entry) => (entry['Id'] === '900' ? { ...entry, Name: '20.0% ECG' } : entry)) });
+    expect(messages(ecg, rate('x', '0%', 0, ['purchases']), rcCode)).toEqual(['meaning_differs: "0%" is 0%, but "20.0% ECG" books 20% on purchases and takes it back: it is not a 0% code.']);
     expect(messages(uk, rate('x', 'Reverse charge', 20, ['purchases']), codeIn(uk, '20.0% S'))).toEqual(['meaning_differs: "Reverse charge" is reverse charge, but "20.0% S" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.']);
   });
 

@@ -311,6 +311,10 @@ export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxR
       problems.push({ code: 'wrong_use', message: `"${code.name}" has no ${USE_WORDS[use].list} rates, so it can't go on ${USE_WORDS[use].forms}.` });
     } else if (!ratesMatch(code, use, host.rate, reverse)) {
       problems.push({ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${code.name}" charges ${percent(codeRate)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` });
+    } else if (!reverse && code.meaning !== 'reverse' && (use === 'sales' ? code.gross.sales : code.gross.purchases)! > codeRate) {
+      // Nets to the host's rate only because it books tax and takes it back (an acquisition code not flagged as reverse charge).
+      const gross = (use === 'sales' ? code.gross.sales : code.gross.purchases)!;
+      problems.push({ code: 'meaning_differs', message: `"${host.name}" is ${rate}, but "${code.name}" books ${percent(gross)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'} and takes it back: it is not a ${rate} code.` });
     } else {
       const combination = combinationProblem(host, code, use);
       if (combination && !problems.some((problem) => problem.message === combination.message)) problems.push(combination);
