@@ -325,4 +325,16 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
       expect((await org.state('tax-rates')).rows.filter((row) => row.status === 'mapped').length).toBe(accepted.length);
     });
   }
+
+  test('a combined GST + PST rate is not created as one rate (the engine would refuse the code); nothing is made', async () => {
+    const ca = await company({ country: 'CA' });
+    await ca.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'mb', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'MB' }] });
+    const agency = (await ca.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await ca.call(`/v1/connections/${ca.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const before = (await t.deps.sql`select 1 from records where connection_id = ${ca.id} and type = 'TaxCode'`).length;
+    const refused = await ca.call(`/v1/connections/${ca.id}/mappings/tax-rates/mb/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/"GST \+ PST" combines GST and PST, but "GST \+ PST" holds one rate on sales/);
+    expect((await t.deps.sql`select 1 from records where connection_id = ${ca.id} and type = 'TaxCode'`).length).toBe(before);
+  });
 });

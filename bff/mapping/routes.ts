@@ -170,6 +170,29 @@ function existingTarget(context: MappingContext, kind: 'tax-rates' | 'billable-c
 }
 
 /**
+ * The code "create" would make (one rate per use at the host's rate) checked by the engine before it is made: a
+ * rate it could not be mapped to (a combined GST + PST rate needs one rate per tax, each with its agency) is a 409
+ * saying why, rather than a new code that the next sync flags.
+ */
+function refuseUnusableDraft(context: MappingContext, rate: TaxRate, name: string, uses: readonly ('sales' | 'purchases')[]): void {
+  const DRAFT = '__draft__';
+  const list = (use: 'sales' | 'purchases') => ({ TaxRateDetail: [{ TaxRateRef: { value: `${DRAFT}${use}` } }] });
+  const draft = {
+    Id: DRAFT,
+    Name: name,
+    Active: true,
+    ...(uses.includes('sales') ? { SalesTaxRateList: list('sales') } : {}),
+    ...(uses.includes('purchases') ? { PurchaseTaxRateList: list('purchases') } : {}),
+  };
+  const rates = uses.map((use) => ({ Id: `${DRAFT}${use}`, Name: name, RateValue: rate.rate, SpecialTaxType: 'NONE', Active: true }));
+  const drafted = mappingContext({ ...context.lists, taxCodes: [...context.lists.taxCodes, draft], taxRates: [...context.lists.taxRates, ...rates] });
+  const problems = mappingProblems(drafted, 'tax-rates', rate, { type: 'TaxCode', id: DRAFT });
+  if (problems.length > 0) {
+    throw new ApiError('conflict', `A tax code made from "${rate.name}" (${rate.rate}% in one rate) could not be used for it: ${problems.map((problem) => problem.message).join(' ')} Create it in QuickBooks with one rate per tax, then map it.`);
+  }
+}
+
+/**
  * The agency a new tax code's rates are paid to: the one asked for, else the organization's default tax agency.
  * None set (or one no longer usable) is a 400 naming `default_tax_agency`, so the caller can point at that picker.
  */
@@ -219,6 +242,7 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
       const agency = await agencyFor(deps.sql, context, connection.id, options.agency_id);
       const uses = context.mode.kind === 'per_line' ? rate.applies_to : ['sales' as const];
       const name = rate.name.slice(0, 100);
+      refuseUnusableDraft(context, rate, name, uses);
       const payload = {
         TaxCode: name,
         TaxRateDetails: uses.map((use) => ({ TaxRateName: uses.length > 1 ? `${name} (${use})` : name, RateValue: rate.rate, TaxAgencyId: agency, TaxApplicableOn: use === 'sales' ? 'Sales' : 'Purchase' })),
