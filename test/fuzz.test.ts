@@ -202,6 +202,7 @@ const validByName: Record<string, unknown> = {
   metric_id: a.metricId,
   line: 'total:revenue',
   status: 'needs_mapping,rejected',
+  quickbooks_id: '145',
 };
 
 function validId(path: string): string {

@@ -28,6 +28,18 @@ const validExamples: Record<string, string[]> = {
   host_id: ['INV-1042', 'client:eu/42'],
   'idempotency-key': ['a1b2c3d4-5e6f-7a8b-9c0d-e1f2a3b4c5d6', 'order-42:v2'],
   doc: ['doc_0123456789abcdef0123'],
+  // Write-back documents name the host's own records by the host's ids.
+  supplier_id: ['SUP-7', 'vendor:eu/42'],
+  customer_id: ['CLI-9', 'client:eu/42'],
+  product_id: ['SKU-1042'],
+  category_id: ['consulting'],
+  tax_rate_id: ['vat-20'],
+  class_id: ['east'],
+  location_id: ['leeds-01'],
+  staff_id: ['staff-3'],
+  quickbooks_id: ['145'],
+  date: ['2026-11-30'],
+  due_date: ['2026-12-31'],
 };
 
 describe('published patterns are ECMA-262 regexes a generated client can use', () => {

@@ -82,10 +82,16 @@ describe('write-back: the outbox API', () => {
     const body = sampleDocument('bill', 1, 'tax');
     (body.data.lines as any[])[0].tax_rate_id = 'vat-5-unmapped';
     const doc = (await (await c.submit(body)).json()) as Document;
+    // The company's row in <client-sync-status> counts it without opening details: waiting, then needing attention.
+    const session = await t.session(c.tenant, c.org, { id: 'ada', role: 'admin' });
+    const rowCounts = async () =>
+      ((await (await t.request('/v1/widget/sync-status', { token: session, headers: { origin: c.tenant.origin } })).json()) as { data: { sync: { documents: unknown } }[] }).data[0]!.sync.documents;
+    expect(await rowCounts()).toEqual({ waiting: 1, attention: 0 });
     const before = (await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted;
     await c.push();
     const waiting = await c.get(doc.id);
     expect(waiting.status).toBe('needs_mapping');
+    expect(await rowCounts()).toEqual({ waiting: 0, attention: 1 });
     expect(waiting.missing).toEqual([expect.objectContaining({ what: 'tax_rate', host_id: 'vat-5-unmapped', use: 'purchase' })]);
     expect(waiting.missing![0]!.message).toContain('vat-5-unmapped');
     expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).requests_admitted).toBe(before);
@@ -95,6 +101,7 @@ describe('write-back: the outbox API', () => {
     await c.push();
     const pushed = await c.get(doc.id);
     expect(pushed.status).toMatch(/^pushed/);
+    expect(await rowCounts()).toEqual({ waiting: 0, attention: 0 });
     const bill = await quickbooks(c.id, 'Bill', pushed.quickbooks_id!);
     expect(bill!.Line[0].AccountBasedExpenseLineDetail.TaxCodeRef.value).toBe(c.refs.purchaseTaxCode.value);
   });
@@ -165,14 +172,15 @@ describe('write-back: revisions, cancellations, deletions', () => {
     const doc = (await (await c.submit(body)).json()) as Document;
     await c.push();
     const first = await c.get(doc.id);
-    await sandbox.control('POST', `/qbo/companies/${c.realm}/entities/bill/${first.quickbooks_id}`, { changes: { DueDate: '2026-12-31' } });
+    // The concurrent edit is to a field the host's bill does not have (a revision replaces only ours), so it stays.
+    await sandbox.control('POST', `/qbo/companies/${c.realm}/entities/bill/${first.quickbooks_id}`, { changes: { VendorAddr: { Line1: 'PO Box 7' } } });
     const revised = { ...body, version: 2, data: { ...body.data, lines: [{ description: 'Revised', amount: 75, category_id: 'office' }], totals: { total: 75 } } };
     expect((await c.submit(revised)).status).toBe(200);
     await c.push();
     const after = await c.get(doc.id);
     expect(after).toMatchObject({ status: 'pushed', pushed_version: 2, quickbooks_id: first.quickbooks_id });
     const bill = await quickbooks(c.id, 'Bill', first.quickbooks_id!);
-    expect(bill).toMatchObject({ TotalAmt: 75, DueDate: '2026-12-31' });
+    expect(bill).toMatchObject({ TotalAmt: 75, VendorAddr: { Line1: 'PO Box 7' } });
     expect(bill!.PrivateNote).toContain(`[ledgerlink ${doc.id} v2]`);
   });
 

@@ -10,6 +10,8 @@ const REFRESH_AHEAD_MS = 5 * 60_000;
 /** How long a replica may hold the refresh lease before others assume it died and take over. */
 const LEASE_MS = 30_000;
 const WAIT_STEP_MS = 40;
+/** How long one read of the stored token serves further calls of the same client (see `current`). */
+const REUSE_READ_MS = 1_000;
 
 export class NeedsReconnectError extends Error {
   constructor(readonly connectionId: string, reason: string) {
@@ -148,9 +150,28 @@ export function connectionTokens(deps: Deps, oauth: QboOAuth, connectionId: stri
     return obtain();
   }
 
+  // The token last read, for a second: calls in a burst (ten in flight, dozens a second) read the row once, not
+  // once each between taking a budget slot and sending. A 401 reads again at once (renewAfterRejection); a
+  // token is only handed out while it has REFRESH_AHEAD_MS to live, so one a second old is still good.
+  let recent: { access: string; until: number } | undefined;
+  let reading: Promise<string> | undefined;
+  function current(): Promise<string> {
+    if (recent && Date.now() < recent.until) return Promise.resolve(recent.access);
+    reading ??= obtain()
+      .then((access) => {
+        recent = { access, until: Date.now() + REUSE_READ_MS };
+        return access;
+      })
+      .finally(() => (reading = undefined));
+    return reading;
+  }
+
   return {
-    current: () => obtain(),
-    renewAfterRejection: (rejected) => obtain(rejected),
+    current,
+    renewAfterRejection: (rejected) => {
+      recent = undefined;
+      return obtain(rejected);
+    },
     async grantRefused(reason) {
       await markNeedsReconnect(deps, connectionId, reason);
     },

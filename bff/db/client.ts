@@ -5,6 +5,8 @@ export type Sql = postgres.Sql<Record<string, never>>;
 export interface ConnectOptions {
   /** Pool size; PGlite serialises anyway, a real Postgres benefits from a few. */
   max?: number;
+  /** Called for every query sent: benches count database round-trips with it. */
+  onQuery?: () => void;
 }
 
 /** One postgres.js pool for the process. Notices are dropped (migrations' IF NOT EXISTS chatter). */
@@ -16,6 +18,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     idle_timeout: 30,
     connect_timeout: 10,
     transform: { undefined: null },
+    ...(options.onQuery ? { debug: options.onQuery } : {}),
   }) as unknown as Sql;
 }
 

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { createHash } from 'node:crypto';
 import { HostId } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
-import { CreatedMapping, HostCategory, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
+import { CreatedMapping, HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
 import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
 import { plain } from '../../shared/mapping/qbo-fields.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
@@ -33,6 +33,9 @@ const hostSchemas = [
   ['tax-rates', HostTaxRate, 'PutHostTaxRates', 'your tax rates (name, rate %, sales and/or purchases, region)'],
   ['billable-categories', HostCategory, 'PutHostCategories', 'your billable categories (services, activities, time codes)'],
   ['staff', HostStaff, 'PutHostStaff', 'your staff (name, email, rate)'],
+  ['products', HostProduct, 'PutHostProducts', 'your products (name, SKU), linked to QuickBooks items so document lines naming them are item lines'],
+  ['classes', HostClass, 'PutHostClasses', 'your classes, mapped to QuickBooks classes'],
+  ['locations', HostLocation, 'PutHostLocations', 'your locations (branches, sites), mapped to QuickBooks locations (departments)'],
 ] as const;
 
 const HostRecordsResult = z.object({ upserted: z.number().int(), removed: z.number().int(), received: z.number().int() }).meta({ id: 'MappingHostRecordsResult' });
@@ -65,7 +68,7 @@ const SavedMappings = z.object({ data: z.array(MappingChange) }).meta({ id: 'Sav
 const HistoryParams = z.object({ id: ConnectionId, kind: z.enum([...mappingKinds, 'defaults']) });
 const CreateParams = z.object({ id: ConnectionId, host_id: z.string().min(1).max(128) });
 
-const KIND_WORDS: Record<MappingKind, string> = { 'tax-rates': 'tax rate', 'billable-categories': 'category', staff: 'staff member' };
+const KIND_WORDS: Record<MappingKind, string> = { 'tax-rates': 'tax rate', 'billable-categories': 'category', staff: 'staff member', products: 'product', classes: 'class', locations: 'location' };
 
 /**
  * Saves mappings only when every one is valid against QuickBooks as last synced; otherwise a 400 whose message names

@@ -13,6 +13,7 @@ import type { QboOAuth, QboTokenSet } from '../providers/qbo/oauth-client.ts';
 import type { AttemptRow } from './attempts.ts';
 import { connectRefusal } from './policy.ts';
 import { requestSync } from '../sync/runs.ts';
+import { resumeAfterReconnect } from '../writeback/store.ts';
 
 /**
  * The heart of the callback, after state and single use are settled: exchange the code (once), read the
@@ -103,6 +104,8 @@ async function saveConnection(
     await storeTokens(tx, deps, row!.id, tokens);
     // A new connection imports everything; a reconnect catches up on what changed while it was down.
     await requestSync(tx, row!.id, { trigger: 'connect' });
+    // ...and pushes the documents the outage held back.
+    if (!row!.inserted) await resumeAfterReconnect(tx, row!.id, now);
     await recordEvent(tx, {
       tenantId: attempt.tenant_id,
       organizationId: attempt.organization_id,

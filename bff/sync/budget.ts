@@ -35,73 +35,97 @@ function keepSlotsAlive(sql: Sql): void {
   keepers.set(sql, timer);
 }
 
-/** The answer "every slot is taken": wait for one to be released, here or (polled, backing off) elsewhere. */
-const SLOTS_FULL = -1;
 const FIRST_BACKOFF_MS = 20;
 const MAX_BACKOFF_MS = 1_000;
 
+/** One caller waiting for a slot: granted its id, or failed (its signal aborted, or the database refused). */
+interface Waiter {
+  id: string;
+  granted(): void;
+  failed(error: unknown): void;
+}
+
 /**
- * This process's callers waiting on one budget key. Only the one at the head of the queue asks the
- * database; the others wait for their turn, so a hundred waiting requests cost what one does. A slot this
- * process releases wakes the head at once; a slot another replica releases is found by polling with a
- * doubling back-off (20 ms up to 1 s).
+ * This process's callers waiting on one budget key. One pump per key asks the database for every waiter at
+ * once (up to the in-flight limit): a crowd of waiters costs what one does, and ten callers starting together
+ * get their ten slots in one transaction instead of ten in a row. A slot this process releases wakes the pump
+ * at once; a slot another replica releases is found by polling with a doubling back-off (20 ms up to 1 s).
  */
 class WaitingLine {
-  #held = false;
-  readonly #queue: (() => void)[] = [];
+  pumping = false;
+  readonly waiting: Waiter[] = [];
+  /**
+   * Slots this process's callers are done with, freed by the pump's next attempt in the same transaction that
+   * hands them on: a release costs no statement of its own while others wait. Until then they still count as
+   * taken, so the limit holds (a little early, never late).
+   */
+  readonly releasing: string[] = [];
   readonly #onRelease = new Set<() => void>();
 
-  /** Waits for this caller's turn to ask the database (or rejects when `signal` aborts first). */
-  enter(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (!this.#held) {
-      this.#held = true;
-      return Promise.resolve();
-    }
+  /** Joins the line; the promise is the slot's id once granted (rejects when `signal` aborts first). */
+  join(id: string, signal?: AbortSignal): Promise<string> {
     return new Promise((resolve, reject) => {
-      const turn = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
       const onAbort = () => {
-        const index = this.#queue.indexOf(turn);
-        if (index >= 0) this.#queue.splice(index, 1);
+        this.#remove(waiter);
         reject(signal!.reason);
       };
-      this.#queue.push(turn);
+      const waiter: Waiter = {
+        id,
+        granted: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(id);
+        },
+        failed: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      };
+      this.waiting.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  /** Hands the turn to the next caller, or frees the line. Returns whether anyone is still in it. */
-  leave(): boolean {
-    const next = this.#queue.shift();
-    if (next) next();
-    else this.#held = false;
-    return this.#held;
+  /** Hands slots to the waiters they were taken for; ids whose waiter left meanwhile are returned (to free). */
+  grant(ids: string[]): string[] {
+    const orphans: string[] = [];
+    for (const id of ids) {
+      const waiter = this.waiting.find((one) => one.id === id);
+      if (!waiter) {
+        orphans.push(id);
+        continue;
+      }
+      this.#remove(waiter);
+      waiter.granted();
+    }
+    return orphans;
   }
 
-  /** Waits until a slot is released in this process, `ms` pass, or `signal` aborts (rejects). */
-  released(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
+  fail(ids: string[], error: unknown): void {
+    for (const waiter of this.waiting.filter((one) => ids.includes(one.id))) {
+      this.#remove(waiter);
+      waiter.failed(error);
+    }
+  }
+
+  #remove(waiter: Waiter): void {
+    const index = this.waiting.indexOf(waiter);
+    if (index >= 0) this.waiting.splice(index, 1);
+  }
+
+  /** Waits until a slot is released in this process or `ms` pass. */
+  released(ms: number): Promise<void> {
+    return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#onRelease.delete(done);
-        signal?.removeEventListener('abort', onAbort);
         resolve();
-      };
-      const onAbort = () => {
-        clearTimeout(timer);
-        this.#onRelease.delete(done);
-        reject(signal!.reason);
       };
       const timer = setTimeout(done, ms);
       this.#onRelease.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
+  /** A slot was released (or is waiting to be): the pump stops waiting and asks again. */
   wake(): void {
     for (const listener of [...this.#onRelease]) listener();
   }
@@ -117,12 +141,23 @@ function lineFor(sql: Sql, key: string): WaitingLine {
   return line;
 }
 
+/** What one attempt got: the ids granted a slot, and (when fewer than asked) how long the rest should wait. */
+interface Attempt {
+  granted: string[];
+  /** SLOTS_FULL: wait for a release; otherwise ms until the minute or a pause allows a call. */
+  waitMs: number;
+}
+
+/** "Every slot is taken": wait for one to be released, here or (polled, backing off) elsewhere. */
+const SLOTS_FULL = -1;
+
 /**
  * One company's provider budget, shared by everything that calls the provider for it (sync, write-back,
  * widget reads) in every replica. Acquiring is one short transaction under a per-company advisory lock:
- * count the calls of the last minute and the live slots; take a slot and log the call, or learn how long
- * to wait. Time is the database's, so replicas agree. In each process only one waiter per company asks at
- * a time (see WaitingLine): waiters wake on a released slot or back off, they never spin.
+ * count the calls of the last minute and the live slots; take as many slots as are free for the callers
+ * waiting and log their calls, or learn how long to wait. Time is the database's, so replicas agree. In each
+ * process one pump per company asks for all its waiters (see WaitingLine): waiters wake on a released slot or
+ * back off, they never spin.
  */
 export class ProviderBudget {
   constructor(
@@ -137,8 +172,14 @@ export class ProviderBudget {
     try {
       return await call();
     } finally {
-      await this.sql`delete from provider_slots where id = ${slot}`;
-      lines.get(this.sql)?.get(this.key)?.wake();
+      const line = lines.get(this.sql)?.get(this.key);
+      if (line?.pumping) {
+        line.releasing.push(slot);
+        line.wake();
+      } else {
+        await this.sql`delete from provider_slots where id = ${slot}`;
+        line?.wake();
+      }
     }
   }
 
@@ -150,32 +191,70 @@ export class ProviderBudget {
   }
 
   async acquire(signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted();
     keepSlotsAlive(this.sql);
-    const id = randomBytes(8).toString('hex');
     const line = lineFor(this.sql, this.key);
-    await line.enter(signal);
+    const slot = line.join(randomBytes(8).toString('hex'), signal);
+    if (!line.pumping) void this.#pump(line);
+    return slot;
+  }
+
+  /** Asks for the line's waiters until none is left, then lets the line go. */
+  async #pump(line: WaitingLine): Promise<void> {
+    line.pumping = true;
     try {
       let backoffMs = FIRST_BACKOFF_MS;
       for (;;) {
-        signal?.throwIfAborted();
-        const waitMs = await this.#tryAcquire(id);
-        if (waitMs === 0) return id;
-        if (waitMs === SLOTS_FULL) {
-          await line.released(backoffMs + Math.random() * 10, signal);
+        if (line.waiting.length === 0) {
+          // Nobody waits: the slots released meanwhile are freed, and the pump stops once none is left.
+          const rest = line.releasing.splice(0);
+          if (rest.length === 0) break;
+          await this.sql`delete from provider_slots where id in ${this.sql(rest)}`.catch(() => {});
+          continue;
+        }
+        const ids = line.waiting.slice(0, this.limits.concurrent).map((waiter) => waiter.id);
+        const releasing = line.releasing.splice(0);
+        let attempt: Attempt;
+        try {
+          attempt = await this.#tryAcquire(ids, releasing);
+        } catch (error) {
+          line.releasing.push(...releasing);
+          line.fail(ids, error);
+          continue;
+        }
+        const orphans = line.grant(attempt.granted);
+        // Waiters that gave up while their slot was being taken: the slots go back (their calls stay counted).
+        if (orphans.length > 0) await this.sql`delete from provider_slots where id in ${this.sql(orphans)}`.catch(() => {});
+        if (attempt.granted.length === ids.length || line.waiting.length === 0) {
+          backoffMs = FIRST_BACKOFF_MS;
+          continue;
+        }
+        // Released while that attempt ran: ask again at once.
+        if (line.releasing.length > 0) continue;
+        if (attempt.waitMs === SLOTS_FULL) {
+          if (attempt.granted.length > 0) backoffMs = FIRST_BACKOFF_MS;
+          await line.released(backoffMs + Math.random() * 10);
           backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         } else {
-          await sleep(Math.min(waitMs, 5_000) + Math.random() * 10, signal);
+          await sleep(Math.min(attempt.waitMs, 5_000) + Math.random() * 10);
         }
       }
     } finally {
-      if (!line.leave()) lines.get(this.sql)?.delete(this.key);
+      line.pumping = false;
+      if (line.waiting.length === 0) lines.get(this.sql)?.delete(this.key);
+      // A caller that joined after the loop's last look starts its own pump (acquire saw `pumping` still set).
+      else void this.#pump(line);
     }
   }
 
-  /** One attempt: 0 with a slot taken, SLOTS_FULL, or how many ms until the minute or a pause allows a call. */
-  async #tryAcquire(id: string): Promise<number> {
+  /**
+   * One attempt for `ids`, in order, after freeing the `released` slots: as many slots as the limits allow
+   * taken, and how long the rest wait.
+   */
+  async #tryAcquire(ids: string[], released: string[] = []): Promise<Attempt> {
     return this.sql.begin(async (tx) => {
       await tx`select pg_advisory_xact_lock(hashtext(${this.key}))`;
+      if (released.length > 0) await tx`delete from provider_slots where id in ${tx(released)}`;
       const [state] = await tx<{ calls: number; oldest_age_ms: number | null; slots: number; paused_ms: number | null }[]>`
         select
           (select count(*)::int from provider_calls where budget_key = ${this.key} and at > clock_timestamp() - make_interval(secs => ${WINDOW_MS / 1000})) as calls,
@@ -184,12 +263,20 @@ export class ProviderBudget {
           (select count(*)::int from provider_slots where budget_key = ${this.key} and lease_until > clock_timestamp()) as slots,
           (select extract(epoch from until - clock_timestamp()) * 1000 from provider_pauses
              where budget_key = ${this.key} and until > clock_timestamp()) as paused_ms`;
-      if (state!.paused_ms !== null) return Math.max(20, Number(state!.paused_ms));
-      if (state!.calls >= this.limits.perMinute) return Math.max(20, WINDOW_MS - Number(state!.oldest_age_ms ?? 0));
-      if (state!.slots >= this.limits.concurrent) return SLOTS_FULL;
-      await tx`insert into provider_slots (id, budget_key, owner, lease_until) values (${id}, ${this.key}, ${processOwner}, clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}))`;
-      await tx`insert into provider_calls (budget_key, at) values (${this.key}, clock_timestamp())`;
-      return 0;
+      if (state!.paused_ms !== null) return { granted: [], waitMs: Math.max(20, Number(state!.paused_ms)) };
+      const minuteLeft = this.limits.perMinute - state!.calls;
+      const slotsLeft = this.limits.concurrent - state!.slots;
+      const free = Math.min(ids.length, minuteLeft, slotsLeft);
+      // Those not served wait for the minute when it is what ran out (before the slots), else for a release.
+      const minuteBound = minuteLeft <= 0 || (minuteLeft < ids.length && minuteLeft < slotsLeft);
+      const waitMs = minuteBound ? Math.max(20, WINDOW_MS - Number(state!.oldest_age_ms ?? 0)) : SLOTS_FULL;
+      if (free <= 0) return { granted: [], waitMs };
+      const granted = ids.slice(0, free);
+      await tx`
+        insert into provider_slots (id, budget_key, owner, lease_until)
+        select id, ${this.key}, ${processOwner}, clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}) from unnest(${granted}::text[]) as id`;
+      await tx`insert into provider_calls (budget_key, at) select ${this.key}, clock_timestamp() from generate_series(1, ${granted.length})`;
+      return { granted, waitMs };
     });
   }
 }

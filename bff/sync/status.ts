@@ -17,6 +17,7 @@ export async function syncStatus(sql: Sql, connections: ConnectionRow[], now: Da
     where connection_id in ${sql(ids)}
     order by connection_id, (status in ('queued', 'running')), queued_at desc`;
   const pauses = await throttledUntil(sql, connections, now);
+  const documents = await unfinishedDocuments(sql, ids);
   const result = new Map<string, ConnectionSync>();
   for (const connection of connections) {
     const mine = runs.filter((run) => run.connection_id === connection.id);
@@ -36,9 +37,22 @@ export async function syncStatus(sql: Sql, connections: ConnectionRow[], now: Da
         connection.last_successful_sync_at !== null &&
         now.getTime() - connection.last_successful_sync_at.getTime() > staleAfterMs,
       visibility: { mode: connection.visibility_mode, user_ids: connection.visible_user_ids },
+      documents: documents.get(connection.id) ?? { waiting: 0, attention: 0 },
     });
   }
   return result;
+}
+
+/** Write-back documents not in QuickBooks yet, per connection: the row shows them without opening details. */
+async function unfinishedDocuments(sql: Sql, ids: string[]): Promise<Map<string, ConnectionSync['documents']>> {
+  if (ids.length === 0) return new Map();
+  const rows = await sql<{ connection_id: string; waiting: number; attention: number }[]>`
+    select connection_id,
+      count(*) filter (where status in ('queued', 'pushing'))::int as waiting,
+      count(*) filter (where status in ('needs_mapping', 'rejected', 'failed_retrying'))::int as attention
+    from documents where connection_id in ${sql(ids)} and status in ('queued', 'pushing', 'needs_mapping', 'rejected', 'failed_retrying')
+    group by connection_id`;
+  return new Map(rows.map(({ connection_id, ...counts }) => [connection_id, counts]));
 }
 
 /**

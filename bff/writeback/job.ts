@@ -24,25 +24,65 @@ const CLAIM_MS = 5 * 60_000;
 const HOLD_MS = 20_000;
 
 /**
- * Claims one due document of the connection for `owner` (SKIP LOCKED: workers of every replica claim side by
- * side, never the same document). Vendors and customers first, so the documents naming them find their links.
- * A document whose holder died (claim expired while pushing) is due again.
+ * Claims up to `limit` due documents of the connection for `owner` in one statement (SKIP LOCKED: workers of
+ * every replica claim side by side, never the same document). Vendors and customers first, so the documents
+ * naming them find their links. A document whose holder died (claim expired while pushing) is due again.
  */
-export async function claimDocument(sql: Queryable, connectionId: string, owner: string, now: Date, documentId?: string): Promise<DocumentRow | undefined> {
+export async function claimDocuments(sql: Queryable, connectionId: string, owner: string, now: Date, limit: number, documentId?: string): Promise<DocumentRow[]> {
   // One named document (pushed at once for a person waiting on it) is claimed whenever it is not being pushed.
   const due = documentId ? sql`and id = ${documentId} and status in ('queued', 'failed_retrying')` : sql`and status in ('queued', 'failed_retrying') and due_at <= ${now}`;
-  const [row] = await sql<DocumentRow[]>`
+  const rows = await sql<DocumentRow[]>`
     with due as (
       select id from documents
       where connection_id = ${connectionId}
         and ((true ${due}) or (status = 'pushing' and claim_until < ${now} ${documentId ? sql`and id = ${documentId}` : sql``}))
       order by (kind in ('customer', 'vendor')) desc, due_at, id
-      limit 1
+      limit ${limit}
       for update skip locked)
     update documents d set status = 'pushing', claimed_by = ${owner}, claim_until = ${new Date(now.getTime() + CLAIM_MS)}
     from due where d.id = due.id
     returning d.*`;
+  // UPDATE … RETURNING keeps no order: the claim's own (parties first, then due) is restored here.
+  const party = (row: DocumentRow) => (row.kind === 'customer' || row.kind === 'vendor' ? 0 : 1);
+  return rows.sort((a, b) => party(a) - party(b) || a.due_at.getTime() - b.due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Claims one due document (or the named one); see claimDocuments. */
+export async function claimDocument(sql: Queryable, connectionId: string, owner: string, now: Date, documentId?: string): Promise<DocumentRow | undefined> {
+  const [row] = await claimDocuments(sql, connectionId, owner, now, 1, documentId);
   return row;
+}
+
+/**
+ * The workers' supply of claimed documents: one claim statement for up to `batch` of them, shared by every
+ * worker that asks while it runs, instead of one statement per document. Undefined when nothing is due.
+ */
+function claimedSupply(deps: Deps, connectionId: string, owner: string, batch: number) {
+  const claimed: DocumentRow[] = [];
+  let claiming: Promise<number> | null = null;
+  // Once a claim finds nothing due, the round's workers end as they finish: what becomes due meanwhile (a
+  // document released by a party's link) is claimed by the next round (see pushDueDocuments).
+  let drained = false;
+  /** Claimed but not started (the run was stopped): due again now, not when the claim expires. */
+  const release = async () => {
+    const ids = claimed.splice(0).map((row) => row.id);
+    if (ids.length > 0) await deps.sql`update documents set status = case when fault is null then 'queued' else 'failed_retrying' end, claimed_by = null, claim_until = null where id in ${deps.sql(ids)} and claimed_by = ${owner} and status = 'pushing'`;
+  };
+  const next = async (): Promise<DocumentRow | undefined> => {
+    for (;;) {
+      const row = claimed.shift();
+      if (row) return row;
+      if (drained) return undefined;
+      claiming ??= claimDocuments(deps.sql, connectionId, owner, deps.now(), batch).then((rows) => {
+        claiming = null;
+        claimed.push(...rows);
+        drained = rows.length === 0;
+        return rows.length;
+      });
+      if ((await claiming) === 0) return undefined;
+    }
+  };
+  return { next, release };
 }
 
 async function nextDue(sql: Queryable, connectionId: string): Promise<Date | null> {
@@ -81,31 +121,38 @@ export interface PushBatchResult {
 export async function pushDueDocuments(deps: Deps, connectionId: string, owner: string, signal?: AbortSignal): Promise<PushBatchResult> {
   const [connection] = await deps.sql<ConnectionRow[]>`select * from connections where id = ${connectionId}`;
   if (!connection) return { pushed: 0, skipped: 'connection deleted', next_due_at: null };
-  // A connection that needs reconnecting pushes nothing; a reconnect's "push now" (or the next submit) resumes.
+  // A connection that needs reconnecting pushes nothing; the reconnect queues this job again (resumeAfterReconnect).
   if (connection.status !== 'connected') return { pushed: 0, skipped: `connection ${connection.status}`, next_due_at: null };
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
   if (settings.read_only) return { pushed: 0, skipped: 'organization is read-only', next_due_at: null };
   const env = await pushEnvFor(deps, connection, settings, owner, signal);
   let pushed = 0;
+  let supply: ReturnType<typeof claimedSupply>;
   const worker = async () => {
     for (;;) {
       signal?.throwIfAborted();
-      const row = await claimDocument(deps.sql, connection.id, owner, deps.now());
+      const row = await supply.next();
       if (!row) return;
       const done = await pushDocument(env, row);
       if (done && (done.status === 'pushed' || done.status === 'pushed_with_variance')) pushed++;
     }
   };
   for (;;) {
+    // Claimed a batch at a time: a claim per document was one of the statements every push waited on.
+    supply = claimedSupply(deps, connection.id, owner, Math.max(1, deps.qboLimits.concurrent));
     // Twice the company's in-flight limit: while some wait on QuickBooks, others do their database work, so
     // the budget (not our own bookkeeping) is what bounds the calls in flight.
-    await Promise.all(Array.from({ length: Math.max(1, deps.qboLimits.concurrent * 2) }, worker));
-    const next = await nextDue(deps.sql, connection.id);
-    if (!next) return { pushed, next_due_at: null };
-    const wait = next.getTime() - deps.now().getTime();
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, deps.qboLimits.concurrent * 2) }, worker));
+    } finally {
+      await supply.release();
+    }
+    const due = await nextDue(deps.sql, connection.id);
+    if (!due) return { pushed, next_due_at: null };
+    const wait = due.getTime() - deps.now().getTime();
     if (wait > HOLD_MS) {
-      await enqueuePush(deps.sql, connection.id, next);
-      return { pushed, next_due_at: next.toISOString() };
+      await enqueuePush(deps.sql, connection.id, due);
+      return { pushed, next_due_at: due.toISOString() };
     }
     await sleep(Math.max(0, wait) + 5, signal);
   }

@@ -25,6 +25,9 @@ export interface WritebackDefaults {
   /** Tax code for lines without a tax rate, per use (US companies: NON/TAX are pseudo codes). */
   salesTaxCode?: QboRef;
   purchaseTaxCode?: QboRef;
+  /** The organization's default class and location (department): for documents and lines that name none. */
+  classRef?: QboRef;
+  location?: QboRef;
 }
 
 /**
@@ -75,7 +78,9 @@ export function tableLookup(tables: MappingTables): MappingLookup {
  * The mappings people keep through the API and <tax-rate-mapper> (bff/mapping/): only those valid as of the last
  * sync, so a line whose code was switched off waits in needs_mapping instead of posting wrong tax. Tax rates map
  * to one code that the mapping engine checked for the rate's uses (sales and/or purchases); a category maps to an
- * item or an account; staff to employees; the organization's fallback item and account fill lines with neither.
+ * item or an account; staff to employees; products to items, classes to classes, locations to departments; the
+ * organization's fallback item and account fill lines with neither, and its default class and location apply to
+ * documents that name none.
  */
 export const storedMappings: MappingResolver = async (sql, connectionId) => {
   const resolved = await resolveMappings(sql, connectionId);
@@ -84,9 +89,19 @@ export const storedMappings: MappingResolver = async (sql, connectionId) => {
   const of = (type: string) => company.find((row) => row.type === type)?.data ?? null;
   const mode = taxModeOf({ companyInfo: of('CompanyInfo'), preferences: of('Preferences'), taxAgencies: [] });
   const ref = (target: QboRef | undefined): QboRef | undefined => (target ? { value: target.value, name: target.name } : undefined);
+  const table = (map: Map<string, QboRef>) => Object.fromEntries([...map].map(([id, target]) => [id, ref(target)!]));
   const lookup = tableLookup({
-    employees: Object.fromEntries([...resolved.staff].map(([id, target]) => [id, ref(target)!])),
-    defaults: { expenseAccount: ref(resolved.defaults.fallback_account), salesItem: ref(resolved.defaults.fallback_item), serviceItem: ref(resolved.defaults.fallback_item) },
+    employees: table(resolved.staff),
+    products: table(resolved.products),
+    classes: table(resolved.classes),
+    locations: table(resolved.locations),
+    defaults: {
+      expenseAccount: ref(resolved.defaults.fallback_account),
+      salesItem: ref(resolved.defaults.fallback_item),
+      serviceItem: ref(resolved.defaults.fallback_item),
+      classRef: ref(resolved.defaults.class),
+      location: ref(resolved.defaults.department),
+    },
   });
   const own = <T>(map: Map<string, T>, id: string): T | null => map.get(id) ?? null;
   return {

@@ -7,10 +7,14 @@ import { NeedsReconnectError } from '../connections/tokens.ts';
 import type { Deps } from '../context.ts';
 import { createLinks, removeLink } from '../matching/store.ts';
 import { describeWriteFault, isRetryableWrite, QboError, reconnectMessage } from '../providers/qbo/faults.ts';
+import { canonicalJson } from '../records/canonical-json.ts';
 import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
 import type { MappingLookup } from './mapping-lookup.ts';
 import { recordDocumentEvent, type DocumentRow } from './store.ts';
+import { outgoingFault } from './outgoing.ts';
+import { revisionBody } from './revision.ts';
+import { sameTimeEntry, timeEntryKey } from './time-key.ts';
 import { isPartyKind, markedVersion, markerField, providerTypeOfKind, translateDocument, type PartyLinks, type ProviderType, type Translation } from './translate.ts';
 
 type Qbo = Record<string, any>;
@@ -34,11 +38,19 @@ export interface PushEnv {
  * generation and the operation, so every retry of the same push (after a lost answer, a restart or a token
  * refresh) sends the same id and QuickBooks replays its first answer instead of writing twice. 40 hex
  * characters (QuickBooks takes at most 50). An update's id includes the SyncToken it sends: after a 5010 the
- * re-applied update is a new request, not a replay of the refusal.
+ * re-applied update is a new request, not a replay of the refusal. Creates and updates also include a hash of
+ * the body (see bodyHash), cancels the SyncToken they send.
  */
 export function requestIdFor(connectionId: string, documentId: string, version: number, generation: number, operation: string): string {
   return createHash('sha256').update(`${connectionId}|${documentId}|${version}|${generation}|${operation}`).digest('hex').slice(0, 40);
 }
+
+/**
+ * What a write sends, as part of its requestid: every retry of the same body replays QuickBooks' first answer, but
+ * once the body changed (a mapping fixed after QuickBooks refused the document) the write is a new request, not a
+ * replay of the refusal. A create whose earlier attempt may have landed searches for that record before sending.
+ */
+const bodyHash = (body: unknown) => createHash('sha256').update(canonicalJson(body as never)).digest('hex').slice(0, 16);
 
 const cents = (value: unknown) => Math.round(Number(value ?? 0) * 100);
 const DAY_MS = 86_400_000;
@@ -48,7 +60,7 @@ const literal = (value: string) => `'${value.replace(/[\\']/g, (c) => `\\${c}`)}
 
 const entityPath = (type: ProviderType) => type.toLowerCase();
 
-const JSON_COLUMNS = new Set(['fault', 'missing', 'variance', 'payments']);
+const JSON_COLUMNS = new Set(['fault', 'missing', 'variance', 'payments', 'create_sent']);
 
 type Patch = Partial<Omit<DocumentRow, 'id' | 'tenant_id' | 'organization_id' | 'connection_id' | 'kind' | 'host_id' | 'data' | 'version' | 'created_at'>>;
 
@@ -58,6 +70,11 @@ async function write(env: PushEnv, row: DocumentRow, patch: Patch, release: bool
   const values: Record<string, unknown> = { ...patch, updated_at: env.deps.now() };
   if (release) Object.assign(values, { claimed_by: null, claim_until: null });
   for (const key of Object.keys(values)) if (JSON_COLUMNS.has(key) && values[key] !== null && values[key] !== undefined) values[key] = sql.json(values[key] as never);
+  if (!release && !then) {
+    // Bookkeeping during the push (a count, a token): one statement, no transaction around it.
+    const [stored] = await sql<DocumentRow[]>`update documents set ${sql(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
+    return stored && { ...stored, version: row.version, data: row.data, cancel_requested: row.cancel_requested };
+  }
   return sql.begin(async (tx) => {
     const [stored] = await tx<DocumentRow[]>`update documents set ${tx(values as never)} where id = ${row.id} and claimed_by = ${env.owner} returning *`;
     if (!stored) return undefined;
@@ -81,6 +98,9 @@ export async function pushDocument(env: PushEnv, row: DocumentRow): Promise<Docu
     if (row.cancel_requested) return await cancel(env, row);
     const translation = translateDocument(row, env.lookup, env.links);
     if (!translation.ok) return await needsMapping(env, row, translation.missing);
+    // What QuickBooks would refuse (a colon in a name, an email it can't read) is refused here, naming our field.
+    const refused = outgoingFault(translation.type, translation.body);
+    if (refused) return await write(env, row, { status: 'rejected', fault: refused, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault: refused }));
     if (row.provider_id === null) return await create(env, row, translation);
     if ((row.pushed_version ?? 0) < row.version) return await update(env, row, translation, false);
     return await write(env, row, { status: row.variance ? 'pushed_with_variance' : 'pushed' }, true);
@@ -107,41 +127,83 @@ async function readRecord(env: PushEnv, type: ProviderType, id: string): Promise
   }
 }
 
+/** A record found in QuickBooks, and the version of this document it holds (null: a party found by name). */
+interface Found {
+  entity: Qbo;
+  held: number | null;
+}
+
 /**
- * The record an earlier create of this document may have made. Transactions and time carry the document's
- * marker (id and version) in their note; they are looked up by date (and number) among records created since
- * the document arrived, then matched on the marker. A vendor or customer is found by its display name (unique
- * in QuickBooks): the duplicate check, so a name already there is linked rather than created twice.
+ * The record an earlier create of this document may have made. Transactions carry the document's marker (id and
+ * version) in their private note; they are looked up by date (and number) among records created since the
+ * document arrived, then matched on the marker. Time entries have no private field: they are matched on what
+ * they hold (time-key.ts). A vendor or customer is found by its display name (unique in QuickBooks): the
+ * duplicate check, so a name already there is linked rather than created twice.
  */
-async function findExisting(env: PushEnv, row: DocumentRow, translated: Translated): Promise<Qbo | null> {
+async function findExisting(env: PushEnv, row: DocumentRow, translated: Translated): Promise<Found | null> {
   const type = translated.type;
   if (type === 'Customer' || type === 'Vendor') {
     const name = String(translated.body['DisplayName']);
     const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE DisplayName = ${literal(name)}`));
     const found = ((page[type] as Qbo[] | undefined) ?? []).find((entity) => String(entity['DisplayName']).trim().toLowerCase() === name.toLowerCase());
-    return found ?? null;
+    return found ? { entity: found, held: null } : null;
   }
-  const field = markerField(type)!;
   const since = new Date(row.created_at.getTime() - DAY_MS).toISOString();
   const created = `MetaData.CreateTime >= ${literal(since)}`;
+  if (type === 'TimeActivity') return findTimeEntry(env, row, translated, created);
+  const field = markerField(type)!;
   const conditions = [created, `TxnDate = ${literal(String(translated.body['TxnDate']))}`];
   if (translated.body['DocNumber']) conditions.push(`DocNumber = ${literal(String(translated.body['DocNumber']))}`);
-  const found = await findMarked(env, row, type, field, conditions);
-  if (found || row.version <= 1) return found;
-  // An earlier version (with another date or number) may be the one whose create is in doubt: its record
-  // carries the same document id in its marker, so everything of the type created since the document arrived
-  // is searched. Only revised documents get here, and only while a create is uncertain.
-  return findMarked(env, row, type, field, [created]);
+  const found = (await findWhere(env, type, conditions, (entity) => markedVersion(row.id, entity[field]) !== null)) ?? (row.version > 1 ? await findWhere(env, type, [created], (entity) => markedVersion(row.id, entity[field]) !== null) : null);
+  // (The second search: an earlier version, with another date or number, may be the one whose create is in
+  // doubt; its record carries the same document id, so everything of the type created since is searched. Only
+  // revised documents get there, and only while a create is uncertain.)
+  return found ? { entity: found, held: markedVersion(row.id, found[field]) } : null;
 }
 
-async function findMarked(env: PushEnv, row: DocumentRow, type: ProviderType, field: string, conditions: string[]): Promise<Qbo | null> {
+/**
+ * A time entry an uncertain create of this document made: one created since the document arrived, holding what
+ * this version sends or what the last create sent (an earlier version), and held by no other document.
+ */
+async function findTimeEntry(env: PushEnv, row: DocumentRow, translated: Translated, created: string): Promise<Found | null> {
+  const taken = new Set(
+    (await env.deps.sql<{ provider_id: string }[]>`
+      select provider_id from documents where connection_id = ${env.connection.id} and kind = 'time_activity' and provider_id is not null and id <> ${row.id}`).map((other) => other.provider_id),
+  );
+  // The last create may have sent something else: an earlier version, or this one before a mapping changed.
+  const sent = row.create_sent && timeEntryKey(row.create_sent.body) !== timeEntryKey(translated.body) ? row.create_sent : null;
+  const wanted = [{ body: translated.body, version: row.version }, ...(sent ? [sent] : [])];
+  for (const { body, version } of wanted) {
+    const key = timeEntryKey(body);
+    const found = await findWhere(env, 'TimeActivity', [created, `TxnDate = ${literal(String(body['TxnDate']))}`], (entity) => !taken.has(String(entity['Id'])) && timeEntryKey(entity) === key);
+    if (found) return { entity: found, held: version };
+  }
+  return null;
+}
+
+async function findWhere(env: PushEnv, type: ProviderType, conditions: string[], matches: (entity: Qbo) => boolean): Promise<Qbo | null> {
   for (let start = 1; ; start += 1000) {
     const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE ${conditions.join(' AND ')} STARTPOSITION ${start} MAXRESULTS 1000`));
     const entities = (page[type] as Qbo[] | undefined) ?? [];
-    const found = entities.find((entity) => markedVersion(row.id, entity[field]) !== null);
+    const found = entities.find(matches);
     if (found) return found;
     if (entities.length < 1000) return null;
   }
+}
+
+/** Whether a record read after an uncertain update holds this version already (the update landed). */
+function holdsVersion(row: DocumentRow, translated: Translated, entity: Qbo): boolean {
+  const field = markerField(translated.type);
+  if (field) return markedVersion(row.id, entity[field]) === row.version;
+  return translated.type === 'TimeActivity' && sameTimeEntry(entity, translated.body);
+}
+
+/** Another document of the connection already holds this time entry (a replayed answer of a swapped record). */
+async function heldByAnother(env: PushEnv, row: DocumentRow, id: string): Promise<boolean> {
+  if (row.kind !== 'time_activity') return false;
+  const [other] = await env.deps.sql`
+    select 1 from documents where connection_id = ${env.connection.id} and kind = 'time_activity' and provider_id = ${id} and id <> ${row.id} limit 1`;
+  return other !== undefined;
 }
 
 async function create(env: PushEnv, start: DocumentRow, translated: Translated): Promise<DocumentRow | undefined> {
@@ -154,11 +216,13 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
       const found = await findExisting(env, row, translated);
       if (found) return adopt(env, row, translated, found);
     }
-    // Counted before sending: a crash after the send leaves the count, and the next attempt searches first.
-    const counted = await write(env, row, { create_attempts: row.create_attempts + 1, provider_type: type }, false);
+    // Counted before sending: a crash after the send leaves the count, and the next attempt searches first (for
+    // a time entry, by what this create sends: kept, as a revision may change it before the search).
+    const sent = type === 'TimeActivity' ? { create_sent: { version: row.version, body: translated.body } } : {};
+    const counted = await write(env, row, { create_attempts: row.create_attempts + 1, provider_type: type, ...sent }, false);
     if (!counted) return undefined;
     row = counted;
-    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, 'create');
+    const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `create:${bodyHash(translated.body)}`);
     let created: Qbo;
     try {
       created = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), translated.body, { requestid })))[type] as Qbo;
@@ -180,7 +244,8 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
     if (row.create_attempts > 1) {
       // A repeated requestid replays the first answer even when that record was deleted since: confirm it exists.
       const current = await readRecord(env, type, String(created['Id']));
-      if (!current) {
+      // ...and that no other document took it over: two identical time entries may have adopted each other's.
+      if (!current || (await heldByAnother(env, row, String(current['Id'])))) {
         const next = await nextGeneration(env, row);
         if (!next) return undefined;
         row = next;
@@ -195,25 +260,24 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
 
 /** The record was deleted in QuickBooks: a new generation, so new requestids, and no id to update. */
 async function nextGeneration(env: PushEnv, row: DocumentRow): Promise<DocumentRow | undefined> {
-  return write(env, row, { generation: row.generation + 1, create_attempts: 0, provider_id: null, sync_token: null, pushed_version: null }, false);
+  return write(env, row, { generation: row.generation + 1, create_attempts: 0, create_sent: null, provider_id: null, sync_token: null, pushed_version: null }, false);
 }
 
 /** Takes over a record found in QuickBooks (an earlier create of ours, or a party of the same name). */
-async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, found: Qbo): Promise<DocumentRow | undefined> {
+async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, found: Found): Promise<DocumentRow | undefined> {
   const type = translated.type;
-  const field = markerField(type);
-  const held = field ? markedVersion(row.id, found[field]) : null;
-  if (field && held !== null && held < row.version) {
+  const { entity, held } = found;
+  if (held !== null && held < row.version) {
     // An earlier version was created; this one is a revision of it.
-    const adopted = await write(env, row, { provider_id: String(found['Id']), sync_token: String(found['SyncToken']), pushed_version: held, create_attempts: 0 }, false);
+    const adopted = await write(env, row, { provider_id: String(entity['Id']), sync_token: String(entity['SyncToken']), pushed_version: held, create_attempts: 0 }, false);
     return adopted && update(env, adopted, translated, false);
   }
-  if (!field) {
+  if (held === null) {
     // A vendor or customer of that name, already linked to another of the host's records: linking it twice
     // would merge two of theirs into one; the person decides (link, or rename one).
     const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
     const [other] = await env.deps.sql<{ host_id: string }[]>`
-      select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${String(found['Id'])} and host_id <> ${row.host_id} and removed_at is null`;
+      select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${String(entity['Id'])} and host_id <> ${row.host_id} and removed_at is null`;
     if (other) {
       const fault: ProviderFault = {
         category: 'validation',
@@ -221,37 +285,37 @@ async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, fou
         field: 'name',
         quickbooks_field: 'DisplayName',
         quickbooks_code: '6240',
-        message: `QuickBooks already has a ${type.toLowerCase()} named "${String(found['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
+        message: `QuickBooks already has a ${type.toLowerCase()} named "${String(entity['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
       };
       return write(env, row, { status: 'rejected', fault, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
     }
   }
-  return recordPushed(env, row, translated, found, field ? 'adopted' : 'linked_existing');
+  return recordPushed(env, row, translated, entity, held !== null ? 'adopted' : 'linked_existing');
 }
 
+/**
+ * A revision: QuickBooks' record made equal to this version. The record is read and sent back whole (a full
+ * update, not a sparse one) with our fields replaced, so what the host removed (a memo, a line, a due date, an
+ * address line) is gone from QuickBooks too, while fields we never write stay as they are (revision.ts).
+ */
 async function update(env: PushEnv, row: DocumentRow, translated: Translated, reapplied: boolean): Promise<DocumentRow | undefined> {
   const type = translated.type;
-  const full = type === 'TimeActivity';
-  const body = { ...translated.body, Id: row.provider_id, SyncToken: row.sync_token, sparse: !full };
-  const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${row.sync_token}`);
+  const current = await readRecord(env, type, row.provider_id!);
+  if (!current) return recreate(env, row, translated);
+  const body = revisionBody(type, current, translated.body);
+  const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${String(current['SyncToken'])}:${bodyHash(body)}`);
   let updated: Qbo;
   try {
     updated = (await env.caller.call((api) => api.post<Qbo>(entityPath(type), body, { requestid, operation: 'update' })))[type] as Qbo;
   } catch (error) {
     if (!(error instanceof QboError)) throw error;
-    if (error.kind === 'stale_object' && !reapplied) {
-      // Someone saved it in QuickBooks meanwhile: read it once and apply this version over it.
-      const current = await readRecord(env, type, row.provider_id!);
-      if (!current) return recreate(env, row, translated);
-      const fresh = await write(env, row, { sync_token: String(current['SyncToken']) }, false);
-      return fresh && update(env, fresh, translated, true);
-    }
+    // Someone saved it in QuickBooks between our read and our write: read it once more and apply this version over it.
+    if (error.kind === 'stale_object' && !reapplied) return update(env, row, translated, true);
     if (error.kind === 'not_found' || error.kind === 'unavailable') {
-      const current = await readRecord(env, type, row.provider_id!);
-      if (!current) return recreate(env, row, translated);
-      const field = markerField(type);
-      // The answer was lost but the update landed: the record carries this version's marker.
-      if (error.kind === 'unavailable' && field && markedVersion(row.id, current[field]) === row.version) return recordPushed(env, row, translated, current, 'updated');
+      const after = await readRecord(env, type, row.provider_id!);
+      if (!after) return recreate(env, row, translated);
+      // The answer was lost but the update landed: the record holds this version.
+      if (error.kind === 'unavailable' && holdsVersion(row, translated, after)) return recordPushed(env, row, translated, after, 'updated');
     }
     throw error;
   }
@@ -289,6 +353,7 @@ async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translat
       sync_token: String(entity['SyncToken'] ?? '0'),
       pushed_version: row.version,
       create_attempts: 0,
+      create_sent: null,
       attempts: 0,
       fault: null,
       missing: null,
@@ -332,7 +397,7 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
     // A vendor or customer of that name may be someone else's: only our marked transactions are taken over here.
     const found = translation.ok && !isPartyKind(row.kind) ? await findExisting(env, row, translation) : null;
     if (found) {
-      const adopted = await write(env, row, { provider_id: String(found['Id']), sync_token: String(found['SyncToken']), create_attempts: 0 }, false);
+      const adopted = await write(env, row, { provider_id: String(found.entity['Id']), sync_token: String(found.entity['SyncToken']), create_attempts: 0 }, false);
       if (!adopted) return undefined;
       row = adopted;
     }
@@ -360,7 +425,15 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
     });
   }
   const operation = type === 'Invoice' ? 'void' : type === 'Customer' || type === 'Vendor' ? 'deactivate' : 'delete';
-  for (let round = 0; ; round++) {
+  if (row.sync_token === null) {
+    // A cancel QuickBooks refused before: its requestid would replay that refusal, so the record is read for the
+    // SyncToken it has now (the payment deleted, the period reopened), and the retry is a new request.
+    const current = await readRecord(env, type, row.provider_id);
+    const fresh = current && (await write(env, row, { sync_token: String(current['SyncToken']) }, false));
+    if (current && !fresh) return undefined;
+    if (fresh) row = fresh;
+  }
+  for (let round = 0; row.sync_token !== null; round++) {
     const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `${operation}:${row.sync_token}`);
     try {
       const body =
@@ -389,8 +462,14 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
       if (isRetryableWrite(error) || error.category === 'needs_reconnect') throw error;
       // QuickBooks refuses (an invoice with payments applied, a closed period): the record stays, and we say so.
       const fault = faultOf(error, `the ${type === 'PurchaseOrder' ? 'purchase order' : type === 'TimeActivity' ? 'time entry' : type.toLowerCase()}`);
-      const message = `QuickBooks refused to ${operation === 'deactivate' ? 'make inactive' : operation} it, so it stays in QuickBooks: ${fault.message}`;
-      return write(env, row, { status: 'rejected', fault: { ...fault, message }, attempts: 0 }, true, (tx, updated) =>
+      const paid = type === 'Invoice' && error.kind === 'validation' ? await appliedPayments(env, row) : [];
+      const message =
+        paid.length > 0
+          ? `QuickBooks won't void this invoice because payments are applied to it (${paid.map((payment) => `payment ${payment.id}${payment.amount !== null ? ` of ${payment.amount.toFixed(2)}` : ''}`).join(', ')}), so it stays in QuickBooks as it is. ` +
+            'Delete those payments in QuickBooks, or remove this invoice from them, then retry the cancellation (push now). If the money was really received, issue a credit note instead of cancelling.'
+          : `QuickBooks refused to ${operation === 'deactivate' ? 'make inactive' : operation} it, so it stays in QuickBooks: ${fault.message}`;
+      // No SyncToken kept: the next try reads the current one, so it is not a replay of this refusal.
+      return write(env, row, { status: 'rejected', fault: { ...fault, message }, attempts: 0, sync_token: null }, true, (tx, updated) =>
         recordDocumentEvent(tx, updated, 'document.rejected', { operation: 'cancel', fault: { ...fault, message } }),
       );
     }
@@ -399,6 +478,27 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
   return write(env, row, { status: 'cancelled', fault: null }, true, (tx, updated) =>
     recordDocumentEvent(tx, updated, 'document.cancelled', { action, message: `${action[0]!.toUpperCase()}${action.slice(1)} in QuickBooks.` }),
   );
+}
+
+/**
+ * The payments QuickBooks shows applied to a pushed invoice (its LinkedTxn), with the amount each applies to it
+ * when the payment can be read: what a refused void is explained with. Empty when none (or it can't be read).
+ */
+async function appliedPayments(env: PushEnv, row: DocumentRow): Promise<{ id: string; amount: number | null }[]> {
+  try {
+    const invoice = await readRecord(env, 'Invoice', row.provider_id!);
+    const links = ((invoice?.['LinkedTxn'] as Qbo[] | undefined) ?? []).filter((link) => link['TxnType'] === 'Payment');
+    return await Promise.all(
+      links.map(async (link) => {
+        const id = String(link['TxnId']);
+        const payment = (await env.caller.call((api) => api.get<Qbo>(`payment/${encodeURIComponent(id)}`)).catch(() => null))?.['Payment'] as Qbo | undefined;
+        const lines = ((payment?.['Line'] as Qbo[] | undefined) ?? []).filter((line) => ((line['LinkedTxn'] as Qbo[] | undefined) ?? []).some((txn) => String(txn['TxnId']) === row.provider_id));
+        return { id, amount: payment ? lines.reduce((sum, line) => sum + cents(line['Amount']), 0) / 100 : null };
+      }),
+    );
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -457,6 +557,12 @@ async function failed(env: PushEnv, row: DocumentRow, error: unknown): Promise<D
     const fault = faultOf(error, noun[row.kind]);
     if (isRetryableWrite(error)) return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts, error.retryAfterSeconds)) }, true);
     return write(env, base, { status: 'rejected', fault, attempts }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+  }
+  if (row.kind === 'time_activity' && error instanceof Error && (error as Error & { code?: unknown }).code === '23505') {
+    // Two time entries holding exactly the same adopted one QuickBooks record at the same moment (the unique
+    // index lets one keep it): this one looks again, and finds its own record or creates it.
+    const fault: ProviderFault = { category: 'conflict', action: 'retry', field: null, quickbooks_field: null, quickbooks_code: null, message: 'Another of your time entries holding exactly the same took this QuickBooks record at the same moment; this one is looked for again.' };
+    return write(env, base, { status: 'failed_retrying', fault, attempts, due_at: new Date(now + retryDelayMs(attempts)) }, true);
   }
   env.deps.logger.error('document push crashed', { document_id: row.id, error: (error as Error)?.message });
   const fault: ProviderFault = { category: 'internal', action: 'contact_support', field: null, quickbooks_field: null, quickbooks_code: null, message: 'Something went wrong on our side while pushing this document; it will be tried again.' };

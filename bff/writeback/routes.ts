@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ConnectionId } from '../../shared/api/connections.ts';
-import { Document, DocumentList, DocumentListQuery, IdempotencyKey, PushResult, SubmitDocumentBody, type DocumentStatus } from '../../shared/api/documents.ts';
+import { Document, documentDataComponent, documentDataSchemas, documentKinds, DocumentList, DocumentListQuery, IdempotencyKey, PushResult, SubmitDocumentBody, type DocumentStatus } from '../../shared/api/documents.ts';
 import { requireRole } from '../auth/roles.ts';
 import { findConnection, type ConnectionRow } from '../connections/store.ts';
 import { sessionViewer } from '../connections/viewer.ts';
@@ -13,6 +13,11 @@ import { getSettings } from '../organizations/store.ts';
 import { findDocument, listDocuments, presentDocument, pushNow, requestCancel, submitDocument } from './store.ts';
 
 export const documentRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+// `data` is checked per kind inside SubmitDocument, so no route names these schemas: registered so the OpenAPI
+// document holds each kind's schema as a component (SubmitDocument.data refers to them). Registered as copies made
+// here: a zod schema built before @hono/zod-openapi was first imported lacks the .openapi() the registry calls.
+for (const kind of documentKinds) documentRoutes.openAPIRegistry.register(documentDataComponent[kind], documentDataSchemas[kind].meta({ id: documentDataComponent[kind] }));
 
 const Params = z.object({ id: ConnectionId });
 const DocumentParams = z.object({ id: ConnectionId, doc: z.string().min(1).max(64).regex(/^doc_[0-9a-f]+$/, 'must be a document id (doc_…)') });
@@ -85,7 +90,7 @@ for (const surface of ['server', 'widget'] as const) {
     route({
       method: 'get',
       path: `${prefix}/{id}/documents`,
-      summary: 'Documents of a connection, newest first, filtered by status, kind or host_id',
+      summary: 'Documents of a connection, newest first, filtered by status, kind, host_id, QuickBooks id or DocNumber (an unknown parameter is a 400)',
       tags,
       request: { params: Params, query: DocumentListQuery },
       responses: { 200: jsonResponse('A page of documents', DocumentList) },
@@ -98,6 +103,8 @@ for (const surface of ['server', 'widget'] as const) {
           statuses: query.status ? (query.status.split(',') as DocumentStatus[]) : undefined,
           kind: query.kind,
           hostId: query.host_id,
+          quickbooksId: query.quickbooks_id,
+          docNumber: query.doc_number,
           cursor: query.cursor,
           limit: query.limit,
         }),

@@ -31,6 +31,8 @@ export interface DocumentRow {
   provider_doc_number: string | null;
   sync_token: string | null;
   pushed_version: number | null;
+  /** A time entry's last create in this generation: what it sent, searched for after an uncertain outcome. */
+  create_sent: { version: number; body: Record<string, unknown> } | null;
   fault: ProviderFault | null;
   missing: MissingMapping[] | null;
   variance: Document['variance'];
@@ -194,6 +196,8 @@ export interface ListFilter {
   statuses?: DocumentStatus[];
   kind?: DocumentKind;
   hostId?: string;
+  quickbooksId?: string;
+  docNumber?: string;
   cursor?: string;
   limit: number;
 }
@@ -207,6 +211,8 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
       ${filter.statuses?.length ? sql`and status in ${sql(filter.statuses)}` : sql``}
       ${filter.kind ? sql`and kind = ${filter.kind}` : sql``}
       ${filter.hostId ? sql`and host_id = ${filter.hostId}` : sql``}
+      ${filter.quickbooksId ? sql`and provider_id = ${filter.quickbooksId}` : sql``}
+      ${filter.docNumber ? sql`and provider_doc_number = ${filter.docNumber}` : sql``}
       ${after}
     order by created_at desc, id desc limit ${filter.limit + 1}`;
   const page = rows.slice(0, filter.limit);
@@ -227,6 +233,22 @@ export async function pushNow(sql: Sql, connectionId: string, now: Date, documen
     if (rows.length > 0) await enqueuePush(tx, connectionId, now);
     return rows.length;
   });
+}
+
+/**
+ * After a reconnect: documents held because QuickBooks stopped accepting the connection (AuthenticationFault,
+ * a dead grant) are due at once instead of an hour later, and the connection's push job is queued, so what waited
+ * through the outage (queued documents included: a connection that needs reconnecting pushes nothing) goes out
+ * without anyone pressing "push now". In the reconnect's own transaction.
+ */
+export async function resumeAfterReconnect(tx: Queryable, connectionId: string, now: Date): Promise<number> {
+  const held = await tx`
+    update documents set status = 'queued', due_at = ${now}, attempts = 0, fault = null, updated_at = ${now}
+    where connection_id = ${connectionId} and status = 'failed_retrying' and fault->>'category' = 'needs_reconnect'
+    returning id`;
+  const [waiting] = await tx`select 1 from documents where connection_id = ${connectionId} and status in ('queued', 'failed_retrying') limit 1`;
+  if (waiting) await enqueuePush(tx, connectionId, now);
+  return held.length;
 }
 
 /**

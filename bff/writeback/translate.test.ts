@@ -1,6 +1,7 @@
 import { expect, test } from 'vitest';
 import { tableLookup } from './mapping-lookup.ts';
 import { requestIdFor, retryDelayMs } from './push.ts';
+import { outgoingFault } from './outgoing.ts';
 import { markedText, markedVersion, translateDocument } from './translate.ts';
 
 const links = { suppliers: new Map([['s1', '56']]), customers: new Map([['c1', '7']]) };
@@ -66,4 +67,20 @@ test('retries back off from about a second to five minutes, and wait at least as
   expect(retryDelayMs(1)).toBeLessThanOrEqual(1200);
   expect(retryDelayMs(30)).toBeLessThanOrEqual(360_000);
   expect(retryDelayMs(1, 30)).toBe(30_000);
+});
+
+test('what QuickBooks would refuse names the host field: a line\'s description by its index, a name with a colon', () => {
+  const fault = outgoingFault('Bill', { Line: [{ Description: 'ok' }, { Description: 'x'.repeat(4001) }] });
+  expect(fault).toMatchObject({ field: 'data.lines.1.description', quickbooks_field: 'Line.1.Description', quickbooks_code: null, action: 'fix_record' });
+  expect(outgoingFault('Customer', { DisplayName: 'Smith\tJones' })).toMatchObject({ field: 'data.name', quickbooks_field: 'DisplayName' });
+  expect(outgoingFault('Vendor', { DisplayName: 'Smith & Jones' })).toBeNull();
+});
+
+test('a time entry\'s Description is the host\'s own text, with no marker', () => {
+  const result = translateDocument(
+    { id: 'doc_t', kind: 'time_activity', version: 3, data: { approved: true, staff_id: 'e1', date: '2026-11-02', hours: 1, minutes: 0, billable: false, description: 'Site visit' } },
+    tableLookup({ employees: { e1: { value: '5' } } }),
+    links,
+  );
+  expect(result.ok && result.body['Description']).toBe('Site visit');
 });

@@ -35,8 +35,9 @@ export type Translation =
 
 /**
  * The marker a pushed record carries, so the worker can find a record it may have made when QuickBooks' answer
- * was lost (or its requestid window passed): the document id and version, in the transaction's private note
- * (or a time entry's description). Parties are found by their unique display name instead.
+ * was lost (or its requestid window passed): the document id and version, in the transaction's private note.
+ * Parties are found by their unique display name instead, and time entries by what they hold (see time-key.ts):
+ * a TimeActivity has no private field, and its Description is what the employee and the invoice show.
  */
 export function markerOf(documentId: string): string {
   return `[ledgerlink ${documentId}`;
@@ -56,9 +57,8 @@ export function markedVersion(documentId: string, text: unknown): number | null 
   return match ? Number(match[1]) : null;
 }
 
-/** The field a kind's marker lives in. */
-export const markerField = (type: ProviderType): 'PrivateNote' | 'Description' | null =>
-  type === 'TimeActivity' ? 'Description' : type === 'Customer' || type === 'Vendor' ? null : 'PrivateNote';
+/** The field a type's marker lives in; null for types found another way (parties by name, time by content). */
+export const markerField = (type: ProviderType): 'PrivateNote' | null => (type === 'TimeActivity' || type === 'Customer' || type === 'Vendor' ? null : 'PrivateNote');
 
 class Missing {
   readonly list: MissingMapping[] = [];
@@ -94,9 +94,10 @@ function taxCode(lookup: MappingLookup, rateId: string | undefined, use: 'sales'
   return lookup.taxCode(rateId, use) ?? missing.add('tax_rate', rateId, use, `Your tax rate ${rateId} has no QuickBooks ${use} tax code mapped: map it in the tax-rate mapping.`);
 }
 
+/** A line's class: its own, else the document's, else the organization's default class (none: no class). */
 function classOf(lookup: MappingLookup, classId: string | undefined, missing: Missing): QboRef | null | undefined {
-  if (classId === undefined) return undefined;
-  return lookup.classRef(classId) ?? missing.add('class', classId, null, `Your class ${classId} has no QuickBooks class mapped.`);
+  if (classId === undefined) return lookup.defaults.classRef;
+  return lookup.classRef(classId) ?? missing.add('class', classId, null, `Your class ${classId} has no QuickBooks class mapped: map it in the class mapping.`);
 }
 
 const cents = (value: number) => Math.round(value * 100);
@@ -111,7 +112,7 @@ function purchaseLine(line: DocumentLine, docClass: string | undefined, lookup: 
   const base: Qbo = { Amount: money(line.amount), ...(line.description ? { Description: line.description } : {}) };
   if (line.product_id !== undefined) {
     // Products linked as items (item-based lines), the procurement host's rule.
-    const item = lookup.product(line.product_id) ?? missing.add('product', line.product_id, null, `Your product ${line.product_id} is not linked to a QuickBooks item.`);
+    const item = lookup.product(line.product_id) ?? missing.add('product', line.product_id, null, `Your product ${line.product_id} is not linked to a QuickBooks item: map it in the product mapping.`);
     if (!item) return null;
     const detail: Qbo = { ItemRef: ref(item), ...common };
     if (line.quantity !== undefined) detail['Qty'] = line.quantity;
@@ -133,7 +134,7 @@ function salesLine(line: DocumentLine, docClass: string | undefined, lookup: Map
   const tax = taxCode(lookup, line.tax_rate_id, 'sales', missing);
   const klass = classOf(lookup, line.class_id ?? docClass, missing);
   let item: QboRef | null | undefined;
-  if (line.product_id !== undefined) item = lookup.product(line.product_id) ?? missing.add('product', line.product_id, null, `Your product ${line.product_id} is not linked to a QuickBooks item.`);
+  if (line.product_id !== undefined) item = lookup.product(line.product_id) ?? missing.add('product', line.product_id, null, `Your product ${line.product_id} is not linked to a QuickBooks item: map it in the product mapping.`);
   else if (line.category_id !== undefined) {
     item = lookup.category(line.category_id, 'sales')?.item ?? missing.add('category', line.category_id, 'sales', `Your billable category ${line.category_id} has no QuickBooks product or service mapped.`);
   } else item = lookup.defaults.salesItem ?? missing.add('default', null, 'sales', 'A line has neither product nor category, and no default product or service is mapped.');
@@ -160,10 +161,12 @@ function transaction(
   if (partyRef) body[sales ? 'CustomerRef' : 'VendorRef'] = partyRef;
   if (data.doc_number) body['DocNumber'] = data.doc_number;
   if (data.due_date) body['DueDate'] = data.due_date;
-  if (data.location_id !== undefined) {
-    const location = lookup.location(data.location_id) ?? missing.add('location', data.location_id, null, `Your location ${data.location_id} has no QuickBooks location (department) mapped.`);
-    if (location) body['DepartmentRef'] = ref(location);
-  }
+  // The document's location, else the organization's default location (none: no location).
+  const location =
+    data.location_id === undefined
+      ? lookup.defaults.location
+      : (lookup.location(data.location_id) ?? missing.add('location', data.location_id, null, `Your location ${data.location_id} has no QuickBooks location (department) mapped: map it in the location mapping.`));
+  if (location) body['DepartmentRef'] = ref(location);
   return body;
 }
 
@@ -211,7 +214,7 @@ export function translateDocument(document: { id: string; kind: DocumentKind; ve
       } else item = lookup.defaults.serviceItem;
       if (item) body['ItemRef'] = ref(item);
       if (data.hourly_rate !== undefined) body['HourlyRate'] = data.hourly_rate;
-      body['Description'] = markedText(document.id, document.version, data.description);
+      if (data.description) body['Description'] = data.description;
       break;
     }
   }

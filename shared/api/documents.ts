@@ -90,13 +90,25 @@ export const TimeActivityDocumentData = z
   })
   .strict();
 
+/** The OpenAPI component each kind's `data` is documented as: one per kind, so a host reads the one it sends. */
+export const documentDataComponent = {
+  purchase_order: 'PurchaseOrderDocumentData',
+  bill: 'BillDocumentData',
+  invoice: 'InvoiceDocumentData',
+  customer: 'CustomerDocumentData',
+  vendor: 'VendorDocumentData',
+  time_activity: 'TimeActivityDocumentData',
+} as const satisfies Record<DocumentKind, string>;
+
+const named = <T extends z.ZodType>(schema: T, kind: DocumentKind, description: string) => schema.meta({ id: documentDataComponent[kind], description: `data of a ${kind} document: ${description}` });
+
 export const documentDataSchemas = {
-  purchase_order: PurchaseDocumentData,
-  bill: PurchaseDocumentData,
-  invoice: InvoiceDocumentData,
-  customer: PartyDocumentData,
-  vendor: PartyDocumentData,
-  time_activity: TimeActivityDocumentData,
+  purchase_order: named(PurchaseDocumentData, 'purchase_order', 'the supplier is linked to a QuickBooks vendor; lines with a product become item lines, others account lines.'),
+  bill: named(PurchaseDocumentData, 'bill', 'the supplier is linked to a QuickBooks vendor; lines with a product become item lines, others account lines.'),
+  invoice: named(InvoiceDocumentData, 'invoice', 'the client is linked to a QuickBooks customer; lines through product or billable-category mappings.'),
+  customer: named(PartyDocumentData, 'customer', 'pushed with a duplicate check by name (a QuickBooks customer of that name is linked instead of created).'),
+  vendor: named(PartyDocumentData, 'vendor', 'pushed with a duplicate check by name (a QuickBooks vendor of that name is linked instead of created).'),
+  time_activity: named(TimeActivityDocumentData, 'time_activity', 'approved time of a staff member mapped to a QuickBooks employee.'),
 } as const satisfies Record<DocumentKind, z.ZodType>;
 
 export type PurchaseDocumentData = z.infer<typeof PurchaseDocumentData>;
@@ -110,7 +122,10 @@ export const SubmitDocumentBody = z
     kind: z.enum(documentKinds),
     host_id: HostId.meta({ description: 'Your id of the document (or party); one QuickBooks record per (connection, kind, host_id).' }),
     version: z.number().int().min(1).max(2_147_483_647).meta({ description: 'Your version: a higher one is a revision of the same QuickBooks record.' }),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'The document, in the schema of its kind (PurchaseDocumentData, InvoiceDocumentData, PartyDocumentData, TimeActivityDocumentData).' }),
+    data: z.record(z.string(), z.unknown()).meta({
+      description: `The document, in the schema of its kind: ${documentKinds.map((kind) => `${kind} → ${documentDataComponent[kind]}`).join(', ')}.`,
+      oneOf: documentKinds.map((kind) => ({ $ref: `#/components/schemas/${documentDataComponent[kind]}` })),
+    }),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -195,6 +210,8 @@ export const DocumentListQuery = z.object({
     .meta({ description: 'Comma-separated statuses, e.g. needs_mapping,rejected,failed_retrying.' }),
   kind: z.enum(documentKinds).optional(),
   host_id: HostId.optional(),
+  quickbooks_id: z.string().min(1).max(64).regex(/^[0-9]+$/, 'must be a QuickBooks id (digits)').optional().meta({ description: 'The QuickBooks record\'s Id, as quickbooks_id shows it.' }),
+  doc_number: z.string().min(1).max(21).optional().meta({ description: 'The QuickBooks DocNumber, exactly (quickbooks_doc_number).' }),
   cursor: z
     .string()
     .max(120)
@@ -202,7 +219,9 @@ export const DocumentListQuery = z.object({
     .refine((value) => parseDocumentCursor(value) !== null, 'must be a cursor from next_cursor')
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+})
+  // A misspelt filter would otherwise list every document as if it had matched: refused, naming the parameter.
+  .strict();
 
 /**
  * A list cursor: base64url of "<created_at ms>.<document id>" (the last row of a page), or of "<ms>" alone

@@ -38,7 +38,22 @@ export const HostStaff = z
   .strict()
   .meta({ id: 'HostStaff' });
 
-export const hostSchemaOf = { 'tax-rates': HostTaxRate, 'billable-categories': HostCategory, staff: HostStaff } as const;
+/** One of the host's products: document lines naming it become item lines for the QuickBooks item it maps to. */
+export const HostProduct = z
+  .object({
+    id: HostRecordId,
+    name: z.string().trim().min(1).max(200),
+    sku: z.string().trim().max(100).optional().meta({ description: 'Matched against QuickBooks item SKUs for suggestions.' }),
+  })
+  .strict()
+  .meta({ id: 'HostProduct' });
+
+export const HostClass = z.object({ id: HostRecordId, name: z.string().trim().min(1).max(200) }).strict().meta({ id: 'HostClass' });
+
+/** A branch or site: a QuickBooks department, which QuickBooks calls a location. */
+export const HostLocation = z.object({ id: HostRecordId, name: z.string().trim().min(1).max(200) }).strict().meta({ id: 'HostLocation' });
+
+export const hostSchemaOf = { 'tax-rates': HostTaxRate, 'billable-categories': HostCategory, staff: HostStaff, products: HostProduct, classes: HostClass, locations: HostLocation } as const;
 
 export const putMappingHostRecordsBody = <T extends z.ZodType>(record: T, id: string) =>
   z
@@ -51,7 +66,7 @@ export const putMappingHostRecordsBody = <T extends z.ZodType>(record: T, id: st
 
 export const TargetRef = z
   .object({
-    type: z.enum(['TaxCode', 'Item', 'Account', 'Employee']),
+    type: z.enum(['TaxCode', 'Item', 'Account', 'Employee', 'Class', 'Department']),
     id: z.string().min(1).max(64).meta({ description: 'QuickBooks Id; TAX or NON for US sales tax.' }),
   })
   .strict()

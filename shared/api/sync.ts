@@ -94,6 +94,12 @@ export const ConnectionSync = z
     health: Health.nullable(),
     stale: z.boolean().meta({ description: 'True when the last success is older than the schedule promises.' }),
     visibility: z.object({ mode: z.enum(['organization', 'restricted']), user_ids: z.array(z.string()) }),
+    documents: z
+      .object({
+        waiting: z.number().int().meta({ description: 'Queued or being sent.' }),
+        attention: z.number().int().meta({ description: 'Need a person or will retry: needs_mapping, rejected, failed_retrying.' }),
+      })
+      .meta({ description: 'Write-back documents of this connection not yet in QuickBooks (the list: GET …/documents).' }),
   })
   .meta({ id: 'ConnectionSync' });
 

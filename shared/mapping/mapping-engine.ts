@@ -1,9 +1,10 @@
 import { categoryProblems, categoryTargets, skusOf, suggestCategory } from './categories.ts';
+import { isLineRefKind, lineRefProblems, lineRefTargets, suggestLineRef } from './line-refs.ts';
 import { isActive, nameOf, text } from './qbo-fields.ts';
 import { staffProblems, staffTargets, suggestStaff } from './staff.ts';
 import { suggestTaxCode, taxCodeFacts, taxProblems, taxTargets, type TaxCodeFacts } from './tax-rates.ts';
 import { taxModeOf } from './tax-mode.ts';
-import type { CompanyLists, DefaultKey, HostCategory, HostRecordOf, HostStaff, HostTaxRate, MappingKind, OrganizationDefaults, Problem, Suggestion, Target, TargetRef, TaxMode } from './types.ts';
+import type { CompanyLists, DefaultKey, HostCategory, HostProduct, HostRecordOf, HostStaff, HostTaxRate, MappingKind, OrganizationDefaults, Problem, Suggestion, Target, TargetRef, TaxMode } from './types.ts';
 
 /** The company's lists read once, for any number of checks and suggestions. */
 export interface MappingContext {
@@ -39,6 +40,7 @@ export interface MappingPlan<K extends MappingKind = MappingKind> {
 
 /** Every QuickBooks record a row of this kind may map to. */
 export function targetsFor(context: MappingContext, kind: MappingKind): Target[] {
+  if (isLineRefKind(kind)) return lineRefTargets(context.lists, kind);
   if (kind === 'tax-rates') return taxTargets(context.mode, context.codes);
   if (kind === 'billable-categories') return categoryTargets(context.lists);
   return staffTargets(context.lists);
@@ -46,6 +48,7 @@ export function targetsFor(context: MappingContext, kind: MappingKind): Target[]
 
 /** Everything wrong with mapping `host` to `target` (empty: it is valid). */
 export function mappingProblems<K extends MappingKind>(context: MappingContext, kind: K, host: HostRecordOf<K>, target: TargetRef | null): Problem[] {
+  if (isLineRefKind(kind)) return lineRefProblems(context.lists, context.mode, kind, host as HostProduct, target);
   if (kind === 'tax-rates') {
     if (target && target.type !== 'TaxCode') return [{ code: 'wrong_type', message: `A tax rate maps to a QuickBooks tax code, not a ${target.type}.` }];
     return taxProblems(context.mode, context.codes, host as HostTaxRate, target?.id ?? null);
@@ -68,6 +71,7 @@ export function planMappings<K extends MappingKind>(context: MappingContext, kin
     let why: Problem | null = null;
     if (kind === 'tax-rates') ({ suggestion, problem: why } = suggestTaxCode(context.mode, context.codes, host as HostTaxRate));
     else if (kind === 'billable-categories') ({ suggestion, problem: why } = suggestCategory(targets, skus!, host as HostCategory));
+    else if (isLineRefKind(kind)) suggestion = suggestLineRef(targets, context.lists, kind, host as HostProduct);
     else [suggestion, why] = [staffSuggestions!.suggestions.get(host.id) ?? null, staffSuggestions!.problems.get(host.id) ?? null];
     const choices = kind === 'tax-rates'
       ? targets.filter((candidate) => candidate.active && mappingProblems(context, kind, host, candidate).length === 0).map((candidate) => candidate.id)

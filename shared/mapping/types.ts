@@ -1,5 +1,8 @@
-/** What the host maps: its tax rates, its billable categories (services, time codes) and its staff. */
-export const mappingKinds = ['tax-rates', 'billable-categories', 'staff'] as const;
+/**
+ * What the host maps: its tax rates, its billable categories (services, time codes) and its staff; and for the
+ * documents it pushes, its products (to items), classes and locations (to classes and departments).
+ */
+export const mappingKinds = ['tax-rates', 'billable-categories', 'staff', 'products', 'classes', 'locations'] as const;
 export type MappingKind = (typeof mappingKinds)[number];
 
 /** Where a host tax rate is used: on sales (invoices) and/or purchases (bills, expenses, purchase orders). */
@@ -29,7 +32,35 @@ export interface HostStaff {
   rate?: number;
 }
 
-export type HostRecordOf<K extends MappingKind> = K extends 'tax-rates' ? HostTaxRate : K extends 'billable-categories' ? HostCategory : HostStaff;
+/** One of the host's products, linked to a QuickBooks item so lines naming it are item lines. */
+export interface HostProduct {
+  id: string;
+  name: string;
+  sku?: string;
+}
+
+export interface HostClass {
+  id: string;
+  name: string;
+}
+
+/** A location (branch, site): a QuickBooks department, which QuickBooks shows as a location. */
+export interface HostLocation {
+  id: string;
+  name: string;
+}
+
+export type HostRecordOf<K extends MappingKind> = K extends 'tax-rates'
+  ? HostTaxRate
+  : K extends 'billable-categories'
+    ? HostCategory
+    : K extends 'staff'
+      ? HostStaff
+      : K extends 'products'
+        ? HostProduct
+        : K extends 'classes'
+          ? HostClass
+          : HostLocation;
 
 /** A QuickBooks record as QuickBooks answered it (the mirror keeps the JSON as is). */
 export type QboRecord = Record<string, unknown>;

@@ -64,3 +64,65 @@ export function gzipShares(code: string, map: { sources: string[]; mappings: str
   }
   return shares;
 }
+
+/** What a stretch of the bundle is: css`` text, html`` markup (with the words in it), other string text, or code. */
+export type LiteralKind = 'style sheets' | 'HTML templates' | 'other strings';
+
+interface AstNode {
+  type: string;
+  start: number;
+  end: number;
+  [key: string]: unknown;
+}
+
+/**
+ * The character ranges of the bundle's literal text by kind, from its syntax tree (`parseAst` from vite). Tag names
+ * are minified, so a tagged template counts as a style sheet when its text reads as CSS (starts with a selector or
+ * at-rule and has no `<`), otherwise as HTML.
+ */
+export function literalRanges(program: AstNode): Map<LiteralKind, [number, number][]> {
+  const ranges = new Map<LiteralKind, [number, number][]>([
+    ['style sheets', []],
+    ['HTML templates', []],
+    ['other strings', []],
+  ]);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object' || typeof (node as AstNode).type !== 'string') return;
+    const n = node as AstNode;
+    const quasis = (template: AstNode) => template.quasis as AstNode[];
+    if (n.type === 'TaggedTemplateExpression') {
+      const quasi = n.quasi as AstNode;
+      const text = quasis(quasi).map((q) => (q.value as { raw: string }).raw).join('');
+      const kind: LiteralKind = /^\s*(:host|@|[.#*:[a-z])[^<]*\{/i.test(text) && !text.includes('<') ? 'style sheets' : 'HTML templates';
+      for (const q of quasis(quasi)) ranges.get(kind)!.push([q.start, q.end]);
+      visit(quasi.expressions);
+      visit(n.tag);
+      return;
+    }
+    if (n.type === 'TemplateLiteral') {
+      for (const q of quasis(n)) ranges.get('other strings')!.push([q.start, q.end]);
+      visit(n.expressions);
+      return;
+    }
+    if (n.type === 'Literal' && typeof n.value === 'string') {
+      ranges.get('other strings')!.push([n.start, n.end]);
+      return;
+    }
+    for (const [key, value] of Object.entries(n)) if (key !== 'type' && key !== 'start' && key !== 'end') visit(value);
+  };
+  visit(program);
+  return ranges;
+}
+
+/** The gzipped size of `code` with the given ranges cut out. */
+export function gzipWithout(code: string, ranges: readonly [number, number][]): number {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  let kept = '';
+  let at = 0;
+  for (const [start, end] of sorted) {
+    kept += code.slice(at, start);
+    at = end;
+  }
+  return gzipSync(kept + code.slice(at), { level: 6 }).length;
+}

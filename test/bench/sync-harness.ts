@@ -141,9 +141,11 @@ export const realmStats = (sandbox: Awaited<ReturnType<typeof sandboxProcess>>, 
  * The least time `calls` provider calls can take within a company's limits, from the latency the sandbox really
  * applied to them (two reads of its stats, before and after), never from the setting:
  * - T_bound = max(calls × mean latency ÷ max in flight, 60 s × (calls − 500) ÷ 500), as issue 13 defines it;
- * - the rolling-minute bound, stricter: call k and call k + 500 can never be in the same minute, so N calls
- *   span at least 60 s × ⌊(N − 1) ÷ 500⌋ plus one call's latency. Beyond 500 calls it exceeds the smooth
- *   60 s × (N − 500) ÷ 500 by up to a minute, and no client can close that gap.
+ * - the rolling-minute bound, stricter: call k and call k + 500 can never be in the same minute, and within
+ *   one minute's 500 calls at most `concurrent` run at once, so call k (k < 500) starts no sooner than
+ *   ⌊k ÷ concurrent⌋ latencies in. N calls span at least 60 s × ⌊(N − 1) ÷ 500⌋ + (⌊((N − 1) mod 500) ÷
+ *   concurrent⌋ + 1) × latency. Beyond 500 calls it exceeds the smooth 60 s × (N − 500) ÷ 500 by up to a
+ *   minute plus one minute's share of latency, and no client can close that gap.
  */
 export function importBound(before: RealmStats, after: RealmStats, limits: { perMinute: number; concurrent: number }) {
   const calls = after.requests_total - before.requests_total;
@@ -154,6 +156,8 @@ export function importBound(before: RealmStats, after: RealmStats, limits: { per
   const latencyBound = (calls * meanLatencyMs) / 1000 / limits.concurrent;
   const smoothRate = (60 * (calls - limits.perMinute)) / limits.perMinute;
   const tBound = Math.max(latencyBound, smoothRate);
-  const windowBound = Math.max(latencyBound, 60 * Math.floor(Math.max(0, calls - 1) / limits.perMinute) + meanLatencyMs / 1000);
+  const last = Math.max(0, calls - 1);
+  const lastMinuteRounds = Math.floor((last % limits.perMinute) / limits.concurrent) + 1;
+  const windowBound = Math.max(latencyBound, 60 * Math.floor(last / limits.perMinute) + (lastMinuteRounds * meanLatencyMs) / 1000);
   return { calls, meanLatencyMs, meanServiceMs, latencyBound, tBound, windowBound };
 }

@@ -38,7 +38,7 @@ try {
     ['latency the sandbox applied: mean / service mean', `${bound.meanLatencyMs.toFixed(0)} ms / ${bound.meanServiceMs.toFixed(0)} ms`],
     ['latency bound: calls × mean latency ÷ 10', `${bound.latencyBound.toFixed(1)} s`],
     ['T_bound = max(latency bound, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],
-    ['rolling-minute bound: max(latency bound, 60 s × ⌊(calls − 1) ÷ 500⌋ + latency)', `${bound.windowBound.toFixed(1)} s`],
+    ['rolling-minute bound: 60 s × ⌊(calls − 1) ÷ 500⌋ + the last minute’s calls at 10 in flight', `${bound.windowBound.toFixed(1)} s`],
     ['import time', `${seconds.toFixed(1)} s = ${(seconds / bound.tBound).toFixed(2)} × T_bound = ${(seconds / bound.windowBound).toFixed(2)} × rolling-minute bound`],
     ['records/s', Math.round(run.records_done / seconds)],
     ['pages in flight (ours) / budget in flight', `${defaultEngineOptions.pagesInFlight} / ${limits.concurrent}`],

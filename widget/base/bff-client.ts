@@ -30,6 +30,12 @@ export class LedgerlinkApiError extends Error {
   }
 }
 
+/** What a failed call means for people and events: the BFF's code and message, else `internal` and a plain retry hint. */
+export function errorDetail(error: unknown): { code: string; message: string } {
+  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
+  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
+}
+
 // ── Sync status types (<client-sync-status>) ───────────────────────────────────────────────────────────
 
 /** One connection with its sync state, as GET /v1/widget/sync-status lists them. */

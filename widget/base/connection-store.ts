@@ -3,7 +3,7 @@ import type { Connection } from '../../shared/api/connections.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
 import type { SessionInfo } from '../../shared/api/sessions.ts';
 import type { ConnectionSync } from '../../shared/api/sync.ts';
-import { BffClient, LedgerlinkApiError, type SyncStatusEntry } from './bff-client.ts';
+import { BffClient, errorDetail, LedgerlinkApiError, type SyncStatusEntry } from './bff-client.ts';
 import { onDefaultsChange } from './configure.ts';
 import { SessionSource, type FetchSessionToken } from './session-source.ts';
 import { SyncPoller } from './sync-poller.ts';
@@ -164,7 +164,7 @@ export class ConnectionStore {
       if (seq !== this.#loadSeq) return;
       this.#set({ session, settings });
     } catch (error) {
-      if (seq === this.#loadSeq) this.#set({ phase: 'error', error: describe(error) });
+      if (seq === this.#loadSeq) this.#set({ phase: 'error', error: errorDetail(error) });
       return;
     }
     this.#poller.start();
@@ -227,7 +227,7 @@ export class ConnectionStore {
       if (this.#state.phase !== 'ready') {
         // Nothing to show yet: the elements say what happened and offer Retry instead of retrying forever.
         this.#poller.stop();
-        this.#set({ phase: 'error', error: describe(error) });
+        this.#set({ phase: 'error', error: errorDetail(error) });
         return undefined;
       }
       this.#failures += 1;
@@ -345,10 +345,6 @@ function emptySync(connectionId: string): ConnectionSync {
     health: null,
     stale: false,
     visibility: { mode: 'organization', user_ids: [] },
+    documents: { waiting: 0, attention: 0 },
   };
-}
-
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
 }

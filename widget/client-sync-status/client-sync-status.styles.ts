@@ -151,6 +151,23 @@ export const clientSyncStatusStyles = css`
   .cell.status {
     overflow: visible;
   }
+  /* Documents not in QuickBooks yet, under the company's name (then one line); ends with … when narrow. */
+  .cell.with-docs {
+    flex-direction: column;
+    align-items: flex-start;
+    justify-content: center;
+    gap: 0;
+  }
+  .with-docs .name {
+    -webkit-line-clamp: 1;
+  }
+  .docs {
+    font-size: 0.86em;
+    color: var(--_text-muted);
+  }
+  .docs.attention {
+    color: var(--_warning);
+  }
   /* Long names take two lines, then end with … and keep the whole name in the title (and in details). */
   .name {
     display: -webkit-box;

@@ -515,6 +515,29 @@ describe('<client-sync-status>', () => {
     await waitFor(() => documentReads().length === 2, 'the list read again');
   });
 
+  it('shows documents needing attention on the company\'s row; the count opens details at the documents', async () => {
+    const list = data.sampleList();
+    list[0]!.sync.documents = { waiting: 3, attention: 2 };
+    list[1]!.sync.documents = { waiting: 1, attention: 0 };
+    const { el } = await setup({ list });
+    await ready(el);
+    const acme = rowOf(el, list[0]!.connection.company_name!);
+    const badge = acme.querySelector<HTMLButtonElement>('[part="documents-button"]')!;
+    expect(badge.textContent?.trim()).to.equal('2 documents need attention');
+    expect(rowOf(el, list[1]!.connection.company_name!).querySelector('[part="documents-button"]')?.textContent?.trim()).to.equal('1 document waiting');
+    expect(rowOf(el, list[2]!.connection.company_name!).querySelector('[part="documents-button"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+    badge.click();
+    await el.updateComplete;
+    await el.updateComplete;
+    const section = $<HTMLDetailsElement>(el, 'details.documents')!;
+    expect(section.open).to.equal(true);
+    expect(el.shadowRoot!.activeElement).to.equal(section.querySelector('summary'));
+    await waitFor(() => section.querySelectorAll('li').length === 2, 'document rows');
+    expect(section.textContent).to.contain('tax rate vat-5');
+    await expect(el).to.be.accessible();
+  });
+
   it('stops polling while the page is hidden and after removal', async () => {
     const { el, bff } = await setup({ pollAfter: 1000 });
     await ready(el);

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { errorDetail } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
@@ -12,13 +12,14 @@ import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import { formatDateTime } from '../format/relative-time.ts';
 import { endSentence } from '../format/sentence.ts';
+import { fold } from '../format/text.ts';
 import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
 import { documentQueue, entityTable, healthChecks, runHistory, runSummary, type DocumentsState, type RunsState } from './detail-sections.ts';
 import { entityProgress } from './progress-text.ts';
-import { healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
+import { documentsButton, healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
 import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
 import { providerName } from './sync-error-text.ts';
 import { observe } from './sync-transitions.ts';
@@ -63,9 +64,6 @@ declare global {
     'ledgerlink-sync-failed': CustomEvent<SyncFailedEventDetail>;
   }
 }
-
-
-
 
 const filterLabels: Record<SyncStatusFilter, string> = {
   all: 'All',
@@ -231,7 +229,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
   });
   #typeAhead = new TypeAhead();
   #focusAfterUpdate: string | undefined;
-  #openHealth = false;
+  /** A details section to open (and focus) once details render: the health checks or the documents. */
+  #openSection: 'health-checks' | 'documents' | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
 
   constructor() {
@@ -291,13 +290,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
       this.#focusAfterUpdate = undefined;
       this.renderRoot.querySelector<HTMLElement>(target)?.focus();
     }
-    if (this.#openHealth) {
-      this.#openHealth = false;
-      const health = this.renderRoot.querySelector<HTMLDetailsElement>('details.health-checks');
-      if (health) {
-        health.open = true;
-        health.querySelector('summary')?.focus();
-        health.scrollIntoView?.({ block: 'nearest' });
+    if (this.#openSection) {
+      const section = this.renderRoot.querySelector<HTMLDetailsElement>(`details.${this.#openSection}`);
+      this.#openSection = undefined;
+      if (section) {
+        section.open = true;
+        section.querySelector('summary')?.focus();
+        section.scrollIntoView?.({ block: 'nearest' });
       }
     }
   }
@@ -556,7 +555,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const runs = await this.client.syncRuns(id);
       this._runs = new Map(this._runs).set(id, { kind: 'ready', runs });
     } catch (error) {
-      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: describeError(error).message });
+      if (!quiet) this._runs = new Map(this._runs).set(id, { kind: 'error', message: errorDetail(error).message });
     }
   }
 
@@ -567,7 +566,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
       const documents = await this.client.documents(id);
       this._documents = new Map(this._documents).set(id, { kind: 'ready', documents });
     } catch (error) {
-      this._documents = new Map(this._documents).set(id, { kind: 'error', message: describeError(error).message });
+      this._documents = new Map(this._documents).set(id, { kind: 'error', message: errorDetail(error).message });
     }
   }
 
@@ -622,13 +621,13 @@ export class ClientSyncStatus extends LedgerlinkElement {
       }
       this.#closeVisibility();
     } catch (error) {
-      this._draft = { ...draft, busy: false, error: describeError(error).message };
-      this.emit<ErrorEventDetail>('ledgerlink-error', describeError(error));
+      this._draft = { ...draft, busy: false, error: errorDetail(error).message };
+      this.emit<ErrorEventDetail>('ledgerlink-error', errorDetail(error));
     }
   }
 
   #actionFailed(error: unknown, prefix: string, about?: SyncStatusRow): void {
-    const detail = describeError(error);
+    const detail = errorDetail(error);
     this.#setNotice(endSentence(`${prefix}: ${detail.message}`), undefined, about);
     this.emit<ErrorEventDetail>('ledgerlink-error', detail);
   }
@@ -647,7 +646,6 @@ export class ClientSyncStatus extends LedgerlinkElement {
     this._noticeRetry = undefined;
     this.#noticeCause = undefined;
   }
-
 
   // ── Keyboard and windowing ───────────────────────────────────────────────────────────────────────────
 
@@ -963,6 +961,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
     const selected = this._selected.has(id);
     const action = this.#primaryAction(row, status);
     const open = this._detailId === id;
+    const docs = this.#renderDocuments(row, tab);
     const people = sync.visibility.user_ids.length;
     const visibilityLabel =
       sync.visibility.mode === 'organization' ? 'Everyone' : people === 0 ? 'Admins only' : `${people} ${people === 1 ? 'person' : 'people'}`;
@@ -981,8 +980,8 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <input type="checkbox" tabindex=${tab} aria-label="Select ${name}" .checked=${live(selected)} @change=${() => this.#toggleSelected(id)} />
           </div>`
         : nothing}
-      <div role="gridcell" class="cell client">
-        <span class="name" part="company-name" title=${name}>${name}</span>
+      <div role="gridcell" class="cell client ${docs === nothing ? '' : 'with-docs'}">
+        <span class="name" part="company-name" title=${name}>${name}</span>${docs}
       </div>
       <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
       <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
@@ -1026,20 +1025,23 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #renderHealth(row: SyncStatusRow, tab: number | undefined): TemplateResult {
-    return healthButton(row, tab, this.#locale, () => {
-      if (this.connectionId) {
-        this.#openHealth = true;
-        this.requestUpdate();
-        return;
-      }
-      if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
-      this.#focusAfterUpdate = undefined;
-      this.#openHealth = true;
-    });
+    return healthButton(row, tab, this.#locale, () => this.#openDetailSection(row, 'health-checks'));
+  }
+
+  /** Opens the row's details (if not open) at one section, focused there. */
+  #openDetailSection(row: SyncStatusRow, section: 'health-checks' | 'documents'): void {
+    this.#openSection = section;
+    if (this.connectionId) return this.requestUpdate();
+    if (this._detailId !== row.connection.id) this.#toggleDetails(row.connection.id);
+    this.#focusAfterUpdate = undefined;
   }
 
   #renderStatus(row: SyncStatusRow, status: RowStatus): TemplateResult {
     return statusCell(row, status, this._pending.has(row.connection.id), this.#locale);
+  }
+
+  #renderDocuments(row: SyncStatusRow, tab?: number): TemplateResult | typeof nothing {
+    return documentsButton(row, tab, () => this.#openDetailSection(row, 'documents'));
   }
 
   #renderNotice(): TemplateResult {
@@ -1095,7 +1097,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           <span class="spacer"></span>
           ${primaryButton(row, action, undefined, () => this.#runPrimary(row))}
         </div>
-        <div class="card-status">${this.#renderStatus(row, status)}</div>
+        <div class="card-status">${this.#renderStatus(row, status)}${this.#renderDocuments(row)}</div>
         <dl class="facts">
           <div><dt>Last sync</dt><dd class=${status.kind === 'stale' ? 'stale' : ''}>${momentOrNever(row.sync.last_successful_sync_at, this.#locale)}</dd></div>
           <div><dt>Health</dt><dd>${this.#renderHealth(row, undefined)}</dd></div>
@@ -1281,15 +1283,6 @@ function waitsForRetry(row: SyncStatusRow): boolean {
 function runSignature(row: SyncStatusRow): string {
   const run = row.sync.current_run;
   return [run?.id, run?.status, run?.error?.retry_at, row.sync.last_run?.id].join('|');
-}
-
-function describeError(error: unknown): ErrorEventDetail {
-  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
-}
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }
 
 function cssEscape(value: string): string {

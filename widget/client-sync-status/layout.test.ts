@@ -59,10 +59,13 @@ function fitsInside(el: HTMLElement): string[] {
   return problems;
 }
 
+/** Issue 15 item 7: rows with documents not in QuickBooks yet carry their count beside the status. */
+const withDocuments = (entry: data.SyncStatusEntryData, documents: { waiting: number; attention: number }) => ({ ...entry, sync: { ...entry.sync, documents } });
+
 const entries = () => [
-  data.running('Acme Landscaping LLC', 330, 1000, 10),
+  withDocuments(data.running('Acme Landscaping LLC', 330, 1000, 10), { waiting: 12, attention: 0 }),
   data.entry({ connection: { company_name: 'Harbor Dental Group' }, sync: { last_successful_sync_at: new Date(Date.now() - 3 * 60_000).toISOString() } }),
-  data.failed('Kestrel Freight Co.', 'needs_reconnect'),
+  withDocuments(data.failed('Kestrel Freight Co.', 'needs_reconnect'), { waiting: 0, attention: 2 }),
   data.entry({ connection: { company_name: 'Birchwood Bakery', status: 'disconnected' } }),
 ];
 
@@ -79,7 +82,15 @@ describe('layout (issue 12 items 4 and 5)', () => {
     expect(fitsInside(el)).to.deep.equal([]);
   });
 
-  for (const width of [390, 768]) {
+  it('at 1280 px the documents count under a company\'s name is whole (narrower, it ends with … and keeps the words in its title)', async () => {
+    serve(entries());
+    const el = await list(1280);
+    const counts = $$(el, '.docs');
+    expect(counts.map((element) => element.textContent?.trim())).to.deep.equal(['12 documents waiting', '2 documents need attention']);
+    for (const element of counts) expect(element.scrollWidth, element.textContent ?? '').to.be.at.most(element.clientWidth + 1);
+  });
+
+  for (const width of [390, 768, 1280]) {
     it(`at ${width} px the rows reflow: no sideways scrolling, Sync now and Reconnect inside the element`, async () => {
       serve(entries());
       const el = await list(width);

@@ -107,3 +107,17 @@ export function healthButton(row: SyncStatusRow, tab: number | undefined, locale
     <span class="health-dot" aria-hidden="true"></span>${health.score}
   </button>`;
 }
+
+/**
+ * Write-back documents not in QuickBooks yet, on the row itself: "2 documents need attention" (or "… waiting"),
+ * a button that opens the company's details at its documents, where each says why and what fixes it.
+ */
+export function documentsButton(row: SyncStatusRow, tab: number | undefined, onClick: () => void): TemplateResult | typeof nothing {
+  const { waiting, attention } = row.sync.documents;
+  const n = attention || waiting;
+  if (!n) return nothing;
+  const words = `${n} document${n === 1 ? '' : 's'} ${attention ? (n === 1 ? 'needs attention' : 'need attention') : 'waiting'}`;
+  return html`<button type="button" class="link-button docs ${attention ? 'attention' : ''}" part="documents-button" tabindex=${tab ?? nothing} title=${words} @click=${onClick}>
+    ${words}
+  </button>`;
+}

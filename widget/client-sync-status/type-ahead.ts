@@ -1,3 +1,5 @@
+import { fold } from '../format/text.ts';
+
 /** How long typed letters add up to one search ("ha" then "r" → "har"). Same as native listboxes. */
 const RESET_MS = 600;
 
@@ -24,8 +26,4 @@ export class TypeAhead {
     }
     return undefined;
   }
-}
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }

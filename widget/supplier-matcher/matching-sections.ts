@@ -5,6 +5,7 @@
  * component calls the BFF first and applies the move on success. Linear in the size of the lists, so accepting
  * 10,000 pairs (and undoing it) stays instant.
  */
+import { fold } from '../format/text.ts';
 import type { HostRecord, Link, MatchingState, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
 
 export type LinkedPair = MatchingState['linked'][number];
@@ -238,8 +239,4 @@ export function filterRows(rows: readonly MatcherRow[], query: string, filter: s
     }
     return text.includes(needle);
   });
-}
-
-export function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
 }

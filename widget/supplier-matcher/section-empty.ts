@@ -1,4 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
+import { capitalize } from '../format/text.ts';
 import type { SectionKey, UnmatchedView } from './matching-sections.ts';
 import type { PartyWords } from './party-words.ts';
 
@@ -52,8 +53,4 @@ export function renderSectionEmpty(
     <p class="muted">${text}</p>
     ${next}
   </div>`;
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -2,13 +2,14 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { z } from 'zod';
-import { LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
+import { errorDetail, LedgerlinkApiError, type MatchCandidate } from '../base/bff-client.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
 import { Announcer } from '../base/announcer.ts';
 import { themeStyles } from '../base/theme.ts';
 import { capabilityNote, permissionNote, permissionNoteStyles, roleCan } from '../base/permission-note.ts';
 import { TypeAhead } from '../client-sync-status/type-ahead.ts';
+import { capitalize } from '../format/text.ts';
 import type { ErrorEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { CreateLinksBody, HostRecord, Link, MatchingState, PartyKind, ProviderParty, Suggestion } from '../../shared/api/matching.ts';
 import type { OrganizationSettings } from '../../shared/api/organizations.ts';
@@ -85,7 +86,6 @@ declare global {
 
 type LinkRequest = z.input<typeof CreateLinksBody>['links'][number];
 
-
 /** Undo stays offered this long after an action (longer while focus or the pointer is on it). */
 export const UNDO_MS = 8_000;
 /** At most this many imports at once when several QuickBooks records are imported together. */
@@ -102,7 +102,6 @@ const sectionLabels: Record<SectionKey, string> = {
   unmatched: 'Unmatched',
   linked: 'Linked',
 };
-
 
 /**
  * Pairs the host's own suppliers (or clients) with QuickBooks vendors (or customers): accept the pairs the server
@@ -403,7 +402,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   }
 
   #failLoad(error: unknown): void {
-    const { code, message } = describeError(error);
+    const { code, message } = errorDetail(error);
     this._phase = 'error';
     this._loadError =
       code === 'not_found' ? 'This QuickBooks company is not available to you. It may have been disconnected or removed.' : message;
@@ -699,7 +698,7 @@ export class SupplierMatcher extends LedgerlinkElement {
   }
 
   #actionFailed(error: unknown, prefix: string): void {
-    const detail = describeError(error);
+    const detail = errorDetail(error);
     if (error instanceof LedgerlinkApiError && error.status === 403) {
       this._forbidden = detail.message;
       this.#announcer.say(detail.message);
@@ -728,7 +727,6 @@ export class SupplierMatcher extends LedgerlinkElement {
   }
 
   // ── Announcements ────────────────────────────────────────────────────────────────────────────────
-
 
   // ── Keyboard ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -1155,7 +1153,6 @@ export class SupplierMatcher extends LedgerlinkElement {
 
 }
 
-
 const createUnavailableText = "Creating records in QuickBooks isn't available yet.";
 
 /** A QuickBooks record known only by id and name (from a duplicate-name answer). */
@@ -1163,19 +1160,10 @@ function namedProvider(id: string, name: string): ProviderParty {
   return { id, name, email: null, phone: null, city: null, postal_code: null, country: null, account_number: null, active: true };
 }
 
-function describeError(error: unknown): ErrorEventDetail {
-  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
-}
-
 /** Which ends of a scrolling tab strip have more tabs past them: the styles fade those ends. */
 function markTabEdges(list: HTMLElement): void {
   list.toggleAttribute('data-scrolled', list.scrollLeft > 1);
   list.toggleAttribute('data-end', list.scrollLeft + list.clientWidth >= list.scrollWidth - 1);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function cssEscape(value: string): string {

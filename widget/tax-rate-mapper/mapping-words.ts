@@ -8,6 +8,9 @@ export const KIND_WORDS: Record<MapperKind, { title: string; one: string; target
   'tax-rates': { title: 'Tax rates', one: 'tax rate', target: 'QuickBooks tax code' },
   'billable-categories': { title: 'Billable categories', one: 'category', target: 'QuickBooks product, service or account' },
   staff: { title: 'Staff', one: 'staff member', target: 'QuickBooks employee' },
+  products: { title: 'Products', one: 'product', target: 'QuickBooks product or service' },
+  classes: { title: 'Classes', one: 'class', target: 'QuickBooks class' },
+  locations: { title: 'Locations', one: 'location', target: 'QuickBooks location' },
 };
 
 export const STATUS_WORDS: Record<Row['status'], string> = { mapped: 'Mapped', needs_attention: 'Needs attention', unmapped: 'Unmapped' };
@@ -18,7 +21,7 @@ export function hostDetail(kind: MapperKind, host: Record<string, unknown>): str
     const uses = (host['applies_to'] as string[] | undefined) ?? [];
     return [`${Number(host['rate'])}%`, uses.join(' and '), host['region']].filter(Boolean).join(' · ');
   }
-  return String((kind === 'staff' ? host['email'] : host['code']) ?? '');
+  return String((kind === 'staff' ? host['email'] : kind === 'products' ? host['sku'] : host['code']) ?? '');
 }
 
 /** For US automated sales tax: why only taxable/non-taxable is mapped. */

@@ -56,7 +56,7 @@ const ROW_HEIGHT = 64;
  * @summary Map host tax rates, billable categories or staff to QuickBooks.
  *
  * @attr connection-id - Required. The QuickBooks connection to map against.
- * @attr kind - `tax-rates` (default), `billable-categories` or `staff`.
+ * @attr kind - `tax-rates` (default), `billable-categories`, `staff`, `products`, `classes` or `locations`.
  *
  * @event {CustomEvent<MappingChangedEventDetail>} ledgerlink-mapping-changed - Mappings were saved.
  * @event {CustomEvent<{code: string, message: string}>} ledgerlink-error - Loading or saving failed.
@@ -378,7 +378,7 @@ export class TaxRateMapper extends LedgerlinkElement {
             ${choices.map((target: Target) => html`<option value=${keyOf(target)} ?selected=${mapped === keyOf(target)}>${optionLabel(target, choices)}</option>`)}
           </select>
           ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, keyOf(suggested))}>Accept</button>` : nothing}
-          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind !== 'staff' && !suggested)
+          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind === 'billable-categories' && !suggested)
             ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
             : nothing}
         </span>

@@ -100,6 +100,7 @@ export function entry(options: { connection?: Partial<Connection>; sync?: Partia
       health: health(87),
       stale: false,
       visibility: { mode: 'organization', user_ids: [] },
+      documents: { waiting: 0, attention: 0 },
       ...options.sync,
     },
   };

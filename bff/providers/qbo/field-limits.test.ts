@@ -36,3 +36,11 @@ test('formats: names without colon, tab or line break; email with @ and a dot', 
 test('fields not written, empty strings and the sparse envelope are not checked', () => {
   expect(checkOutgoing('Vendor', { Id: '7', SyncToken: '3', sparse: true, AcctNum: '' })).toEqual([]);
 });
+
+test('transactions: the document number, the private note and every line\'s description are checked, each line named by its index', () => {
+  const long = (n: number) => 'x'.repeat(n);
+  expect(checkOutgoing('Bill', { DocNumber: long(21), PrivateNote: long(4000), Line: [{ Description: long(4000) }] })).toEqual([]);
+  const issues = checkOutgoing('Invoice', { DocNumber: long(22), Line: [{ Description: 'fine' }, { Description: long(4001) }] });
+  expect(issues.map((issue) => issue.path)).toEqual(['DocNumber', 'Line.1.Description']);
+  expect(checkOutgoing('TimeActivity', { Description: long(4001) }).map((issue) => issue.path)).toEqual(['Description']);
+});

@@ -197,10 +197,26 @@ export function updateEntity(company: Company, type: EntityName, body: Json, now
   return company.get(type, id) ?? entity;
 }
 
+/**
+ * QuickBooks will not void or delete an invoice a payment settles (seen by integrators: a void of a paid invoice
+ * is refused however often it is retried): the payment has to be deleted or unapplied first. The words are ours;
+ * the shape and code are QuickBooks' business validation fault.
+ */
+function refuseWhenPaid(company: Company, type: EntityName, existing: Json, operation: 'void' | 'delete'): void {
+  if (type !== 'Invoice') return;
+  const links = Array.isArray(existing['LinkedTxn']) ? (existing['LinkedTxn'] as Json[]) : [];
+  const paid = links.filter((link) => link['TxnType'] === 'Payment' && company.get('Payment', Number(link['TxnId'])));
+  if (paid.length === 0) return;
+  throw faults.businessValidation(
+    `You can't ${operation} this invoice because it has ${paid.length === 1 ? 'a payment' : `${paid.length} payments`} applied to it (Payment ${paid.map((link) => String(link['TxnId'])).join(', ')}). Delete the payment or remove this invoice from it first.`,
+  );
+}
+
 /** Real deletion, for transactions only; name lists are deactivated instead and refuse operation=delete. */
 export function deleteEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (!TRANSACTIONS.has(type)) throw faults.unsupportedOperation('Delete');
   const existing = existingFor(company, type, body);
+  refuseWhenPaid(company, type, existing, 'delete');
   const id = Number(existing['Id']);
   settleLinked(company, type, existing, -1, nowMs);
   company.remove(type, id, nowMs);
@@ -211,6 +227,7 @@ export function deleteEntity(company: Company, type: EntityName, body: Json, now
 export function voidEntity(company: Company, type: EntityName, body: Json, nowMs: number): Json {
   if (!VOIDABLE.has(type)) throw faults.unsupportedOperation('Void');
   const existing = existingFor(company, type, body);
+  refuseWhenPaid(company, type, existing, 'void');
   settleLinked(company, type, existing, -1, nowMs);
   const lines = (Array.isArray(existing['Line']) ? (existing['Line'] as Json[]) : []).map((line) => ({ ...line, Amount: 0 }));
   const meta = obj(existing['MetaData']) ?? {};
