@@ -51,11 +51,11 @@ async function setup(options: { state?: MappingState; role?: string; theme?: str
     if (path === '/v1/widget/session') return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: options.role ?? 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
     if (path === '/v1/widget/settings') return { body: testSettings() };
     if (method === 'GET' && path === `${BASE}/mappings/${state.kind}`) return { body: state };
-    if (method === 'PUT' && path === `${BASE}/mappings/tax-rates`) {
+    if (method === 'PUT' && path === `${BASE}/mappings/${state.kind}`) {
       const body = request.body as { mappings: { host_id: string; target: { type: string; id: string } | null }[] };
       state = { ...state, rows: state.rows.map((row) => {
         const change = body.mappings.find((entry) => entry.host_id === row.host['id']);
-        return change ? { ...row, status: change.target ? 'mapped' : 'unmapped', mapping: change.target ? mapping(change.target.id, change.target.id) : null } : row;
+        return change ? { ...row, status: change.target ? 'mapped' : 'unmapped', mapping: change.target ? { ...mapping(change.target.id, change.target.id), target: { ...change.target, name: change.target.id } } : null } : row;
       }) };
       return { body: { data: body.mappings.map((entry) => ({ host_id: entry.host_id, target: entry.target ? { ...entry.target, name: entry.target.id } : null, version: 2 })) } };
     }
@@ -164,6 +164,53 @@ describe('<tax-rate-mapper>', () => {
     await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 2, 'the save on leaving');
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[1]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '13' }, method: 'manual' }] });
   });
+
+  // Every kind: a save by Enter is the only save; leaving the picker afterwards neither saves again nor unmaps, and
+  // focus moves on to a control that still exists (not <body>) also when leaving is what saved.
+  for (const kind of ['tax-rates', 'staff'] as const) {
+    it(`keyboard on a picker (${kind}): Enter saves once, Tab after it saves nothing more; browse then Tab saves once and focus moves on`, async () => {
+      const uk = ukState();
+      uk.rows.push({ host: host('r5', 'Nil rated', 0, ['sales']), mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'TaxCode', id: '12' }, confidence: 'suggested', reasons: ['0% on sales'] }, choices: ['12', '13'] });
+      const state: MappingState = kind === 'tax-rates' ? uk : {
+        ...ukState(),
+        kind: 'staff',
+        targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+        rows: [
+          { host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
+          { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '56' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
+        ],
+      };
+      const [first, second] = kind === 'tax-rates' ? ['Zero rated', 'Nil rated'] : ['Ada Okafor', 'Ben Lee'];
+      const events: MappingChangedEventDetail[] = [];
+      const { el, bff } = await setup({ state, kind });
+      el.addEventListener('ledgerlink-mapping-changed', (event) => events.push((event as CustomEvent<MappingChangedEventDetail>).detail));
+      const puts = () => requestsTo(bff, 'PUT', `${BASE}/mappings/${kind}`);
+      const status = (name: string) => rowOf(el, name).querySelector('[part="status"]')!.textContent;
+      rowOf(el, first).querySelector<HTMLSelectElement>('[part="picker"]')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => status(first) === 'Mapped', 'mapped by Enter');
+      await el.updateComplete;
+      await sendKeys({ press: 'Tab' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await el.updateComplete;
+      expect(puts()).to.have.length(1);
+      expect(events.flatMap((event) => event.changes).every((change) => change.target !== null)).to.equal(true);
+      expect(status(first)).to.equal('Mapped');
+      expect(el.shadowRoot!.activeElement).to.not.equal(null);
+      expect(el.shadowRoot!.activeElement).to.not.equal(rowOf(el, first).querySelector('[part="picker"]'));
+      // Browse on the next row's picker, then leave it with Tab: one save of what it shows, and focus stays in the widget.
+      rowOf(el, second).querySelector<HTMLSelectElement>('[part="picker"]')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Tab' });
+      await waitFor(() => puts().length === 2 && status(second) === 'Mapped', 'the save on leaving');
+      await el.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(puts()).to.have.length(2);
+      expect(document.activeElement).to.equal(el);
+      expect(el.shadowRoot!.activeElement).to.not.equal(null);
+    });
+  }
 
   it('keeps each row\'s controls with its rate when the grid scrolls (rows keyed by host id)', async () => {
     const state = ukState();

@@ -113,6 +113,11 @@ export class TaxRateMapper extends LedgerlinkElement {
   #seq = 0;
   /** The last key pressed on a picker moved through its options (arrows, Home/End, a letter): not yet a choice. */
   #browsing = false;
+  /**
+   * The row whose picker shows a keyboard choice not yet saved. Only that is saved when focus leaves the picker:
+   * leaving after Enter (or after any save) must not save again, least of all whatever the DOM shows mid-render.
+   */
+  #unsaved: string | undefined;
   #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body .row', header: '.header', rowHeight: ROW_HEIGHT, headerHeight: 34, wrapping: true });
 
   constructor() {
@@ -218,11 +223,11 @@ export class TaxRateMapper extends LedgerlinkElement {
   }
 
   /** `key` is an option value (type:id), '' for "Not mapped". */
-  #pick(row: Row, key: string): void {
-    if (this._busy || (row.mapping ? keyOf(row.mapping.target) : '') === key) return;
+  #pick(row: Row, key: string): Promise<void> | undefined {
+    if (this._busy || (row.mapping ? keyOf(row.mapping.target) : '') === key) return undefined;
     const target = this._state?.targets.find((candidate) => keyOf(candidate) === key);
     const hostId = String(row.host['id']);
-    void this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion && keyOf(row.suggestion.target) === key ? 'confirmed' : 'manual' }]);
+    return this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion && keyOf(row.suggestion.target) === key ? 'confirmed' : 'manual' }]);
   }
 
   async #create(row: Row): Promise<void> {
@@ -271,7 +276,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     const moves: Record<string, number> = { ArrowDown: this._active + 1, ArrowUp: this._active - 1, Home: 0, End: rows.length - 1, PageDown: this._active + this.#windowed.page, PageUp: this._active - this.#windowed.page };
     if (event.key === 'Enter') {
       const row = rows[this._active];
-      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) this.#pick(row, keyOf(row.suggestion.target));
+      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) void this.#pick(row, keyOf(row.suggestion.target));
       return;
     }
     const next = moves[event.key];
@@ -340,10 +345,14 @@ export class TaxRateMapper extends LedgerlinkElement {
   #pickerKey(event: KeyboardEvent, row: Row): void {
     const select = event.target as HTMLSelectElement;
     if (event.key === 'Enter') {
+      // Enter is the choice: Chromium would also open the list, whose stale selection a Tab then "picks" (an unmap).
+      event.preventDefault();
       this.#browsing = false;
-      this.#pick(row, select.value);
+      this.#unsaved = undefined;
+      void this.#pick(row, select.value);
     } else if (event.key === 'Escape') {
       this.#browsing = false;
+      this.#unsaved = undefined;
       select.value = row.mapping ? keyOf(row.mapping.target) : '';
     } else {
       this.#browsing = event.key.startsWith('Arrow') || event.key.startsWith('Page') || event.key === 'Home' || event.key === 'End' || event.key.length === 1;
@@ -351,12 +360,44 @@ export class TaxRateMapper extends LedgerlinkElement {
   }
 
   #pickerChange(event: Event, row: Row): void {
-    if (!this.#browsing) this.#pick(row, (event.target as HTMLSelectElement).value);
+    if (this.#browsing) this.#unsaved = String(row.host['id']);
+    else {
+      this.#unsaved = undefined;
+      void this.#pick(row, (event.target as HTMLSelectElement).value);
+    }
   }
 
-  #pickerBlur(event: Event, row: Row): void {
+  /** Leaving a picker saves only a keyboard choice not yet saved; focus goes on to where it was going, or near it. */
+  #pickerBlur(event: FocusEvent, row: Row): void {
     this.#browsing = false;
-    this.#pick(row, (event.target as HTMLSelectElement).value);
+    if (this.#unsaved !== String(row.host['id'])) return;
+    this.#unsaved = undefined;
+    const next = event.relatedTarget as HTMLElement | null;
+    const saved = this.#pick(row, (event.target as HTMLSelectElement).value);
+    // The save re-renders the row: a control focus was moving to (its Accept button) may be gone, which would drop
+    // focus to <body>. Then focus the next row's picker (or this one on the last row) instead.
+    void saved?.then(() => this.updateComplete).then(() => {
+      if (next?.isConnected || (this.renderRoot as ShadowRoot).activeElement) return;
+      const pickers = [...this.renderRoot.querySelectorAll<HTMLSelectElement>('.body [part="picker"]')];
+      const here = pickers.findIndex((picker) => picker.closest('[role="row"]')?.getAttribute('aria-rowindex') === String(this.#indexOf(row) + 2));
+      (pickers[here + 1] ?? pickers[here])?.focus();
+    });
+  }
+
+  #indexOf(row: Row): number {
+    return this._state?.rows.findIndex((candidate) => candidate.host['id'] === row.host['id']) ?? -1;
+  }
+
+  /**
+   * A picker shows the saved mapping after every render: its `.value` is set before Lit updates its options'
+   * `selected` attributes, and changing those resets a select's value; so it is set again once the options are in.
+   */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    for (const picker of this.renderRoot.querySelectorAll<HTMLSelectElement>('.body [part="picker"]')) {
+      const mapped = picker.dataset['mapped'] ?? '';
+      if (picker.dataset['host'] !== this.#unsaved && picker.value !== mapped) picker.value = mapped;
+    }
   }
 
   #row(state: MappingState, row: Row, index: number, off: string, denied: boolean) {
@@ -373,9 +414,10 @@ export class TaxRateMapper extends LedgerlinkElement {
         <span class="pick">
           <select part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} aria-disabled=${off} ?disabled=${denied} .value=${live(mapped)}
             @keydown=${(event: KeyboardEvent) => this.#pickerKey(event, row)} @pointerdown=${() => (this.#browsing = false)}
-            @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: Event) => this.#pickerBlur(event, row)}>
-            <option value="" ?selected=${!row.mapping}>Not mapped</option>
-            ${choices.map((target: Target) => html`<option value=${keyOf(target)} ?selected=${mapped === keyOf(target)}>${optionLabel(target, choices)}</option>`)}
+            @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: FocusEvent) => this.#pickerBlur(event, row)}
+            data-host=${String(row.host['id'])} data-mapped=${mapped}>
+            <option value="">Not mapped</option>
+            ${choices.map((target: Target) => html`<option value=${keyOf(target)}>${optionLabel(target, choices)}</option>`)}
           </select>
           ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, keyOf(suggested))}>Accept</button>` : nothing}
           ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind === 'billable-categories' && !suggested)
