@@ -243,7 +243,7 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect(several.status).toBe(409);
     expect(((await several.json()) as { error: { message: string } }).error.message).toMatch(/3 tax codes "0%" can use: "0\.0% Z" \(id \d+\), "Exempt" \(id \d+\), "No VAT" \(id \d+\)/);
     const codes = await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`;
-    expect(codes.length).toBe(5);
+    expect(codes.length).toBe(6); // the UK sandbox's codes: nothing was created;
 
     const [item] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
       select external_id, data from records r where connection_id = ${uk.id} and type = 'Item' and data->>'Type' = 'Service' and coalesce(active, true)
@@ -325,6 +325,24 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
       expect((await org.state('tax-rates')).rows.filter((row) => row.status === 'mapped').length).toBe(accepted.length);
     });
   }
+
+  test('a reverse-charge rate is never created as an ordinary code: it links the real reverse-charge code, or a 409 says QuickBooks sets one up', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [
+      { id: 'cis', name: 'Reverse charge (construction)', rate: 20, applies_to: ['purchases'] },
+      { id: 'rc15', name: 'Reverse charge services', rate: 15, applies_to: ['purchases'] },
+    ] });
+    const agency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const linked = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/cis/create`, 'POST', {});
+    expect(linked.status).toBe(200);
+    expect(await linked.json()).toMatchObject({ outcome: 'linked', target: { name: '20.0% RC CIS' } });
+    const before = (await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length;
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/rc15/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/QuickBooks can only set up a reverse-charge tax code itself/);
+    expect((await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length).toBe(before);
+  });
 
   test('a combined GST + PST rate is not created as one rate (the engine would refuse the code); nothing is made', async () => {
     const ca = await company({ country: 'CA' });

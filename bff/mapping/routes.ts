@@ -6,6 +6,7 @@ import { ConnectionId } from '../../shared/api/connections.ts';
 import { CreatedMapping, HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
 import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
 import { plain } from '../../shared/mapping/qbo-fields.ts';
+import { saysReverseCharge } from '../../shared/mapping/tax-rates.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
 import type { Capability } from '../auth/roles.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -189,6 +190,11 @@ function refuseUnusableDraft(context: MappingContext, rate: TaxRate, name: strin
   };
   const rates = uses.map((use) => ({ Id: `${DRAFT}${use}`, Name: name, RateValue: rate.rate, SpecialTaxType: 'NONE', Active: true }));
   const drafted = mappingContext({ ...context.lists, taxCodes: [...context.lists.taxCodes, draft], taxRates: [...context.lists.taxRates, ...rates] });
+  // taxservice/taxcode makes ordinary rates only (no SpecialTaxType, no offsetting rate), so a reverse-charge code
+  // made through it would charge the full rate: QuickBooks itself sets those codes up.
+  if (saysReverseCharge(rate)) {
+    throw new ApiError('conflict', `"${rate.name}" is reverse charge, and QuickBooks can only set up a reverse-charge tax code itself: turn on reverse charge in its VAT settings (or add the code there), sync, then map "${rate.name}" to that code.`);
+  }
   const problems = mappingProblems(drafted, 'tax-rates', rate, { type: 'TaxCode', id: DRAFT });
   if (problems.length > 0) {
     throw new ApiError('conflict', `A tax code made from "${rate.name}" (${rate.rate}% in one rate) could not be used for it: ${problems.map((problem) => problem.message).join(' ')} Create it in QuickBooks with one rate per tax, then map it.`);

@@ -254,6 +254,30 @@ describe('tax-rate validation checks what a rate means, not only its percentage'
     expect(messages(uk, rate('x', 'Reverse charge', 20, ['purchases']), codeIn(uk, '20.0% S'))).toEqual(['meaning_differs: "Reverse charge" is reverse charge, but "20.0% S" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.']);
   });
 
+  it('a code is reverse charge by how QuickBooks builds it, not by its name: one ordinary 20% rate called "RC" is an ordinary code', () => {
+    const base = sandboxLists(companyIn('UK'));
+    const agency = { value: String(base.taxAgencies[0]!['Id']) };
+    const lists: CompanyLists = {
+      ...base,
+      taxRates: [...base.taxRates, { Id: '911', Name: 'Reverse charge', RateValue: 20, AgencyRef: agency, SpecialTaxType: 'NONE', Active: true }, { Id: '912', Name: 'Exempt sales', RateValue: 20, AgencyRef: agency, SpecialTaxType: 'NONE', Active: true }],
+      taxCodes: [
+        ...base.taxCodes,
+        { Id: '910', Name: 'Reverse charge', Active: true, PurchaseTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '911' } }] } },
+        { Id: '913', Name: 'Exempt sales', Active: true, SalesTaxRateList: { TaxRateDetail: [{ TaxRateRef: { value: '912' } }] } },
+      ],
+    };
+    const uk = mappingContext(lists);
+    const fake = { type: 'TaxCode' as const, id: '910' };
+    expect(messages(uk, rate('x', 'Reverse charge', 20, ['purchases']), fake)).toEqual(['meaning_differs: "Reverse charge" is reverse charge, but "Reverse charge" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.']);
+    // An ordinary 20% rate may use it: it charges 20% like "20.0% S".
+    expect(messages(uk, rate('x', '20% purchases', 20, ['purchases']), fake)).toEqual([]);
+    // A code called "Exempt" that charges 20% is not an exempt code.
+    expect(messages(uk, rate('x', 'Exempt', 0, ['sales']), { type: 'TaxCode', id: '913' })[0]).toMatch(/^rate_differs: /);
+    expect(messages(uk, rate('x', 'Standard', 20, ['sales']), { type: 'TaxCode', id: '913' })).toEqual([]);
+    // The UK sandbox has the real thing, as UK companies do: +20% / -20% reverse-charge rates on purchases.
+    expect(messages(uk, rate('x', 'Reverse charge (construction)', 20, ['purchases']), codeIn(uk, '20.0% RC CIS'))).toEqual([]);
+  });
+
   it('a combined Canadian GST + PST rate needs a combined code of its province', () => {
     const company = companyIn('CA');
     createTaxCode(company, { TaxCode: 'Flat 12', TaxRateDetails: [{ TaxRateName: 'Flat 12', RateValue: 12, TaxAgencyId: String(company.idOf('TaxAgency', 0)), TaxApplicableOn: 'Sales' }] }, NOW);

@@ -132,6 +132,29 @@ export interface TaxCodeFacts {
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
+/** A host rate that says it is reverse charge: only a code built as reverse charge in QuickBooks can carry it. */
+export function saysReverseCharge(host: Pick<HostTaxRate, 'name'>): boolean {
+  return meaningOf(host.name) === 'reverse';
+}
+
+/**
+ * What a code means, judged from how it is built and only then from its name: QuickBooks models reverse charge as
+ * rates of SpecialTaxType REVERSE_CHARGE, or as a rate booked and taken back on the purchase list (+20% / -20%); a
+ * code merely called "RC" with one ordinary 20% rate charges 20% like any other. Likewise a code called "Exempt"
+ * that charges tax is no exempt code.
+ */
+function meaningOfCode(named: Meaning | null, lists: ({ total: number; gross: number; special: string[] } | null)[]): Meaning | null {
+  const special = lists.flatMap((list) => list?.special ?? []);
+  const offsets = lists.some((list) => list !== null && list.gross > list.total);
+  const charges = lists.some((list) => list !== null && list.total > 0);
+  if (special.includes('REVERSE_CHARGE')) return 'reverse';
+  if (named === 'reverse') return offsets ? 'reverse' : null;
+  if (named) return charges ? null : named;
+  if (special.length > 0 && special.every((type) => type === 'ZERO_RATE')) return 'zero';
+  if (lists.every((list) => list === null)) return 'outside';
+  return null;
+}
+
 function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; gross: number; count: number; special: string[] } | null {
   const details = nested(code, key)?.['TaxRateDetail'];
   if (!Array.isArray(details) || details.length === 0) return null;
@@ -165,12 +188,8 @@ export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>)
   return lists.taxCodes.map((code) => {
     const sales = rateList(code, 'SalesTaxRateList', rates);
     const purchases = rateList(code, 'PurchaseTaxRateList', rates);
-    const special = [...(sales?.special ?? []), ...(purchases?.special ?? [])];
     const name = nameOf(code);
-    let meaning = meaningOf(`${name} ${text(code, 'Description')}`);
-    if (!meaning && special.includes('REVERSE_CHARGE')) meaning = 'reverse';
-    if (!meaning && special.length > 0 && special.every((type) => type === 'ZERO_RATE')) meaning = 'zero';
-    if (!meaning && !sales && !purchases) meaning = 'outside';
+    const meaning = meaningOfCode(meaningOf(`${name} ${text(code, 'Description')}`), [sales, purchases]);
     return {
       id: text(code, 'Id'),
       name,
