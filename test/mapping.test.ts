@@ -142,8 +142,18 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     const refused = await put([{ host_id: 'st-2', target }]);
     expect(refused.status).toBe(400);
     const message = ((await refused.json()) as { error: { message: string } }).error.message;
-    expect(message).toMatch(/^mappings\[0\]\.target: .*st-1.*st-2/);
-    expect((await put([{ host_id: 'st-1', target }, { host_id: 'st-2', target }])).status).toBe(400);
+    const name = employee!.data.DisplayName as string;
+    expect(message).toBe(`mappings[0].target: employee "${name}" is already mapped to "${name}"; unmap "${name}" first, or pick another employee for "Someone Else"`);
+    const both = await put([{ host_id: 'st-1', target }, { host_id: 'st-2', target }]);
+    expect(both.status).toBe(400);
+    const issues = ((await both.json()) as { error: { details: { issues: { host_name: string | null; message: string; problems: unknown[] }[] } } }).error.details.issues;
+    expect(issues.map((issue) => [issue.host_name, issue.message])).toEqual([
+      [name, `"${name}" and "Someone Else" are both given employee "${name}" in this save; an employee maps to one person, so keep it for one of them`],
+      ['Someone Else', `"Someone Else" and "${name}" are both given employee "${name}" in this save; an employee maps to one person, so keep it for one of them`],
+    ]);
+    // Every problem the API sends is one its OpenAPI document lists (MappingProblem comes from the same list).
+    const documented = ((await (await t.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> } }).components.schemas['MappingProblem']!.properties.code.enum;
+    for (const issue of issues) for (const problem of issue.problems) expect(documented).toContain((problem as { code: string }).code);
     expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-1']);
 
     expect((await put([{ host_id: 'st-1', target: null }])).status).toBe(200);

@@ -98,7 +98,7 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
   if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });
   const chosen = writes.filter((write) => write !== null);
   return sql.begin(async (tx) => {
-    if (kind === 'staff') await refuseSharedEmployees(tx, connection.id, chosen);
+    if (kind === 'staff') await refuseSharedEmployees(tx, connection.id, chosen, new Map([...hosts].map(([id, host]) => [id, host.name])));
     return saveMappings(tx, connection.id, kind, chosen, by);
   });
 }
@@ -107,7 +107,7 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
  * Staff map one-to-one: an employee held by another staff member (stored, and not moved away in this request, or
  * chosen twice in it) is a 400 naming both. Checked under the staff lock, so two concurrent saves cannot both win.
  */
-async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes: MappingWrite[]): Promise<void> {
+async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes: MappingWrite[], names: ReadonlyMap<string, string>): Promise<void> {
   await lockMappings(tx, connectionId, 'staff');
   const holder = new Map<string, string>();
   for (const record of await storedMappings(tx, connectionId, 'staff')) holder.set(record.host_id, record.target_id);
@@ -115,11 +115,16 @@ async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes
     if (write.target) holder.set(write.host_id, write.target.id);
     else holder.delete(write.host_id);
   }
+  const named = (hostId: string) => `"${names.get(hostId) ?? hostId}"`;
+  const inThisSave = new Set(writes.filter((write) => write.target).map((write) => write.host_id));
   const issues = writes.flatMap((write, index) => {
     const other = write.target && [...holder].find(([hostId, employeeId]) => hostId !== write.host_id && employeeId === write.target!.id)?.[0];
     if (!other || !write.target) return [];
-    const message = `employee "${write.target.name}" is already mapped to staff member ${other}; staff member ${write.host_id} can't map to it too (unmap ${other} first)`;
-    return [{ field: `mappings[${index}].target`, host_id: write.host_id, host_name: null, message, problems: [{ code: 'already_mapped', message }] }];
+    // Two people given one employee in this save: name both as the conflict, rather than each "already mapped" to the other.
+    const message = inThisSave.has(other)
+      ? `${named(write.host_id)} and ${named(other)} are both given employee "${write.target.name}" in this save; an employee maps to one person, so keep it for one of them`
+      : `employee "${write.target.name}" is already mapped to ${named(other)}; unmap ${named(other)} first, or pick another employee for ${named(write.host_id)}`;
+    return [{ field: `mappings[${index}].target`, host_id: write.host_id, host_name: names.get(write.host_id) ?? null, message, problems: [{ code: 'already_mapped', message }] }];
   });
   const first = issues[0];
   if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common.ts';
-import { defaultKeys, mappingKinds } from '../mapping/types.ts';
+import { defaultKeys, mappingKinds, problemCodes } from '../mapping/types.ts';
 
 export { mappingKinds };
 
@@ -86,7 +86,7 @@ export const Target = z
 
 export const Problem = z
   .object({
-    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'meaning_differs', 'not_tracked', 'other_region']),
+    code: z.enum(problemCodes),
     message: z.string(),
   })
   .meta({ id: 'MappingProblem' });

@@ -1,10 +1,17 @@
-import { isActive, nameOf, plain, text, wordOverlap } from './qbo-fields.ts';
-import type { CompanyLists, HostCategory, Problem, Suggestion, Target, TargetRef } from './types.ts';
+import { isActive, nameOf, plain, recordWords, text, withArticle, wordOverlap } from './qbo-fields.ts';
+import type { CompanyLists, HostCategory, Problem, QboRecord, Suggestion, Target, TargetRef } from './types.ts';
 
 /** Items a line can carry: not a category (a folder) or a bundle. */
 const LINE_ITEM_TYPES = new Set(['Service', 'NonInventory', 'Inventory']);
 /** Accounts a billable line can post to. */
 const LINE_ACCOUNT_CLASSES = new Set(['Revenue', 'Expense']);
+/** QuickBooks derives Classification from AccountType; both are checked, so a record where they disagree is not trusted. */
+const LINE_ACCOUNT_TYPES = new Set(['Income', 'Other Income', 'Expense', 'Other Expense', 'Cost of Goods Sold']);
+
+function isLineAccount(account: QboRecord): boolean {
+  const type = text(account, 'AccountType');
+  return LINE_ACCOUNT_CLASSES.has(text(account, 'Classification')) && (type === '' || LINE_ACCOUNT_TYPES.has(type));
+}
 
 const ITEM_WORDS: Record<string, string> = { Service: 'Service', NonInventory: 'Non-inventory item', Inventory: 'Inventory item' };
 
@@ -14,24 +21,24 @@ export function categoryTargets(lists: Pick<CompanyLists, 'items' | 'accounts'>)
     .filter((item) => LINE_ITEM_TYPES.has(text(item, 'Type')))
     .map((item): Target => ({ type: 'Item', id: text(item, 'Id'), name: text(item, 'FullyQualifiedName') || nameOf(item), active: isActive(item), detail: [ITEM_WORDS[text(item, 'Type')] ?? 'Item', text(item, 'Sku')].filter(Boolean).join(' · ') }));
   const accounts = lists.accounts
-    .filter((account) => LINE_ACCOUNT_CLASSES.has(text(account, 'Classification')))
+    .filter((account) => isLineAccount(account))
     .map((account): Target => ({ type: 'Account', id: text(account, 'Id'), name: text(account, 'FullyQualifiedName') || nameOf(account), active: isActive(account), detail: `${text(account, 'AccountType') || 'Account'} account` }));
   return [...items, ...accounts];
 }
 
 export function categoryProblems(lists: Pick<CompanyLists, 'items' | 'accounts'>, host: HostCategory, target: TargetRef | null): Problem[] {
   if (!target) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to a QuickBooks product, service or account.` }];
-  if (target.type !== 'Item' && target.type !== 'Account') return [{ code: 'wrong_type', message: `A category maps to a QuickBooks product, service or account, not a ${target.type}.` }];
+  if (target.type !== 'Item' && target.type !== 'Account') return [{ code: 'wrong_type', message: `A category maps to a QuickBooks product, service or account, not ${recordWords(target.type)}.` }];
   const record = (target.type === 'Item' ? lists.items : lists.accounts).find((candidate) => text(candidate, 'Id') === target.id);
   const what = target.type === 'Item' ? 'item' : 'account';
   if (!record) return [{ code: 'not_found', message: `QuickBooks ${what} ${target.id} does not exist (any more).` }];
   const name = nameOf(record);
   if (!isActive(record)) return [{ code: 'inactive', message: `"${name}" was deleted (made inactive) in QuickBooks.` }];
   if (target.type === 'Item' && !LINE_ITEM_TYPES.has(text(record, 'Type'))) {
-    return [{ code: 'wrong_type', message: `"${name}" is a ${text(record, 'Type').toLowerCase()}, which a line can't use.` }];
+    return [{ code: 'wrong_type', message: `"${name}" is ${withArticle(text(record, 'Type').toLowerCase())}, which a line can't use.` }];
   }
-  if (target.type === 'Account' && !LINE_ACCOUNT_CLASSES.has(text(record, 'Classification'))) {
-    return [{ code: 'wrong_type', message: `"${name}" is now a ${text(record, 'AccountType') || text(record, 'Classification')} account; billable lines need an income or expense account.` }];
+  if (target.type === 'Account' && !isLineAccount(record)) {
+    return [{ code: 'wrong_type', message: `"${name}" is now ${withArticle(`${text(record, 'AccountType') || text(record, 'Classification')} account`)}; billable lines need an income or expense account.` }];
   }
   return [];
 }

@@ -217,6 +217,32 @@ describe('staff and categories', () => {
   });
 });
 
+describe('problem words', () => {
+  const lists = sandboxLists(companyIn('US'));
+  const context = mappingContext(lists);
+
+  it('choose "a" or "an" by the word: "not an item", "an Accounts Receivable account", "not a tax code"', () => {
+    expect(mappingProblems(context, 'staff', { id: 's', name: 'Ada' }, { type: 'Item', id: '1' })[0]!.message).toBe('Staff map to QuickBooks employees, not an item.');
+    expect(mappingProblems(context, 'tax-rates', rate('x', 'VAT', 20), { type: 'Item', id: '1' })[0]!.message).toBe('A tax rate maps to a QuickBooks tax code, not an item.');
+    expect(mappingProblems(context, 'billable-categories', { id: 'c', name: 'Design' }, { type: 'TaxCode', id: '1' } as unknown as TargetRef)[0]!.message).toBe('A category maps to a QuickBooks product, service or account, not a tax code.');
+    const receivable = lists.accounts.find((account) => account['AccountType'] === 'Accounts Receivable')!;
+    expect(mappingProblems(context, 'billable-categories', { id: 'c', name: 'Design' }, { type: 'Account', id: String(receivable['Id']) })[0]!.message).toBe(`"${String(receivable['Name'])}" is now an Accounts Receivable account; billable lines need an income or expense account.`);
+  });
+
+  it('an account is judged by its AccountType as well as its Classification (QuickBooks derives one from the other)', () => {
+    const income = lists.accounts.find((account) => account['AccountType'] === 'Income')!;
+    const inconsistent = mappingContext({ ...lists, accounts: lists.accounts.map((account) => (account === income ? { ...account, AccountType: 'Bank' } : account)) });
+    expect(mappingProblems(inconsistent, 'billable-categories', { id: 'c', name: 'Design' }, { type: 'Account', id: String(income['Id']) })[0]).toMatchObject({ code: 'wrong_type', message: expect.stringContaining('a Bank account') });
+  });
+
+  it('US automated sales tax: "Taxable" is refused for a purchases-only rate, for the reason the suggestion gives', () => {
+    const useTax = rate('u', 'Use tax', 6, ['purchases']);
+    expect(mappingProblems(context, 'tax-rates', useTax, { type: 'TaxCode', id: 'TAX' })).toEqual([{ code: 'not_allowed', message: '"Use tax" applies to purchases only, and US purchases carry no sales tax: map it to Non-taxable.' }]);
+    expect(mappingProblems(context, 'tax-rates', useTax, { type: 'TaxCode', id: 'NON' })).toEqual([]);
+    expect(planMappings(context, 'tax-rates', [useTax], new Map()).rows[0]!.suggestion!.reasons).toContain('US purchases carry no sales tax');
+  });
+});
+
 describe('tax-rate validation checks what a rate means, not only its percentage', () => {
   const messages = (context: MappingContext, host: HostTaxRate, target: TargetRef) => mappingProblems(context, 'tax-rates', host, target).map((problem) => `${problem.code}: ${problem.message}`);
   const codeIn = (context: MappingContext, name: string): TargetRef => ({ type: 'TaxCode', id: String(context.lists.taxCodes.find((entry) => entry['Name'] === name)!['Id']) });

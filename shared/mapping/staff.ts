@@ -1,5 +1,5 @@
 import { suggestMatches } from '../matching/suggest-matches.ts';
-import { isActive, nameOf, nested, plain, text } from './qbo-fields.ts';
+import { isActive, nameOf, nested, plain, recordWords, text } from './qbo-fields.ts';
 import type { CompanyLists, HostStaff, Problem, Suggestion, Target, TargetRef } from './types.ts';
 
 const emailOf = (employee: Record<string, unknown>) => text(nested(employee, 'PrimaryEmailAddr'), 'Address');
@@ -10,7 +10,7 @@ export function staffTargets(lists: Pick<CompanyLists, 'employees'>): Target[] {
 
 export function staffProblems(lists: Pick<CompanyLists, 'employees'>, host: HostStaff, target: TargetRef | null): Problem[] {
   if (!target) return [{ code: 'unmapped', message: `${host.name} is not mapped to a QuickBooks employee, so their time is not sent.` }];
-  if (target.type !== 'Employee') return [{ code: 'wrong_type', message: `Staff map to QuickBooks employees, not a ${target.type}.` }];
+  if (target.type !== 'Employee') return [{ code: 'wrong_type', message: `Staff map to QuickBooks employees, not ${recordWords(target.type)}.` }];
   const employee = lists.employees.find((candidate) => text(candidate, 'Id') === target.id);
   if (!employee) return [{ code: 'not_found', message: `QuickBooks employee ${target.id} does not exist (any more).` }];
   if (!isActive(employee)) return [{ code: 'inactive', message: `${nameOf(employee)} was made inactive in QuickBooks.` }];

@@ -311,6 +311,10 @@ export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxR
     if (mode.kind === 'per_line') return [{ code: 'not_allowed', message: `"${targetId}" is for US sales tax; this company needs a real tax code on every line.` }];
     if (targetId === 'TAX' && mode.kind === 'manual') return [{ code: 'not_allowed', message: `With manual sales tax, pick the sales tax code whose rate is ${rate}, not "Taxable".` }];
     const taxable = targetId === 'TAX';
+    // The same reason the suggestion gives: a purchases-only rate (use tax) has no sales tax for QuickBooks to compute.
+    if (taxable && usesIn(mode, host).length === 0) {
+      return [{ code: 'not_allowed', message: `"${host.name}" applies to purchases only, and US purchases carry no sales tax: map it to Non-taxable.` }];
+    }
     if (usesIn(mode, host).length > 0 && taxable !== host.rate > 0) {
       return [{ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${taxable ? 'Taxable' : 'Non-taxable'}" marks lines ${taxable ? 'taxable' : 'not taxable'}.` }];
     }
