@@ -220,7 +220,7 @@ async function agencyFor(sql: Queryable, context: MappingContext, connectionId: 
   const why = !context.mode.has_agencies
     ? 'this company has no tax agency in QuickBooks; add the agency the tax is paid to there, sync, then set it as the default tax agency'
     : !stored
-      ? 'no default tax agency is set; choose the default tax agency (mapping-defaults tax_agency) the new code\'s rates are paid to, or send agency_id'
+      ? 'no default tax agency is set; choose the default tax agency the new code\'s rates are paid to'
       : defaultProblems(context, 'tax_agency', stored.target_id)[0]?.message.replace(/\.$/, '; choose another default tax agency');
   if (why) throw new ApiError('invalid_request', `default_tax_agency: ${why}`, { issues: [{ field: 'default_tax_agency', message: why }] });
   return stored!.target_id;

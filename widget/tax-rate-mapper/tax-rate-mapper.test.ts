@@ -323,6 +323,26 @@ describe('<tax-rate-mapper>', () => {
     }
   });
 
+  it('an API refusal is shown in plain words: no field paths, QuickBooks ids or route names; the host event keeps the API message', async () => {
+    const refusal = {
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'mappings[0].target: "Zero rated": "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.', details: { issues: [
+        { field: 'mappings[0].target', host_id: 'r3', host_name: 'Zero rated', message: '"Zero rated": "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.', problems: [{ code: 'meaning_differs', message: '"Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.' }] },
+      ] } } },
+    };
+    const conflict = { status: 409, body: { error: { code: 'conflict', message: 'QuickBooks already has 2 tax codes "Odd rate" can use: "A" (id 12), "B" (id 13); map it to one of them instead of creating another.' } } };
+    const { el } = await setup({ handle: (request) => (request.method === 'PUT' ? refusal : request.method === 'POST' ? conflict : undefined) });
+    const errors: string[] = [];
+    el.addEventListener('ledgerlink-error', (event) => errors.push((event as CustomEvent<{ message: string }>).detail.message));
+    rowOf(el, 'Zero rated').querySelector<HTMLButtonElement>('[part="accept-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]'), 'the notice');
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('"Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.');
+    expect(errors[0]).to.match(/^mappings\[0\]\.target: /);
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]')?.textContent?.includes('already has'), 'the conflict notice');
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('QuickBooks already has 2 tax codes "Odd rate" can use: "A", "B"; map it to one of them instead of creating another.');
+  });
+
   it('"Create in QuickBooks" without a default tax agency points at the agency picker; a code that exists is linked, not duplicated', async () => {
     let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'invalid_request', message: 'default_tax_agency: no default tax agency is set; choose the default tax agency', details: { issues: [{ field: 'default_tax_agency', message: 'no default tax agency is set' }] } } } };
     const { el, bff } = await setup({ handle: (request) => (request.method === 'POST' && request.path === `${BASE}/mappings/tax-rates/r4/create` ? answer : undefined) });

@@ -9,7 +9,7 @@ import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import type { MappingState } from '../../shared/api/mappings.ts';
 import type { ConnectionsState } from '../base/connection-store.ts';
-import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
+import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, plainApiMessage, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
 import { taxRateMapperStyles } from './tax-rate-mapper.styles.ts';
 
 type Row = MappingState['rows'][number];
@@ -183,10 +183,12 @@ export class TaxRateMapper extends LedgerlinkElement {
   }
 
   #fail(error: unknown, loading = false): void {
-    const { code = 'internal', message = String(error), status = 0 } = error as LedgerlinkApiError;
-    if (status === 403) this.#forbidden = message;
-    if (loading) this._error = message;
-    else this._notice = { text: message };
+    const { code = 'internal', message = String(error), status = 0, details } = error as LedgerlinkApiError;
+    const shown = plainApiMessage(message, details);
+    if (status === 403) this.#forbidden = shown;
+    if (loading) this._error = shown;
+    else this._notice = { text: shown };
+    // The host gets the API's own message: it is for developers, with the field it names.
     this.emit('ledgerlink-error', { code, message });
   }
 
@@ -255,7 +257,7 @@ export class TaxRateMapper extends LedgerlinkElement {
   #askForAgency(error: LedgerlinkApiError): void {
     this._agencyNeeded = true;
     const picker = this._state?.mode.has_agencies ? 'Choose the default tax agency above, then create the code again.' : '';
-    this._notice = { text: `${error.message.replace(/^default_tax_agency: /, 'A new tax code needs a tax agency: ')} ${picker}`.trim() };
+    this._notice = { text: `A new tax code needs a tax agency: ${plainApiMessage(error.message, error.details).replace(/^./, (first) => first.toLowerCase())} ${picker}`.trim() };
     this.emit('ledgerlink-error', { code: error.code, message: error.message });
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('[part="defaults"] select')?.focus());
   }
