@@ -6,7 +6,7 @@ import { ConnectionId } from '../../shared/api/connections.ts';
 import { CreatedMapping, HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
 import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
 import { plain } from '../../shared/mapping/qbo-fields.ts';
-import { saysReverseCharge } from '../../shared/mapping/tax-rates.ts';
+import { saysReverseCharge } from '../../shared/mapping/tax-meaning.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
 import type { Capability } from '../auth/roles.ts';
 import type { ConnectionRow } from '../connections/store.ts';
@@ -202,7 +202,10 @@ function refuseUnusableDraft(context: MappingContext, rate: TaxRate, name: strin
   }
   const problems = mappingProblems(drafted, 'tax-rates', rate, { type: 'TaxCode', id: DRAFT });
   if (problems.length > 0) {
-    throw new ApiError('conflict', `A tax code made from "${rate.name}" (${rate.rate}% in one rate) could not be used for it: ${problems.map((problem) => problem.message).join(' ')} Create it in QuickBooks with one rate per tax, then map it.`);
+    // The advice fits what was wrong: a combined rate needs one rate per tax; anything else a code set up by hand.
+    const combined = problems.some((problem) => problem.code === 'meaning_differs' && / combines /.test(problem.message));
+    const advice = combined ? 'Create it in QuickBooks with one rate per tax, each paid to its agency, then map it.' : 'Set up the code it needs in QuickBooks, sync, then map it.';
+    throw new ApiError('conflict', `A tax code made from "${rate.name}" (${rate.rate}% in one rate) could not be used for it: ${problems.map((problem) => problem.message).join(' ')} ${advice}`);
   }
 }
 

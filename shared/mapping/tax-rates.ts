@@ -1,4 +1,5 @@
 import { isActive, nameOf, nested, percent, plain, text, wordOverlap } from './qbo-fields.ts';
+import { meaningOf, type Meaning } from './tax-meaning.ts';
 import type { CompanyLists, HostTaxRate, Problem, QboRecord, Suggestion, Target, TaxMode, TaxUse } from './types.ts';
 
 /** US pseudo codes: a line is taxable or not, and QuickBooks works out the rate. */
@@ -6,23 +7,6 @@ export const PSEUDO_CODES: readonly Target[] = [
   { type: 'TaxCode', id: 'TAX', name: 'Taxable', active: true, detail: 'QuickBooks works out the rate' },
   { type: 'TaxCode', id: 'NON', name: 'Non-taxable', active: true, detail: 'No sales tax' },
 ];
-
-/** What a rate or code means beyond its percentage: these are different lines on a tax return. */
-type Meaning = 'exempt' | 'zero' | 'reverse' | 'outside' | 'input_taxed';
-
-const MEANINGS: [Meaning, RegExp][] = [
-  ['reverse', /\breverse\b|\brc\b|\bdrc\b/],
-  ['input_taxed', /\binput taxed\b/],
-  ['outside', /\bno vat\b|\bout of scope\b|\boutside\b|\bnot applicable\b|\bbas excluded\b|\bno tax\b|\bnon ?taxable\b/],
-  ['exempt', /\bexempt\b/],
-  ['zero', /\bzero\b|\bgst free\b|\b0(\.0+)?% z\b|\bzero rated\b/],
-];
-
-function meaningOf(name: string): Meaning | null {
-  const folded = plain(name).replace(/-/g, ' ');
-  for (const [meaning, pattern] of MEANINGS) if (pattern.test(folded)) return meaning;
-  return null;
-}
 
 const MEANING_WORDS: Record<Meaning, string> = {
   exempt: 'exempt',
@@ -131,11 +115,6 @@ export interface TaxCodeFacts {
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
-
-/** A host rate that says it is reverse charge: only a code built as reverse charge in QuickBooks can carry it. */
-export function saysReverseCharge(host: Pick<HostTaxRate, 'name'>): boolean {
-  return meaningOf(host.name) === 'reverse';
-}
 
 /**
  * What a code means, judged from how it is built and only then from its name: QuickBooks models reverse charge as

@@ -323,6 +323,39 @@ describe('<tax-rate-mapper>', () => {
     }
   });
 
+  it('offers only actions that can succeed: no Create for another country\'s rate, reverse charge or a switched-off code (re-activate or re-map instead); taken employees are marked', async () => {
+    const state = ukState();
+    state.rows.push(
+      { host: host('r6', 'Irish VAT', 23, ['sales']), mapping: null, status: 'unmapped', problems: [{ code: 'other_region', message: '"Irish VAT" is for Ireland, not this company\'s region (United Kingdom).' }], suggestion: null, choices: [] },
+      { host: host('r7', 'Reverse charge services', 15, ['purchases']), mapping: null, status: 'unmapped', problems: [], suggestion: null, choices: [] },
+    );
+    const { el } = await setup({ state });
+    expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.not.equal(null);
+    for (const name of ['Irish VAT', 'Reverse charge services', 'Reduced']) expect(Boolean(rowOf(el, name).querySelector('[part="create-button"]')), name).to.equal(false);
+    expect(rowOf(el, 'Reduced').querySelector('[part="reasons"]')!.textContent).to.contain('Make it active again in QuickBooks and sync, or pick another.');
+    expect(rowOf(el, 'Reduced').querySelector('[part="reasons"]')!.textContent).to.not.match(/6240|Duplicate Name/i);
+
+    const staff: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [
+        { host: { id: 'p1', name: 'Ada O.', email: 'ada@example.com' }, mapping: { ...mapping('55', 'Ada Okafor'), target: { type: 'Employee', id: '55', name: 'Ada Okafor' } }, status: 'mapped', problems: [], suggestion: null, choices: null },
+        { host: { id: 'p2', name: 'Contractor', email: 'c@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: null, choices: null },
+      ],
+    };
+    restore?.();
+    const second = await setup({ state: staff, kind: 'staff' });
+    const options = [...rowOf(second.el, 'Contractor').querySelectorAll('option')];
+    const ada = options.find((option) => option.value === 'Employee:55')!;
+    expect(ada.disabled).to.equal(true);
+    expect(ada.textContent).to.contain('mapped to Ada O.');
+    expect(options.find((option) => option.value === 'Employee:56')!.disabled).to.equal(false);
+    // The person who has it sees it as theirs, not as taken.
+    expect(rowOf(second.el, 'Ada O.').querySelector<HTMLOptionElement>('option[value="Employee:55"]')!.disabled).to.equal(false);
+    await expect(second.el).to.be.accessible();
+  });
+
   it('an API refusal is shown in plain words: no field paths, QuickBooks ids or route names; the host event keeps the API message', async () => {
     const refusal = {
       status: 400,

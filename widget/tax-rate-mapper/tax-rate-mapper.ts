@@ -8,6 +8,7 @@ import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/perm
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import type { MappingState } from '../../shared/api/mappings.ts';
+import { saysReverseCharge } from '../../shared/mapping/tax-meaning.ts';
 import type { ConnectionsState } from '../base/connection-store.ts';
 import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, plainApiMessage, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
 import { taxRateMapperStyles } from './tax-rate-mapper.styles.ts';
@@ -419,17 +420,47 @@ export class TaxRateMapper extends LedgerlinkElement {
             @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: FocusEvent) => this.#pickerBlur(event, row)}
             data-host=${String(row.host['id'])} data-mapped=${mapped}>
             <option value="">Not mapped</option>
-            ${choices.map((target: Target) => html`<option value=${keyOf(target)}>${optionLabel(target, choices)}</option>`)}
+            ${choices.map((target: Target) => {
+              const holder = this.kind === 'staff' ? heldBy(state, target, row) : undefined;
+              // Staff map one-to-one: an employee another person has is shown with who, and can't be picked here.
+              return html`<option value=${keyOf(target)} ?disabled=${Boolean(holder)}>${optionLabel(target, choices)}${holder ? ` · mapped to ${holder}` : ''}</option>`;
+            })}
           </select>
           ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, keyOf(suggested))}>Accept</button>` : nothing}
-          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind === 'billable-categories' && !suggested)
+          ${canCreate(this.kind, state, row, Boolean(suggested))
             ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
             : nothing}
         </span>
-        <span class="reasons small ${row.problems.length > 0 ? 'problem' : ''}" part="reasons">${why}</span>
+        <span class="reasons small ${row.problems.length > 0 ? 'problem' : ''}" part="reasons">${why}${switchedOff(row) ? ` ${REACTIVATE_HINT}` : ''}</span>
       </span>
     </div>`;
   }
+}
+
+const REACTIVATE_HINT = 'Make it active again in QuickBooks and sync, or pick another.';
+
+/** The row's mapped record was switched off (made inactive) in QuickBooks: re-activate or re-map, never create a namesake. */
+function switchedOff(row: Row): boolean {
+  return Boolean(row.mapping) && row.problems.some((problem) => problem.code === 'inactive');
+}
+
+/**
+ * "Create in QuickBooks" only where the API would make something: not for a row already mapped (it needs
+ * re-activating or re-mapping; a namesake would be refused as a duplicate name), another country's rate, an
+ * ambiguous category (pick one of the records named), a reverse-charge rate (QuickBooks sets those codes up
+ * itself), or US automated sales tax.
+ */
+function canCreate(kind: MapperKind, state: MappingState, row: Row, suggested: boolean): boolean {
+  if (row.status === 'mapped' || row.mapping) return false;
+  if (row.problems.some((problem) => problem.code === 'other_region' || problem.code === 'ambiguous')) return false;
+  if (kind === 'tax-rates') return row.choices?.length === 0 && state.mode.kind !== 'automated' && !saysReverseCharge({ name: String(row.host['name']) });
+  return kind === 'billable-categories' && !suggested;
+}
+
+/** The other person a QuickBooks employee is mapped to, if any. */
+function heldBy(state: MappingState, target: Target, row: Row): string | undefined {
+  const holder = state.rows.find((other) => other !== row && other.host['id'] !== row.host['id'] && other.mapping?.target.type === target.type && other.mapping.target.id === target.id);
+  return holder ? String(holder.host['name']) : undefined;
 }
 
 /** "Name (detail)", with the QuickBooks id when another choice would read the same (two items of one name). */
