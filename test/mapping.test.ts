@@ -114,6 +114,8 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
       { id: 'st-2', name: other!.data.DisplayName, email: 'not.them@elsewhere.example' },
     ];
     expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records: staff })).status).toBe(200);
+    // Mapped as soon as the host posts its staff, not only after the next sync.
+    expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-1']);
     await syncOnce(t, us.id);
     const resolved = await resolveMappings(t.deps.sql, us.id);
     expect([...resolved.staff.entries()]).toEqual([['st-1', { type: 'Employee', value: same!.external_id, name: same!.data.DisplayName }]]);

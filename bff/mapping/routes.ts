@@ -9,7 +9,8 @@ import { plain } from '../../shared/mapping/qbo-fields.ts';
 import { saysReverseCharge } from '../../shared/mapping/tax-meaning.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
 import type { Capability } from '../auth/roles.ts';
-import type { ConnectionRow } from '../connections/store.ts';
+import { listConnections, type ConnectionRow } from '../connections/store.ts';
+import { autoMapStaff } from './revalidate.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { AppEnv } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
@@ -59,6 +60,11 @@ for (const [kind, schema, id, what] of hostSchemas) {
       const scope = { tenantId: c.get('tenant').tenantId, organizationId: org };
       await ensureOrganization(sql, scope.tenantId, org);
       const { changed: _changed, ...counts } = await putHostRecords(sql, scope, kind, body.records, body.replace);
+      // Staff matching an employee by name and email are mapped now, in every company of the organization, not
+      // only after its next sync.
+      if (kind === 'staff') {
+        for (const connection of await listConnections(sql, scope.tenantId, org)) await sql.begin((tx) => autoMapStaff(tx, connection));
+      }
       return c.json(counts, 200);
     },
   );
