@@ -356,6 +356,26 @@ describe('<tax-rate-mapper>', () => {
     await expect(second.el).to.be.accessible();
   });
 
+  it('"Accept all" on staff names the weaker suggestions in its confirm step, and can map only the exact ones', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [
+        { host: { id: 'p1', name: 'Ada Okafor', email: 'ada@example.com' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'auto', reasons: ['same name', 'same email'] }, choices: null },
+        { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '56' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
+      ],
+    };
+    const { el, bff } = await setup({ state, kind: 'staff' });
+    $<HTMLButtonElement>(el, '[part="accept-all-button"]')!.click();
+    await el.updateComplete;
+    expect($(el, '[part="weaker"]')!.textContent).to.equal('1 is a weaker match: Ben Lee → Ben Lee (same name, different email).');
+    await expect(el).to.be.accessible();
+    $<HTMLButtonElement>(el, '[part="accept-strong-button"]')!.click();
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/staff`).length === 1, 'the save');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/staff`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'p1', target: { type: 'Employee', id: '55' }, method: 'confirmed' }] });
+  });
+
   it('an API refusal is shown in plain words: no field paths, QuickBooks ids or route names; the host event keeps the API message', async () => {
     const refusal = {
       status: 400,

@@ -219,8 +219,14 @@ export class TaxRateMapper extends LedgerlinkElement {
     return (this._state?.rows ?? []).filter((row) => row.suggestion && row.mapping?.target.id !== row.suggestion.target.id && (row.choices?.includes(row.suggestion.target.id) ?? true));
   }
 
-  #acceptAll(): void {
-    const rows = this.#acceptable;
+  /** Staff suggestions short of name and email both matching (another email, a similar name): named before mapping. */
+  get #weaker(): Row[] {
+    return this.kind === 'staff' ? this.#acceptable.filter((row) => row.suggestion!.confidence !== 'auto') : [];
+  }
+
+  #acceptAll(onlyStrong = false): void {
+    const weaker = new Set(this.#weaker);
+    const rows = this.#acceptable.filter((row) => !onlyStrong || !weaker.has(row));
     const undo = rows.map((row) => ({ host_id: String(row.host['id']), target: row.mapping ? { type: row.mapping.target.type, id: row.mapping.target.id } : null }));
     void this.#save(rows.map((row) => ({ host_id: String(row.host['id']), target: row.suggestion!.target, method: 'confirmed' as const })), undo, `Mapped ${rows.length} to their suggestions.`);
   }
@@ -301,6 +307,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     const off = denied ? 'true' : this._busy ? 'true' : 'false';
     const count = (status: Row['status']) => state.rows.filter((row) => row.status === status).length;
     const acceptable = this.#acceptable.length;
+    const weaker = this.#weaker;
     const agency = state.defaults.tax_agency;
     return html`
       ${state.mode.kind === 'automated' && this.kind === 'tax-rates' ? html`<p class="note" part="note">${AUTOMATED_TAX_NOTE}</p>` : nothing}
@@ -317,8 +324,14 @@ export class TaxRateMapper extends LedgerlinkElement {
           : nothing}
         <span class="spacer"></span>
         ${this._confirm
-          ? html`<span role="group" aria-label="Confirm accepting suggestions">Map ${acceptable} to the suggestion?
+          ? html`<span role="group" aria-label="Confirm accepting suggestions" part="confirm">Map ${acceptable} to the suggestion?
+              ${weaker.length > 0
+                ? html`<span part="weaker">${weaker.length} ${weaker.length === 1 ? 'is a weaker match' : 'are weaker matches'}: ${weaker.map((row) => `${String(row.host['name'])} → ${state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type)?.name ?? row.suggestion!.target.id} (${row.suggestion!.reasons.join(', ')})`).join('; ')}.</span>`
+                : nothing}
               <button class="button small primary" @click=${() => this.#acceptAll()}>Map ${acceptable}</button>
+              ${weaker.length > 0 && weaker.length < acceptable
+                ? html`<button class="button small" part="accept-strong-button" @click=${() => this.#acceptAll(true)}>Map only the ${acceptable - weaker.length} exact</button>`
+                : nothing}
               <button class="button small" @click=${() => (this._confirm = false)}>Cancel</button></span>`
           : html`<button class="button small" part="accept-all-button" aria-disabled=${acceptable === 0 ? 'true' : off} aria-describedby=${denied ? 'mapper-permission' : nothing}
               @click=${() => acceptable > 0 && !denied && !this._busy && (this._confirm = true)}>Accept all suggestions (${acceptable})</button>`}
