@@ -167,19 +167,21 @@ describe('<tax-rate-mapper>', () => {
 
   // Every kind: a save by Enter is the only save; leaving the picker afterwards neither saves again nor unmaps, and
   // focus moves on to a control that still exists (not <body>) also when leaving is what saved.
-  for (const kind of ['tax-rates', 'staff'] as const) {
+  const TARGET_TYPES = { staff: 'Employee', 'billable-categories': 'Item', products: 'Item', classes: 'Class', locations: 'Department' } as const;
+  for (const kind of ['tax-rates', 'staff', 'billable-categories', 'products', 'classes', 'locations'] as const) {
     it(`keyboard on a picker (${kind}): Enter saves once, Tab after it saves nothing more; browse then Tab saves once and focus moves on`, async () => {
       const uk = ukState();
       uk.rows.push({ host: host('r5', 'Nil rated', 0, ['sales']), mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'TaxCode', id: '12' }, confidence: 'suggested', reasons: ['0% on sales'] }, choices: ['12', '13'] });
+      const type = kind === 'tax-rates' ? 'TaxCode' : TARGET_TYPES[kind];
       const state: MappingState = kind === 'tax-rates' ? uk : {
         ...ukState(),
-        kind: 'staff',
-        targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+        kind,
+        targets: [{ type, id: '55', name: 'Ada Okafor', active: true, detail: '' }, { type, id: '56', name: 'Ben Lee', active: true, detail: '' }],
         rows: [
-          { host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
-          { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '56' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
+          { host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type, id: '55' }, confidence: 'suggested', reasons: ['same name'] }, choices: null },
+          { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type, id: '56' }, confidence: 'suggested', reasons: ['same name'] }, choices: null },
         ],
-      };
+      } as MappingState;
       const [first, second] = kind === 'tax-rates' ? ['Zero rated', 'Nil rated'] : ['Ada Okafor', 'Ben Lee'];
       const events: MappingChangedEventDetail[] = [];
       const { el, bff } = await setup({ state, kind });
