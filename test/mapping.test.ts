@@ -356,6 +356,23 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect((await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length).toBe(before);
   });
 
+  test('create never makes a namesake of a switched-off code: a 409 says to make it active again (no QuickBooks duplicate-name text)', async () => {
+    const uk = await company({ country: 'GB' });
+    const reduced = await uk.codeId('5.0% R');
+    // A company with a tax mapping has its tax codes re-read on every sync (otherwise within the day).
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'r5', name: '5.0% R', rate: 5, applies_to: ['sales', 'purchases'] }, { id: 'r-std', name: 'Standard', rate: 20, applies_to: ['sales'] }] });
+    expect((await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-std', target: { type: 'TaxCode', id: await uk.codeId('20.0% S') } }] })).status).toBe(200);
+    await sandbox.control('POST', `/qbo/companies/${uk.realm}/entities/TaxCode/${reduced}`, { changes: { Active: false } });
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, uk.id);
+    const agency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r5/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    const message = ((await refused.json()) as { error: { message: string } }).error.message;
+    expect(message).toBe('QuickBooks already has a tax code "5.0% R", switched off: make it active again in QuickBooks and sync, then map "5.0% R" to it (or rename your rate).');
+  });
+
   test('a combined GST + PST rate is not created as one rate (the engine would refuse the code); nothing is made', async () => {
     const ca = await company({ country: 'CA' });
     await ca.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'mb', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'MB' }] });

@@ -163,6 +163,11 @@ function existingTarget(context: MappingContext, kind: 'tax-rates' | 'billable-c
   if (kind === 'tax-rates') {
     const rate = host as TaxRate;
     const valid = (id: string) => mappingProblems(context, 'tax-rates', rate, { type: 'TaxCode', id });
+    // A switched-off code of that name: QuickBooks refuses a second one by name, so the way on is re-activating it.
+    const asleep = context.codes.find((code) => !code.active && plain(code.name) === plain(rate.name));
+    if (asleep && !context.codes.some((code) => code.active && plain(code.name) === plain(rate.name))) {
+      throw new ApiError('conflict', `QuickBooks already has a tax code "${asleep.name}", switched off: make it active again in QuickBooks and sync, then map "${rate.name}" to it (or rename your rate).`);
+    }
     const namesake = context.codes.find((code) => code.active && plain(code.name) === plain(rate.name));
     if (namesake) {
       const problems = valid(namesake.id);
@@ -174,6 +179,10 @@ function existingTarget(context: MappingContext, kind: 'tax-rates' | 'billable-c
     return atRate[0] ? { type: 'TaxCode', id: atRate[0].id, name: atRate[0].name } : null;
   }
   const namesakes = context.lists.items.filter((item) => item['Active'] !== false && plain(String(item['Name'] ?? '')) === plain(itemName));
+  const asleep = context.lists.items.find((item) => item['Active'] === false && plain(String(item['Name'] ?? '').replace(/ \(deleted\)$/, '')) === plain(itemName));
+  if (namesakes.length === 0 && asleep) {
+    throw new ApiError('conflict', `QuickBooks already has an item "${itemName}", made inactive: make it active again in QuickBooks and sync, then map your category to it (or rename the category).`);
+  }
   if (namesakes.length === 0) return null;
   const usable = namesakes.filter((item) => ['Service', 'NonInventory', 'Inventory'].includes(String(item['Type'])));
   if (usable.length !== 1 || namesakes.length > 1) {
