@@ -114,6 +114,8 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
       { id: 'st-2', name: other!.data.DisplayName, email: 'not.them@elsewhere.example' },
     ];
     expect((await us.call('/v1/organizations/org-1/host-records/staff', 'PUT', { records: staff })).status).toBe(200);
+    // Mapped as soon as the host posts its staff, not only after the next sync.
+    expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-1']);
     await syncOnce(t, us.id);
     const resolved = await resolveMappings(t.deps.sql, us.id);
     expect([...resolved.staff.entries()]).toEqual([['st-1', { type: 'Employee', value: same!.external_id, name: same!.data.DisplayName }]]);
@@ -142,8 +144,18 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     const refused = await put([{ host_id: 'st-2', target }]);
     expect(refused.status).toBe(400);
     const message = ((await refused.json()) as { error: { message: string } }).error.message;
-    expect(message).toMatch(/^mappings\[0\]\.target: .*st-1.*st-2/);
-    expect((await put([{ host_id: 'st-1', target }, { host_id: 'st-2', target }])).status).toBe(400);
+    const name = employee!.data.DisplayName as string;
+    expect(message).toBe(`mappings[0].target: employee "${name}" is already mapped to "${name}"; unmap "${name}" first, or pick another employee for "Someone Else"`);
+    const both = await put([{ host_id: 'st-1', target }, { host_id: 'st-2', target }]);
+    expect(both.status).toBe(400);
+    const issues = ((await both.json()) as { error: { details: { issues: { host_name: string | null; message: string; problems: unknown[] }[] } } }).error.details.issues;
+    expect(issues.map((issue) => [issue.host_name, issue.message])).toEqual([
+      [name, `"${name}" and "Someone Else" are both given employee "${name}" in this save; an employee maps to one person, so keep it for one of them`],
+      ['Someone Else', `"Someone Else" and "${name}" are both given employee "${name}" in this save; an employee maps to one person, so keep it for one of them`],
+    ]);
+    // Every problem the API sends is one its OpenAPI document lists (MappingProblem comes from the same list).
+    const documented = ((await (await t.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: { code: { enum: string[] } } }> } }).components.schemas['MappingProblem']!.properties.code.enum;
+    for (const issue of issues) for (const problem of issue.problems) expect(documented).toContain((problem as { code: string }).code);
     expect([...(await resolveMappings(t.deps.sql, us.id)).staff.keys()]).toEqual(['st-1']);
 
     expect((await put([{ host_id: 'st-1', target: null }])).status).toBe(200);
@@ -187,9 +199,17 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     const uk = await company({ country: 'GB' });
     await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
     const ukAgency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    // No default agency yet: a 400 naming default_tax_agency, and nothing is created.
+    const noAgency = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`, 'POST', {});
+    expect(noAgency.status).toBe(400);
+    const noAgencyError = ((await noAgency.json()) as { error: { message: string; details: { issues: { field: string }[] } } }).error;
+    expect(noAgencyError.message).toMatch(/^default_tax_agency: no default tax agency is set/);
+    expect(noAgencyError.details.issues[0]!.field).toBe('default_tax_agency');
+    expect((await uk.state('tax-rates')).targets.some((target) => target.name === 'Odd rate')).toBe(false);
     expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: ukAgency })).status).toBe(200);
     const created = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`, 'POST', {});
     expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ host_id: 'r-odd', outcome: 'created', target: { type: 'TaxCode', name: 'Odd rate' } });
     const row = (await uk.state('tax-rates')).rows.find((entry) => entry.host['id'] === 'r-odd')!;
     expect(row).toMatchObject({ status: 'mapped', mapping: { method: 'created', target: { name: 'Odd rate' } } });
     expect((await uk.state('tax-rates')).targets.find((target) => target.name === 'Odd rate')).toMatchObject({ sales_rate: 9.375, purchase_rate: null });
@@ -205,5 +225,163 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 200, 400, 400]);
     const versions = await t.deps.sql<{ version: number }[]>`select version from mapping_versions where connection_id = ${uk.id} and host_id = 'r-zero' order by version`;
     expect(versions.map((row) => row.version)).toEqual([1]);
+  });
+
+  test('a code or item that exists is linked instead of duplicated; what a rate means is checked on save', async () => {
+    const uk = await company({ country: 'GB' });
+    const rates = [
+      { id: 'r-exempt', name: 'Exempt', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'r-named', name: '20.0% s', rate: 20, applies_to: ['sales', 'purchases'] },
+      { id: 'r-twenty', name: 'Standard', rate: 20, applies_to: ['sales'] },
+      { id: 'r-zero', name: '0%', rate: 0, applies_to: ['sales'] },
+    ];
+    expect((await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: rates })).status).toBe(200);
+    const zeroRated = await uk.codeId('0.0% Z');
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-exempt', target: { type: 'TaxCode', id: zeroRated } }] });
+    expect(refused.status).toBe(400);
+    const error = ((await refused.json()) as { error: { message: string; details: { issues: { host_id: string; problems: { code: string }[] }[] } } }).error;
+    expect(error.message).toBe('mappings[0].target: "Exempt": "Exempt" is exempt, but "0.0% Z" is zero-rated: they are different lines on a tax return.');
+    expect(error.details.issues[0]!.problems.map((problem) => problem.code)).toEqual(['meaning_differs']);
+    expect((await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-exempt', target: { type: 'TaxCode', id: await uk.codeId('Exempt') } }] })).status).toBe(200);
+
+    // No agency is needed to link: a code of the same name, or the one valid code at the rate.
+    const named = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-named/create`, 'POST', {});
+    expect(named.status).toBe(200);
+    expect(await named.json()).toEqual({ host_id: 'r-named', target: { type: 'TaxCode', id: await uk.codeId('20.0% S'), name: '20.0% S' }, version: 1, outcome: 'linked' });
+    const atRate = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-twenty/create`, 'POST', {});
+    expect(atRate.status).toBe(200);
+    expect(await atRate.json()).toMatchObject({ outcome: 'linked', target: { name: '20.0% S' } });
+    const several = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r-zero/create`, 'POST', {});
+    expect(several.status).toBe(409);
+    expect(((await several.json()) as { error: { message: string } }).error.message).toMatch(/3 tax codes "0%" can use: "0\.0% Z" \(id \d+\), "Exempt" \(id \d+\), "No VAT" \(id \d+\)/);
+    const codes = await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`;
+    expect(codes.length).toBe(6); // the UK sandbox's codes: nothing was created;
+
+    const [item] = await t.deps.sql<{ external_id: string; data: Record<string, any> }[]>`
+      select external_id, data from records r where connection_id = ${uk.id} and type = 'Item' and data->>'Type' = 'Service' and coalesce(active, true)
+        and (select count(*) from records o where o.connection_id = r.connection_id and o.type = 'Item' and o.data->>'Name' = r.data->>'Name') = 1
+      order by external_id::int limit 1`;
+    await uk.call('/v1/organizations/org-1/host-records/billable-categories', 'PUT', { records: [{ id: 'c-1', name: 'Our consulting', code: String(item!.data.Name).toUpperCase() }] });
+    const linkedItem = await uk.call(`/v1/connections/${uk.id}/mappings/billable-categories/c-1/create`, 'POST');
+    expect(linkedItem.status).toBe(200);
+    expect(await linkedItem.json()).toEqual({ host_id: 'c-1', target: { type: 'Item', id: item!.external_id, name: item!.data.Name }, version: 1, outcome: 'linked' });
+  });
+
+  test('a mapping\'s history lists every version with who and when; bad input is a 400 and another tenant\'s connection a 404', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    const [standard, zero] = [await uk.codeId('20.0% S'), await uk.codeId('0.0% Z')];
+    const put = (target: unknown) => uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-zero', target }] });
+    expect((await put({ type: 'TaxCode', id: zero })).status).toBe(200);
+    expect((await put(null)).status).toBe(200);
+    expect((await put({ type: 'TaxCode', id: zero })).status).toBe(200);
+    expect((await put({ type: 'TaxCode', id: standard })).status).toBe(400);
+
+    const history = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=r-zero`);
+    expect(history.status).toBe(200);
+    const body = (await history.json()) as { kind: string; host_id: string; data: { version: number; target: unknown; method: string | null; changed_by: string; changed_at: string }[] };
+    expect(body).toMatchObject({ kind: 'tax-rates', host_id: 'r-zero' });
+    expect(body.data.map((entry) => [entry.version, entry.target, entry.method, entry.changed_by])).toEqual([
+      [3, { type: 'TaxCode', id: zero, name: '0.0% Z' }, 'manual', 'the host'],
+      [2, null, null, 'the host'],
+      [1, { type: 'TaxCode', id: zero, name: '0.0% Z' }, 'manual', 'the host'],
+    ]);
+    expect(Date.parse(body.data[0]!.changed_at)).toBeGreaterThanOrEqual(Date.parse(body.data[2]!.changed_at));
+    const none = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=never-mapped`);
+    expect(((await none.json()) as { data: unknown[] }).data).toEqual([]);
+
+    const missing = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history`);
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { error: { message: string } }).error.message).toMatch(/host_id/);
+    const tooLong = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=${'x'.repeat(129)}`);
+    expect(tooLong.status).toBe(400);
+    const badKind = await uk.call(`/v1/connections/${uk.id}/mappings/suppliers/history?host_id=r-zero`);
+    expect(badKind.status).toBe(400);
+    expect(((await badKind.json()) as { error: { message: string } }).error.message).toMatch(/kind/);
+
+    const stranger = await t.createTenant();
+    const foreign = await t.request(`/v1/connections/${uk.id}/mappings/tax-rates/history?host_id=r-zero`, { token: stranger.secretKey });
+    expect(foreign.status).toBe(404);
+    const spec = await t.request('/openapi.json');
+    expect(Object.keys(((await spec.json()) as { paths: Record<string, unknown> }).paths)).toEqual(expect.arrayContaining(['/v1/connections/{id}/mappings/{kind}/history', '/v1/widget/connections/{id}/mappings/{kind}/history']));
+  });
+
+  // The engine's table (shared/mapping/mapping-engine.test.ts) again, end to end: synced from the sandbox, through the API.
+  const regions: [string, Record<string, unknown>, { id: string; name: string; rate: number; applies_to: string[]; region?: string }[], (string | null)[]][] = [
+    ['US, manual sales tax', { country: 'US', automated_sales_tax: false }, [
+      { id: 'a', name: 'Santa Clara County', rate: 8.25, applies_to: ['sales'] },
+      { id: 'b', name: 'Resale exempt', rate: 0, applies_to: ['sales'] },
+      { id: 'c', name: 'Sales tax', rate: 8.25, applies_to: ['sales'], region: 'TX' },
+    ], ['Santa Clara County', 'Non-taxable', null]],
+    ['Canada, Ontario HST and British Columbia GST + PST', { country: 'CA' }, [
+      { id: 'a', name: 'HST', rate: 13, applies_to: ['sales', 'purchases'], region: 'ON' },
+      { id: 'b', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'British Columbia' },
+      { id: 'c', name: 'Zero-rated', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'd', name: 'Exempt', rate: 0, applies_to: ['sales', 'purchases'] },
+    ], ['HST ON', 'GST/PST BC', 'Zero-rated', 'Exempt']],
+    ['Australia', { country: 'AU' }, [
+      { id: 'a', name: 'GST', rate: 10, applies_to: ['sales', 'purchases'] },
+      { id: 'b', name: 'GST free', rate: 0, applies_to: ['sales', 'purchases'] },
+      { id: 'c', name: 'Input taxed', rate: 0, applies_to: ['sales'] },
+    ], ['GST', 'GST free', 'Input taxed']],
+  ];
+  for (const [label, spec, rates, expected] of regions) {
+    test(`${label}: synced codes get the expected suggestions, and accepting them all saves`, async () => {
+      const org = await company(spec);
+      expect((await org.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: rates })).status).toBe(200);
+      const state = await org.state('tax-rates');
+      const names = new Map(state.targets.map((target) => [target.id, target.name]));
+      expect(state.rows.map((row) => (row.suggestion ? names.get(row.suggestion.target.id) : null))).toEqual(expected);
+      const accepted = state.rows.filter((row) => row.suggestion).map((row) => ({ host_id: String(row.host['id']), target: row.suggestion!.target, method: 'confirmed' }));
+      expect((await org.call(`/v1/connections/${org.id}/mappings/tax-rates`, 'PUT', { mappings: accepted })).status).toBe(200);
+      expect((await org.state('tax-rates')).rows.filter((row) => row.status === 'mapped').length).toBe(accepted.length);
+    });
+  }
+
+  test('a reverse-charge rate is never created as an ordinary code: it links the real reverse-charge code, or a 409 says QuickBooks sets one up', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [
+      { id: 'cis', name: 'Reverse charge (construction)', rate: 20, applies_to: ['purchases'] },
+      { id: 'rc15', name: 'Reverse charge services', rate: 15, applies_to: ['purchases'] },
+    ] });
+    const agency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const linked = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/cis/create`, 'POST', {});
+    expect(linked.status).toBe(200);
+    expect(await linked.json()).toMatchObject({ outcome: 'linked', target: { name: '20.0% RC CIS' } });
+    const before = (await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length;
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/rc15/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/QuickBooks can only set up a reverse-charge tax code itself/);
+    expect((await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length).toBe(before);
+  });
+
+  test('create never makes a namesake of a switched-off code: a 409 says to make it active again (no QuickBooks duplicate-name text)', async () => {
+    const uk = await company({ country: 'GB' });
+    const reduced = await uk.codeId('5.0% R');
+    // A company with a tax mapping has its tax codes re-read on every sync (otherwise within the day).
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'r5', name: '5.0% R', rate: 5, applies_to: ['sales', 'purchases'] }, { id: 'r-std', name: 'Standard', rate: 20, applies_to: ['sales'] }] });
+    expect((await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'r-std', target: { type: 'TaxCode', id: await uk.codeId('20.0% S') } }] })).status).toBe(200);
+    await sandbox.control('POST', `/qbo/companies/${uk.realm}/entities/TaxCode/${reduced}`, { changes: { Active: false } });
+    await sandbox.control('POST', '/clock', { advance_seconds: 60 });
+    await syncOnce(t, uk.id);
+    const agency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const refused = await uk.call(`/v1/connections/${uk.id}/mappings/tax-rates/r5/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    const message = ((await refused.json()) as { error: { message: string } }).error.message;
+    expect(message).toBe('QuickBooks already has a tax code "5.0% R", switched off: make it active again in QuickBooks and sync, then map "5.0% R" to it (or rename your rate).');
+  });
+
+  test('a combined GST + PST rate is not created as one rate (the engine would refuse the code); nothing is made', async () => {
+    const ca = await company({ country: 'CA' });
+    await ca.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: [{ id: 'mb', name: 'GST + PST', rate: 12, applies_to: ['sales'], region: 'MB' }] });
+    const agency = (await ca.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await ca.call(`/v1/connections/${ca.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const before = (await t.deps.sql`select 1 from records where connection_id = ${ca.id} and type = 'TaxCode'`).length;
+    const refused = await ca.call(`/v1/connections/${ca.id}/mappings/tax-rates/mb/create`, 'POST', {});
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/"GST \+ PST" combines GST and PST, but "GST \+ PST" holds one rate on sales/);
+    expect((await t.deps.sql`select 1 from records where connection_id = ${ca.id} and type = 'TaxCode'`).length).toBe(before);
   });
 });

@@ -146,6 +146,7 @@ const table: Record<string, Case> = {
     request: (org) => ({ path: `/v1/widget/connections/${org.id}/lists/accounts/update-existing`, method: 'POST' }),
   },
   'GET /v1/widget/connections/{id}/mappings/{kind}': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/mappings/tax-rates` }) },
+  'GET /v1/widget/connections/{id}/mappings/{kind}/history': { rule: 'read', success: 200, request: (org) => ({ path: `/v1/widget/connections/${org.id}/mappings/tax-rates/history?host_id=rate-1` }) },
   'PUT /v1/widget/connections/{id}/mappings/{kind}': {
     rule: 'manage',
     success: 200,

@@ -1,5 +1,5 @@
-import { defaultProblems, mappingContext, mappingProblems, planMappings } from '../../shared/mapping/mapping-engine.ts';
-import type { DefaultKey, MappingKind, Problem } from '../../shared/mapping/types.ts';
+import { defaultProblems, mappingContext, mappingProblems, planMappings, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
+import type { DefaultKey, HostStaff, MappingKind, Problem } from '../../shared/mapping/types.ts';
 import type { Queryable } from '../db/client.ts';
 import { recordEvent } from '../events/record.ts';
 import { loadCompanyLists } from './lists.ts';
@@ -53,8 +53,20 @@ export async function revalidateMappings(tx: Queryable, connection: Owner): Prom
       await tx`update mappings set status = 'mapped', problems = '[]' where connection_id = ${connection.id} and kind = ${record.kind} and host_id = ${record.host_id}`;
     }
   }
-  // Under the staff lock, so a person's save in between is seen: a staff member with any mapping history (mapped,
-  // changed or unmapped by a person) is never auto-mapped, and an employee already taken is never given twice.
+  const auto = await autoMapStaff(tx, connection, context, staff);
+  return { invalidated, restored, auto };
+}
+
+/**
+ * Maps staff whose name and email both match an employee, once: run after a sync and when the host posts its staff
+ * (so they are mapped at once, not only after the next sync). Under the staff lock, so a person's save in between
+ * is seen: a staff member with any mapping history (mapped, changed or unmapped by a person) is never auto-mapped,
+ * and an employee already taken is never given twice.
+ */
+export async function autoMapStaff(tx: Queryable, connection: Owner, known?: MappingContext, hosts?: HostStaff[]): Promise<number> {
+  const staff = hosts ?? (await hostRecordsOf(tx, connection, 'staff'));
+  if (staff.length === 0) return 0;
+  const context = known ?? mappingContext(await loadCompanyLists(tx, connection.id));
   await lockMappings(tx, connection.id, 'staff');
   const decided = await decidedHostIds(tx, connection.id, 'staff');
   const taken = new Set((await storedMappings(tx, connection.id, 'staff')).map((record) => record.target_id));
@@ -66,5 +78,5 @@ export async function revalidateMappings(tx: Queryable, connection: Owner): Prom
       return { host_id: row.host.id, target: { type: 'Employee', id: row.suggestion!.target.id, name: String(employee?.['DisplayName'] ?? '') }, method: 'auto' as const };
     });
   if (auto.length > 0) await saveMappings(tx, connection.id, 'staff', auto, 'Ledgerlink (name and email match)');
-  return { invalidated, restored, auto: auto.length };
+  return auto.length;
 }

@@ -3,11 +3,14 @@ import type { Context } from 'hono';
 import { createHash } from 'node:crypto';
 import { HostId } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
-import { HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
-import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor } from '../../shared/mapping/mapping-engine.ts';
+import { CreatedMapping, HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
+import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
+import { plain } from '../../shared/mapping/qbo-fields.ts';
+import { saysReverseCharge } from '../../shared/mapping/tax-meaning.ts';
 import { defaultKeys, type HostCategory as Category, type HostTaxRate as TaxRate, type MappingKind } from '../../shared/mapping/types.ts';
 import type { Capability } from '../auth/roles.ts';
-import type { ConnectionRow } from '../connections/store.ts';
+import { listConnections, type ConnectionRow } from '../connections/store.ts';
+import { autoMapStaff } from './revalidate.ts';
 import { qboApiFor } from '../connections/provider.ts';
 import type { AppEnv } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
@@ -23,7 +26,7 @@ import { ProviderBudget } from '../sync/budget.ts';
 import { ProviderCaller, qboBudgetKey } from '../sync/provider-caller.ts';
 import { loadCompanyLists } from './lists.ts';
 import { hostRecordsOf, mappingState } from './state.ts';
-import { lockMappings, saveMappings, storedMappings, type MappingWrite } from './store.ts';
+import { lockMappings, mappingHistory, saveMappings, storedMappings, type MappingWrite } from './store.ts';
 import { apiRoutes } from '../http/api-routes.ts';
 
 export const mappingRoutes = apiRoutes();
@@ -57,6 +60,11 @@ for (const [kind, schema, id, what] of hostSchemas) {
       const scope = { tenantId: c.get('tenant').tenantId, organizationId: org };
       await ensureOrganization(sql, scope.tenantId, org);
       const { changed: _changed, ...counts } = await putHostRecords(sql, scope, kind, body.records, body.replace);
+      // Staff matching an employee by name and email are mapped now, in every company of the organization, not
+      // only after its next sync.
+      if (kind === 'staff') {
+        for (const connection of await listConnections(sql, scope.tenantId, org)) await sql.begin((tx) => autoMapStaff(tx, connection));
+      }
       return c.json(counts, 200);
     },
   );
@@ -64,6 +72,7 @@ for (const [kind, schema, id, what] of hostSchemas) {
 
 const KindParams = z.object({ id: ConnectionId, kind: z.enum(mappingKinds) });
 const SavedMappings = z.object({ data: z.array(MappingChange) }).meta({ id: 'SavedMappings' });
+const HistoryParams = z.object({ id: ConnectionId, kind: z.enum([...mappingKinds, 'defaults']) });
 const CreateParams = z.object({ id: ConnectionId, host_id: z.string().min(1).max(128) });
 
 const KIND_WORDS: Record<MappingKind, string> = { 'tax-rates': 'tax rate', 'billable-categories': 'category', staff: 'staff member', products: 'product', classes: 'class', locations: 'location' };
@@ -95,7 +104,7 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
   if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });
   const chosen = writes.filter((write) => write !== null);
   return sql.begin(async (tx) => {
-    if (kind === 'staff') await refuseSharedEmployees(tx, connection.id, chosen);
+    if (kind === 'staff') await refuseSharedEmployees(tx, connection.id, chosen, new Map([...hosts].map(([id, host]) => [id, host.name])));
     return saveMappings(tx, connection.id, kind, chosen, by);
   });
 }
@@ -104,7 +113,7 @@ async function putMappings(c: Context<AppEnv>, connection: ConnectionRow, kind: 
  * Staff map one-to-one: an employee held by another staff member (stored, and not moved away in this request, or
  * chosen twice in it) is a 400 naming both. Checked under the staff lock, so two concurrent saves cannot both win.
  */
-async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes: MappingWrite[]): Promise<void> {
+async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes: MappingWrite[], names: ReadonlyMap<string, string>): Promise<void> {
   await lockMappings(tx, connectionId, 'staff');
   const holder = new Map<string, string>();
   for (const record of await storedMappings(tx, connectionId, 'staff')) holder.set(record.host_id, record.target_id);
@@ -112,11 +121,16 @@ async function refuseSharedEmployees(tx: Queryable, connectionId: string, writes
     if (write.target) holder.set(write.host_id, write.target.id);
     else holder.delete(write.host_id);
   }
+  const named = (hostId: string) => `"${names.get(hostId) ?? hostId}"`;
+  const inThisSave = new Set(writes.filter((write) => write.target).map((write) => write.host_id));
   const issues = writes.flatMap((write, index) => {
     const other = write.target && [...holder].find(([hostId, employeeId]) => hostId !== write.host_id && employeeId === write.target!.id)?.[0];
     if (!other || !write.target) return [];
-    const message = `employee "${write.target.name}" is already mapped to staff member ${other}; staff member ${write.host_id} can't map to it too (unmap ${other} first)`;
-    return [{ field: `mappings[${index}].target`, host_id: write.host_id, host_name: null, message, problems: [{ code: 'already_mapped', message }] }];
+    // Two people given one employee in this save: name both as the conflict, rather than each "already mapped" to the other.
+    const message = inThisSave.has(other)
+      ? `${named(write.host_id)} and ${named(other)} are both given employee "${write.target.name}" in this save; an employee maps to one person, so keep it for one of them`
+      : `employee "${write.target.name}" is already mapped to ${named(other)}; unmap ${named(other)} first, or pick another employee for ${named(write.host_id)}`;
+    return [{ field: `mappings[${index}].target`, host_id: write.host_id, host_name: names.get(write.host_id) ?? null, message, problems: [{ code: 'already_mapped', message }] }];
   });
   const first = issues[0];
   if (first) throw new ApiError('invalid_request', `${first.field}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, { issues });
@@ -138,10 +152,103 @@ async function putDefaults(c: Context<AppEnv>, connection: ConnectionRow, body: 
   return sql.begin((tx) => saveMappings(tx, connection.id, 'defaults', writes, by));
 }
 
+type Made = { type: 'TaxCode' | 'Item'; id: string; name: string };
+
+/**
+ * An active QuickBooks record the host record can use already, so "create" links it instead of making a duplicate:
+ * a tax code of the same name, else the one valid code at the rate (several: a 409 naming them, to pick one); an
+ * item of the name the new one would get. One of that name that can't be used is a 409 saying why.
+ */
+function existingTarget(context: MappingContext, kind: 'tax-rates' | 'billable-categories', host: TaxRate | Category, itemName: string): Made | null {
+  if (kind === 'tax-rates') {
+    const rate = host as TaxRate;
+    const valid = (id: string) => mappingProblems(context, 'tax-rates', rate, { type: 'TaxCode', id });
+    // A switched-off code of that name: QuickBooks refuses a second one by name, so the way on is re-activating it.
+    const asleep = context.codes.find((code) => !code.active && plain(code.name) === plain(rate.name));
+    if (asleep && !context.codes.some((code) => code.active && plain(code.name) === plain(rate.name))) {
+      throw new ApiError('conflict', `QuickBooks already has a tax code "${asleep.name}", switched off: make it active again in QuickBooks and sync, then map "${rate.name}" to it (or rename your rate).`);
+    }
+    const namesake = context.codes.find((code) => code.active && plain(code.name) === plain(rate.name));
+    if (namesake) {
+      const problems = valid(namesake.id);
+      if (problems.length > 0) throw new ApiError('conflict', `QuickBooks already has an active tax code "${namesake.name}" (id ${namesake.id}), which "${rate.name}" can't use: ${problems.map((problem) => problem.message).join(' ')} Rename your rate or that code.`);
+      return { type: 'TaxCode', id: namesake.id, name: namesake.name };
+    }
+    const atRate = context.codes.filter((code) => code.active && valid(code.id).length === 0);
+    if (atRate.length > 1) throw new ApiError('conflict', `QuickBooks already has ${atRate.length} tax codes "${rate.name}" can use: ${atRate.map((code) => `"${code.name}" (id ${code.id})`).join(', ')}; map it to one of them instead of creating another.`);
+    return atRate[0] ? { type: 'TaxCode', id: atRate[0].id, name: atRate[0].name } : null;
+  }
+  const namesakes = context.lists.items.filter((item) => item['Active'] !== false && plain(String(item['Name'] ?? '')) === plain(itemName));
+  const asleep = context.lists.items.find((item) => item['Active'] === false && plain(String(item['Name'] ?? '').replace(/ \(deleted\)$/, '')) === plain(itemName));
+  if (namesakes.length === 0 && asleep) {
+    throw new ApiError('conflict', `QuickBooks already has an item "${itemName}", made inactive: make it active again in QuickBooks and sync, then map your category to it (or rename the category).`);
+  }
+  if (namesakes.length === 0) return null;
+  const usable = namesakes.filter((item) => ['Service', 'NonInventory', 'Inventory'].includes(String(item['Type'])));
+  if (usable.length !== 1 || namesakes.length > 1) {
+    const listed = namesakes.map((item) => `"${String(item['FullyQualifiedName'] ?? item['Name'])}" (${String(item['Type'])}, id ${String(item['Id'])})`).join(', ');
+    throw new ApiError('conflict', `QuickBooks already has ${namesakes.length === 1 ? 'an item' : `${namesakes.length} items`} called "${itemName}" (${listed})${usable.length === 0 ? ', which a line can\'t use' : ''}; pick one in the list${usable.length === 0 ? ' or rename your category' : ''} instead of creating another.`);
+  }
+  const item = usable[0]!;
+  return { type: 'Item', id: String(item['Id']), name: String(item['Name']) };
+}
+
+/**
+ * The code "create" would make (one rate per use at the host's rate) checked by the engine before it is made: a
+ * rate it could not be mapped to (a combined GST + PST rate needs one rate per tax, each with its agency) is a 409
+ * saying why, rather than a new code that the next sync flags.
+ */
+function refuseUnusableDraft(context: MappingContext, rate: TaxRate, name: string, uses: readonly ('sales' | 'purchases')[]): void {
+  const DRAFT = '__draft__';
+  const list = (use: 'sales' | 'purchases') => ({ TaxRateDetail: [{ TaxRateRef: { value: `${DRAFT}${use}` } }] });
+  const draft = {
+    Id: DRAFT,
+    Name: name,
+    Active: true,
+    ...(uses.includes('sales') ? { SalesTaxRateList: list('sales') } : {}),
+    ...(uses.includes('purchases') ? { PurchaseTaxRateList: list('purchases') } : {}),
+  };
+  const rates = uses.map((use) => ({ Id: `${DRAFT}${use}`, Name: name, RateValue: rate.rate, SpecialTaxType: 'NONE', Active: true }));
+  const drafted = mappingContext({ ...context.lists, taxCodes: [...context.lists.taxCodes, draft], taxRates: [...context.lists.taxRates, ...rates] });
+  // taxservice/taxcode makes ordinary rates only (no SpecialTaxType, no offsetting rate), so a reverse-charge code
+  // made through it would charge the full rate: QuickBooks itself sets those codes up.
+  if (saysReverseCharge(rate)) {
+    throw new ApiError('conflict', `"${rate.name}" is reverse charge, and QuickBooks can only set up a reverse-charge tax code itself: turn on reverse charge in its VAT settings (or add the code there), sync, then map "${rate.name}" to that code.`);
+  }
+  const problems = mappingProblems(drafted, 'tax-rates', rate, { type: 'TaxCode', id: DRAFT });
+  if (problems.length > 0) {
+    // The advice fits what was wrong: a combined rate needs one rate per tax; anything else a code set up by hand.
+    const combined = problems.some((problem) => problem.code === 'meaning_differs' && / combines /.test(problem.message));
+    const advice = combined ? 'Create it in QuickBooks with one rate per tax, each paid to its agency, then map it.' : 'Set up the code it needs in QuickBooks, sync, then map it.';
+    throw new ApiError('conflict', `A tax code made from "${rate.name}" (${rate.rate}% in one rate) could not be used for it: ${problems.map((problem) => problem.message).join(' ')} ${advice}`);
+  }
+}
+
+/**
+ * The agency a new tax code's rates are paid to: the one asked for, else the organization's default tax agency.
+ * None set (or one no longer usable) is a 400 naming `default_tax_agency`, so the caller can point at that picker.
+ */
+async function agencyFor(sql: Queryable, context: MappingContext, connectionId: string, asked: string | undefined): Promise<string> {
+  if (asked !== undefined) {
+    const problems = defaultProblems(context, 'tax_agency', asked);
+    if (problems.length > 0) throw new ApiError('invalid_request', `agency_id: ${problems[0]!.message}`, { issues: [{ field: 'agency_id', message: problems[0]!.message }] });
+    return asked;
+  }
+  const [stored] = await sql<{ target_id: string }[]>`select target_id from mappings where connection_id = ${connectionId} and kind = 'defaults' and host_id = 'tax_agency'`;
+  const why = !context.mode.has_agencies
+    ? 'this company has no tax agency in QuickBooks; add the agency the tax is paid to there, sync, then set it as the default tax agency'
+    : !stored
+      ? 'no default tax agency is set; choose the default tax agency the new code\'s rates are paid to'
+      : defaultProblems(context, 'tax_agency', stored.target_id)[0]?.message.replace(/\.$/, '; choose another default tax agency');
+  if (why) throw new ApiError('invalid_request', `default_tax_agency: ${why}`, { issues: [{ field: 'default_tax_agency', message: why }] });
+  return stored!.target_id;
+}
+
 /**
  * Creates what a host record lacks in QuickBooks, then maps the record to it (method "created"): a tax code at the
  * host rate through taxservice/taxcode (one rate per use, with the default agency or the one given), or a service item.
- * The request id comes from the content, so a doubled click replays QuickBooks' first answer.
+ * An existing record it can use is linked instead (outcome "linked"). The request id comes from the content, so a
+ * doubled click replays QuickBooks' first answer.
  */
 async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind: 'tax-rates' | 'billable-categories', hostId: string, options: { agency_id?: string | undefined }, by: string) {
   const deps = c.get('deps');
@@ -150,18 +257,24 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
   const host = (await hostRecordsOf(deps.sql, connection, kind)).find((record) => record.id === hostId);
   if (!host) throw notFound(`Your ${KIND_WORDS[kind]} ${hostId}`);
   const context = mappingContext(await loadCompanyLists(deps.sql, connection.id));
+  if (kind === 'tax-rates' && context.mode.kind === 'automated') throw new ApiError('conflict', 'This company uses automated sales tax: QuickBooks computes the tax, so no tax code is created; map the rate to Taxable or Non-taxable.');
+  const category = host as Category;
+  const itemName = (category.code || category.name).replace(/[:\t\n\r]/g, ' ').slice(0, 100);
+  const existing = existingTarget(context, kind, host as TaxRate | Category, itemName);
+  if (existing) {
+    const [saved] = await deps.sql.begin((tx) => saveMappings(tx, connection.id, kind, [{ host_id: hostId, target: existing, method: 'confirmed' }], by));
+    return { ...(saved ?? { host_id: hostId, target: existing, version: (await storedMappings(deps.sql, connection.id, kind)).find((record) => record.host_id === hostId)?.version ?? 0 }), outcome: 'linked' as const };
+  }
   const caller = new ProviderCaller(qboApiFor(deps, connection), new ProviderBudget(deps.sql, qboBudgetKey(connection.external_id), deps.qboLimits));
   const requestId = (payload: unknown) => createHash('sha256').update(`${connection.id}|${kind}|${JSON.stringify(payload)}`).digest('hex').slice(0, 40);
-  let target: { type: 'TaxCode' | 'Item'; id: string; name: string };
+  let target: Made;
   try {
     if (kind === 'tax-rates') {
       const rate = host as TaxRate;
-      if (context.mode.kind === 'automated') throw new ApiError('conflict', 'This company uses automated sales tax: QuickBooks computes the tax, so no tax code is created; map the rate to Taxable or Non-taxable.');
-      const agency = options.agency_id ?? (await deps.sql<{ target_id: string }[]>`select target_id from mappings where connection_id = ${connection.id} and kind = 'defaults' and host_id = 'tax_agency' and status = 'mapped'`)[0]?.target_id;
-      const agencyProblems = defaultProblems(context, 'tax_agency', agency ?? null);
-      if (!agency || agencyProblems.length > 0) throw new ApiError('invalid_request', `agency_id: ${agencyProblems[0]?.message ?? 'choose the tax agency the new rate is paid to (or set a default tax agency)'}`);
+      const agency = await agencyFor(deps.sql, context, connection.id, options.agency_id);
       const uses = context.mode.kind === 'per_line' ? rate.applies_to : ['sales' as const];
       const name = rate.name.slice(0, 100);
+      refuseUnusableDraft(context, rate, name, uses);
       const payload = {
         TaxCode: name,
         TaxRateDetails: uses.map((use) => ({ TaxRateName: uses.length > 1 ? `${name} (${use})` : name, RateValue: rate.rate, TaxAgencyId: agency, TaxApplicableOn: use === 'sales' ? 'Sales' : 'Purchase' })),
@@ -179,10 +292,9 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
       });
       target = { type: 'TaxCode', id: String(code.TaxCode['Id']), name: String(code.TaxCode['Name']) };
     } else {
-      const category = host as Category;
       const income = context.lists.accounts.find((account) => account['Active'] !== false && account['AccountType'] === 'Income');
       if (!income) throw new ApiError('conflict', 'QuickBooks has no active income account to put a new service on.');
-      const payload = { Name: (category.code || category.name).replace(/[:\t\n\r]/g, ' ').slice(0, 100), Type: 'Service', IncomeAccountRef: { value: String(income['Id']) } };
+      const payload = { Name: itemName, Type: 'Service', IncomeAccountRef: { value: String(income['Id']) } };
       const made = await caller.call((api) => api.post<{ Item: Record<string, unknown> }>('item', payload, { requestid: requestId(payload) }));
       await upsertRecords(deps.sql, connection.id, 'Item', [made.Item]);
       target = { type: 'Item', id: String(made.Item['Id']), name: String(made.Item['Name']) };
@@ -195,7 +307,7 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
     throw error;
   }
   const [saved] = await deps.sql.begin((tx) => saveMappings(tx, connection.id, kind, [{ host_id: hostId, target, method: 'created' }], by));
-  return saved ?? { host_id: hostId, target, version: 0 };
+  return { ...(saved ?? { host_id: hostId, target, version: 0 }), outcome: 'created' as const };
 }
 
 for (const surface of ['server', 'widget'] as const) {
@@ -218,6 +330,24 @@ for (const surface of ['server', 'widget'] as const) {
       const { id, kind } = c.req.valid('param');
       const connection = await connectionFor(c, id, viaSession);
       return c.json(await mappingState(c.get('deps').sql, connection, kind), 200);
+    },
+  );
+
+  mappingRoutes.openapi(
+    route({
+      method: 'get',
+      path: `${prefix}/{id}/mappings/{kind}/history`,
+      summary: 'Every version of one record\'s mapping, newest first: what it was mapped to (null: unmapped), how, by whom and when',
+      tags,
+      request: { params: HistoryParams, query: MappingHistoryQuery },
+      responses: { 200: jsonResponse('The versions', MappingHistory) },
+    }),
+    async (c) => {
+      const { id, kind } = c.req.valid('param');
+      const { host_id } = c.req.valid('query');
+      const connection = await connectionFor(c, id, viaSession);
+      const versions = await mappingHistory(c.get('deps').sql, connection.id, kind, host_id);
+      return c.json({ kind, host_id, data: versions.map((version) => ({ ...version, changed_at: version.changed_at.toISOString() })) }, 200);
     },
   );
 
@@ -258,16 +388,17 @@ for (const surface of ['server', 'widget'] as const) {
     route({
       method: 'post',
       path: `${prefix}/{id}/mappings/tax-rates/{host_id}/create`,
-      summary: 'Create the missing tax code in QuickBooks at your rate (taxservice/taxcode), then map the rate to it',
+      summary: 'Create the missing tax code in QuickBooks at your rate (taxservice/taxcode; its rates go to agency_id, else the default tax agency: none set is a 400 naming default_tax_agency), then map the rate to it; an active code of the same name, or the one valid code at the rate, is linked instead (200, outcome linked)',
       tags,
       request: { params: CreateParams, ...jsonBody(z.object({ agency_id: z.string().min(1).max(64).optional() }).strict()) },
-      responses: { 201: jsonResponse('Created and mapped', MappingChange) },
+      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An existing code of the same name, or the one valid code at the rate, was mapped instead (outcome linked)', CreatedMapping) },
     }),
     async (c) => {
       const by = await actorOf(c, 'write', 'create records in QuickBooks');
       const { id, host_id } = c.req.valid('param');
       const connection = await connectionFor(c, id, viaSession);
-      return c.json(await createTarget(c, connection, 'tax-rates', host_id, c.req.valid('json'), by), 201);
+      const result = await createTarget(c, connection, 'tax-rates', host_id, c.req.valid('json'), by);
+      return result.outcome === 'created' ? c.json(result, 201) : c.json(result, 200);
     },
   );
 
@@ -275,16 +406,17 @@ for (const surface of ['server', 'widget'] as const) {
     route({
       method: 'post',
       path: `${prefix}/{id}/mappings/billable-categories/{host_id}/create`,
-      summary: 'Create the missing service item in QuickBooks from your category (its code, else its name), then map the category to it',
+      summary: 'Create the missing service item in QuickBooks from your category (its code, else its name), then map the category to it; an active item of that name is linked instead (200, outcome linked)',
       tags,
       request: { params: CreateParams },
-      responses: { 201: jsonResponse('Created and mapped', MappingChange) },
+      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An active item of that name existed and was mapped instead (outcome linked)', CreatedMapping) },
     }),
     async (c) => {
       const by = await actorOf(c, 'write', 'create records in QuickBooks');
       const { id, host_id } = c.req.valid('param');
       const connection = await connectionFor(c, id, viaSession);
-      return c.json(await createTarget(c, connection, 'billable-categories', host_id, {}, by), 201);
+      const result = await createTarget(c, connection, 'billable-categories', host_id, {}, by);
+      return result.outcome === 'created' ? c.json(result, 201) : c.json(result, 200);
     },
   );
 }

@@ -84,3 +84,25 @@ export async function saveMappings(tx: Queryable, connectionId: string, kind: St
   }
   return saved;
 }
+
+export interface MappingVersion {
+  version: number;
+  target: { type: string; id: string; name: string } | null;
+  method: MappingRecord['method'] | null;
+  changed_by: string;
+  changed_at: Date;
+}
+
+/** Every version of one host record's mapping, newest first (target null: it was unmapped then). */
+export async function mappingHistory(sql: Queryable, connectionId: string, kind: StoredKind, hostId: string): Promise<MappingVersion[]> {
+  const rows = await sql<{ version: number; target_type: string | null; target_id: string | null; target_name: string | null; method: MappingRecord['method'] | null; changed_by: string; changed_at: Date }[]>`
+    select version, target_type, target_id, target_name, method, changed_by, changed_at from mapping_versions
+    where connection_id = ${connectionId} and kind = ${kind} and host_id = ${hostId} order by version desc`;
+  return rows.map((row) => ({
+    version: row.version,
+    target: row.target_type && row.target_id ? { type: row.target_type, id: row.target_id, name: row.target_name ?? '' } : null,
+    method: row.method,
+    changed_by: row.changed_by,
+    changed_at: row.changed_at,
+  }));
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Timestamp } from './common.ts';
-import { defaultKeys, mappingKinds } from '../mapping/types.ts';
+import { defaultKeys, mappingKinds, problemCodes } from '../mapping/types.ts';
 
 export { mappingKinds };
 
@@ -86,7 +86,7 @@ export const Target = z
 
 export const Problem = z
   .object({
-    code: z.enum(['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'not_tracked', 'other_region']),
+    code: z.enum(problemCodes),
     message: z.string(),
   })
   .meta({ id: 'MappingProblem' });
@@ -169,3 +169,27 @@ export const PutDefaultsBody = z
 export const MappingChange = z
   .object({ host_id: z.string(), target: z.object({ type: z.string(), id: z.string(), name: z.string() }).nullable(), version: z.number().int() })
   .meta({ id: 'MappingChange' });
+
+export const CreatedMapping = MappingChange.extend({
+  outcome: z.enum(['created', 'linked']).meta({ description: 'created: a new record was made in QuickBooks; linked: an active one of the same name (or, for tax codes, a single valid one at the same rate) existed and was mapped instead of a duplicate.' }),
+}).meta({ id: 'CreatedMapping' });
+
+export const MappingHistoryQuery = z
+  .object({ host_id: HostRecordId.meta({ description: 'Your record id (for kind defaults: tax_agency, class, department, fallback_item, fallback_account).' }) })
+  .strict();
+
+export const MappingHistory = z
+  .object({
+    kind: z.enum([...mappingKinds, 'defaults']),
+    host_id: z.string(),
+    data: z.array(
+      z.object({
+        version: z.number().int(),
+        target: z.object({ type: z.string(), id: z.string(), name: z.string() }).nullable().meta({ description: 'null: unmapped in this version.' }),
+        method: z.enum(['auto', 'confirmed', 'manual', 'created']).nullable(),
+        changed_by: z.string(),
+        changed_at: Timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'MappingHistory' });

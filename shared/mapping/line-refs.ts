@@ -1,4 +1,4 @@
-import { isActive, nameOf, plain, text } from './qbo-fields.ts';
+import { isActive, nameOf, plain, recordWords, text, withArticle } from './qbo-fields.ts';
 import type { CompanyLists, HostLocation, HostClass, HostProduct, Problem, Suggestion, Target, TargetRef, TaxMode } from './types.ts';
 
 /**
@@ -36,13 +36,13 @@ export function lineRefTargets(lists: Pick<CompanyLists, 'items' | 'classes' | '
 export function lineRefProblems(lists: Pick<CompanyLists, 'items' | 'classes' | 'departments'>, mode: TaxMode, kind: LineRefKind, host: LineHost, target: TargetRef | null): Problem[] {
   const shape = SHAPE[kind];
   const tracked = kind === 'products' || (kind === 'classes' ? mode.class_tracking : mode.department_tracking);
-  if (!tracked) return [{ code: 'not_tracked', message: `This company has ${shape.what} tracking switched off in QuickBooks (or its plan has none), so "${host.name}" can't be sent with a ${shape.what}.` }];
-  if (!target) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to a ${shape.words}.` }];
-  if (target.type !== shape.type) return [{ code: 'wrong_type', message: `Your ${kind === 'products' ? 'product' : shape.what} maps to a ${shape.words}, not a ${target.type}.` }];
+  if (!tracked) return [{ code: 'not_tracked', message: `This company has ${shape.what} tracking switched off in QuickBooks (or its plan has none), so "${host.name}" can't be sent with ${withArticle(shape.what)}.` }];
+  if (!target) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to ${withArticle(shape.words)}.` }];
+  if (target.type !== shape.type) return [{ code: 'wrong_type', message: `Your ${kind === 'products' ? 'product' : shape.what} maps to ${withArticle(shape.words)}, not ${recordWords(target.type)}.` }];
   const record = lineRefTargets(lists, kind).find((candidate) => candidate.id === target.id);
   if (!record) {
     const item = kind === 'products' ? lists.items.find((candidate) => text(candidate, 'Id') === target.id) : undefined;
-    if (item) return [{ code: 'wrong_type', message: `"${nameOf(item)}" is a ${text(item, 'Type').toLowerCase()}, which a line can't use.` }];
+    if (item) return [{ code: 'wrong_type', message: `"${nameOf(item)}" is ${withArticle(text(item, 'Type').toLowerCase())}, which a line can't use.` }];
     return [{ code: 'not_found', message: `QuickBooks ${shape.what} ${target.id} does not exist (any more).` }];
   }
   if (!record.active) return [{ code: 'inactive', message: `"${record.name}" was deleted (made inactive) in QuickBooks.` }];

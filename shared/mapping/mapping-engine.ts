@@ -1,6 +1,6 @@
 import { categoryProblems, categoryTargets, skusOf, suggestCategory } from './categories.ts';
 import { isLineRefKind, lineRefProblems, lineRefTargets, suggestLineRef } from './line-refs.ts';
-import { isActive, nameOf, text } from './qbo-fields.ts';
+import { isActive, nameOf, recordWords, text } from './qbo-fields.ts';
 import { staffProblems, staffTargets, suggestStaff } from './staff.ts';
 import { suggestTaxCode, taxCodeFacts, taxProblems, taxTargets, type TaxCodeFacts } from './tax-rates.ts';
 import { taxModeOf } from './tax-mode.ts';
@@ -50,7 +50,7 @@ export function targetsFor(context: MappingContext, kind: MappingKind): Target[]
 export function mappingProblems<K extends MappingKind>(context: MappingContext, kind: K, host: HostRecordOf<K>, target: TargetRef | null): Problem[] {
   if (isLineRefKind(kind)) return lineRefProblems(context.lists, context.mode, kind, host as HostProduct, target);
   if (kind === 'tax-rates') {
-    if (target && target.type !== 'TaxCode') return [{ code: 'wrong_type', message: `A tax rate maps to a QuickBooks tax code, not a ${target.type}.` }];
+    if (target && target.type !== 'TaxCode') return [{ code: 'wrong_type', message: `A tax rate maps to a QuickBooks tax code, not ${recordWords(target.type)}.` }];
     return taxProblems(context.mode, context.codes, host as HostTaxRate, target?.id ?? null);
   }
   if (kind === 'billable-categories') return categoryProblems(context.lists, host as HostCategory, target);
@@ -70,9 +70,9 @@ export function planMappings<K extends MappingKind>(context: MappingContext, kin
     let suggestion: Suggestion | null = null;
     let why: Problem | null = null;
     if (kind === 'tax-rates') ({ suggestion, problem: why } = suggestTaxCode(context.mode, context.codes, host as HostTaxRate));
-    else if (kind === 'billable-categories') suggestion = suggestCategory(targets, skus!, host as HostCategory);
+    else if (kind === 'billable-categories') ({ suggestion, problem: why } = suggestCategory(targets, skus!, host as HostCategory));
     else if (isLineRefKind(kind)) suggestion = suggestLineRef(targets, context.lists, kind, host as HostProduct);
-    else suggestion = staffSuggestions!.get(host.id) ?? null;
+    else [suggestion, why] = [staffSuggestions!.suggestions.get(host.id) ?? null, staffSuggestions!.problems.get(host.id) ?? null];
     const choices = kind === 'tax-rates'
       ? targets.filter((candidate) => candidate.active && mappingProblems(context, kind, host, candidate).length === 0).map((candidate) => candidate.id)
       : null;

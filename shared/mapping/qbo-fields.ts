@@ -34,3 +34,13 @@ export function wordOverlap(left: string, right: string): number {
 }
 
 export const percent = (value: number): string => `${Number(value.toFixed(4))}%`;
+
+/** "a" or "an" before a word, by its first sound as written: "an item", "an Accounts Receivable account", "a service". */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) && !/^(one|uni|use|eu)/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}
+
+const RECORD_WORDS: Record<string, string> = { Item: 'item', Account: 'account', TaxCode: 'tax code', Employee: 'employee', Class: 'class', Department: 'location', TaxAgency: 'tax agency' };
+
+/** A QuickBooks record type in words, with its article: "an item", "a tax code". */
+export const recordWords = (type: string): string => withArticle(RECORD_WORDS[type] ?? type);

@@ -1,4 +1,5 @@
 import { isActive, nameOf, nested, percent, plain, text, wordOverlap } from './qbo-fields.ts';
+import { meaningOf, type Meaning } from './tax-meaning.ts';
 import type { CompanyLists, HostTaxRate, Problem, QboRecord, Suggestion, Target, TaxMode, TaxUse } from './types.ts';
 
 /** US pseudo codes: a line is taxable or not, and QuickBooks works out the rate. */
@@ -6,23 +7,6 @@ export const PSEUDO_CODES: readonly Target[] = [
   { type: 'TaxCode', id: 'TAX', name: 'Taxable', active: true, detail: 'QuickBooks works out the rate' },
   { type: 'TaxCode', id: 'NON', name: 'Non-taxable', active: true, detail: 'No sales tax' },
 ];
-
-/** What a rate or code means beyond its percentage: these are different lines on a tax return. */
-type Meaning = 'exempt' | 'zero' | 'reverse' | 'outside' | 'input_taxed';
-
-const MEANINGS: [Meaning, RegExp][] = [
-  ['reverse', /\breverse\b|\brc\b|\bdrc\b/],
-  ['input_taxed', /\binput taxed\b/],
-  ['outside', /\bno vat\b|\bout of scope\b|\boutside\b|\bnot applicable\b|\bbas excluded\b|\bno tax\b|\bnon ?taxable\b/],
-  ['exempt', /\bexempt\b/],
-  ['zero', /\bzero\b|\bgst free\b|\b0(\.0+)?% z\b|\bzero rated\b/],
-];
-
-function meaningOf(name: string): Meaning | null {
-  const folded = plain(name).replace(/-/g, ' ');
-  for (const [meaning, pattern] of MEANINGS) if (pattern.test(folded)) return meaning;
-  return null;
-}
 
 const MEANING_WORDS: Record<Meaning, string> = {
   exempt: 'exempt',
@@ -122,23 +106,48 @@ export interface TaxCodeFacts {
   active: boolean;
   sales: number | null;
   purchases: number | null;
+  /** The positive rates only: a reverse-charge code books +20% and -20%, so it nets 0% yet is a 20% code. */
+  gross: { sales: number | null; purchases: number | null };
   rateCount: { sales: number; purchases: number };
   meaning: Meaning | null;
   /** The province or state the code is for: named in the code, else in one of its rates ("Santa Clara County" holds "California"). */
   place: Place | null;
 }
 
-function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; count: number; special: string[] } | null {
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
+/**
+ * What a code means, judged from how it is built and only then from its name: QuickBooks models reverse charge as
+ * rates of SpecialTaxType REVERSE_CHARGE, or as a rate booked and taken back on the purchase list (+20% / -20%); a
+ * code merely called "RC" with one ordinary 20% rate charges 20% like any other. Likewise a code called "Exempt"
+ * that charges tax is no exempt code.
+ */
+function meaningOfCode(named: Meaning | null, lists: ({ total: number; gross: number; special: string[] } | null)[]): Meaning | null {
+  const special = lists.flatMap((list) => list?.special ?? []);
+  const offsets = lists.some((list) => list !== null && list.gross > list.total);
+  const charges = lists.some((list) => list !== null && list.total > 0);
+  if (special.includes('REVERSE_CHARGE')) return 'reverse';
+  if (named === 'reverse') return offsets ? 'reverse' : null;
+  if (named) return charges ? null : named;
+  if (special.length > 0 && special.every((type) => type === 'ZERO_RATE')) return 'zero';
+  if (lists.every((list) => list === null)) return 'outside';
+  return null;
+}
+
+function rateList(code: QboRecord, key: string, rates: Map<string, QboRecord>): { total: number; gross: number; count: number; special: string[] } | null {
   const details = nested(code, key)?.['TaxRateDetail'];
   if (!Array.isArray(details) || details.length === 0) return null;
   let total = 0;
+  let gross = 0;
   const special: string[] = [];
   for (const detail of details) {
     const rate = rates.get(text(nested(detail as QboRecord, 'TaxRateRef'), 'value'));
-    total += Number(rate?.['RateValue'] ?? 0) || 0;
+    const value = Number(rate?.['RateValue'] ?? 0) || 0;
+    total += value;
+    if (value > 0) gross += value;
     if (rate) special.push(text(rate, 'SpecialTaxType'));
   }
-  return { total: Math.round(total * 10_000) / 10_000, count: details.length, special };
+  return { total: round(total), gross: round(gross), count: details.length, special };
 }
 
 function placeOfRates(code: QboRecord, rates: Map<string, QboRecord>): Place | null {
@@ -158,18 +167,15 @@ export function taxCodeFacts(lists: Pick<CompanyLists, 'taxCodes' | 'taxRates'>)
   return lists.taxCodes.map((code) => {
     const sales = rateList(code, 'SalesTaxRateList', rates);
     const purchases = rateList(code, 'PurchaseTaxRateList', rates);
-    const special = [...(sales?.special ?? []), ...(purchases?.special ?? [])];
     const name = nameOf(code);
-    let meaning = meaningOf(`${name} ${text(code, 'Description')}`);
-    if (!meaning && special.includes('REVERSE_CHARGE')) meaning = 'reverse';
-    if (!meaning && special.length > 0 && special.every((type) => type === 'ZERO_RATE')) meaning = 'zero';
-    if (!meaning && !sales && !purchases) meaning = 'outside';
+    const meaning = meaningOfCode(meaningOf(`${name} ${text(code, 'Description')}`), [sales, purchases]);
     return {
       id: text(code, 'Id'),
       name,
       active: isActive(code),
       sales: sales?.total ?? null,
       purchases: purchases?.total ?? null,
+      gross: { sales: sales?.gross ?? null, purchases: purchases?.gross ?? null },
       rateCount: { sales: sales?.count ?? 0, purchases: purchases?.count ?? 0 },
       meaning,
       place: placeOf(name) ?? placeOfRates(code, rates),
@@ -216,14 +222,78 @@ export function taxTargets(mode: TaxMode, codes: TaxCodeFacts[]): Target[] {
   return mode.kind === 'manual' ? [...real, PSEUDO_CODES[1]!] : real;
 }
 
+/** Canadian tax components a name can hold: "GST + PST", "GST/QST" combine two; "HST" is one harmonized tax. */
+const COMPONENTS = /\b(gst|pst|qst|rst|hst)\b/g;
+
+function componentsOf(name: string): string[] {
+  return [...new Set(plain(name).replace(/[^a-z0-9]+/g, ' ').match(COMPONENTS) ?? [])];
+}
+
+/** Where a host rate applies within the company's country (a province or state), from its region, else its name. */
+function hostPlace(mode: TaxMode, host: HostTaxRate): Place | null {
+  const home = countryCode(mode.country) ?? mode.country;
+  const local = (place: Place | null) => (place?.startsWith(`${home}-`) ? place : null);
+  return local(regionOf(host.region, mode.country).place) ?? local(placeOf(host.name));
+}
+
+/** The code's rate on one use, as the host's rate compares to it: a reverse-charge code also at its gross rate. */
+function ratesMatch(code: TaxCodeFacts, use: TaxUse, hostRate: number, reverse: boolean): boolean {
+  const net = rateFor(code, use);
+  if (net !== null && sameRate(net, hostRate)) return true;
+  const gross = use === 'sales' ? code.gross.sales : code.gross.purchases;
+  // A reverse-charge rate is kept by hosts at its gross rate (20%) or at what the seller charges (0%); both are that code.
+  return reverse && code.meaning === 'reverse' && gross !== null && sameRate(gross, hostRate);
+}
+
+/**
+ * What the rate means against what the code means: exempt, zero-rated, reverse charge, outside the scope and input
+ * taxed are different boxes on a return even at the same 0%, so a rate that says one of them needs a code that
+ * means the same; an ordinary rate never goes on a reverse-charge code (the buyer would account for tax it paid)
+ * nor a taxed rate on a special code. A plain 0% rate may go on any 0% code: it does not say which it is.
+ */
+function meaningProblem(host: HostTaxRate, code: TaxCodeFacts): Problem | null {
+  const says = meaningOf(host.name);
+  const is = code.meaning;
+  if (says === is) return null;
+  const what = (meaning: Meaning | null) => (meaning ? MEANING_WORDS[meaning] : 'an ordinary rate');
+  if (says && is) return { code: 'meaning_differs', message: `"${host.name}" is ${what(says)}, but "${code.name}" is ${what(is)}: they are different lines on a tax return.` };
+  if (says === 'reverse') return { code: 'meaning_differs', message: `"${host.name}" is reverse charge, but "${code.name}" is an ordinary code: the buyer accounts for the tax only with a reverse-charge code.` };
+  if (is === 'reverse') return { code: 'meaning_differs', message: `"${host.name}" is an ordinary rate, but "${code.name}" is reverse charge: the buyer would account for tax the seller charged.` };
+  if (!says && host.rate > 0 && is) return { code: 'meaning_differs', message: `"${host.name}" charges ${percent(host.rate)}, but "${code.name}" is ${what(is)}.` };
+  return null;
+}
+
+/** A rate naming two taxes (GST + PST) needs a code combining them on that use, and one naming a single tax a single-rate code. */
+function combinationProblem(host: HostTaxRate, code: TaxCodeFacts, use: TaxUse): Problem | null {
+  const parts = componentsOf(host.name).filter((part) => part !== 'hst');
+  const count = use === 'sales' ? code.rateCount.sales : code.rateCount.purchases;
+  const named = parts.map((part) => part.toUpperCase()).join(' and ');
+  if (parts.length > 1 && count === 1) {
+    return { code: 'meaning_differs', message: `"${host.name}" combines ${named}, but "${code.name}" holds one rate on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}: each tax goes to its own agency, so pick a code combining them.` };
+  }
+  if (parts.length === 1 && componentsOf(host.name).length === 1 && count > 1) {
+    return { code: 'meaning_differs', message: `"${host.name}" is ${named} alone, but "${code.name}" combines ${count} rates on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` };
+  }
+  return null;
+}
+
 /** Everything wrong with mapping `host` to the tax code `targetId` (empty when it is fine). */
 export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxRate, targetId: string | null): Problem[] {
   const rate = percent(host.rate);
   if (targetId === null) return [{ code: 'unmapped', message: `"${host.name}" is not mapped to a QuickBooks tax code.` }];
+  const home = countryCode(mode.country) ?? mode.country;
+  const country = regionOf(host.region, mode.country).country;
+  if (country && country !== home) {
+    return [{ code: 'other_region', message: `"${host.name}" is for ${regionNames.of(country) ?? country}, not this company's region (${regionNames.of(home) ?? home}).` }];
+  }
   if (targetId === 'TAX' || targetId === 'NON') {
     if (mode.kind === 'per_line') return [{ code: 'not_allowed', message: `"${targetId}" is for US sales tax; this company needs a real tax code on every line.` }];
     if (targetId === 'TAX' && mode.kind === 'manual') return [{ code: 'not_allowed', message: `With manual sales tax, pick the sales tax code whose rate is ${rate}, not "Taxable".` }];
     const taxable = targetId === 'TAX';
+    // The same reason the suggestion gives: a purchases-only rate (use tax) has no sales tax for QuickBooks to compute.
+    if (taxable && usesIn(mode, host).length === 0) {
+      return [{ code: 'not_allowed', message: `"${host.name}" applies to purchases only, and US purchases carry no sales tax: map it to Non-taxable.` }];
+    }
     if (usesIn(mode, host).length > 0 && taxable !== host.rate > 0) {
       return [{ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${taxable ? 'Taxable' : 'Non-taxable'}" marks lines ${taxable ? 'taxable' : 'not taxable'}.` }];
     }
@@ -236,13 +306,27 @@ export function taxProblems(mode: TaxMode, codes: TaxCodeFacts[], host: HostTaxR
   if (!code) return [{ code: 'not_found', message: `Tax code ${targetId} does not exist in QuickBooks (any more).` }];
   if (!code.active) return [{ code: 'inactive', message: `"${code.name}" is inactive in QuickBooks, so lines can't use it.` }];
   const problems: Problem[] = [];
+  const reverse = meaningOf(host.name) === 'reverse';
   for (const use of usesIn(mode, host)) {
     const codeRate = rateFor(code, use);
     if (codeRate === null) {
       problems.push({ code: 'wrong_use', message: `"${code.name}" has no ${USE_WORDS[use].list} rates, so it can't go on ${USE_WORDS[use].forms}.` });
-    } else if (!sameRate(codeRate, host.rate)) {
+    } else if (!ratesMatch(code, use, host.rate, reverse)) {
       problems.push({ code: 'rate_differs', message: `"${host.name}" is ${rate}, but "${code.name}" charges ${percent(codeRate)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'}.` });
+    } else if (!reverse && code.meaning !== 'reverse' && (use === 'sales' ? code.gross.sales : code.gross.purchases)! > codeRate) {
+      // Nets to the host's rate only because it books tax and takes it back (an acquisition code not flagged as reverse charge).
+      const gross = (use === 'sales' ? code.gross.sales : code.gross.purchases)!;
+      problems.push({ code: 'meaning_differs', message: `"${host.name}" is ${rate}, but "${code.name}" books ${percent(gross)} on ${USE_WORDS[use].list === 'sales' ? 'sales' : 'purchases'} and takes it back: it is not a ${rate} code.` });
+    } else {
+      const combination = combinationProblem(host, code, use);
+      if (combination && !problems.some((problem) => problem.message === combination.message)) problems.push(combination);
     }
+  }
+  const meaning = meaningProblem(host, code);
+  if (meaning) problems.push(meaning);
+  const place = hostPlace(mode, host);
+  if (place && code.place?.startsWith(`${home}-`) && code.place !== place) {
+    problems.push({ code: 'other_region', message: `"${host.name}" is for ${placeName(place)}, but "${code.name}" is for ${placeName(code.place)}.` });
   }
   return problems;
 }

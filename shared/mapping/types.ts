@@ -98,18 +98,17 @@ export interface Target extends TargetRef {
   detail: string;
 }
 
-export type ProblemCode =
-  | 'unmapped'
-  | 'not_found'
-  | 'inactive'
-  | 'wrong_use'
-  | 'rate_differs'
-  | 'not_allowed'
-  | 'wrong_type'
-  | 'ambiguous'
-  | 'not_tracked'
-  /** A host rate for another country than the company's: nothing of this company is suggested for it. */
-  | 'other_region';
+/**
+ * Every problem code, in one list: the OpenAPI MappingProblem enum and the ProblemCode type both come from it, so a
+ * code the API sends can't be missing from what it documents.
+ * - meaning_differs: the rate and the code mean different things on a tax return (exempt vs zero-rated, reverse
+ *   charge vs normal, combined vs single).
+ * - other_region: a host rate for another country or place than the code's.
+ * - already_mapped: staff map one-to-one, and the employee is another person's.
+ */
+export const problemCodes = ['unmapped', 'not_found', 'inactive', 'wrong_use', 'rate_differs', 'not_allowed', 'wrong_type', 'ambiguous', 'meaning_differs', 'not_tracked', 'other_region', 'already_mapped'] as const;
+
+export type ProblemCode = (typeof problemCodes)[number];
 
 /** One thing wrong with a mapping, in words a person can act on. */
 export interface Problem {

@@ -9,6 +9,12 @@ export interface WindowedRowsOptions {
   /** Until measured: the styles' defaults. */
   rowHeight: number;
   headerHeight: number;
+  /**
+   * Rows whose text wraps (a long reason on a narrow card) differ in height: every row gets the slot of the tallest
+   * one rendered, measured without the `min-height` the host sets on each row to that slot. Without it the first
+   * row's height is every row's.
+   */
+  wrapping?: boolean;
 }
 
 /**
@@ -140,11 +146,23 @@ export class WindowedRows implements ReactiveController {
   #measure(): void {
     const header = this.host.renderRoot.querySelector<HTMLElement>(this.options.header);
     if (header && header.offsetHeight > 0) this.#headerHeight = header.offsetHeight;
-    const row = this.host.renderRoot.querySelector<HTMLElement>(this.options.row);
-    if (row && row.offsetHeight > 0 && row.offsetHeight !== this.rowHeight) {
-      this.rowHeight = row.offsetHeight;
+    const height = this.options.wrapping ? this.#tallest() : (this.host.renderRoot.querySelector<HTMLElement>(this.options.row)?.offsetHeight ?? 0);
+    if (height > 0 && height !== this.rowHeight) {
+      this.rowHeight = height;
       this.host.requestUpdate();
       this.update();
     }
+  }
+
+  /** The natural height of the tallest rendered row: its own min-height (the current slot) lifted while measuring. */
+  #tallest(): number {
+    let tallest = 0;
+    for (const row of this.host.renderRoot.querySelectorAll<HTMLElement>(this.options.row)) {
+      const slot = row.style.minHeight;
+      row.style.minHeight = '';
+      tallest = Math.max(tallest, row.offsetHeight);
+      row.style.minHeight = slot;
+    }
+    return tallest;
   }
 }

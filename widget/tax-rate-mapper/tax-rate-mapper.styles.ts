@@ -39,6 +39,10 @@ export const taxRateMapperStyles = css`
     flex-direction: column;
     align-items: flex-start;
     justify-content: center;
+    /* Rows grow with a wrapped reason: a cell is as tall as its content, never clipped to a fixed row. */
+    height: auto;
+    padding-block: calc(var(--_space) * 1.5);
+    overflow: visible;
   }
   .name,
   .small {
@@ -50,6 +54,13 @@ export const taxRateMapperStyles = css`
   .small {
     color: var(--_text-muted);
     font-size: 0.86em;
+  }
+  /* Why a code is suggested or what is wrong is what a person acts on: it wraps, whole, at any width. */
+  .reasons {
+    white-space: normal;
+    overflow: visible;
+    text-overflow: clip;
+    overflow-wrap: anywhere;
   }
   .status {
     font-weight: 500;
@@ -84,12 +95,23 @@ export const taxRateMapperStyles = css`
       display: none;
     }
     .row {
-      grid-template-columns: 1fr auto;
+      grid-template-columns: minmax(0, 1fr) auto;
       min-height: var(--ll-mapper-card-height, 112px);
+    }
+    .name {
+      white-space: normal;
+      overflow-wrap: anywhere;
     }
     .cell.target {
       grid-column: 1 / -1;
       padding-bottom: calc(var(--_space) * 2);
+    }
+    /* Picker and buttons stack: the picker takes the full card width, the buttons wrap beneath it. */
+    .pick {
+      flex-wrap: wrap;
+    }
+    .pick select {
+      flex: 1 1 100%;
     }
   }
 `;

@@ -42,18 +42,20 @@ afterEach(() => {
   restore = undefined;
 });
 
-async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string } = {}) {
+async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string; handle?: (request: RecordedRequest) => { status?: number; body: unknown } | undefined } = {}) {
   let state = options.state ?? ukState();
   const bff = installFakeBff(BFF, (request: RecordedRequest) => {
     const { method, path } = request;
+    const handled = options.handle?.(request);
+    if (handled) return handled;
     if (path === '/v1/widget/session') return { body: { tenant_id: 't', organization_id: 'o', user: { id: 'u', role: options.role ?? 'admin' }, expires_at: new Date(Date.now() + 900_000).toISOString() } };
     if (path === '/v1/widget/settings') return { body: testSettings() };
     if (method === 'GET' && path === `${BASE}/mappings/${state.kind}`) return { body: state };
-    if (method === 'PUT' && path === `${BASE}/mappings/tax-rates`) {
+    if (method === 'PUT' && path === `${BASE}/mappings/${state.kind}`) {
       const body = request.body as { mappings: { host_id: string; target: { type: string; id: string } | null }[] };
       state = { ...state, rows: state.rows.map((row) => {
         const change = body.mappings.find((entry) => entry.host_id === row.host['id']);
-        return change ? { ...row, status: change.target ? 'mapped' : 'unmapped', mapping: change.target ? mapping(change.target.id, change.target.id) : null } : row;
+        return change ? { ...row, status: change.target ? 'mapped' : 'unmapped', mapping: change.target ? { ...mapping(change.target.id, change.target.id), target: { ...change.target, name: change.target.id } } : null } : row;
       }) };
       return { body: { data: body.mappings.map((entry) => ({ host_id: entry.host_id, target: entry.target ? { ...entry.target, name: entry.target.id } : null, version: 2 })) } };
     }
@@ -98,9 +100,9 @@ describe('<tax-rate-mapper>', () => {
   it('offers in each picker only the codes valid for that rate (and its current one)', async () => {
     const { el } = await setup();
     const options = (name: string) => [...rowOf(el, name).querySelectorAll('option')].map((option) => option.value);
-    expect(options('Zero rated')).to.deep.equal(['', '12', '13']);
-    expect(options('20% VAT')).to.deep.equal(['', '10']);
-    expect(options('Reduced')).to.deep.equal(['', '11']);
+    expect(options('Zero rated')).to.deep.equal(['', 'TaxCode:12', 'TaxCode:13']);
+    expect(options('20% VAT')).to.deep.equal(['', 'TaxCode:10']);
+    expect(options('Reduced')).to.deep.equal(['', 'TaxCode:11']);
     expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.exist;
     // A rate with valid codes to choose from is mapped by picking one, not by creating another.
     expect(rowOf(el, 'Zero rated').querySelector('[part="create-button"]')).to.equal(null);
@@ -143,7 +145,7 @@ describe('<tax-rate-mapper>', () => {
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'ArrowDown' });
     await el.updateComplete;
-    expect(picker.value).to.equal('13');
+    expect(picker.value).to.equal('TaxCode:13');
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
     await sendKeys({ press: 'ArrowUp' });
     await sendKeys({ press: 'Enter' });
@@ -156,12 +158,61 @@ describe('<tax-rate-mapper>', () => {
     // Browsing then leaving the picker saves what it shows; Escape puts the saved choice back.
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Escape' });
-    expect(picker.value).to.equal('12');
+    expect(picker.value).to.equal('TaxCode:12');
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Tab' });
     await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`).length === 2, 'the save on leaving');
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)[1]!.body).to.deep.equal({ mappings: [{ host_id: 'r3', target: { type: 'TaxCode', id: '13' }, method: 'manual' }] });
   });
+
+  // Every kind: a save by Enter is the only save; leaving the picker afterwards neither saves again nor unmaps, and
+  // focus moves on to a control that still exists (not <body>) also when leaving is what saved.
+  const TARGET_TYPES = { staff: 'Employee', 'billable-categories': 'Item', products: 'Item', classes: 'Class', locations: 'Department' } as const;
+  for (const kind of ['tax-rates', 'staff', 'billable-categories', 'products', 'classes', 'locations'] as const) {
+    it(`keyboard on a picker (${kind}): Enter saves once, Tab after it saves nothing more; browse then Tab saves once and focus moves on`, async () => {
+      const uk = ukState();
+      uk.rows.push({ host: host('r5', 'Nil rated', 0, ['sales']), mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'TaxCode', id: '12' }, confidence: 'suggested', reasons: ['0% on sales'] }, choices: ['12', '13'] });
+      const type = kind === 'tax-rates' ? 'TaxCode' : TARGET_TYPES[kind];
+      const state: MappingState = kind === 'tax-rates' ? uk : {
+        ...ukState(),
+        kind,
+        targets: [{ type, id: '55', name: 'Ada Okafor', active: true, detail: '' }, { type, id: '56', name: 'Ben Lee', active: true, detail: '' }],
+        rows: [
+          { host: { id: 'p1', name: 'Ada Okafor', email: 'ada.o@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type, id: '55' }, confidence: 'suggested', reasons: ['same name'] }, choices: null },
+          { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type, id: '56' }, confidence: 'suggested', reasons: ['same name'] }, choices: null },
+        ],
+      } as MappingState;
+      const [first, second] = kind === 'tax-rates' ? ['Zero rated', 'Nil rated'] : ['Ada Okafor', 'Ben Lee'];
+      const events: MappingChangedEventDetail[] = [];
+      const { el, bff } = await setup({ state, kind });
+      el.addEventListener('ledgerlink-mapping-changed', (event) => events.push((event as CustomEvent<MappingChangedEventDetail>).detail));
+      const puts = () => requestsTo(bff, 'PUT', `${BASE}/mappings/${kind}`);
+      const status = (name: string) => rowOf(el, name).querySelector('[part="status"]')!.textContent;
+      rowOf(el, first).querySelector<HTMLSelectElement>('[part="picker"]')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => status(first) === 'Mapped', 'mapped by Enter');
+      await el.updateComplete;
+      await sendKeys({ press: 'Tab' });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await el.updateComplete;
+      expect(puts()).to.have.length(1);
+      expect(events.flatMap((event) => event.changes).every((change) => change.target !== null)).to.equal(true);
+      expect(status(first)).to.equal('Mapped');
+      expect(el.shadowRoot!.activeElement).to.not.equal(null);
+      expect(el.shadowRoot!.activeElement).to.not.equal(rowOf(el, first).querySelector('[part="picker"]'));
+      // Browse on the next row's picker, then leave it with Tab: one save of what it shows, and focus stays in the widget.
+      rowOf(el, second).querySelector<HTMLSelectElement>('[part="picker"]')!.focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await sendKeys({ press: 'Tab' });
+      await waitFor(() => puts().length === 2 && status(second) === 'Mapped', 'the save on leaving');
+      await el.updateComplete;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(puts()).to.have.length(2);
+      expect(document.activeElement).to.equal(el);
+      expect(el.shadowRoot!.activeElement).to.not.equal(null);
+    });
+  }
 
   it('keeps each row\'s controls with its rate when the grid scrolls (rows keyed by host id)', async () => {
     const state = ukState();
@@ -225,9 +276,170 @@ describe('<tax-rate-mapper>', () => {
     const row = rowOf(el, 'Ada Okafor');
     expect(row.querySelector('.small')!.textContent).to.equal('ada.o@elsewhere.example');
     expect(row.querySelector('[part="reasons"]')!.textContent).to.contain('same name, different email');
-    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', '55', '56']);
+    expect([...row.querySelectorAll('option')].map((option) => option.value)).to.deep.equal(['', 'Employee:55', 'Employee:56']);
     expect($(el, '[role="columnheader"]')!.textContent).to.equal('Your staff member');
     expect(row.querySelector('[part="create-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
+  });
+
+  it('at 390px rows stack and a long reason wraps whole: no horizontal overflow, nothing ellipsized or clipped, light and dark', async () => {
+    const long = 'No active QuickBooks zero-rated tax code in British Columbia charges 0% on sales and purchases; create one or pick another. "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.';
+    for (const theme of ['light', 'dark']) {
+      const state = ukState();
+      state.rows[3] = { ...state.rows[3]!, problems: [{ code: 'unmapped', message: long }] };
+      const { el } = await setup({ state, theme });
+      await setViewport({ width: 390, height: 800 });
+      try {
+        await waitFor(() => getComputedStyle($(el, '.header')!).display === 'none', 'the card layout');
+        const boxes = () => $$(el, '.body [role="row"]').map((entry) => entry.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        // The cards are re-measured a frame after the resize, or on the next render: frames do not run in a background
+        // tab (test files run side by side), so renders are asked for. Then no card runs into the next.
+        const laidOut = () => boxes().every((box, i, all) => i === 0 || box.top >= all[i - 1]!.bottom - 0.5);
+        for (let tries = 0; tries < 50 && !laidOut(); tries += 1) {
+          el.requestUpdate();
+          await el.updateComplete;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(laidOut(), 'cards laid out without overlap').to.equal(true);
+        const scroller = $(el, '.scroller')!;
+        expect(el.scrollWidth, 'the element').to.be.at.most(el.clientWidth);
+        expect(scroller.scrollWidth, 'the grid').to.be.at.most(scroller.clientWidth);
+        const row = rowOf(el, 'Odd rate');
+        const reason = row.querySelector<HTMLElement>('[part="reasons"]')!;
+        expect(reason.textContent).to.equal(long);
+        const style = getComputedStyle(reason);
+        expect(style.textOverflow).to.not.equal('ellipsis');
+        expect(style.whiteSpace).to.equal('normal');
+        expect(reason.scrollWidth).to.be.at.most(reason.clientWidth);
+        expect(reason.scrollHeight).to.be.at.most(reason.clientHeight + 1);
+        // It wraps onto several lines, all inside its card, and the cards do not overlap.
+        expect(reason.getBoundingClientRect().height).to.be.greaterThan(parseFloat(style.lineHeight) * 2 || 30);
+        expect(reason.getBoundingClientRect().bottom).to.be.at.most(row.getBoundingClientRect().bottom);
+        const rows = boxes();
+        for (let i = 1; i < rows.length; i += 1) expect(rows[i]!.top).to.be.at.least(rows[i - 1]!.bottom - 0.5);
+        for (const picker of $$<HTMLSelectElement>(el, '[part="picker"]')) expect(picker.getBoundingClientRect().right).to.be.at.most(scroller.getBoundingClientRect().right);
+        await expect(el).to.be.accessible();
+      } finally {
+        await setViewport({ width: 1280, height: 800 });
+      }
+    }
+  });
+
+  it('offers only actions that can succeed: no Create for another country\'s rate, reverse charge or a switched-off code (re-activate or re-map instead); taken employees are marked', async () => {
+    const state = ukState();
+    state.rows.push(
+      { host: host('r6', 'Irish VAT', 23, ['sales']), mapping: null, status: 'unmapped', problems: [{ code: 'other_region', message: '"Irish VAT" is for Ireland, not this company\'s region (United Kingdom).' }], suggestion: null, choices: [] },
+      { host: host('r7', 'Reverse charge services', 15, ['purchases']), mapping: null, status: 'unmapped', problems: [], suggestion: null, choices: [] },
+    );
+    const { el } = await setup({ state });
+    expect(rowOf(el, 'Odd rate').querySelector('[part="create-button"]')).to.not.equal(null);
+    for (const name of ['Irish VAT', 'Reverse charge services', 'Reduced']) expect(Boolean(rowOf(el, name).querySelector('[part="create-button"]')), name).to.equal(false);
+    expect(rowOf(el, 'Reduced').querySelector('[part="reasons"]')!.textContent).to.contain('Make it active again in QuickBooks and sync, or pick another.');
+    expect(rowOf(el, 'Reduced').querySelector('[part="reasons"]')!.textContent).to.not.match(/6240|Duplicate Name/i);
+
+    const staff: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [
+        { host: { id: 'p1', name: 'Ada O.', email: 'ada@example.com' }, mapping: { ...mapping('55', 'Ada Okafor'), target: { type: 'Employee', id: '55', name: 'Ada Okafor' } }, status: 'mapped', problems: [], suggestion: null, choices: null },
+        { host: { id: 'p2', name: 'Contractor', email: 'c@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: null, choices: null },
+      ],
+    };
+    restore?.();
+    const second = await setup({ state: staff, kind: 'staff' });
+    const options = [...rowOf(second.el, 'Contractor').querySelectorAll('option')];
+    const ada = options.find((option) => option.value === 'Employee:55')!;
+    expect(ada.disabled).to.equal(true);
+    expect(ada.textContent).to.contain('mapped to Ada O.');
+    expect(options.find((option) => option.value === 'Employee:56')!.disabled).to.equal(false);
+    // The person who has it sees it as theirs, not as taken.
+    expect(rowOf(second.el, 'Ada O.').querySelector<HTMLOptionElement>('option[value="Employee:55"]')!.disabled).to.equal(false);
+    await expect(second.el).to.be.accessible();
+  });
+
+  it('"Accept all" on staff names the weaker suggestions in its confirm step, and can map only the exact ones', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'staff',
+      targets: [{ type: 'Employee', id: '55', name: 'Ada Okafor', active: true, detail: 'ada@example.com' }, { type: 'Employee', id: '56', name: 'Ben Lee', active: true, detail: 'ben@example.com' }],
+      rows: [
+        { host: { id: 'p1', name: 'Ada Okafor', email: 'ada@example.com' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '55' }, confidence: 'auto', reasons: ['same name', 'same email'] }, choices: null },
+        { host: { id: 'p2', name: 'Ben Lee', email: 'ben.l@elsewhere.example' }, mapping: null, status: 'unmapped', problems: [], suggestion: { target: { type: 'Employee', id: '56' }, confidence: 'suggested', reasons: ['same name', 'different email'] }, choices: null },
+      ],
+    };
+    const { el, bff } = await setup({ state, kind: 'staff' });
+    $<HTMLButtonElement>(el, '[part="accept-all-button"]')!.click();
+    await el.updateComplete;
+    expect($(el, '[part="weaker"]')!.textContent).to.equal('1 is a weaker match: Ben Lee → Ben Lee (same name, different email).');
+    await expect(el).to.be.accessible();
+    $<HTMLButtonElement>(el, '[part="accept-strong-button"]')!.click();
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/staff`).length === 1, 'the save');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/staff`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'p1', target: { type: 'Employee', id: '55' }, method: 'confirmed' }] });
+  });
+
+  it('an API refusal is shown in plain words: no field paths, QuickBooks ids or route names; the host event keeps the API message', async () => {
+    const refusal = {
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'mappings[0].target: "Zero rated": "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.', details: { issues: [
+        { field: 'mappings[0].target', host_id: 'r3', host_name: 'Zero rated', message: '"Zero rated": "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.', problems: [{ code: 'meaning_differs', message: '"Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.' }] },
+      ] } } },
+    };
+    const conflict = { status: 409, body: { error: { code: 'conflict', message: 'QuickBooks already has 2 tax codes "Odd rate" can use: "A" (id 12), "B" (id 13); map it to one of them instead of creating another.' } } };
+    const { el } = await setup({ handle: (request) => (request.method === 'PUT' ? refusal : request.method === 'POST' ? conflict : undefined) });
+    const errors: string[] = [];
+    el.addEventListener('ledgerlink-error', (event) => errors.push((event as CustomEvent<{ message: string }>).detail.message));
+    rowOf(el, 'Zero rated').querySelector<HTMLButtonElement>('[part="accept-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]'), 'the notice');
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('"Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.');
+    expect(errors[0]).to.match(/^mappings\[0\]\.target: /);
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]')?.textContent?.includes('already has'), 'the conflict notice');
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('QuickBooks already has 2 tax codes "Odd rate" can use: "A", "B"; map it to one of them instead of creating another.');
+  });
+
+  it('"Create in QuickBooks" without a default tax agency points at the agency picker; a code that exists is linked, not duplicated', async () => {
+    let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'invalid_request', message: 'default_tax_agency: no default tax agency is set; choose the default tax agency', details: { issues: [{ field: 'default_tax_agency', message: 'no default tax agency is set' }] } } } };
+    const { el, bff } = await setup({ handle: (request) => (request.method === 'POST' && request.path === `${BASE}/mappings/tax-rates/r4/create` ? answer : undefined) });
+    const errors: string[] = [];
+    el.addEventListener('ledgerlink-error', (event) => errors.push((event as CustomEvent<{ message: string }>).detail.message));
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]'), 'the notice');
+    await el.updateComplete;
+    const agency = $<HTMLSelectElement>(el, '[part="defaults"] select')!;
+    expect($(el, '[part="notice"]')!.textContent).to.contain('A new tax code needs a tax agency').and.contain('Choose the default tax agency above');
+    expect(agency.getAttribute('aria-invalid')).to.equal('true');
+    expect(agency.getAttribute('aria-describedby')).to.equal('mapper-notice');
+    expect(el.shadowRoot!.activeElement).to.equal(agency);
+    expect(errors).to.have.length(1);
+    await expect(el).to.be.accessible();
+
+    answer = { status: 200, body: { host_id: 'r4', target: { type: 'TaxCode', id: '40', name: 'Odd rate' }, version: 1, outcome: 'linked' } };
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="notice"]')?.textContent?.includes('already has'), 'the linked notice');
+    expect($(el, '[part="notice"]')!.textContent).to.contain('QuickBooks already has "Odd rate": mapped Odd rate to it instead of creating a duplicate.');
+    expect(requestsTo(bff, 'POST', `${BASE}/mappings/tax-rates/r4/create`)).to.have.length(2);
+  });
+
+  it('two QuickBooks records of one name read apart in the picker, and an item and an account sharing an id are separate choices', async () => {
+    const state: MappingState = {
+      ...ukState(),
+      kind: 'billable-categories',
+      targets: [
+        { type: 'Item', id: '52', name: 'Standard Consulting Hour', active: true, detail: 'Service' },
+        { type: 'Item', id: '55', name: 'Standard Consulting Hour', active: true, detail: 'Service' },
+        { type: 'Account', id: '52', name: 'Consulting Income', active: true, detail: 'Income account' },
+      ],
+      rows: [{ host: { id: 'c1', name: 'Consulting', code: 'Standard Consulting Hour' }, mapping: null, status: 'unmapped', problems: [{ code: 'ambiguous', message: '"Consulting" matches 2 QuickBooks records alike: pick one.' }], suggestion: null, choices: null }],
+    };
+    const { el, bff } = await setup({ state, kind: 'billable-categories', handle: (request) => (request.method === 'PUT' && request.path === `${BASE}/mappings/billable-categories` ? { body: { data: [] } } : undefined) });
+    const options = [...rowOf(el, 'Consulting').querySelectorAll('option')];
+    expect(options.map((option) => option.value)).to.deep.equal(['', 'Item:52', 'Item:55', 'Account:52']);
+    expect(options.map((option) => option.textContent)).to.deep.equal(['Not mapped', 'Standard Consulting Hour (Service) · id 52', 'Standard Consulting Hour (Service) · id 55', 'Consulting Income (Income account)']);
+    const picker = rowOf(el, 'Consulting').querySelector<HTMLSelectElement>('[part="picker"]')!;
+    picker.value = 'Account:52';
+    picker.dispatchEvent(new Event('change'));
+    await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`).length === 1, 'the save');
+    expect(requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'c1', target: { type: 'Account', id: '52' }, method: 'manual' }] });
   });
 });

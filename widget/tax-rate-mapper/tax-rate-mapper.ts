@@ -8,13 +8,18 @@ import { onlyRolesCan, permissionNote, permissionNoteStyles } from '../base/perm
 import { themeStyles } from '../base/theme.ts';
 import { WindowedRows } from '../base/windowed-rows.ts';
 import type { MappingState } from '../../shared/api/mappings.ts';
+import { saysReverseCharge } from '../../shared/mapping/tax-meaning.ts';
 import type { ConnectionsState } from '../base/connection-store.ts';
-import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
+import { AUTOMATED_TAX_NOTE, hostDetail, KIND_WORDS, plainApiMessage, STATUS_WORDS, type MapperKind } from './mapping-words.ts';
 import { taxRateMapperStyles } from './tax-rate-mapper.styles.ts';
 
 type Row = MappingState['rows'][number];
 type Target = MappingState['targets'][number];
 type Change = { host_id: string; target: { type: string; id: string } | null; method?: 'confirmed' | 'manual' };
+type Created = MappingChangedEventDetail['changes'][number] & { outcome: 'created' | 'linked' };
+
+/** A picker option's value: type and id, as an item and an account (or two lists) may share an id. */
+const keyOf = (target: { type: string; id: string }) => `${target.type}:${target.id}`;
 
 /** `ledgerlink-mapping-changed`: mappings were saved on the server (a pick, accepted suggestions, an undo, a created code). */
 export interface MappingChangedEventDetail {
@@ -46,7 +51,8 @@ const ROW_HEIGHT = 64;
  * Keyboard: Tab into the grid, Up/Down/Home/End move between rows (only rows in view are rendered), Enter on a row
  * accepts its suggestion, Tab reaches the row's picker and buttons. In a picker the arrows only browse its options:
  * Enter or leaving the picker saves what it shows, Escape puts back the saved choice; focus stays where it was. Roles outside `connect_roles` see everything
- * with the controls disabled and the reason. Below 560px of its own width rows become cards.
+ * with the controls disabled and the reason. Below 560px of its own width rows become stacked cards. Reasons wrap
+ * rather than being cut; every row takes the height of the tallest one in view.
  *
  * @summary Map host tax rates, billable categories or staff to QuickBooks.
  *
@@ -88,6 +94,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     _confirm: { state: true },
     _notice: { state: true },
     _active: { state: true },
+    _agencyNeeded: { state: true },
   };
 
   declare connectionId: string | undefined;
@@ -98,6 +105,8 @@ export class TaxRateMapper extends LedgerlinkElement {
   declare private _confirm: boolean;
   declare private _notice: { text: string; undo?: Change[] } | undefined;
   declare private _active: number;
+  /** Creating a tax code was refused for want of a default tax agency: the agency picker is marked and focused. */
+  declare private _agencyNeeded: boolean;
 
   #store: ConnectionsState | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -105,7 +114,12 @@ export class TaxRateMapper extends LedgerlinkElement {
   #seq = 0;
   /** The last key pressed on a picker moved through its options (arrows, Home/End, a letter): not yet a choice. */
   #browsing = false;
-  #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body .row', header: '.header', rowHeight: ROW_HEIGHT, headerHeight: 34 });
+  /**
+   * The row whose picker shows a keyboard choice not yet saved. Only that is saved when focus leaves the picker:
+   * leaving after Enter (or after any save) must not save again, least of all whatever the DOM shows mid-render.
+   */
+  #unsaved: string | undefined;
+  #windowed = new WindowedRows(this, { scroller: '.scroller', row: '.body .row', header: '.header', rowHeight: ROW_HEIGHT, headerHeight: 34, wrapping: true });
 
   constructor() {
     super();
@@ -114,6 +128,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     this._busy = false;
     this._confirm = false;
     this._active = 0;
+    this._agencyNeeded = false;
   }
 
   /** The mapping state as last loaded. */
@@ -169,10 +184,12 @@ export class TaxRateMapper extends LedgerlinkElement {
   }
 
   #fail(error: unknown, loading = false): void {
-    const { code = 'internal', message = String(error), status = 0 } = error as LedgerlinkApiError;
-    if (status === 403) this.#forbidden = message;
-    if (loading) this._error = message;
-    else this._notice = { text: message };
+    const { code = 'internal', message = String(error), status = 0, details } = error as LedgerlinkApiError;
+    const shown = plainApiMessage(message, details);
+    if (status === 403) this.#forbidden = shown;
+    if (loading) this._error = shown;
+    else this._notice = { text: shown };
+    // The host gets the API's own message: it is for developers, with the field it names.
     this.emit('ledgerlink-error', { code, message });
   }
 
@@ -202,37 +219,60 @@ export class TaxRateMapper extends LedgerlinkElement {
     return (this._state?.rows ?? []).filter((row) => row.suggestion && row.mapping?.target.id !== row.suggestion.target.id && (row.choices?.includes(row.suggestion.target.id) ?? true));
   }
 
-  #acceptAll(): void {
-    const rows = this.#acceptable;
+  /** Staff suggestions short of name and email both matching (another email, a similar name): named before mapping. */
+  get #weaker(): Row[] {
+    return this.kind === 'staff' ? this.#acceptable.filter((row) => row.suggestion!.confidence !== 'auto') : [];
+  }
+
+  #acceptAll(onlyStrong = false): void {
+    const weaker = new Set(this.#weaker);
+    const rows = this.#acceptable.filter((row) => !onlyStrong || !weaker.has(row));
     const undo = rows.map((row) => ({ host_id: String(row.host['id']), target: row.mapping ? { type: row.mapping.target.type, id: row.mapping.target.id } : null }));
     void this.#save(rows.map((row) => ({ host_id: String(row.host['id']), target: row.suggestion!.target, method: 'confirmed' as const })), undo, `Mapped ${rows.length} to their suggestions.`);
   }
 
-  #pick(row: Row, id: string): void {
-    if (this._busy || (row.mapping?.target.id ?? '') === id) return;
-    const target = this._state?.targets.find((candidate) => candidate.id === id);
+  /** `key` is an option value (type:id), '' for "Not mapped". */
+  #pick(row: Row, key: string): Promise<void> | undefined {
+    if (this._busy || (row.mapping ? keyOf(row.mapping.target) : '') === key) return undefined;
+    const target = this._state?.targets.find((candidate) => keyOf(candidate) === key);
     const hostId = String(row.host['id']);
-    void this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion?.target.id === id ? 'confirmed' : 'manual' }]);
+    return this.#save([{ host_id: hostId, target: target ? { type: target.type, id: target.id } : null, method: row.suggestion && keyOf(row.suggestion.target) === key ? 'confirmed' : 'manual' }]);
   }
 
   async #create(row: Row): Promise<void> {
     if (this.#denied) return;
     this._busy = true;
     try {
-      const made = await this.client.request<MappingChangedEventDetail['changes'][number]>('POST', `${this.#path}/mappings/${this.kind}/${encodeURIComponent(String(row.host['id']))}/create`, { body: this.kind === 'tax-rates' ? {} : undefined });
+      const { outcome, ...made } = await this.client.request<Created>('POST', `${this.#path}/mappings/${this.kind}/${encodeURIComponent(String(row.host['id']))}/create`, { body: this.kind === 'tax-rates' ? {} : undefined });
       this.#changed([made]);
-      this._notice = { text: `Created "${made.target?.name}" in QuickBooks and mapped ${row.host['name']} to it.` };
+      this._notice = {
+        text: outcome === 'linked'
+          ? `QuickBooks already has "${made.target?.name}": mapped ${row.host['name']} to it instead of creating a duplicate.`
+          : `Created "${made.target?.name}" in QuickBooks and mapped ${row.host['name']} to it.`,
+      };
       await this.#load();
     } catch (error) {
-      this.#fail(error);
+      const issues = (error as LedgerlinkApiError).details?.['issues'];
+      if (Array.isArray(issues) && issues.some((issue) => (issue as { field?: string }).field === 'default_tax_agency')) this.#askForAgency(error as LedgerlinkApiError);
+      else this.#fail(error);
     } finally {
       this._busy = false;
     }
   }
 
+  /** A new tax code's rates need an agency: say so next to the default agency picker and take focus there. */
+  #askForAgency(error: LedgerlinkApiError): void {
+    this._agencyNeeded = true;
+    const picker = this._state?.mode.has_agencies ? 'Choose the default tax agency above, then create the code again.' : '';
+    this._notice = { text: `A new tax code needs a tax agency: ${plainApiMessage(error.message, error.details).replace(/^./, (first) => first.toLowerCase())} ${picker}`.trim() };
+    this.emit('ledgerlink-error', { code: error.code, message: error.message });
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('[part="defaults"] select')?.focus());
+  }
+
   async #setAgency(id: string): Promise<void> {
     try {
       await this.client.request('PUT', `${this.#path}/mapping-defaults`, { body: { tax_agency: id || null } });
+      this._agencyNeeded = id === '' && this._agencyNeeded;
       await this.#load();
     } catch (error) {
       this.#fail(error);
@@ -245,7 +285,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     const moves: Record<string, number> = { ArrowDown: this._active + 1, ArrowUp: this._active - 1, Home: 0, End: rows.length - 1, PageDown: this._active + this.#windowed.page, PageUp: this._active - this.#windowed.page };
     if (event.key === 'Enter') {
       const row = rows[this._active];
-      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) this.#pick(row, row.suggestion.target.id);
+      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) void this.#pick(row, keyOf(row.suggestion.target));
       return;
     }
     const next = moves[event.key];
@@ -267,6 +307,7 @@ export class TaxRateMapper extends LedgerlinkElement {
     const off = denied ? 'true' : this._busy ? 'true' : 'false';
     const count = (status: Row['status']) => state.rows.filter((row) => row.status === status).length;
     const acceptable = this.#acceptable.length;
+    const weaker = this.#weaker;
     const agency = state.defaults.tax_agency;
     return html`
       ${state.mode.kind === 'automated' && this.kind === 'tax-rates' ? html`<p class="note" part="note">${AUTOMATED_TAX_NOTE}</p>` : nothing}
@@ -275,21 +316,28 @@ export class TaxRateMapper extends LedgerlinkElement {
         <span class="count muted">${(['mapped', 'needs_attention', 'unmapped'] as const).map((status) => `${count(status)} ${STATUS_WORDS[status].toLowerCase()}`).join(' · ')}</span>
         ${this.kind === 'tax-rates' && state.mode.has_agencies && agency
           ? html`<label part="defaults">Default tax agency
-              <select .value=${agency.value?.id ?? ''} aria-disabled=${off} ?disabled=${Boolean(denied)} @change=${(event: Event) => void this.#setAgency((event.target as HTMLSelectElement).value)}>
+              <select .value=${agency.value?.id ?? ''} aria-disabled=${off} aria-invalid=${this._agencyNeeded && !agency.value ? 'true' : 'false'}
+                aria-describedby=${this._agencyNeeded && this._notice ? 'mapper-notice' : nothing} ?disabled=${Boolean(denied)} @change=${(event: Event) => void this.#setAgency((event.target as HTMLSelectElement).value)}>
                 <option value="">None</option>
                 ${agency.targets.map((target) => html`<option value=${target.id} ?selected=${agency.value?.id === target.id}>${target.name}</option>`)}
               </select></label>`
           : nothing}
         <span class="spacer"></span>
         ${this._confirm
-          ? html`<span role="group" aria-label="Confirm accepting suggestions">Map ${acceptable} to the suggestion?
+          ? html`<span role="group" aria-label="Confirm accepting suggestions" part="confirm">Map ${acceptable} to the suggestion?
+              ${weaker.length > 0
+                ? html`<span part="weaker">${weaker.length} ${weaker.length === 1 ? 'is a weaker match' : 'are weaker matches'}: ${weaker.map((row) => `${String(row.host['name'])} → ${state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type)?.name ?? row.suggestion!.target.id} (${row.suggestion!.reasons.join(', ')})`).join('; ')}.</span>`
+                : nothing}
               <button class="button small primary" @click=${() => this.#acceptAll()}>Map ${acceptable}</button>
+              ${weaker.length > 0 && weaker.length < acceptable
+                ? html`<button class="button small" part="accept-strong-button" @click=${() => this.#acceptAll(true)}>Map only the ${acceptable - weaker.length} exact</button>`
+                : nothing}
               <button class="button small" @click=${() => (this._confirm = false)}>Cancel</button></span>`
           : html`<button class="button small" part="accept-all-button" aria-disabled=${acceptable === 0 ? 'true' : off} aria-describedby=${denied ? 'mapper-permission' : nothing}
               @click=${() => acceptable > 0 && !denied && !this._busy && (this._confirm = true)}>Accept all suggestions (${acceptable})</button>`}
       </div>
       ${this._notice
-        ? html`<p class="note" part="notice" role="status">${this._notice.text}
+        ? html`<p class="note" part="notice" id="mapper-notice" role="status">${this._notice.text}
             ${this._notice.undo ? html` <button class="button small" @click=${() => void this.#save(this._notice!.undo!, undefined, 'Undone.')}>Undo</button>` : nothing}</p>`
         : nothing}
       ${state.rows.length === 0
@@ -313,49 +361,124 @@ export class TaxRateMapper extends LedgerlinkElement {
   #pickerKey(event: KeyboardEvent, row: Row): void {
     const select = event.target as HTMLSelectElement;
     if (event.key === 'Enter') {
+      // Enter is the choice: Chromium would also open the list, whose stale selection a Tab then "picks" (an unmap).
+      event.preventDefault();
       this.#browsing = false;
-      this.#pick(row, select.value);
+      this.#unsaved = undefined;
+      void this.#pick(row, select.value);
     } else if (event.key === 'Escape') {
       this.#browsing = false;
-      select.value = row.mapping?.target.id ?? '';
+      this.#unsaved = undefined;
+      select.value = row.mapping ? keyOf(row.mapping.target) : '';
     } else {
       this.#browsing = event.key.startsWith('Arrow') || event.key.startsWith('Page') || event.key === 'Home' || event.key === 'End' || event.key.length === 1;
     }
   }
 
   #pickerChange(event: Event, row: Row): void {
-    if (!this.#browsing) this.#pick(row, (event.target as HTMLSelectElement).value);
+    if (this.#browsing) this.#unsaved = String(row.host['id']);
+    else {
+      this.#unsaved = undefined;
+      void this.#pick(row, (event.target as HTMLSelectElement).value);
+    }
   }
 
-  #pickerBlur(event: Event, row: Row): void {
+  /** Leaving a picker saves only a keyboard choice not yet saved; focus goes on to where it was going, or near it. */
+  #pickerBlur(event: FocusEvent, row: Row): void {
     this.#browsing = false;
-    this.#pick(row, (event.target as HTMLSelectElement).value);
+    if (this.#unsaved !== String(row.host['id'])) return;
+    this.#unsaved = undefined;
+    const next = event.relatedTarget as HTMLElement | null;
+    const saved = this.#pick(row, (event.target as HTMLSelectElement).value);
+    // The save re-renders the row: a control focus was moving to (its Accept button) may be gone, which would drop
+    // focus to <body>. Then focus the next row's picker (or this one on the last row) instead.
+    void saved?.then(() => this.updateComplete).then(() => {
+      if (next?.isConnected || (this.renderRoot as ShadowRoot).activeElement) return;
+      const pickers = [...this.renderRoot.querySelectorAll<HTMLSelectElement>('.body [part="picker"]')];
+      const here = pickers.findIndex((picker) => picker.closest('[role="row"]')?.getAttribute('aria-rowindex') === String(this.#indexOf(row) + 2));
+      (pickers[here + 1] ?? pickers[here])?.focus();
+    });
+  }
+
+  #indexOf(row: Row): number {
+    return this._state?.rows.findIndex((candidate) => candidate.host['id'] === row.host['id']) ?? -1;
+  }
+
+  /**
+   * A picker shows the saved mapping after every render: its `.value` is set before Lit updates its options'
+   * `selected` attributes, and changing those resets a select's value; so it is set again once the options are in.
+   */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    for (const picker of this.renderRoot.querySelectorAll<HTMLSelectElement>('.body [part="picker"]')) {
+      const mapped = picker.dataset['mapped'] ?? '';
+      if (picker.dataset['host'] !== this.#unsaved && picker.value !== mapped) picker.value = mapped;
+    }
   }
 
   #row(state: MappingState, row: Row, index: number, off: string, denied: boolean) {
     const name = String(row.host['name']);
-    const choices = state.targets.filter((target) => (row.choices ? row.choices.includes(target.id) : target.active) || target.id === row.mapping?.target.id);
+    const mapped = row.mapping ? keyOf(row.mapping.target) : '';
+    const choices = state.targets.filter((target) => (row.choices ? row.choices.includes(target.id) : target.active) || keyOf(target) === mapped);
     const suggested = row.suggestion && state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type);
     const pending = suggested && row.mapping?.target.id !== suggested.id;
     const why = row.problems.length > 0 ? row.problems.map((problem) => problem.message).join(' ') : pending ? `Suggested ${suggested.name}: ${row.suggestion!.reasons.join(', ')}` : '';
-    return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style="transform:translateY(${index * this.#windowed.rowHeight}px)" @focusin=${() => (this._active = index)}>
+    return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style="transform:translateY(${index * this.#windowed.rowHeight}px);min-height:${this.#windowed.rowHeight}px" @focusin=${() => (this._active = index)}>
       <span class="cell" role="gridcell"><span class="name">${name}</span><span class="small">${hostDetail(this.kind, row.host)}</span></span>
       <span class="cell" role="gridcell"><span class="status ${row.status}" part="status">${STATUS_WORDS[row.status]}</span></span>
       <span class="cell target" role="gridcell">
         <span class="pick">
-          <select part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} aria-disabled=${off} ?disabled=${denied} .value=${live(row.mapping?.target.id ?? '')}
+          <select part="picker" aria-label=${`${KIND_WORDS[this.kind].target} for ${name}`} aria-disabled=${off} ?disabled=${denied} .value=${live(mapped)}
             @keydown=${(event: KeyboardEvent) => this.#pickerKey(event, row)} @pointerdown=${() => (this.#browsing = false)}
-            @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: Event) => this.#pickerBlur(event, row)}>
-            <option value="" ?selected=${!row.mapping}>Not mapped</option>
-            ${choices.map((target: Target) => html`<option value=${target.id} ?selected=${row.mapping?.target.id === target.id}>${target.name}${target.detail ? ` (${target.detail})` : ''}</option>`)}
+            @change=${(event: Event) => this.#pickerChange(event, row)} @blur=${(event: FocusEvent) => this.#pickerBlur(event, row)}
+            data-host=${String(row.host['id'])} data-mapped=${mapped}>
+            <option value="">Not mapped</option>
+            ${choices.map((target: Target) => {
+              const holder = this.kind === 'staff' ? heldBy(state, target, row) : undefined;
+              // Staff map one-to-one: an employee another person has is shown with who, and can't be picked here.
+              return html`<option value=${keyOf(target)} ?disabled=${Boolean(holder)}>${optionLabel(target, choices)}${holder ? ` · mapped to ${holder}` : ''}</option>`;
+            })}
           </select>
-          ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, suggested.id)}>Accept</button>` : nothing}
-          ${row.status !== 'mapped' && (this.kind === 'tax-rates' ? row.choices?.length === 0 && state.mode.kind !== 'automated' : this.kind === 'billable-categories' && !suggested)
+          ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, keyOf(suggested))}>Accept</button>` : nothing}
+          ${canCreate(this.kind, state, row, Boolean(suggested))
             ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
             : nothing}
         </span>
-        <span class="small ${row.problems.length > 0 ? 'problem' : ''}" part="reasons" title=${why}>${why}</span>
+        <span class="reasons small ${row.problems.length > 0 ? 'problem' : ''}" part="reasons">${why}${switchedOff(row) ? ` ${REACTIVATE_HINT}` : ''}</span>
       </span>
     </div>`;
   }
+}
+
+const REACTIVATE_HINT = 'Make it active again in QuickBooks and sync, or pick another.';
+
+/** The row's mapped record was switched off (made inactive) in QuickBooks: re-activate or re-map, never create a namesake. */
+function switchedOff(row: Row): boolean {
+  return Boolean(row.mapping) && row.problems.some((problem) => problem.code === 'inactive');
+}
+
+/**
+ * "Create in QuickBooks" only where the API would make something: not for a row already mapped (it needs
+ * re-activating or re-mapping; a namesake would be refused as a duplicate name), another country's rate, an
+ * ambiguous category (pick one of the records named), a reverse-charge rate (QuickBooks sets those codes up
+ * itself), or US automated sales tax.
+ */
+function canCreate(kind: MapperKind, state: MappingState, row: Row, suggested: boolean): boolean {
+  if (row.status === 'mapped' || row.mapping) return false;
+  if (row.problems.some((problem) => problem.code === 'other_region' || problem.code === 'ambiguous')) return false;
+  if (kind === 'tax-rates') return row.choices?.length === 0 && state.mode.kind !== 'automated' && !saysReverseCharge({ name: String(row.host['name']) });
+  return kind === 'billable-categories' && !suggested;
+}
+
+/** The other person a QuickBooks employee is mapped to, if any. */
+function heldBy(state: MappingState, target: Target, row: Row): string | undefined {
+  const holder = state.rows.find((other) => other !== row && other.host['id'] !== row.host['id'] && other.mapping?.target.type === target.type && other.mapping.target.id === target.id);
+  return holder ? String(holder.host['name']) : undefined;
+}
+
+/** "Name (detail)", with the QuickBooks id when another choice would read the same (two items of one name). */
+function optionLabel(target: Target, choices: readonly Target[]): string {
+  const label = `${target.name}${target.detail ? ` (${target.detail})` : ''}`;
+  const twin = choices.some((other) => other !== target && other.name === target.name && other.detail === target.detail);
+  return twin ? `${label} · id ${target.id}` : label;
 }

@@ -66,6 +66,9 @@ const UK: TaxSetup = {
     { name: '0.0% Z', description: 'Zero rate', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
     { name: '0.0% Z', description: 'Zero rate purchases', rate: 0, agency: 0, specialTaxType: 'ZERO_RATE' },
     { name: 'Exempt', description: 'Exempt', rate: 0, agency: 0, specialTaxType: 'NONE' },
+    // Domestic reverse charge (construction, CIS): the buyer books the VAT and reclaims it, so +20% and -20%.
+    { name: '20.0% RC CIS', description: 'Reverse charge CIS purchases', rate: 20, agency: 0, specialTaxType: 'REVERSE_CHARGE' },
+    { name: '-20.0% RC CIS', description: 'Reverse charge CIS purchases reclaimed', rate: -20, agency: 0, specialTaxType: 'REVERSE_CHARGE' },
   ],
   codes: [
     { name: '20.0% S', description: 'Standard rate', taxable: true, group: false, sales: [0], purchase: [1] },
@@ -73,6 +76,7 @@ const UK: TaxSetup = {
     { name: '0.0% Z', description: 'Zero rate', taxable: true, group: false, sales: [4], purchase: [5] },
     { name: 'Exempt', description: 'Exempt', taxable: true, group: false, sales: [6], purchase: [6] },
     { name: 'No VAT', description: 'No VAT', taxable: false, group: false, sales: [], purchase: [] },
+    { name: '20.0% RC CIS', description: 'Reverse charge (construction)', taxable: true, group: false, sales: [], purchase: [7, 8] },
   ],
   pseudoLineCodes: false,
   standardSalesCode: 0,

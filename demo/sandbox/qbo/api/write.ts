@@ -100,7 +100,8 @@ function withDefaults(company: Company, type: EntityName, entity: Json): void {
     entity['SubAccount'] = obj(entity['ParentRef']) !== null;
     entity['CurrentBalance'] = 0;
     entity['CurrentBalanceWithSubAccounts'] = 0;
-    entity['Classification'] ??= classificationOf(String(entity['AccountType'] ?? ''));
+    // QuickBooks derives Classification from AccountType: an account whose type is edited moves class with it.
+    entity['Classification'] = entity['AccountType'] ? classificationOf(String(entity['AccountType'])) : (entity['Classification'] ?? classificationOf(''));
   }
 }
 

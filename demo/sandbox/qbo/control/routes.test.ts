@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { harness, q, US, type Harness } from '../../testing.ts';
+import { harness, q, UK, US, type Harness } from '../../testing.ts';
 
 let h: Harness;
 afterEach(() => h?.sandbox.close());
@@ -24,6 +24,28 @@ describe('control API', () => {
       expect(((await response.json()) as { error: string }).error).toContain(field);
     }
     expect((await h.control('POST', '/qbo/companies', '{not json')).status).toBe(400);
+  });
+
+  it('a person makes a tax code inactive through the entity routes (the only edit QuickBooks allows on one); an account type edit moves its Classification', async () => {
+    h = harness();
+    const { access_token: token } = await h.connect(UK);
+    const read = async (path: string) => (await (await h.api(token, UK, path)).json()) as Record<string, Record<string, unknown>>;
+    const codes = ((await (await h.api(token, UK, q("SELECT * FROM TaxCode WHERE Name = '20.0% S'"))).json()) as { QueryResponse: { TaxCode: { Id: string }[] } }).QueryResponse.TaxCode;
+    const id = codes[0]!.Id;
+    expect((await h.control('POST', `/qbo/companies/${UK}/entities/TaxCode/${id}`, { changes: { Active: false } })).status).toBe(200);
+    expect((await read(`taxcode/${id}`))['TaxCode']!['Active']).toBe(false);
+    expect((await h.control('POST', `/qbo/companies/${UK}/entities/TaxCode/${id}`, { changes: { Active: true } })).status).toBe(200);
+    expect((await read(`taxcode/${id}`))['TaxCode']!['Active']).toBe(true);
+    const renamed = await h.control('POST', `/qbo/companies/${UK}/entities/TaxCode/${id}`, { changes: { Name: 'Other' } });
+    expect(renamed.status).toBe(400);
+    expect(((await renamed.json()) as { error: string }).error).toMatch(/^changes: /);
+    expect((await h.control('DELETE', `/qbo/companies/${UK}/entities/TaxCode/${id}`)).status).toBe(200);
+    expect((await read(`taxcode/${id}`))['TaxCode']!['Active']).toBe(false);
+
+    const accounts = ((await (await h.api(token, UK, q("SELECT * FROM Account WHERE AccountType = 'Income'"))).json()) as { QueryResponse: { Account: { Id: string }[] } }).QueryResponse.Account;
+    const account = accounts[0]!.Id;
+    expect((await h.control('POST', `/qbo/companies/${UK}/entities/Account/${account}`, { changes: { AccountType: 'Bank', AccountSubType: 'Checking' } })).status).toBe(200);
+    expect((await read(`account/${account}`))['Account']).toMatchObject({ AccountType: 'Bank', Classification: 'Asset' });
   });
 
   it('creates deterministic companies of a given region, plan and size and lists them', async () => {

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { PLANS, SIZE_FIELDS, type CompanySpec } from '../company-spec.ts';
+import type { Company } from '../company.ts';
 import { ENTITY_NAMES, TRANSACTIONS, entityNameOf, isSingleton, type EntityName } from '../entity-kinds.ts';
 import { SPARSE_REQUIRED } from '../api/payload-checks.ts';
 import { applyWrite, type WriteRecord } from '../api/apply.ts';
@@ -123,6 +124,18 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     return c.json(result.body as object);
   });
 
+  /**
+   * A tax code's Active flag as a person sets it in QuickBooks (Taxes › Sales tax settings › make inactive): the API
+   * can't update a TaxCode, and a person can change nothing else about one (its rates are fixed once made).
+   */
+  function setTaxCodeActive(company: Company, id: number, active: boolean) {
+    company.nowMs = state.clock.nowMs();
+    const record: WriteRecord = { op: 'taxcode-active', id, active };
+    const result = applyWrite(company, record);
+    state.journal?.(company.realmId, company.nowMs, record);
+    return result.body as object;
+  }
+
   app.post('/qbo/companies/:realm/tax-codes/:id/active', async (c) => {
     const company = state.companies.get(c.req.param('realm'));
     if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
@@ -130,11 +143,7 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const id = Number(c.req.param('id'));
     if (!Number.isInteger(id) || !company.get('TaxCode', id)) return c.json({ error: `id: no tax code ${c.req.param('id')}` }, 404);
-    company.nowMs = state.clock.nowMs();
-    const record: WriteRecord = { op: 'taxcode-active', id, active: parsed.value.active };
-    const result = applyWrite(company, record);
-    state.journal?.(company.realmId, company.nowMs, record);
-    return c.json(result.body as object);
+    return c.json(setTaxCodeActive(company, id, parsed.value.active));
   });
 
   app.post('/qbo/companies/:realm/faults', async (c) => {
@@ -182,6 +191,12 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     const parsed = await parse(c, entityEditSchema);
     if (!parsed.ok) return c.json({ error: parsed.error }, 400);
     const { company, type, existing } = target;
+    if (type === 'TaxCode') {
+      const keys = Object.keys(parsed.value.changes);
+      const active = parsed.value.changes['Active'];
+      if (keys.length !== 1 || typeof active !== 'boolean') return c.json({ error: 'changes: a person can only make a tax code active or inactive in QuickBooks ({"Active": false}); its name and rates are fixed' }, 400);
+      return c.json(setTaxCodeActive(company, Number(existing['Id']), active));
+    }
     const payload: Record<string, unknown> = { Id: existing['Id'], SyncToken: existing['SyncToken'], sparse: true };
     for (const field of SPARSE_REQUIRED[type] ?? []) payload[field] = existing[field];
     const result = applyControlWrite(company, { op: 'entity', type, operation: 'update', payload: { ...payload, ...parsed.value.changes } });
@@ -192,6 +207,8 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     const target = entityTarget(c);
     if ('error' in target) return c.json({ error: target.error }, 404);
     const { company, type, existing } = target;
+    // QuickBooks' delete of a tax code is making it inactive, as for names.
+    if (type === 'TaxCode') return c.json(setTaxCodeActive(company, Number(existing['Id']), false));
     const payload: Record<string, unknown> = { Id: existing['Id'], SyncToken: existing['SyncToken'] };
     if (!TRANSACTIONS.has(type)) {
       for (const field of SPARSE_REQUIRED[type] ?? []) payload[field] = existing[field];
