@@ -79,6 +79,9 @@ export const permissionNoteStyles = css`
   }
   .permission-icon {
     flex: none;
+    /* Sized here as well as by its attributes: a component's own svg rules (a chart's width: 100%) must not reach it. */
+    width: 14px;
+    height: 14px;
     margin-top: 0.15em;
   }
 `;

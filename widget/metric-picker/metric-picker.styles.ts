@@ -108,7 +108,7 @@ export const pickerStyles = css`
     font-weight: 600;
     font-variant-numeric: tabular-nums;
   }
-  svg {
+  .chart {
     display: block;
     width: 100%;
     height: 64px;

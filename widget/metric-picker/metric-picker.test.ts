@@ -368,7 +368,11 @@ describe('<metric-picker>', () => {
     const button = root.querySelector<HTMLButtonElement>('button[type=submit]')!;
     await waitUntil(() => button.getAttribute('aria-disabled') === 'true', 'Save disabled for the role');
     expect(root.getElementById(button.getAttribute('aria-describedby')!)!.textContent).to.equal('Only admins can define metrics. Ask an admin in your organization.');
-    expect(root.querySelector('.permission-note svg')).to.exist;
+    // The lock keeps its 14 px: the chart's own svg rule once blew it up to the form's width and pushed the note off a phone.
+    const lock = root.querySelector('.permission-note svg')!.getBoundingClientRect();
+    expect([lock.width, lock.height]).to.deep.equal([14, 14]);
+    const note = root.querySelector('.permission-note')!.getBoundingClientRect();
+    expect(note.right).to.be.at.most(element.getBoundingClientRect().right + 0.5);
     button.click();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.requests.filter((request) => request.method === 'POST')).to.deep.equal([]);

@@ -473,7 +473,7 @@ export class MetricPicker extends LedgerlinkElement {
     const w = 100 / values.length;
     const label = values.map((v) => `${this.#periodLabel(v)}: ${this.#money(v.value)}`).join(', ');
     const partial = values.filter((v) => v.partial.length > 0);
-    return html`${svg`<svg part="chart" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${`Last ${values.length} periods: ${label}`}>
+    return html`${svg`<svg class="chart" part="chart" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label=${`Last ${values.length} periods: ${label}`}>
       <line x1="0" x2="100" y1="20" y2="20" class="axis"></line>
       ${values.map((v, i) => {
         const h = (Math.abs(v.value) / max) * 19;
