@@ -210,8 +210,8 @@ describe('<metric-picker>', () => {
     fake = install(data(), { values: partial });
     const element = await picker();
     const root = element.shadowRoot!;
-    expect(root.querySelector('.preview .label')!.textContent).to.contain('Dec 2026 (to date: to 14 Dec 2026)');
-    expect(root.querySelector('svg')!.getAttribute('aria-label')).to.contain('Dec 2026 (to date: to 14 Dec 2026): £3,755.50');
+    expect(root.querySelector('.preview .label')!.textContent).to.contain('Dec 2026 (so far: to 14 Dec 2026)');
+    expect(root.querySelector('svg')!.getAttribute('aria-label')).to.contain('Dec 2026 (so far: to 14 Dec 2026): £3,755.50');
     expect(root.querySelectorAll('svg rect.partial').length).to.equal(1);
     expect(root.textContent).to.contain('Dec 2026 is not over yet');
     root.querySelector<HTMLSelectElement>('#dataset')!.value = 'balance_sheet';
@@ -403,13 +403,13 @@ describe('<metric-picker>', () => {
     period.value = 'quarter';
     period.dispatchEvent(new Event('change'));
     await waitUntil(() => root.querySelectorAll('svg rect').length === 9, 'quarterly preview');
-    expect(root.querySelector('.preview .label')!.textContent).to.equal('Total revenue · Q4 2026 (to date: to 18 Nov 2026)');
+    expect(root.querySelector('.preview .label')!.textContent).to.equal('Total revenue · Q4 2026 (so far: to 18 Nov 2026)');
     const description = root.querySelector('svg')!.getAttribute('aria-label')!;
     expect(description).to.contain('Q4 2024 (Dec only: the window starts in Dec 2024): £100.00');
     expect(description).to.contain('Q1 2025: £300.00');
-    expect(description).to.contain('Q4 2026 (to date: to 18 Nov 2026): £200.00');
+    expect(description).to.contain('Q4 2026 (so far: to 18 Nov 2026): £200.00');
     expect(root.querySelectorAll('svg rect.partial').length).to.equal(2);
-    expect(root.querySelector('.legend')!.textContent).to.equal('Lighter bars are partial periods: Q4 2024 (Dec only: the window starts in Dec 2024); Q4 2026 (to date: to 18 Nov 2026).');
+    expect(root.querySelector('.legend')!.textContent).to.equal('Lighter bars are partial periods: Q4 2024 (Dec only: the window starts in Dec 2024); Q4 2026 (so far: to 18 Nov 2026).');
     await expect(element).to.be.accessible();
   });
 

@@ -24,8 +24,8 @@ function monthSpan(months: Value['months'], locale: string | undefined): string 
 
 /**
  * Why a value is not its whole period, in words for the preview, the chart's description and its legend (empty for
- * a complete one): "Dec only: the window starts in Dec 2024", "to date: to 14 Dec 2026" (a balance: "as of"),
- * "Jun–Nov (the window starts in Jun 2026), to date: to 18 Nov 2026".
+ * a complete one): "Dec only: the window starts in Dec 2024", "so far: to 14 Dec 2026" (a balance: "as of"),
+ * "Jun–Nov (the window starts in Jun 2026), so far: to 18 Nov 2026".
  */
 export function partialWords(value: Value, dataset: MetricDefinition['dataset'], locale: string | undefined): string {
   const parts: string[] = [];
@@ -36,7 +36,7 @@ export function partialWords(value: Value, dataset: MetricDefinition['dataset'],
   }
   if (value.partial.includes('to_date') && value.to_date) {
     const day = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${value.to_date}T00:00:00Z`));
-    parts.push(dataset === 'balance_sheet' ? `not over: as of ${day}` : `to date: to ${day}`);
+    parts.push(dataset === 'balance_sheet' ? `not over: as of ${day}` : `so far: to ${day}`);
   }
   if (value.partial.includes('months_missing')) parts.push('some months are not imported yet');
   return parts.join(', ');
