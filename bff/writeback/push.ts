@@ -109,7 +109,38 @@ export async function pushDocument(env: PushEnv, row: DocumentRow): Promise<Docu
   }
 }
 
-async function needsMapping(env: PushEnv, row: DocumentRow, missing: MissingMapping[]): Promise<DocumentRow | undefined> {
+/** The host-records list each missing thing's name comes from. */
+const hostRecordKind: Partial<Record<MissingMapping['what'], string>> = {
+  supplier: 'suppliers',
+  customer: 'customers',
+  product: 'products',
+  category: 'billable-categories',
+  tax_rate: 'tax-rates',
+  staff: 'staff',
+  class: 'classes',
+  location: 'locations',
+};
+
+/**
+ * What is missing, named as the host named it (its host records): people read "Your tax rate "City levy 3.3%"",
+ * not an id they never see. An id the host sent no record for stays as it is.
+ */
+async function namedMissing(env: PushEnv, missing: MissingMapping[]): Promise<MissingMapping[]> {
+  const wanted = missing.filter((entry) => entry.host_id !== null && hostRecordKind[entry.what]);
+  if (wanted.length === 0) return missing;
+  const rows = await env.deps.sql<{ kind: string; host_id: string; name: string | null }[]>`
+    select kind, host_id, data->>'name' as name from host_records
+    where tenant_id = ${env.connection.tenant_id} and organization_id = ${env.connection.organization_id}
+      and host_id in ${env.deps.sql(wanted.map((entry) => entry.host_id!))}`;
+  const names = new Map(rows.filter((r) => r.name).map((r) => [`${r.kind}|${r.host_id}`, r.name!]));
+  return missing.map((entry) => {
+    const name = entry.host_id !== null ? names.get(`${hostRecordKind[entry.what]}|${entry.host_id}`) : undefined;
+    return name ? { ...entry, name, message: entry.message.replace(` ${entry.host_id}`, ` "${name}"`) } : { ...entry, name: null };
+  });
+}
+
+async function needsMapping(env: PushEnv, row: DocumentRow, unnamed: MissingMapping[]): Promise<DocumentRow | undefined> {
+  const missing = await namedMissing(env, unnamed);
   const announce = row.status !== 'needs_mapping' || JSON.stringify(row.missing) !== JSON.stringify(missing);
   return write(env, row, { status: 'needs_mapping', missing, fault: null, attempts: 0 }, true, async (tx, updated) => {
     if (announce) await recordDocumentEvent(tx, updated, 'document.needs_mapping', { missing });

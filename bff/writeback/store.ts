@@ -45,7 +45,22 @@ export interface DocumentRow {
   pushed_at: Date | null;
 }
 
-export function presentDocument(row: DocumentRow): Document {
+/** QuickBooks' web page of one record, under the deployment's web app (`web`, see QboEndpoints). */
+const quickbooksPage: Record<string, string> = {
+  Invoice: 'invoice?txnId=',
+  Bill: 'bill?txnId=',
+  PurchaseOrder: 'purchaseorder?txnId=',
+  TimeActivity: 'timeactivity?txnId=',
+  Customer: 'customerdetail?nameId=',
+  Vendor: 'vendordetail?nameId=',
+};
+
+export function quickbooksUrl(web: string | undefined, type: string | null, id: string | null): string | null {
+  const page = type ? quickbooksPage[type] : undefined;
+  return web && page && id ? `${web}/${page}${encodeURIComponent(id)}` : null;
+}
+
+export function presentDocument(row: DocumentRow, web?: string): Document {
   return {
     id: row.id,
     connection_id: row.connection_id,
@@ -57,6 +72,7 @@ export function presentDocument(row: DocumentRow): Document {
     quickbooks_type: row.provider_type,
     quickbooks_id: row.provider_id,
     quickbooks_doc_number: row.provider_doc_number,
+    quickbooks_url: row.status === 'cancelled' ? null : quickbooksUrl(web, row.provider_type, row.provider_id),
     pushed_version: row.pushed_version,
     attempts: row.attempts,
     fault: row.fault,
@@ -102,6 +118,23 @@ export function dueAtFor(settings: OrganizationSettings, now: Date): Date {
 /** Queues (or pulls forward) the connection's push job; one per connection, coalesced by the job queue. */
 export async function enqueuePush(sql: Queryable, connectionId: string, dueAt: Date): Promise<void> {
   await enqueueJob(sql, { kind: DOCUMENT_PUSH_JOB, payload: { connection_id: connectionId }, dedupeKey: connectionId, dueAt, maxAttempts: 20 });
+}
+
+/**
+ * A mapping or link was saved: documents held in needs_mapping waiting on it (what, and one of `hostIds`; any of
+ * that kind when null, as for defaults) are due again and the push job queued, so fixing a mapping releases them
+ * without a "push now". The push translates each again: one still missing something goes back to needs_mapping
+ * (no QuickBooks call, no second event); the others are sent. In the saving transaction; the database's clock.
+ */
+export async function releaseWaitingDocuments(tx: Queryable, connectionId: string, what: MissingMapping['what'][], hostIds: string[] | null): Promise<number> {
+  const rows = await tx`
+    update documents set status = 'queued', due_at = now(), attempts = 0, updated_at = now()
+    where connection_id = ${connectionId} and status = 'needs_mapping'
+      and exists (select 1 from jsonb_array_elements(missing) m where m->>'what' in ${tx(what)}
+        ${hostIds ? tx`and m->>'host_id' in ${tx(hostIds.length ? hostIds : [''])}` : tx``})
+    returning id`;
+  if (rows.length > 0) await enqueueJob(tx, { kind: DOCUMENT_PUSH_JOB, payload: { connection_id: connectionId }, dedupeKey: connectionId, maxAttempts: 20 });
+  return rows.length;
 }
 
 export interface SubmitAnswer {
@@ -203,7 +236,7 @@ export interface ListFilter {
 }
 
 /** Newest first; the cursor is the last row's (created_at, id). */
-export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter): Promise<{ data: Document[]; next_cursor: string | null }> {
+export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter, web?: string): Promise<{ data: Document[]; next_cursor: string | null }> {
   const cursor = filter.cursor ? parseDocumentCursor(filter.cursor) : null;
   const after = !cursor ? sql`` : cursor.id ? sql`and (created_at, id) < (${new Date(cursor.ms)}, ${cursor.id})` : sql`and created_at < ${new Date(cursor.ms)}`;
   const rows = await sql<DocumentRow[]>`
@@ -218,7 +251,7 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
   const next = rows.length > filter.limit && last ? Buffer.from(`${last.created_at.getTime()}.${last.id}`).toString('base64url') : null;
-  return { data: page.map(presentDocument), next_cursor: next };
+  return { data: page.map((row) => presentDocument(row, web)), next_cursor: next };
 }
 
 /** "Push now": the document (or every unfinished one) due at once, a refused or unmapped one tried again. */

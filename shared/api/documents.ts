@@ -143,6 +143,7 @@ export const MissingMapping = z
     what: z.enum(['supplier', 'customer', 'product', 'category', 'tax_rate', 'staff', 'class', 'location', 'default']),
     host_id: z.string().nullable().meta({ description: 'Your id of the thing that has no QuickBooks counterpart.' }),
     use: z.enum(['sales', 'purchase']).nullable(),
+    name: z.string().nullable().optional().meta({ description: 'The name you sent for it (host records), so people see "City levy 3.3%" rather than an id.' }),
     message: z.string(),
   })
   .meta({ id: 'MissingMapping' });
@@ -182,6 +183,7 @@ export const Document = z
     quickbooks_type: z.string().nullable(),
     quickbooks_id: z.string().nullable(),
     quickbooks_doc_number: z.string().nullable(),
+    quickbooks_url: z.string().nullable().meta({ description: 'The record in QuickBooks\' web app (Intuit\'s sandbox or production, as the deployment is), for "Open in QuickBooks"; null until pushed.' }),
     pushed_version: z.number().int().nullable(),
     attempts: z.number().int(),
     fault: ProviderFault.nullable().meta({ description: 'The exact QuickBooks fault of the last failure, with what to do.' }),
