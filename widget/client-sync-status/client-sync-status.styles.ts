@@ -526,6 +526,15 @@ export const clientSyncStatusStyles = css`
   .checks .clean .check-count {
     color: var(--_success);
   }
+  .doc-actions {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space);
+  }
+  .doc-actions a {
+    text-decoration: none;
+  }
   .detail-actions.confirm {
     flex-direction: column;
     align-items: flex-start;
