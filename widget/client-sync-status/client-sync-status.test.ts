@@ -549,6 +549,17 @@ describe('<client-sync-status>', () => {
     expect(rowOf(el, list[1]!.connection.company_name!).querySelector('[part="documents-button"]')?.textContent?.trim()).to.equal('1 document waiting');
     expect(rowOf(el, list[2]!.connection.company_name!).querySelector('[part="documents-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
+    // Documents needing attention put the company under "Needs attention"; waiting ones do not.
+    const filter = $<HTMLSelectElement>(el, 'select.filter')!;
+    filter.value = 'attention';
+    filter.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    const names = $$(el, '.body [role="row"]').map((row) => row.querySelector('.name')?.textContent);
+    expect(names).to.include(list[0]!.connection.company_name!);
+    expect(names).not.to.include(list[1]!.connection.company_name!);
+    filter.value = 'all';
+    filter.dispatchEvent(new Event('change'));
+    await el.updateComplete;
     badge.click();
     await el.updateComplete;
     await el.updateComplete;

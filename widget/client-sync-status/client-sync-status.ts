@@ -985,10 +985,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <input type="checkbox" tabindex=${tab} aria-label="Select ${name}" .checked=${live(selected)} @change=${() => this.#toggleSelected(id)} />
           </div>`
         : nothing}
-      <div role="gridcell" class="cell client ${docs === nothing ? '' : 'with-docs'}">
-        <span class="name" part="company-name" title=${name}>${name}</span>${docs}
+      <div role="gridcell" class="cell client">
+        <span class="name" part="company-name" title=${name}>${name}</span>
       </div>
-      <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
+      <div role="gridcell" class="cell status ${docs === nothing ? '' : 'with-docs'}">${this.#renderStatus(row, status)}${docs}</div>
       <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
       <div role="gridcell" class="cell num">${this.#renderHealth(row, tab)}</div>
       ${admin
