@@ -47,6 +47,12 @@ describe('write-back: the outbox API', () => {
     const other = await c.submit({ ...body, version: 2 }, 'key-1');
     expect(other.status).toBe(409);
     expect(((await other.json()) as any).error.message).toMatch(/Idempotency-Key/);
+    // A key is per connection: the same key and body for another company of the tenant is that company's request.
+    const elsewhere = await writebackCompany(t, sandbox, mappings, { tenant: c.tenant });
+    const there = await elsewhere.submit(body, 'key-1');
+    expect(there.status).toBe(201);
+    expect(((await there.json()) as Document).connection_id).toBe(elsewhere.id);
+    expect(((await (await elsewhere.submit(body, 'key-1')).json()) as Document).connection_id).toBe(elsewhere.id);
     const bad = await c.submit({ ...body, host_id: 'inv-bad', data: { ...body.data, lines: [{ amount: 'ten' }] } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.message).toMatch(/data\.lines\.0\.amount/);

@@ -148,6 +148,7 @@ const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(val
  * Accepts a document into the outbox. A new (kind, host_id) is created; a higher version is a revision of the
  * same QuickBooks record; the same version with the same data answers as before (a retried request), with
  * other data 409. With an Idempotency-Key, the first answer is stored and repeated for the same body forever.
+ * Keys are per connection (the outbox is): the same key on another connection is a request of its own.
  */
 export async function submitDocument(
   sql: Sql,
@@ -160,9 +161,10 @@ export async function submitDocument(
   return sql.begin(async (tx) => {
     const requestHash = hashOf({ connection: connection.id, body });
     if (idempotencyKey !== undefined) {
-      await tx`select pg_advisory_xact_lock(hashtext(${`${connection.tenant_id}|${idempotencyKey}`}))`;
+      await tx`select pg_advisory_xact_lock(hashtext(${`${connection.tenant_id}|${connection.id}|${idempotencyKey}`}))`;
       const [seen] = await tx<{ request_hash: string; status: number; response: Document }[]>`
-        select request_hash, status, response from document_requests where tenant_id = ${connection.tenant_id} and idempotency_key = ${idempotencyKey}`;
+        select request_hash, status, response from document_requests
+        where tenant_id = ${connection.tenant_id} and connection_id = ${connection.id} and idempotency_key = ${idempotencyKey}`;
       if (seen) {
         if (seen.request_hash !== requestHash) {
           throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body; use a new key for a new request.', { idempotency_key: idempotencyKey });
@@ -173,8 +175,8 @@ export async function submitDocument(
     const answer = await upsertDocument(tx, connection, settings, body, now);
     if (idempotencyKey !== undefined) {
       await tx`
-        insert into document_requests (tenant_id, idempotency_key, request_hash, document_id, status, response)
-        values (${connection.tenant_id}, ${idempotencyKey}, ${requestHash}, ${answer.body.id}, ${answer.status}, ${tx.json(answer.body as never)})`;
+        insert into document_requests (tenant_id, connection_id, idempotency_key, request_hash, document_id, status, response)
+        values (${connection.tenant_id}, ${connection.id}, ${idempotencyKey}, ${requestHash}, ${answer.body.id}, ${answer.status}, ${tx.json(answer.body as never)})`;
     }
     return answer;
   });

@@ -248,4 +248,4 @@ export const IdempotencyKey = z
   .min(1)
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-  .meta({ description: 'Your key for this request: the same key with the same body answers the same, forever; with another body, 409.' });
+  .meta({ description: 'Your key for this request: the same key with the same body answers the same, forever; with another body, 409. Keys are per connection: the same key on another connection is a separate request.' });
