@@ -366,8 +366,14 @@ describe('write-back: revisions, cancellations, deletions', () => {
   test('a permanent fault is rejected with the exact QuickBooks fault and words to act on; the job queue runs pushes', async () => {
     const c = await writebackCompany(t, sandbox, mappings);
     const body = sampleDocument('invoice', 1, 'bad');
-    Object.assign(body.data, { lines: [{ quantity: 3, unit_price: 10, amount: 31, category_id: 'consulting' }], totals: { total: 31 } });
+    const mismatched = { ...body.data, lines: [{ quantity: 3, unit_price: 10, amount: 31, category_id: 'consulting' }], totals: { total: 31 } };
+    // A line QuickBooks would refuse (6070) is refused at submit, naming our field...
+    const refused = await c.submit({ ...body, data: mismatched });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.message).toMatch(/data\.lines\.0\.amount.*quantity × unit price/);
+    // ...so QuickBooks' own refusal is seen with one stored before that check.
     const doc = (await (await c.submit(body)).json()) as Document;
+    await t.deps.sql`update documents set data = ${t.deps.sql.json(mismatched as never)} where id = ${doc.id}`;
     const [job] = await jobHistory(t.deps.sql, DOCUMENT_PUSH_JOB, c.id);
     await runDueJobs(t.deps, [documentPushJob], { ids: [job!.id] });
     const rejected = await c.get(doc.id);

@@ -12,7 +12,7 @@ import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
 import type { MappingLookup } from './mapping-lookup.ts';
 import { recordDocumentEvent, type DocumentRow } from './store.ts';
-import { outgoingFault } from './outgoing.ts';
+import { hostFieldFor, outgoingFault } from './outgoing.ts';
 import { linkedRevisionBody, revisionBody } from './revision.ts';
 import { sameTimeEntry, timeEntryKey } from './time-key.ts';
 import { isPartyKind, markedVersion, markerField, providerTypeOfKind, translateDocument, type PartyLinks, type ProviderType, type Translation } from './translate.ts';
@@ -330,7 +330,7 @@ async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, fou
       const fault: ProviderFault = {
         category: 'validation',
         action: 'fix_record',
-        field: 'name',
+        field: 'data.name',
         quickbooks_field: 'DisplayName',
         quickbooks_code: '6240',
         message: `QuickBooks already has a ${type.toLowerCase()} named "${String(entity['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
@@ -588,7 +588,8 @@ function faultOf(error: QboError, what: string): ProviderFault {
   return {
     category: error.category,
     action: error.action,
-    field: null,
+    // Our field path (what the host changes), QuickBooks' own named apart.
+    field: hostFieldFor(error.field),
     quickbooks_field: error.field,
     quickbooks_code: error.normalCode ?? null,
     message: describeWriteFault(error, what),

@@ -25,6 +25,8 @@ const Day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(isCalendarDay, 'must be a real calendar date YYYY-MM-DD');
 const Text = (max: number) => z.string().min(1).max(max);
+/** A name people read: spaces alone are no name (QuickBooks trims them away and refuses what is left). */
+const Name = (max: number) => Text(max).refine((value) => value.trim().length > 0, 'must not be empty or only spaces');
 
 const DocumentLine = z
   .object({
@@ -37,7 +39,15 @@ const DocumentLine = z
     tax_rate_id: HostId.optional().meta({ description: 'Your tax rate: mapped to a QuickBooks tax code (sales or purchase use).' }),
     class_id: HostId.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((line, ctx) => {
+    // QuickBooks refuses a line whose amount is not quantity × unit price (fault 6070): said here, in our words.
+    if (line.quantity === undefined || line.unit_price === undefined) return;
+    const expected = Math.round(line.quantity * line.unit_price * 100) / 100;
+    if (Math.abs(expected - line.amount) > 0.005) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `must be quantity × unit price (${line.quantity} × ${line.unit_price} = ${expected.toFixed(2)}), not ${line.amount}; QuickBooks refuses a line whose amount differs` });
+    }
+  });
 
 const Totals = z
   .object({
@@ -47,7 +57,7 @@ const Totals = z
   .strict();
 
 const Transaction = {
-  doc_number: z.string().min(1).max(21).optional().meta({ description: 'Document number (QuickBooks DocNumber, at most 21 characters).' }),
+  doc_number: Name(21).optional().meta({ description: 'Document number (QuickBooks DocNumber, at most 21 characters).' }),
   date: Day,
   due_date: Day.optional(),
   memo: z.string().max(3500).optional(),
@@ -62,7 +72,7 @@ export const InvoiceDocumentData = z.object({ customer_id: HostId.meta({ descrip
 
 export const PartyDocumentData = z
   .object({
-    name: Text(500),
+    name: Name(500),
     email: z.string().max(100).optional(),
     phone: z.string().max(30).optional(),
     address_line1: z.string().max(500).optional(),
