@@ -175,7 +175,7 @@ export function documentQueue(state: DocumentsState | undefined, retry: ((docume
             (entry) => html`<button type="button" class="button small" @click=${() => map(entry)}>${entry.what === 'supplier' || entry.what === 'customer' ? 'Link' : 'Map'} ${entry.name ?? entry.host_id ?? 'defaults'}</button>`,
           )}
           ${retry && retryable(document) ? html`<button type="button" class="button small" aria-label="Retry ${name}" @click=${() => retry(document)}>Retry</button>` : nothing}
-          ${document.quickbooks_url ? html`<a class="button small" href=${document.quickbooks_url} target="_blank" rel="noopener" aria-label="Open in QuickBooks: ${name}">Open in QuickBooks</a>` : nothing}
+          ${document.quickbooks_url ? html`<a class="button small" href=${document.quickbooks_url} target="quickbooks" rel="noopener" aria-label="Open in QuickBooks: ${name}">Open in QuickBooks</a>` : nothing}
         </span>
       </li>`;
     })}
