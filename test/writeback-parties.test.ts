@@ -131,4 +131,25 @@ describe('write-back: vendors and customers we created against ones we only link
     await c.push();
     expect(await c.get(bill.id)).toMatchObject({ status: 'pushed' });
   });
+
+  test('when QuickBooks won\'t reactivate our deleted vendor (its name was taken since), the revision links or creates once and bills follow it', async () => {
+    const c = await writebackCompany(t, sandbox, mappings);
+    const name = `WB Retaken Vendor ${c.id}`;
+    const v1 = { kind: 'vendor', host_id: 'retaken-v', version: 1, data: { name } };
+    const doc = (await (await c.submit(v1)).json()) as Document;
+    await c.push();
+    const ours = await quickbooks(c.id, 'Vendor', (await c.get(doc.id)).quickbooks_id!);
+    await (await api(c.id)).post('vendor', { Id: ours.Id, SyncToken: ours.SyncToken, sparse: true, Active: false });
+    // Someone makes a vendor of that name in QuickBooks: ours can't take its name back.
+    const taken = (await (await api(c.id)).post<Record<string, any>>('vendor', { DisplayName: name }))['Vendor'];
+    expect((await c.submit({ ...v1, version: 2, data: { name, city: 'Hull' } })).status).toBe(200);
+    await c.push();
+    expect(await c.get(doc.id)).toMatchObject({ status: 'pushed', quickbooks_id: String(taken.Id) });
+    expect(await pushedHow(c.id, doc.id)).toEqual(['created', 'linked_existing']);
+    const bill = (await (await c.submit({ kind: 'bill', host_id: 'retaken-bill', version: 1, data: { supplier_id: 'retaken-v', date: '2026-11-02', lines: [{ description: 'Ink', amount: 12, category_id: 'office' }], totals: { total: 12 } } })).json()) as Document;
+    await c.push();
+    const pushedBill = await c.get(bill.id);
+    expect(pushedBill.status).toBe('pushed');
+    expect((await quickbooks(c.id, 'Bill', pushedBill.quickbooks_id!)).VendorRef.value).toBe(String(taken.Id));
+  });
 });

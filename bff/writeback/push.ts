@@ -382,6 +382,16 @@ async function update(env: PushEnv, row: DocumentRow, translated: Translated, re
 
 /** The record was deleted in QuickBooks and the host revised the document: created again, once, under a new generation. */
 async function recreate(env: PushEnv, row: DocumentRow, translated: Translated): Promise<DocumentRow | undefined> {
+  if (isPartyKind(row.kind) && row.provider_id !== null) {
+    // Our link still names the record that is gone (or that QuickBooks won't make active again): removed, so
+    // the record this push creates or links becomes the one documents naming the party are sent to.
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    await env.deps.sql.begin(async (tx) => {
+      const [link] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
+      if (link && String(link.provider_id) === row.provider_id) await removeLink(tx, env.connection.id, kind, row.host_id, 'write-back');
+    });
+    (kind === 'suppliers' ? env.links.suppliers : env.links.customers).delete(row.host_id);
+  }
   const next = await nextGeneration(env, row);
   return next && create(env, next, translated);
 }
