@@ -47,6 +47,12 @@ describe('write-back: the outbox API', () => {
     const other = await c.submit({ ...body, version: 2 }, 'key-1');
     expect(other.status).toBe(409);
     expect(((await other.json()) as any).error.message).toMatch(/Idempotency-Key/);
+    // A key is per connection: the same key and body for another company of the tenant is that company's request.
+    const elsewhere = await writebackCompany(t, sandbox, mappings, { tenant: c.tenant });
+    const there = await elsewhere.submit(body, 'key-1');
+    expect(there.status).toBe(201);
+    expect(((await there.json()) as Document).connection_id).toBe(elsewhere.id);
+    expect(((await (await elsewhere.submit(body, 'key-1')).json()) as Document).connection_id).toBe(elsewhere.id);
     const bad = await c.submit({ ...body, host_id: 'inv-bad', data: { ...body.data, lines: [{ amount: 'ten' }] } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.message).toMatch(/data\.lines\.0\.amount/);
@@ -360,8 +366,14 @@ describe('write-back: revisions, cancellations, deletions', () => {
   test('a permanent fault is rejected with the exact QuickBooks fault and words to act on; the job queue runs pushes', async () => {
     const c = await writebackCompany(t, sandbox, mappings);
     const body = sampleDocument('invoice', 1, 'bad');
-    Object.assign(body.data, { lines: [{ quantity: 3, unit_price: 10, amount: 31, category_id: 'consulting' }], totals: { total: 31 } });
+    const mismatched = { ...body.data, lines: [{ quantity: 3, unit_price: 10, amount: 31, category_id: 'consulting' }], totals: { total: 31 } };
+    // A line QuickBooks would refuse (6070) is refused at submit, naming our field...
+    const refused = await c.submit({ ...body, data: mismatched });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.message).toMatch(/data\.lines\.0\.amount.*quantity × unit price/);
+    // ...so QuickBooks' own refusal is seen with one stored before that check.
     const doc = (await (await c.submit(body)).json()) as Document;
+    await t.deps.sql`update documents set data = ${t.deps.sql.json(mismatched as never)} where id = ${doc.id}`;
     const [job] = await jobHistory(t.deps.sql, DOCUMENT_PUSH_JOB, c.id);
     await runDueJobs(t.deps, [documentPushJob], { ids: [job!.id] });
     const rejected = await c.get(doc.id);

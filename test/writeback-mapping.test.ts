@@ -134,3 +134,27 @@ describe('write-back through stored product, class and location mappings', () =>
     expect((await sandbox.control('GET', `/qbo/companies/${c.realm}/stats`)).entity_counts.Invoice).toBe(before + 2);
   });
 });
+
+describe('write-back: fixing a mapping releases what waited for it', () => {
+  test('a held document names the rate as the host named it; saving its mapping pushes it without "push now"; the pushed document links to QuickBooks', async () => {
+    const c = await writebackCompany(t, sandbox, new Map<string, MappingTables>());
+    const call = async (path: string, method: string, json: unknown) => expect((await t.request(path, { method, token: c.tenant.secretKey, json })).status, path).toBe(200);
+    await call(`/v1/organizations/${c.org}/host-records/tax-rates`, 'PUT', { records: [{ id: 'levy-33', name: 'City levy 20%', rate: 20, applies_to: ['sales'] }] });
+    await call(`/v1/organizations/${c.org}/host-records/billable-categories`, 'PUT', { records: [{ id: 'consulting', name: 'Consulting' }] });
+    await call(`/v1/connections/${c.id}/mappings/billable-categories`, 'PUT', { mappings: [{ host_id: 'consulting', target: { type: 'Item', id: c.refs.serviceItem.value } }] });
+    const doc = (await (await c.submit({ kind: 'invoice', host_id: 'inv-levy', version: 1, data: { customer_id: 'cust-0', date: '2026-11-10', lines: [{ amount: 100, category_id: 'consulting', tax_rate_id: 'levy-33' }], totals: { total: 120, tax: 20 } } })).json()) as Document;
+    await c.push();
+    const held = await c.get(doc.id);
+    expect(held.status).toBe('needs_mapping');
+    expect(held.missing).toEqual([expect.objectContaining({ what: 'tax_rate', host_id: 'levy-33', name: 'City levy 20%' })]);
+    expect(held.missing![0]!.message).toContain('"City levy 20%"');
+    expect(held.quickbooks_url).toBeNull();
+    const [standard] = await t.deps.sql<{ external_id: string }[]>`select external_id from records where connection_id = ${c.id} and type = 'TaxCode' and data->>'Name' = '20.0% S'`;
+    await call(`/v1/connections/${c.id}/mappings/tax-rates`, 'PUT', { mappings: [{ host_id: 'levy-33', target: { type: 'TaxCode', id: standard!.external_id } }] });
+    expect((await c.get(doc.id)).status).toBe('queued');
+    await c.push();
+    const pushed = await c.get(doc.id);
+    expect(pushed.status).toMatch(/^pushed/);
+    expect(pushed.quickbooks_url).toBe(`${sandbox.url.replace(/\/$/, '')}/qbo/app/invoice?txnId=${pushed.quickbooks_id}`);
+  });
+});

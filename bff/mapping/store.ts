@@ -1,7 +1,20 @@
 import type { MappingKind, Problem } from '../../shared/mapping/types.ts';
 import type { Queryable } from '../db/client.ts';
+import type { MissingMapping } from '../../shared/api/documents.ts';
+import { releaseWaitingDocuments } from '../writeback/store.ts';
 
 export type StoredKind = MappingKind | 'defaults';
+
+/** The thing a document's missing entry names, per mapping kind (documents.ts MissingMapping.what). */
+const missingWhat: Record<MappingKind, MissingMapping['what']> = {
+  'tax-rates': 'tax_rate',
+  'billable-categories': 'category',
+  staff: 'staff',
+  products: 'product',
+  classes: 'class',
+  locations: 'location',
+};
+const missingKinds = ['default', 'tax_rate', 'category', 'product', 'class', 'location'] as const;
 
 export interface MappingRecord {
   kind: StoredKind;
@@ -82,6 +95,9 @@ export async function saveMappings(tx: Queryable, connectionId: string, kind: St
     }
     saved.push({ host_id: write.host_id, target: write.target, version });
   }
+  // Documents held for one of these mappings are pushed again (a default can stand in for anything missing).
+  const mapped = saved.filter((entry) => entry.target).map((entry) => entry.host_id);
+  if (mapped.length > 0) await releaseWaitingDocuments(tx, connectionId, kind === 'defaults' ? [...missingKinds] : [missingWhat[kind]], kind === 'defaults' ? null : mapped);
   return saved;
 }
 

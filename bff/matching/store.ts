@@ -2,6 +2,7 @@ import type { HostRecord, Link, PartyKind } from '../../shared/api/matching.ts';
 import type { MappingKind } from '../../shared/mapping/types.ts';
 import type { Queryable, Sql } from '../db/client.ts';
 import { initialiseBaselines } from './field-sync.ts';
+import { releaseWaitingDocuments } from '../writeback/store.ts';
 
 /** Bulk upsert of the host's records; `replace` removes those not sent (a full snapshot). */
 export async function putHostRecords(sql: Sql, scope: { tenantId: string; organizationId: string }, kind: PartyKind | MappingKind, records: { id: string }[], replace: boolean) {
@@ -87,6 +88,8 @@ export async function createLinks(
     returning host_id, provider_id, method, linked_by, linked_at`;
   const [connection] = await tx<{ id: string; tenant_id: string; organization_id: string }[]>`select id, tenant_id, organization_id from connections where id = ${connectionId}`;
   if (connection) await initialiseBaselines(tx, connection, kind, rows.map((row) => row.host_id));
+  // Documents held waiting for these links are pushed again (a push that links a party releases them itself).
+  if (by !== 'write-back') await releaseWaitingDocuments(tx, connectionId, [kind === 'suppliers' ? 'supplier' : 'customer'], rows.map((row) => row.host_id));
   return rows.map(presentLink);
 }
 

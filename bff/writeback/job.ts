@@ -26,7 +26,10 @@ const HOLD_MS = 20_000;
 /**
  * Claims up to `limit` due documents of the connection for `owner` in one statement (SKIP LOCKED: workers of
  * every replica claim side by side, never the same document). Vendors and customers first, so the documents
- * naming them find their links. A document whose holder died (claim expired while pushing) is due again.
+ * naming them find their links. A document whose holder died is due again: at once when its holder was a push
+ * job that is no longer running under that attempt (its worker was killed: the queue's lease lapsed and the job
+ * was taken over or ended), else when the claim expires. Exactly once still holds: a document whose create may
+ * have been sent has create_attempts counted, so its next push looks for the record before sending.
  */
 export async function claimDocuments(sql: Queryable, connectionId: string, owner: string, now: Date, limit: number, documentId?: string): Promise<DocumentRow[]> {
   // One named document (pushed at once for a person waiting on it) is claimed whenever it is not being pushed.
@@ -35,7 +38,7 @@ export async function claimDocuments(sql: Queryable, connectionId: string, owner
     with due as (
       select id from documents
       where connection_id = ${connectionId}
-        and ((true ${due}) or (status = 'pushing' and claim_until < ${now} ${documentId ? sql`and id = ${documentId}` : sql``}))
+        and ((true ${due}) or (status = 'pushing' and (claim_until < ${now} or ${deadJobClaim(sql, now)}) ${documentId ? sql`and id = ${documentId}` : sql``}))
       order by (kind in ('customer', 'vendor')) desc, due_at, id
       limit ${limit}
       for update skip locked)
@@ -45,6 +48,15 @@ export async function claimDocuments(sql: Queryable, connectionId: string, owner
   // UPDATE … RETURNING keeps no order: the claim's own (parties first, then due) is restored here.
   const party = (row: DocumentRow) => (row.kind === 'customer' || row.kind === 'vendor' ? 0 : 1);
   return rows.sort((a, b) => party(a) - party(b) || a.due_at.getTime() - b.due_at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * A claim held by a push job (owner `job-{id}-{attempt}`, see documentPushJob) that is not running that attempt
+ * under a live lease any more: its worker died. Other owners (a direct push) keep their claim until it expires.
+ */
+function deadJobClaim(sql: Queryable, now: Date) {
+  return sql`(claimed_by like 'job-%' and not exists (
+    select 1 from jobs j where j.status = 'running' and j.lease_until >= ${now} and ('job-' || j.id || '-' || j.attempts) = documents.claimed_by))`;
 }
 
 /** Claims one due document (or the named one); see claimDocuments. */

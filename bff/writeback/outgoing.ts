@@ -20,6 +20,14 @@ const HOST_FIELD: Readonly<Record<string, string>> = {
   Description: 'description',
 };
 
+/** Our field (`data.…`) behind a QuickBooks field a refusal names; null when it is not one we write from a host field. */
+export function hostFieldFor(path: string | null): string | null {
+  if (!path) return null;
+  const line = /^Line\.(\d+)\.Description$/.exec(path);
+  if (line) return `data.lines.${line[1]}.description`;
+  return HOST_FIELD[path] ? `data.${HOST_FIELD[path]}` : null;
+}
+
 const hostFieldOf = (path: string): string => {
   const line = /^Line\.(\d+)\.Description$/.exec(path);
   return `data.${line ? `lines.${line[1]}.description` : (HOST_FIELD[path] ?? path)}`;

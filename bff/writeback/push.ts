@@ -12,8 +12,8 @@ import { upsertRecords } from '../records/store.ts';
 import type { ProviderCaller } from '../sync/provider-caller.ts';
 import type { MappingLookup } from './mapping-lookup.ts';
 import { recordDocumentEvent, type DocumentRow } from './store.ts';
-import { outgoingFault } from './outgoing.ts';
-import { revisionBody } from './revision.ts';
+import { hostFieldFor, outgoingFault } from './outgoing.ts';
+import { linkedRevisionBody, revisionBody } from './revision.ts';
 import { sameTimeEntry, timeEntryKey } from './time-key.ts';
 import { isPartyKind, markedVersion, markerField, providerTypeOfKind, translateDocument, type PartyLinks, type ProviderType, type Translation } from './translate.ts';
 
@@ -109,7 +109,38 @@ export async function pushDocument(env: PushEnv, row: DocumentRow): Promise<Docu
   }
 }
 
-async function needsMapping(env: PushEnv, row: DocumentRow, missing: MissingMapping[]): Promise<DocumentRow | undefined> {
+/** The host-records list each missing thing's name comes from. */
+const hostRecordKind: Partial<Record<MissingMapping['what'], string>> = {
+  supplier: 'suppliers',
+  customer: 'customers',
+  product: 'products',
+  category: 'billable-categories',
+  tax_rate: 'tax-rates',
+  staff: 'staff',
+  class: 'classes',
+  location: 'locations',
+};
+
+/**
+ * What is missing, named as the host named it (its host records): people read "Your tax rate "City levy 3.3%"",
+ * not an id they never see. An id the host sent no record for stays as it is.
+ */
+async function namedMissing(env: PushEnv, missing: MissingMapping[]): Promise<MissingMapping[]> {
+  const wanted = missing.filter((entry) => entry.host_id !== null && hostRecordKind[entry.what]);
+  if (wanted.length === 0) return missing;
+  const rows = await env.deps.sql<{ kind: string; host_id: string; name: string | null }[]>`
+    select kind, host_id, data->>'name' as name from host_records
+    where tenant_id = ${env.connection.tenant_id} and organization_id = ${env.connection.organization_id}
+      and host_id in ${env.deps.sql(wanted.map((entry) => entry.host_id!))}`;
+  const names = new Map(rows.filter((r) => r.name).map((r) => [`${r.kind}|${r.host_id}`, r.name!]));
+  return missing.map((entry) => {
+    const name = entry.host_id !== null ? names.get(`${hostRecordKind[entry.what]}|${entry.host_id}`) : undefined;
+    return name ? { ...entry, name, message: entry.message.replace(` ${entry.host_id}`, ` "${name}"`) } : { ...entry, name: null };
+  });
+}
+
+async function needsMapping(env: PushEnv, row: DocumentRow, unnamed: MissingMapping[]): Promise<DocumentRow | undefined> {
+  const missing = await namedMissing(env, unnamed);
   const announce = row.status !== 'needs_mapping' || JSON.stringify(row.missing) !== JSON.stringify(missing);
   return write(env, row, { status: 'needs_mapping', missing, fault: null, attempts: 0 }, true, async (tx, updated) => {
     if (announce) await recordDocumentEvent(tx, updated, 'document.needs_mapping', { missing });
@@ -143,10 +174,19 @@ interface Found {
 async function findExisting(env: PushEnv, row: DocumentRow, translated: Translated): Promise<Found | null> {
   const type = translated.type;
   if (type === 'Customer' || type === 'Vendor') {
-    const name = String(translated.body['DisplayName']);
-    const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE DisplayName = ${literal(name)}`));
-    const found = ((page[type] as Qbo[] | undefined) ?? []).find((entity) => String(entity['DisplayName']).trim().toLowerCase() === name.toLowerCase());
-    return found ? { entity: found, held: null } : null;
+    // create_sent on a party: its name was free when this document's create was sent (create() looks first), so
+    // a record of that name found now is the one our create made (its answer lost), not someone else's. The name
+    // the last create sent is looked for too: a revision may have renamed it while that create was in doubt.
+    const sent = row.create_sent;
+    const names = [String(translated.body['DisplayName'])];
+    if (sent && String(sent.body['DisplayName']) !== names[0]) names.push(String(sent.body['DisplayName']));
+    for (const [n, name] of names.entries()) {
+      const page = await env.caller.call((api) => api.query<Qbo>(`SELECT * FROM ${type} WHERE DisplayName = ${literal(name)}`));
+      const found = ((page[type] as Qbo[] | undefined) ?? []).find((entity) => String(entity['DisplayName']).trim().toLowerCase() === name.toLowerCase());
+      if (found) return { entity: found, held: sent ? (n === 0 ? row.version : sent.version) : null };
+      if (!sent) return null;
+    }
+    return null;
   }
   const since = new Date(row.created_at.getTime() - DAY_MS).toISOString();
   const created = `MetaData.CreateTime >= ${literal(since)}`;
@@ -216,9 +256,16 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
       const found = await findExisting(env, row, translated);
       if (found) return adopt(env, row, translated, found);
     }
+    if (isPartyKind(row.kind) && row.create_sent === null) {
+      // The duplicate check, before the first create: a name QuickBooks already has is someone else's record, to
+      // link. Looking first is what tells a record our lost create made (found later) from one that was there.
+      const found = await findExisting(env, row, translated);
+      if (found) return adopt(env, row, translated, found);
+    }
     // Counted before sending: a crash after the send leaves the count, and the next attempt searches first (for
-    // a time entry, by what this create sends: kept, as a revision may change it before the search).
-    const sent = type === 'TimeActivity' ? { create_sent: { version: row.version, body: translated.body } } : {};
+    // a time entry, by what this create sends: kept, as a revision may change it before the search; for a
+    // vendor or customer, the proof its name was free when we sent it).
+    const sent = type === 'TimeActivity' || isPartyKind(row.kind) ? { create_sent: { version: row.version, body: translated.body } } : {};
     const counted = await write(env, row, { create_attempts: row.create_attempts + 1, provider_type: type, ...sent }, false);
     if (!counted) return undefined;
     row = counted;
@@ -235,8 +282,9 @@ async function create(env: PushEnv, start: DocumentRow, translated: Translated):
       }
       if (error instanceof QboError && error.normalCode === '6240' && isPartyKind(row.kind)) {
         // The duplicate check, done by QuickBooks itself (names are unique there, so no race): a record of the
-        // same kind and name is linked instead of a second one created; a name held by another kind is refused.
-        const found = await findExisting(env, row, translated);
+        // same kind and name, made since we looked, is linked instead of a second one created (it is not ours);
+        // a name held by another kind is refused.
+        const found = await findExisting(env, { ...row, create_sent: null }, translated);
         if (found) return adopt(env, row, translated, found);
       }
       throw error;
@@ -282,14 +330,17 @@ async function adopt(env: PushEnv, row: DocumentRow, translated: Translated, fou
       const fault: ProviderFault = {
         category: 'validation',
         action: 'fix_record',
-        field: 'name',
+        field: 'data.name',
         quickbooks_field: 'DisplayName',
         quickbooks_code: '6240',
         message: `QuickBooks already has a ${type.toLowerCase()} named "${String(entity['DisplayName'])}", linked to your record ${other.host_id}: rename this one, or link it instead.`,
       };
-      return write(env, row, { status: 'rejected', fault, attempts: row.attempts + 1 }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
+      // Nothing of ours was made: the next version looks again before its first create.
+      return write(env, row, { status: 'rejected', fault, attempts: row.attempts + 1, create_attempts: 0, create_sent: null }, true, (tx, updated) => recordDocumentEvent(tx, updated, 'document.rejected', { fault }));
     }
   }
+  // adopted: a record an earlier create of ours made (its answer lost); linked_existing: a same-name party that
+  // was already in QuickBooks (not ours: a cancel only unlinks it, a revision only sets what the host sends).
   return recordPushed(env, row, translated, entity, held !== null ? 'adopted' : 'linked_existing');
 }
 
@@ -302,7 +353,12 @@ async function update(env: PushEnv, row: DocumentRow, translated: Translated, re
   const type = translated.type;
   const current = await readRecord(env, type, row.provider_id!);
   if (!current) return recreate(env, row, translated);
-  const body = revisionBody(type, current, translated.body);
+  // A vendor or customer that was already in QuickBooks (linked, not ours) gets only the fields this version
+  // sends; ours is made equal to it, and made active again under our name if it was deleted (inactive) there,
+  // or the next bill or invoice naming it would be refused.
+  const ours = !isPartyKind(row.kind) || (await createdByUs(env, row));
+  const reactivate = ours && isPartyKind(row.kind) && current['Active'] === false;
+  const body = ours ? revisionBody(type, current, reactivate ? { ...translated.body, Active: true } : translated.body) : linkedRevisionBody(current, translated.body);
   const requestid = requestIdFor(env.connection.id, row.id, row.version, row.generation, `update:${String(current['SyncToken'])}:${bodyHash(body)}`);
   let updated: Qbo;
   try {
@@ -317,13 +373,25 @@ async function update(env: PushEnv, row: DocumentRow, translated: Translated, re
       // The answer was lost but the update landed: the record holds this version.
       if (error.kind === 'unavailable' && holdsVersion(row, translated, after)) return recordPushed(env, row, translated, after, 'updated');
     }
+    // QuickBooks won't make our deleted vendor or customer active again: it is created again, once.
+    if (reactivate && !isRetryableWrite(error) && error.category !== 'needs_reconnect') return recreate(env, row, translated);
     throw error;
   }
-  return recordPushed(env, row, translated, updated, 'updated');
+  return recordPushed(env, row, translated, updated, reactivate ? 'reactivated' : 'updated');
 }
 
 /** The record was deleted in QuickBooks and the host revised the document: created again, once, under a new generation. */
 async function recreate(env: PushEnv, row: DocumentRow, translated: Translated): Promise<DocumentRow | undefined> {
+  if (isPartyKind(row.kind) && row.provider_id !== null) {
+    // Our link still names the record that is gone (or that QuickBooks won't make active again): removed, so
+    // the record this push creates or links becomes the one documents naming the party are sent to.
+    const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
+    await env.deps.sql.begin(async (tx) => {
+      const [link] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
+      if (link && String(link.provider_id) === row.provider_id) await removeLink(tx, env.connection.id, kind, row.host_id, 'write-back');
+    });
+    (kind === 'suppliers' ? env.links.suppliers : env.links.customers).delete(row.host_id);
+  }
   const next = await nextGeneration(env, row);
   return next && create(env, next, translated);
 }
@@ -338,7 +406,13 @@ function varianceOf(translated: Translated, entity: Qbo): DocumentRow['variance'
   return { host_total: translated.totals.total, quickbooks_total: quickbooksTotal, host_tax: translated.totals.tax, quickbooks_tax: quickbooksTax };
 }
 
-async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translated, entity: Qbo, how: 'created' | 'adopted' | 'linked_existing' | 'updated'): Promise<DocumentRow | undefined> {
+/** How a push reached QuickBooks, as document.pushed says it. */
+type PushedHow = 'created' | 'adopted' | 'linked_existing' | 'updated' | 'reactivated';
+
+const reactivatedMessage = (type: ProviderType) =>
+  `The ${type.toLowerCase()} had been deleted (made inactive) in QuickBooks; this revision made it active again under its name, so documents naming it can be pushed.`;
+
+async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translated, entity: Qbo, how: PushedHow): Promise<DocumentRow | undefined> {
   const variance = varianceOf(translated, entity);
   const id = String(entity['Id']);
   const now = env.deps.now();
@@ -364,7 +438,7 @@ async function recordPushed(env: PushEnv, row: DocumentRow, translated: Translat
     async (tx, updated) => {
       await upsertRecords(tx, env.connection.id, translated.type, [entity as never]);
       if (isPartyKind(row.kind)) await linkParty(env, tx, row, id, how);
-      await recordDocumentEvent(tx, updated, 'document.pushed', { how, variance });
+      await recordDocumentEvent(tx, updated, 'document.pushed', { how, variance, ...(how === 'reactivated' ? { message: reactivatedMessage(translated.type) } : {}) });
     },
   );
 }
@@ -379,7 +453,8 @@ async function linkParty(env: PushEnv, tx: any, row: DocumentRow, providerId: st
   const [existing] = await tx`select provider_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and host_id = ${row.host_id} and removed_at is null`;
   if (!existing) {
     const [taken] = await tx`select host_id from party_links where connection_id = ${env.connection.id} and kind = ${kind} and provider_id = ${providerId} and removed_at is null`;
-    if (!taken) await createLinks(tx, env.connection.id, kind, [{ host_id: row.host_id, provider_id: providerId, method: how === 'created' ? 'created' : 'confirmed' }], 'write-back');
+    // Ours (created, or adopted after a lost answer) is linked as created: a cancel makes it inactive.
+    if (!taken) await createLinks(tx, env.connection.id, kind, [{ host_id: row.host_id, provider_id: providerId, method: how === 'created' || how === 'adopted' ? 'created' : 'confirmed' }], 'write-back');
   }
   map.set(row.host_id, existing?.provider_id ?? providerId);
   const what = row.kind === 'vendor' ? 'supplier' : 'customer';
@@ -392,11 +467,14 @@ async function linkParty(env: PushEnv, tx: any, row: DocumentRow, providerId: st
 async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | undefined> {
   let row = start;
   const type = providerTypeOfKind[row.kind];
+  let adoptedParty = false;
   if (row.provider_id === null && row.create_attempts > 0) {
     const translation = translateDocument(row, env.lookup, env.links);
-    // A vendor or customer of that name may be someone else's: only our marked transactions are taken over here.
-    const found = translation.ok && !isPartyKind(row.kind) ? await findExisting(env, row, translation) : null;
+    // A vendor or customer of that name may be someone else's: one is taken over here only when its name was free
+    // when our create was sent (create_sent), so the record is the one our create made.
+    const found = translation.ok && (!isPartyKind(row.kind) || row.create_sent !== null) ? await findExisting(env, row, translation) : null;
     if (found) {
+      adoptedParty = isPartyKind(row.kind) && found.held !== null;
       const adopted = await write(env, row, { provider_id: String(found.entity['Id']), sync_token: String(found.entity['SyncToken']), create_attempts: 0 }, false);
       if (!adopted) return undefined;
       row = adopted;
@@ -407,7 +485,7 @@ async function cancel(env: PushEnv, start: DocumentRow): Promise<DocumentRow | u
       recordDocumentEvent(tx, updated, 'document.cancelled', { action: 'withdrawn', message: 'Cancelled before anything was written to QuickBooks.' }),
     );
   }
-  if (isPartyKind(row.kind) && !(await createdByUs(env, row))) {
+  if (isPartyKind(row.kind) && !adoptedParty && !(await createdByUs(env, row))) {
     // The vendor or customer was already in QuickBooks (same name) and only linked: it is not ours to make
     // inactive. Cancelling removes our link and nothing else.
     const kind = row.kind === 'vendor' ? 'suppliers' : 'customers';
@@ -512,7 +590,7 @@ async function createdByUs(env: PushEnv, row: DocumentRow): Promise<boolean> {
   if (link) return true;
   const [created] = await env.deps.sql`
     select 1 from events where connection_id = ${env.connection.id} and type = 'document.pushed'
-      and data->>'document_id' = ${row.id} and data->>'how' = 'created' and data->>'quickbooks_id' = ${row.provider_id} limit 1`;
+      and data->>'document_id' = ${row.id} and data->>'how' in ('created', 'adopted', 'reactivated') and data->>'quickbooks_id' = ${row.provider_id} limit 1`;
   return created !== undefined;
 }
 
@@ -520,7 +598,8 @@ function faultOf(error: QboError, what: string): ProviderFault {
   return {
     category: error.category,
     action: error.action,
-    field: null,
+    // Our field path (what the host changes), QuickBooks' own named apart.
+    field: hostFieldFor(error.field),
     quickbooks_field: error.field,
     quickbooks_code: error.normalCode ?? null,
     message: describeWriteFault(error, what),

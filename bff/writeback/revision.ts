@@ -37,3 +37,18 @@ export function revisionBody(type: ProviderType, current: Qbo, body: Qbo): Qbo {
   if (tax?.['TxnTaxCodeRef']) next['TxnTaxDetail'] = { TxnTaxCodeRef: tax['TxnTaxCodeRef'] };
   return { ...next, ...body, Id: current['Id'], SyncToken: current['SyncToken'], sparse: false };
 }
+
+/**
+ * The update of a vendor or customer that was already in QuickBooks and only linked (not ours): a sparse update
+ * of exactly the fields this version sends, so nothing QuickBooks holds that the host did not send is cleared (an
+ * address line, a phone). An address is merged into QuickBooks' own: a sparse update replaces the whole object.
+ */
+export function linkedRevisionBody(current: Qbo, body: Qbo): Qbo {
+  const next: Qbo = { Id: current['Id'], SyncToken: current['SyncToken'], sparse: true };
+  for (const [field, value] of Object.entries(body)) {
+    const held = current[field];
+    const isObject = (v: unknown): v is Qbo => typeof v === 'object' && v !== null && !Array.isArray(v);
+    next[field] = isObject(value) && isObject(held) ? { ...held, ...value } : value;
+  }
+  return next;
+}

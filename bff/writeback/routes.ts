@@ -107,7 +107,7 @@ for (const surface of ['server', 'widget'] as const) {
           docNumber: query.doc_number,
           cursor: query.cursor,
           limit: query.limit,
-        }),
+        }, c.get('deps').qbo?.endpoints.web),
         200,
       );
     },
@@ -125,7 +125,7 @@ for (const surface of ['server', 'widget'] as const) {
     async (c) => {
       const { id, doc } = c.req.valid('param');
       const connection = await connectionOf(c, id, false);
-      return c.json(presentDocument(await ownDocument(c, connection, doc)), 200);
+      return c.json(presentDocument(await ownDocument(c, connection, doc), c.get('deps').qbo?.endpoints.web), 200);
     },
   );
 

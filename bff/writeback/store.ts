@@ -45,7 +45,22 @@ export interface DocumentRow {
   pushed_at: Date | null;
 }
 
-export function presentDocument(row: DocumentRow): Document {
+/** QuickBooks' web page of one record, under the deployment's web app (`web`, see QboEndpoints). */
+const quickbooksPage: Record<string, string> = {
+  Invoice: 'invoice?txnId=',
+  Bill: 'bill?txnId=',
+  PurchaseOrder: 'purchaseorder?txnId=',
+  TimeActivity: 'timeactivity?txnId=',
+  Customer: 'customerdetail?nameId=',
+  Vendor: 'vendordetail?nameId=',
+};
+
+export function quickbooksUrl(web: string | undefined, type: string | null, id: string | null): string | null {
+  const page = type ? quickbooksPage[type] : undefined;
+  return web && page && id ? `${web}/${page}${encodeURIComponent(id)}` : null;
+}
+
+export function presentDocument(row: DocumentRow, web?: string): Document {
   return {
     id: row.id,
     connection_id: row.connection_id,
@@ -57,6 +72,7 @@ export function presentDocument(row: DocumentRow): Document {
     quickbooks_type: row.provider_type,
     quickbooks_id: row.provider_id,
     quickbooks_doc_number: row.provider_doc_number,
+    quickbooks_url: row.status === 'cancelled' ? null : quickbooksUrl(web, row.provider_type, row.provider_id),
     pushed_version: row.pushed_version,
     attempts: row.attempts,
     fault: row.fault,
@@ -104,6 +120,23 @@ export async function enqueuePush(sql: Queryable, connectionId: string, dueAt: D
   await enqueueJob(sql, { kind: DOCUMENT_PUSH_JOB, payload: { connection_id: connectionId }, dedupeKey: connectionId, dueAt, maxAttempts: 20 });
 }
 
+/**
+ * A mapping or link was saved: documents held in needs_mapping waiting on it (what, and one of `hostIds`; any of
+ * that kind when null, as for defaults) are due again and the push job queued, so fixing a mapping releases them
+ * without a "push now". The push translates each again: one still missing something goes back to needs_mapping
+ * (no QuickBooks call, no second event); the others are sent. In the saving transaction; the database's clock.
+ */
+export async function releaseWaitingDocuments(tx: Queryable, connectionId: string, what: MissingMapping['what'][], hostIds: string[] | null): Promise<number> {
+  const rows = await tx`
+    update documents set status = 'queued', due_at = now(), attempts = 0, updated_at = now()
+    where connection_id = ${connectionId} and status = 'needs_mapping'
+      and exists (select 1 from jsonb_array_elements(missing) m where m->>'what' in ${tx(what)}
+        ${hostIds ? tx`and m->>'host_id' in ${tx(hostIds.length ? hostIds : [''])}` : tx``})
+    returning id`;
+  if (rows.length > 0) await enqueueJob(tx, { kind: DOCUMENT_PUSH_JOB, payload: { connection_id: connectionId }, dedupeKey: connectionId, maxAttempts: 20 });
+  return rows.length;
+}
+
 export interface SubmitAnswer {
   status: 200 | 201;
   body: Document;
@@ -115,6 +148,7 @@ const hashOf = (value: unknown) => createHash('sha256').update(canonicalJson(val
  * Accepts a document into the outbox. A new (kind, host_id) is created; a higher version is a revision of the
  * same QuickBooks record; the same version with the same data answers as before (a retried request), with
  * other data 409. With an Idempotency-Key, the first answer is stored and repeated for the same body forever.
+ * Keys are per connection (the outbox is): the same key on another connection is a request of its own.
  */
 export async function submitDocument(
   sql: Sql,
@@ -127,9 +161,10 @@ export async function submitDocument(
   return sql.begin(async (tx) => {
     const requestHash = hashOf({ connection: connection.id, body });
     if (idempotencyKey !== undefined) {
-      await tx`select pg_advisory_xact_lock(hashtext(${`${connection.tenant_id}|${idempotencyKey}`}))`;
+      await tx`select pg_advisory_xact_lock(hashtext(${`${connection.tenant_id}|${connection.id}|${idempotencyKey}`}))`;
       const [seen] = await tx<{ request_hash: string; status: number; response: Document }[]>`
-        select request_hash, status, response from document_requests where tenant_id = ${connection.tenant_id} and idempotency_key = ${idempotencyKey}`;
+        select request_hash, status, response from document_requests
+        where tenant_id = ${connection.tenant_id} and connection_id = ${connection.id} and idempotency_key = ${idempotencyKey}`;
       if (seen) {
         if (seen.request_hash !== requestHash) {
           throw new ApiError('conflict', 'Idempotency-Key was already used with a different request body; use a new key for a new request.', { idempotency_key: idempotencyKey });
@@ -140,8 +175,8 @@ export async function submitDocument(
     const answer = await upsertDocument(tx, connection, settings, body, now);
     if (idempotencyKey !== undefined) {
       await tx`
-        insert into document_requests (tenant_id, idempotency_key, request_hash, document_id, status, response)
-        values (${connection.tenant_id}, ${idempotencyKey}, ${requestHash}, ${answer.body.id}, ${answer.status}, ${tx.json(answer.body as never)})`;
+        insert into document_requests (tenant_id, connection_id, idempotency_key, request_hash, document_id, status, response)
+        values (${connection.tenant_id}, ${connection.id}, ${idempotencyKey}, ${requestHash}, ${answer.body.id}, ${answer.status}, ${tx.json(answer.body as never)})`;
     }
     return answer;
   });
@@ -203,7 +238,7 @@ export interface ListFilter {
 }
 
 /** Newest first; the cursor is the last row's (created_at, id). */
-export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter): Promise<{ data: Document[]; next_cursor: string | null }> {
+export async function listDocuments(sql: Queryable, connectionId: string, filter: ListFilter, web?: string): Promise<{ data: Document[]; next_cursor: string | null }> {
   const cursor = filter.cursor ? parseDocumentCursor(filter.cursor) : null;
   const after = !cursor ? sql`` : cursor.id ? sql`and (created_at, id) < (${new Date(cursor.ms)}, ${cursor.id})` : sql`and created_at < ${new Date(cursor.ms)}`;
   const rows = await sql<DocumentRow[]>`
@@ -218,7 +253,7 @@ export async function listDocuments(sql: Queryable, connectionId: string, filter
   const page = rows.slice(0, filter.limit);
   const last = page.at(-1);
   const next = rows.length > filter.limit && last ? Buffer.from(`${last.created_at.getTime()}.${last.id}`).toString('base64url') : null;
-  return { data: page.map(presentDocument), next_cursor: next };
+  return { data: page.map((row) => presentDocument(row, web)), next_cursor: next };
 }
 
 /** "Push now": the document (or every unfinished one) due at once, a refused or unmapped one tried again. */

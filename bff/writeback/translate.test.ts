@@ -1,7 +1,8 @@
 import { expect, test } from 'vitest';
 import { tableLookup } from './mapping-lookup.ts';
 import { requestIdFor, retryDelayMs } from './push.ts';
-import { outgoingFault } from './outgoing.ts';
+import { hostFieldFor, outgoingFault } from './outgoing.ts';
+import { SubmitDocumentBody } from '../../shared/api/documents.ts';
 import { markedText, markedVersion, translateDocument } from './translate.ts';
 
 const links = { suppliers: new Map([['s1', '56']]), customers: new Map([['c1', '7']]) };
@@ -83,4 +84,25 @@ test('a time entry\'s Description is the host\'s own text, with no marker', () =
     links,
   );
   expect(result.ok && result.body['Description']).toBe('Site visit');
+});
+
+test('checked before anything is sent: a name or number of spaces only, and a line whose amount is not quantity × unit price, each naming our field', () => {
+  const issues = (body: unknown) => {
+    const parsed = SubmitDocumentBody.safeParse(body);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  };
+  expect(issues({ kind: 'vendor', host_id: 'v1', version: 1, data: { name: '   ' } })).toEqual(['data.name: must not be empty or only spaces']);
+  expect(issues({ kind: 'customer', host_id: 'c1', version: 1, data: { name: ' Nora ' } })).toEqual([]);
+  const bill = (line: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ kind: 'bill', host_id: 'b1', version: 1, data: { supplier_id: 's1', date: '2026-11-02', lines: [line], totals: { total: 10 }, ...extra } });
+  const [wrong] = issues(bill({ amount: 10, quantity: 3, unit_price: 3 }));
+  expect(wrong).toMatch(/^data\.lines\.0\.amount: must be quantity × unit price \(3 × 3 = 9\.00\), not 10/);
+  expect(issues(bill({ amount: 10, quantity: 3, unit_price: 3.333333 }))).toEqual([]);
+  expect(issues(bill({ amount: 10 }, { doc_number: '  ' }))).toEqual(['data.doc_number: must not be empty or only spaces']);
+});
+
+test('a QuickBooks refusal names our field apart from QuickBooks\' own', () => {
+  expect(hostFieldFor('DisplayName')).toBe('data.name');
+  expect(hostFieldFor('Line.2.Description')).toBe('data.lines.2.description');
+  expect(hostFieldFor('TxnDate')).toBeNull();
+  expect(hostFieldFor(null)).toBeNull();
 });

@@ -25,6 +25,8 @@ const Day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(isCalendarDay, 'must be a real calendar date YYYY-MM-DD');
 const Text = (max: number) => z.string().min(1).max(max);
+/** A name people read: spaces alone are no name (QuickBooks trims them away and refuses what is left). */
+const Name = (max: number) => Text(max).refine((value) => value.trim().length > 0, 'must not be empty or only spaces');
 
 const DocumentLine = z
   .object({
@@ -37,7 +39,15 @@ const DocumentLine = z
     tax_rate_id: HostId.optional().meta({ description: 'Your tax rate: mapped to a QuickBooks tax code (sales or purchase use).' }),
     class_id: HostId.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((line, ctx) => {
+    // QuickBooks refuses a line whose amount is not quantity × unit price (fault 6070): said here, in our words.
+    if (line.quantity === undefined || line.unit_price === undefined) return;
+    const expected = Math.round(line.quantity * line.unit_price * 100) / 100;
+    if (Math.abs(expected - line.amount) > 0.005) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `must be quantity × unit price (${line.quantity} × ${line.unit_price} = ${expected.toFixed(2)}), not ${line.amount}; QuickBooks refuses a line whose amount differs` });
+    }
+  });
 
 const Totals = z
   .object({
@@ -47,7 +57,7 @@ const Totals = z
   .strict();
 
 const Transaction = {
-  doc_number: z.string().min(1).max(21).optional().meta({ description: 'Document number (QuickBooks DocNumber, at most 21 characters).' }),
+  doc_number: Name(21).optional().meta({ description: 'Document number (QuickBooks DocNumber, at most 21 characters).' }),
   date: Day,
   due_date: Day.optional(),
   memo: z.string().max(3500).optional(),
@@ -62,7 +72,7 @@ export const InvoiceDocumentData = z.object({ customer_id: HostId.meta({ descrip
 
 export const PartyDocumentData = z
   .object({
-    name: Text(500),
+    name: Name(500),
     email: z.string().max(100).optional(),
     phone: z.string().max(30).optional(),
     address_line1: z.string().max(500).optional(),
@@ -143,6 +153,7 @@ export const MissingMapping = z
     what: z.enum(['supplier', 'customer', 'product', 'category', 'tax_rate', 'staff', 'class', 'location', 'default']),
     host_id: z.string().nullable().meta({ description: 'Your id of the thing that has no QuickBooks counterpart.' }),
     use: z.enum(['sales', 'purchase']).nullable(),
+    name: z.string().nullable().optional().meta({ description: 'The name you sent for it (host records), so people see "City levy 3.3%" rather than an id.' }),
     message: z.string(),
   })
   .meta({ id: 'MissingMapping' });
@@ -182,6 +193,7 @@ export const Document = z
     quickbooks_type: z.string().nullable(),
     quickbooks_id: z.string().nullable(),
     quickbooks_doc_number: z.string().nullable(),
+    quickbooks_url: z.string().nullable().meta({ description: 'The record in QuickBooks\' web app (Intuit\'s sandbox or production, as the deployment is), for "Open in QuickBooks"; null until pushed.' }),
     pushed_version: z.number().int().nullable(),
     attempts: z.number().int(),
     fault: ProviderFault.nullable().meta({ description: 'The exact QuickBooks fault of the last failure, with what to do.' }),
@@ -246,4 +258,4 @@ export const IdempotencyKey = z
   .min(1)
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
-  .meta({ description: 'Your key for this request: the same key with the same body answers the same, forever; with another body, 409.' });
+  .meta({ description: 'Your key for this request: the same key with the same body answers the same, forever; with another body, 409. Keys are per connection: the same key on another connection is a separate request.' });

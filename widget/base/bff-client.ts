@@ -179,7 +179,7 @@ export class BffClient {
   }
 
   /** Documents of a connection waiting for QuickBooks or for a person (comma-separated statuses), newest first. */
-  async documents(connectionId: string, status = 'queued,pushing,failed_retrying,needs_mapping,rejected'): Promise<Document[]> {
+  async documents(connectionId: string, status = 'queued,pushing,failed_retrying,needs_mapping,rejected,pushed_with_variance'): Promise<Document[]> {
     return (await this.request<{ data: Document[] }>('GET', `/v1/widget/connections/${encodeURIComponent(connectionId)}/documents?status=${status}&limit=100`)).data;
   }
 

@@ -151,15 +151,15 @@ export const clientSyncStatusStyles = css`
   .cell.status {
     overflow: visible;
   }
-  /* Documents not in QuickBooks yet, under the company's name (then one line); ends with … when narrow. */
+  /* Documents not in QuickBooks yet, under the status (the widest column); ends with … only when even that is narrow. */
   .cell.with-docs {
     flex-direction: column;
-    align-items: flex-start;
+    align-items: stretch;
     justify-content: center;
     gap: 0;
   }
-  .with-docs .name {
-    -webkit-line-clamp: 1;
+  .with-docs .docs {
+    align-self: flex-start;
   }
   .docs {
     font-size: 0.86em;
@@ -525,6 +525,15 @@ export const clientSyncStatusStyles = css`
   }
   .checks .clean .check-count {
     color: var(--_success);
+  }
+  .doc-actions {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--_space);
+  }
+  .doc-actions a {
+    text-decoration: none;
   }
   .detail-actions.confirm {
     flex-direction: column;

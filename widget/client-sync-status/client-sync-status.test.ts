@@ -100,12 +100,17 @@ async function setup(world: Partial<World> = {}, attributes: { connectionId?: st
   return { el, bff, world: w };
 }
 
-/** Two documents waiting on a person: one unmapped tax rate, one QuickBooks refusal. */
+/**
+ * Documents waiting on a person: an unmapped tax rate, a refusal a retry can fix (closed period), one that needs a
+ * new version (a field of ours), and one pushed with other totals.
+ */
 function documentsOf(connectionId: string) {
-  const base = { connection_id: connectionId, version: 1, cancel_requested: false, quickbooks_type: null, quickbooks_id: null, quickbooks_doc_number: null, pushed_version: null, attempts: 1, variance: null, payments: null, data: {}, due_at: '2026-11-20T10:00:00.000Z', created_at: '2026-11-20T10:00:00.000Z', updated_at: '2026-11-20T10:00:00.000Z', pushed_at: null };
+  const base = { connection_id: connectionId, version: 1, cancel_requested: false, quickbooks_type: null, quickbooks_id: null, quickbooks_doc_number: null, quickbooks_url: null, pushed_version: null, attempts: 1, variance: null, payments: null, data: {}, due_at: '2026-11-20T10:00:00.000Z', created_at: '2026-11-20T10:00:00.000Z', updated_at: '2026-11-20T10:00:00.000Z', pushed_at: null };
   return [
-    { ...base, id: 'doc_1', kind: 'bill', host_id: 'B-17', status: 'needs_mapping', fault: null, missing: [{ what: 'tax_rate', host_id: 'vat-5', use: 'purchase', message: 'Your tax rate vat-5 has no QuickBooks purchase tax code mapped: map it in the tax-rate mapping.' }] },
+    { ...base, id: 'doc_1', kind: 'bill', host_id: 'b_8f2', data: { doc_number: 'B-17' }, status: 'needs_mapping', fault: null, missing: [{ what: 'tax_rate', host_id: 'vat-5', use: 'purchase', name: 'City levy 3.3%', message: 'Your tax rate "City levy 3.3%" has no QuickBooks purchase tax code mapped: map it in the tax-rate mapping.' }] },
     { ...base, id: 'doc_2', kind: 'invoice', host_id: 'INV-9', status: 'rejected', missing: null, fault: { category: 'validation', action: 'fix_record', field: null, quickbooks_field: 'TxnDate', quickbooks_code: '6210', message: 'The books are closed on this date in QuickBooks.' } },
+    { ...base, id: 'doc_3', kind: 'vendor', host_id: 'v_19', data: { name: 'Nora: Supplies' }, status: 'rejected', missing: null, fault: { category: 'validation', action: 'fix_record', field: 'data.name', quickbooks_field: 'DisplayName', quickbooks_code: null, message: 'QuickBooks does not accept a colon in a name.' } },
+    { ...base, id: 'doc_4', kind: 'invoice', host_id: 'i_77', data: { doc_number: 'INV-1100' }, status: 'pushed_with_variance', fault: null, missing: null, quickbooks_type: 'Invoice', quickbooks_id: '130', quickbooks_url: 'https://app.sandbox.qbo.intuit.com/app/invoice?txnId=130', variance: { host_total: 100, quickbooks_total: 108.25, host_tax: 0, quickbooks_tax: 8.25 } },
   ];
 }
 
@@ -505,12 +510,29 @@ describe('<client-sync-status>', () => {
     const documentReads = () => bff.requests.filter((request) => request.method === 'GET' && request.path.startsWith(`/v1/widget/connections/${acme.connection.id}/documents?`));
     expect(documentReads()).to.have.length(0);
     section.open = true;
-    await waitFor(() => section.querySelectorAll('li').length === 2, 'document rows');
+    await waitFor(() => section.querySelectorAll('li').length === 4, 'document rows');
+    const [unmapped, closed, named, variance] = [...section.querySelectorAll('li')];
     expect(section.textContent).to.contain('Needs mapping');
-    expect(section.textContent).to.contain('tax rate vat-5');
-    expect(section.textContent).to.contain('books are closed');
+    // Named as the host names them, never by internal ids.
+    expect(unmapped!.querySelector('.check-label')!.textContent).to.equal('Bill B-17');
+    expect(unmapped!.textContent).to.contain('"City levy 3.3%"');
+    expect(named!.querySelector('.check-label')!.textContent).to.equal('Vendor Nora: Supplies');
+    expect(section.textContent).not.to.contain('b_8f2');
+    // The fix for each reason: map (an event for the host's mapper), retry only where it can succeed, open in QuickBooks.
+    const opened = new Promise<CustomEvent>((resolve) => el.addEventListener('ledgerlink-open-mapping', (event) => resolve(event as CustomEvent), { once: true }));
+    unmapped!.querySelector<HTMLButtonElement>('button')!.click();
+    expect((await opened).detail).to.include({ connection_id: acme.connection.id, what: 'tax_rate', host_id: 'vat-5', name: 'City levy 3.3%' });
+    expect([...unmapped!.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal(['Map City levy 3.3%']);
+    expect(named!.querySelector('button')).to.equal(null);
+    expect(variance!.textContent).to.contain('Totals differ');
+    expect(variance!.textContent).to.contain('108.25');
+    expect(variance!.querySelector('a')!.getAttribute('href')).to.equal('https://app.sandbox.qbo.intuit.com/app/invoice?txnId=130');
+    expect(variance!.querySelector('a')!.classList.contains('button')).to.equal(true);
+    expect(closed!.classList.contains('clean')).to.equal(false);
     await expect(el).to.be.accessible();
-    section.querySelector<HTMLButtonElement>('li:last-child button')!.click();
+    const retryButton = closed!.querySelector<HTMLButtonElement>('button')!;
+    expect(retryButton.classList.contains('button')).to.equal(true);
+    retryButton.click();
     await waitFor(() => requestsTo(bff, 'POST', `/v1/widget/connections/${acme.connection.id}/documents/doc_2/push`).length === 1, 'the retry');
     await waitFor(() => documentReads().length === 2, 'the list read again');
   });
@@ -527,14 +549,25 @@ describe('<client-sync-status>', () => {
     expect(rowOf(el, list[1]!.connection.company_name!).querySelector('[part="documents-button"]')?.textContent?.trim()).to.equal('1 document waiting');
     expect(rowOf(el, list[2]!.connection.company_name!).querySelector('[part="documents-button"]')).to.equal(null);
     await expect(el).to.be.accessible();
+    // Documents needing attention put the company under "Needs attention"; waiting ones do not.
+    const filter = $<HTMLSelectElement>(el, 'select.filter')!;
+    filter.value = 'attention';
+    filter.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    const names = $$(el, '.body [role="row"]').map((row) => row.querySelector('.name')?.textContent);
+    expect(names).to.include(list[0]!.connection.company_name!);
+    expect(names).not.to.include(list[1]!.connection.company_name!);
+    filter.value = 'all';
+    filter.dispatchEvent(new Event('change'));
+    await el.updateComplete;
     badge.click();
     await el.updateComplete;
     await el.updateComplete;
     const section = $<HTMLDetailsElement>(el, 'details.documents')!;
     expect(section.open).to.equal(true);
     expect(el.shadowRoot!.activeElement).to.equal(section.querySelector('summary'));
-    await waitFor(() => section.querySelectorAll('li').length === 2, 'document rows');
-    expect(section.textContent).to.contain('tax rate vat-5');
+    await waitFor(() => section.querySelectorAll('li').length === 4, 'document rows');
+    expect(section.textContent).to.contain('City levy 3.3%');
     await expect(el).to.be.accessible();
   });
 

@@ -17,7 +17,7 @@ import { startPopupFlow } from '../oauth/popup-flow.ts';
 import type { DisconnectedEventDetail, ErrorEventDetail, NeedsReconnectEventDetail } from '../qbo-connect/qbo-connect.ts';
 import type { SyncError, SyncRun } from '../../shared/api/sync.ts';
 import { clientSyncStatusStyles } from './client-sync-status.styles.ts';
-import { documentQueue, entityTable, healthChecks, runHistory, runSummary, type DocumentsState, type RunsState } from './detail-sections.ts';
+import { documentQueue, entityTable, healthChecks, runHistory, runSummary, type DocumentsState, type MissingThing, type RunsState } from './detail-sections.ts';
 import { entityProgress } from './progress-text.ts';
 import { documentsButton, healthButton, momentOrNever, primaryButton, statusCell, type PrimaryAction } from './row-cells.ts';
 import { companyLabel, rowStatus, type RowStatus, type SyncStatusRow } from './row-status.ts';
@@ -46,6 +46,9 @@ export interface SyncFailedEventDetail {
   error: SyncError;
 }
 
+/** `ledgerlink-open-mapping`: a document needs this link or mapping; the host opens its mapper at it. */
+export type OpenMappingEventDetail = MissingThing & { connection_id: string };
+
 /** A person the host lets admins choose when restricting who sees a company. */
 export interface SyncStatusUser {
   id: string;
@@ -62,6 +65,7 @@ declare global {
     'ledgerlink-sync-started': CustomEvent<SyncStartedEventDetail>;
     'ledgerlink-sync-completed': CustomEvent<SyncCompletedEventDetail>;
     'ledgerlink-sync-failed': CustomEvent<SyncFailedEventDetail>;
+    'ledgerlink-open-mapping': CustomEvent<OpenMappingEventDetail>;
   }
 }
 
@@ -110,6 +114,7 @@ const PENDING_TIMEOUT_MS = 30_000;
  * @event {CustomEvent<NeedsReconnectEventDetail>} ledgerlink-needs-reconnect - A company turned "Reconnect needed".
  * @event {CustomEvent<DisconnectedEventDetail>} ledgerlink-disconnected - An admin disconnected a company from its details (`purged` is false).
  * @event {CustomEvent<ErrorEventDetail>} ledgerlink-error - Loading or an action failed.
+ * @event {CustomEvent<OpenMappingEventDetail>} ledgerlink-open-mapping - "Map …" on a document: open the mapper at what is missing.
  *
  * @csspart toolbar - Search, status filter, count and bulk actions above the list.
  * @csspart search - The filter text box.
@@ -980,10 +985,10 @@ export class ClientSyncStatus extends LedgerlinkElement {
             <input type="checkbox" tabindex=${tab} aria-label="Select ${name}" .checked=${live(selected)} @change=${() => this.#toggleSelected(id)} />
           </div>`
         : nothing}
-      <div role="gridcell" class="cell client ${docs === nothing ? '' : 'with-docs'}">
-        <span class="name" part="company-name" title=${name}>${name}</span>${docs}
+      <div role="gridcell" class="cell client">
+        <span class="name" part="company-name" title=${name}>${name}</span>
       </div>
-      <div role="gridcell" class="cell status">${this.#renderStatus(row, status)}</div>
+      <div role="gridcell" class="cell status ${docs === nothing ? '' : 'with-docs'}">${this.#renderStatus(row, status)}${docs}</div>
       <div role="gridcell" class="cell last-sync ${status.kind === 'stale' ? 'stale' : ''}">${momentOrNever(sync.last_successful_sync_at, this.#locale)}</div>
       <div role="gridcell" class="cell num">${this.#renderHealth(row, tab)}</div>
       ${admin
@@ -1177,6 +1182,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
           this._documents.get(id),
           this.#canAdmin && !this.#settings?.read_only ? (document) => void this.#retryDocument(id, document.id) : undefined,
           () => void this.#loadDocuments(id),
+          (missing) => this.emit<OpenMappingEventDetail>('ledgerlink-open-mapping', { connection_id: id, ...missing }),
         )}
       </details>
       ${this.#canAdmin ? this.#renderVisibility(row) : nothing}

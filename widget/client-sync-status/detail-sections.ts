@@ -119,37 +119,66 @@ const documentStatusWords: Partial<Record<Document['status'], string>> = {
   failed_retrying: 'Will retry',
   needs_mapping: 'Needs mapping',
   rejected: 'Refused',
+  pushed_with_variance: 'Totals differ',
 };
 
-/** The reason in words, and the fix: what is missing (map it), or what QuickBooks said (fix, then retry). */
+/** A missing link or mapping, for the host's mapper (`ledgerlink-open-mapping`). */
+export type MissingThing = NonNullable<Document['missing']>[number];
+
+/** The name people know a document by: its number, the party's name, else the host's id. */
+function documentName(document: Document): string {
+  const data = document.data as { doc_number?: unknown; name?: unknown };
+  const name = data.doc_number ?? document.quickbooks_doc_number ?? data.name;
+  return `${documentWords[document.kind]} ${typeof name === 'string' && name.trim() ? name : document.host_id}`;
+}
+
+/** The reason in words: what is missing, what QuickBooks said, or both totals when QuickBooks' differ. */
 function documentReason(document: Document): string {
   if (document.missing?.length) return document.missing.map((entry) => entry.message).join(' ');
   if (document.fault) return document.fault.message;
+  const variance = document.variance;
+  if (variance) return `QuickBooks' total is ${variance.quickbooks_total.toFixed(2)}, yours ${variance.host_total.toFixed(2)}${variance.host_tax !== null ? `; tax ${(variance.quickbooks_tax ?? 0).toFixed(2)} against ${variance.host_tax.toFixed(2)}` : ''}.`;
   return document.status === 'pushing' ? 'Being written to QuickBooks now.' : 'Waiting for its turn to be sent.';
 }
 
 /**
- * Documents going to QuickBooks that are pending, failed or need a mapping, each with the reason and the fix.
- * `retry` is offered (to those who may write) for refused and unmapped ones, after the person fixed the cause.
+ * Whether "push again" can succeed without a new version: a retry waiting for its turn, or a refusal caused by
+ * something outside the document (a closed period reopened, a mapping fixed). A refusal of a field of ours (it
+ * names it) needs a new version from the host; a missing mapping is pushed again by itself once mapped.
  */
-export function documentQueue(state: DocumentsState | undefined, retry: ((document: Document) => void) | undefined, reload: () => void): TemplateResult {
+function retryable(document: Document): boolean {
+  if (document.status === 'failed_retrying') return document.fault?.action !== 'reconnect';
+  return document.status === 'rejected' && document.fault !== null && document.fault.field === null && (document.fault.action === 'retry' || document.fault.action === 'wait' || document.fault.action === 'fix_record');
+}
+
+/**
+ * Documents going to QuickBooks that are pending, failed, need a mapping or were pushed with other totals, each
+ * with the reason and its fix: map (the host's mapper opens on `map`), retry when a retry can succeed (to those
+ * who may write), open the record in QuickBooks.
+ */
+export function documentQueue(state: DocumentsState | undefined, retry: ((document: Document) => void) | undefined, reload: () => void, map: (missing: MissingThing) => void): TemplateResult {
   if (!state || state.kind === 'loading') return html`<p class="muted" aria-busy="true">Loading documents…</p>`;
   if (state.kind === 'error') {
     return html`<p class="muted">Documents could not be loaded: ${state.message}
-      <button type="button" class="button quiet small" @click=${reload}>Retry</button></p>`;
+      <button type="button" class="button small" @click=${reload}>Retry</button></p>`;
   }
   if (state.documents.length === 0) return html`<p class="muted">Nothing waiting: every document is in QuickBooks.</p>`;
   return html`<ul class="checks documents">
-    ${state.documents.map(
-      (document) => html`<li class=${document.status === 'rejected' || document.status === 'needs_mapping' ? 'has-issues' : 'clean'}>
-        <span class="check-label">${documentWords[document.kind]} ${document.host_id}</span>
+    ${state.documents.map((document) => {
+      const name = documentName(document);
+      return html`<li class=${document.status === 'queued' || document.status === 'pushing' || document.status === 'failed_retrying' ? 'pending' : 'has-issues'}>
+        <span class="check-label">${name}</span>
         <span class="check-count">${documentStatusWords[document.status] ?? document.status}</span>
         <span class="examples muted">${documentReason(document)}</span>
-        ${retry && (document.status === 'rejected' || document.status === 'needs_mapping' || document.status === 'failed_retrying')
-          ? html`<button type="button" class="button quiet small" @click=${() => retry(document)}>Retry ${documentWords[document.kind].toLowerCase()} ${document.host_id}</button>`
-          : nothing}
-      </li>`,
-    )}
+        <span class="doc-actions">
+          ${(document.missing ?? []).map(
+            (entry) => html`<button type="button" class="button small" @click=${() => map(entry)}>${entry.what === 'supplier' || entry.what === 'customer' ? 'Link' : 'Map'} ${entry.name ?? entry.host_id ?? 'defaults'}</button>`,
+          )}
+          ${retry && retryable(document) ? html`<button type="button" class="button small" aria-label="Retry ${name}" @click=${() => retry(document)}>Retry</button>` : nothing}
+          ${document.quickbooks_url ? html`<a class="button small" href=${document.quickbooks_url} target="quickbooks" rel="noopener" aria-label="Open in QuickBooks: ${name}">Open in QuickBooks</a>` : nothing}
+        </span>
+      </li>`;
+    })}
   </ul>`;
 }
 

@@ -66,6 +66,7 @@ const entries = () => [
   withDocuments(data.running('Acme Landscaping LLC', 330, 1000, 10), { waiting: 12, attention: 0 }),
   data.entry({ connection: { company_name: 'Harbor Dental Group' }, sync: { last_successful_sync_at: new Date(Date.now() - 3 * 60_000).toISOString() } }),
   withDocuments(data.failed('Kestrel Freight Co.', 'needs_reconnect'), { waiting: 0, attention: 2 }),
+  withDocuments(data.entry({ connection: { company_name: 'Harbor Dental Group West' }, sync: { last_successful_sync_at: new Date(Date.now() - 3 * 60_000).toISOString() } }), { waiting: 0, attention: 1284 }),
   data.entry({ connection: { company_name: 'Birchwood Bakery', status: 'disconnected' } }),
 ];
 
@@ -82,11 +83,11 @@ describe('layout (issue 12 items 4 and 5)', () => {
     expect(fitsInside(el)).to.deep.equal([]);
   });
 
-  it('at 1280 px the documents count under a company\'s name is whole (narrower, it ends with … and keeps the words in its title)', async () => {
+  for (const width of [960, 1100, 1280]) it(`at ${width} px the documents count on a company's row is whole while the status column has room`, async () => {
     serve(entries());
-    const el = await list(1280);
+    const el = await list(width);
     const counts = $$(el, '.docs');
-    expect(counts.map((element) => element.textContent?.trim())).to.deep.equal(['12 documents waiting', '2 documents need attention']);
+    expect(counts.map((element) => element.textContent?.trim())).to.deep.equal(['12 documents waiting', '2 documents need attention', '1284 documents need attention']);
     for (const element of counts) expect(element.scrollWidth, element.textContent ?? '').to.be.at.most(element.clientWidth + 1);
   });
 

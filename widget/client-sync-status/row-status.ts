@@ -29,6 +29,12 @@ export interface RowStatus {
  * (the retry is under way).
  */
 export function rowStatus(row: SyncStatusRow, options: { now?: number; locale?: string | undefined } = {}): RowStatus {
+  const status = syncState(row, options);
+  // Documents a person must act on (refused, unmapped) put the company under "Needs attention" whatever its sync does.
+  return (row.sync.documents?.attention ?? 0) > 0 ? { ...status, group: 'attention' } : status;
+}
+
+function syncState(row: SyncStatusRow, options: { now?: number; locale?: string | undefined }): RowStatus {
   const { connection, sync } = row;
   const name = providerName(connection.provider);
   const lastError = sync.last_run?.status === 'failed' ? sync.last_run.error : null;

@@ -8,6 +8,8 @@ export interface QboEndpoints {
   userInfo: string;
   /** Accounting API base, ending in `/` (then `v3/company/{realmId}/...`). */
   api: string;
+  /** QuickBooks' web app for people (Intuit's sandbox or production app, or the local sandbox): "Open in QuickBooks". */
+  web: string;
   clientId: string;
   clientSecret: string;
   environment: 'sandbox' | 'production';
@@ -27,6 +29,7 @@ export function qboEndpoints(config: Config): QboEndpoints | undefined {
       revoke: `${sandbox}/qbo/v2/oauth2/tokens/revoke`,
       userInfo: `${sandbox}/qbo/v1/openid_connect/userinfo`,
       api: `${sandbox}/qbo/`,
+      web: `${sandbox}/qbo/app`,
     };
   }
   const production = config.QBO_ENVIRONMENT === 'production';
@@ -39,5 +42,6 @@ export function qboEndpoints(config: Config): QboEndpoints | undefined {
       ? 'https://accounts.platform.intuit.com/v1/openid_connect/userinfo'
       : 'https://sandbox-accounts.platform.intuit.com/v1/openid_connect/userinfo',
     api: production ? 'https://quickbooks.api.intuit.com/' : 'https://sandbox-quickbooks.api.intuit.com/',
+    web: production ? 'https://app.qbo.intuit.com/app' : 'https://app.sandbox.qbo.intuit.com/app',
   };
 }
