@@ -38,8 +38,10 @@ describe('sandbox responses against IntuitRestServiceDef.xsd, Report.xsd and cap
 
   it('CDC: CDCResponse[].QueryResponse[] per entity with Deleted stubs, as in change_data_capture_response.xml', async () => {
     const since = new Date(Date.now() - 3_600_000).toISOString();
-    const invoice = (await client.get(US_REALM, 'query?query=SELECT%20*%20FROM%20Invoice%20MAXRESULTS%201')).body as { QueryResponse: { Invoice: Json[] } };
-    const target = invoice.QueryResponse.Invoice[0] as Json;
+    // An invoice with no payment applied: QuickBooks refuses to delete one that has payments (as the sandbox does).
+    const invoice = (await client.get(US_REALM, 'query?query=SELECT%20*%20FROM%20Invoice%20MAXRESULTS%20100')).body as { QueryResponse: { Invoice: Json[] } };
+    const target = invoice.QueryResponse.Invoice.find((entry) => !((entry['LinkedTxn'] as Json[] | undefined) ?? []).some((link) => link['TxnType'] === 'Payment')) as Json;
+    expect(target, 'an unpaid invoice to delete').toBeDefined();
     expect((await client.post(US_REALM, 'invoice?operation=delete', { Id: target['Id'], SyncToken: target['SyncToken'] })).status).toBe(200);
     const vendor = (await client.get(US_REALM, 'query?query=SELECT%20*%20FROM%20Vendor%20MAXRESULTS%201')).body as { QueryResponse: { Vendor: Json[] } };
     const first = vendor.QueryResponse.Vendor[0] as Json;
