@@ -5,7 +5,7 @@ import { connectThroughPopup } from './support/connect-flow.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
 import { defaultEngineOptions, executeRun } from '../bff/sync/execute-run.ts';
 import { requestSync, type RunRow } from '../bff/sync/runs.ts';
-import { claimRun, crashingSync, deleteInQbo, expectMirrorEqualsProvider, qboCall, resumeRun, storedIds, syncOnce, watchQboCalls } from './support/sync.ts';
+import { claimRun, crashingSync, deleteInQbo, expectMirrorEqualsProvider, qboCall, resumeRun, storedIds, syncOnce, unpaidInvoiceIds, watchQboCalls } from './support/sync.ts';
 
 /**
  * Issue 9: whatever path a sync takes (import, CDC, CDC at its cap, a watermark past CDC's 30 days, types CDC
@@ -212,7 +212,7 @@ describe('incremental paths that are not plain CDC', () => {
   test('a webhook "Delete" notification triggers the sync that removes the deleted (a CDC type and one CDC does not cover)', async () => {
     const { realm, id } = await connected();
     succeeded(await syncOnce(t, id));
-    const [invoice] = await storedIds(t, id, 'Invoice');
+    const [invoice] = await unpaidInvoiceIds(t, id);
     const [timeActivity] = await storedIds(t, id, 'TimeActivity');
     await deleteInQbo(t, sandbox.url, realm, id, 'Invoice', invoice!);
     await deleteInQbo(t, sandbox.url, realm, id, 'TimeActivity', timeActivity!);

@@ -80,6 +80,18 @@ export async function storedIds(t: TestApp, connectionId: string, type: string, 
 }
 
 /**
+ * Stored invoices no payment is applied to: QuickBooks (and the sandbox) refuses to delete or void a paid one, so a
+ * test that deletes an invoice in QuickBooks picks from these.
+ */
+export async function unpaidInvoiceIds(t: TestApp, connectionId: string): Promise<string[]> {
+  const rows = await t.deps.sql<{ external_id: string }[]>`
+    select external_id from records
+    where connection_id = ${connectionId} and type = 'Invoice' and deleted_at is null
+      and not exists (select 1 from jsonb_array_elements(coalesce(data -> 'LinkedTxn', '[]'::jsonb)) link where link ->> 'TxnType' = 'Payment')`;
+  return rows.map((row) => row.external_id).sort();
+}
+
+/**
  * The acceptance check of every sync path: for every synced type, the mirror's live ids and content hash
  * equal what the sandbox holds. Reports every type that differs, not just the first.
  */
