@@ -111,6 +111,7 @@ export async function syncSupplierFields(
     const refused: Refusal[] = [];
     let pushed: SupplierField[] = [];
     let skipped = false;
+    let superseded = false;
     let plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
     if (settings.read_only) {
       // Keep the old baseline for these fields, so the change is written if the organization allows writes later.
@@ -142,6 +143,16 @@ export async function syncSupplierFields(
               continue;
             }
             await upsertRecords(deps.sql, connection.id, 'Vendor', [vendor]);
+            // The vendor changed under us, perhaps by a later request for this same record that wrote first:
+            // deciding again with our older host values would overwrite its newer ones. If the host record was
+            // replaced since this request stored it, that request's answer covers it; this one writes nothing.
+            if (sent) {
+              const [fresh] = await linkedSuppliers(deps.sql, connection, [link.host_id], 'host');
+              if (fresh?.host && !sameFields(hostSupplierFields(sent), hostSupplierFields(fresh.host))) {
+                superseded = true;
+                break;
+              }
+            }
             plan = planFor({ field_baseline: baseline, host: link.host, host_updated_at: link.host_updated_at }, vendor, settings.field_conflict_policy);
             pending = writable(plan.push, vendor, refused);
             continue;
@@ -161,6 +172,10 @@ export async function syncSupplierFields(
         for (const field of pushed) log.push({ field, action: 'pushed', host: pending[field] ?? null, quickbooks: null, winner: 'host' });
         break;
       }
+    }
+    if (superseded) {
+      totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
+      continue;
     }
     const current = vendorSupplierFields(vendor);
     for (const { field, fault } of refused) {
