@@ -409,7 +409,7 @@ describe('<metric-picker>', () => {
     expect(description).to.contain('Q1 2025: £300.00');
     expect(description).to.contain('Q4 2026 (so far: to 18 Nov 2026): £200.00');
     expect(root.querySelectorAll('svg rect.partial').length).to.equal(2);
-    expect(root.querySelector('.legend')!.textContent).to.equal('Lighter bars are partial periods: Q4 2024 (Dec only: the window starts in Dec 2024); Q4 2026 (so far: to 18 Nov 2026).');
+    expect(root.querySelector('.legend')!.textContent).to.equal('Faded bars are partial periods: Q4 2024 (Dec only: the window starts in Dec 2024); Q4 2026 (so far: to 18 Nov 2026).');
     await expect(element).to.be.accessible();
   });
 

@@ -480,7 +480,7 @@ export class MetricPicker extends LedgerlinkElement {
         return svg`<rect x=${i * w + w * 0.15} width=${w * 0.7} y=${v.value >= 0 ? 20 - h : 20} height=${h} class=${`${v.value < 0 ? 'neg' : ''} ${v.partial.length > 0 ? 'partial' : ''}`}></rect>`;
       })}
     </svg>`}
-    ${partial.length > 0 ? html`<p class="legend" aria-hidden="true">Lighter bars are partial periods: ${partial.map((v) => this.#periodLabel(v)).join('; ')}.</p>` : nothing}`;
+    ${partial.length > 0 ? html`<p class="legend" aria-hidden="true">Faded bars are partial periods: ${partial.map((v) => this.#periodLabel(v)).join('; ')}.</p>` : nothing}`;
   }
 
   #notes() {
@@ -502,7 +502,7 @@ export class MetricPicker extends LedgerlinkElement {
     }
     // Only figures that still update "will change": a disconnected company's stay as they are until a reconnect.
     const latest = this.preview?.values.at(-1);
-    if (latest?.to_date && status !== 'stale') notes.push(`${periodName(latest.period, this.#previewPeriod, this.locale)} is not over yet: its figure (${partialWords(latest, this.def.dataset, this.locale)}) will change.`);
+    if (latest?.to_date && status !== 'stale') notes.push(`${periodName(latest.period, this.#previewPeriod, this.locale)} is not over yet, so its figure will change.`);
     return notes.map((n) => html`<p part="status" class="note" role="status">${n}</p>`);
   }
 
