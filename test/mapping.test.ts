@@ -356,6 +356,27 @@ describe('mapping through the API', { timeout: 90_000 }, () => {
     expect((await t.deps.sql`select 1 from records where connection_id = ${uk.id} and type = 'TaxCode'`).length).toBe(before);
   });
 
+  test('create on a disconnected or needs-reconnect company is a 409 asking for a reconnect, never a 500', async () => {
+    const uk = await company({ country: 'GB' });
+    await uk.call('/v1/organizations/org-1/host-records/tax-rates', 'PUT', { records: ukRates });
+    await uk.call('/v1/organizations/org-1/host-records/billable-categories', 'PUT', { records: [{ id: 'c-new', name: 'Brand new service' }] });
+    const agency = (await uk.state('tax-rates')).defaults.tax_agency!.targets[0]!.id;
+    expect((await uk.call(`/v1/connections/${uk.id}/mapping-defaults`, 'PUT', { tax_agency: agency })).status).toBe(200);
+    const expectReconnect = async (path: string) => {
+      const refused = await uk.call(path, 'POST', {});
+      expect(refused.status).toBe(409);
+      const { error } = (await refused.json()) as { error: { code: string; message: string; details: { action: string } } };
+      expect(error).toMatchObject({ code: 'conflict', details: { category: 'needs_reconnect', action: 'reconnect' } });
+      expect(error.message).toMatch(/reconnect it/);
+    };
+    await t.deps.sql`update connections set status = 'needs_reconnect' where id = ${uk.id}`;
+    await expectReconnect(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`);
+    await t.deps.sql`update connections set status = 'connected' where id = ${uk.id}`;
+    expect((await uk.call(`/v1/connections/${uk.id}`, 'DELETE')).status).toBe(200);
+    await expectReconnect(`/v1/connections/${uk.id}/mappings/tax-rates/r-odd/create`);
+    await expectReconnect(`/v1/connections/${uk.id}/mappings/billable-categories/c-new/create`);
+  });
+
   test('create never makes a namesake of a switched-off code: a 409 says to make it active again (no QuickBooks duplicate-name text)', async () => {
     const uk = await company({ country: 'GB' });
     const reduced = await uk.codeId('5.0% R');

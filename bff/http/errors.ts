@@ -2,7 +2,9 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ErrorBody } from '../../shared/api/errors.ts';
+import { NeedsReconnectError } from '../connections/tokens.ts';
 import type { AppEnv } from '../context.ts';
+import { QboError } from '../providers/qbo/faults.ts';
 import { ApiError } from './api-error.ts';
 
 const targetName: Record<string, string> = { json: 'body', query: 'query', param: 'path', header: 'header', form: 'body', cookie: 'cookie' };
@@ -65,8 +67,16 @@ export function dataExceptionCode(error: unknown): string | undefined {
 export const renderNotFound: NotFoundHandler<AppEnv> = (c: Context<AppEnv>) =>
   c.json(body(new ApiError('not_found', `No route for ${c.req.method} ${c.req.path}`)), 404);
 
+/** Said for every request that needs QuickBooks on a connection that is disconnected or must be reconnected. */
+export const reconnectFirst = 'This company is not connected to QuickBooks: reconnect it, then try again.';
+
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // A dead connection is the caller's to fix (reconnect), never our 500: every route that reaches QuickBooks,
+  // today's and tomorrow's, answers it as starting a sync does (409, action reconnect), whichever route threw it.
+  if (error instanceof NeedsReconnectError || (error instanceof QboError && error.category === 'needs_reconnect')) {
+    return new ApiError('conflict', reconnectFirst, { category: 'needs_reconnect', action: 'reconnect' });
+  }
   if (error instanceof HTTPException) {
     if (error.status === 400 && /JSON/i.test(error.message)) {
       return new ApiError('malformed_json', 'The request body is not valid JSON');

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { createHash } from 'node:crypto';
 import { HostId } from '../../shared/api/common.ts';
 import { ConnectionId } from '../../shared/api/connections.ts';
+import { ErrorBody } from '../../shared/api/errors.ts';
 import { CreatedMapping, HostCategory, HostClass, HostLocation, HostProduct, HostStaff, HostTaxRate, MappingChange, MappingHistory, MappingHistoryQuery, MappingState, mappingKinds, PutDefaultsBody, PutMappingsBody, putMappingHostRecordsBody } from '../../shared/api/mappings.ts';
 import { defaultChoice, defaultProblems, defaultTargetType, mappingContext, mappingProblems, targetsFor, type MappingContext } from '../../shared/mapping/mapping-engine.ts';
 import { plain } from '../../shared/mapping/qbo-fields.ts';
@@ -310,6 +311,9 @@ async function createTarget(c: Context<AppEnv>, connection: ConnectionRow, kind:
   return { ...(saved ?? { host_id: hostId, target, version: 0 }), outcome: 'created' as const };
 }
 
+/** Create's 409s: something in QuickBooks to resolve first, or a company that must be reconnected (details.action reconnect). */
+const createConflict = jsonResponse('A record in QuickBooks to resolve first (a switched-off or ambiguous namesake), or the company is disconnected and must be reconnected (details.category needs_reconnect, details.action reconnect)', ErrorBody);
+
 for (const surface of ['server', 'widget'] as const) {
   const route = surface === 'server' ? serverRoute : widgetRoute;
   const prefix = surface === 'server' ? '/v1/connections' : '/v1/widget/connections';
@@ -391,7 +395,7 @@ for (const surface of ['server', 'widget'] as const) {
       summary: 'Create the missing tax code in QuickBooks at your rate (taxservice/taxcode; its rates go to agency_id, else the default tax agency: none set is a 400 naming default_tax_agency), then map the rate to it; an active code of the same name, or the one valid code at the rate, is linked instead (200, outcome linked)',
       tags,
       request: { params: CreateParams, ...jsonBody(z.object({ agency_id: z.string().min(1).max(64).optional() }).strict()) },
-      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An existing code of the same name, or the one valid code at the rate, was mapped instead (outcome linked)', CreatedMapping) },
+      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An existing code of the same name, or the one valid code at the rate, was mapped instead (outcome linked)', CreatedMapping) , 409: createConflict },
     }),
     async (c) => {
       const by = await actorOf(c, 'write', 'create records in QuickBooks');
@@ -409,7 +413,7 @@ for (const surface of ['server', 'widget'] as const) {
       summary: 'Create the missing service item in QuickBooks from your category (its code, else its name), then map the category to it; an active item of that name is linked instead (200, outcome linked)',
       tags,
       request: { params: CreateParams },
-      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An active item of that name existed and was mapped instead (outcome linked)', CreatedMapping) },
+      responses: { 201: jsonResponse('Created and mapped', CreatedMapping), 200: jsonResponse('An active item of that name existed and was mapped instead (outcome linked)', CreatedMapping) , 409: createConflict },
     }),
     async (c) => {
       const by = await actorOf(c, 'write', 'create records in QuickBooks');

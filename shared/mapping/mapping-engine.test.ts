@@ -80,7 +80,8 @@ const EXPECTED: { company: string; make: () => Company; rates: [HostTaxRate, str
       [rate('uk4', 'Exempt', 0), 'Exempt', /exempt/],
       [rate('uk5', 'No VAT', 0), 'No VAT'],
       [rate('uk6', '0%', 0), null, /pick one/],
-      [rate('uk7', 'Reverse charge (construction)', 20), null, /reverse charge/],
+      // No Create is offered for reverse charge (QuickBooks sets those codes up itself): the way out is its VAT settings.
+      [rate('uk7', 'Reverse charge (construction)', 20), null, /; turn on reverse charge in QuickBooks' VAT settings and sync, or pick another\.$/],
       [rate('uk8', 'Odd rate', 9.375), null, /9\.375%/],
       [rate('uk9', 'Standard', 20, ['sales', 'purchases'], 'DE'), null, /Germany: not for this company's region \(United Kingdom\)/],
       [rate('uk10', 'Standard', 20, ['sales', 'purchases'], 'Germany'), null, /Germany/],
@@ -201,6 +202,17 @@ describe('staff and categories', () => {
     expect(plan.rows[1]!.suggestion).toMatchObject({ target: { id: second!['Id'] }, confidence: 'suggested', reasons: ['same name', 'different email'] });
     expect(plan.rows[2]!.suggestion?.confidence ?? 'suggested').toBe('suggested');
     expect(plan.rows.every((row) => row.status === 'unmapped')).toBe(true);
+  });
+
+  it('a second person with the name and email of an employee someone already has is told who has it (stored or suggested)', () => {
+    const same = { name: first!['DisplayName'] as string, email: first!['PrimaryEmailAddr']?.['Address'] as string };
+    const held = planMappings(context, 'staff', [{ id: 's1', ...same }, { id: 's2', ...same }], new Map([['s1', { type: 'Employee', id: String(first!['Id']) }]]));
+    expect(held.rows[1]!.suggestion).toBeNull();
+    expect(held.rows[1]!.problems).toEqual([{ code: 'already_mapped', message: expect.stringContaining(`is already mapped to ${same.name}'s employee record`) }]);
+    expect(held.rows[1]!.problems[0]!.message).toMatch(/same name and email/);
+    const suggested = planMappings(context, 'staff', [{ id: 's1', ...same }, { id: 's2', ...same }], new Map());
+    expect(suggested.rows[0]!.suggestion).toMatchObject({ confidence: 'auto' });
+    expect(suggested.rows[1]!.problems[0]).toMatchObject({ code: 'already_mapped' });
   });
 
   it('suggests the service a category code names, and flags an account whose type changed', () => {

@@ -63,7 +63,7 @@ export function mappingProblems<K extends MappingKind>(context: MappingContext, 
  */
 export function planMappings<K extends MappingKind>(context: MappingContext, kind: K, hosts: HostRecordOf<K>[], stored: ReadonlyMap<string, TargetRef>): MappingPlan<K> {
   const targets = targetsFor(context, kind);
-  const staffSuggestions = kind === 'staff' ? suggestStaff(context.lists, hosts as HostStaff[]) : null;
+  const staffSuggestions = kind === 'staff' ? suggestStaff(context.lists, hosts as HostStaff[], stored) : null;
   const skus = kind === 'billable-categories' ? skusOf(context.lists) : null;
   const rows = hosts.map((host): MappingRow<K> => {
     const target = stored.get(host.id) ?? null;

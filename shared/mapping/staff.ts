@@ -23,7 +23,7 @@ export function staffProblems(lists: Pick<CompanyLists, 'employees'>, host: Host
  * Two active employees of one name are not guessed between: only an email that is exactly one of theirs picks
  * one; otherwise the person gets no suggestion and a problem naming both (with their emails and ids).
  */
-export function suggestStaff(lists: Pick<CompanyLists, 'employees'>, staff: HostStaff[]): { suggestions: Map<string, Suggestion>; problems: Map<string, Problem> } {
+export function suggestStaff(lists: Pick<CompanyLists, 'employees'>, staff: HostStaff[], stored: ReadonlyMap<string, TargetRef> = new Map()): { suggestions: Map<string, Suggestion>; problems: Map<string, Problem> } {
   const employees = lists.employees.filter(isActive);
   const byId = new Map(employees.map((employee) => [text(employee, 'Id'), employee]));
   const byName = new Map<string, Record<string, unknown>[]>();
@@ -65,6 +65,21 @@ export function suggestStaff(lists: Pick<CompanyLists, 'employees'>, staff: Host
     if (other !== undefined && result.get(other)!.confidence === 'auto') result.delete(personId);
     else if (other !== undefined && suggestion.confidence === 'auto') result.delete(other);
     else seen.set(suggestion.target.id, personId);
+  }
+  // A person left with nothing whose name (and email) is an employee another person holds, stored or suggested,
+  // is told why: otherwise the row would say nothing at all about the employee that is plainly theirs.
+  const holders = new Map<string, string>();
+  for (const [personId, target] of stored) if (target.type === 'Employee') holders.set(target.id, personId);
+  for (const [personId, suggestion] of result) if (!holders.has(suggestion.target.id)) holders.set(suggestion.target.id, personId);
+  for (const person of staff) {
+    if (result.has(person.id) || problems.has(person.id) || stored.has(person.id)) continue;
+    const hostEmail = (person.email ?? '').trim().toLowerCase();
+    const namesakes = byName.get(plain(person.name)) ?? [];
+    const employee = namesakes.find((candidate) => hostEmail !== '' && emailOf(candidate).trim().toLowerCase() === hostEmail) ?? (namesakes.length === 1 ? namesakes[0] : undefined);
+    const holder = employee && people.get(holders.get(text(employee, 'Id')) ?? '');
+    if (!employee || !holder || holder.id === person.id) continue;
+    const same = hostEmail !== '' && emailOf(employee).trim().toLowerCase() === hostEmail ? 'name and email' : 'name';
+    problems.set(person.id, { code: 'already_mapped', message: `QuickBooks employee ${nameOf(employee)} has the same ${same}, but is already mapped to ${holder.name}'s employee record: each employee is one person's, so pick another employee or change ${holder.name}'s mapping.` });
   }
   return { suggestions: result, problems };
 }

@@ -384,7 +384,9 @@ export function suggestTaxCode(mode: TaxMode, codes: TaxCodeFacts[], host: HostT
   if (!best) {
     const what = meaning ? `${MEANING_WORDS[meaning]} ` : '';
     const inPlace = province ? ` in ${placeName(province)}` : '';
-    return { suggestion: null, problem: { code: 'unmapped', message: `No active QuickBooks ${what}tax code${inPlace} charges ${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}; create one or pick another.` } };
+    // Only QuickBooks can make a reverse-charge code (no Create is offered for one), so the way out is its settings.
+    const next = meaning === 'reverse' ? 'turn on reverse charge in QuickBooks\' VAT settings and sync, or pick another.' : 'create one or pick another.';
+    return { suggestion: null, problem: { code: 'unmapped', message: `No active QuickBooks ${what}tax code${inPlace} charges ${percent(host.rate)} on ${uses.map((use) => (use === 'sales' ? 'sales' : 'purchases')).join(' and ')}; ${next}` } };
   }
   if (second && second.score > best.score - 0.5) {
     const tied = scored.filter((entry) => entry.score > best.score - 0.5).map((entry) => `"${entry.code.name}"`);

@@ -44,12 +44,21 @@ export const taxRateMapperStyles = css`
     padding-block: calc(var(--_space) * 1.5);
     overflow: visible;
   }
-  .name,
   .small {
     max-width: 100%;
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
+  }
+  /* A host's name is what the row is about: it wraps, whole, at any width (a long rate name is never cut). */
+  .name {
+    max-width: 100%;
+    white-space: normal;
+    overflow-wrap: anywhere;
+  }
+  /* Not windowed (see WINDOW_FROM): rows follow each other in the flow, each at its own height. */
+  .body.flow .row {
+    position: static;
   }
   .small {
     color: var(--_text-muted);
@@ -97,10 +106,6 @@ export const taxRateMapperStyles = css`
     .row {
       grid-template-columns: minmax(0, 1fr) auto;
       min-height: var(--ll-mapper-card-height, 112px);
-    }
-    .name {
-      white-space: normal;
-      overflow-wrap: anywhere;
     }
     .cell.target {
       grid-column: 1 / -1;

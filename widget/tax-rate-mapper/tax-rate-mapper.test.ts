@@ -5,7 +5,8 @@ import type { MappingState } from '../../shared/api/mappings.ts';
 import { fakeToken, installFakeBff, uniqueTag, type RecordedRequest } from '../test-support/fake-bff.ts';
 import { $, $$, requestsTo, waitFor } from '../test-support/queries.ts';
 import { testSettings } from '../test-support/settings.ts';
-import { TaxRateMapper, type MappingChangedEventDetail } from './tax-rate-mapper.ts';
+import * as sync from '../test-support/sync-status-data.ts';
+import { RECONNECT_NOTE, TaxRateMapper, type MappingChangedEventDetail } from './tax-rate-mapper.ts';
 
 const BFF = 'http://bff.test';
 const CONNECTION = 'con_00000000000000000002';
@@ -42,7 +43,7 @@ afterEach(() => {
   restore = undefined;
 });
 
-async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string; handle?: (request: RecordedRequest) => { status?: number; body: unknown } | undefined } = {}) {
+async function setup(options: { state?: MappingState; role?: string; theme?: string; kind?: string; connectionStatus?: 'connected' | 'disconnected' | 'needs_reconnect'; handle?: (request: RecordedRequest) => { status?: number; body: unknown } | undefined } = {}) {
   let state = options.state ?? ukState();
   const bff = installFakeBff(BFF, (request: RecordedRequest) => {
     const { method, path } = request;
@@ -59,7 +60,7 @@ async function setup(options: { state?: MappingState; role?: string; theme?: str
       }) };
       return { body: { data: body.mappings.map((entry) => ({ host_id: entry.host_id, target: entry.target ? { ...entry.target, name: entry.target.id } : null, version: 2 })) } };
     }
-    if (method === 'GET' && path.startsWith('/v1/widget/connections/')) return { body: { id: CONNECTION } };
+    if (method === 'GET' && path === `/v1/widget/connections/${CONNECTION}`) return { body: sync.connection({ id: CONNECTION, status: options.connectionStatus ?? 'connected' }) };
     return { status: 404, body: { error: { code: 'not_found', message: `Unexpected ${method} ${path}` } } };
   });
   restore = bff.restore;
@@ -216,7 +217,8 @@ describe('<tax-rate-mapper>', () => {
 
   it('keeps each row\'s controls with its rate when the grid scrolls (rows keyed by host id)', async () => {
     const state = ukState();
-    state.rows = Array.from({ length: 60 }, (_, i) => ({ host: host(`h${i}`, `Rate ${i}`, 20), mapping: null, status: 'unmapped' as const, problems: [], suggestion: null, choices: ['10'] }));
+    // Past WINDOW_FROM (100) rows, so the grid is windowed and rows far from view are not rendered.
+    state.rows = Array.from({ length: 150 }, (_, i) => ({ host: host(`h${i}`, `Rate ${i}`, 20), mapping: null, status: 'unmapped' as const, problems: [], suggestion: null, choices: ['10'] }));
     const { el } = await setup({ state });
     const picker = rowOf(el, 'Rate 3').querySelector<HTMLSelectElement>('[part="picker"]')!;
     picker.focus();
@@ -234,6 +236,7 @@ describe('<tax-rate-mapper>', () => {
     await el.updateComplete;
     expect(el.shadowRoot!.activeElement).to.equal(picker);
     expect(picker.closest('[role="row"]')!.querySelector('.name')!.textContent).to.equal('Rate 3');
+    expect($$(el, '.body [role="row"]').length).to.be.lessThan(150);
   });
 
   it('Tab reaches the picker of every row, even rows not rendered when it starts', async () => {
@@ -399,7 +402,7 @@ describe('<tax-rate-mapper>', () => {
   });
 
   it('"Create in QuickBooks" without a default tax agency points at the agency picker; a code that exists is linked, not duplicated', async () => {
-    let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'invalid_request', message: 'default_tax_agency: no default tax agency is set; choose the default tax agency', details: { issues: [{ field: 'default_tax_agency', message: 'no default tax agency is set' }] } } } };
+    let answer: { status: number; body: unknown } = { status: 400, body: { error: { code: 'invalid_request', message: "default_tax_agency: no default tax agency is set; choose the default tax agency the new code's rates are paid to", details: { issues: [{ field: 'default_tax_agency', message: "no default tax agency is set; choose the default tax agency the new code's rates are paid to" }] } } } };
     const { el, bff } = await setup({ handle: (request) => (request.method === 'POST' && request.path === `${BASE}/mappings/tax-rates/r4/create` ? answer : undefined) });
     const errors: string[] = [];
     el.addEventListener('ledgerlink-error', (event) => errors.push((event as CustomEvent<{ message: string }>).detail.message));
@@ -407,7 +410,8 @@ describe('<tax-rate-mapper>', () => {
     await waitFor(() => $(el, '[part="notice"]'), 'the notice');
     await el.updateComplete;
     const agency = $<HTMLSelectElement>(el, '[part="defaults"] select')!;
-    expect($(el, '[part="notice"]')!.textContent).to.contain('A new tax code needs a tax agency').and.contain('Choose the default tax agency above');
+    // One sentence, not the API's clause glued to ours.
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('A new tax code needs a tax agency to pay its rates to: choose the default tax agency above, then create the code again.');
     expect(agency.getAttribute('aria-invalid')).to.equal('true');
     expect(agency.getAttribute('aria-describedby')).to.equal('mapper-notice');
     expect(el.shadowRoot!.activeElement).to.equal(agency);
@@ -441,5 +445,88 @@ describe('<tax-rate-mapper>', () => {
     picker.dispatchEvent(new Event('change'));
     await waitFor(() => requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`).length === 1, 'the save');
     expect(requestsTo(bff, 'PUT', `${BASE}/mappings/billable-categories`)[0]!.body).to.deep.equal({ mappings: [{ host_id: 'c1', target: { type: 'Account', id: '52' }, method: 'manual' }] });
+  });
+
+  it('follows the page\'s connection: while it must be reconnected, Create is hidden and Accept disabled with a note saying so', async () => {
+    for (const connectionStatus of ['needs_reconnect', 'disconnected'] as const) {
+      const { el, bff } = await setup({ connectionStatus });
+      await waitFor(() => $(el, '[part="reconnect-note"]'), 'the reconnect note');
+      expect($(el, '[part="reconnect-note"]')!.textContent!.trim()).to.equal(RECONNECT_NOTE);
+      expect($$(el, '[part="create-button"]')).to.have.length(0);
+      const accept = rowOf(el, 'Zero rated').querySelector<HTMLButtonElement>('[part="accept-button"]')!;
+      expect(accept.getAttribute('aria-disabled')).to.equal('true');
+      expect(accept.getAttribute('aria-describedby')).to.equal('mapper-reconnect');
+      expect($(el, '[part="accept-all-button"]')!.getAttribute('aria-disabled')).to.equal('true');
+      accept.click();
+      rowOf(el, 'Zero rated').focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(requestsTo(bff, 'PUT', `${BASE}/mappings/tax-rates`)).to.have.length(0);
+      await expect(el).to.be.accessible();
+      restore?.();
+      restore = undefined;
+    }
+  });
+
+  it('a create the API refuses with "reconnect" (the page did not know yet) shows the note and hides Create', async () => {
+    const { el } = await setup({
+      handle: (request) => (request.method === 'POST' && request.path.endsWith('/create')
+        ? { status: 409, body: { error: { code: 'conflict', message: 'This company is not connected to QuickBooks: reconnect it, then try again.', details: { category: 'needs_reconnect', action: 'reconnect' } } } }
+        : undefined),
+    });
+    expect($(el, '[part="reconnect-note"]')).to.equal(null);
+    rowOf(el, 'Odd rate').querySelector<HTMLButtonElement>('[part="create-button"]')!.click();
+    await waitFor(() => $(el, '[part="reconnect-note"]'), 'the reconnect note');
+    expect($(el, '[part="notice"]')!.textContent!.trim()).to.equal('This company is not connected to QuickBooks: reconnect it, then try again.');
+    expect($$(el, '[part="create-button"]')).to.have.length(0);
+    expect($(el, '[part="notice"]')!.textContent).to.not.contain('Something went wrong');
+  });
+
+  it('a long tax-rate name wraps whole at 1280px: nothing cut off', async () => {
+    const long = 'Reduced rate VAT for domestic fuel and power, children\u2019s car seats, energy-saving materials and mobility aids for older people';
+    const state = ukState();
+    state.rows[2] = { ...state.rows[2]!, host: host('r3', long, 5) };
+    const { el } = await setup({ state });
+    const name = rowOf(el, long).querySelector<HTMLElement>('.name')!;
+    const style = getComputedStyle(name);
+    expect(style.whiteSpace).to.equal('normal');
+    expect(style.textOverflow).to.not.equal('ellipsis');
+    expect(name.scrollWidth).to.be.at.most(name.clientWidth);
+    expect(name.getBoundingClientRect().height).to.be.greaterThan(parseFloat(style.lineHeight) * 1.5 || 24);
+    expect(name.getBoundingClientRect().bottom).to.be.at.most(rowOf(el, long).getBoundingClientRect().bottom);
+  });
+
+  it('each row has its own height (390px cards and 1280px rows), and no row covers the border of the one above', async () => {
+    const long = 'No active QuickBooks zero-rated tax code in British Columbia charges 0% on sales and purchases; create one or pick another. "Zero rated" is zero-rated, but "Exempt" is exempt: they are different lines on a tax return.';
+    const state = ukState();
+    state.rows[3] = { ...state.rows[3]!, problems: [{ code: 'unmapped', message: long }] };
+    const { el } = await setup({ state });
+    const rows = () => $$(el, '.body [role="row"]').sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+    const settle = async () => {
+      for (let i = 0; i < 5; i += 1) {
+        el.requestUpdate();
+        await el.updateComplete;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const check = (width: number) => {
+      const all = rows();
+      const boxes = all.map((row) => row.getBoundingClientRect());
+      // The next row starts at or below this one's bottom edge, where its 1px border line is drawn.
+      for (let i = 1; i < boxes.length; i += 1) expect(boxes[i]!.top, `row ${i} at ${width}px`).to.be.at.least(boxes[i - 1]!.bottom - 0.01);
+      const heights = boxes.map((box) => Math.round(box.height));
+      expect(Math.max(...heights), `heights at ${width}px`).to.be.greaterThan(Math.min(...heights));
+      expect(heights[0], `a short row is not as tall as the long one at ${width}px`).to.be.lessThan(Math.round(rowOf(el, 'Odd rate').getBoundingClientRect().height));
+    };
+    await settle();
+    check(1280);
+    await setViewport({ width: 390, height: 800 });
+    try {
+      await waitFor(() => getComputedStyle($(el, '.header')!).display === 'none', 'the card layout');
+      await settle();
+      check(390);
+    } finally {
+      await setViewport({ width: 1280, height: 800 });
+    }
   });
 });

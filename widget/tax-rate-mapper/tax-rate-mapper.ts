@@ -38,6 +38,15 @@ declare global {
 }
 
 const ROW_HEIGHT = 64;
+/**
+ * Up to this many rows the grid is not windowed: every row is laid out in the flow at its own height (a card with a
+ * long reason is tall, the others are not, and borders never overlap). A mapper rarely has more; beyond it rows
+ * are windowed, each in a slot of the tallest rendered one.
+ */
+const WINDOW_FROM = 100;
+
+/** Said while the page's connection is not connected: Create and Accept need QuickBooks, so they wait for a reconnect. */
+export const RECONNECT_NOTE = 'This company is not connected to QuickBooks: reconnect it, then create missing records or accept suggestions here. Your mappings are kept.';
 
 /**
  * Maps the host's tax rates (or, with `kind`, its billable categories or staff) to QuickBooks, one row per host
@@ -52,7 +61,9 @@ const ROW_HEIGHT = 64;
  * accepts its suggestion, Tab reaches the row's picker and buttons. In a picker the arrows only browse its options:
  * Enter or leaving the picker saves what it shows, Escape puts back the saved choice; focus stays where it was. Roles outside `connect_roles` see everything
  * with the controls disabled and the reason. Below 560px of its own width rows become stacked cards. Reasons wrap
- * rather than being cut; every row takes the height of the tallest one in view.
+ * and long names wrap rather than being cut; each row is as tall as its own content (beyond 100 rows, windowed, every
+ * row takes the height of the tallest one in view). Follows the page's shared connection state: while the company is
+ * disconnected or must be reconnected, Create is hidden and Accept disabled, with a note saying to reconnect.
  *
  * @summary Map host tax rates, billable categories or staff to QuickBooks.
  *
@@ -74,6 +85,7 @@ const ROW_HEIGHT = 64;
  * @csspart create-button - "Create in QuickBooks".
  * @csspart notice - The last action's result, with Undo.
  * @csspart permission-note - Why the controls are unavailable to this role.
+ * @csspart reconnect-note - The company must be reconnected before Create or Accept.
  *
  * @cssproperty --ll-mapper-max-height - Height of the grid before it scrolls. Default `480px`.
  * @cssproperty --ll-mapper-row-height - Height of one row. Default `64px`.
@@ -109,6 +121,8 @@ export class TaxRateMapper extends LedgerlinkElement {
   declare private _agencyNeeded: boolean;
 
   #store: ConnectionsState | undefined;
+  /** The API answered an action with "reconnect" before the page's state knew: kept until that state changes. */
+  #reconnectAnswered = false;
   #unsubscribe: (() => void) | undefined;
   #forbidden: string | undefined;
   #seq = 0;
@@ -144,6 +158,7 @@ export class TaxRateMapper extends LedgerlinkElement {
   protected override sessionChanged(): void {
     this.#unsubscribe?.();
     this.#unsubscribe = this.connectionStore()?.subscribe((state) => {
+      if (this.#pageStatus(state) !== this.#pageStatus(this.#store)) this.#reconnectAnswered = false;
       this.#store = state;
       this.requestUpdate();
     }, { connections: this.connectionId ?? 'all', sync: false });
@@ -168,6 +183,17 @@ export class TaxRateMapper extends LedgerlinkElement {
     return undefined;
   }
 
+  /** The connection's status as the page's shared state has it (undefined until it has this connection). */
+  #pageStatus(state: ConnectionsState | undefined): string | undefined {
+    return state?.entries.find((entry) => entry.connection.id === this.connectionId)?.connection.status;
+  }
+
+  /** QuickBooks can't be reached for this company until it is reconnected (disconnected, or needs a reconnect). */
+  get #needsReconnect(): boolean {
+    const status = this.#pageStatus(this.#store);
+    return this.#reconnectAnswered || (status !== undefined && status !== 'connected');
+  }
+
   get #path(): string {
     return `/v1/widget/connections/${encodeURIComponent(this.connectionId ?? '')}`;
   }
@@ -187,6 +213,11 @@ export class TaxRateMapper extends LedgerlinkElement {
     const { code = 'internal', message = String(error), status = 0, details } = error as LedgerlinkApiError;
     const shown = plainApiMessage(message, details);
     if (status === 403) this.#forbidden = shown;
+    if (details?.['action'] === 'reconnect') {
+      // The page may not know yet: it is asked again, and the note shows until its state changes.
+      this.#reconnectAnswered = true;
+      this.connectionStore()?.refresh();
+    }
     if (loading) this._error = shown;
     else this._notice = { text: shown };
     // The host gets the API's own message: it is for developers, with the field it names.
@@ -263,8 +294,9 @@ export class TaxRateMapper extends LedgerlinkElement {
   /** A new tax code's rates need an agency: say so next to the default agency picker and take focus there. */
   #askForAgency(error: LedgerlinkApiError): void {
     this._agencyNeeded = true;
-    const picker = this._state?.mode.has_agencies ? 'Choose the default tax agency above, then create the code again.' : '';
-    this._notice = { text: `A new tax code needs a tax agency: ${plainApiMessage(error.message, error.details).replace(/^./, (first) => first.toLowerCase())} ${picker}`.trim() };
+    const unset = this._state?.mode.has_agencies && !this._state.defaults.tax_agency?.value;
+    // The API's reason is a clause for developers; the person gets one sentence saying what to do here.
+    this._notice = { text: unset ? AGENCY_NEEDED : asSentence(plainApiMessage(error.message, error.details)) };
     this.emit('ledgerlink-error', { code: error.code, message: error.message });
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLSelectElement>('[part="defaults"] select')?.focus());
   }
@@ -285,14 +317,15 @@ export class TaxRateMapper extends LedgerlinkElement {
     const moves: Record<string, number> = { ArrowDown: this._active + 1, ArrowUp: this._active - 1, Home: 0, End: rows.length - 1, PageDown: this._active + this.#windowed.page, PageUp: this._active - this.#windowed.page };
     if (event.key === 'Enter') {
       const row = rows[this._active];
-      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id) void this.#pick(row, keyOf(row.suggestion.target));
+      if (row?.suggestion && row.mapping?.target.id !== row.suggestion.target.id && !this.#needsReconnect) void this.#pick(row, keyOf(row.suggestion.target));
       return;
     }
     const next = moves[event.key];
     if (next === undefined) return;
     event.preventDefault();
     this._active = Math.max(0, Math.min(rows.length - 1, next));
-    this.#windowed.reveal(this._active);
+    if (rows.length > WINDOW_FROM) this.#windowed.reveal(this._active);
+    // Focusing a row scrolls it into view; rows in the flow have their own heights, so no slot maths is needed.
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[aria-rowindex="${this._active + 2}"]`)?.focus());
   }
 
@@ -309,9 +342,14 @@ export class TaxRateMapper extends LedgerlinkElement {
     const acceptable = this.#acceptable.length;
     const weaker = this.#weaker;
     const agency = state.defaults.tax_agency;
+    const reconnect = this.#needsReconnect;
+    const acceptOff = reconnect ? 'true' : off;
+    const acceptWhy = denied ? 'mapper-permission' : reconnect ? 'mapper-reconnect' : nothing;
+    const windowed = state.rows.length > WINDOW_FROM;
     return html`
       ${state.mode.kind === 'automated' && this.kind === 'tax-rates' ? html`<p class="note" part="note">${AUTOMATED_TAX_NOTE}</p>` : nothing}
       ${denied ? permissionNote('mapper-permission', denied) : nothing}
+      ${reconnect ? html`<p class="note" part="reconnect-note" id="mapper-reconnect" role="status">${RECONNECT_NOTE}</p>` : nothing}
       <div class="toolbar">
         <span class="count muted">${(['mapped', 'needs_attention', 'unmapped'] as const).map((status) => `${count(status)} ${STATUS_WORDS[status].toLowerCase()}`).join(' · ')}</span>
         ${this.kind === 'tax-rates' && state.mode.has_agencies && agency
@@ -333,8 +371,8 @@ export class TaxRateMapper extends LedgerlinkElement {
                 ? html`<button class="button small" part="accept-strong-button" @click=${() => this.#acceptAll(true)}>Map only the ${acceptable - weaker.length} exact</button>`
                 : nothing}
               <button class="button small" @click=${() => (this._confirm = false)}>Cancel</button></span>`
-          : html`<button class="button small" part="accept-all-button" aria-disabled=${acceptable === 0 ? 'true' : off} aria-describedby=${denied ? 'mapper-permission' : nothing}
-              @click=${() => acceptable > 0 && !denied && !this._busy && (this._confirm = true)}>Accept all suggestions (${acceptable})</button>`}
+          : html`<button class="button small" part="accept-all-button" aria-disabled=${acceptable === 0 ? 'true' : acceptOff} aria-describedby=${acceptWhy}
+              @click=${() => acceptable > 0 && acceptOff === 'false' && (this._confirm = true)}>Accept all suggestions (${acceptable})</button>`}
       </div>
       ${this._notice
         ? html`<p class="note" part="notice" id="mapper-notice" role="status">${this._notice.text}
@@ -346,8 +384,8 @@ export class TaxRateMapper extends LedgerlinkElement {
             <div class="header row" role="row" aria-rowindex="1">
               <span class="cell" role="columnheader">Your ${words.one}</span><span class="cell" role="columnheader">Status</span><span class="cell" role="columnheader">${words.target}</span>
             </div>
-            <div class="body" role="rowgroup" style="height:${state.rows.length * this.#windowed.rowHeight}px">
-              ${repeat(this.#windowed.indexes(this._active), (index) => String(state.rows[index]!.host['id']), (index) => this.#row(state, state.rows[index]!, index, off, Boolean(denied)))}
+            <div class="body ${windowed ? '' : 'flow'}" role="rowgroup" style=${windowed ? `height:${state.rows.length * this.#windowed.rowHeight}px` : ''}>
+              ${repeat(windowed ? this.#windowed.indexes(this._active) : state.rows.map((_, index) => index), (index) => String(state.rows[index]!.host['id']), (index) => this.#row(state, state.rows[index]!, index, off, Boolean(denied), windowed, reconnect))}
             </div>
           </div>`}
     `;
@@ -416,14 +454,14 @@ export class TaxRateMapper extends LedgerlinkElement {
     }
   }
 
-  #row(state: MappingState, row: Row, index: number, off: string, denied: boolean) {
+  #row(state: MappingState, row: Row, index: number, off: string, denied: boolean, windowed: boolean, reconnect: boolean) {
     const name = String(row.host['name']);
     const mapped = row.mapping ? keyOf(row.mapping.target) : '';
     const choices = state.targets.filter((target) => (row.choices ? row.choices.includes(target.id) : target.active) || keyOf(target) === mapped);
     const suggested = row.suggestion && state.targets.find((target) => target.id === row.suggestion!.target.id && target.type === row.suggestion!.target.type);
     const pending = suggested && row.mapping?.target.id !== suggested.id;
     const why = row.problems.length > 0 ? row.problems.map((problem) => problem.message).join(' ') : pending ? `Suggested ${suggested.name}: ${row.suggestion!.reasons.join(', ')}` : '';
-    return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style="transform:translateY(${index * this.#windowed.rowHeight}px);min-height:${this.#windowed.rowHeight}px" @focusin=${() => (this._active = index)}>
+    return html`<div class="row" part="row" role="row" aria-rowindex=${index + 2} tabindex=${index === this._active ? 0 : -1} style=${windowed ? `transform:translateY(${index * this.#windowed.rowHeight}px);min-height:${this.#windowed.rowHeight}px` : ''} @focusin=${() => (this._active = index)}>
       <span class="cell" role="gridcell"><span class="name">${name}</span><span class="small">${hostDetail(this.kind, row.host)}</span></span>
       <span class="cell" role="gridcell"><span class="status ${row.status}" part="status">${STATUS_WORDS[row.status]}</span></span>
       <span class="cell target" role="gridcell">
@@ -439,8 +477,11 @@ export class TaxRateMapper extends LedgerlinkElement {
               return html`<option value=${keyOf(target)} ?disabled=${Boolean(holder)}>${optionLabel(target, choices)}${holder ? ` · mapped to ${holder}` : ''}</option>`;
             })}
           </select>
-          ${pending ? html`<button class="button small primary" part="accept-button" aria-disabled=${off} aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && this.#pick(row, keyOf(suggested))}>Accept</button>` : nothing}
-          ${canCreate(this.kind, state, row, Boolean(suggested))
+          ${pending
+            ? html`<button class="button small primary" part="accept-button" aria-disabled=${reconnect ? 'true' : off} aria-describedby=${reconnect ? 'mapper-reconnect' : nothing}
+                aria-label=${`Accept ${suggested.name} for ${name}`} @click=${() => off === 'false' && !reconnect && this.#pick(row, keyOf(suggested))}>Accept</button>`
+            : nothing}
+          ${!reconnect && canCreate(this.kind, state, row, Boolean(suggested))
             ? html`<button class="button small" part="create-button" aria-disabled=${off} @click=${() => off === 'false' && void this.#create(row)}>Create in QuickBooks</button>`
             : nothing}
         </span>
@@ -448,6 +489,14 @@ export class TaxRateMapper extends LedgerlinkElement {
       </span>
     </div>`;
   }
+}
+
+const AGENCY_NEEDED = 'A new tax code needs a tax agency to pay its rates to: choose the default tax agency above, then create the code again.';
+
+/** A clause as a sentence: capitalised, ending in a full stop. */
+function asSentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 const REACTIVATE_HINT = 'Make it active again in QuickBooks and sync, or pick another.';
