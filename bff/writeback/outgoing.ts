@@ -18,6 +18,8 @@ const HOST_FIELD: Readonly<Record<string, string>> = {
   DocNumber: 'doc_number',
   PrivateNote: 'memo',
   Description: 'description',
+  // 6070 names no line: the lines are what a new version fixes (and a retry of this one cannot).
+  Amount: 'lines',
 };
 
 /** Our field (`data.…`) behind a QuickBooks field a refusal names; null when it is not one we write from a host field. */

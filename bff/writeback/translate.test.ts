@@ -97,6 +97,13 @@ test('checked before anything is sent: a name or number of spaces only, and a li
   const [wrong] = issues(bill({ amount: 10, quantity: 3, unit_price: 3 }));
   expect(wrong).toMatch(/^data\.lines\.0\.amount: must be quantity × unit price \(3 × 3 = 9\.00\), not 10/);
   expect(issues(bill({ amount: 10, quantity: 3, unit_price: 3.333333 }))).toEqual([]);
+  // Rounded as QuickBooks rounds, in decimal and half away from zero: binary floats make 1 × 1.005 = 1.00 and
+  // -1 × 0.125 = -0.12, amounts QuickBooks refuses (6070), while it wants the ones we once refused.
+  expect(issues(bill({ amount: 1.01, quantity: 1, unit_price: 1.005 }))).toEqual([]);
+  expect(issues(bill({ amount: -0.13, quantity: -1, unit_price: 0.125 }))).toEqual([]);
+  expect(issues(bill({ amount: 1, quantity: 1, unit_price: 1.005 }))[0]).toMatch(/1 × 1\.005 = 1\.01\), not 1;/);
+  expect(issues(bill({ amount: -0.12, quantity: -1, unit_price: 0.125 }))[0]).toMatch(/= -0\.13\), not -0\.12;/);
+  expect(issues(bill({ amount: 9.001, quantity: 3, unit_price: 3 }))[0]).toMatch(/= 9\.00\), not 9\.001;/);
   expect(issues(bill({ amount: 10 }, { doc_number: '  ' }))).toEqual(['data.doc_number: must not be empty or only spaces']);
 });
 
@@ -104,5 +111,7 @@ test('a QuickBooks refusal names our field apart from QuickBooks\' own', () => {
   expect(hostFieldFor('DisplayName')).toBe('data.name');
   expect(hostFieldFor('Line.2.Description')).toBe('data.lines.2.description');
   expect(hostFieldFor('TxnDate')).toBeNull();
+  // 6070 (amount ≠ quantity × unit price) names no line: the lines are ours to fix, so the fault names them and no Retry is offered.
+  expect(hostFieldFor('Amount')).toBe('data.lines');
   expect(hostFieldFor(null)).toBeNull();
 });

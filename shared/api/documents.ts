@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HostId, Timestamp } from './common.ts';
 import { ProviderFault } from './errors.ts';
+import { centsText, lineAmountCents, scaled } from '../money/line-amount.ts';
 
 /**
  * Write-back: host documents pushed to the accounting system through an outbox. The document schema is the
@@ -43,9 +44,10 @@ const DocumentLine = z
   .superRefine((line, ctx) => {
     // QuickBooks refuses a line whose amount is not quantity × unit price (fault 6070): said here, in our words.
     if (line.quantity === undefined || line.unit_price === undefined) return;
-    const expected = Math.round(line.quantity * line.unit_price * 100) / 100;
-    if (Math.abs(expected - line.amount) > 0.005) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: `must be quantity × unit price (${line.quantity} × ${line.unit_price} = ${expected.toFixed(2)}), not ${line.amount}; QuickBooks refuses a line whose amount differs` });
+    // In decimal, half away from zero, as QuickBooks rounds (binary floats make 1 × 1.005 round to 1.00).
+    const expected = lineAmountCents(line.unit_price, line.quantity);
+    if (expected !== null && scaled(line.amount, 7) !== expected * 100_000n) {
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: `must be quantity × unit price (${line.quantity} × ${line.unit_price} = ${centsText(expected)}), not ${line.amount}; QuickBooks refuses a line whose amount differs` });
     }
   });
 

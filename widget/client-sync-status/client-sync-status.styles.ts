@@ -519,6 +519,10 @@ export const clientSyncStatusStyles = css`
     grid-template-columns: minmax(160px, 1fr) 64px;
     column-gap: calc(var(--_space) * 4);
   }
+  /* A document's status is words ("Needs mapping"), not a count: its column fits them. */
+  .checks.documents li {
+    grid-template-columns: minmax(0, 1fr) auto;
+  }
   .checks .examples {
     grid-column: 1 / -1;
     font-size: 0.9em;

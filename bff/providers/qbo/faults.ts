@@ -207,7 +207,8 @@ export const reconnectMessage = 'QuickBooks no longer lets us into this company.
  */
 export function describeQboFault(error: QboError, what = 'the record'): string {
   const first = error.faults.find((fault) => qboFaultCodes[normalCode(fault)]) ?? error.faults[0];
-  const said = first ? [first.message, first.detail].filter(Boolean).join(': ') : '';
+  // QuickBooks' Detail often repeats its Message ("Amount is not …: Amount is not …. Supplied value:1"): say it once.
+  const said = !first ? '' : first.detail && first.message && first.detail.startsWith(first.message) ? first.detail : [first.message, first.detail].filter(Boolean).join(': ');
   switch (error.category) {
     case 'needs_reconnect':
       return reconnectMessage;

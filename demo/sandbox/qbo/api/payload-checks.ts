@@ -2,6 +2,7 @@ import type { Company, Json } from '../company.ts';
 import type { EntityName } from '../entity-kinds.ts';
 import FINANCE_FIELDS from '../schema/finance-fields.json' with { type: 'json' };
 import { QboFault } from './faults.ts';
+import { lineAmountCents, scaled } from '../../../../shared/money/line-amount.ts';
 
 /**
  * Checks QuickBooks makes on a write before any business rule: every key must be a property of its type in
@@ -107,30 +108,6 @@ export function checkSchema(type: EntityName, body: Json): void {
     }
   };
   walk(body, type);
-}
-
-/** A decimal as an integer count of 10^-scale units, exactly (JSON numbers arrive as binary floats). */
-function scaled(value: unknown, scale: number): bigint | null {
-  const text = typeof value === 'number' ? value.toFixed(scale + 2) : typeof value === 'string' ? value.trim() : '';
-  const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(text);
-  if (!match) return null;
-  const fraction = (match[3] ?? '').padEnd(scale, '0').slice(0, scale);
-  const units = BigInt(`${match[2]}${fraction}`);
-  return match[1] === '-' ? -units : units;
-}
-
-/** UnitPrice × Qty in cents, rounded half away from zero as QuickBooks rounds line amounts to two decimals. */
-export function lineAmountCents(unitPrice: unknown, qty: unknown): bigint | null {
-  // QuickBooks keeps up to 7 decimals in UnitPrice and Qty, so the product is exact at 10^-14.
-  const price = scaled(unitPrice, 7);
-  const quantity = scaled(qty, 7);
-  if (price === null || quantity === null) return null;
-  const product = price * quantity;
-  const unit = 10n ** 12n;
-  const negative = product < 0n;
-  const magnitude = negative ? -product : product;
-  const cents = (magnitude + unit / 2n) / unit;
-  return negative ? -cents : cents;
 }
 
 const ITEM_DETAILS = ['SalesItemLineDetail', 'ItemBasedExpenseLineDetail'];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { harness, q, US, type Harness } from '../../testing.ts';
-import { lineAmountCents } from './payload-checks.ts';
+import { lineAmountCents } from '../../../../shared/money/line-amount.ts';
 
 type Json = Record<string, unknown>;
 type Answer = { status: number; body: Json & { Fault?: { Error: { code: string; Detail: string; element?: string }[] } } };
