@@ -73,20 +73,22 @@ export function providerBodyFrom(record: HostRecord, kind: PartyKind): Qbo {
   return body;
 }
 
+/** The host record's field behind each QuickBooks path of `providerBodyFrom`'s body (write-back's parties use it too). */
+export const partyHostFields: Readonly<Record<string, keyof HostRecord>> = {
+  DisplayName: 'name',
+  CompanyName: 'name',
+  'PrimaryEmailAddr.Address': 'email',
+  'PrimaryPhone.FreeFormNumber': 'phone',
+  'BillAddr.Line1': 'address_line1',
+  'BillAddr.Line2': 'address_line2',
+  'BillAddr.City': 'city',
+  'BillAddr.CountrySubDivisionCode': 'region',
+  'BillAddr.PostalCode': 'postal_code',
+  'BillAddr.Country': 'country',
+  AcctNum: 'account_number',
+};
+
 /** The host record's field behind a QuickBooks path of `providerBodyFrom`'s body, for answers that name it. */
 export function hostFieldOf(quickbooksPath: string): keyof HostRecord | string {
-  const byPath: Record<string, keyof HostRecord> = {
-    DisplayName: 'name',
-    CompanyName: 'name',
-    'PrimaryEmailAddr.Address': 'email',
-    'PrimaryPhone.FreeFormNumber': 'phone',
-    'BillAddr.Line1': 'address_line1',
-    'BillAddr.Line2': 'address_line2',
-    'BillAddr.City': 'city',
-    'BillAddr.CountrySubDivisionCode': 'region',
-    'BillAddr.PostalCode': 'postal_code',
-    'BillAddr.Country': 'country',
-    AcctNum: 'account_number',
-  };
-  return byPath[quickbooksPath] ?? quickbooksPath;
+  return partyHostFields[quickbooksPath] ?? quickbooksPath;
 }

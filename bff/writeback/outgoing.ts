@@ -1,20 +1,11 @@
 import type { ProviderFault } from '../../shared/api/errors.ts';
+import { partyHostFields } from '../matching/parties.ts';
 import { checkOutgoing } from '../providers/qbo/field-limits.ts';
 import type { ProviderType } from './translate.ts';
 
 /** The host's field each QuickBooks field we write comes from (translate.ts), so a refusal names the host's. */
 const HOST_FIELD: Readonly<Record<string, string>> = {
-  DisplayName: 'name',
-  CompanyName: 'name',
-  'PrimaryEmailAddr.Address': 'email',
-  'PrimaryPhone.FreeFormNumber': 'phone',
-  'BillAddr.Line1': 'address_line1',
-  'BillAddr.Line2': 'address_line2',
-  'BillAddr.City': 'city',
-  'BillAddr.CountrySubDivisionCode': 'region',
-  'BillAddr.PostalCode': 'postal_code',
-  'BillAddr.Country': 'country',
-  AcctNum: 'account_number',
+  ...partyHostFields,
   DocNumber: 'doc_number',
   PrivateNote: 'memo',
   Description: 'description',
