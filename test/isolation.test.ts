@@ -60,6 +60,27 @@ describe('tenant isolation, route by route', () => {
     expect(((await otherList.json()) as { data: unknown[] }).data).toEqual([]);
   });
 
+  test('widget reads answered by one shared query still stay on their own side', async () => {
+    // Reads asked for together go to the database together (CoalescedReads): each answer is still held to its
+    // own session's tenant and organization.
+    const { a, b, connectionA, connectionB } = await twoTenants();
+    const tokenA = await t.session(a, 'org-a');
+    const tokenB = await t.session(b, 'org-b');
+    const otherOrgToken = await t.session(a, 'org-a2');
+    const reads: [string, string, number][] = [
+      [tokenA, connectionA, 200],
+      [tokenA, connectionB, 404],
+      [tokenB, connectionB, 200],
+      [tokenB, connectionA, 404],
+      [otherOrgToken, connectionA, 404],
+      [tokenA, newId('con'), 404],
+    ];
+    const answers = await Promise.all(reads.map(([token, id]) => t.request(`/v1/widget/connections/${id}`, { token })));
+    expect(answers.map((answer) => answer.status)).toEqual(reads.map(([, , status]) => status));
+    const bodies = (await Promise.all(answers.filter((answer) => answer.status === 200).map((answer) => answer.json()))) as { id: string }[];
+    expect(bodies.map((body) => body.id)).toEqual([connectionA, connectionB]);
+  });
+
   test('a revoked secret key stops working at once; rotation keeps the tenant reachable', async () => {
     const tenant = await t.createTenant();
     const rotated = await t.request(`/v1/admin/tenants/${tenant.id}/secret-keys`, { method: 'POST', token: t.deps.keys.adminToken });

@@ -8,6 +8,7 @@ import { findConnection, findPresentedConnection, listPresentedConnections, pres
 const sql = testDatabase();
 
 describe('presented connection reads', () => {
+  // One read also names its tenant: reads of several organizations share a query, and each row is held to its caller's.
   test('read one or list: the presented columns only, presented exactly as the whole row is, scoped to the organization', async () => {
     const tenant = await createTenant(sql, { name: 'Presented', allowed_origins: [] });
     await sql`insert into organizations (tenant_id, id) values (${tenant.id}, 'org-p'), (${tenant.id}, 'org-q')`;
@@ -19,7 +20,7 @@ describe('presented connection reads', () => {
     const presented = await findPresentedConnection(sql, scope, id);
     const whole = await findConnection(sql, scope, id);
     expect(Object.keys(presented!).sort()).toEqual(
-      ['company_name', 'connected_at', 'connected_by', 'country', 'created_at', 'external_id', 'id', 'last_refreshed_at', 'last_synced_at', 'legal_name', 'organization_id', 'plan', 'provider', 'status', 'status_reason', 'visibility_mode', 'visible_user_ids'],
+      ['company_name', 'connected_at', 'connected_by', 'country', 'created_at', 'external_id', 'id', 'last_refreshed_at', 'last_synced_at', 'legal_name', 'organization_id', 'plan', 'provider', 'status', 'status_reason', 'tenant_id', 'visibility_mode', 'visible_user_ids'],
     );
     expect(presented).toMatchObject({ visibility_mode: 'restricted', visible_user_ids: ['user-1'] });
     expect(presentConnection(presented!)).toEqual(presentConnection(whole!));

@@ -1,6 +1,7 @@
 import type { Connection } from '../../shared/api/connections.ts';
 import type { Health, SyncError } from '../../shared/api/sync.ts';
 import type { Sql } from '../db/client.ts';
+import { CoalescedReads } from '../db/coalesced-reads.ts';
 
 export interface ConnectionRow {
   id: string;
@@ -106,14 +107,32 @@ export type PresentedRow = Pick<
  * One connection of an organization as the widget reads it: only the presented columns (not `select *`'s 26,
  * whose six other timestamps and two jsonb documents the database renders and this process parses into
  * objects nobody reads, on the most frequent read there is). The column list is written out in both
- * statements so each stays one static query.
+ * statements so each stays one static query. Reads asked for while one is out share the next query
+ * (CoalescedReads), so under load each costs a fraction of a round trip; none is cached. The row is read by id
+ * and then held to the caller's tenant and organization here.
  */
 export async function findPresentedConnection(sql: Sql, scope: { tenantId: string; organizationId: string }, id: string): Promise<PresentedRow | undefined> {
-  const [row] = await sql<PresentedRow[]>`
-    select id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-      connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-    from connections where id = ${id} and tenant_id = ${scope.tenantId} and organization_id = ${scope.organizationId}`;
-  return row;
+  const row = await presentedReads(sql).load(id);
+  return row && row.tenant_id === scope.tenantId && row.organization_id === scope.organizationId ? row : undefined;
+}
+
+type ScopedRow = PresentedRow & { tenant_id: string };
+const presentedReadsBySql = new WeakMap<Sql, CoalescedReads<ScopedRow>>();
+
+/** The process's coalesced reader of presented rows for that pool (reads made meanwhile share a query). */
+function presentedReads(sql: Sql): CoalescedReads<ScopedRow> {
+  let reads = presentedReadsBySql.get(sql);
+  if (!reads) {
+    reads = new CoalescedReads(
+      (ids) => sql<ScopedRow[]>`
+        select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+          connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+        from connections where id = any(${ids}::text[])`,
+      (row) => row.id,
+    );
+    presentedReadsBySql.set(sql, reads);
+  }
+  return reads;
 }
 
 /** An organization's connections as the widget lists them (see findPresentedConnection). */

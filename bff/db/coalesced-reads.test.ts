@@ -1,0 +1,106 @@
+import { describe, expect, test } from 'vitest';
+import { CoalescedReads } from './coalesced-reads.ts';
+
+interface Row {
+  id: string;
+  value: number;
+}
+
+/** A fake table whose reads stay out until released, recording each query's keys. */
+function table(rows: Record<string, number>) {
+  const queries: string[][] = [];
+  const out: (() => void)[] = [];
+  let failNext: Error | undefined;
+  const read = (keys: string[]) =>
+    new Promise<Row[]>((resolve, reject) => {
+      queries.push([...keys]);
+      const snapshot = keys.filter((key) => key in rows).map((id) => ({ id, value: rows[id]! }));
+      const error = failNext;
+      failNext = undefined;
+      out.push(() => (error ? reject(error) : resolve(snapshot)));
+    });
+  return {
+    queries,
+    rows,
+    read,
+    failNextWith: (error: Error) => (failNext = error),
+    /** Answers every query out now. */
+    release: () => out.splice(0).forEach((answer) => answer()),
+  };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('CoalescedReads', () => {
+  test('keys asked for in one turn go in one query; missing keys answer undefined', async () => {
+    const t = table({ a: 1, b: 2 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id);
+    const answers = Promise.all(['a', 'b', 'zz', 'a'].map((key) => reads.load(key)));
+    await turn();
+    expect(t.queries).toEqual([['a', 'b', 'zz']]);
+    t.release();
+    expect(await answers).toEqual([{ id: 'a', value: 1 }, { id: 'b', value: 2 }, undefined, { id: 'a', value: 1 }]);
+  });
+
+  test('keys asked for while the queries are out wait and go together in the next one', async () => {
+    const t = table({ a: 1, b: 2, c: 3, d: 4 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
+    const first = reads.load('a');
+    await turn();
+    const later = [reads.load('b'), reads.load('c')];
+    await turn();
+    const last = reads.load('d');
+    await turn();
+    expect(t.queries).toEqual([['a']]);
+    t.release();
+    expect(await first).toEqual({ id: 'a', value: 1 });
+    await turn();
+    expect(t.queries).toEqual([['a'], ['b', 'c', 'd']]);
+    t.release();
+    expect(await Promise.all([...later, last])).toEqual([{ id: 'b', value: 2 }, { id: 'c', value: 3 }, { id: 'd', value: 4 }]);
+  });
+
+  test('never more queries out than maxInFlight', async () => {
+    const t = table({ a: 1, b: 2, c: 3 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 2);
+    const all: Promise<unknown>[] = [];
+    for (const key of ['a', 'b', 'c']) {
+      all.push(reads.load(key));
+      await turn();
+    }
+    expect(t.queries).toEqual([['a'], ['b']]);
+    t.release();
+    await turn();
+    expect(t.queries).toEqual([['a'], ['b'], ['c']]);
+    t.release();
+    await Promise.all(all);
+  });
+
+  test('a read asked for after a change sees it: nothing is kept between queries', async () => {
+    const t = table({ a: 1 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id);
+    const before = reads.load('a');
+    await turn();
+    t.release();
+    expect(await before).toEqual({ id: 'a', value: 1 });
+    t.rows.a = 2;
+    const after = reads.load('a');
+    await turn();
+    t.release();
+    expect(await after).toEqual({ id: 'a', value: 2 });
+  });
+
+  test('a failed query fails its own keys only, and the reads after it go on', async () => {
+    const t = table({ a: 1, b: 2 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
+    t.failNextWith(new Error('connection reset'));
+    const failing = reads.load('a');
+    await turn();
+    const next = reads.load('b');
+    t.release();
+    await expect(failing).rejects.toThrow('connection reset');
+    await turn();
+    t.release();
+    expect(await next).toEqual({ id: 'b', value: 2 });
+  });
+});
