@@ -36,3 +36,30 @@ test('concurrent reads of connections share queries and each answers its own row
   const again = (await Promise.all((await readAll()).map((answer) => answer.json()))) as { company_name: string }[];
   expect(again[3]!.company_name).toBe('Renamed');
 });
+
+test('concurrent lists of several organizations share queries and each answers its own rows, oldest first', async () => {
+  const tenant = await t.createTenant();
+  const other = await t.createTenant();
+  const orgs = ['org-a', 'org-b', 'org-c'];
+  const tokens = await Promise.all(orgs.map((org) => t.session(tenant, org)));
+  const otherToken = await t.session(other, 'org-a'); // the same organization id under another tenant
+  const expected: Record<string, string[]> = {};
+  for (const [n, org] of orgs.entries()) {
+    expected[org] = [];
+    for (let i = 0; i < n + 2; i++) {
+      const id = newId('con');
+      expected[org].push(id);
+      await t.deps.sql`
+        insert into connections (id, tenant_id, organization_id, provider, external_id, company_name, status, created_at)
+        values (${id}, ${tenant.id}, ${org}, 'qbo', ${'realm-' + id}, ${`${org} ${i}`}, 'connected', ${new Date(Date.UTC(2026, 0, 10 - i))})`;
+    }
+    expected[org].reverse(); // created_at runs backwards above: the list answers oldest first
+  }
+  const listAll = () =>
+    Promise.all([...tokens, otherToken].map(async (token) => ((await (await t.request('/v1/widget/connections', { token })).json()) as { data: { id: string }[] }).data.map((row) => row.id)));
+  await listAll();
+  queries = 0;
+  const lists = await Promise.all([listAll(), listAll()]);
+  for (const answer of lists) expect(answer).toEqual([...orgs.map((org) => expected[org]), []]);
+  expect(queries).toBeLessThanOrEqual(4); // 8 lists
+});

@@ -112,35 +112,53 @@ export type PresentedRow = Pick<
  * and then held to the caller's tenant and organization here.
  */
 export async function findPresentedConnection(sql: Sql, scope: { tenantId: string; organizationId: string }, id: string): Promise<PresentedRow | undefined> {
-  const row = await presentedReads(sql).load(id);
+  const row = await presentedReads(sql).byId.loadOne(id);
   return row && row.tenant_id === scope.tenantId && row.organization_id === scope.organizationId ? row : undefined;
 }
 
-type ScopedRow = PresentedRow & { tenant_id: string };
-const presentedReadsBySql = new WeakMap<Sql, CoalescedReads<ScopedRow>>();
+/** An organization's connections as the widget lists them (see findPresentedConnection), oldest first. */
+export function listPresentedConnections(sql: Sql, tenantId: string, organizationId: string): Promise<PresentedRow[]> {
+  return presentedReads(sql).byOrganization.load(organizationKey(tenantId, organizationId));
+}
 
-/** The process's coalesced reader of presented rows for that pool (reads made meanwhile share a query). */
-function presentedReads(sql: Sql): CoalescedReads<ScopedRow> {
+type ScopedRow = PresentedRow & { tenant_id: string };
+interface PresentedReads {
+  byId: CoalescedReads<ScopedRow>;
+  byOrganization: CoalescedReads<ScopedRow>;
+}
+const presentedReadsBySql = new WeakMap<Sql, PresentedReads>();
+
+/** Tenant and organization as one key: U+0000 is in no stored text (storableText), so it cannot be forged. */
+const organizationKey = (tenantId: string, organizationId: string) => `${tenantId}\u0000${organizationId}`;
+
+/** The process's coalesced readers of presented rows for that pool (reads made meanwhile share a query). */
+function presentedReads(sql: Sql): PresentedReads {
   let reads = presentedReadsBySql.get(sql);
   if (!reads) {
-    reads = new CoalescedReads(
-      (ids) => sql<ScopedRow[]>`
-        select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-          connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-        from connections where id = any(${ids}::text[])`,
-      (row) => row.id,
-    );
+    reads = {
+      byId: new CoalescedReads(
+        (ids) => sql<ScopedRow[]>`
+          select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+            connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+          from connections where id = any(${ids}::text[])`,
+        (row) => row.id,
+      ),
+      byOrganization: new CoalescedReads(
+        (keys) => {
+          const scopes = keys.map((key) => key.split('\u0000'));
+          return sql<ScopedRow[]>`
+            select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+              connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+            from connections
+            where (tenant_id, organization_id) in (select * from unnest(${scopes.map((scope) => scope[0]!)}::text[], ${scopes.map((scope) => scope[1]!)}::text[]))
+            order by created_at, id`;
+        },
+        (row) => organizationKey(row.tenant_id, row.organization_id),
+      ),
+    };
     presentedReadsBySql.set(sql, reads);
   }
   return reads;
-}
-
-/** An organization's connections as the widget lists them (see findPresentedConnection). */
-export async function listPresentedConnections(sql: Sql, tenantId: string, organizationId: string): Promise<PresentedRow[]> {
-  return sql<PresentedRow[]>`
-    select id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-      connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-    from connections where tenant_id = ${tenantId} and organization_id = ${organizationId} order by created_at, id`;
 }
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);

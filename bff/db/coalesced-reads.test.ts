@@ -35,7 +35,7 @@ describe('CoalescedReads', () => {
   test('keys asked for in one turn go in one query; missing keys answer undefined', async () => {
     const t = table({ a: 1, b: 2 });
     const reads = new CoalescedReads(t.read, (row: Row) => row.id);
-    const answers = Promise.all(['a', 'b', 'zz', 'a'].map((key) => reads.load(key)));
+    const answers = Promise.all(['a', 'b', 'zz', 'a'].map((key) => reads.loadOne(key)));
     await turn();
     expect(t.queries).toEqual([['a', 'b', 'zz']]);
     t.release();
@@ -45,11 +45,11 @@ describe('CoalescedReads', () => {
   test('keys asked for while the queries are out wait and go together in the next one', async () => {
     const t = table({ a: 1, b: 2, c: 3, d: 4 });
     const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
-    const first = reads.load('a');
+    const first = reads.loadOne('a');
     await turn();
-    const later = [reads.load('b'), reads.load('c')];
+    const later = [reads.loadOne('b'), reads.loadOne('c')];
     await turn();
-    const last = reads.load('d');
+    const last = reads.loadOne('d');
     await turn();
     expect(t.queries).toEqual([['a']]);
     t.release();
@@ -65,7 +65,7 @@ describe('CoalescedReads', () => {
     const reads = new CoalescedReads(t.read, (row: Row) => row.id, 2);
     const all: Promise<unknown>[] = [];
     for (const key of ['a', 'b', 'c']) {
-      all.push(reads.load(key));
+      all.push(reads.loadOne(key));
       await turn();
     }
     expect(t.queries).toEqual([['a'], ['b']]);
@@ -79,24 +79,44 @@ describe('CoalescedReads', () => {
   test('a read asked for after a change sees it: nothing is kept between queries', async () => {
     const t = table({ a: 1 });
     const reads = new CoalescedReads(t.read, (row: Row) => row.id);
-    const before = reads.load('a');
+    const before = reads.loadOne('a');
     await turn();
     t.release();
     expect(await before).toEqual({ id: 'a', value: 1 });
     t.rows.a = 2;
-    const after = reads.load('a');
+    const after = reads.loadOne('a');
     await turn();
     t.release();
     expect(await after).toEqual({ id: 'a', value: 2 });
+  });
+
+  test('a key naming several rows answers all of them, in the order read', async () => {
+    const rows = [
+      { id: 'r1', org: 'x' },
+      { id: 'r2', org: 'y' },
+      { id: 'r3', org: 'x' },
+    ];
+    const queries: string[][] = [];
+    const reads = new CoalescedReads(
+      async (keys: string[]) => (queries.push(keys), rows.filter((row) => keys.includes(row.org))),
+      (row: { org: string }) => row.org,
+    );
+    const [x, y, z, again] = await Promise.all([reads.load('x'), reads.load('y'), reads.load('z'), reads.load('x')]);
+    expect(queries).toEqual([['x', 'y', 'z']]);
+    expect(x.map((row) => row.id)).toEqual(['r1', 'r3']);
+    expect(y.map((row) => row.id)).toEqual(['r2']);
+    expect(z).toEqual([]);
+    expect(again).toEqual(x);
+    expect(again).not.toBe(x);
   });
 
   test('a failed query fails its own keys only, and the reads after it go on', async () => {
     const t = table({ a: 1, b: 2 });
     const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
     t.failNextWith(new Error('connection reset'));
-    const failing = reads.load('a');
+    const failing = reads.loadOne('a');
     await turn();
-    const next = reads.load('b');
+    const next = reads.loadOne('b');
     t.release();
     await expect(failing).rejects.toThrow('connection reset');
     await turn();
