@@ -55,11 +55,15 @@ test('concurrent lists of several organizations share queries and each answers i
     }
     expected[org].reverse(); // created_at runs backwards above: the list answers oldest first
   }
+  const othersId = newId('con');
+  await t.deps.sql`
+    insert into connections (id, tenant_id, organization_id, provider, external_id, company_name, status)
+    values (${othersId}, ${other.id}, 'org-a', 'qbo', ${'realm-' + othersId}, 'Another tenant', 'connected')`;
   const listAll = () =>
     Promise.all([...tokens, otherToken].map(async (token) => ((await (await t.request('/v1/widget/connections', { token })).json()) as { data: { id: string }[] }).data.map((row) => row.id)));
   await listAll();
   queries = 0;
   const lists = await Promise.all([listAll(), listAll()]);
-  for (const answer of lists) expect(answer).toEqual([...orgs.map((org) => expected[org]), []]);
+  for (const answer of lists) expect(answer).toEqual([...orgs.map((org) => expected[org]), [othersId]]);
   expect(queries).toBeLessThanOrEqual(4); // 8 lists
 });

@@ -112,13 +112,14 @@ export type PresentedRow = Pick<
  * and then held to the caller's tenant and organization here.
  */
 export async function findPresentedConnection(sql: Sql, scope: { tenantId: string; organizationId: string }, id: string): Promise<PresentedRow | undefined> {
-  const row = await presentedReads(sql).byId.loadOne(id);
+  const row = await presentedReads(sql).byId.loadOne(scopedKey(scope.tenantId, scope.organizationId, id));
+  // The query matched all three already; checked again here, as every read names the tenant.
   return row && row.tenant_id === scope.tenantId && row.organization_id === scope.organizationId ? row : undefined;
 }
 
 /** An organization's connections as the widget lists them (see findPresentedConnection), oldest first. */
 export function listPresentedConnections(sql: Sql, tenantId: string, organizationId: string): Promise<PresentedRow[]> {
-  return presentedReads(sql).byOrganization.load(organizationKey(tenantId, organizationId));
+  return presentedReads(sql).byOrganization.load(scopedKey(tenantId, organizationId));
 }
 
 type ScopedRow = PresentedRow & { tenant_id: string };
@@ -128,32 +129,42 @@ interface PresentedReads {
 }
 const presentedReadsBySql = new WeakMap<Sql, PresentedReads>();
 
-/** Tenant and organization as one key: U+0000 is in no stored text (storableText), so it cannot be forged. */
-const organizationKey = (tenantId: string, organizationId: string) => `${tenantId}\u0000${organizationId}`;
+/**
+ * Tenant, organization (and id) as one key. U+0000 is in none of them: tenant and connection ids are ours,
+ * organization ids are HostIds (printable ASCII), and Postgres stores no U+0000 in text.
+ */
+const scopedKey = (...parts: string[]) => parts.join('\u0000');
+const column = (keys: string[], i: number) => keys.map((key) => key.split('\u0000')[i]!);
 
-/** The process's coalesced readers of presented rows for that pool (reads made meanwhile share a query). */
+/**
+ * The process's coalesced readers of presented rows for that pool (reads asked for meanwhile share a query).
+ * Each names the tenant and organization of every key in SQL, one index lookup per key (a lateral join: with
+ * many keys, `(tenant_id, organization_id) in (…)` can turn into a scan of the whole table).
+ */
 function presentedReads(sql: Sql): PresentedReads {
   let reads = presentedReadsBySql.get(sql);
   if (!reads) {
     reads = {
       byId: new CoalescedReads(
-        (ids) => sql<ScopedRow[]>`
-          select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-            connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-          from connections where id = any(${ids}::text[])`,
-        (row) => row.id,
-      ),
-      byOrganization: new CoalescedReads(
-        (keys) => {
-          const scopes = keys.map((key) => key.split('\u0000'));
-          return sql<ScopedRow[]>`
+        (keys) => sql<ScopedRow[]>`
+          select c.* from unnest(${column(keys, 0)}::text[], ${column(keys, 1)}::text[], ${column(keys, 2)}::text[]) as k(tenant_id, organization_id, id)
+          cross join lateral (
             select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
               connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-            from connections
-            where (tenant_id, organization_id) in (select * from unnest(${scopes.map((scope) => scope[0]!)}::text[], ${scopes.map((scope) => scope[1]!)}::text[]))
-            order by created_at, id`;
-        },
-        (row) => organizationKey(row.tenant_id, row.organization_id),
+            from connections where id = k.id and tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
+          ) c`,
+        (row) => scopedKey(row.tenant_id, row.organization_id, row.id),
+      ),
+      byOrganization: new CoalescedReads(
+        (keys) => sql<ScopedRow[]>`
+          select c.* from unnest(${column(keys, 0)}::text[], ${column(keys, 1)}::text[]) as k(tenant_id, organization_id)
+          cross join lateral (
+            select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+              connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+            from connections where tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
+          ) c
+          order by c.created_at, c.id`,
+        (row) => scopedKey(row.tenant_id, row.organization_id),
       ),
     };
     presentedReadsBySql.set(sql, reads);

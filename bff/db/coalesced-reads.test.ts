@@ -44,7 +44,7 @@ describe('CoalescedReads', () => {
 
   test('keys asked for while the queries are out wait and go together in the next one', async () => {
     const t = table({ a: 1, b: 2, c: 3, d: 4 });
-    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, { maxInFlight: 1 });
     const first = reads.loadOne('a');
     await turn();
     const later = [reads.loadOne('b'), reads.loadOne('c')];
@@ -62,7 +62,7 @@ describe('CoalescedReads', () => {
 
   test('never more queries out than maxInFlight', async () => {
     const t = table({ a: 1, b: 2, c: 3 });
-    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 2);
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, { maxInFlight: 2 });
     const all: Promise<unknown>[] = [];
     for (const key of ['a', 'b', 'c']) {
       all.push(reads.loadOne(key));
@@ -90,6 +90,68 @@ describe('CoalescedReads', () => {
     expect(await after).toEqual({ id: 'a', value: 2 });
   });
 
+  test('a key asked for while a query carrying it is out waits for the next query: no answer is older than its request', async () => {
+    const t = table({ a: 1 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id);
+    const first = reads.loadOne('a');
+    await turn();
+    t.rows.a = 2;
+    const second = reads.loadOne('a');
+    await turn();
+    t.release();
+    await turn();
+    t.release();
+    expect(await first).toEqual({ id: 'a', value: 1 });
+    expect(await second).toEqual({ id: 'a', value: 2 });
+    expect(t.queries).toEqual([['a'], ['a']]);
+  });
+
+  test('a query out longer than slowMs stops holding back the next; its reads are still answered when it returns', async () => {
+    const t = table({ a: 1, b: 2 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, { maxInFlight: 1, slowMs: 20 });
+    const stuck = reads.loadOne('a');
+    await turn();
+    const next = reads.loadOne('b');
+    await turn();
+    expect(t.queries).toEqual([['a']]);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(t.queries).toEqual([['a'], ['b']]);
+    t.release();
+    expect(await Promise.all([stuck, next])).toEqual([{ id: 'a', value: 1 }, { id: 'b', value: 2 }]);
+  });
+
+  test('a query carries at most maxKeys keys; the rest go in the next', async () => {
+    const t = table({ a: 1, b: 2, c: 3 });
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, { maxInFlight: 1, maxKeys: 2 });
+    const all = Promise.all(['a', 'b', 'c'].map((key) => reads.loadOne(key)));
+    await turn();
+    t.release();
+    await turn();
+    await turn();
+    t.release();
+    expect(await all).toEqual([{ id: 'a', value: 1 }, { id: 'b', value: 2 }, { id: 'c', value: 3 }]);
+    expect(t.queries).toEqual([['a', 'b'], ['c']]);
+  });
+
+  test('a read or keyOf that throws rejects its waiters and frees its slot', async () => {
+    let n = 0;
+    const reads = new CoalescedReads(
+      (keys: string[]) => {
+        n++;
+        if (n === 1) throw new Error('read threw');
+        return Promise.resolve(keys.map((id) => ({ id, value: n })));
+      },
+      (row: Row) => {
+        if (row.id === 'bad') throw new Error('keyOf threw');
+        return row.id;
+      },
+      { maxInFlight: 1 },
+    );
+    await expect(reads.loadOne('a')).rejects.toThrow('read threw');
+    await expect(Promise.all([reads.loadOne('bad'), reads.loadOne('a')])).rejects.toThrow('keyOf threw');
+    expect(await reads.loadOne('a')).toEqual({ id: 'a', value: 3 });
+  });
+
   test('a key naming several rows answers all of them, in the order read', async () => {
     const rows = [
       { id: 'r1', org: 'x' },
@@ -112,7 +174,7 @@ describe('CoalescedReads', () => {
 
   test('a failed query fails its own keys only, and the reads after it go on', async () => {
     const t = table({ a: 1, b: 2 });
-    const reads = new CoalescedReads(t.read, (row: Row) => row.id, 1);
+    const reads = new CoalescedReads(t.read, (row: Row) => row.id, { maxInFlight: 1 });
     t.failNextWith(new Error('connection reset'));
     const failing = reads.loadOne('a');
     await turn();
