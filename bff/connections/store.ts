@@ -134,7 +134,16 @@ const presentedReadsBySql = new WeakMap<Sql, PresentedReads>();
  * organization ids are HostIds (printable ASCII), and Postgres stores no U+0000 in text.
  */
 const scopedKey = (...parts: string[]) => parts.join('\u0000');
-const column = (keys: string[], i: number) => keys.map((key) => key.split('\u0000')[i]!);
+
+/** The keys' parts as columns, for `unnest`: columns(['t\0o\0c'], 3) is [['t'], ['o'], ['c']]. */
+function columns(keys: string[], width: number): string[][] {
+  const out = Array.from({ length: width }, () => new Array<string>(keys.length));
+  for (let k = 0; k < keys.length; k++) {
+    const parts = keys[k]!.split('\u0000');
+    for (let i = 0; i < width; i++) out[i]![k] = parts[i]!;
+  }
+  return out;
+}
 
 /**
  * The process's coalesced readers of presented rows for that pool (reads asked for meanwhile share a query).
@@ -146,24 +155,30 @@ function presentedReads(sql: Sql): PresentedReads {
   if (!reads) {
     reads = {
       byId: new CoalescedReads(
-        (keys) => sql<ScopedRow[]>`
-          select c.* from unnest(${column(keys, 0)}::text[], ${column(keys, 1)}::text[], ${column(keys, 2)}::text[]) as k(tenant_id, organization_id, id)
-          cross join lateral (
-            select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-              connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-            from connections where id = k.id and tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
-          ) c`,
+        (keys) => {
+          const [tenants, organizations, ids] = columns(keys, 3);
+          return sql<ScopedRow[]>`
+            select c.* from unnest(${tenants!}::text[], ${organizations!}::text[], ${ids!}::text[]) as k(tenant_id, organization_id, id)
+            cross join lateral (
+              select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+                connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+              from connections where id = k.id and tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
+            ) c`;
+        },
         (row) => scopedKey(row.tenant_id, row.organization_id, row.id),
       ),
       byOrganization: new CoalescedReads(
-        (keys) => sql<ScopedRow[]>`
-          select c.* from unnest(${column(keys, 0)}::text[], ${column(keys, 1)}::text[]) as k(tenant_id, organization_id)
-          cross join lateral (
-            select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
-              connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
-            from connections where tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
-          ) c
-          order by c.created_at, c.id`,
+        (keys) => {
+          const [tenants, organizations] = columns(keys, 2);
+          return sql<ScopedRow[]>`
+            select c.* from unnest(${tenants!}::text[], ${organizations!}::text[]) as k(tenant_id, organization_id)
+            cross join lateral (
+              select id, tenant_id, organization_id, provider, external_id, company_name, legal_name, country, plan, status, status_reason,
+                connected_by, created_at, connected_at, last_refreshed_at, last_synced_at, visibility_mode, visible_user_ids
+              from connections where tenant_id = k.tenant_id and organization_id = k.organization_id offset 0
+            ) c
+            order by c.created_at, c.id`;
+        },
         (row) => scopedKey(row.tenant_id, row.organization_id),
       ),
     };
