@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { arrangeRanges, compareIntegerIds, scanQueryPage } from './import-run.ts';
+import { arrangeRanges, compareIntegerIds } from './import-run.ts';
 
 /** A plan page as fetched: `ids` in the order QuickBooks answered them, `asked` its MAXRESULTS. */
 const page = (ids: number[] | string[], asked = 1000) => ({
-  text: '',
+  joined: '',
   asked,
   received: ids.length,
   firstId: ids.length > 0 ? String(ids[0]) : null,
@@ -59,14 +59,5 @@ describe('a type split into Id ranges from its plan pages', () => {
   test('Ids that are not integers leave the type one range, its first page kept', () => {
     const ranges = arrangeRanges([page(['a', 'b']), page(['x', 'y'])]);
     expect(shape(ranges)).toEqual([{ lower_id: '', upper_id: null, after_id: 'b', finished: true, counted: 2, stored: true }]);
-  });
-
-  test('a plan page is scanned for its size and first and last Ids without parsing it: entity Ids only, never a line Id', () => {
-    const invoice = (id: string) => ({ Id: id, DocNumber: `say "hi" \\ {not json} [${id}]`, Line: [{ Id: '1', Amount: 5 }, { Id: '2', DetailType: 'x' }], CustomerRef: { value: '77', name: 'A "B"' } });
-    const page = { QueryResponse: { Invoice: ['12', '13', '140'].map(invoice), startPosition: 1, maxResults: 3 }, time: '2026-01-01T00:00:00Z' };
-    expect(scanQueryPage(JSON.stringify(page))).toEqual({ received: 3, firstId: '12', lastId: '140' });
-    expect(scanQueryPage(JSON.stringify(page, null, 2))).toEqual({ received: 3, firstId: '12', lastId: '140' });
-    expect(scanQueryPage(JSON.stringify({ QueryResponse: { Invoice: [{ Line: [{ Id: '9' }], Id: '5' }] } }))).toEqual({ received: 1, firstId: '5', lastId: '5' });
-    expect(scanQueryPage('{"QueryResponse":{},"time":"2026-01-01T00:00:00Z"}')).toEqual({ received: 0, firstId: null, lastId: null });
   });
 });

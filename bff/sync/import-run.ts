@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Deps } from '../context.ts';
 import type { Queryable, Sql, Tx } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
+import { splitQueryPage, type PageRecords } from '../records/query-page.ts';
 import { storeImportPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import { loadProgress, type ProgressRow, type RunRow } from './runs.ts';
@@ -80,13 +81,9 @@ interface RangeCheckpoint {
   finished: boolean;
 }
 
-/** A query page as fetched: its text for the store, and what planning needs to know of it. */
-interface FetchedPage {
-  text: string;
+/** A query page as fetched: its records for the store (with their count and first and last Ids), and its MAXRESULTS. */
+interface FetchedPage extends PageRecords {
   asked: number;
-  received: number;
-  firstId: string | null;
-  lastId: string | null;
 }
 
 /**
@@ -271,7 +268,7 @@ class Pager {
       // Every plan page settles before the permits go back, so none is still in flight once they do.
       const settled = await Promise.allSettled(
         Array.from({ length: count }, (_, j) =>
-          this.#fetch(j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
+          this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
         ),
       );
       const failed = settled.find((result) => result.status === 'rejected');
@@ -299,7 +296,7 @@ class Pager {
           try {
             // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
             const page = range.page;
-            const committed = await this.#commitPage(type, ranges[index]!, page.text, range.lower_id === '' ? 0 : 1, () => range.finished);
+            const committed = await this.#commitPage(type, ranges[index]!, page, range.lower_id === '' ? 0 : 1, () => range.finished);
             ranges[index] = { ...ranges[index]!, ...committed };
           } finally {
             giveBack(1);
@@ -317,7 +314,7 @@ class Pager {
    * storing and counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
    * range's new checkpoint.
    */
-  async #commitPage(type: string, range: RangeCheckpoint, text: string, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
+  async #commitPage(type: string, range: RangeCheckpoint, records: PageRecords, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
     const { run } = this.ctx;
     const from = range.after_id;
     // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read after a
@@ -328,7 +325,7 @@ class Pager {
     const key = `${type}\u0000${range.lower_id}`;
     const expectNew = this.#expectNew.get(key) !== false;
     return this.#commit(type, async (tx) => {
-      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, text, expectNew, boundary);
+      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, records, expectNew, boundary);
       this.#expectNew.set(key, allNew);
       const finished = ends(received, lastId);
       const [moved] = await tx`
@@ -348,10 +345,9 @@ class Pager {
     return text;
   }
 
-  /** A plan page, scanned here too: its first and last Ids place the range boundaries. */
-  async #fetch(statement: string, asked: number): Promise<FetchedPage> {
-    const text = await this.#fetchText(statement);
-    return { text, asked, ...scanQueryPage(text) };
+  /** A page split into its records (query-page.ts), as Postgres stores them; a plan page's first and last Ids place the range boundaries. */
+  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+    return { ...splitQueryPage(await this.#fetchText(statement), type), asked };
   }
 
   /**
@@ -403,12 +399,12 @@ class Pager {
     for (;;) {
       await this.#permits.take(1, this.signal);
       try {
-        const text = await this.#fetchText(rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id));
-        // The page is read once, by Postgres as it stores it: parsing it here too would cost the event loop as
-        // much again as the whole network read. QuickBooks may answer one more than asked; only a short page
-        // ends the range, or its upper bound.
+        // The page is only split into its records here (no objects built), and each record parsed once, by
+        // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
+        // network read. QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+        const page = await this.#fetch(type, rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
         const upper = range.upper_id;
-        const committed = await this.#commitPage(type, range, text, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
+        const committed = await this.#commitPage(type, range, page, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
         range = { ...range, ...committed };
         if (committed.finished) return;
       } finally {
@@ -453,52 +449,6 @@ export function arrangeRanges(pages: readonly FetchedPage[]): PlannedRange[] {
     const after = page.received > first ? page.lastId : null;
     return { lower_id: start.lower, upper_id: upper, after_id: after, finished, page, counted: Math.max(0, page.received - first) };
   });
-}
-
-/**
- * The entities of a query answer (`{"QueryResponse":{"Type":[{...},…]}}`) and the first and last entity's Id,
- * read by one pass over the text with no objects built: a plan holds up to pagesInFlight pages at once, and
- * parsing them whole would cost tens of MB each. Only top-level `"Id"` keys of the entities count (their lines
- * have Ids too).
- */
-export function scanQueryPage(text: string): { received: number; firstId: string | null; lastId: string | null } {
-  let depth = 0;
-  let received = 0;
-  let firstId: string | null = null;
-  let lastId: string | null = null;
-  let currentId: string | null = null;
-  let idNext = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      let end = i + 1;
-      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 /* \\ */ ? 2 : 1;
-      if (depth === 4) {
-        if (idNext) {
-          currentId = JSON.parse(text.slice(i, end + 1)) as string;
-          idNext = false;
-        } else {
-          let after = end + 1;
-          while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 10 || text.charCodeAt(after) === 13 || text.charCodeAt(after) === 9)) after++;
-          idNext = text.charCodeAt(after) === 58 /* : */ && text.slice(i + 1, end) === 'Id';
-        }
-      }
-      i = end;
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      depth++;
-      if (depth === 4 && c === 123) {
-        received++;
-        currentId = null;
-      }
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      if (depth === 4 && c === 125) {
-        if (received === 1) firstId = currentId;
-        lastId = currentId;
-      }
-      depth--;
-    }
-  }
-  return { received, firstId, lastId };
 }
 
 const isIntegerId = (id: string) => /^\d+$/.test(id);
