@@ -95,6 +95,36 @@ describe('one type paged in parallel ranges', () => {
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
 
+  test('two big types plan at once: one type planning never holds every page in flight, so the others keep fetching', { timeout: 120_000 }, async () => {
+    // 20,000 invoices and 20,000 bills: eleven ranges each, so each plan fetches eleven pages at once. Every plan
+    // page past the first (STARTPOSITION) is held until the other type's plan has asked for one too: a plan that
+    // takes all the pages in flight (it used to take as many as the run has) makes the other type wait for its
+    // commit, and the hold runs out.
+    const { realm, id } = await connected({ invoices: 20_000, bills: 20_000 });
+    const asked = new Set<string>();
+    let both!: () => void;
+    const planned = new Promise<void>((resolve) => (both = resolve));
+    let timedOut = false;
+    const watch = watchQboCalls(async ({ statement }) => {
+      const type = /^SELECT \* FROM (Invoice|Bill)\b.* STARTPOSITION /.exec(statement)?.[1];
+      if (!type) return;
+      asked.add(type);
+      if (asked.size === 2) both();
+      await Promise.race([planned, new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), 5_000))]);
+    });
+    let run;
+    try {
+      run = await syncOnce(t, id, { limits: { perMinute: 1_000_000, concurrent: 100 }, reactions: false });
+    } finally {
+      watch.restore();
+    }
+    succeeded(run);
+    expect(timedOut, 'a plan waited for the other type to commit').toBe(false);
+    const ranges = await t.deps.sql<{ type: string; n: number }[]>`select type, count(*)::int as n from sync_ranges where run_id = ${run.id} group by type order by type`;
+    expect(ranges.filter((row) => row.n > 1)).toEqual([{ type: 'Bill', n: 11 }, { type: 'Invoice', n: 11 }]);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
   test('parallel ranges stay inside a small budget: never more in flight, never more a minute, no 429', { timeout: 180_000 }, async () => {
     // 30 calls a minute and 4 in flight, on both sides: an import of ~35 calls must wait out one minute.
     const { realm, id } = await connected({ invoices: 8_000 });

@@ -33,8 +33,9 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
   leaseMs: 30_000,
   limits: qboLimits,
   retryPolicy: defaultRetryPolicy,
-  // QuickBooks' 10 calls in flight, and a few pages committing meanwhile.
-  pagesInFlight: 16,
+  // QuickBooks' 10 calls in flight and pages committing meanwhile, with room for one type's plan (up to
+  // MAX_RANGES_PER_TYPE pages held at once) beside the other types' ranges.
+  pagesInFlight: 32,
   maxAttempts: 8,
   types: qboEntityTypes,
 };
