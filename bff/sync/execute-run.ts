@@ -33,8 +33,8 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
   leaseMs: 30_000,
   limits: qboLimits,
   retryPolicy: defaultRetryPolicy,
-  // QuickBooks' 10 calls in flight and pages committing meanwhile, with room for one type's plan (up to
-  // MAX_RANGES_PER_TYPE pages held at once) beside the other types' ranges.
+  // Half for plans (a type's plan holds up to MAX_RANGES_PER_TYPE pages at once), half for ranges: QuickBooks'
+  // 10 calls in flight and pages committing meanwhile (sharePagesInFlight).
   pagesInFlight: 32,
   maxAttempts: 8,
   types: qboEntityTypes,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { arrangeRanges, compareIntegerIds } from './import-run.ts';
+import { arrangeRanges, compareIntegerIds, MAX_RANGES_PER_TYPE, sharePagesInFlight } from './import-run.ts';
 
 /** A plan page as fetched: `ids` in the order QuickBooks answered them, `asked` its MAXRESULTS. */
 const page = (ids: number[] | string[], asked = 1000) => ({
@@ -59,5 +59,16 @@ describe('a type split into Id ranges from its plan pages', () => {
   test('Ids that are not integers leave the type one range, its first page kept', () => {
     const ranges = arrangeRanges([page(['a', 'b']), page(['x', 'y'])]);
     expect(shape(ranges)).toEqual([{ lower_id: '', upper_id: null, after_id: 'b', finished: true, counted: 2, stored: true }]);
+  });
+
+  test('a run\'s pages in flight are shared out: half for plans (at most one type\'s most ranges), the rest for ranges', () => {
+    expect(sharePagesInFlight(32)).toEqual({ plans: MAX_RANGES_PER_TYPE, ranges: 32 - MAX_RANGES_PER_TYPE });
+    expect(sharePagesInFlight(100)).toEqual({ plans: MAX_RANGES_PER_TYPE, ranges: 100 - MAX_RANGES_PER_TYPE });
+    expect(sharePagesInFlight(8)).toEqual({ plans: 4, ranges: 4 });
+    expect(sharePagesInFlight(5)).toEqual({ plans: 2, ranges: 3 });
+    // Too few to share: no plans, each type one range.
+    expect(sharePagesInFlight(3)).toEqual({ plans: 0, ranges: 3 });
+    expect(sharePagesInFlight(1)).toEqual({ plans: 0, ranges: 1 });
+    expect(sharePagesInFlight(0)).toEqual({ plans: 0, ranges: 1 });
   });
 });

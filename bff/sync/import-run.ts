@@ -16,8 +16,8 @@ export interface RunContext {
   caller: ProviderCaller;
   /**
    * Pages one run holds between fetch and commit at most, over all its types and ranges (the budget still caps
-   * calls in flight). Above the budget's in-flight limit, so a page's commit overlaps the next calls, and twice
-   * MAX_RANGES_PER_TYPE by default, so a type's plan never holds them all.
+   * calls in flight), shared out between plans and ranges (sharePagesInFlight). The ranges' share is above the
+   * budget's in-flight limit, so a page's commit overlaps the next calls.
    */
   pagesInFlight: number;
   signal: AbortSignal;
@@ -88,8 +88,8 @@ interface FetchedPage extends PageRecords {
 }
 
 /**
- * Pages fetched and not yet committed, one run at most `pagesInFlight` of them: taken before a call, given back
- * after its commit (FIFO; a plan takes one per probe at once, so plans never hold a part each and wait forever).
+ * Pages fetched and not yet committed: taken before a call, given back after its commit, in order (FIFO). A run
+ * has two, for its plans and its ranges (sharePagesInFlight).
  */
 class Permits {
   #free: number;
@@ -139,11 +139,8 @@ class Permits {
 
 /**
  * The most Id ranges one type is split into: enough to keep QuickBooks' 10 calls in flight on a company made
- * mostly of one type while its pages commit, and never more than the run's pages in flight. A plan holds one page
- * in flight per range until all of them are in hand (Pager.#plan), so with the default pages in flight (twice
- * this) one type planning leaves the others room to fetch. When a plan could take all of them (it used to take as
- * many as the run had), every other type and range queued behind it (the pages are handed out in order) until its
- * pages had committed: the 200,000-record import ran a third of its time with half of QuickBooks' calls in flight.
+ * mostly of one type while its pages commit. A run's pages in flight are shared out between plans and ranges
+ * (see Pager), so a type is never split into more ranges than the plans' share.
  */
 export const MAX_RANGES_PER_TYPE = 16;
 
@@ -166,8 +163,28 @@ function commitGate(sql: Sql): Permits {
   return gate;
 }
 
+/**
+ * A run's pages in flight, shared out: plans (Pager.#plan) get half, at most MAX_RANGES_PER_TYPE, and everything
+ * else (ranges' pages, counts) the rest. A plan holds a page per range until all of them are in hand. In one pool,
+ * handed out in order, a plan took all its pages at once (two plans taking theirs one by one could each hold part
+ * and wait for the rest forever), every range queued behind a plan waiting for that many, and a plan could hold
+ * them all until its pages committed: the 200,000-record import ran a third of its time with half of QuickBooks'
+ * calls in flight. Apart, ranges never wait for a plan, and plans take theirs one by one, one plan at a time.
+ * Fewer than four pages in flight leave plans none: each type is then one range.
+ */
+export function sharePagesInFlight(pagesInFlight: number): { plans: number; ranges: number } {
+  const total = Math.max(1, pagesInFlight);
+  const plans = total < 4 ? 0 : Math.min(MAX_RANGES_PER_TYPE, Math.floor(total / 2));
+  return { plans, ranges: total - plans };
+}
+
 class Pager {
+  /** Pages of ranges, and counts: the run's pages in flight less the plans' share. */
   readonly #permits: Permits;
+  /** Pages of plans: a plan takes one per range (see #plan). */
+  readonly #planPermits: Permits;
+  /** The plan taking pages of #planPermits: one at a time. */
+  readonly #planLine = new Permits(1);
   /** Per range: whether its next page is expected to hold only new records (see #commitPage). */
   readonly #expectNew = new Map<string, boolean>();
   /** Aborts with the run, or as soon as one range fails: the others stop at their next wait or page. */
@@ -180,7 +197,9 @@ class Pager {
     readonly ready: Promise<void>,
   ) {
     ready.catch(() => {}); // awaited by every type and by runImport: a failure surfaces there
-    this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
+    const share = sharePagesInFlight(ctx.pagesInFlight);
+    this.#permits = new Permits(share.ranges);
+    this.#planPermits = new Permits(share.plans);
     this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
     setMaxListeners(0, this.signal);
   }
@@ -254,7 +273,7 @@ class Pager {
    */
   async #plan(type: string, total: number): Promise<RangeCheckpoint[]> {
     const { deps, run } = this.ctx;
-    const maxRanges = Math.max(1, Math.min(this.#permits.size, MAX_RANGES_PER_TYPE));
+    const maxRanges = Math.max(1, this.#planPermits.size);
     let perRange = 1;
     while (Math.ceil(total / (QBO_PAGE_SIZE * perRange - 1)) > maxRanges) perRange++;
     const size = QBO_PAGE_SIZE * perRange - 1;
@@ -269,19 +288,36 @@ class Pager {
       });
       return [whole];
     }
-    await this.#permits.take(count, this.signal);
-    let held = count;
+    // One plan at a time takes its pages in flight, one by one as they come free (from the plans before it, as
+    // their pages commit), and starts each page's call as soon as it has one; then the next plan takes its own.
+    // Each plan thus starts fetching at once instead of waiting until all it needs are free, and no two plans
+    // ever hold part of what they need while waiting for the rest.
+    let held = 0;
     const giveBack = (n: number) => {
       held -= n;
-      this.#permits.give(n);
+      this.#planPermits.give(n);
     };
+    const fetches: Promise<FetchedPage>[] = [];
+    await this.#planLine.take(1, this.signal);
     try {
+      let stopped: { error: unknown } | null = null;
+      try {
+        for (let j = 0; j < count; j++) {
+          await this.#planPermits.take(1, this.signal);
+          held++;
+          const asked = j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE;
+          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked);
+          fetched.catch(() => {}); // read below, once every page has settled
+          fetches.push(fetched);
+        }
+      } catch (error) {
+        stopped = { error };
+      } finally {
+        this.#planLine.give(1);
+      }
       // Every plan page settles before the permits go back, so none is still in flight once they do.
-      const settled = await Promise.allSettled(
-        Array.from({ length: count }, (_, j) =>
-          this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
-        ),
-      );
+      const settled = await Promise.allSettled(fetches);
+      if (stopped) throw stopped.error;
       const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
       const pages = settled.map((result) => (result as PromiseFulfilledResult<FetchedPage>).value);
@@ -316,7 +352,7 @@ class Pager {
       );
       return ranges;
     } finally {
-      if (held > 0) this.#permits.give(held);
+      if (held > 0) this.#planPermits.give(held);
     }
   }
 
