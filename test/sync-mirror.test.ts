@@ -75,8 +75,9 @@ describe('import while QuickBooks changes', () => {
 
   test('a crash after page 1, a deletion, then another worker resumes: nothing skipped, nothing counted twice', async () => {
     const { realm, id } = await connected({ invoices: 2_500 });
-    // Two pages in flight: Invoice is two ranges, and the first one's second page comes after the plan committed.
-    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement, 2), { pagesInFlight: 2 });
+    // Four pages in flight, two for plans: Invoice is two ranges, and the first one's second page comes after the
+    // plan committed.
+    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement, 2), { pagesInFlight: 4 });
     expect(crashed.status).toBe('running');
     const [firstPage] = await t.deps.sql<{ external_id: string }[]>`
       select external_id from records where connection_id = ${id} and type = 'Invoice' order by external_id::int offset 100 limit 1`;

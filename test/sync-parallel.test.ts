@@ -82,8 +82,9 @@ describe('one type paged in parallel ranges', () => {
     let run;
     let attempts;
     try {
-      // Four ranges (two pages, the last one page): each range's last page ends on the record that opens the next range's plan page.
-      run = await syncOnce(t, id, { pagesInFlight: 4, reactions: false });
+      // Eight pages in flight, four for plans: four ranges (two pages, the last one page), each range's last page
+      // ending on the record that opens the next range's plan page.
+      run = await syncOnce(t, id, { pagesInFlight: 8, reactions: false });
       [attempts] = await t.deps.sql<{ n: number }[]>`select (last_value - 1 + (is_called)::int)::int as n from test_invoice_inserts`;
     } finally {
       await t.deps.sql.unsafe('drop trigger test_count_invoice_insert on records; drop function test_count_invoice_insert(); drop sequence test_invoice_inserts');
@@ -92,6 +93,36 @@ describe('one type paged in parallel ranges', () => {
     const ranges = await t.deps.sql<{ pages: number }[]>`select pages from sync_ranges where run_id = ${run.id} and type = 'Invoice'`;
     expect(ranges).toHaveLength(4);
     expect(attempts!.n).toBe(6_000);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+
+  test('two big types plan at once: one type planning never holds every page in flight, so the others keep fetching', { timeout: 120_000 }, async () => {
+    // 20,000 invoices and 20,000 bills: eleven ranges each, so each plan holds eleven pages in flight. Every plan
+    // page past the first (STARTPOSITION) is held until the other type's plan has asked for one too: a plan that
+    // waits until it can take all it needs (while the first holds them) waits for the first one's commit, and the
+    // hold runs out.
+    const { realm, id } = await connected({ invoices: 20_000, bills: 20_000 });
+    const asked = new Set<string>();
+    let both!: () => void;
+    const planned = new Promise<void>((resolve) => (both = resolve));
+    let timedOut = false;
+    const watch = watchQboCalls(async ({ statement }) => {
+      const type = /^SELECT \* FROM (Invoice|Bill)\b.* STARTPOSITION /.exec(statement)?.[1];
+      if (!type) return;
+      asked.add(type);
+      if (asked.size === 2) both();
+      await Promise.race([planned, new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), 5_000))]);
+    });
+    let run;
+    try {
+      run = await syncOnce(t, id, { limits: { perMinute: 1_000_000, concurrent: 100 }, reactions: false });
+    } finally {
+      watch.restore();
+    }
+    succeeded(run);
+    expect(timedOut, 'a plan waited for the other type to commit').toBe(false);
+    const ranges = await t.deps.sql<{ type: string; n: number }[]>`select type, count(*)::int as n from sync_ranges where run_id = ${run.id} group by type order by type`;
+    expect(ranges.filter((row) => row.n > 1)).toEqual([{ type: 'Bill', n: 11 }, { type: 'Invoice', n: 11 }]);
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
 
@@ -114,9 +145,9 @@ describe('one type paged in parallel ranges', () => {
 
   test('a crash between ranges: the resumed run fetches exactly the pages not committed, no gap, none counted twice', { timeout: 120_000 }, async () => {
     const { realm, id } = await connected({ invoices: 6_000 });
-    // Four pages in flight: Invoice is four ranges of two pages each (the last one short). The crash comes with
-    // the first answer of a second round, so some ranges have both pages committed and others one.
-    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement) && /Id > /.test(statement), { pagesInFlight: 4 });
+    // Eight pages in flight, four for plans: Invoice is four ranges of two pages each (the last one short). The
+    // crash comes with the first answer of a second round, so some ranges have both pages committed and others one.
+    const crashed = await crashingSync(t, id, (statement) => isInvoicePage(statement) && /Id > /.test(statement), { pagesInFlight: 8 });
     expect(crashed.status).toBe('running');
     const atCrash = await t.deps.sql<{ lower_id: string; upper_id: string | null; after_id: string | null; finished: boolean; pages: number }[]>`
       select lower_id, upper_id, after_id, finished, pages from sync_ranges where run_id = ${crashed.id} and type = 'Invoice' order by pages, lower_id`;
@@ -154,8 +185,8 @@ describe('one type paged in parallel ranges', () => {
 
   raceTest('ranges of one type finishing at the same moment: the type is marked finished', async () => {
     const { id } = await connected({ invoices: 12_000 });
-    // Four pages in flight: Invoice is four ranges, three of four pages. The last page of each of those three is
-    // held until all three are in hand, then all commit at once.
+    // Eight pages in flight, four for plans and four for ranges: Invoice is four ranges, three of four pages. The
+    // last page of each of those three is held until all three are in hand, then all commit at once.
     let release!: () => void;
     const together = new Promise<void>((resolve) => (release = resolve));
     let held = 0;
@@ -173,7 +204,7 @@ describe('one type paged in parallel ranges', () => {
       create trigger test_slow_commit before update on sync_runs for each row execute function test_slow_commit()`);
     let run;
     try {
-      run = await syncOnce(t, id, { pagesInFlight: 4, reactions: false });
+      run = await syncOnce(t, id, { pagesInFlight: 8, reactions: false });
     } finally {
       watch.restore();
       await t.deps.sql.unsafe('drop trigger test_slow_commit on sync_runs; drop function test_slow_commit()');

@@ -1,4 +1,5 @@
 import type { Queryable, Tx } from '../db/client.ts';
+import { joinRecords, RECORD_SEPARATOR, splitQueryPage, type PageRecords } from './query-page.ts';
 
 export type ProviderRecord = Record<string, unknown> & { Id?: unknown };
 
@@ -7,8 +8,7 @@ export type ProviderRecord = Record<string, unknown> & { Id?: unknown };
  * one definition of how a record is stored. Returns how many rows were inserted or changed.
  */
 export async function upsertRecords(sql: Queryable, connectionId: string, type: string, page: ProviderRecord[]): Promise<number> {
-  if (page.length === 0) return 0;
-  const { changed } = await upsertQueryPage(sql, connectionId, type, JSON.stringify({ QueryResponse: { [type]: page } }));
+  const { changed } = await upsertPageRecords(sql, connectionId, type, joinRecords(page));
   return changed;
 }
 
@@ -56,39 +56,43 @@ const storedColumns = (sql: Queryable, connectionId: string, type: string) => sq
   case when e->>'TxnDate' ~ '^\\d{4}-\\d{2}-\\d{2}' then (left(e->>'TxnDate', 10))::date end,
   (e->'MetaData'->>'LastUpdatedTime')::timestamptz`;
 
-/** The page's array of records as jsonb, parsed once from the answer's text (`[]` when the type is absent). */
-const pageItems = (sql: Queryable, type: string, answer: string) => sql`
-  select coalesce((${answer}::text::jsonb)->'QueryResponse'->(${type}::text), '[]'::jsonb) as items`;
+/**
+ * The page's records from position `skip` + 1 on, as rows (`e` the record's jsonb, `n` its position), each parsed
+ * once from its own text (PageRecords says why not from the whole answer). OFFSET 0 keeps the subquery whole, so
+ * each record is parsed once, not once for every column that reads it. Records without an Id are left out.
+ */
+const pageRows = (sql: Queryable, records: PageRecords, skip: number) => sql`
+  (select r::jsonb as e, n from string_to_table(${records.joined}::text, ${RECORD_SEPARATOR}::text) with ordinality as p(r, n) where n > ${skip} offset 0) as page
+  where e ? 'Id'`;
 
 /**
  * Upserts a query answer's page straight from its JSON text (`{"QueryResponse":{"<Type>":[…]}}`): Postgres
- * parses it once and extracts the records and the columns we query by, so the import never parses and
- * re-serialises megabytes in Node. Records without an Id are skipped; a duplicated Id keeps the last one.
- * A record whose JSON is unchanged is not touched, so its change_seq (the hosts' cursor) only moves on real
- * changes and overlapping re-reads cost nothing. `lastId` is the page's last record's Id as the provider sent
- * it: in an `ORDERBY Id` page, where the next keyset page starts. `skip`: the page's first records that another
- * page stores (an import plan page starts with the previous range's last record); they count in `received`.
+ * parses each record once, and extracts the columns we query by, so the import never parses and re-serialises
+ * megabytes in Node. Records without an Id are skipped; a duplicated Id keeps the last one. A record whose JSON is
+ * unchanged is not touched, so its change_seq (the hosts' cursor) only moves on real changes and overlapping
+ * re-reads cost nothing. `lastId` is the page's last record's Id as the provider sent it: in an `ORDERBY Id` page,
+ * where the next keyset page starts. `skip`: the page's first records that another page stores (an import plan
+ * page starts with the previous range's last record); they count in `received`.
  */
 export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string, skip = 0): Promise<StoredPage> {
-  const [row] = await sql<StoredPage[]>`
-    with page as (${pageItems(sql, type, answer)}), latest as (
-      select distinct on (e.value->>'Id') e.value as e from page, jsonb_array_elements(page.items) with ordinality e(value, n)
-      where e.value ? 'Id' and e.n > ${skip}
-      order by e.value->>'Id', e.n desc
-    ), changed as (
-      insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
-      select ${storedColumns(sql, connectionId, type)}
-      from latest
-      on conflict (connection_id, type, external_id) do update set
-        data = excluded.data, name = excluded.name, active = excluded.active, txn_date = excluded.txn_date,
-        provider_updated_at = excluded.provider_updated_at, deleted_at = null,
-        updated_at = now(), change_seq = nextval('record_change_seq')
-      where records.data is distinct from excluded.data or records.deleted_at is not null
-      returning 1
-    )
-    select (select jsonb_array_length(items) from page)::int as received, (select count(*) from changed)::int as changed,
-           (select items->-1->>'Id' from page) as "lastId"`;
-  return row!;
+  return upsertPageRecords(sql, connectionId, type, splitQueryPage(answer, type), skip);
+}
+
+/** upsertQueryPage for a page already split into its records. */
+export async function upsertPageRecords(sql: Queryable, connectionId: string, type: string, records: PageRecords, skip = 0): Promise<StoredPage> {
+  const stored = { received: records.received, changed: 0, lastId: records.lastId };
+  if (records.received <= skip) return stored;
+  const result = await sql`
+    insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
+    select ${storedColumns(sql, connectionId, type)}
+    from (select distinct on (e->>'Id') e from ${pageRows(sql, records, skip)} order by e->>'Id', n desc) as latest
+    on conflict (connection_id, type, external_id) do update set
+      data = excluded.data, name = excluded.name, active = excluded.active, txn_date = excluded.txn_date,
+      provider_updated_at = excluded.provider_updated_at, deleted_at = null,
+      updated_at = now(), change_seq = nextval('record_change_seq')
+    where records.data is distinct from excluded.data or records.deleted_at is not null`;
+  // The command's row count: rows inserted, and rows updated (a conflict the WHERE turned down is neither).
+  return { ...stored, changed: result.count };
 }
 
 /**
@@ -98,41 +102,37 @@ export async function upsertQueryPage(sql: Queryable, connectionId: string, type
  * half the time (EXPLAIN ANALYZE) and the server spends about a quarter less CPU per record; for transactions
  * (1.5 KB and more) parsing and storing the jsonb dominates and the gain is small. A record that is already stored, an Id twice in the page, or
  * another writer storing the same record meanwhile makes that INSERT fail on the primary key; it is rolled back
- * to a savepoint and the page goes through upsertQueryPage, so the rows stored are the same either way and a
+ * to a savepoint and the page goes through upsertPageRecords, so the rows stored are the same either way and a
  * page stored twice stores no record twice. `skip` as in upsertQueryPage. `allNew` is the hint for the next page: every record of this one was
  * new (or, through the upsert, new or changed), so a re-read of stored records stops trying the INSERT after its
  * first page. `via` says which statement stored the page.
  *
- * The page stays the provider's JSON text, parsed once in Postgres: COPY would need it split into rows here
- * (parsing and re-serialising every record in Node, which cost more than the upsert it replaces) and PGlite's
- * socket server does not take COPY FROM STDIN.
+ * The page is the provider's JSON text, each record's parsed once in Postgres: COPY would need each record's
+ * columns computed here (parsing and re-serialising every record in Node, which cost more than the upsert it
+ * replaces) and PGlite's socket server does not take COPY FROM STDIN.
  */
-export async function storeImportPage(tx: Tx, connectionId: string, type: string, answer: string, expectNew: boolean, skip = 0): Promise<StoredPage & { allNew: boolean; via: 'insert' | 'upsert' }> {
+export async function storeImportPage(tx: Tx, connectionId: string, type: string, page: string | PageRecords, expectNew: boolean, skip = 0): Promise<StoredPage & { allNew: boolean; via: 'insert' | 'upsert' }> {
+  const records = typeof page === 'string' ? splitQueryPage(page, type) : page;
   if (expectNew) {
     try {
-      const stored = await tx.savepoint((sp) => insertNewPage(sp, connectionId, type, answer, skip));
+      const stored = await tx.savepoint((sp) => insertNewPage(sp, connectionId, type, records, skip));
       return { ...stored, allNew: true, via: 'insert' };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
   }
-  const stored = await upsertQueryPage(tx, connectionId, type, answer, skip);
+  const stored = await upsertPageRecords(tx, connectionId, type, records, skip);
   return { ...stored, allNew: stored.changed === Math.max(0, stored.received - skip), via: 'upsert' };
 }
 
 /** The page's records as new rows: fails with a unique violation if any is stored already or appears twice. */
-async function insertNewPage(sql: Queryable, connectionId: string, type: string, answer: string, skip: number): Promise<StoredPage> {
-  const [row] = await sql<StoredPage[]>`
-    with page as (${pageItems(sql, type, answer)}), inserted as (
-      insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
-      select ${storedColumns(sql, connectionId, type)}
-      from page, jsonb_array_elements(page.items) with ordinality as item(e, n)
-      where item.n > ${skip} and e ? 'Id'
-      returning 1
-    )
-    select (select jsonb_array_length(items) from page)::int as received, (select count(*) from inserted)::int as changed,
-           (select items->-1->>'Id' from page) as "lastId"`;
-  return row!;
+async function insertNewPage(sql: Queryable, connectionId: string, type: string, records: PageRecords, skip: number): Promise<StoredPage> {
+  const stored = { received: records.received, changed: 0, lastId: records.lastId };
+  if (records.received <= skip) return stored;
+  const result = await sql`
+    insert into records (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
+    select ${storedColumns(sql, connectionId, type)} from ${pageRows(sql, records, skip)}`;
+  return { ...stored, changed: result.count };
 }
 
 function isUniqueViolation(error: unknown): boolean {

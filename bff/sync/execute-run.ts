@@ -33,8 +33,9 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
   leaseMs: 30_000,
   limits: qboLimits,
   retryPolicy: defaultRetryPolicy,
-  // QuickBooks' 10 calls in flight, and a few pages committing meanwhile.
-  pagesInFlight: 16,
+  // Half for plans (a type's plan holds up to MAX_RANGES_PER_TYPE pages at once), half for ranges: QuickBooks'
+  // 10 calls in flight and pages committing meanwhile (sharePagesInFlight).
+  pagesInFlight: 32,
   maxAttempts: 8,
   types: qboEntityTypes,
 };

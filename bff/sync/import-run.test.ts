@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { arrangeRanges, compareIntegerIds, scanQueryPage } from './import-run.ts';
+import { arrangeRanges, compareIntegerIds, MAX_RANGES_PER_TYPE, sharePagesInFlight } from './import-run.ts';
 
 /** A plan page as fetched: `ids` in the order QuickBooks answered them, `asked` its MAXRESULTS. */
 const page = (ids: number[] | string[], asked = 1000) => ({
-  text: '',
+  joined: '',
   asked,
   received: ids.length,
   firstId: ids.length > 0 ? String(ids[0]) : null,
@@ -61,12 +61,14 @@ describe('a type split into Id ranges from its plan pages', () => {
     expect(shape(ranges)).toEqual([{ lower_id: '', upper_id: null, after_id: 'b', finished: true, counted: 2, stored: true }]);
   });
 
-  test('a plan page is scanned for its size and first and last Ids without parsing it: entity Ids only, never a line Id', () => {
-    const invoice = (id: string) => ({ Id: id, DocNumber: `say "hi" \\ {not json} [${id}]`, Line: [{ Id: '1', Amount: 5 }, { Id: '2', DetailType: 'x' }], CustomerRef: { value: '77', name: 'A "B"' } });
-    const page = { QueryResponse: { Invoice: ['12', '13', '140'].map(invoice), startPosition: 1, maxResults: 3 }, time: '2026-01-01T00:00:00Z' };
-    expect(scanQueryPage(JSON.stringify(page))).toEqual({ received: 3, firstId: '12', lastId: '140' });
-    expect(scanQueryPage(JSON.stringify(page, null, 2))).toEqual({ received: 3, firstId: '12', lastId: '140' });
-    expect(scanQueryPage(JSON.stringify({ QueryResponse: { Invoice: [{ Line: [{ Id: '9' }], Id: '5' }] } }))).toEqual({ received: 1, firstId: '5', lastId: '5' });
-    expect(scanQueryPage('{"QueryResponse":{},"time":"2026-01-01T00:00:00Z"}')).toEqual({ received: 0, firstId: null, lastId: null });
+  test('a run\'s pages in flight are shared out: half for plans (at most one type\'s most ranges), the rest for ranges', () => {
+    expect(sharePagesInFlight(32)).toEqual({ plans: MAX_RANGES_PER_TYPE, ranges: 32 - MAX_RANGES_PER_TYPE });
+    expect(sharePagesInFlight(100)).toEqual({ plans: MAX_RANGES_PER_TYPE, ranges: 100 - MAX_RANGES_PER_TYPE });
+    expect(sharePagesInFlight(8)).toEqual({ plans: 4, ranges: 4 });
+    expect(sharePagesInFlight(5)).toEqual({ plans: 2, ranges: 3 });
+    // Too few to share: no plans, each type one range.
+    expect(sharePagesInFlight(3)).toEqual({ plans: 0, ranges: 3 });
+    expect(sharePagesInFlight(1)).toEqual({ plans: 0, ranges: 1 });
+    expect(sharePagesInFlight(0)).toEqual({ plans: 0, ranges: 1 });
   });
 });

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Deps } from '../context.ts';
 import type { Queryable, Sql, Tx } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
+import { splitQueryPage, type PageRecords } from '../records/query-page.ts';
 import { storeImportPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import { loadProgress, type ProgressRow, type RunRow } from './runs.ts';
@@ -15,7 +16,8 @@ export interface RunContext {
   caller: ProviderCaller;
   /**
    * Pages one run holds between fetch and commit at most, over all its types and ranges (the budget still caps
-   * calls in flight). A little above the budget's in-flight limit, so a page's commit overlaps the next calls.
+   * calls in flight), shared out between plans and ranges (sharePagesInFlight). The ranges' share is above the
+   * budget's in-flight limit, so a page's commit overlaps the next calls.
    */
   pagesInFlight: number;
   signal: AbortSignal;
@@ -80,18 +82,14 @@ interface RangeCheckpoint {
   finished: boolean;
 }
 
-/** A query page as fetched: its text for the store, and what planning needs to know of it. */
-interface FetchedPage {
-  text: string;
+/** A query page as fetched: its records for the store (with their count and first and last Ids), and its MAXRESULTS. */
+interface FetchedPage extends PageRecords {
   asked: number;
-  received: number;
-  firstId: string | null;
-  lastId: string | null;
 }
 
 /**
- * Pages fetched and not yet committed, one run at most `pagesInFlight` of them: taken before a call, given back
- * after its commit (FIFO; a plan takes one per probe at once, so plans never hold a part each and wait forever).
+ * Pages fetched and not yet committed: taken before a call, given back after its commit, in order (FIFO). A run
+ * has two, for its plans and its ranges (sharePagesInFlight).
  */
 class Permits {
   #free: number;
@@ -139,6 +137,13 @@ class Permits {
   }
 }
 
+/**
+ * The most Id ranges one type is split into: enough to keep QuickBooks' 10 calls in flight on a company made
+ * mostly of one type while its pages commit. A run's pages in flight are shared out between plans and ranges
+ * (see Pager), so a type is never split into more ranges than the plans' share.
+ */
+export const MAX_RANGES_PER_TYPE = 16;
+
 /** Pool connections kept free of import commits (half of a small pool), for budget slots, heartbeats and the API. */
 const POOL_RESERVE = 4;
 const commitGates = new WeakMap<object, Permits>();
@@ -158,8 +163,28 @@ function commitGate(sql: Sql): Permits {
   return gate;
 }
 
+/**
+ * A run's pages in flight, shared out: plans (Pager.#plan) get half, at most MAX_RANGES_PER_TYPE, and everything
+ * else (ranges' pages, counts) the rest. A plan holds a page per range until all of them are in hand. In one pool,
+ * handed out in order, a plan took all its pages at once (two plans taking theirs one by one could each hold part
+ * and wait for the rest forever), every range queued behind a plan waiting for that many, and a plan could hold
+ * them all until its pages committed: the 200,000-record import ran a third of its time with half of QuickBooks'
+ * calls in flight. Apart, ranges never wait for a plan, and plans take theirs one by one, one plan at a time.
+ * Fewer than four pages in flight leave plans none: each type is then one range.
+ */
+export function sharePagesInFlight(pagesInFlight: number): { plans: number; ranges: number } {
+  const total = Math.max(1, pagesInFlight);
+  const plans = total < 4 ? 0 : Math.min(MAX_RANGES_PER_TYPE, Math.floor(total / 2));
+  return { plans, ranges: total - plans };
+}
+
 class Pager {
+  /** Pages of ranges, and counts: the run's pages in flight less the plans' share. */
   readonly #permits: Permits;
+  /** Pages of plans: a plan takes one per range (see #plan). */
+  readonly #planPermits: Permits;
+  /** The plan taking pages of #planPermits: one at a time. */
+  readonly #planLine = new Permits(1);
   /** Per range: whether its next page is expected to hold only new records (see #commitPage). */
   readonly #expectNew = new Map<string, boolean>();
   /** Aborts with the run, or as soon as one range fails: the others stop at their next wait or page. */
@@ -172,7 +197,9 @@ class Pager {
     readonly ready: Promise<void>,
   ) {
     ready.catch(() => {}); // awaited by every type and by runImport: a failure surfaces there
-    this.#permits = new Permits(Math.max(1, ctx.pagesInFlight));
+    const share = sharePagesInFlight(ctx.pagesInFlight);
+    this.#permits = new Permits(share.ranges);
+    this.#planPermits = new Permits(share.plans);
     this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
     setMaxListeners(0, this.signal);
   }
@@ -246,7 +273,7 @@ class Pager {
    */
   async #plan(type: string, total: number): Promise<RangeCheckpoint[]> {
     const { deps, run } = this.ctx;
-    const maxRanges = Math.max(1, this.#permits.size);
+    const maxRanges = Math.max(1, this.#planPermits.size);
     let perRange = 1;
     while (Math.ceil(total / (QBO_PAGE_SIZE * perRange - 1)) > maxRanges) perRange++;
     const size = QBO_PAGE_SIZE * perRange - 1;
@@ -261,19 +288,36 @@ class Pager {
       });
       return [whole];
     }
-    await this.#permits.take(count, this.signal);
-    let held = count;
+    // One plan at a time takes its pages in flight, one by one as they come free (from the plans before it, as
+    // their pages commit), and starts each page's call as soon as it has one; then the next plan takes its own.
+    // Each plan thus starts fetching at once instead of waiting until all it needs are free, and no two plans
+    // ever hold part of what they need while waiting for the rest.
+    let held = 0;
     const giveBack = (n: number) => {
       held -= n;
-      this.#permits.give(n);
+      this.#planPermits.give(n);
     };
+    const fetches: Promise<FetchedPage>[] = [];
+    await this.#planLine.take(1, this.signal);
     try {
+      let stopped: { error: unknown } | null = null;
+      try {
+        for (let j = 0; j < count; j++) {
+          await this.#planPermits.take(1, this.signal);
+          held++;
+          const asked = j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE;
+          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked);
+          fetched.catch(() => {}); // read below, once every page has settled
+          fetches.push(fetched);
+        }
+      } catch (error) {
+        stopped = { error };
+      } finally {
+        this.#planLine.give(1);
+      }
       // Every plan page settles before the permits go back, so none is still in flight once they do.
-      const settled = await Promise.allSettled(
-        Array.from({ length: count }, (_, j) =>
-          this.#fetch(j === 0 ? rangePageQuery(type, null, null, [], Math.min(QBO_PAGE_SIZE, size)) : positionPageQuery(type, j * size), j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE),
-        ),
-      );
+      const settled = await Promise.allSettled(fetches);
+      if (stopped) throw stopped.error;
       const failed = settled.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
       const pages = settled.map((result) => (result as PromiseFulfilledResult<FetchedPage>).value);
@@ -299,7 +343,7 @@ class Pager {
           try {
             // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
             const page = range.page;
-            const committed = await this.#commitPage(type, ranges[index]!, page.text, range.lower_id === '' ? 0 : 1, () => range.finished);
+            const committed = await this.#commitPage(type, ranges[index]!, page, range.lower_id === '' ? 0 : 1, () => range.finished);
             ranges[index] = { ...ranges[index]!, ...committed };
           } finally {
             giveBack(1);
@@ -308,7 +352,7 @@ class Pager {
       );
       return ranges;
     } finally {
-      if (held > 0) this.#permits.give(held);
+      if (held > 0) this.#planPermits.give(held);
     }
   }
 
@@ -317,7 +361,7 @@ class Pager {
    * storing and counting its records less `boundary` (a plan page's first record is the previous range's last). Returns the
    * range's new checkpoint.
    */
-  async #commitPage(type: string, range: RangeCheckpoint, text: string, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
+  async #commitPage(type: string, range: RangeCheckpoint, records: PageRecords, boundary: number, ends: (received: number, lastId: string | null) => boolean): Promise<Pick<RangeCheckpoint, 'after_id' | 'finished'>> {
     const { run } = this.ctx;
     const from = range.after_id;
     // A first import's pages are new records, stored by plain INSERT; a page that was not (a re-read after a
@@ -328,7 +372,7 @@ class Pager {
     const key = `${type}\u0000${range.lower_id}`;
     const expectNew = this.#expectNew.get(key) !== false;
     return this.#commit(type, async (tx) => {
-      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, text, expectNew, boundary);
+      const { received, lastId, allNew } = await storeImportPage(tx, this.ctx.connectionId, type, records, expectNew, boundary);
       this.#expectNew.set(key, allNew);
       const finished = ends(received, lastId);
       const [moved] = await tx`
@@ -348,10 +392,9 @@ class Pager {
     return text;
   }
 
-  /** A plan page, scanned here too: its first and last Ids place the range boundaries. */
-  async #fetch(statement: string, asked: number): Promise<FetchedPage> {
-    const text = await this.#fetchText(statement);
-    return { text, asked, ...scanQueryPage(text) };
+  /** A page split into its records (query-page.ts), as Postgres stores them; a plan page's first and last Ids place the range boundaries. */
+  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
+    return { ...splitQueryPage(await this.#fetchText(statement), type), asked };
   }
 
   /**
@@ -403,12 +446,12 @@ class Pager {
     for (;;) {
       await this.#permits.take(1, this.signal);
       try {
-        const text = await this.#fetchText(rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id));
-        // The page is read once, by Postgres as it stores it: parsing it here too would cost the event loop as
-        // much again as the whole network read. QuickBooks may answer one more than asked; only a short page
-        // ends the range, or its upper bound.
+        // The page is only split into its records here (no objects built), and each record parsed once, by
+        // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
+        // network read. QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+        const page = await this.#fetch(type, rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
         const upper = range.upper_id;
-        const committed = await this.#commitPage(type, range, text, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
+        const committed = await this.#commitPage(type, range, page, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
         range = { ...range, ...committed };
         if (committed.finished) return;
       } finally {
@@ -453,52 +496,6 @@ export function arrangeRanges(pages: readonly FetchedPage[]): PlannedRange[] {
     const after = page.received > first ? page.lastId : null;
     return { lower_id: start.lower, upper_id: upper, after_id: after, finished, page, counted: Math.max(0, page.received - first) };
   });
-}
-
-/**
- * The entities of a query answer (`{"QueryResponse":{"Type":[{...},…]}}`) and the first and last entity's Id,
- * read by one pass over the text with no objects built: a plan holds up to pagesInFlight pages at once, and
- * parsing them whole would cost tens of MB each. Only top-level `"Id"` keys of the entities count (their lines
- * have Ids too).
- */
-export function scanQueryPage(text: string): { received: number; firstId: string | null; lastId: string | null } {
-  let depth = 0;
-  let received = 0;
-  let firstId: string | null = null;
-  let lastId: string | null = null;
-  let currentId: string | null = null;
-  let idNext = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      let end = i + 1;
-      while (end < text.length && text.charCodeAt(end) !== 34) end += text.charCodeAt(end) === 92 /* \\ */ ? 2 : 1;
-      if (depth === 4) {
-        if (idNext) {
-          currentId = JSON.parse(text.slice(i, end + 1)) as string;
-          idNext = false;
-        } else {
-          let after = end + 1;
-          while (after < text.length && (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 10 || text.charCodeAt(after) === 13 || text.charCodeAt(after) === 9)) after++;
-          idNext = text.charCodeAt(after) === 58 /* : */ && text.slice(i + 1, end) === 'Id';
-        }
-      }
-      i = end;
-    } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      depth++;
-      if (depth === 4 && c === 123) {
-        received++;
-        currentId = null;
-      }
-    } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      if (depth === 4 && c === 125) {
-        if (received === 1) firstId = currentId;
-        lastId = currentId;
-      }
-      depth--;
-    }
-  }
-  return { received, firstId, lastId };
 }
 
 const isIntegerId = (id: string) => /^\d+$/.test(id);
