@@ -3,6 +3,7 @@ import { open } from '../bff/crypto/vault.ts';
 import { FIELD_SYNC_JOB } from '../bff/jobs/field-sync.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
 import { testApp } from './support/app.ts';
+import { raceTest } from './support/database.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
 import { linkedSupplier } from './support/linked-supplier.ts';
 import { sandboxDeps, startSandbox } from './support/sandbox.ts';
@@ -144,6 +145,25 @@ describe('concurrent PUTs of one supplier', () => {
     const claimed = answers.filter((answer) => answer.pushed).map((answer) => answer.city);
     // QuickBooks holds a value some answer said it wrote, and it is the host's latest.
     expect(claimed).toContain(final);
+    const [stored] = await t.deps.sql<{ city: string }[]>`select data->>'city' as city from host_records where tenant_id = ${tenant.id} and host_id = 'sup-0'`;
+    expect(final).toBe(stored!.city);
+  }, 60_000);
+
+  raceTest('two replicas (two pools, each its own queue) taking PUTs of one supplier: QuickBooks ends with the host\'s latest', async () => {
+    const { tenant, id, realm, vendorId, host, put } = await linked();
+    // Another BFF process on the same database: same keys (it opens the same sealed tokens), its own pool and lock queue.
+    const replica = testApp({ ...sandboxDeps(sandbox.url), keys: t.deps.keys });
+    const putOnReplica = (changes: Record<string, unknown>) =>
+      replica.request('/v1/organizations/org-1/host-records/suppliers', { method: 'PUT', token: tenant.secretKey, json: { records: [{ ...host, ...changes }] } });
+    const cities = ['Rep1', 'Rep2', 'Rep3', 'Rep4', 'Rep5', 'Rep6', 'Rep7', 'Rep8'];
+    const answers = await Promise.all(cities.map(async (city, i) => {
+      const answer = await (i % 2 === 0 ? put({ city }) : putOnReplica({ city }));
+      expect(answer.status).toBe(200);
+      const { field_sync } = (await answer.json()) as { field_sync: { outcomes: { pushed: string[] }[] } };
+      return { city, pushed: field_sync.outcomes.some((outcome) => outcome.pushed.includes('city')) };
+    }));
+    const final = await cityInQuickBooks(realm, id, vendorId);
+    expect(answers.filter((answer) => answer.pushed).map((answer) => answer.city)).toContain(final);
     const [stored] = await t.deps.sql<{ city: string }[]>`select data->>'city' as city from host_records where tenant_id = ${tenant.id} and host_id = 'sup-0'`;
     expect(final).toBe(stored!.city);
   }, 60_000);

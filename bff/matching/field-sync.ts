@@ -4,6 +4,7 @@ import type { FieldSyncOutcome, HostRecord, PartyKind } from '../../shared/api/m
 import type { ConnectionRow } from '../connections/store.ts';
 import type { Deps } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
+import { KeyedLock } from '../db/keyed-lock.ts';
 import { recordEvent } from '../events/record.ts';
 import { getSettings } from '../organizations/store.ts';
 import { describeQboFault, QboError } from '../providers/qbo/faults.ts';
@@ -92,18 +93,31 @@ export async function syncSupplierFields(
   const totals: FieldSyncTotals = { pushed: 0, reported: 0, conflicts: 0, failed: 0, outcomes: [] };
   if (ids.length === 0) return totals;
   const settings = await getSettings(deps.sql, connection.tenant_id, connection.organization_id);
-  for (const link of await linkedSuppliers(deps.sql, connection, ids, by)) {
-    if (!link.host || !link.vendor) continue;
+  const lock = linkLock(deps);
+  for (const listed of await linkedSuppliers(deps.sql, connection, ids, by)) {
+    if (!listed.host || !listed.vendor) continue;
+    // One request at a time per link, here and in other replicas: reading, planning, writing to QuickBooks
+    // and storing the new baseline must not interleave, or an older value written first looks like a
+    // QuickBooks edit to a newer one planned against the old baseline, and the policy may let it win.
+    // The link is read again once held, so the decision starts from what the previous holder stored.
+    await lock.run(`field-sync:${connection.id}:suppliers:${listed.host_id}`, async () => {
+      const [link] = await linkedSuppliers(deps.sql, connection, [listed.host_id], 'host');
+      if (link?.host && link.vendor) await syncLink(link as LinkedSupplier & { host: HostRecord; vendor: Record<string, any> });
+    });
+  }
+  return totals;
+
+  async function syncLink(link: LinkedSupplier & { host: HostRecord; vendor: Record<string, any> }): Promise<void> {
     const sent = options.sent?.get(link.host_id);
     if (sent && !sameFields(hostSupplierFields(sent), hostSupplierFields(link.host))) {
       // A later request replaced this record before its fields were written: that request writes its own
       // values and says so. This one wrote nothing, and answers so, rather than claim the later values.
       totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
-      continue;
+      return;
     }
     if (!link.field_baseline) {
       await initialiseBaselines(deps.sql, connection, 'suppliers', [link.host_id]);
-      continue;
+      return;
     }
     const baseline = link.field_baseline;
     let vendor = link.vendor;
@@ -175,7 +189,7 @@ export async function syncSupplierFields(
     }
     if (superseded) {
       totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
-      continue;
+      return;
     }
     const current = vendorSupplierFields(vendor);
     for (const { field, fault } of refused) {
@@ -221,7 +235,18 @@ export async function syncSupplierFields(
       refused: refused.map((refusal) => refusal.fault),
     });
   }
-  return totals;
+}
+
+const linkLocks = new WeakMap<Deps, KeyedLock>();
+
+/** The per-link lock of this app (each test app stands for a replica, so each has its own queue). */
+function linkLock(deps: Deps): KeyedLock {
+  let lock = linkLocks.get(deps);
+  if (!lock) {
+    lock = new KeyedLock(deps.sql, { onTimeout: (key, waitedMs) => deps.logger.warn('field sync went on without the link lock: another replica held it too long', { key, waited_ms: waitedMs }) });
+    linkLocks.set(deps, lock);
+  }
+  return lock;
 }
 
 const sameFields = (a: SupplierFields, b: SupplierFields) => supplierFieldNames.every((field) => a[field] === b[field]);
