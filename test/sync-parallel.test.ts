@@ -1,4 +1,5 @@
-import { describe, expect, test, vi } from 'vitest';
+import { describe, expect, inject, test, vi } from 'vitest';
+import { connect } from '../bff/db/client.ts';
 import { raceTest } from './support/database.ts';
 import { testApp } from './support/app.ts';
 import { connectThroughPopup } from './support/connect-flow.ts';
@@ -182,6 +183,38 @@ describe('one type paged in parallel ranges', () => {
     expect(run!.records_done).toBe(stored!.n);
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
+
+  raceTest('a run commits at most two pages at once, however big its pool', async () => {
+    const { realm, id } = await connected({ invoices: 12_000 });
+    // A pool big enough for six commits at once (the process-wide limit leaves four connections of it free).
+    const sql = connect(inject('databaseUrl'), { max: 10 });
+    const wide = { ...t, deps: { ...t.deps, sql } } as typeof t;
+    // Each page's insert takes a moment, so a page's commit lasts long enough for the others to pile up; every
+    // insert notes how many page inserts are running at that moment.
+    await t.deps.sql.unsafe(`
+      create table test_page_commits (running int not null);
+      create function test_note_page_commit() returns trigger language plpgsql as $$
+      begin
+        insert into test_page_commits select count(*) from pg_stat_activity
+          where state = 'active' and query like '%insert into records%' and query not like '%test_page_commits%';
+        perform pg_sleep(0.2);
+        return null;
+      end $$;
+      create trigger test_note_page_commit after insert on records for each statement execute function test_note_page_commit()`);
+    let run;
+    let most;
+    try {
+      run = await syncOnce(wide, id, { limits: { perMinute: 1_000_000, concurrent: 100 }, reactions: false });
+      [most] = await t.deps.sql<{ n: number }[]>`select max(running)::int as n from test_page_commits`;
+    } finally {
+      await t.deps.sql.unsafe('drop trigger test_note_page_commit on records; drop function test_note_page_commit(); drop table test_page_commits');
+      await sql.end();
+    }
+    succeeded(run);
+    // More would only share the server's cores, and starve the event loops of everything else on the machine.
+    expect(most!.n).toBe(2);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  }, 120_000);
 
   raceTest('ranges of one type finishing at the same moment: the type is marked finished', async () => {
     const { id } = await connected({ invoices: 12_000 });

@@ -144,6 +144,15 @@ class Permits {
  */
 export const MAX_RANGES_PER_TYPE = 16;
 
+/**
+ * Page commits one run has under way at once. QuickBooks answers a run at most ~33 pages a second (10 calls in
+ * flight, ~300 ms each), and two commits at once keep up with that while each takes under 60 ms (a page of 1,000
+ * invoices takes about 40 ms of the server's CPU). More at once store no faster, they only share the server's
+ * cores: on a small machine six commits at once starved the event loops around them (the BFF's, and in the bench
+ * the sandbox's, whose answers then came ~20 ms later each).
+ */
+const COMMITS_PER_RUN = 2;
+
 /** Pool connections kept free of import commits (half of a small pool), for budget slots, heartbeats and the API. */
 const POOL_RESERVE = 4;
 const commitGates = new WeakMap<object, Permits>();
@@ -185,6 +194,8 @@ class Pager {
   readonly #planPermits: Permits;
   /** The plan taking pages of #planPermits: one at a time. */
   readonly #planLine = new Permits(1);
+  /** This run's commits under way (COMMITS_PER_RUN), within the process-wide commitGate. */
+  readonly #commits = new Permits(COMMITS_PER_RUN);
   /** Per range: whether its next page is expected to hold only new records (see #commitPage). */
   readonly #expectNew = new Map<string, boolean>();
   /** Aborts with the run, or as soon as one range fails: the others stop at their next wait or page. */
@@ -242,14 +253,14 @@ class Pager {
     const { deps, run } = this.ctx;
     const progress = await this.count(type, checkpoint);
     await this.ready;
-    let ranges: RangeCheckpoint[] = await deps.sql<RangeCheckpoint[]>`
+    const stored = await deps.sql<RangeCheckpoint[]>`
       select lower_id, upper_id, after_id, finished from sync_ranges where run_id = ${run.id} and type = ${type} order by lower_id`;
-    if (ranges.length === 0) ranges = await this.#plan(type, progress.total ?? 0);
-    const open = ranges.filter((range) => !range.finished);
+    const starts: RangeStart[] = stored.length > 0 ? stored.map((range) => ({ range })) : await this.#plan(type, progress.total ?? 0);
+    const open = starts.filter((start) => start.first || !start.range.finished);
     // Every range committed already: a run checkpointed before the two-statement rule of #commit could leave
     // such a type unfinished.
     if (open.length === 0) await this.#markFinished(deps.sql, type);
-    await this.all(open.map((range) => this.#pageRange(type, range)));
+    await this.all(open.map((start) => this.#pageRange(type, start)));
   }
 
   /** The type is finished once none of its ranges is open. */
@@ -267,11 +278,11 @@ class Pager {
    * (range j − 1's last record, stored and counted there only) and range j's next 999 records. With S = 1000·m − 1
    * every range then ends on a full page whose last Id is its upper bound: no call is spent on an empty tail.
    * Range 0's first page is fetched at the same time. The ranges commit first (a plan lost in a crash is made
-   * again), then each first page in its own commit, in parallel like any page. Ids are compared only to check the pages agree (the company may
+   * again), then each range commits its first page as any other page, asking for its next meanwhile. Ids are compared only to check the pages agree (the company may
    * change between two of them): QuickBooks Ids are integers in strings, compared as numbers; any other Id
    * leaves the type as one range.
    */
-  async #plan(type: string, total: number): Promise<RangeCheckpoint[]> {
+  async #plan(type: string, total: number): Promise<RangeStart[]> {
     const { deps, run } = this.ctx;
     const maxRanges = Math.max(1, this.#planPermits.size);
     let perRange = 1;
@@ -286,7 +297,7 @@ class Pager {
         await tx`insert into sync_ranges (run_id, type) values (${run.id}, ${type}) on conflict do nothing`;
         await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type} and done > 0`;
       });
-      return [whole];
+      return [{ range: whole }];
     }
     // One plan at a time takes its pages in flight, one by one as they come free (from the plans before it, as
     // their pages commit), and starts each page's call as soon as it has one; then the next plan takes its own.
@@ -335,22 +346,16 @@ class Pager {
         await tx`update sync_progress set done = 0 where run_id = ${run.id} and type = ${type}`;
         return { received: 0, result: undefined };
       });
-      const ranges: RangeCheckpoint[] = planned.map((range) => ({ lower_id: range.lower_id, upper_id: range.upper_id, after_id: null, finished: false }));
+      // Each range then commits its plan page as its first (holding the plan's page in flight until then), and
+      // asks for its next page meanwhile (#pageRange).
       giveBack(count - planned.filter((range) => range.page).length);
-      await this.all(
-        planned.map(async (range, index) => {
-          if (!range.page) return;
-          try {
-            // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
-            const page = range.page;
-            const committed = await this.#commitPage(type, ranges[index]!, page, range.lower_id === '' ? 0 : 1, () => range.finished);
-            ranges[index] = { ...ranges[index]!, ...committed };
-          } finally {
-            giveBack(1);
-          }
-        }),
-      );
-      return ranges;
+      const starts = planned.map((range): RangeStart => {
+        const start = { range: { lower_id: range.lower_id, upper_id: range.upper_id, after_id: null, finished: false } };
+        // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
+        return range.page ? { ...start, first: { page: range.page, boundary: range.lower_id === '' ? 0 : 1, finished: range.finished } } : start;
+      });
+      held = 0;
+      return starts;
     } finally {
       if (held > 0) this.#planPermits.give(held);
     }
@@ -402,12 +407,17 @@ class Pager {
    * count, only while this worker holds the run's lease.
    */
   async #commit<T>(type: string, write: (tx: Tx) => Promise<{ received: number; result: T }>): Promise<T> {
-    const gate = commitGate(this.ctx.deps.sql);
-    await gate.take(1, this.signal);
+    await this.#commits.take(1, this.signal);
     try {
-      return await this.#commitNow(type, write);
+      const gate = commitGate(this.ctx.deps.sql);
+      await gate.take(1, this.signal);
+      try {
+        return await this.#commitNow(type, write);
+      } finally {
+        gate.give(1);
+      }
     } finally {
-      gate.give(1);
+      this.#commits.give(1);
     }
   }
 
@@ -440,25 +450,73 @@ class Pager {
    * between two pages cannot shift a record past a page boundary, as it does with STARTPOSITION. Each page's
    * records and its checkpoint (the last Id read) commit together, so a resumed run starts right after the last
    * committed page: nothing missed, nothing counted twice. The range ends on a short page or on its upper bound.
+   * The next page is asked for as soon as a page is in hand (its last Id is where the next starts), while that
+   * page commits: the commits stay in order (each one's checkpoint is the one before's), and a range's pages no
+   * longer wait a commit each, which held back the last ranges of an import and the parties after them.
    */
-  async #pageRange(type: string, start: RangeCheckpoint): Promise<void> {
+  async #pageRange(type: string, { range: start, first }: RangeStart): Promise<void> {
+    const upper = start.upper_id;
+    /** The range as committed so far: each commit starts from the one before's checkpoint. */
     let range = start;
-    for (;;) {
-      await this.#permits.take(1, this.signal);
-      try {
-        // The page is only split into its records here (no objects built), and each record parsed once, by
-        // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
-        // network read. QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
-        const page = await this.#fetch(type, rangePageQuery(type, range.after_id ?? (range.lower_id || null), range.upper_id), QBO_PAGE_SIZE);
-        const upper = range.upper_id;
-        const committed = await this.#commitPage(type, range, page, 0, (received, lastId) => received < QBO_PAGE_SIZE || lastId === null || (upper !== null && lastId === upper));
-        range = { ...range, ...committed };
-        if (committed.finished) return;
-      } finally {
-        this.#permits.give(1);
-      }
+    let after = start.after_id ?? (start.lower_id || null);
+    let committing: Promise<void> = Promise.resolve();
+    /** The first commit that failed: no page is asked for after it. */
+    const failed: { error?: unknown; happened: boolean } = { happened: false };
+    /** Commits `page` after the pages before it, then gives its page in flight back to `permits`. */
+    const commitNext = (page: FetchedPage, boundary: number, last: boolean, permits: Permits) => {
+      const previous = committing;
+      committing = (async () => {
+        try {
+          await previous;
+          const committed = await this.#commitPage(type, range, page, boundary, () => last);
+          range = { ...range, ...committed };
+        } catch (error) {
+          if (!failed.happened) Object.assign(failed, { error, happened: true });
+          throw error;
+        } finally {
+          permits.give(1);
+        }
+      })();
+      committing.catch(() => {}); // awaited below, or by the next page's commit
+    };
+    if (first) {
+      // The range's plan page (its first record, past range 0, is the previous range's last: stored there).
+      commitNext(first.page, first.boundary, first.finished, this.#planPermits);
+      after = first.page.lastId ?? after;
     }
+    try {
+      for (;;) {
+        if (first?.finished) break;
+        await this.#permits.take(1, this.signal);
+        let page: FetchedPage;
+        try {
+          if (failed.happened) throw failed.error;
+          // The page is only split into its records here (no objects built), and each record parsed once, by
+          // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
+          // network read.
+          page = await this.#fetch(type, rangePageQuery(type, after, upper), QBO_PAGE_SIZE);
+        } catch (error) {
+          this.#permits.give(1);
+          throw error;
+        }
+        // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+        const last = page.received < QBO_PAGE_SIZE || page.lastId === null || (upper !== null && page.lastId === upper);
+        commitNext(page, 0, last, this.#permits);
+        if (last) break;
+        after = page.lastId;
+      }
+    } finally {
+      // Every page fetched is committed (or has failed) before the range returns or throws.
+      await committing.catch(() => {});
+    }
+    if (failed.happened) throw failed.error;
   }
+}
+
+/** A range to page: its checkpoint, and the plan page it starts with when it was planned just now (to commit first). */
+interface RangeStart {
+  range: RangeCheckpoint;
+  first?: { page: FetchedPage; boundary: number; finished: boolean };
 }
 
 interface PlannedRange extends RangeCheckpoint {
