@@ -112,7 +112,7 @@ describe('one type paged in parallel ranges', () => {
       if (!type) return;
       asked.add(type);
       if (asked.size === 2) both();
-      await Promise.race([planned, new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), 5_000))]);
+      await Promise.race([planned, new Promise<void>((resolve) => setTimeout(() => ((timedOut = true), resolve()), 15_000))]);
     });
     let run;
     try {
@@ -187,7 +187,8 @@ describe('one type paged in parallel ranges', () => {
   raceTest('a run commits at most two pages at once, however big its pool', async () => {
     const { realm, id } = await connected({ invoices: 12_000 });
     // A pool big enough for six commits at once (the process-wide limit leaves four connections of it free).
-    const sql = connect(inject('databaseUrl'), { max: 10 });
+    // Its sessions are named, so other files' imports running meanwhile are not counted.
+    const sql = connect(inject('databaseUrl'), { max: 10, applicationName: 'sync-parallel-wide-pool' });
     const wide = { ...t, deps: { ...t.deps, sql } } as typeof t;
     // Each page's insert takes a moment, so a page's commit lasts long enough for the others to pile up; every
     // insert notes how many page inserts are running at that moment.
@@ -196,7 +197,8 @@ describe('one type paged in parallel ranges', () => {
       create function test_note_page_commit() returns trigger language plpgsql as $$
       begin
         insert into test_page_commits select count(*) from pg_stat_activity
-          where state = 'active' and query like '%insert into records%' and query not like '%test_page_commits%';
+          where state = 'active' and application_name = 'sync-parallel-wide-pool'
+            and query like '%insert into records%' and query not like '%test_page_commits%';
         perform pg_sleep(0.2);
         return null;
       end $$;

@@ -7,6 +7,8 @@ export interface ConnectOptions {
   max?: number;
   /** Called for every query sent: benches count database round-trips with it. */
   onQuery?: () => void;
+  /** The pool's `application_name`, as pg_stat_activity shows it (tests pick out their own sessions by it). */
+  applicationName?: string;
 }
 
 /** One postgres.js pool for the process. Notices are dropped (migrations' IF NOT EXISTS chatter). */
@@ -19,6 +21,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     connect_timeout: 10,
     transform: { undefined: null },
     ...(options.onQuery ? { debug: options.onQuery } : {}),
+    ...(options.applicationName ? { connection: { application_name: options.applicationName } } : {}),
   }) as unknown as Sql;
 }
 
