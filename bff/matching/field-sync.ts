@@ -107,12 +107,17 @@ export async function syncSupplierFields(
   }
   return totals;
 
+  /** The answer for a record a later request replaced: that request writes its values; this one wrote nothing. */
+  function unchanged(link: LinkedSupplier): FieldSyncOutcome {
+    return { connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] };
+  }
+
   async function syncLink(link: LinkedSupplier & { host: HostRecord; vendor: Record<string, any> }): Promise<void> {
     const sent = options.sent?.get(link.host_id);
     if (sent && !sameFields(hostSupplierFields(sent), hostSupplierFields(link.host))) {
       // A later request replaced this record before its fields were written: that request writes its own
       // values and says so. This one wrote nothing, and answers so, rather than claim the later values.
-      totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
+      totals.outcomes.push(unchanged(link));
       return;
     }
     if (!link.field_baseline) {
@@ -188,7 +193,7 @@ export async function syncSupplierFields(
       }
     }
     if (superseded) {
-      totals.outcomes.push({ connection_id: connection.id, host_id: link.host_id, provider_id: link.provider_id, status: 'unchanged', pushed: [], reported: [], conflicts: [], refused: [] });
+      totals.outcomes.push(unchanged(link));
       return;
     }
     const current = vendorSupplierFields(vendor);
