@@ -7,11 +7,12 @@
 // Issue 13: the sandbox answers as QuickBooks does, ~300 ms a page (latency model: base + per entity ± jitter),
 // and the import is judged against the honest bound from the calls it made and the latency the sandbox really
 // applied (importBound in sync-harness.ts), not against pages ÷ 500 per minute, which is no bound.
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
 import { defaultEngineOptions } from '../../bff/sync/execute-run.ts';
 import type { RunRow } from '../../bff/sync/runs.ts';
-import { benchApp, connectCompany, importBound, LATENCY_300MS, mirrorEquals, realmStats, runSync } from './sync-harness.ts';
+import { benchApp, budgetUse, callLog, connectCompany, importBound, LATENCY_300MS, mirrorEquals, realmStats, runSync } from './sync-harness.ts';
 import { benchDatabase, report, sandboxProcess, verdict } from './support.ts';
 import { describeCpu, readWhen, startCpuMeter } from './cpu-meter.ts';
 
@@ -30,6 +31,7 @@ try {
   const stats = () => realmStats(sandbox, realm);
   const entities = (await stats()).entity_counts as Record<string, number>;
   const before = await stats();
+  const loggedBefore = (await callLog(sandbox, realm)).at(-1)?.n ?? 0;
   const meter = startCpuMeter(db.sql, db.name, sandbox.child.pid);
   await meter.ready;
   // The import's own CPU ends when the run is marked finished; the health score that runSync computes after it
@@ -39,9 +41,12 @@ try {
   const cpu = await atFinish;
   const cpuThrough = await meter.stop();
   const after = await stats();
+  const calls = await callLog(sandbox, realm, loggedBefore);
+  const use = budgetUse(calls, budget.concurrent);
+  // BENCH_CALL_LOG=file.json keeps the import's calls for a closer look (each admitted and answered, in ms).
+  if (process.env.BENCH_CALL_LOG) writeFileSync(process.env.BENCH_CALL_LOG, JSON.stringify(calls));
   await sandbox.control('PUT', '/qbo/settings', { latency_ms: 0, latency_per_entity_ms: 0, latency_jitter_ms: 0 });
   const bound = importBound(before, after, { perMinute: 500, concurrent: 10 });
-  const calls = bound.calls;
   const pages = qboEntityTypes.reduce((sum, type) => sum + Math.max(1, Math.ceil((entities[type] ?? 0) / 1000)), 0);
   const equal = await mirrorEquals(app, sandbox.url, realm, id);
   console.log(`\n200,000-entity import at QuickBooks' limits (${db.kind})`);
@@ -49,11 +54,15 @@ try {
     ['status', run.status],
     ['records', run.records_done],
     ['pages (one per 1000 of a type)', pages],
-    ['provider calls', calls],
+    ['provider calls', bound.calls],
     ['latency the sandbox applied: mean / service mean', `${bound.meanLatencyMs.toFixed(0)} ms / ${bound.meanServiceMs.toFixed(0)} ms`],
     ['T_bound = max(calls × latency ÷ 10, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],
     ['import time', `${seconds(run).toFixed(1)} s (${(seconds(run) / bound.tBound).toFixed(2)} × T_bound)`],
     ['records/s', Math.round(run.records_done / seconds(run))],
+    ['first call → last answer; before and after it', `${(use.spanMs / 1000).toFixed(2)} s; ${(seconds(run) - use.spanMs / 1000).toFixed(2)} s`],
+    [`budget full (${budget.concurrent} in flight) from → to`, `${(use.firstFullMs / 1000).toFixed(2)} s → ${(use.lastFullMs / 1000).toFixed(2)} s`],
+    ['slot time unused ÷ budget (time lost to a budget not full)', `${(use.idleSlotMs / budget.concurrent / 1000).toFixed(2)} s`],
+    ['seconds at 0…10 in flight', use.msAt.map((ms) => (ms / 1000).toFixed(2)).join(' ')],
     ['CPU until the run finished (per process)', describeCpu(cpu, run.records_done)],
     ['CPU with the health score after it', describeCpu(cpuThrough, run.records_done)],
     ['load average (1 / 5 / 15 min)', loadavg().map((load) => load.toFixed(2)).join(' / ')],
@@ -61,7 +70,7 @@ try {
     ['sandbox: attempted / admitted / refused (429)', `${after.requests_attempted} / ${after.requests_admitted} / ${after.requests_refused} ${JSON.stringify(after.requests_refused_by)}`],
     ['sandbox: attempts max in flight / max per minute', `${after.max_attempted_in_flight} / ${after.max_attempted_per_minute}`],
     ['sandbox: admitted max in flight / max per minute', `${after.max_concurrent_observed} / ${after.max_requests_per_minute_observed}`],
-    ['per-minute limit exercised', calls > 500 ? 'yes' : `no: ${calls} calls in all, fewer than 500`],
+    ['per-minute limit exercised', bound.calls > 500 ? 'yes' : `no: ${bound.calls} calls in all, fewer than 500`],
   ]);
   checks.push(
     ['import finished', run.status === 'succeeded'],

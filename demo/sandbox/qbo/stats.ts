@@ -4,6 +4,11 @@ import { InFlight, RollingWindow } from './api/limits.ts';
 /** Why a request was refused with 429: the limit it would have broken. */
 export type ThrottleReason = 'per_minute' | 'report_per_minute' | 'batch_per_minute' | 'concurrent';
 
+/** One admitted call as the call log keeps it. */
+export type LoggedCall = { n: number; kind: string; admitted_ms: number; answered_ms: number; entities: number; status: number; query?: string };
+
+const CALL_LOG_LIMIT = 20_000;
+
 /** Request counters of one company, as `GET /_sandbox/qbo/companies/{realm}/stats` reports them. */
 export class RealmStats {
   requests = 0;
@@ -38,6 +43,13 @@ export class RealmStats {
   serviceMsTotal = 0;
   serviceCalls = 0;
   entitiesReturned = 0;
+  /**
+   * The latest admitted, unfaulted calls in order (at most CALL_LOG_LIMIT): when each was admitted and answered, in
+   * ms on the sandbox's monotonic clock, so a bench can see how full the in-flight budget was over an import.
+   */
+  readonly calls: LoggedCall[] = [];
+  /** Calls ever logged: `GET …/calls?after=N` answers the calls numbered after N. */
+  callsLogged = 0;
   /** Faults the control API scheduled for this company's next admitted calls, in order (before `fault_rate`). */
   scheduledFaults: FaultKind[] = [];
 
@@ -69,6 +81,12 @@ export class RealmStats {
   served(ms: number): void {
     this.serviceMsTotal += ms;
     this.serviceCalls++;
+  }
+
+  logCall(kind: string, admittedMs: number, answeredMs: number, entities: number, status: number, query?: string): void {
+    if (this.calls.length >= CALL_LOG_LIMIT) this.calls.splice(0, CALL_LOG_LIMIT / 2);
+    this.callsLogged++;
+    this.calls.push({ n: this.callsLogged, kind, admitted_ms: Math.round(admittedMs * 10) / 10, answered_ms: Math.round(answeredMs * 10) / 10, entities, status, ...(query === undefined ? {} : { query: query.slice(0, 160) }) });
   }
 
   refuse(reason: ThrottleReason): void {

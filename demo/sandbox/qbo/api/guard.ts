@@ -91,21 +91,25 @@ export function accountingGuard(state: QboState): MiddlewareHandler<ApiEnv> {
         stats.status(injected.status);
         return injected;
       }
+      const answering = performance.now();
       await next();
-      // The latency model holds the finished answer: base + per entity it carries ± jitter. The hold really
-      // applied (timers run late on a busy loop) is what the stats keep, so benches read it, not assume it.
+      // The latency model is how long QuickBooks takes to answer, its own work included (base + per entity it
+      // carries ± jitter): the finished answer is held for what is left of it once built. What was really taken
+      // (timers run late on a busy loop; a big page can take longer to build than the model allows) is what the
+      // stats keep, so benches read it, not assume it.
       const entities = c.get('entities') ?? defaultEntities(kind);
       const wanted = latencyFor(settings, entities);
       if (wanted > 0) {
-        const heldFrom = performance.now();
-        await hold(state, wanted, c.req.raw.signal);
-        stats.latencyApplied(performance.now() - heldFrom);
+        const left = wanted - (performance.now() - answering);
+        if (left > 0) await hold(state, left, c.req.raw.signal);
+        stats.latencyApplied(performance.now() - answering);
       } else {
         stats.latencyApplied(0);
       }
       stats.entitiesReturned += entities;
       stats.status(c.res.status);
       stats.served(performance.now() - admittedAt);
+      stats.logCall(kind, admittedAt, performance.now(), entities, c.res.status, kind === 'query' ? c.req.query('query') : undefined);
     } finally {
       appFlight.leave();
       stats.inFlight.leave();

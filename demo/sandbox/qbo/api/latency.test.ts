@@ -38,6 +38,30 @@ describe('latency model: base + per entity ± jitter', () => {
     expect(after.service_mean_ms).toBeGreaterThanOrEqual(after.latency_mean_ms);
   });
 
+  it('logs each admitted call in order: kind, entities, query, admitted and answered at least the model apart', async () => {
+    h = harness();
+    const { access_token: token } = await h.connect(US);
+    await h.control('PUT', '/qbo/settings', { latency_ms: 40, latency_per_entity_ms: 0, latency_jitter_ms: 0 });
+    expect((await h.api(token, US, q('SELECT COUNT(*) FROM Vendor'))).status).toBe(200);
+    expect((await h.api(token, US, q('SELECT * FROM Vendor MAXRESULTS 30'))).status).toBe(200);
+    const log = async (after?: string) => (await h.control('GET', `/qbo/companies/${US}/calls${after === undefined ? '' : `?after=${after}`}`)) as Response;
+    const { calls_logged: logged, calls } = (await (await log()).json()) as { calls_logged: number; calls: { n: number; kind: string; admitted_ms: number; answered_ms: number; entities: number; status: number; query?: string }[] };
+    expect(logged).toBe(2);
+    expect(calls.map((call) => [call.n, call.kind, call.entities, call.status])).toEqual([
+      [1, 'query', 0, 200],
+      [2, 'query', 30, 200],
+    ]);
+    expect(calls[1]!.query).toBe('SELECT * FROM Vendor MAXRESULTS 30');
+    for (const call of calls) expect(call.answered_ms - call.admitted_ms).toBeGreaterThanOrEqual(39);
+    expect(calls[1]!.admitted_ms).toBeGreaterThanOrEqual(calls[0]!.answered_ms);
+    const taken = (await stats()).latency_mean_ms as number;
+    expect(taken).toBeGreaterThanOrEqual(39);
+    expect(((await (await log('1')).json()) as { calls: { n: number }[] }).calls.map((call) => call.n)).toEqual([2]);
+    const bad = await log('-1');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toContain('after');
+  });
+
   it('refuses bad latency settings with 400 naming the field, and keeps the settings it had', async () => {
     h = harness();
     await h.control('PUT', '/qbo/settings', { latency_ms: 100, latency_jitter_ms: 50 });

@@ -111,6 +111,16 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
     return c.json({ realm_id: company.realmId, name: company.name, entity_counts: company.entityCounts(), ...state.stats(company.realmId).toJSON() });
   });
 
+  // The call log (stats.ts): admitted calls numbered after `after` (default 0), oldest first.
+  app.get('/qbo/companies/:realm/calls', (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    const after = Number(c.req.query('after') ?? 0);
+    if (!Number.isInteger(after) || after < 0) return c.json({ error: `after: expected a whole number ≥ 0, got ${c.req.query('after')}` }, 400);
+    const stats = state.stats(company.realmId);
+    return c.json({ calls_logged: stats.callsLogged, calls: stats.calls.filter((call) => call.n > after) });
+  });
+
   app.post('/qbo/companies/:realm/mutations', async (c) => {
     const company = state.companies.get(c.req.param('realm'));
     if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
