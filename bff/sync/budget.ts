@@ -153,7 +153,7 @@ const SLOTS_FULL = -1;
 
 /**
  * One company's provider budget, shared by everything that calls the provider for it (sync, write-back,
- * widget reads) in every replica. Acquiring is one short transaction under a per-company advisory lock:
+ * widget reads) in every replica. Acquiring is one statement (one round trip) under a per-company advisory lock:
  * count the calls of the last minute and the live slots; take as many slots as are free for the callers
  * waiting and log their calls, or learn how long to wait. Time is the database's, so replicas agree. In each
  * process one pump per company asks for all its waiters (see WaitingLine): waiters wake on a released slot or
@@ -249,35 +249,14 @@ export class ProviderBudget {
 
   /**
    * One attempt for `ids`, in order, after freeing the `released` slots: as many slots as the limits allow
-   * taken, and how long the rest wait.
+   * taken, and how long the rest wait. One statement (migration 030: provider_budget_take), so one round trip.
    */
   async #tryAcquire(ids: string[], released: string[] = []): Promise<Attempt> {
-    return this.sql.begin(async (tx) => {
-      await tx`select pg_advisory_xact_lock(hashtext(${this.key}))`;
-      if (released.length > 0) await tx`delete from provider_slots where id in ${tx(released)}`;
-      const [state] = await tx<{ calls: number; oldest_age_ms: number | null; slots: number; paused_ms: number | null }[]>`
-        select
-          (select count(*)::int from provider_calls where budget_key = ${this.key} and at > clock_timestamp() - make_interval(secs => ${WINDOW_MS / 1000})) as calls,
-          (select extract(epoch from clock_timestamp() - min(at)) * 1000 from provider_calls
-             where budget_key = ${this.key} and at > clock_timestamp() - make_interval(secs => ${WINDOW_MS / 1000})) as oldest_age_ms,
-          (select count(*)::int from provider_slots where budget_key = ${this.key} and lease_until > clock_timestamp()) as slots,
-          (select extract(epoch from until - clock_timestamp()) * 1000 from provider_pauses
-             where budget_key = ${this.key} and until > clock_timestamp()) as paused_ms`;
-      if (state!.paused_ms !== null) return { granted: [], waitMs: Math.max(20, Number(state!.paused_ms)) };
-      const minuteLeft = this.limits.perMinute - state!.calls;
-      const slotsLeft = this.limits.concurrent - state!.slots;
-      const free = Math.min(ids.length, minuteLeft, slotsLeft);
-      // Those not served wait for the minute when it is what ran out (before the slots), else for a release.
-      const minuteBound = minuteLeft <= 0 || (minuteLeft < ids.length && minuteLeft < slotsLeft);
-      const waitMs = minuteBound ? Math.max(20, WINDOW_MS - Number(state!.oldest_age_ms ?? 0)) : SLOTS_FULL;
-      if (free <= 0) return { granted: [], waitMs };
-      const granted = ids.slice(0, free);
-      await tx`
-        insert into provider_slots (id, budget_key, owner, lease_until)
-        select id, ${this.key}, ${processOwner}, clock_timestamp() + make_interval(secs => ${SLOT_LEASE_MS / 1000}) from unnest(${granted}::text[]) as id`;
-      await tx`insert into provider_calls (budget_key, at) select ${this.key}, clock_timestamp() from generate_series(1, ${granted.length})`;
-      return { granted, waitMs };
-    });
+    const [attempt] = await this.sql<{ granted: string[]; wait_ms: number }[]>`
+      select granted, wait_ms from provider_budget_take(
+        ${this.key}, ${ids}::text[], ${released}::text[], ${processOwner},
+        ${this.limits.perMinute}::int, ${this.limits.concurrent}::int, ${WINDOW_MS}::int, ${SLOT_LEASE_MS}::int)`;
+    return { granted: attempt!.granted, waitMs: attempt!.wait_ms < 0 ? SLOTS_FULL : Number(attempt!.wait_ms) };
   }
 }
 
