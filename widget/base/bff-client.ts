@@ -30,10 +30,18 @@ export class LedgerlinkApiError extends Error {
   }
 }
 
-/** What a failed call means for people and events: the BFF's code and message, else `internal` and a plain retry hint. */
+/** What people read when a failure brings no message of its own. */
+export const SOMETHING_WENT_WRONG = 'Something went wrong. Try again.';
+
+/**
+ * What a failed call means for people and events: the BFF's code and message, else `internal`; with no message (or
+ * no error at all) a plain retry hint.
+ */
 export function errorDetail(error: unknown): { code: string; message: string } {
-  if (error instanceof LedgerlinkApiError) return { code: error.code, message: error.message };
-  return { code: 'internal', message: error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.' };
+  return {
+    code: error instanceof LedgerlinkApiError ? error.code : 'internal',
+    message: (error instanceof Error && error.message) || SOMETHING_WENT_WRONG,
+  };
 }
 
 // ── Sync status types (<client-sync-status>) ───────────────────────────────────────────────────────────

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { errorDetail } from '../base/bff-client.ts';
+import { errorDetail, SOMETHING_WENT_WRONG } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles, controlStyles } from '../base/controls.styles.ts';
@@ -339,7 +339,7 @@ export class ClientSyncStatus extends LedgerlinkElement {
   }
 
   #failLoad(error: { code: string; message: string } | undefined): void {
-    const { code, message } = error ?? { code: 'internal', message: 'Something went wrong. Try again.' };
+    const { code, message } = error ?? { code: 'internal', message: SOMETHING_WENT_WRONG };
     this._loadError =
       code === 'not_found'
         ? 'This company is not available to you. It may have been removed, or an admin limited who can see it.'

@@ -5,6 +5,7 @@ describe('fold', () => {
   it('matches typed text regardless of case and accents', () => {
     expect(fold('Café Crème')).to.equal('cafe creme');
     expect(fold('ÅNGSTRÖM Ltd')).to.equal('angstrom ltd');
+    expect(fold('Müller Straße')).to.equal('muller strasse');
   });
 });
 

@@ -1,6 +1,5 @@
 import { html, nothing, svg } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { PropertyValues } from 'lit';
 import type { AvailableData, CreateMetric, Metric, MetricPreview } from '../../shared/api/metrics.ts';
 import { aggregationProblem } from '../../shared/metrics/choices.ts';
@@ -420,7 +419,7 @@ export class MetricPicker extends LedgerlinkElement {
             role="treeitem"
             data-key=${item.node.key}
             class=${item.node.line === null ? 'heading' : ''}
-            style=${styleMap({ '--level': String(item.level) })}
+            style="--level: ${item.level}"
             tabindex=${item === tabStop ? '0' : '-1'}
             aria-level=${item.level}
             aria-setsize=${item.setSize}

@@ -1,19 +1,10 @@
 import type { Connection } from '../../shared/api/connections.ts';
 
 /**
- * Why a connection is in its state, in words a bookkeeper understands. The BFF sends either a sentence (shown
- * as is) or a machine reason such as `refresh_token_expired` (translated here; unknown ones get the generic line).
+ * Why a connection is in its state, in words a bookkeeper understands. The BFF writes the reason as a sentence
+ * (bff/connections/lifecycle.ts, tokens.ts, providers/qbo/api-client.ts: "QuickBooks no longer accepts this
+ * connection. …", "Disconnected by …"), shown as is; a bare machine word, or no reason, gets the status's line.
  */
-const knownReasons: Record<string, string> = {
-  refresh_token_expired: 'QuickBooks access expired because it was not renewed in time. Reconnect to resume syncing.',
-  token_expired: 'QuickBooks access expired. Reconnect to resume syncing.',
-  invalid_grant: 'QuickBooks no longer accepts our access. Reconnect to resume syncing.',
-  token_revoked: 'Access was removed in QuickBooks, for example by disconnecting the app there. Reconnect to resume syncing.',
-  revoked: 'Access was removed in QuickBooks, for example by disconnecting the app there. Reconnect to resume syncing.',
-  disconnected_in_quickbooks: 'The app was disconnected inside QuickBooks. Connect again to resume syncing.',
-  user_disconnected: 'Someone in your organization disconnected QuickBooks. Connect again to resume syncing.',
-};
-
 const genericReasons: Record<Connection['status'], string> = {
   connected: '',
   needs_reconnect: 'QuickBooks asked for the connection to be confirmed again. Reconnect to resume syncing.',
@@ -23,12 +14,8 @@ const genericReasons: Record<Connection['status'], string> = {
 
 export function statusReason(connection: Pick<Connection, 'status' | 'status_reason'>): string {
   const reason = connection.status_reason?.trim();
-  if (reason) {
-    const known = knownReasons[reason.toLowerCase()];
-    if (known) return known;
-    // A bare identifier we do not know means nothing to a person; anything with a space is already a sentence.
-    if (!/^[a-z0-9_.:-]+$/i.test(reason)) return reason;
-  }
+  // A bare identifier means nothing to a person; anything with a space is already a sentence.
+  if (reason && !/^[a-z0-9_.:-]+$/i.test(reason)) return reason;
   return genericReasons[connection.status];
 }
 

@@ -533,13 +533,14 @@ describe('<qbo-connect>', () => {
   });
 
   it('needs reconnect: explains why, Reconnect asks start-url with the connection id', async () => {
-    const bff = world({ connections: [connection({ status: 'needs_reconnect', status_reason: 'refresh_token_expired' })] });
+    // The BFF's reason is a sentence (bff/connections/tokens.ts), shown as it is.
+    const reason = 'QuickBooks no longer accepts this connection. It may have been disconnected inside QuickBooks, or unused for 100 days.';
+    const bff = world({ connections: [connection({ status: 'needs_reconnect', status_reason: reason })] });
     const open = windowOpen();
     const recorded = events();
     const element = await mount('connection-id="con_0123456789abcdef0123"');
     await shown(element, 'Reconnect needed');
-    expect(text(element)).to.include('QuickBooks access expired');
-    expect(text(element)).not.to.include('refresh_token_expired');
+    expect(text(element)).to.include(reason);
     expect(recorded.events.map((event) => event.type), 'loading a connection that already needs reconnecting fires nothing').to.deep.equal([]);
 
     part(element, 'reconnect-button')!.click();
@@ -549,6 +550,14 @@ describe('<qbo-connect>', () => {
     postResult({ source: 'ledgerlink', type: 'oauth-result', outcome: 'connected', connection: connection() });
     await until(() => part(element, 'status')?.textContent?.includes('Connected') && !text(element).includes('Reconnect needed'), 'connected');
     expect(recorded.of('ledgerlink-connected').length).to.equal(1);
+  });
+
+  it('needs reconnect with a bare machine reason: the sentence for the status, never the code', async () => {
+    world({ connections: [connection({ status: 'needs_reconnect', status_reason: 'refresh_token_expired' })] });
+    const element = await mount('connection-id="con_0123456789abcdef0123"');
+    await shown(element, 'Reconnect needed');
+    expect(text(element)).to.include('QuickBooks asked for the connection to be confirmed again. Reconnect to resume syncing.');
+    expect(text(element)).not.to.include('refresh_token_expired');
   });
 
   it('Check connection that finds an expired token fires ledgerlink-needs-reconnect', async () => {

@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { LedgerlinkApiError } from '../base/bff-client.ts';
+import { errorDetail, LedgerlinkApiError, SOMETHING_WENT_WRONG } from '../base/bff-client.ts';
 import { ConnectionsController, type ConnectionsState } from '../base/connection-store.ts';
 import { LedgerlinkElement } from '../base/ledgerlink-element.ts';
 import { buttonStyles } from '../base/controls.styles.ts';
@@ -541,8 +541,7 @@ export class QboConnect extends LedgerlinkElement {
   // ── Shared helpers ───────────────────────────────────────────────────────────────────────────────────
 
   #fail(error: unknown, retry: () => void, moveFocus = true): void {
-    const code = error instanceof LedgerlinkApiError ? error.code : 'internal';
-    const message = error instanceof Error && error.message ? error.message : 'Something went wrong. Try again.';
+    const { code, message } = errorDetail(error);
     this._view = { kind: 'error', code, message, retry };
     this.#announcer.say(message);
     if (moveFocus) this.#focusAfterUpdate = 'retry';
@@ -658,7 +657,7 @@ export class QboConnect extends LedgerlinkElement {
         kind: 'error',
         mark: false,
         title: html`<span class="title" part="title" data-focus="title" tabindex="-1">Something went wrong</span>`,
-        body: html`<p class="message" part="message">${state.error?.message ?? 'Something went wrong. Try again.'}</p>`,
+        body: html`<p class="message" part="message">${state.error?.message ?? SOMETHING_WENT_WRONG}</p>`,
         actions: this.#button({ label: 'Retry', part: 'retry-button', focus: 'retry', primary: true, onClick: () => this.#connections.store?.reload() }),
       });
     }
