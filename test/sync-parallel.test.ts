@@ -251,3 +251,56 @@ describe('one type paged in parallel ranges', () => {
     expect(progress).toEqual({ done: 12_000, total: 12_000, finished: true });
   }, 120_000);
 });
+
+describe('parties after the transactions', () => {
+  test('parties are asked for once every transaction page is answered, without waiting for those pages to commit', { timeout: 120_000 }, async () => {
+    const { realm, id } = await connected({ invoices: 3_000, bills: 2_000, vendors: 1_500, customers: 1_500 });
+    const counts = (await sandbox.control('GET', `/qbo/companies/${realm}/stats`)).entity_counts as Record<string, number>;
+    const parties = new Set(['Vendor', 'Customer', 'Account']);
+    const transactionRecords = Object.entries(counts).filter(([type]) => !parties.has(type) && type !== 'CompanyInfo' && type !== 'Preferences').reduce((sum, [, n]) => sum + n, 0);
+    const pages: { type: string; party: boolean; started: number; answered: number }[] = [];
+    let committedAtFirstParty: number | null = null;
+    const realFetch = globalThis.fetch;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const type = /\/query$/.test(url.pathname) ? /^SELECT \* FROM (\w+)/.exec(url.searchParams.get('query') ?? '')?.[1] : undefined;
+      if (!type) return realFetch(input, init);
+      const call = { type, party: parties.has(type), started: performance.now(), answered: Number.POSITIVE_INFINITY };
+      pages.push(call);
+      if (call.party && committedAtFirstParty === null) {
+        committedAtFirstParty = -1;
+        const [run] = await t.deps.sql<{ records_done: number }[]>`select records_done from sync_runs where connection_id = ${id} and status = 'running'`;
+        committedAtFirstParty = run?.records_done ?? -1;
+      }
+      try {
+        return await realFetch(input, init);
+      } finally {
+        call.answered = performance.now();
+      }
+    });
+    // Each page commit holds its transaction 0.4 s, so the last transaction pages are still committing when the
+    // last one is answered.
+    await t.deps.sql.unsafe(`
+      create or replace function test_slow_page_commit() returns trigger language plpgsql as $$
+      begin if new.records_done > old.records_done then perform pg_sleep(0.4); end if; return new; end $$;
+      create trigger test_slow_page_commit before update on sync_runs for each row execute function test_slow_page_commit()`);
+    let run;
+    try {
+      run = await syncOnce(t, id, { reactions: false });
+    } finally {
+      spy.mockRestore();
+      await t.deps.sql.unsafe('drop trigger test_slow_page_commit on sync_runs; drop function test_slow_page_commit()');
+    }
+    succeeded(run);
+    const lastTransactionAnswer = Math.max(...pages.filter((page) => !page.party).map((page) => page.answered));
+    const firstPartyAsk = Math.min(...pages.filter((page) => page.party).map((page) => page.started));
+    expect(pages.filter((page) => page.party).length).toBeGreaterThan(0);
+    // Every balance is read after every transaction it counts.
+    expect(firstPartyAsk).toBeGreaterThanOrEqual(lastTransactionAnswer);
+    // …and not after the last of them committed: the parties' calls overlap the transactions' commits.
+    expect(committedAtFirstParty).not.toBeNull();
+    expect(committedAtFirstParty!).toBeGreaterThanOrEqual(0);
+    expect(committedAtFirstParty!, 'the parties waited for every transaction page to commit').toBeLessThan(transactionRecords);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
+});

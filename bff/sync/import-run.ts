@@ -29,8 +29,10 @@ interface QueryAnswer {
 }
 
 /**
- * Parties: their stored balances count transactions, so they are paged after the last transaction page has
- * committed; then every balance is at least as new as every stored transaction (no second read of them).
+ * Parties: their stored balances count transactions, so they are asked for once QuickBooks has answered the last
+ * transaction page; then every balance is at least as new as every transaction read (no second read of them).
+ * Waiting for those pages to commit as well would buy nothing (what is stored is what was read) and left
+ * QuickBooks idle while the last pages committed: 0.5–0.7 s of the 200,000-record import.
  */
 export const PARTY_TYPES: ReadonlySet<string> = new Set(['Customer', 'Vendor', 'Account']);
 
@@ -49,13 +51,24 @@ export async function runImport(ctx: RunContext): Promise<void> {
   // The types are counted meanwhile (a count is no page); no page is read before the watermark is stored.
   const pager = new Pager(ctx, run.watermark ? Promise.resolve() : takeWatermark(ctx));
   const parties = pending.filter((type) => PARTY_TYPES.has(type));
+  const transactions = pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => {
+    const read = deferred();
+    return { read: read.promise, done: pager.importType(type, progress.get(type), read.resolve) };
+  });
   // The parties are counted (not read) at once, so their paging later starts with no round trip of its own.
-  await pager.all([
-    pager.ready,
-    ...pending.filter((type) => !PARTY_TYPES.has(type)).map((type) => pager.importType(type, progress.get(type))),
-    ...parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type)))),
-  ]);
-  await pager.all(parties.map((type) => pager.importType(type, progress.get(type))));
+  const counted = parties.map(async (type) => progress.set(type, await pager.count(type, progress.get(type))));
+  const partiesDone = (async () => {
+    // Every transaction page answered (or its type stopped: a failure stops the pager, and the parties with it).
+    await pager.all([pager.ready, ...counted, ...transactions.map((type) => type.read)]);
+    await pager.all(parties.map((type) => pager.importType(type, progress.get(type))));
+  })();
+  await pager.all([...transactions.map((type) => type.done), partiesDone]);
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }
 
 /** CompanyInfo and Preferences, and the provider's clock before any page as the run's watermark. */
@@ -249,7 +262,20 @@ class Pager {
     }
   }
 
-  async importType(type: string, checkpoint: ProgressRow | undefined): Promise<void> {
+  /** Imports one type; `read` is called once every page of it has been answered (or its paging stopped). */
+  async importType(type: string, checkpoint: ProgressRow | undefined, read: () => void = () => {}): Promise<void> {
+    let ranges = 0;
+    const rangeRead = () => {
+      if (--ranges === 0) read();
+    };
+    try {
+      await this.#importType(type, checkpoint, (open) => (ranges = open), rangeRead);
+    } finally {
+      read(); // a failure, or no range to page (a second call does nothing)
+    }
+  }
+
+  async #importType(type: string, checkpoint: ProgressRow | undefined, paging: (ranges: number) => void, rangeRead: () => void): Promise<void> {
     const { deps, run } = this.ctx;
     const progress = await this.count(type, checkpoint);
     await this.ready;
@@ -260,7 +286,8 @@ class Pager {
     // Every range committed already: a run checkpointed before the two-statement rule of #commit could leave
     // such a type unfinished.
     if (open.length === 0) await this.#markFinished(deps.sql, type);
-    await this.all(open.map((start) => this.#pageRange(type, start)));
+    paging(open.length);
+    await this.all(open.map((start) => this.#pageRange(type, start, rangeRead)));
   }
 
   /** The type is finished once none of its ranges is open. */
@@ -454,7 +481,7 @@ class Pager {
    * page commits: the commits stay in order (each one's checkpoint is the one before's), and a range's pages no
    * longer wait a commit each, which held back the last ranges of an import and the parties after them.
    */
-  async #pageRange(type: string, { range: start, first }: RangeStart): Promise<void> {
+  async #pageRange(type: string, { range: start, first }: RangeStart, read: () => void): Promise<void> {
     const upper = start.upper_id;
     /** The range as committed so far: each commit starts from the one before's checkpoint. */
     let range = start;
@@ -506,6 +533,7 @@ class Pager {
         after = page.lastId;
       }
     } finally {
+      read();
       // Every page fetched is committed (or has failed) before the range returns or throws.
       await committing.catch(() => {});
     }
