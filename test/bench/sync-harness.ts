@@ -177,13 +177,14 @@ export const callLog = async (sandbox: Awaited<ReturnType<typeof sandboxProcess>
   (await sandbox.control<{ calls: LoggedCall[] }>('GET', `/qbo/companies/${realm}/calls?after=${after}`)).calls;
 
 /**
- * How full the in-flight budget was while `calls` ran: from the first admission to the last answer, the time spent at
+ * How full the in-flight budget was while `calls` ran: from the first admission to the last answer (`firstMs`,
+ * `lastMs`: ms since the epoch), the time spent at
  * each number in flight, and the slot time left unused (`concurrent` × span − the calls' own time). Divided by
  * `concurrent`, the unused slot time is what the import lost to not keeping the budget full; the rest of an import's
  * time over T_bound is before the first call and after the last answer.
  */
 export function budgetUse(calls: LoggedCall[], concurrent: number) {
-  if (calls.length === 0) return { spanMs: 0, busyMs: 0, idleSlotMs: 0, msAt: [] as number[], firstFullMs: 0, lastFullMs: 0 };
+  if (calls.length === 0) return { firstMs: 0, lastMs: 0, spanMs: 0, busyMs: 0, idleSlotMs: 0, msAt: [] as number[], firstFullMs: 0, lastFullMs: 0 };
   const edges = calls.flatMap((call): [number, number][] => [[call.admitted_ms, 1], [call.answered_ms, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const msAt: number[] = Array.from({ length: concurrent + 1 }, () => 0);
   let inFlight = 0;
@@ -201,5 +202,5 @@ export function budgetUse(calls: LoggedCall[], concurrent: number) {
   const start = edges[0]![0];
   const spanMs = previous - start;
   const busyMs = calls.reduce((sum, call) => sum + (call.answered_ms - call.admitted_ms), 0);
-  return { spanMs, busyMs, idleSlotMs: concurrent * spanMs - busyMs, msAt, firstFullMs: firstFullMs - start, lastFullMs: lastFullMs - start };
+  return { firstMs: start, lastMs: previous, spanMs, busyMs, idleSlotMs: concurrent * spanMs - busyMs, msAt, firstFullMs: firstFullMs - start, lastFullMs: lastFullMs - start };
 }

@@ -59,7 +59,7 @@ try {
     ['T_bound = max(calls × latency ÷ 10, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],
     ['import time', `${seconds(run).toFixed(1)} s (${(seconds(run) / bound.tBound).toFixed(2)} × T_bound)`],
     ['records/s', Math.round(run.records_done / seconds(run))],
-    ['first call → last answer; before and after it', `${(use.spanMs / 1000).toFixed(2)} s; ${(seconds(run) - use.spanMs / 1000).toFixed(2)} s`],
+    ['first call → last answer; before it, after it', `${(use.spanMs / 1000).toFixed(2)} s; ${((use.firstMs - run.started_at!.getTime()) / 1000).toFixed(2)} s, ${((run.finished_at!.getTime() - use.lastMs) / 1000).toFixed(2)} s`],
     [`budget full (${budget.concurrent} in flight) from → to`, `${(use.firstFullMs / 1000).toFixed(2)} s → ${(use.lastFullMs / 1000).toFixed(2)} s`],
     ['slot time unused ÷ budget (time lost to a budget not full)', `${(use.idleSlotMs / budget.concurrent / 1000).toFixed(2)} s`],
     ['seconds at 0…10 in flight', use.msAt.map((ms) => (ms / 1000).toFixed(2)).join(' ')],

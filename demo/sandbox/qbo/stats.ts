@@ -9,6 +9,9 @@ export type LoggedCall = { n: number; kind: string; admitted_ms: number; answere
 
 const CALL_LOG_LIMIT = 20_000;
 
+/** A performance.now() reading as ms since the epoch, to a tenth of a ms. */
+const epochMs = (now: number) => Math.round((performance.timeOrigin + now) * 10) / 10;
+
 /** Request counters of one company, as `GET /_sandbox/qbo/companies/{realm}/stats` reports them. */
 export class RealmStats {
   requests = 0;
@@ -45,7 +48,8 @@ export class RealmStats {
   entitiesReturned = 0;
   /**
    * The latest admitted, unfaulted calls in order (at most CALL_LOG_LIMIT): when each was admitted and answered, in
-   * ms on the sandbox's monotonic clock, so a bench can see how full the in-flight budget was over an import.
+   * ms since the epoch on the sandbox's monotonic clock (performance.timeOrigin + now, so comparable with the
+   * machine's other clocks to the ms), so a bench can see how full the in-flight budget was over an import.
    */
   readonly calls: LoggedCall[] = [];
   /** Calls ever logged: `GET …/calls?after=N` answers the calls numbered after N. */
@@ -86,7 +90,7 @@ export class RealmStats {
   logCall(kind: string, admittedMs: number, answeredMs: number, entities: number, status: number, query?: string): void {
     if (this.calls.length >= CALL_LOG_LIMIT) this.calls.splice(0, CALL_LOG_LIMIT / 2);
     this.callsLogged++;
-    this.calls.push({ n: this.callsLogged, kind, admitted_ms: Math.round(admittedMs * 10) / 10, answered_ms: Math.round(answeredMs * 10) / 10, entities, status, ...(query === undefined ? {} : { query: query.slice(0, 160) }) });
+    this.calls.push({ n: this.callsLogged, kind, admitted_ms: epochMs(admittedMs), answered_ms: epochMs(answeredMs), entities, status, ...(query === undefined ? {} : { query: query.slice(0, 160) }) });
   }
 
   refuse(reason: ThrottleReason): void {

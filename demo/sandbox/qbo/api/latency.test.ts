@@ -52,10 +52,11 @@ describe('latency model: base + per entity ± jitter', () => {
       [2, 'query', 30, 200],
     ]);
     expect(calls[1]!.query).toBe('SELECT * FROM Vendor MAXRESULTS 30');
-    for (const call of calls) expect(call.answered_ms - call.admitted_ms).toBeGreaterThanOrEqual(39);
+    // Timers may fire up to a ms or two early against performance.now() (libuv keeps whole ms).
+    for (const call of calls) expect(call.answered_ms - call.admitted_ms).toBeGreaterThanOrEqual(38);
     expect(calls[1]!.admitted_ms).toBeGreaterThanOrEqual(calls[0]!.answered_ms);
     const taken = (await stats()).latency_mean_ms as number;
-    expect(taken).toBeGreaterThanOrEqual(39);
+    expect(taken).toBeGreaterThanOrEqual(38);
     expect(((await (await log('1')).json()) as { calls: { n: number }[] }).calls.map((call) => call.n)).toEqual([2]);
     const bad = await log('-1');
     expect(bad.status).toBe(400);
