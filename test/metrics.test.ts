@@ -2,7 +2,7 @@ import { lineTaxCode } from './support/tax-codes.ts';
 import { describe, expect, test } from 'vitest';
 import type { ConnectionRow } from '../bff/connections/store.ts';
 import { jobHistory } from '../bff/jobs/queue.ts';
-import { refreshDatasets } from '../bff/metrics/datasets.ts';
+import { monthOverEverywhere, refreshDatasets } from '../bff/metrics/datasets.ts';
 import { recomputeMetrics } from '../bff/metrics/values.ts';
 import type { ProviderCaller } from '../bff/sync/provider-caller.ts';
 import { enqueueMetricsRefreshAfterRun, METRICS_REFRESH_JOB } from '../bff/jobs/metrics-refresh.ts';
@@ -251,11 +251,15 @@ describe('metrics from QuickBooks reports', () => {
       json: { name: 'Revenue T12M', dataset: 'profit_and_loss', line: 'total:revenue', aggregation: 'sum', period: 'trailing_12_months', accounting_method: 'accrual' },
     })).body;
     const today = t.deps.now().toISOString().slice(0, 10);
+    // In the first 12 hours of a month (UTC) the month before is not over in every zone yet (monthOverEverywhere),
+    // so it is still "to date" too, as of its last day; after that it is complete.
+    const previousOver = monthOverEverywhere(`${monthKey(-1)}-01`) <= t.deps.now();
+    const previous = previousOver ? { complete: true, to_date: null } : { complete: false, to_date: lastDay(monthKey(-1)) };
     const valuesOf = async (metric: Json) => new Map(((await api(c, `/v1/connections/${c.id}/metrics/${metric.id}`)).body.values as Json[]).map((value) => [value.period, value]));
     for (const metric of [revenue, cash, quarterly]) {
       const values = await valuesOf(metric);
       expect(values.get(monthKey(0))).toMatchObject({ complete: false, to_date: today });
-      expect(values.get(monthKey(-1))).toMatchObject({ complete: true, to_date: null });
+      expect(values.get(monthKey(-1))).toMatchObject(previous);
     }
     const preview = await api(c, `/v1/connections/${c.id}/metric-preview?dataset=balance_sheet&line=total:cash&aggregation=last&period=quarter&accounting_method=cash`);
     expect(preview.body.values.at(-1)).toMatchObject({ complete: false, to_date: today, partial: ['to_date'] });
@@ -276,7 +280,7 @@ describe('metrics from QuickBooks reports', () => {
     await t.deps.sql`update metric_values set months_from = null, months_to = null, partial = '{}' where metric_id = ${revenue.id}`;
     const old = await valuesOf(revenue);
     expect(old.get(monthKey(0))).toMatchObject({ months: { from: monthKey(0), to: monthKey(0) }, partial: ['to_date'] });
-    expect(old.get(monthKey(-1))).toMatchObject({ months: { from: monthKey(-1), to: monthKey(-1) }, partial: [] });
+    expect(old.get(monthKey(-1))).toMatchObject({ months: { from: monthKey(-1), to: monthKey(-1) }, partial: previousOver ? [] : ['to_date'] });
 
     // The month ends (an injected clock two days into the next month): the month fetched "to date" is fetched again.
     const [connection] = await t.deps.sql<ConnectionRow[]>`select * from connections where id = ${c.id}`;
@@ -287,7 +291,7 @@ describe('metrics from QuickBooks reports', () => {
     const later = new Date(`${monthKey(1)}-03T09:00:00Z`);
     await sandbox.control('POST', '/clock', { advance_seconds: 61 });
     const rolled = await refreshDatasets(t.deps.sql, connection!, plain, { now: later, windowMonths: WINDOW, since: null });
-    expect(rolled.fetched.map((plan) => plan.months)).toEqual(Array.from({ length: 4 }, () => [`${monthKey(0)}-01`, `${monthKey(1)}-01`]));
+    expect(rolled.fetched.map((plan) => plan.months)).toEqual(Array.from({ length: 4 }, () => [...(previousOver ? [] : [`${monthKey(-1)}-01`]), `${monthKey(0)}-01`, `${monthKey(1)}-01`]));
     await recomputeMetrics(t.deps.sql, c.id, later);
     const values = await valuesOf(revenue);
     expect(values.get(monthKey(0))).toMatchObject({ complete: true, to_date: null });
