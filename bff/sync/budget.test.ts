@@ -42,3 +42,21 @@ test('a pause (from a 429\'s Retry-After) holds every caller of that company', a
   await new ProviderBudget(t.deps.sql, shared, { perMinute: 100, concurrent: 10 }).run(async () => {});
   expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
 });
+
+test('a first call is served before the calls already waiting, and after other first calls', async () => {
+  const budget = new ProviderBudget(t.deps.sql, key(), { perMinute: 1000, concurrent: 1 });
+  let open!: () => void;
+  const held = budget.run(() => new Promise<void>((resolve) => (open = resolve)));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const order: string[] = [];
+  const queued = [
+    budget.run(async () => void order.push('page 1')),
+    budget.run(async () => void order.push('page 2')),
+    budget.run(async () => void order.push('count'), undefined, true),
+    budget.run(async () => void order.push('plan page'), undefined, true),
+  ];
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  open();
+  await Promise.all([held, ...queued]);
+  expect(order).toEqual(['count', 'plan page', 'page 1', 'page 2']);
+});

@@ -41,6 +41,8 @@ const MAX_BACKOFF_MS = 1_000;
 /** One caller waiting for a slot: granted its id, or failed (its signal aborted, or the database refused). */
 interface Waiter {
   id: string;
+  /** Served before every waiter that is not (see ProviderBudget.run). */
+  first: boolean;
   granted(): void;
   failed(error: unknown): void;
 }
@@ -62,8 +64,11 @@ class WaitingLine {
   readonly releasing: string[] = [];
   readonly #onRelease = new Set<() => void>();
 
-  /** Joins the line; the promise is the slot's id once granted (rejects when `signal` aborts first). */
-  join(id: string, signal?: AbortSignal): Promise<string> {
+  /**
+   * Joins the line, behind every waiter but those not `first` when it is; the promise is the slot's id once
+   * granted (rejects when `signal` aborts first).
+   */
+  join(id: string, signal?: AbortSignal, first = false): Promise<string> {
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         this.#remove(waiter);
@@ -71,6 +76,7 @@ class WaitingLine {
       };
       const waiter: Waiter = {
         id,
+        first,
         granted: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve(id);
@@ -80,7 +86,9 @@ class WaitingLine {
           reject(error);
         },
       };
-      this.waiting.push(waiter);
+      const behind = first ? this.waiting.findIndex((one) => !one.first) : -1;
+      if (behind < 0) this.waiting.push(waiter);
+      else this.waiting.splice(behind, 0, waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
@@ -166,9 +174,13 @@ export class ProviderBudget {
     private readonly limits: BudgetLimits,
   ) {}
 
-  /** Runs `call` inside the budget: waits for a slot and a place in the rolling minute first. */
-  async run<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const slot = await this.acquire(signal);
+  /**
+   * Runs `call` inside the budget: waits for a slot and a place in the rolling minute first. A `first` call is
+   * served before this process's other waiters for the company (an import's counts and plan pages, which the
+   * pages of whole types wait for).
+   */
+  async run<T>(call: () => Promise<T>, signal?: AbortSignal, first = false): Promise<T> {
+    const slot = await this.acquire(signal, first);
     try {
       return await call();
     } finally {
@@ -190,11 +202,11 @@ export class ProviderBudget {
       on conflict (budget_key) do update set until = greatest(provider_pauses.until, excluded.until)`;
   }
 
-  async acquire(signal?: AbortSignal): Promise<string> {
+  async acquire(signal?: AbortSignal, first = false): Promise<string> {
     signal?.throwIfAborted();
     keepSlotsAlive(this.sql);
     const line = lineFor(this.sql, this.key);
-    const slot = line.join(randomBytes(8).toString('hex'), signal);
+    const slot = line.join(randomBytes(8).toString('hex'), signal, first);
     if (!line.pumping) void this.#pump(line);
     return slot;
   }

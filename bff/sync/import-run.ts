@@ -251,7 +251,8 @@ class Pager {
     // An answer held until its commit like a page: what a crash can lose stays within pagesInFlight.
     await this.#permits.take(1, this.signal);
     try {
-      const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal);
+      // Ahead of pages (first): a type's plan, and so its ranges, wait for its count.
+      const counted = await this.ctx.caller.call((api) => api.get<QueryAnswer>('query', { query: `SELECT COUNT(*) FROM ${type}${everyRecordOf(type)}` }), this.signal, true);
       const total = Number(counted.QueryResponse.totalCount ?? 0);
       await deps.sql`
         insert into sync_progress (run_id, type, total) values (${run.id}, ${type}, ${total})
@@ -344,7 +345,9 @@ class Pager {
           await this.#planPermits.take(1, this.signal);
           held++;
           const asked = j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE;
-          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked);
+          // Ahead of range pages (first): the plan holds its answered pages, and their pages in flight, until its
+          // last page is answered, so a plan page waiting behind other types' pages held all of them back.
+          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked, true);
           fetched.catch(() => {}); // read below, once every page has settled
           fetches.push(fetched);
         }
@@ -417,16 +420,16 @@ class Pager {
     });
   }
 
-  async #fetchText(statement: string): Promise<string> {
+  async #fetchText(statement: string, first = false): Promise<string> {
     this.signal.throwIfAborted();
-    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal);
+    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal, first);
     this.signal.throwIfAborted();
     return text;
   }
 
   /** A page split into its records (query-page.ts), as Postgres stores them; a plan page's first and last Ids place the range boundaries. */
-  async #fetch(type: string, statement: string, asked: number): Promise<FetchedPage> {
-    return { ...splitQueryPage(await this.#fetchText(statement), type), asked };
+  async #fetch(type: string, statement: string, asked: number, first = false): Promise<FetchedPage> {
+    return { ...splitQueryPage(await this.#fetchText(statement, first), type), asked };
   }
 
   /**

@@ -28,12 +28,15 @@ export class ProviderCaller {
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** `signal` (default: the run's) ends the waits of this call: for its budget slot and its back-offs. */
-  async call<T>(request: (api: QboApi) => Promise<T>, signal: AbortSignal | undefined = this.signal): Promise<T> {
+  /**
+   * `signal` (default: the run's) ends the waits of this call: for its budget slot and its back-offs. `first`: the
+   * call goes ahead of this process's other waiters for the company's budget (ProviderBudget.run).
+   */
+  async call<T>(request: (api: QboApi) => Promise<T>, signal: AbortSignal | undefined = this.signal, first = false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         this.calls += 1;
-        return await this.budget.run(() => request(this.api), signal);
+        return await this.budget.run(() => request(this.api), signal, first);
       } catch (error) {
         if (!(error instanceof QboError)) throw error;
         if (error.kind === 'throttled') {
