@@ -303,4 +303,39 @@ describe('parties after the transactions', () => {
     expect(committedAtFirstParty!, 'the parties waited for every transaction page to commit').toBeLessThan(transactionRecords);
     await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
   });
+
+  test('no party is stored while a transaction page is still to commit, so a run stopped then re-reads the parties after it', { timeout: 120_000 }, async () => {
+    // One Invoice range (few pages in flight) whose rows are slow to insert: its last pages are answered well
+    // before they commit. A party stored meanwhile would, after a stop there, stay older than the invoices the
+    // resumed run reads again (a review found this: a deleted invoice's customer kept its balance for good).
+    const { realm, id } = await connected({ invoices: 3_500, customers: 10 });
+    await t.deps.sql.unsafe(`
+      create or replace function test_slow_invoice_row() returns trigger language plpgsql as $$
+      begin perform pg_sleep(0.002); return new; end $$;
+      create trigger test_slow_invoice_row before insert on records for each row when (new.type = 'Invoice') execute function test_slow_invoice_row()`);
+    const parties = ['Customer', 'Vendor', 'Account'];
+    const early: string[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const [row] = await t.deps.sql<{ parties: number; open: string[] | null }[]>`
+          select (select count(*)::int from records where connection_id = ${id} and type in ${t.deps.sql(parties)}) as parties,
+                 (select array_agg(type) from sync_progress p join sync_runs r on r.id = p.run_id
+                   where r.connection_id = ${id} and r.status = 'running' and not p.finished and p.type not in ${t.deps.sql(parties)}) as open`;
+        if (row!.parties > 0 && row!.open) early.push(`${row!.parties} party records while ${row!.open.join(', ')} open`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    let run;
+    try {
+      run = await syncOnce(t, id, { pagesInFlight: 3, reactions: false });
+    } finally {
+      watching = false;
+      await watcher;
+      await t.deps.sql.unsafe('drop trigger test_slow_invoice_row on records; drop function test_slow_invoice_row()');
+    }
+    succeeded(run);
+    expect(early, 'parties were stored before every transaction page had committed').toEqual([]);
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  });
 });
