@@ -250,6 +250,55 @@ describe('one type paged in parallel ranges', () => {
       select done, total, finished from sync_progress where run_id = ${run.id} and type = 'Invoice'`;
     expect(progress).toEqual({ done: 12_000, total: 12_000, finished: true });
   }, 120_000);
+
+  raceTest('pages waiting on commits stop at the run\'s page bytes: no range asks for a page while the pages in hand fill them', async () => {
+    // 30,000 invoices: a plan of sixteen ranges, sixteen pages of 1,000 invoices in hand at once. Their commits are
+    // held back (each insert waits on a lock this test holds), so the pages stay in hand; with a limit of one byte,
+    // no range may then ask for its next page. The count alone (sixteen pages for ranges) let every range ask.
+    const { realm, id } = await connected({ invoices: 30_000 });
+    const holder = connect(inject('databaseUrl'), { max: 1 });
+    await holder`select pg_advisory_lock(7301)`;
+    await t.deps.sql.unsafe(`
+      create function test_hold_invoice_commits() returns trigger language plpgsql as $$
+      begin perform pg_advisory_xact_lock_shared(7301); return new; end $$;
+      create trigger test_hold_invoice_commits before insert on records for each row
+        when (new.connection_id = '${id}' and new.type = 'Invoice') execute function test_hold_invoice_commits()`);
+    const invoicePages: string[] = [];
+    const watch = watchQboCalls(({ statement }) => {
+      if (isInvoicePage(statement)) invoicePages.push(statement);
+    });
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await holder`select pg_advisory_unlock(7301)`;
+    };
+    let run;
+    try {
+      const running = syncOnce(t, id, { limits: { perMinute: 1_000_000, concurrent: 2 }, pageBytesInFlight: 1, reactions: false });
+      running.catch(() => {});
+      // The plan's sixteen pages in hand, then time for every range to ask for its next page were it let.
+      const planned = () => invoicePages.filter((statement) => !/Id > /.test(statement)).length;
+      for (const started = Date.now(); planned() < 16 && Date.now() - started < 60_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(planned()).toBe(16);
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(invoicePages.filter((statement) => /Id > /.test(statement))).toEqual([]);
+      await release();
+      run = await running;
+    } finally {
+      watch.restore();
+      await release();
+      await t.deps.sql.unsafe('drop trigger test_hold_invoice_commits on records; drop function test_hold_invoice_commits()');
+      await holder.end();
+    }
+    succeeded(run);
+    // Once the commits went on, each range asked for its next page as its plan page committed.
+    expect(invoicePages.filter((statement) => /Id > /.test(statement)).length).toBeGreaterThan(0);
+    const [progress] = await t.deps.sql<{ done: number; total: number; finished: boolean }[]>`
+      select done, total, finished from sync_progress where run_id = ${run.id} and type = 'Invoice'`;
+    expect(progress).toEqual({ done: 30_000, total: 30_000, finished: true });
+    await expectMirrorEqualsProvider(t, sandbox.url, realm, id);
+  }, 180_000);
 });
 
 describe('parties after the transactions', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { joinRecords, MalformedPageError, RECORD_SEPARATOR, splitQueryPage } from './query-page.ts';
 
-const records = (joined: string) => (joined === '' ? [] : joined.split(RECORD_SEPARATOR).map((text) => JSON.parse(text) as unknown));
+const records = (joined: Buffer) => (joined.length === 0 ? [] : joined.toString().split(RECORD_SEPARATOR).map((text) => JSON.parse(text) as unknown));
 
 describe('a query answer split into its records without parsing it', () => {
   const invoice = (id: string) => ({ Id: id, DocNumber: `say "hi" \\ {not json} [${id}], "Id": "0"`, Line: [{ Id: '1', Amount: 5 }, { Id: '2', DetailType: 'x' }], CustomerRef: { value: '77', name: 'A "B" \\' } });
@@ -16,7 +16,7 @@ describe('a query answer split into its records without parsing it', () => {
   });
 
   test('an empty page, another type, or an array elsewhere holds no records', () => {
-    const none = { joined: '', received: 0, firstId: null, lastId: null };
+    const none = { joined: Buffer.alloc(0), received: 0, firstId: null, lastId: null };
     expect(splitQueryPage('{"QueryResponse":{},"time":"2026-01-01T00:00:00Z"}', 'Invoice')).toEqual(none);
     expect(splitQueryPage('{"QueryResponse":{"Invoice":[ ]}}', 'Invoice')).toEqual(none);
     expect(splitQueryPage(JSON.stringify(answer), 'Bill')).toEqual(none);
@@ -41,6 +41,6 @@ describe('a query answer split into its records without parsing it', () => {
     const joined = joinRecords([{ Id: '1', Name: 'a\u001eb' }, { Id: 2 }]);
     expect(joined).toMatchObject({ received: 2, firstId: '1', lastId: '2' });
     expect(records(joined.joined)).toEqual([{ Id: '1', Name: 'a\u001eb' }, { Id: 2 }]);
-    expect(joinRecords([])).toEqual({ joined: '', received: 0, firstId: null, lastId: null });
+    expect(joinRecords([])).toEqual({ joined: Buffer.alloc(0), received: 0, firstId: null, lastId: null });
   });
 });

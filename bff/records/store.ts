@@ -62,8 +62,11 @@ const storedColumns = (sql: Queryable, connectionId: string, type: string) => sq
  * each record is parsed once, not once for every column that reads it. Records without an Id are left out.
  */
 const pageRows = (sql: Queryable, records: PageRecords, skip: number) => sql`
-  (select r::jsonb as e, n from string_to_table(${records.joined}::text, ${RECORD_SEPARATOR}::text) with ordinality as p(r, n) where n > ${skip} offset 0) as page
+  (select r::jsonb as e, n from string_to_table(${sql.typed(records.joined as never, TEXT_OID)}::text, ${RECORD_SEPARATOR}::text) with ordinality as p(r, n) where n > ${skip} offset 0) as page
   where e ? 'Id'`;
+
+/** Postgres' `text`: the page's bytes go as text (postgres.js would send a Buffer as bytea, in hex), made a string as the statement is written. */
+const TEXT_OID = 25;
 
 /**
  * Upserts a query answer's page straight from its JSON text (`{"QueryResponse":{"<Type>":[…]}}`): Postgres
@@ -74,7 +77,7 @@ const pageRows = (sql: Queryable, records: PageRecords, skip: number) => sql`
  * where the next keyset page starts. `skip`: the page's first records that another page stores (an import plan
  * page starts with the previous range's last record); they count in `received`.
  */
-export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string, skip = 0): Promise<StoredPage> {
+export async function upsertQueryPage(sql: Queryable, connectionId: string, type: string, answer: string | Uint8Array, skip = 0): Promise<StoredPage> {
   return upsertPageRecords(sql, connectionId, type, splitQueryPage(answer, type), skip);
 }
 

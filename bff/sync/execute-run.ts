@@ -24,6 +24,8 @@ export interface EngineOptions {
   retryPolicy: RetryPolicy;
   /** Pages one run holds between fetch and commit (RunContext.pagesInFlight). */
   pagesInFlight: number;
+  /** Bytes of those pages in hand at most (RunContext.pageBytesInFlight). */
+  pageBytesInFlight: number;
   /** Automatic re-queues for rate limits and outages before a run is marked failed. */
   maxAttempts: number;
   types: readonly string[];
@@ -36,6 +38,8 @@ export const defaultEngineOptions: Omit<EngineOptions, 'owner'> = {
   // Half for plans (a type's plan holds up to MAX_RANGES_PER_TYPE pages at once), half for ranges: QuickBooks'
   // 10 calls in flight and pages committing meanwhile (sharePagesInFlight).
   pagesInFlight: 32,
+  // Pages waiting on commits (PageBytes): a few pages of 1,000 transactions (~1.6 MB as JSON) beyond the two committing.
+  pageBytesInFlight: 8 * 1024 * 1024,
   maxAttempts: 8,
   types: qboEntityTypes,
 };
@@ -75,6 +79,8 @@ export async function executeRun(deps: Deps, run: RunRow, options: EngineOptions
       types: options.types,
       caller,
       pagesInFlight: options.pagesInFlight,
+      pageBytesInFlight: options.pageBytesInFlight,
+      callsInFlight: options.limits.concurrent,
       signal,
     };
     let watermark: Date;

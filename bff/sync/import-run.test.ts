@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { arrangeRanges, compareIntegerIds, MAX_RANGES_PER_TYPE, sharePagesInFlight } from './import-run.ts';
+import { arrangeRanges, compareIntegerIds, MAX_RANGES_PER_TYPE, PageBytes, sharePagesInFlight } from './import-run.ts';
 
 /** A plan page as fetched: `ids` in the order QuickBooks answered them, `asked` its MAXRESULTS. */
 const page = (ids: number[] | string[], asked = 1000) => ({
-  joined: '',
+  joined: Buffer.alloc(0),
   asked,
   received: ids.length,
   firstId: ids.length > 0 ? String(ids[0]) : null,
@@ -70,5 +70,63 @@ describe('a type split into Id ranges from its plan pages', () => {
     expect(sharePagesInFlight(3)).toEqual({ plans: 0, ranges: 3 });
     expect(sharePagesInFlight(1)).toEqual({ plans: 0, ranges: 1 });
     expect(sharePagesInFlight(0)).toEqual({ plans: 0, ranges: 1 });
+  });
+});
+
+describe('a run\'s bytes of pages in hand', () => {
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  test('a range page is asked for while the bytes in hand are under the limit and fewer pages are under way than calls in flight', async () => {
+    const bytes = new PageBytes(10, 2);
+    const signal = new AbortController().signal;
+    const asked: number[] = [];
+    const ask = (n: number) => bytes.ask(signal).then(() => asked.push(n));
+    await ask(1);
+    await ask(2);
+    // Two under way, as many as calls in flight: a third waits for one to arrive, though nothing is in hand.
+    const third = ask(3);
+    await settle();
+    expect(asked).toEqual([1, 2]);
+    bytes.arrived(6, true);
+    await third;
+    expect(asked).toEqual([1, 2, 3]);
+    // 12 bytes in hand, past the limit: the next waits, even with nothing under way, and plan pages count too.
+    bytes.arrived(6, true);
+    const fourth = ask(4);
+    const fifth = ask(5);
+    bytes.failed();
+    bytes.arrived(3, false);
+    await settle();
+    expect(asked).toEqual([1, 2, 3]);
+    expect(bytes.inHand).toBe(15);
+    // A commit frees 6: 9 in hand, under the limit, so pages are asked for again, in order, up to the calls in
+    // flight (what is in hand does not change until they arrive: they are what may land past the limit).
+    bytes.released(6);
+    await Promise.all([fourth, fifth]);
+    const sixth = ask(6);
+    await settle();
+    expect(asked).toEqual([1, 2, 3, 4, 5]);
+    bytes.arrived(2, true);
+    bytes.arrived(2, true);
+    await settle();
+    // Nothing under way, but 13 in hand: the sixth waits for a commit.
+    expect(asked).toEqual([1, 2, 3, 4, 5]);
+    bytes.released(9);
+    await sixth;
+    expect(asked).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(bytes.inHand).toBe(4);
+  });
+
+  test('a range waiting for room stops when the run does', async () => {
+    const bytes = new PageBytes(1, 1);
+    const stop = new AbortController();
+    bytes.arrived(5, false);
+    const waiting = bytes.ask(stop.signal);
+    stop.abort(new Error('stopped'));
+    await expect(waiting).rejects.toThrow('stopped');
+    // The one given up is no longer waiting: room goes to the next.
+    const next = bytes.ask(new AbortController().signal);
+    bytes.released(5);
+    await next;
   });
 });

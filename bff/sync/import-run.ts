@@ -3,6 +3,7 @@ import type { Deps } from '../context.ts';
 import type { Queryable, Sql, Tx } from '../db/client.ts';
 import { everyRecordOf, QBO_PAGE_SIZE } from '../providers/qbo/entities.ts';
 import { splitQueryPage, type PageRecords } from '../records/query-page.ts';
+import { PageBuffers } from './page-buffers.ts';
 import { storeImportPage, upsertRecords, type ProviderRecord } from '../records/store.ts';
 import type { ProviderCaller } from './provider-caller.ts';
 import { loadProgress, type ProgressRow, type RunRow } from './runs.ts';
@@ -20,6 +21,13 @@ export interface RunContext {
    * budget's in-flight limit, so a page's commit overlaps the next calls.
    */
   pagesInFlight: number;
+  /**
+   * Bytes of pages one run holds at most, fetched and not yet committed or under way (PageBytes): the count alone
+   * let a company of large records hold pagesInFlight × several MB, and pages waiting on commits hold the memory.
+   */
+  pageBytesInFlight: number;
+  /** Provider calls the run's budget lets it have in flight (PageBytes). */
+  callsInFlight: number;
   signal: AbortSignal;
 }
 
@@ -104,6 +112,9 @@ interface FetchedPage extends PageRecords {
   asked: number;
 }
 
+/** What a page holds in memory while in hand: its records' text. */
+const pageBytes = (page: PageRecords) => page.joined.length;
+
 /**
  * Pages fetched and not yet committed: taken before a call, given back after its commit, in order (FIFO). A run
  * has two, for its plans and its ranges (sharePagesInFlight).
@@ -150,6 +161,86 @@ class Permits {
       const next = this.#waiting.shift()!;
       this.#free -= next.n;
       next.resolve();
+    }
+  }
+}
+
+/**
+ * Bytes of a run's pages in hand (fetched, not yet committed), against pageBytesInFlight, and its range pages under
+ * way. A range asks for its next page only while the bytes in hand are under the limit and fewer of its pages are
+ * under way than the run's calls in flight: a page under way holds no memory until it arrives, so the limit never
+ * holds back a latency-bound import (there pages wait on QuickBooks, not on commits, and few are in hand), and when
+ * pages wait on commits, only the pages under way as the limit is reached land past it. A plan never waits here (it
+ * holds its pages until all are in hand, so waiting for room could wait on itself): its pages, at most
+ * MAX_RANGES_PER_TYPE, count once in hand, and ranges wait while they fill the limit. So the bytes in hand stay under
+ * the limit plus a page per call in flight, or one plan's pages. With the count alone, an import bound by its
+ * commits (the provider's limits lifted) held pages up to the count of pages in flight: 32 pages of 1,000 invoices,
+ * ~50 MB, for a run.
+ */
+export class PageBytes {
+  #inHand = 0;
+  #underWay = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(
+    readonly limit: number,
+    /** Range pages under way at most: the run's calls in flight. */
+    readonly underWayAtMost: number,
+  ) {}
+
+  get inHand(): number {
+    return this.#inHand;
+  }
+
+  /** Waits (FIFO) until a range page may be asked for; it is then under way until `arrived` or `failed`. */
+  async ask(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#waiting.length === 0 && this.#mayAsk()) {
+      this.#underWay++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const granted = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(granted), 1);
+        reject(signal.reason);
+        this.#grant();
+      };
+      this.#waiting.push(granted);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** A page in hand, of `bytes`: a range page that was asked for here (`asked`), or a plan page. */
+  arrived(bytes: number, asked: boolean): void {
+    if (asked) this.#underWay--;
+    this.#inHand += bytes;
+    this.#grant();
+  }
+
+  /** A range page asked for here that never arrived. */
+  failed(): void {
+    this.#underWay--;
+    this.#grant();
+  }
+
+  /** A page in hand committed (or dropped): its bytes are free. */
+  released(bytes: number): void {
+    this.#inHand -= bytes;
+    this.#grant();
+  }
+
+  #mayAsk(): boolean {
+    return this.#inHand < this.limit && this.#underWay < this.underWayAtMost;
+  }
+
+  #grant(): void {
+    while (this.#waiting.length > 0 && this.#mayAsk()) {
+      this.#underWay++;
+      this.#waiting.shift()!();
     }
   }
 }
@@ -213,6 +304,12 @@ class Pager {
   readonly #planLine = new Permits(1);
   /** What the parties' commits wait for: every transaction type's pages committed (see PARTY_TYPES). */
   #partiesCommitAfter: Promise<unknown> = Promise.resolve();
+  /** Bytes of pages held (PageBytes). */
+  readonly #bytes: PageBytes;
+  /** What pages are read into, used again after their commits. */
+  readonly #buffers: PageBuffers;
+  /** The largest page of each type so far: the size a buffer for its next page starts at. */
+  readonly #pageSizes = new Map<string, number>();
   /** This run's commits under way (COMMITS_PER_RUN), within the process-wide commitGate. */
   readonly #commits = new Permits(COMMITS_PER_RUN);
   /** Per range: whether its next page is expected to hold only new records (see #commitPage). */
@@ -230,6 +327,8 @@ class Pager {
     const share = sharePagesInFlight(ctx.pagesInFlight);
     this.#permits = new Permits(share.ranges);
     this.#planPermits = new Permits(share.plans);
+    this.#bytes = new PageBytes(ctx.pageBytesInFlight, Math.max(1, ctx.callsInFlight));
+    this.#buffers = new PageBuffers(ctx.pageBytesInFlight);
     this.signal = AbortSignal.any([ctx.signal, this.#stop.signal]);
     setMaxListeners(0, this.signal);
   }
@@ -345,9 +444,13 @@ class Pager {
     // Each plan thus starts fetching at once instead of waiting until all it needs are free, and no two plans
     // ever hold part of what they need while waiting for the rest.
     let held = 0;
-    const giveBack = (n: number) => {
+    /** Bytes this plan's pages in hand hold (PageBytes). */
+    let heldBytes = 0;
+    const giveBack = (n: number, bytes: number) => {
       held -= n;
+      heldBytes -= bytes;
       this.#planPermits.give(n);
+      this.#bytes.released(bytes);
     };
     const fetches: Promise<FetchedPage>[] = [];
     await this.#planLine.take(1, this.signal);
@@ -359,8 +462,13 @@ class Pager {
           held++;
           const asked = j === 0 ? Math.min(QBO_PAGE_SIZE, size) : QBO_PAGE_SIZE;
           // Ahead of range pages (first): the plan holds its answered pages, and their pages in flight, until its
-          // last page is answered, so a plan page waiting behind other types' pages held all of them back.
-          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked, true);
+          // last page is answered, so a plan page waiting behind other types' pages held all of them back. In the
+          // run's bytes in hand once in hand, without waiting for room (PageBytes).
+          const fetched = this.#fetch(type, j === 0 ? rangePageQuery(type, null, null, [], asked) : positionPageQuery(type, j * size), asked, true).then((page) => {
+            heldBytes += pageBytes(page);
+            this.#bytes.arrived(pageBytes(page), false);
+            return page;
+          });
           fetched.catch(() => {}); // read below, once every page has settled
           fetches.push(fetched);
         }
@@ -391,16 +499,17 @@ class Pager {
       });
       // Each range then commits its plan page as its first (holding the plan's page in flight until then), and
       // asks for its next page meanwhile (#pageRange).
-      giveBack(count - planned.filter((range) => range.page).length);
+      const kept = planned.filter((range) => range.page);
+      giveBack(count - kept.length, heldBytes - kept.reduce((sum, range) => sum + pageBytes(range.page!), 0));
       const starts = planned.map((range): RangeStart => {
         const start = { range: { lower_id: range.lower_id, upper_id: range.upper_id, after_id: null, finished: false } };
         // A plan page ran without the upper bound: it is short at the end of the type only (see arrangeRanges).
         return range.page ? { ...start, first: { page: range.page, boundary: range.lower_id === '' ? 0 : 1, finished: range.finished } } : start;
       });
-      held = 0;
+      held = heldBytes = 0;
       return starts;
     } finally {
-      if (held > 0) this.#planPermits.give(held);
+      if (held > 0 || heldBytes > 0) giveBack(held, heldBytes);
     }
   }
 
@@ -433,16 +542,22 @@ class Pager {
     });
   }
 
-  async #fetchText(statement: string, first = false): Promise<string> {
+  async #fetchBytes(type: string, statement: string, first = false): Promise<Buffer> {
     this.signal.throwIfAborted();
-    const text = await this.ctx.caller.call((api) => api.getText('query', { query: statement }), this.signal, first);
+    const buffers = { take: (atLeast: number) => this.#buffers.take(atLeast), give: (buffer: Buffer) => this.#buffers.give(buffer), expected: this.#pageSizes.get(type) };
+    const bytes = await this.ctx.caller.call((api) => api.getBytes('query', { query: statement }, buffers), this.signal, first);
     this.signal.throwIfAborted();
-    return text;
+    return bytes;
   }
 
-  /** A page split into its records (query-page.ts), as Postgres stores them; a plan page's first and last Ids place the range boundaries. */
+  /**
+   * A page split into its records (query-page.ts), as Postgres stores them, in a buffer of #buffers (given back by
+   * its commit); a plan page's first and last Ids place the range boundaries. `first`: ahead of other calls.
+   */
   async #fetch(type: string, statement: string, asked: number, first = false): Promise<FetchedPage> {
-    return { ...splitQueryPage(await this.#fetchText(statement, first), type), asked };
+    const bytes = await this.#fetchBytes(type, statement, first);
+    if (bytes.length > (this.#pageSizes.get(type) ?? 0)) this.#pageSizes.set(type, bytes.length);
+    return { ...splitQueryPage(bytes, type), asked };
   }
 
   /**
@@ -498,16 +613,16 @@ class Pager {
    * page commits: the commits stay in order (each one's checkpoint is the one before's), and a range's pages no
    * longer wait a commit each, which held back the last ranges of an import and the parties after them.
    */
-  async #pageRange(type: string, { range: start, first }: RangeStart, read: () => void): Promise<void> {
-    const upper = start.upper_id;
+  async #pageRange(type: string, start: RangeStart, read: () => void): Promise<void> {
+    const upper = start.range.upper_id;
     /** The range as committed so far: each commit starts from the one before's checkpoint. */
-    let range = start;
-    let after = start.after_id ?? (start.lower_id || null);
+    let range = start.range;
+    let after = range.after_id ?? (range.lower_id || null);
     let committing: Promise<void> = Promise.resolve();
     /** The first commit that failed: no page is asked for after it. */
     const failed: { error?: unknown; happened: boolean } = { happened: false };
-    /** Commits `page` after the pages before it, then gives its page in flight back to `permits`. */
-    const commitNext = (page: FetchedPage, boundary: number, last: boolean, permits: Permits) => {
+    /** Commits `page` after the pages before it, then gives back what it held (`release`). */
+    const commitNext = (page: FetchedPage, boundary: number, last: boolean, release: () => void) => {
       const previous = committing;
       committing = (async () => {
         try {
@@ -518,36 +633,67 @@ class Pager {
           if (!failed.happened) Object.assign(failed, { error, happened: true });
           throw error;
         } finally {
-          permits.give(1);
+          release();
         }
       })();
       committing.catch(() => {}); // awaited below, or by the next page's commit
     };
-    if (first) {
+    // A page in hand is held by its commit alone, never by this loop: an async function keeps its locals (and
+    // the start it was called with) across every await, so a page left in one would stay in memory, past its
+    // commit and outside the run's pages in flight, for as long as the range waits for its next page. Hand-offs
+    // are in functions of their own for that, and the plan page is taken out of `start` (the type keeps its
+    // starts until every range ends). Every range held its last page this way: 120 MB in the 1M import.
+    const takePlanPage = (): { last: boolean; lastId: string | null } | null => {
+      const first = start.first;
+      if (!first) return null;
+      start.first = undefined;
       // The range's plan page (its first record, past range 0, is the previous range's last: stored there).
-      commitNext(first.page, first.boundary, first.finished, this.#planPermits);
-      after = first.page.lastId ?? after;
-    }
+      const { joined } = first.page;
+      commitNext(first.page, first.boundary, first.finished, () => {
+        this.#planPermits.give(1);
+        this.#bytes.released(joined.length);
+        this.#buffers.give(joined);
+      });
+      return { last: first.finished, lastId: first.page.lastId };
+    };
+    const fetchNext = async (): Promise<{ last: boolean; lastId: string | null }> => {
+      // The page is only split into its records here (no objects built), and each record parsed once, by
+      // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
+      // network read.
+      await this.#bytes.ask(this.signal);
+      let page: FetchedPage;
+      try {
+        page = await this.#fetch(type, rangePageQuery(type, after, upper), QBO_PAGE_SIZE);
+      } catch (error) {
+        this.#bytes.failed();
+        throw error;
+      }
+      this.#bytes.arrived(pageBytes(page), true);
+      // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
+      const last = page.received < QBO_PAGE_SIZE || page.lastId === null || (upper !== null && page.lastId === upper);
+      const { joined } = page;
+      commitNext(page, 0, last, () => {
+        this.#permits.give(1);
+        this.#bytes.released(joined.length);
+        this.#buffers.give(joined);
+      });
+      return { last, lastId: page.lastId };
+    };
     try {
-      for (;;) {
-        if (first?.finished) break;
+      const planned = takePlanPage();
+      if (planned) after = planned.lastId ?? after;
+      for (let last = planned?.last ?? false; !last; ) {
         await this.#permits.take(1, this.signal);
-        let page: FetchedPage;
+        let fetched: { last: boolean; lastId: string | null };
         try {
           if (failed.happened) throw failed.error;
-          // The page is only split into its records here (no objects built), and each record parsed once, by
-          // Postgres as it stores it: parsing it here too would cost the event loop as much again as the whole
-          // network read.
-          page = await this.#fetch(type, rangePageQuery(type, after, upper), QBO_PAGE_SIZE);
+          fetched = await fetchNext();
         } catch (error) {
           this.#permits.give(1);
           throw error;
         }
-        // QuickBooks may answer one more than asked; only a short page ends the range, or its upper bound.
-        const last = page.received < QBO_PAGE_SIZE || page.lastId === null || (upper !== null && page.lastId === upper);
-        commitNext(page, 0, last, this.#permits);
-        if (last) break;
-        after = page.lastId;
+        last = fetched.last;
+        after = fetched.lastId;
       }
     } finally {
       read();

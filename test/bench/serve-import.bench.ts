@@ -27,7 +27,9 @@ const db = await benchDatabase('ll_bench_serve_import');
 const dataDir = mkdtempSync(join(tmpdir(), 'll-bench-serve-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn(process.execPath, ['dist/bff/main.js'], {
+// SERVE_IMPORT_NODE_FLAGS: Node flags for the server alone when profiling it (`--heap-prof`, `--trace-gc`, `--require …`).
+const serverFlags = (process.env.SERVE_IMPORT_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const server = spawn(process.execPath, [...serverFlags, 'dist/bff/main.js'], {
   cwd: repoRoot,
   stdio: ['ignore', 'ignore', 'inherit'],
   env: {

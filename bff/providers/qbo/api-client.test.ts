@@ -17,7 +17,7 @@ describe('the deadline of a QuickBooks call', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const api = new QboApi({ apiBase: `http://127.0.0.1:${port}/`, realmId: '1', tokens: { current: async () => 't', renewAfterRejection: async () => 't' }, timeoutMs: 1_000 });
-    const failure = await api.getText('query', { query: 'SELECT * FROM Invoice' }).catch((error: unknown) => error);
+    const failure = await api.getBytes('query', { query: 'SELECT * FROM Invoice' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(QboError);
     expect((failure as QboError).kind).toBe('unavailable');
     server.closeAllConnections();

@@ -36,9 +36,12 @@ export class QboApi {
     return JSON.parse(await this.#request('GET', path, query)) as T;
   }
 
-  /** The answer's JSON text, unparsed: bulk pages go to Postgres as they came, parsed once, there. */
-  getText(path: string, query: Record<string, string> = {}): Promise<string> {
-    return this.#request('GET', path, query);
+  /**
+   * The answer's JSON as its UTF-8 bytes, unparsed and never decoded into a string: bulk pages go to Postgres as
+   * they came, parsed once, there (records/query-page.ts says why bytes).
+   */
+  getBytes(path: string, query: Record<string, string> = {}, buffers?: ByteBuffers): Promise<Buffer> {
+    return this.#request('GET', path, query, undefined, buffers ?? NEW_BUFFERS);
   }
 
   async post<T>(path: string, body: unknown, query: Record<string, string> = {}): Promise<T> {
@@ -51,7 +54,9 @@ export class QboApi {
     return answer.QueryResponse;
   }
 
-  async #request(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<string> {
+  #request(method: string, path: string, query: Record<string, string>, body?: unknown): Promise<string>;
+  #request(method: string, path: string, query: Record<string, string>, body: unknown, bytes: ByteBuffers): Promise<Buffer>;
+  async #request(method: string, path: string, query: Record<string, string>, body?: unknown, bytes?: ByteBuffers): Promise<string | Buffer> {
     let token = await this.options.tokens.current();
     let response = await this.#send(method, path, query, token, body);
     if (response.status === 401) {
@@ -60,8 +65,8 @@ export class QboApi {
       response = await this.#send(method, path, query, token, body);
       if (response.status === 401) await this.options.tokens.grantRefused?.('QuickBooks refused a freshly renewed authorization; the app may have been disconnected inside QuickBooks.');
     }
+    if (response.ok) return bytes ? readBytes(response, bytes) : readBody(response);
     const text = await readBody(response);
-    if (response.ok) return text;
     const fault = parseFault(response.status, text, response.headers.get('retry-after'));
     if (response.status !== 401 && fault.category === 'needs_reconnect') {
       await this.options.tokens.grantRefused?.('QuickBooks refused access to this company: the app, or the person who connected it, lost access. Reconnect to resume.');
@@ -103,6 +108,44 @@ function unreachable(error: unknown): QboError {
 async function readBody(response: Response): Promise<string> {
   try {
     return await response.text();
+  } catch (error) {
+    throw unreachable(error);
+  }
+}
+
+/** Where an answer's bytes are read into: `take` gives a buffer of at least that many bytes, `give` takes back one outgrown. */
+export interface ByteBuffers {
+  take(atLeast: number): Buffer;
+  give(buffer: Buffer): void;
+  /** The size to start with when the answer does not say its length. */
+  readonly expected?: number;
+}
+
+const NEW_BUFFERS: ByteBuffers = { take: (atLeast) => Buffer.allocUnsafe(atLeast), give: () => {} };
+
+/**
+ * readBody as bytes, read chunk by chunk into a buffer of `buffers` (grown as needed): the answer's bytes are
+ * never decoded into a string nor copied whole once more. Returns a view of the bytes read.
+ */
+async function readBytes(response: Response, buffers: ByteBuffers): Promise<Buffer> {
+  try {
+    // The length said is the encoded one when the answer is compressed: only a plain one sizes the buffer.
+    const said = response.headers.get('content-encoding') ? Number.NaN : Number(response.headers.get('content-length'));
+    let buffer = buffers.take(Number.isSafeInteger(said) && said > 0 ? said : (buffers.expected ?? 64 * 1024));
+    let used = 0;
+    if (response.body) {
+      for await (const chunk of response.body) {
+        if (used + chunk.length > buffer.length) {
+          const larger = buffers.take(Math.max(buffer.length * 2, used + chunk.length));
+          buffer.copy(larger, 0, 0, used);
+          buffers.give(buffer);
+          buffer = larger;
+        }
+        buffer.set(chunk, used);
+        used += chunk.length;
+      }
+    }
+    return buffer.subarray(0, used);
   } catch (error) {
     throw unreachable(error);
   }
