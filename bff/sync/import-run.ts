@@ -133,22 +133,7 @@ class Permits {
       this.#free -= n;
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const entry = {
-        n,
-        resolve: () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.#waiting.splice(this.#waiting.indexOf(entry), 1);
-        reject(signal.reason);
-        this.#grant();
-      };
-      this.#waiting.push(entry);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    await waitInLine(this.#waiting, signal, (resolve) => ({ n, resolve }), () => this.#grant());
   }
 
   give(n: number): void {
@@ -163,6 +148,26 @@ class Permits {
       next.resolve();
     }
   }
+}
+
+/**
+ * Joins `line` (FIFO) with the entry `entryFor` makes, and waits until whoever serves the line calls that entry's
+ * `granted`. When `signal` aborts first, the entry leaves the line and `regrant` lets the ones behind it be served.
+ */
+function waitInLine<E>(line: E[], signal: AbortSignal, entryFor: (granted: () => void) => E, regrant: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      line.splice(line.indexOf(entry), 1);
+      reject(signal.reason);
+      regrant();
+    };
+    const entry = entryFor(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    line.push(entry);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
@@ -199,19 +204,7 @@ export class PageBytes {
       this.#underWay++;
       return;
     }
-    await new Promise<void>((resolve, reject) => {
-      const granted = () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      const onAbort = () => {
-        this.#waiting.splice(this.#waiting.indexOf(granted), 1);
-        reject(signal.reason);
-        this.#grant();
-      };
-      this.#waiting.push(granted);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    await waitInLine(this.#waiting, signal, (granted) => granted, () => this.#grant());
   }
 
   /** A page in hand, of `bytes`: a range page that was asked for here (`asked`), or a plan page. */
