@@ -6,6 +6,7 @@ import { REF_TARGETS } from './api/references.ts';
 import { generatedItemName, generatedPartyName, isCustomerProject } from './generator/name-lists.ts';
 import { className, departmentName, paymentMethods, TERMS } from './generator/reference.ts';
 import { settlementOf, type Settlement } from './generator/settlement.ts';
+import { JsonArena } from './json-arena.ts';
 import { Ledger } from './ledger.ts';
 import { effectsOf } from './postings.ts';
 import { DAY_MS, localDay } from './qbo-time.ts';
@@ -106,6 +107,14 @@ export class Company {
   readonly #roles = new Map<AccountRole, number[]>();
   #nameIndexes: Map<string, Map<string, { type: EntityName; id: number }>> | null = null;
   #itemAccounts = new Map<number, { income: number | null; expense: number | null }>();
+  /**
+   * Bumped by every change to the company (save and remove are the only ways in). A generated entity is a function
+   * of the seed, the ledger (balances) and the overlay (reference names), and those change only there: the clock,
+   * the settings and the singletons feed no generated entity.
+   */
+  #version = 0;
+  /** Generated entities' JSON text, per type, as of `version`; null until `warmJson`. */
+  #json: { version: number; types: Map<EntityName, JsonArena> } | null = null;
 
   constructor(init: CompanyInit) {
     const spec = init.spec;
@@ -422,6 +431,41 @@ export class Company {
     return cached;
   }
 
+  // ---- cached JSON text of generated entities ------------------------------------------------------------------
+
+  /**
+   * Serialises every generated entity into the JSON cache (opt-in: the control API's `warm`), so query pages can be
+   * answered from text instead of building and stringifying objects. Any later change drops the whole cache.
+   */
+  warmJson(): { entities: number; bytes: number } {
+    const types = new Map<EntityName, JsonArena>();
+    let entities = 0;
+    let bytes = 0;
+    for (const type of ENTITY_NAMES) {
+      const count = this.countOf(type);
+      const arena = new JsonArena(count);
+      for (let index = 0; index < count; index++) arena.set(index, JSON.stringify(generateEntity(this, type, index)));
+      arena.finish();
+      types.set(type, arena);
+      entities += count;
+      bytes += arena.bytes;
+    }
+    this.#json = { version: this.#version, types };
+    return { entities, bytes };
+  }
+
+  /** The cached JSON text of a type's generated entities (by index), or null when cold or no longer current. */
+  cachedJsonOf(type: EntityName): JsonArena | null {
+    const json = this.#json;
+    return json && json.version === this.#version ? (json.types.get(type) ?? null) : null;
+  }
+
+  /** Every mutation starts here: the cached JSON may no longer be what the generators would build now. */
+  #changing(): void {
+    this.#version++;
+    this.#json = null;
+  }
+
   // ---- writing ---------------------------------------------------------------------------------------------
 
   allocateId(): number {
@@ -430,6 +474,7 @@ export class Company {
 
   /** Writes an entity's new state (create or update), keeping the ledger and name indexes in step. */
   save(type: EntityName, entity: Json, operation: ChangeOperation, timeMs: number): void {
+    this.#changing();
     const id = Number(entity['Id']);
     const before = this.get(type, id);
     this.#shadow(type, id);
@@ -446,6 +491,7 @@ export class Company {
 
   /** Deletes a transaction for real: it disappears from reads and queries and shows as Deleted in CDC. */
   remove(type: EntityName, id: number, timeMs: number): void {
+    this.#changing();
     const before = this.get(type, id);
     this.#shadow(type, id);
     if (before && TRANSACTIONS.has(type)) this.ledger.apply(effectsOf(this, type, before), -1);
