@@ -5,7 +5,11 @@ import { comparable, compareValues, isActiveField, isIdField, isTimeField, likeP
 import { parseRequestInstant } from '../qbo-time.ts';
 import { QueryError, type Condition, type ParsedQuery } from './parse.ts';
 
-export type QueryResult = { kind: 'count'; total: number } | { kind: 'page'; items: Json[]; startPosition: number };
+/**
+ * A page's items are entities, or (only when the caller asks for cached text) a pristine generated entity's JSON
+ * text from the company's cache (`Company.warmJson`), exactly what JSON.stringify would make of the entity now.
+ */
+export type QueryResult<Item = Json> = { kind: 'count'; total: number } | { kind: 'page'; items: Item[]; startPosition: number };
 
 type ActiveMode = 'active' | 'inactive' | 'any';
 
@@ -200,7 +204,8 @@ function metaTime(entity: Json, field: 'LastUpdatedTime' | 'CreateTime'): number
  * Pages through generated and overlay entities merged in key order, finding the start position by counting
  * rather than scanning, so a page deep into a million entities costs about as much as the first.
  */
-function executeByBounds(company: Company, plan: Plan, query: ParsedQuery): QueryResult {
+function executeByBounds(company: Company, plan: Plan, query: ParsedQuery, cachedText: boolean): QueryResult<Json | Uint8Array> {
+  const cache = cachedText ? company.cachedJsonOf(plan.type) : null;
   const stream = new PristineStream(company, plan);
   const orderKey = plan.orderKey ?? 'id';
   const pristineKey = (index: number) =>
@@ -214,13 +219,13 @@ function executeByBounds(company: Company, plan: Plan, query: ParsedQuery): Quer
   let j = 0;
   while (j < hits.length && j + stream.countBefore(position(hits[j] as OverlayHit)) < skip) j++;
   let cursor = stream.nth(skip - j);
-  const items: Json[] = [];
+  const items: (Json | Uint8Array)[] = [];
   while (items.length < query.maxResults) {
     const hit = hits[j];
     const pristine = cursor < plan.hi ? cursor : -1;
     if (pristine < 0 && !hit) break;
     if (pristine >= 0 && (!hit || pristineKey(pristine) <= hit.key)) {
-      items.push(generateEntity(company, plan.type, pristine));
+      items.push(cache ? cache.get(pristine) : generateEntity(company, plan.type, pristine));
       cursor = stream.nextFrom(pristine + 1);
     } else if (hit) {
       items.push(hit.entity);
@@ -311,15 +316,26 @@ function project(entity: Json, fields: readonly string[]): Json {
   return projected;
 }
 
-export function executeQuery(company: Company, type: EntityName, query: ParsedQuery): QueryResult {
+/**
+ * Runs a query. With `cachedText`, pages of Id/time-bounded queries without a field list may carry pristine generated
+ * entities as their cached JSON text (when the company's cache is warm and current); other items stay entities.
+ */
+export function executeQuery(company: Company, type: EntityName, query: ParsedQuery): QueryResult;
+export function executeQuery(company: Company, type: EntityName, query: ParsedQuery, options: { cachedText: boolean }): QueryResult<Json | Uint8Array>;
+export function executeQuery(company: Company, type: EntityName, query: ParsedQuery, options = { cachedText: false }): QueryResult<Json | Uint8Array> {
   validateFields(company, type, query);
   const queryPlan = plan(company, type, query);
   const idList = query.where.find((condition) => isIdField(condition.field) && condition.op === 'IN');
-  let result: QueryResult;
-  if (idList && Array.isArray(idList.value)) result = executeByIds(company, queryPlan, query, idList.value.map(Number).filter(Number.isFinite));
-  else if (queryPlan.boundsOnly && queryPlan.orderKey !== null) result = executeByBounds(company, queryPlan, query);
-  else result = executeByScan(company, queryPlan, query);
   const fields = query.fields;
-  if (result.kind === 'page' && fields) result = { ...result, items: result.items.map((entity) => project(entity, fields)) };
-  return result;
+  if (idList && Array.isArray(idList.value)) return projected(executeByIds(company, queryPlan, query, idList.value.map(Number).filter(Number.isFinite)), fields);
+  if (queryPlan.boundsOnly && queryPlan.orderKey !== null) {
+    if (!fields) return executeByBounds(company, queryPlan, query, options.cachedText);
+    // Asked without cached text, every item is an entity.
+    return projected(executeByBounds(company, queryPlan, query, false) as QueryResult, fields);
+  }
+  return projected(executeByScan(company, queryPlan, query), fields);
+}
+
+function projected(result: QueryResult, fields: readonly string[] | null): QueryResult {
+  return result.kind === 'page' && fields ? { ...result, items: result.items.map((entity) => project(entity, fields)) } : result;
 }
