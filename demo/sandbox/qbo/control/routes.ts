@@ -135,6 +135,19 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
   });
 
   /**
+   * Fills the company's cache of generated entities' JSON text (Company.warmJson), so query pages are spliced from it
+   * instead of built and stringified: at the real QuickBooks that CPU is Intuit's, not the bench machine's. Any change
+   * to the company drops the cache.
+   */
+  app.post('/qbo/companies/:realm/warm', (c) => {
+    const company = state.companies.get(c.req.param('realm'));
+    if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
+    const started = performance.now();
+    const { entities, bytes } = company.warmJson();
+    return c.json({ entities, bytes, ms: Math.round(performance.now() - started) });
+  });
+
+  /**
    * A tax code's Active flag as a person sets it in QuickBooks (Taxes › Sales tax settings › make inactive): the API
    * can't update a TaxCode, and a person can change nothing else about one (its rates are fixed once made).
    */
