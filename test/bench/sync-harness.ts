@@ -1,6 +1,6 @@
 // Shared pieces of the sync benchmarks (sync-*.bench.ts), each of which runs in its own process against
 // the QuickBooks sandbox in another.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createApp } from '../../bff/app.ts';
 import { AllowedOrigins } from '../../bff/auth/widget-cors.ts';
 import { loadConfig } from '../../bff/config.ts';
@@ -15,7 +15,7 @@ import { defaultEngineOptions, executeRun, type EngineOptions } from '../../bff/
 import { requestSync, type RunRow } from '../../bff/sync/runs.ts';
 import { connectThroughPopup } from '../support/connect-flow.ts';
 import type { sandboxProcess } from './support.ts';
-import { contentHash } from '../support/sync.ts';
+import { canonicalJson } from '../../bff/records/canonical-json.ts';
 import { open } from '../../bff/crypto/vault.ts';
 import { BrowserCookies } from '../support/browser-cookies.ts';
 
@@ -88,9 +88,15 @@ export async function runSync(app: BenchApp, connectionId: string, options: Part
 
 /** Every record of a type as the sandbox serves it, paged with plain fetch and the connection's own access token. */
 export async function providerRecords(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string, type: string): Promise<Record<string, unknown>[]> {
+  const records: Record<string, unknown>[] = [];
+  for await (const page of providerPages(app, sandboxUrl, realm, connectionId, type)) records.push(...page);
+  return records;
+}
+
+/** providerRecords a page at a time. */
+async function* providerPages(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string, type: string): AsyncGenerator<Record<string, unknown>[]> {
   const [tokens] = await app.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
   const token = open(tokens!.access_token, app.deps.keys.keyring);
-  const records: Record<string, unknown>[] = [];
   const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
   for (let position = 1; ; position += 1000) {
     const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
@@ -99,8 +105,28 @@ export async function providerRecords(app: BenchApp, sandboxUrl: string, realm: 
     // The socket may have idled past the server's keep-alive while we read our side: one retry.
     const response = await fetch(url, init).catch(() => fetch(url, init));
     const page = ((await response.json()) as { QueryResponse: Record<string, Record<string, unknown>[]> }).QueryResponse[type] ?? [];
-    records.push(...page);
-    if (page.length < 1000) return records;
+    yield page;
+    if (page.length < 1000) return;
+  }
+}
+
+/**
+ * A set of records as a count and an order-free hash: the sum of each record's hash (its Id and canonical JSON),
+ * mod 2^128. Records are added as they are read, so a million of them are compared without holding them all
+ * (the bench process ran out of heap holding both sides of 800,000 invoices).
+ */
+class RecordSetHash {
+  count = 0;
+  #sum = 0n;
+
+  add(record: Record<string, unknown>): void {
+    const digest = createHash('sha256').update(`${String(record['Id'])}:${canonicalJson(record)}`).digest();
+    this.#sum = (this.#sum + digest.readBigUInt64BE(0) * 2n ** 64n + digest.readBigUInt64BE(8)) % 2n ** 128n;
+    this.count++;
+  }
+
+  equals(other: RecordSetHash): boolean {
+    return this.count === other.count && this.#sum === other.#sum;
   }
 }
 
@@ -108,11 +134,13 @@ export async function providerRecords(app: BenchApp, sandboxUrl: string, realm: 
 export async function mirrorEquals(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string): Promise<boolean> {
   let equal = true;
   for (const type of qboEntityTypes) {
-    const rows = await app.deps.sql<{ data: Record<string, unknown> }[]>`select data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null`;
-    const ours = contentHash(rows.map((row) => row.data));
-    const theirs = await providerRecords(app, sandboxUrl, realm, connectionId, type);
-    if (rows.length !== theirs.length || ours !== contentHash(theirs)) {
-      console.log(`  mismatch in ${type}: ours ${rows.length}, sandbox ${theirs.length}`);
+    const ours = new RecordSetHash();
+    const stored = app.deps.sql<{ data: Record<string, unknown> }[]>`select data from records where connection_id = ${connectionId} and type = ${type} and deleted_at is null`;
+    for await (const rows of stored.cursor(1000)) for (const row of rows) ours.add(row.data);
+    const theirs = new RecordSetHash();
+    for await (const page of providerPages(app, sandboxUrl, realm, connectionId, type)) for (const record of page) theirs.add(record);
+    if (!ours.equals(theirs)) {
+      console.log(`  mismatch in ${type}: ours ${ours.count}, sandbox ${theirs.count}`);
       equal = false;
     }
   }
