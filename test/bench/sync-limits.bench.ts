@@ -54,6 +54,7 @@ try {
     ['status', run.status],
     ['records', run.records_done],
     ['pages (one per 1000 of a type)', pages],
+    ['sandbox answered from its JSON cache (warm through the import)', (after.json_cache as { current?: boolean } | undefined)?.current ? 'yes' : 'no'],
     ['provider calls', bound.calls],
     ['latency the sandbox applied: mean / service mean', `${bound.meanLatencyMs.toFixed(0)} ms / ${bound.meanServiceMs.toFixed(0)} ms`],
     ['T_bound = max(calls × latency ÷ 10, 60 s × (calls − 500) ÷ 500)', `${bound.tBound.toFixed(1)} s`],

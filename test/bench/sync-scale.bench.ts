@@ -27,7 +27,7 @@ try {
   await sandbox.control('PUT', '/qbo/settings', { rate_limit_per_minute: 1_000_000, max_concurrent: 100, latency_ms: 0, latency_per_entity_ms: 0, latency_jitter_ms: 0 });
   const seconds = (run.finished_at!.getTime() - run.started_at!.getTime()) / 1000;
   const bound = importBound(before, after, limits);
-  // Before the comparison below, which holds both sides of a type in memory at once.
+  // Before the comparison below, which reads every record of both sides again.
   const peakMb = (process.resourceUsage().maxRSS * 1024) / 2 ** 20;
   const equal = await mirrorEquals(app, sandbox.url, realm, id);
   console.log(`\n${scale === 1 ? '1,000,000' : entities}-entity company, 80 % invoices, at QuickBooks' limits and ~300 ms a page (${db.kind})`);

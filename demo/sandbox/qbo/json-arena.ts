@@ -48,9 +48,11 @@ export class JsonArena {
 
   /** The text of entity `index`: a view into the arena, not a copy. */
   get(index: number): Uint8Array {
-    const start = this.#starts[index] ?? 0;
+    // Out of range, a typed array reads undefined: an empty slice would splice broken JSON into a page.
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) throw new RangeError(`JsonArena: no entity ${index} of ${this.count}`);
+    const start = this.#starts[index]!;
     const chunk = Math.floor(start / CHUNK_BYTES);
     const offset = start - chunk * CHUNK_BYTES;
-    return (this.#chunks[chunk] as Buffer).subarray(offset, offset + (this.#lengths[index] ?? 0));
+    return this.#chunks[chunk]!.subarray(offset, offset + this.#lengths[index]!);
   }
 }

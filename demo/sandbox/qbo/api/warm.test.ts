@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest';
 import { harness, q, type Harness } from '../../testing.ts';
 import { Company, type Json } from '../company.ts';
 import { ENTITY_NAMES, NAME_LISTS } from '../entity-kinds.ts';
 import { executeQuery } from '../query/execute.ts';
 import { parseQuery } from '../query/parse.ts';
+import { JsonArena } from '../json-arena.ts';
 
 const NOW = Date.UTC(2026, 0, 15, 12);
 const SPEC = { name: 'Warm Twin Co', country: 'US', plan: 'Advanced', seed: 'warm-twin', size: 'small' };
@@ -84,8 +85,10 @@ describe('POST /_sandbox/qbo/companies/{realm}/warm', () => {
     const warm = await twin();
     const answer = await warm.control('POST', '/qbo/companies/{realm}/warm');
     expect(Object.keys(answer)).toEqual(['entities', 'bytes', 'ms']);
-    const counts = (await warm.control('GET', '/qbo/companies/{realm}/stats'))['entity_counts'] as Record<string, number>;
+    const stats = await warm.control('GET', '/qbo/companies/{realm}/stats');
+    const counts = stats['entity_counts'] as Record<string, number>;
     expect(answer['entities']).toBe(Object.values(counts).reduce((sum, n) => sum + n, 0));
+    expect(stats['json_cache']).toEqual({ current: true, entities: answer['entities'], bytes: answer['bytes'] });
     expect(answer['bytes']).toBeGreaterThan(Number(answer['entities']) * 200);
     expect(answer['ms']).toBeGreaterThanOrEqual(0);
     expect((await warm.h.control('POST', '/qbo/companies/123/warm')).status).toBe(404);
@@ -109,6 +112,7 @@ describe('POST /_sandbox/qbo/companies/{realm}/warm', () => {
     const vendorId = String(((await firstBill(warm))['VendorRef'] as Json)['value']);
 
     for (const one of [warm, cold]) await one.control('POST', `/qbo/companies/{realm}/entities/Vendor/${vendorId}`, { changes: { DisplayName: 'Renamed Vendor Co' } });
+    expect((await warm.control('GET', '/qbo/companies/{realm}/stats'))['json_cache']).toEqual({ current: false, entities: 0, bytes: 0 });
     const renamed = await billsOf(warm, vendorId);
     expect(renamed.length).toBeGreaterThan(0);
     for (const bill of renamed) expect((bill['VendorRef'] as Json)['name']).toBe('Renamed Vendor Co');
@@ -168,4 +172,17 @@ describe('Company JSON cache', () => {
     expect(company.cachedJsonOf('Bill')).toBeNull();
     expect(texts(company)).toEqual(texts(twin));
   });
+});
+
+test('the arena keeps every entity intact across many chunks, and refuses an index it does not hold', () => {
+  const count = 40_000;
+  const arena = new JsonArena(count);
+  // ~1 KB each with multi-byte characters: about 2.5 chunks of 16 MB, so entities land at chunk boundaries.
+  const textOf = (i: number) => JSON.stringify({ Id: String(i), Name: `Fournisseur ${i} – café ü €`, pad: 'x'.repeat(1000 + (i % 97)) });
+  for (let i = 0; i < count; i++) arena.set(i, textOf(i));
+  arena.finish();
+  expect(arena.bytes).toBeGreaterThan(2 * 16 * 1024 * 1024);
+  for (let i = 0; i < count; i++) expect(Buffer.from(arena.get(i)).toString('utf8')).toBe(textOf(i));
+  expect(() => arena.get(count)).toThrow(RangeError);
+  expect(() => arena.get(-1)).toThrow(RangeError);
 });

@@ -108,7 +108,7 @@ export function controlRoutes(state: QboState, hooks: ControlHooks): Hono {
   app.get('/qbo/companies/:realm/stats', (c) => {
     const company = state.companies.get(c.req.param('realm'));
     if (!company) return c.json({ error: `realm: no company ${c.req.param('realm')}` }, 404);
-    return c.json({ realm_id: company.realmId, name: company.name, entity_counts: company.entityCounts(), ...state.stats(company.realmId).toJSON() });
+    return c.json({ realm_id: company.realmId, name: company.name, entity_counts: company.entityCounts(), json_cache: company.jsonCacheState(), ...state.stats(company.realmId).toJSON() });
   });
 
   // The call log (stats.ts): admitted calls numbered after `after` (default 0), oldest first.
