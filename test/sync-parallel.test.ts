@@ -14,6 +14,18 @@ import { crashingSync, expectMirrorEqualsProvider, resumeRun, storedIds, syncOnc
 const sandbox = await startSandbox();
 const t = testApp(sandboxDeps(sandbox.url));
 
+/**
+ * Each page commit holds its transaction `seconds` longer (a trigger on the run's row, which every page commit
+ * updates with its count); the returned function takes the trigger away.
+ */
+async function slowPageCommits(seconds: number): Promise<() => Promise<void>> {
+  await t.deps.sql.unsafe(`
+    create or replace function test_slow_page_commit() returns trigger language plpgsql as $$
+    begin if new.records_done > old.records_done then perform pg_sleep(${Number(seconds)}); end if; return new; end $$;
+    create trigger test_slow_page_commit before update on sync_runs for each row execute function test_slow_page_commit()`);
+  return () => t.deps.sql.unsafe('drop trigger test_slow_page_commit on sync_runs; drop function test_slow_page_commit()').then(() => {});
+}
+
 async function connected(size: Record<string, number>) {
   const tenant = await t.createTenant();
   const { realm_id: realm } = await sandbox.control('POST', '/qbo/companies', { size, country: 'US', plan: 'Plus' });
@@ -233,16 +245,13 @@ describe('one type paged in parallel ranges', () => {
     });
     // Each page commit then holds the run's row a moment before it commits, so the other two commits reach the
     // type's progress row while the first still holds it: the moment two finishing ranges must both be seen.
-    await t.deps.sql.unsafe(`
-      create or replace function test_slow_commit() returns trigger language plpgsql as $$
-      begin if new.records_done > old.records_done then perform pg_sleep(0.3); end if; return new; end $$;
-      create trigger test_slow_commit before update on sync_runs for each row execute function test_slow_commit()`);
+    const fastAgain = await slowPageCommits(0.3);
     let run;
     try {
       run = await syncOnce(t, id, { pagesInFlight: 8, reactions: false });
     } finally {
       watch.restore();
-      await t.deps.sql.unsafe('drop trigger test_slow_commit on sync_runs; drop function test_slow_commit()');
+      await fastAgain();
     }
     succeeded(run);
     expect(held).toBe(3);
@@ -329,16 +338,13 @@ describe('parties after the transactions', () => {
     });
     // Each page commit holds its transaction 0.4 s, so the last transaction pages are still committing when the
     // last one is answered.
-    await t.deps.sql.unsafe(`
-      create or replace function test_slow_page_commit() returns trigger language plpgsql as $$
-      begin if new.records_done > old.records_done then perform pg_sleep(0.4); end if; return new; end $$;
-      create trigger test_slow_page_commit before update on sync_runs for each row execute function test_slow_page_commit()`);
+    const fastAgain = await slowPageCommits(0.4);
     let run;
     try {
       run = await syncOnce(t, id, { reactions: false });
     } finally {
       spy.mockRestore();
-      await t.deps.sql.unsafe('drop trigger test_slow_page_commit on sync_runs; drop function test_slow_page_commit()');
+      await fastAgain();
     }
     succeeded(run);
     const lastTransactionAnswer = Math.max(...pages.filter((page) => !page.party).map((page) => page.answered));
