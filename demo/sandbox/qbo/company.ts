@@ -114,7 +114,7 @@ export class Company {
    */
   #version = 0;
   /** Generated entities' JSON text, per type, as of `version`; null until `warmJson`. */
-  #json: { version: number; types: Map<EntityName, JsonArena> } | null = null;
+  #json: { version: number; types: Map<EntityName, JsonArena>; entities: number; bytes: number } | null = null;
 
   constructor(init: CompanyInit) {
     const spec = init.spec;
@@ -452,7 +452,7 @@ export class Company {
       entities += count;
       bytes += arena.bytes;
     }
-    this.#json = { version: this.#version, types };
+    this.#json = { version: this.#version, types, entities, bytes };
     return { entities, bytes };
   }
 
@@ -465,15 +465,9 @@ export class Company {
   /** The JSON cache as stats reports it: whether it is current (warm and no change since), and its size. */
   jsonCacheState(): { current: boolean; entities: number; bytes: number } {
     const json = this.#json;
-    if (!json || json.version !== this.#version) return { current: false, entities: 0, bytes: 0 };
-    let entities = 0;
-    let bytes = 0;
-    for (const arena of json.types.values()) {
-      entities += arena.count;
-      bytes += arena.bytes;
-    }
-    return { current: true, entities, bytes };
+    return json && json.version === this.#version ? { current: true, entities: json.entities, bytes: json.bytes } : { current: false, entities: 0, bytes: 0 };
   }
+
 
   /** Every mutation starts here: the cached JSON may no longer be what the generators would build now. */
   #changing(): void {

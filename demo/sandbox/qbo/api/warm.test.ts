@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, test, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { harness, q, type Harness } from '../../testing.ts';
 import { Company, type Json } from '../company.ts';
 import { ENTITY_NAMES, NAME_LISTS } from '../entity-kinds.ts';
@@ -174,7 +174,7 @@ describe('Company JSON cache', () => {
   });
 });
 
-test('the arena keeps every entity intact across many chunks, and refuses an index it does not hold', () => {
+it('the arena keeps every entity intact across many chunks, and refuses an index it does not hold', () => {
   const count = 40_000;
   const arena = new JsonArena(count);
   // ~1 KB each with multi-byte characters: about 2.5 chunks of 16 MB, so entities land at chunk boundaries.
