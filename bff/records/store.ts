@@ -47,9 +47,10 @@ export interface StoredPage {
 
 /**
  * The stored row of a provider record `e` (jsonb): the raw JSON plus the columns we query by. Both statements
- * that write pages select exactly this, so a record is stored the same whichever of them stores it.
+ * that write pages select exactly this, so a record is stored the same whichever of them stores it (and the
+ * benches' schema ceiling measures it).
  */
-const storedColumns = (sql: Queryable, connectionId: string, type: string) => sql`
+export const storedColumns = (sql: Queryable, connectionId: string, type: string) => sql`
   ${connectionId}, ${type}, e->>'Id', e,
   coalesce(e->>'DisplayName', e->>'Name', e->>'FullyQualifiedName', e->>'DocNumber'),
   case when e ? 'Active' then (e->>'Active')::boolean end,

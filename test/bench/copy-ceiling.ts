@@ -1,4 +1,5 @@
 import type { Sql } from '../../bff/db/client.ts';
+import { storedColumns } from '../../bff/records/store.ts';
 
 /** Records the ceiling copies at least, so a run lasts long enough to time (the set is repeated under new keys). */
 const CEILING_RECORDS = 200_000;
@@ -18,36 +19,12 @@ export async function rawCopyCeiling(sql: Sql, records: readonly Record<string, 
   const rounds = Math.ceil(CEILING_RECORDS / records.length);
   const json = records.map((record) => copyText(JSON.stringify(record)));
   const ids = records.map((record) => copyText(String(record.Id ?? '')));
-  // About 1 MB per write, as a client streaming pages would send them.
-  const chunks: string[] = [];
-  let chunk = '';
-  for (let round = 0; round < rounds; round++) {
-    for (let index = 0; index < json.length; index++) {
-      chunk += `${round}-${index}-${ids[index]}\t${json[index]}\n`;
-      if (chunk.length >= 1 << 20) {
-        chunks.push(chunk);
-        chunk = '';
-      }
-    }
-  }
-  if (chunk) chunks.push(chunk);
-
+  const chunks = copyChunks(rounds, json.length, (round, index) => `${round}-${index}-${ids[index]}\t${json[index]}\n`);
   await sql.unsafe(`drop table if exists ${table}`);
   await sql.unsafe(`create unlogged table ${table} (id text primary key, data jsonb not null)`);
   try {
     const started = performance.now();
-    const stream = await sql.unsafe(`copy ${table} (id, data) from stdin`).writable();
-    await new Promise<void>((resolve, reject) => {
-      stream.once('error', reject);
-      let at = 0;
-      const write = () => {
-        while (at < chunks.length) {
-          if (!stream.write(chunks[at++]!)) return void stream.once('drain', write);
-        }
-        stream.end(() => resolve());
-      };
-      write();
-    });
+    await copyIn(sql, `copy ${table} (id, data) from stdin`, chunks);
     const seconds = (performance.now() - started) / 1000;
     const [copied] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from ${table}`);
     if (copied!.n !== rounds * records.length) throw new Error(`COPY stored ${copied!.n} of ${rounds * records.length} rows`);
@@ -57,57 +34,74 @@ export async function rawCopyCeiling(sql: Sql, records: readonly Record<string, 
   }
 }
 
-/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
 /**
  * Our own schema's ceiling, for reference beside the raw COPY one: the same records stored as the import stores them
  * (a logged table shaped like `records`, with its indexes, the GIN reference index included, and the columns
- * store.ts extracts), in one INSERT … SELECT from their JSON text, loaded into a staging table before the clock
- * starts. What remains between the import and this is the pipeline (pages, transactions, round trips, our own
- * CPU); what lies between this and the raw COPY ceiling is what the schema costs (WAL, indexes, columns).
+ * store.ts extracts, by its own storedColumns), in one INSERT … SELECT from their JSON text, loaded into a staging
+ * table before the clock starts. Each copy of a record gets its own Id. What remains between the import and this is
+ * the pipeline (pages, transactions, round trips, our own CPU); what lies between this and the raw COPY ceiling is
+ * what the schema costs (WAL, indexes, columns).
  */
 export async function schemaInsertCeiling(sql: Sql, records: readonly Record<string, unknown>[]): Promise<number> {
   if (records.length === 0) throw new Error('schemaInsertCeiling needs records');
   const staging = `schema_ceiling_text_${process.pid}`;
   const table = `schema_ceiling_${process.pid}`;
   const rounds = Math.ceil(CEILING_RECORDS / records.length);
-  const lines = records.map((record) => copyText(JSON.stringify(record)));
+  // Each record's JSON without its Id, once; each copy then starts with its own Id.
+  const rests = records.map(({ Id: _id, ...rest }) => copyText(JSON.stringify(rest).slice(1)));
+  const ids = records.map((record) => String(record.Id ?? ''));
+  const chunks = copyChunks(rounds, records.length, (round, index) => `{"Id":${copyText(JSON.stringify(`${round}-${index}-${ids[index]}`))}${rests[index] === '}' ? '' : ','}${rests[index]}\n`);
   await sql.unsafe(`drop table if exists ${staging}, ${table}`);
-  await sql.unsafe(`create unlogged table ${staging} (n bigint, t text)`);
+  await sql.unsafe(`create unlogged table ${staging} (t text)`);
   await sql.unsafe(`create table ${table} (like records including all)`);
   try {
-    const stream = await sql.unsafe(`copy ${staging} (n, t) from stdin`).writable();
-    await new Promise<void>((resolve, reject) => {
-      stream.once('error', reject);
-      let n = 0;
-      let round = 0;
-      const write = () => {
-        for (; round < rounds; round++) {
-          let chunk = '';
-          for (const line of lines) chunk += `${n++}\t${line}\n`;
-          if (!stream.write(chunk)) return void stream.once('drain', () => (round++, write()));
-        }
-        stream.end(() => resolve());
-      };
-      write();
-    });
+    await copyIn(sql, `copy ${staging} (t) from stdin`, chunks);
     const started = performance.now();
-    // The columns as store.ts's storedColumns extracts them; each row its own Id (the set repeats).
-    const result = await sql.unsafe(`
-      insert into ${table} (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
-      select 'ceiling', 'Record', n::text, e,
-        coalesce(e->>'DisplayName', e->>'Name', e->>'FullyQualifiedName', e->>'DocNumber'),
-        case when e ? 'Active' then (e->>'Active')::boolean end,
-        case when e->>'TxnDate' ~ '^\\d{4}-\\d{2}-\\d{2}' then (left(e->>'TxnDate', 10))::date end,
-        (e->'MetaData'->>'LastUpdatedTime')::timestamptz
-      from (select n, t::jsonb as e from ${staging} offset 0) as page`);
+    const result = await sql`
+      insert into ${sql(table)} (connection_id, type, external_id, data, name, active, txn_date, provider_updated_at)
+      select ${storedColumns(sql, 'ceiling', 'Record')} from (select t::jsonb as e from ${sql(staging)} offset 0) as page`;
     const seconds = (performance.now() - started) / 1000;
     if (result.count !== rounds * records.length) throw new Error(`the insert stored ${result.count} of ${rounds * records.length} rows`);
     return (rounds * records.length) / seconds;
   } finally {
     await sql.unsafe(`drop table if exists ${staging}, ${table}`);
   }
+}
+
+/** COPY text for `rounds` passes over `count` records, in writes of about 1 MB, as a client streaming pages would send them. */
+function copyChunks(rounds: number, count: number, line: (round: number, index: number) => string): string[] {
+  const chunks: string[] = [];
+  let chunk = '';
+  for (let round = 0; round < rounds; round++) {
+    for (let index = 0; index < count; index++) {
+      chunk += line(round, index);
+      if (chunk.length >= 1 << 20) {
+        chunks.push(chunk);
+        chunk = '';
+      }
+    }
+  }
+  if (chunk) chunks.push(chunk);
+  return chunks;
+}
+
+/** Streams `chunks` into a COPY … FROM STDIN, waiting for the socket to drain when it asks to. */
+async function copyIn(sql: Sql, statement: string, chunks: readonly string[]): Promise<void> {
+  const stream = await sql.unsafe(statement).writable();
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    let at = 0;
+    const write = () => {
+      while (at < chunks.length) {
+        if (!stream.write(chunks[at++]!)) return void stream.once('drain', write);
+      }
+      stream.end(() => resolve());
+    };
+    write();
+  });
+}
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
