@@ -8,7 +8,7 @@ import type { Deps } from '../../bff/context.ts';
 import { deriveKeys } from '../../bff/crypto/keys.ts';
 import type { Sql } from '../../bff/db/client.ts';
 import { createLogger } from '../../bff/http/logger.ts';
-import { qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
+import { everyRecordOf, qboEntityTypes } from '../../bff/providers/qbo/entities.ts';
 import { qboEndpoints } from '../../bff/providers/qbo/endpoints.ts';
 import { QboOAuth } from '../../bff/providers/qbo/oauth-client.ts';
 import { defaultEngineOptions, executeRun, type EngineOptions } from '../../bff/sync/execute-run.ts';
@@ -99,9 +99,8 @@ export async function providerRecords(app: BenchApp, sandboxUrl: string, realm: 
 async function* providerPages(app: BenchApp, sandboxUrl: string, realm: string, connectionId: string, type: string): AsyncGenerator<Record<string, unknown>[]> {
   const [tokens] = await app.deps.sql<{ access_token: string }[]>`select access_token from connection_tokens where connection_id = ${connectionId}`;
   const token = open(tokens!.access_token, app.deps.keys.keyring);
-  const nameList = ['Account', 'Class', 'Department', 'Customer', 'Vendor', 'Employee', 'Item', 'Term', 'PaymentMethod'].includes(type);
   for (let position = 1; ; position += 1000) {
-    const query = `SELECT * FROM ${type}${nameList ? ' WHERE Active IN (true, false)' : ''} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
+    const query = `SELECT * FROM ${type}${everyRecordOf(type)} ORDERBY Id STARTPOSITION ${position} MAXRESULTS 1000`;
     const url = `${sandboxUrl}/qbo/v3/company/${realm}/query?minorversion=75&query=${encodeURIComponent(query)}`;
     const init = { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } };
     // The socket may have idled past the server's keep-alive while we read our side: one retry.
